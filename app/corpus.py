@@ -1,0 +1,728 @@
+"""Parsing: files on disk become `Document`s with metadata and the Ombudsman's own paragraph numbers.
+
+Handles the LGSCO web-page copy (numbers restart at 1 in each section), the PDF copy (numbers lost
+or surviving only here and there), the public-interest report (numbers intact), council committee
+papers (sections "2.3"), transcribed openings headed by `Source-URL:`, statutory extracts, and
+files a user saved as .pdf, .html or .docx. Paragraph numbers are reconstructed by the
+Ombudsman's rule: consecutive from "The complaint" to the end; headings and summary unnumbered;
+bullets belong to the paragraph above. Printed numbers that survive are used as anchors.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .models import Document, Paragraph, Remedy
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".text", ".pdf", ".html", ".htm", ".docx"}
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class ParseError(ValueError):
+    """A file that cannot become a document. The message is one line, fit to show a user."""
+
+
+# ----------------------------------------------------------------------------- reading files
+
+
+def read_text(path: Path) -> str:
+    """The text of a file, by format. Raises ParseError with a one-line reason."""
+    if not path.exists():
+        raise ParseError(f"{path}: no such file")
+    if path.is_dir():
+        raise ParseError(f"{path}: is a folder, not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ParseError(f"{path}: empty file")
+    if size > MAX_FILE_BYTES:
+        raise ParseError(f"{path}: too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        text = _read_pdf(path)
+    elif suffix in (".html", ".htm"):
+        text = html_to_text(_decode(path.read_bytes(), path))
+    elif suffix == ".docx":
+        text = _read_docx(path)
+    else:
+        text = _decode(path.read_bytes(), path)
+    if not text.strip():
+        raise ParseError(f"{path}: no text in file")
+    return text
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if b"\x00" in data[:65536]:
+        raise ParseError(f"{path}: binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ParseError(f"{path}: not UTF-8 text (invalid byte at offset {e.start}); save it as UTF-8") from None
+
+
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, OSError, TypeError) as e:
+        raise ParseError(f"{path}: unreadable PDF ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'damaged'})") from None
+    except Exception as e:  # pypdf raises assorted errors on truncated files
+        raise ParseError(f"{path}: unreadable PDF ({type(e).__name__})") from None
+    return "\n\n".join(pages)
+
+
+def _read_docx(path: Path) -> str:
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise ParseError(f"{path}: unreadable .docx ({type(e).__name__})") from None
+    lines = []
+    for para in document.paragraphs:
+        style = (para.style.name if para.style is not None else "") or ""
+        text = para.text.strip()
+        if not text:
+            lines.append("")
+        elif style.startswith("List Number"):
+            lines.append(f"- {text}")
+        elif style.startswith("List"):
+            lines.append(f"    • {text}")
+        else:
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def html_to_text(html: str) -> str:
+    """Block elements become lines; ordered list items get their (per-list) numbers, as browsers show them."""
+    from bs4 import BeautifulSoup, NavigableString, Tag
+
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "form", "button"]):
+        tag.decompose()
+    lines: list[str] = []
+
+    def walk(node: Tag, depth: int) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name in ("ol", "ul"):
+                n = 0
+                for li in child.find_all("li", recursive=False):
+                    n += 1
+                    own = " ".join(
+                        (c.get_text(" ", strip=True) if isinstance(c, Tag) else str(c)).strip()
+                        for c in li.children
+                        if not (isinstance(c, Tag) and c.name in ("ol", "ul"))
+                    ).strip()
+                    marker = f"{n}." if name == "ol" else "•"
+                    lines.append(f"{'  ' * (depth + 1)}{marker} {own}")
+                    walk(li, depth + 1)
+            elif name in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "tr", "caption"):
+                lines.append(child.get_text(" ", strip=True))
+                lines.append("")
+            else:
+                walk(child, depth)
+
+    body = soup.body or soup
+    walk(body, -1)
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+REF_RE = re.compile(r"(?<![\d£.,])(\d{2})[ \-]?(\d{3})[ \-]?(\d{3})(?![\d,])")
+DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d %b. %Y", "%B %d, %Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+def normalise_ref(s: str) -> str | None:
+    """'24004187', '24-004-187' or '24 004 187' -> '24 004 187'."""
+    m = REF_RE.search(s.strip())
+    return f"{m.group(1)} {m.group(2)} {m.group(3)}" if m else None
+
+
+def fold(s: str) -> str:
+    """Comparison key: NFKC, straight quotes and apostrophes, dashes, folded whitespace."""
+    s = unicodedata.normalize("NFKC", s)
+    s = s.translate(_FOLD_TABLE)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+_FOLD_TABLE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
+    }
+)
+
+
+def parse_date(s: str) -> str | None:
+    s = re.sub(r"\s+", " ", s.strip().rstrip("."))
+    s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", s)
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(s, fmt).date().isoformat()
+        except ValueError:
+            pass
+    return None
+
+
+def deslug(slug: str) -> str:
+    words = slug.replace("-s-", "'s-").split("-")
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def slugify(s: str) -> str:
+    s = fold(s).lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:80] or "document"
+
+
+# ----------------------------------------------------------------------------- line model
+
+NUM_RE = re.compile(r"^(\s*)(?:[-•*]\s*)?(\d{1,3})\.(?!\d)\s*(\S.*)?$")
+SEC_RE = re.compile(r"^(\s*)(?:[-•*]\s*)?(\d{1,2}\.\d{1,3})\.?\s+(\S.*)$")
+BULLET_RE = re.compile(r"^(\s*)([-•*▪◦‣>]+(?:\s*>)?)\s*(.*)$")
+NOISE_RE = re.compile(
+    r"^\s*(back to top|print this page|embargoed till.*|(final (decision|report)|page)\s+\d+( of \d+)?|\d{1,3}|lgo logogram)\s*$",
+    re.I,
+)
+END_RE = re.compile(
+    r"^\s*(investigator'?s decision on behalf of the ombudsman|decision on behalf of the ombudsman|print this page|"
+    r"lgo logogram|review your privacy settings|required cookies|ombudsman satisfied with council's response.*\bview\b)\s*$",
+    re.I,
+)
+START_HEADINGS = {"the complaint", "the complaints", "complaint background", "complaint", "the complaint and background"}
+KNOWN_HEADINGS = START_HEADINGS | {
+    "the ombudsman's role and powers", "the ombudsman's role", "how i considered this complaint", "how we considered this complaint",
+    "what i have and have not investigated", "what we have and have not investigated", "what i have investigated", "what i found",
+    "what we found", "what should have happened", "what happened", "analysis", "findings", "my findings", "agreed action", "action",
+    "final decision", "decision", "conclusions", "recommendations", "my assessment", "assessment", "relevant law and guidance",
+    "legal and administrative background", "law and guidance", "background", "key facts", "the key facts", "finding", "summary",
+    "report summary", "key to names used", "my consideration", "consideration", "remedy", "what we have investigated",
+}
+BANNER_RE = re.compile(
+    r"^\s*(privacy settings|lgo logogram|review your privacy settings|required cookies|analytical cookies|view (required|analytical) cookies|"
+    r"these cookies enable the website.*|google analytics cookies help.*|we recommend you set these.*|in using google analytics.*)\s*$",
+    re.I,
+)
+SUMMARY_RE = re.compile(r"^\s*summary\s*:\s*(.*)$", re.I)
+
+
+@dataclass
+class Line:
+    kind: str  # "num", "sec", "bullet", "text"
+    indent: int
+    text: str
+    number: str | None = None
+    marker: str = ""
+
+
+def classify(raw: str) -> Line:
+    expanded = raw.replace("\t", "    ")
+    m = SEC_RE.match(expanded)
+    if m:
+        return Line("sec", len(m.group(1)), m.group(3).strip(), m.group(2))
+    m = NUM_RE.match(expanded)
+    if m:
+        return Line("num", len(m.group(1)), (m.group(3) or "").strip(), m.group(2))
+    m = BULLET_RE.match(expanded)
+    if m and m.group(2):
+        return Line("bullet", len(m.group(1)), m.group(3).strip(), marker=m.group(2))
+    return Line("text", len(expanded) - len(expanded.lstrip()), expanded.strip())
+
+
+def is_heading(text: str) -> bool:
+    key = fold(text).lower().rstrip(":")
+    if key in KNOWN_HEADINGS:
+        return True
+    if not text or len(text) > 90 or len(text.split()) > 12:
+        return False
+    if text[-1] in ".,;:!" or text.endswith("..."):
+        return False
+    first = text[0]
+    if first.islower() or first in "\"'“‘(£-":
+        return False
+    return True
+
+
+def starts_lower(text: str) -> bool:
+    t = text.lstrip("\"'“‘(")
+    return bool(t) and (t[0].islower() or t[:3] == "and" or t[0] in ",;)")
+
+
+# ----------------------------------------------------------------------------- paragraphs
+
+
+@dataclass
+class _Builder:
+    para: str | None
+    section: str
+    parts: list[str]
+    printed: str | None = None
+
+    def add(self, text: str, *, newline: bool) -> None:
+        if not text:
+            return
+        if newline or not self.parts:
+            self.parts.append(text)
+        else:
+            self.parts[-1] = f"{self.parts[-1]} {text}"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.strip() for p in self.parts if p.strip())
+
+    def own_text(self) -> str:
+        return self.parts[0] if self.parts else ""
+
+
+def _numbering_mode(lines: list[Line]) -> tuple[str, int]:
+    """How to trust printed numbers: 'full' (1..N intact), 'partial' (increasing anchors), 'restart' or 'none'."""
+    nums = [ln for ln in lines if ln.kind == "num"]
+    if not nums:
+        return "none", 0
+    base = min(ln.indent for ln in nums) + 2  # copies jitter the indent of top-level numbers by a space or two
+    seq = [int(ln.number) for ln in nums if ln.indent <= base]
+    if any(b <= a for a, b in zip(seq, seq[1:])):
+        return "restart", base
+    if seq[0] == 1 and all(b == a + 1 for a, b in zip(seq, seq[1:])) and len(seq) >= 3:
+        return "full", base
+    return "partial", base
+
+
+def number_paragraphs(body: list[str]) -> tuple[list[Paragraph], str, list[str]]:
+    """Body lines -> paragraphs numbered as the Ombudsman numbers them.
+
+    Returns the paragraphs, the numbering provenance ('source' or 'reconstructed') and warnings where a
+    surviving printed number disagrees with the count.
+    """
+    lines = [classify(raw) if raw.strip() else Line("blank", 0, "") for raw in body]
+    mode, base = _numbering_mode(lines)
+    bullet_base = min((ln.indent for ln in lines if ln.kind == "bullet" and ln.text), default=0)
+    out: list[_Builder] = []
+    warnings: list[str] = []
+    section = ""
+    cur: _Builder | None = None
+    counter = 0
+
+    def new(printed: str | None, text: str) -> _Builder:
+        nonlocal counter, cur
+        if mode in ("full", "partial") and printed is not None:
+            n = int(printed)
+            if n != counter + 1:
+                warnings.append(f"printed paragraph {n} where the count gives {counter + 1}")
+            counter = n
+        else:
+            counter += 1
+        cur = _Builder(str(counter), section, [text], printed)
+        out.append(cur)
+        return cur
+
+    for ln in lines:
+        if ln.kind == "blank":
+            continue
+        if ln.kind == "num":
+            if cur is not None and (ln.indent > base or (mode == "restart" and starts_lower(ln.text))):
+                # nested (a), (b) style items printed as 1., 2.
+                cur.add(f"{ln.number}. {ln.text}", newline=True)
+            else:
+                new(ln.number, ln.text)
+            continue
+        if ln.kind == "bullet":
+            if not ln.text:
+                continue
+            attach = (
+                cur is not None
+                and (mode == "full" or ln.marker not in ("-", "*") or ln.indent > bullet_base or starts_lower(ln.text))
+            )
+            if attach:
+                cur.add(ln.text, newline=True)
+            else:
+                new(None, ln.text)
+            continue
+        # plain text (or an "N.N" line outside council papers)
+        text = ln.text if ln.kind == "text" else f"{ln.number} {ln.text}"
+        if cur is not None and starts_lower(text):
+            # a sentence carried over a page break, or the first item of a list the paragraph introduces
+            cur.add(text, newline=cur.parts[-1].rstrip().endswith((":", ";")))
+        elif is_heading(text) or (mode == "full" and cur is None):
+            section = text.rstrip(":")  # in a fully numbered text, an unnumbered line after a heading is a sub-heading
+            cur = None
+        elif cur is not None and mode == "full":
+            cur.add(text, newline=True)
+        else:
+            new(None, text)
+    paras = [Paragraph(b.para or "", b.section, b.text) for b in out if b.text.strip()]
+    provenance = "source" if mode == "full" else "reconstructed"
+    return paras, provenance, warnings
+
+
+def council_paragraphs(body: list[str]) -> list[Paragraph]:
+    """Council papers keep their own section numbers: '2.3 text' is paragraph 2.3 under heading '2. Title'."""
+    out: list[_Builder] = []
+    section = ""
+    cur: _Builder | None = None
+    for raw in body:
+        if not raw.strip():
+            continue
+        ln = classify(raw)
+        if ln.kind == "sec":
+            cur = _Builder(ln.number, section, [ln.text])
+            out.append(cur)
+        elif ln.kind == "num" and is_heading(ln.text):
+            section = f"{ln.number}. {ln.text}"
+            cur = None
+        elif cur is not None and ln.text:
+            cur.add(ln.text, newline=not starts_lower(ln.text))
+    return [Paragraph(b.para or "", b.section, b.text) for b in out]
+
+
+def law_paragraphs(body: list[str]) -> list[Paragraph]:
+    """Statutory extracts: Code paragraphs '9.166:' and regulation subsections '13.—(1)' / '(2)'."""
+    out: list[_Builder] = []
+    cur: _Builder | None = None
+    reg = ""
+    for raw in body:
+        s = raw.strip()
+        if not s:
+            continue
+        m = re.match(r"^(\d+\.\d+):\s*(.*)$", s)
+        m2 = re.match(r"^(\d+)\.\s*[—-]+\s*\((\d+)\)\s*(.*)$", s)
+        m3 = re.match(r"^\((\d+)\)\s*(.*)$", s)
+        if m:
+            cur = _Builder(m.group(1), "", [m.group(2)])
+        elif m2:
+            reg = m2.group(1)
+            cur = _Builder(f"{reg}({m2.group(2)})", "", [m2.group(3)])
+        elif m3 and reg:
+            cur = _Builder(f"{reg}({m3.group(1)})", "", [m3.group(2)])
+        elif cur is not None:
+            cur.add(s.lstrip("•").strip(), newline=True)
+            continue
+        else:
+            continue
+        out.append(cur)
+    return [Paragraph(b.para or "", b.section, b.text) for b in out]
+
+
+# ----------------------------------------------------------------------------- remedies
+
+MONEY_RE = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{2})?")
+PURPOSE_RE = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:to|for|in recognition of|as|which|because of|towards)\b\s*(.*)$", re.I
+)
+PERIOD_RE = re.compile(
+    r"((?:between|from)\s+(?:\d{1,2}\s+)?[A-Z][a-z]+\s+\d{4}\s+(?:and|to|until)\s+(?:\d{1,2}\s+)?[A-Z][a-z]+\s+\d{4}|"
+    r"\b(?:\w+|\d+)\s+(?:terms?|months?|years?|weeks?)\b(?: of [a-z ]+)?)"
+)
+
+
+REMEDY_WORDS = re.compile(r"\b(pay|paid|payment|offer|award|remed|reflect|recognis|refund|reimburs|compensat|symbolic)", re.I)
+
+
+def sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.;])\s+(?=[A-Z(\"'“‘])|\n", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def extract_remedies(paragraphs: list[Paragraph], summary: str | None) -> list[Remedy]:
+    found: list[Remedy] = []
+    seen: set[tuple[float, str]] = set()
+    sources = [("summary", summary or "")] + [(p.para, p.text) for p in paragraphs]
+    for para, text in sources:
+        for sent in sentences(text):
+            if not REMEDY_WORDS.search(sent):
+                continue
+            for m in MONEY_RE.finditer(sent):
+                amount = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+                after = sent[m.end():]
+                pm = PURPOSE_RE.match(after)
+                purpose = (pm.group(1) if pm else sent).strip().rstrip(".;,")
+                purpose = re.split(r"\.\s", purpose)[0]
+                period = PERIOD_RE.search(sent)
+                key = (amount, para)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append(Remedy(amount, purpose[:240], para, sent, period.group(1) if period else None))
+    # a sum stated in the summary and again in a paragraph: keep the paragraph's, it is citable
+    para_amounts = {r.amount for r in found if r.para != "summary"}
+    return [r for r in found if r.para != "summary" or r.amount not in para_amounts]
+
+
+# ----------------------------------------------------------------------------- documents
+
+_ORG_RE = re.compile(
+    r"\b((?:(?:London|Royal) Borough of [A-Z][\w&' ]+?|[A-Z][\w&'.-]*(?: (?:and|upon|on|of|[A-Z][\w&'.-]*))*) (?:County |City |Borough |District |Metropolitan Borough |Metropolitan District )?Council)\b"
+)
+
+
+def _outcome_from_summary(summary: str | None) -> str | None:
+    s = (summary or "").lower()
+    if not s:
+        return None
+    if re.search(r"\b(will not|won't|cannot|did not|have not|has not|decided not to) (investigate|continue)", s):
+        return "Closed after initial enquiries"
+    if re.search(r"\b(upheld?s?|upholds|found fault|fault causing|at fault|was fault|failed|delay(ed)?)\b", s) and not re.search(
+        r"\bno fault\b|\bnot at fault\b|\bnot uphold", s
+    ):
+        return "Upheld"
+    if re.search(r"\bno fault\b|\bnot at fault\b|\bnot uphold|\bno evidence of fault", s):
+        return "Not upheld"
+    return None
+
+
+def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
+    """Text of one file -> Document. `source` is the absolute path recorded for citations."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    source_url = None
+    lines: list[str] = []
+    for raw in raw_lines:
+        m = re.match(r"^\s*Source-URL:\s*(\S+)", raw)
+        if m:
+            source_url = m.group(1)
+            continue
+        if re.match(r"^\s*Source-Repo:", raw):
+            continue
+        lines.append(raw.rstrip())
+    # the cookie banner (top or bottom of a saved page) and navigation are never paragraphs
+    lines = [ln for ln in lines if not BANNER_RE.match(fold(ln))]
+    anchor = next(
+        (i for i, raw in enumerate(lines) if re.search(r"\(\d{2} ?\d{3} ?\d{3}\)\s*$|^\s*summary\b|^\s*the complaint", fold(raw), re.I)), 0
+    )
+    for i in range(anchor, len(lines)):
+        if END_RE.match(fold(lines[i])):
+            lines = lines[:i]
+            break
+    lines = [ln for ln in lines if not NOISE_RE.match(fold(ln))]
+    stripped = [fold(ln.replace("**", "")) for ln in lines]
+    head = "\n".join(stripped[:40])
+
+    kind = "decision"
+    if re.search(r"report by the local government (and social care )?ombudsman", " ".join(stripped[:12]), re.I):
+        kind = "report"
+    elif re.search(r"^(meeting date|to)\s*:", head, re.I | re.M) and re.search(r"committee|cabinet|council meeting", head, re.I):
+        kind = "council response"
+    elif re.search(r"\b(Regulations \d{4}|Code of Practice)\b", " ".join(stripped[:4])) and not re.search(r"ombudsman's final decision", head, re.I):
+        kind = "law"
+
+    # ---- metadata from labelled lines (single-line "Category : X" or the split form "Category :\nX\n>\nY")
+    def labelled(label: str) -> str | None:
+        for i, s in enumerate(stripped[:60]):
+            m = re.match(rf"^{label}\s*:\s*(.*)$", s, re.I)
+            if not m:
+                continue
+            if m.group(1).strip():
+                return m.group(1).strip()
+            vals = []
+            for t in stripped[i + 1 : i + 6]:
+                if re.match(r"^(category|decision|decision date)\s*:", t, re.I) or not t:
+                    break
+                vals.append(t)
+            return " ".join(vals).replace(" > ", " > ") if vals else None
+        return None
+
+    category = labelled("Category")
+    if category:
+        category = re.sub(r"\s*>\s*", " > ", category)
+    outcome = labelled("Decision")
+    date_s = labelled("Decision date")
+    decision_date = parse_date(date_s) if date_s else None
+
+    refs: list[str] = []
+    title = None
+    organisation = None
+    for s in stripped[:30]:
+        m = re.match(r"^(.+?)\s*\((\d{2} ?\d{3} ?\d{3})\)\s*$", s)
+        if m:
+            organisation, title = m.group(1).strip(), s
+            refs.append(normalise_ref(m.group(2)))
+            break
+    for s in stripped[:40]:
+        if re.search(r"(complaint )?reference( number)?s?\s*:|reference number", s, re.I):
+            refs.extend(f"{a} {b} {c}" for a, b, c in REF_RE.findall(s))
+        m = re.match(r"^complaint against\s*:\s*(.*)$", s, re.I)
+        if m and not organisation:
+            organisation = m.group(1).strip() or next((t for t in stripped[stripped.index(s) + 1 :] if t), None)
+    if kind == "report" and not organisation:
+        m = re.search(r"investigation into (?:a )?complaints? (?:about|against)\s+(.+?)(?:\s*\(|$)", " ".join(stripped[:15]), re.I)
+        if m:
+            organisation = m.group(1).strip()
+    if kind == "council response":
+        refs.extend(f"{a} {b} {c}" for a, b, c in REF_RE.findall("\n".join(stripped)))
+    if not refs and source_url:
+        m = re.search(r"(\d{2})-(\d{3})-(\d{3})", source_url)
+        if m:
+            refs.append(" ".join(m.groups()))
+    refs = list(dict.fromkeys(r for r in refs if r))
+
+    if not organisation and source_url:
+        m = re.search(r"/lgo-\d{2}-\d{3}-\d{3}-([a-z0-9-]+)/?$", source_url)
+        if m:
+            organisation = " ".join(w.capitalize() for w in m.group(1).split("-"))
+    if not organisation:
+        m = _ORG_RE.search("\n".join(stripped[:80]))
+        if m:
+            organisation = m.group(1)
+        else:
+            m = re.search(r"@([a-z]+)\.gov\.uk", head)
+            if m:
+                organisation = f"{m.group(1).capitalize()} Council"
+    if kind == "council response" and organisation and not organisation.lower().startswith(("the ", "london", "royal")):
+        org_m = _ORG_RE.search("\n".join(stripped))
+        organisation = org_m.group(1) if org_m else organisation
+
+    if not category and source_url:
+        m = re.search(r"/decisions/([a-z-]+)/([a-z-]+)/", source_url)
+        if m:
+            category = f"{deslug(m.group(1))} > {deslug(m.group(2))}"
+
+    # ---- summary and where the numbered body starts
+    summary = None
+    body_start = None
+    for i, s in enumerate(stripped):
+        m = SUMMARY_RE.match(s)
+        if m and summary is None:
+            summary = m.group(1).strip() or None
+            if summary is None:
+                summary = next((t for t in stripped[i + 1 :] if t), None)
+        if s.lower().rstrip(":") == "report summary" and summary is None:
+            chunk = []
+            for t in stripped[i + 1 :]:
+                if not t:
+                    continue
+                if t.lower() in ("finding", "findings", "recommendations"):
+                    break
+                chunk.append(t)
+            cat_line = next((c for c in chunk if re.match(r"^(Education|Children's care services|Adult care services)\s*-", c)), None)
+            if cat_line and not category:
+                main, _, sub = cat_line.partition("-")
+                category = f"{main.strip()} > {sub.split('(')[0].strip()}"
+            summary = " ".join(c for c in chunk if c != cat_line) or None
+        if s.lower().rstrip(":") in START_HEADINGS and body_start is None:
+            body_start = i + 1
+    if kind == "council response":
+        for s in stripped[:60]:
+            m = re.match(r"^(?:outcome|purpose)\s*:\s*(.+)$", s, re.I)
+            if m:
+                summary = m.group(1)
+                break
+        date_s = next((re.sub(r"^meeting date\s*:\s*", "", s, flags=re.I) for s in stripped[:40] if re.match(r"^meeting date\s*:", s, re.I)), None)
+        decision_date = parse_date(date_s) if date_s else decision_date
+        t = next((s for s in stripped[:10] if s), None)
+        title = t
+    if decision_date is None:
+        for s in stripped[:20]:
+            if s and (d := parse_date(s)):
+                decision_date = d
+                break
+
+    if kind == "report":
+        outcome = outcome or ("Upheld" if re.search(r"fault found causing injustice|we find fault", "\n".join(stripped), re.I) else None)
+    if kind == "decision" and not outcome:
+        outcome = _outcome_from_summary(summary)
+
+    # ---- paragraphs
+    warnings: list[str] = []
+    numbering = "source"
+    if kind == "council response":
+        paragraphs = council_paragraphs(lines)
+    elif kind == "law":
+        paragraphs = law_paragraphs(lines)
+        title = next((s for s in stripped if s), None)
+    else:
+        if body_start is None:
+            # no "The complaint" heading: start after the summary, else at the first numbered line
+            after_summary = next((i + 1 for i, s in enumerate(stripped) if SUMMARY_RE.match(s)), None)
+            first_num = next((i for i, raw in enumerate(lines) if classify(raw).kind == "num"), None)
+            body_start = after_summary if after_summary is not None else (first_num or 0)
+        body = [ln.replace("**", "") for ln in lines[body_start:]]
+        paragraphs, numbering, warnings = number_paragraphs(body)
+        # the body starts under its heading
+        first_heading = stripped[body_start - 1] if body_start else ""
+        for p in paragraphs:
+            if p.section:
+                break
+            p.section = first_heading.rstrip(":")
+
+    if summary is None and paragraphs and kind not in ("law",):
+        summary = paragraphs[0].text.split("\n")[0][:300]
+
+    doc_id = refs[0] if refs and kind in ("decision", "report") else None
+    if doc_id is None:
+        bits = [organisation or "", title if kind != "council response" else "response to ombudsman report", decision_date or ""]
+        slug = slugify("-".join(b for b in bits if b))
+        doc_id = slug if slug != "document" else slugify(Path(source).stem)
+
+    doc = Document(
+        doc_id=doc_id,
+        refs=refs,
+        organisation=organisation,
+        category=category,
+        outcome=outcome,
+        decision_date=decision_date,
+        kind=kind,
+        summary=summary,
+        source=source,
+        source_url=source_url,
+        paragraphs=paragraphs,
+        remedies=[],
+        title=title,
+        numbering=numbering,
+        sha256=sha256,
+    )
+    doc.remedies = extract_remedies(paragraphs, summary)
+    doc.warnings = warnings  # type: ignore[attr-defined]
+    return doc
+
+
+def parse_file(path: str | Path) -> Document:
+    """One file -> Document; raises ParseError (one line) for anything that is not a usable document."""
+    p = Path(path).expanduser().resolve()
+    text = read_text(p)
+    sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    doc = parse_text(text, str(p), sha256=sha)
+    if not doc.paragraphs:
+        raise ParseError(f"{p}: no paragraphs found (is this an Ombudsman decision, report or council paper?)")
+    return doc
+
+
+def cross_references(doc: Document) -> list[tuple[str, list[str]]]:
+    """In-text cross references: ('22', ['19', '21']) for 'As set out in paragraphs 19 and 21' in paragraph 22."""
+    out = []
+    for p in doc.paragraphs:
+        for m in re.finditer(r"\bparagraphs?\s+((?:\d+(?![.\d]\d)(?:\s*(?:,|and|to|-)\s*)?)+)", p.text):
+            nums = re.findall(r"\d+", m.group(1))
+            if nums:
+                out.append((p.para, nums))
+    return out
+
+
+def iter_files(paths: list[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand files and folders into supported files, sorted; returns (files, [(path, reason)]) for what was skipped."""
+    files: list[Path] = []
+    bad: list[tuple[str, str]] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if not p.exists():
+            bad.append((str(raw), "no such file or folder"))
+        elif p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                    files.append(f.resolve())
+        else:
+            files.append(p.resolve())
+    return list(dict.fromkeys(files)), bad
