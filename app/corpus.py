@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .errors import UserError
 from .models import Document, Paragraph, Remedy
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".text", ".pdf", ".html", ".htm", ".docx"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-class ParseError(ValueError):
+class ParseError(UserError, ValueError):
     """A file that cannot become a document. The message is one line, fit to show a user."""
 
 
@@ -662,6 +663,9 @@ def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
         summary = paragraphs[0].text.split("\n")[0][:300]
 
     doc_id = refs[0] if refs and kind in ("decision", "report") else None
+    chapter = re.search(r"[?&]chapter=(\d+)", source_url or "")
+    if doc_id and chapter and chapter.group(1) != "1":
+        doc_id = f"{doc_id} ch{chapter.group(1)}"  # a report's later chapter: same reference, its own paragraphs
     if doc_id is None:
         bits = [organisation or "", title if kind != "council response" else "response to ombudsman report", decision_date or ""]
         slug = slugify("-".join(b for b in bits if b))

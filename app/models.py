@@ -53,10 +53,17 @@ class Document:
     title: str | None = None
     numbering: str = "source"  # "source": numbers as printed; "reconstructed": numbers we restored
     sha256: str = ""
+    paragraph_count: int | None = None  # set when paragraphs are not loaded (listings)
 
     @property
     def ref(self) -> str | None:
-        return self.refs[0] if self.refs else None
+        """The document's own LGSCO reference (a council paper carries the report's, but is not it)."""
+        return self.refs[0] if self.refs and self.kind in ("decision", "report") else None
+
+    @property
+    def cite_id(self) -> str:
+        """What a citation names: the doc_id, which is the reference for a decision ('24 004 187')."""
+        return self.doc_id
 
     def paragraph(self, para: str) -> Paragraph | None:
         for p in self.paragraphs:
@@ -74,7 +81,7 @@ class Document:
             "outcome": self.outcome,
             "decision_date": self.decision_date,
             "kind": self.kind,
-            "paragraphs": len(self.paragraphs),
+            "paragraphs": self.paragraph_count if self.paragraph_count is not None else len(self.paragraphs),
             "source": self.source,
         }
 
@@ -120,7 +127,7 @@ class Hit:
     @property
     def label(self) -> str:
         """How a letter cites this paragraph: `[24 004 187, para 19]`."""
-        return f"[{self.ref or self.doc_id}, para {self.para}]"
+        return f"[{self.doc_id}, para {self.para}]"
 
 
 @dataclass

@@ -1,0 +1,291 @@
+"""The `precedent` command: ingest, search, list, show, draft, eval, bench, check, serve.
+
+A thin face over `Engine`. Every user-fixable problem prints one line on stderr and exits non-zero.
+JSON field names are a contract other tools read; keep them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import UserError
+from .models import Filters
+from .settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Precedent: find LGSCO precedents and draft complaint letters whose every citation is checked.")
+
+BUILTIN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+IndexOpt = typer.Option(None, "--index", help="index folder (default .precedent, or $PRECEDENT_INDEX)")
+ChromaOpt = typer.Option(None, "--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 ($PRECEDENT_CHROMA_URL)")
+JsonOpt = typer.Option(False, "--json", help="print JSON")
+
+
+def _engine(index: Optional[Path], chroma_url: Optional[str] = None, **kw):
+    from .engine import Engine
+
+    return Engine(Settings().with_overrides(index=index, chroma_url=chroma_url, **kw))
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    typer.echo(f"error: {msg}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), index: Optional[Path] = IndexOpt,
+           chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt):
+    """Parse and index decisions (.txt, .pdf, .html, .docx). Unchanged files are not embedded again."""
+    from tqdm import tqdm
+
+    eng = _engine(index, chroma_url)
+    bar = None
+
+    def progress(i: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=total < 10 or not sys.stderr.isatty())
+        bar.update(1)
+
+    report = eng.ingest([str(p) for p in paths], progress=progress)
+    if bar is not None:
+        bar.close()
+    for path, reason in report.failed:
+        typer.echo(f"failed: {path}: {reason}", err=True)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        typer.echo(report.summary_line())
+    if report.failed and not (report.documents or report.unchanged):
+        raise typer.Exit(1)
+
+
+def _filters(category, outcome, organisation, date_from, date_to) -> Filters:
+    from .corpus import parse_date
+
+    def iso(v, name):
+        if v is None:
+            return None
+        d = parse_date(v)
+        if not d:
+            _fail(f"--{name} must be a date like 2023-01-31 (got {v!r})", 2)
+        return d
+
+    return Filters(category, outcome, organisation, iso(date_from, "from"), iso(date_to, "to"))
+
+
+@app.command()
+def search(query: Optional[str] = typer.Argument(None), k: int = typer.Option(10, "--k", help="how many paragraphs"),
+           index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
+           category: Optional[str] = typer.Option(None, "--category"), outcome: Optional[str] = typer.Option(None, "--outcome"),
+           organisation: Optional[str] = typer.Option(None, "--organisation"),
+           date_from: Optional[str] = typer.Option(None, "--from", help="decided on or after (YYYY-MM-DD)"),
+           date_to: Optional[str] = typer.Option(None, "--to", help="decided on or before (YYYY-MM-DD)"),
+           mode: str = typer.Option("hybrid", "--mode", help="hybrid, dense or bm25"),
+           batch: Optional[Path] = typer.Option(None, "--batch", help="JSON lines with a `query` field; one JSON result per line"),
+           as_json: bool = JsonOpt):
+    """Find the paragraphs of past decisions closest to a description, best first."""
+    if mode not in ("hybrid", "dense", "bm25"):
+        _fail(f"--mode must be hybrid, dense or bm25 (got {mode!r})", 2)
+    if (query is None) == (batch is None):
+        _fail("give a QUERY or --batch FILE (one of them)", 2)
+    eng = _engine(index, chroma_url)
+    base = _filters(category, outcome, organisation, date_from, date_to)
+    if batch is not None:
+        if not batch.is_file():
+            _fail(f"{batch}: no such file")
+        lines = batch.read_text(encoding="utf-8", errors="replace").splitlines()
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+                    raise ValueError("needs a string `query` field")
+            except ValueError as e:
+                _fail(f"{batch}:{n}: not a JSON object with a query ({str(e).splitlines()[0]})")
+            f = Filters(item.get("category") or base.category, item.get("outcome") or base.outcome, base.organisation,
+                        base.date_from, base.date_to)
+            try:
+                res = eng.search(item["query"], k=int(item.get("k", k)), filters=f, mode=mode)
+                _print_json(res.to_dict())
+            except UserError as e:
+                _print_json({"query": item["query"], "results": [], "error": str(e)})
+            sys.stdout.flush()
+        return
+    res = eng.search(query, k=k, filters=base, mode=mode)
+    if as_json:
+        _print_json(res.to_dict())
+        return
+    if res.no_close_precedent:
+        typer.echo("note: no close precedent in the index; the nearest paragraphs follow.\n")
+    if not res.hits:
+        typer.echo("no matching paragraphs")
+    for i, h in enumerate(res.hits, 1):
+        head = f"{i}. [{h.doc_id}, para {h.para}] {h.organisation or ''} — {h.outcome or 'outcome not stated'}, {h.decision_date or 'undated'}"
+        typer.echo(head)
+        typer.echo(f"   {h.section}: {h.text[:400]}{'…' if len(h.text) > 400 else ''}\n")
+
+
+@app.command("list")
+def list_(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt):
+    """The indexed documents."""
+    docs = _engine(index, chroma_url).documents()
+    if as_json:
+        _print_json([d.meta_dict() for d in docs])
+        return
+    for d in docs:
+        m = d.meta_dict()
+        typer.echo(f"{d.doc_id}\t{d.organisation or '-'}\t{d.outcome or '-'}\t{d.decision_date or '-'}\t{d.kind}\t{m['paragraphs']} paras")
+    typer.echo(f"{len(docs)} documents", err=True)
+
+
+@app.command()
+def show(ident: str = typer.Argument(..., metavar="ID", help="doc_id or any reference the document carries"),
+         para: Optional[str] = typer.Argument(None, metavar="[PARA]"), index: Optional[Path] = IndexOpt,
+         chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt):
+    """A document's metadata and paragraphs, or one paragraph."""
+    eng = _engine(index, chroma_url)
+    doc = eng.document(ident)
+    if doc is None:
+        _fail(f"no document {ident!r} in the index (see `precedent list`)")
+    d = doc.to_dict()
+    if para is not None:
+        p = doc.paragraph(para)
+        if p is None:
+            nums = [x.para for x in doc.paragraphs]
+            _fail(f"{doc.cite_id} has no paragraph {para!r} (it has {nums[0]}–{nums[-1]})" if nums else f"{doc.cite_id} has no paragraphs")
+        d["paragraphs"] = [p.to_dict()]
+    if as_json:
+        _print_json(d)
+        return
+    typer.echo(f"{doc.title or doc.doc_id}\nreference: {', '.join(doc.refs) or '-'}   organisation: {doc.organisation or '-'}")
+    typer.echo(f"category: {doc.category or '-'}   outcome: {doc.outcome or '-'}   date: {doc.decision_date or '-'}   kind: {doc.kind}")
+    typer.echo(f"source: {doc.source}" + (f"\nurl: {doc.source_url}" if doc.source_url else ""))
+    if doc.summary and para is None:
+        typer.echo(f"\nSummary: {doc.summary}")
+    section = None
+    for p in d["paragraphs"]:
+        if p["section"] != section:
+            section = p["section"]
+            typer.echo(f"\n{section}")
+        typer.echo(f"  {p['para']}. {p['text']}")
+
+
+@app.command()
+def check(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, repair: bool = typer.Option(False, "--repair")):
+    """Consistency counts of the index (paragraphs vs vectors); --repair sweeps what an interrupted ingest left."""
+    idx = _engine(index, chroma_url).index()
+    if repair:
+        _print_json({"repaired": idx.reconcile()})
+    _print_json(idx.check())
+
+
+@app.command()
+def draft(facts: Path = typer.Option(..., "--facts", help="YAML or JSON facts file"),
+          llm: Optional[str] = typer.Option(None, "--llm", help="template, local, ollama or openai"),
+          index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
+          out: Optional[Path] = typer.Option(None, "--out", help="write letter.md or letter.docx"),
+          as_json: bool = JsonOpt):
+    """Draft a complaint (parent) or a response (officer) citing verified precedents."""
+    from .draft import load_facts
+    from .export import write_letter
+
+    eng = _engine(index, chroma_url, llm=llm)
+    f = load_facts(facts)
+    stream = None
+    if not as_json and out is None and eng.settings.llm != "template" and sys.stderr.isatty():
+        def stream(tok: str) -> None:
+            sys.stderr.write(tok)
+            sys.stderr.flush()
+    result = eng.draft(f, on_token=stream)
+    if stream is not None:
+        sys.stderr.write("\n\n")
+    if out is not None:
+        write_letter(result, out)
+        typer.echo(f"wrote {out}", err=True)
+    if as_json:
+        _print_json(result.to_dict())
+    elif out is None:
+        typer.echo(result.markdown())
+    v = result.verification
+    typer.echo(
+        f"verification: {v.citations_checked} citations checked, {v.citations_removed} removed; {v.quotes_checked} quotations "
+        f"checked, {v.quotes_fixed_or_removed} fixed or removed; {len(v.unsupported_facts)} unsupported facts; "
+        f"{'passed' if v.passed else 'see report'}",
+        err=True,
+    )
+
+
+@app.command("eval")
+def eval_(index: Optional[Path] = IndexOpt, llm: Optional[str] = typer.Option(None, "--llm"),
+          out: Path = typer.Option(Path("evals/report"), "--out"), shared: Optional[Path] = typer.Option(None, "--shared",
+          help="folder with lgsco/ decisions (default ../shared/corpus when present)"),
+          thresholds: Path = typer.Option(Path("evals/thresholds.yaml"), "--thresholds")):
+    """Measure retrieval and citation quality; exit 1 when a threshold in evals/thresholds.yaml is missed."""
+    from .evals import run_eval
+
+    ok = run_eval(index=index, llm=llm, out=out, shared=shared, thresholds=thresholds)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def bench(paragraphs: int = typer.Option(10000, "--paragraphs"), as_json: bool = JsonOpt,
+          shared: Optional[Path] = typer.Option(None, "--shared")):
+    """Build a synthetic scale corpus in a temporary index and print speed and memory figures."""
+    from .bench import run_bench
+
+    run_bench(paragraphs, as_json=as_json, shared=shared)
+
+
+@app.command()
+def serve(host: Optional[str] = typer.Option(None, "--host"), port: Optional[int] = typer.Option(None, "--port"),
+          index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
+          llm: Optional[str] = typer.Option(None, "--llm"), auth: Optional[str] = typer.Option(None, "--auth", help="user:password")):
+    """Start the web app (on 127.0.0.1 unless --host says otherwise). Builds the built-in corpus index on first start."""
+    from .ui import serve as run
+
+    settings = Settings().with_overrides(host=host, port=port, index=index, chroma_url=chroma_url, llm=llm, auth=auth)
+    run(settings, builtin_corpus=BUILTIN_CORPUS)
+
+
+def main() -> None:
+    debug = os.environ.get("PRECEDENT_DEBUG")
+    try:
+        app(standalone_mode=False)
+    except UserError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as e:  # click usage errors and anything unforeseen: still one line
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        if debug:
+            raise
+        first = str(e).splitlines()[0][:300] if str(e) else ""
+        typer.echo(f"error: {type(e).__name__}: {first} (set PRECEDENT_DEBUG=1 for details)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,507 @@
+"""Storage: documents and paragraphs in SQLite (the source of truth, with an FTS5 table for BM25) and
+paragraph vectors in Chroma (embedded PersistentClient, or a Chroma server when a URL is set).
+
+Ingest is incremental and crash-safe. A file whose bytes are unchanged is skipped before parsing.
+For a new or changed document, vectors are written to Chroma first under ids that name the content
+hash, then the document's rows are committed to SQLite in one transaction. A `dirty` marker is set
+for the length of an ingest; if a run dies (kill -9), the next one reconciles the two stores:
+vectors that SQLite does not know are deleted, documents whose vectors are missing are re-embedded.
+Dense hits are joined to SQLite, so an orphan vector can never surface as a precedent.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .corpus import ParseError, iter_files, parse_file
+from .errors import UserError
+from .models import Document, Filters, Paragraph, Remedy
+
+COLLECTION = "paragraphs"
+SUMMARY = "summary"  # the para label of a document's summary row
+SCHEMA_VERSION = "1"
+
+
+class IndexError_(UserError):
+    """A problem with the index a user can act on. One line."""
+
+
+class NoIndex(IndexError_):
+    pass
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0  # new or changed documents indexed in this run
+    paragraphs: int = 0  # paragraphs embedded in this run
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    seconds: float = 0.0
+    total_documents: int = 0
+    total_paragraphs: int = 0
+
+    def summary_line(self) -> str:
+        line = (
+            f"{self.documents} documents, {self.paragraphs} paragraphs indexed; {self.unchanged} unchanged; "
+            f"{len(self.failed)} failed ({self.seconds:.1f}s; index holds {self.total_documents} documents, "
+            f"{self.total_paragraphs} paragraphs)"
+        )
+        return line
+
+    def to_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "paragraphs": self.paragraphs,
+            "unchanged": self.unchanged,
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "seconds": round(self.seconds, 3),
+            "total_documents": self.total_documents,
+            "total_paragraphs": self.total_paragraphs,
+        }
+
+
+def _date_int(iso: str | None) -> int:
+    return int(iso.replace("-", "")) if iso else 0
+
+
+def embed_text(doc: Document, p: Paragraph) -> str:
+    """What the encoder sees for a paragraph: its heading gives it context."""
+    return f"{p.section}: {p.text}" if p.section else p.text
+
+
+class Index:
+    def __init__(self, directory: Path, embeddings=None, chroma_url: str | None = None, chroma_timeout_s: float = 10.0,
+                 create: bool = False):
+        self.dir = Path(directory).expanduser().resolve()
+        self.embeddings = embeddings
+        self.chroma_url = chroma_url
+        self.chroma_timeout_s = chroma_timeout_s
+        db_path = self.dir / "index.sqlite"
+        if not db_path.exists() and not create:
+            raise NoIndex(f"no index at {self.dir}: build one with `precedent ingest corpus/` (or `make run`)")
+        if self.dir.exists() and not self.dir.is_dir():
+            raise IndexError_(f"{self.dir} is a file, not an index folder")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self.db = sqlite3.connect(str(db_path), check_same_thread=False, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._schema()
+        except sqlite3.DatabaseError as e:
+            raise IndexError_(f"index database at {db_path} is unreadable ({e}); move it aside and ingest again") from None
+        self._vs = None
+
+    # ------------------------------------------------------------------ schema
+    def _schema(self) -> None:
+        with self.db:
+            self.db.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+                CREATE TABLE IF NOT EXISTS documents(
+                    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT,
+                    organisation TEXT, category TEXT, outcome TEXT, decision_date TEXT, ref TEXT,
+                    meta TEXT NOT NULL, synthetic INTEGER NOT NULL DEFAULT 0, ingested_at REAL);
+                CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+                CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
+                CREATE TABLE IF NOT EXISTS refs(ref TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(ref, doc_id));
+                CREATE TABLE IF NOT EXISTS paragraphs(
+                    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER NOT NULL, para TEXT NOT NULL,
+                    section TEXT, text TEXT NOT NULL, vec_id TEXT NOT NULL UNIQUE);
+                CREATE INDEX IF NOT EXISTS paragraphs_doc ON paragraphs(doc_id, ordinal);
+                CREATE VIRTUAL TABLE IF NOT EXISTS para_fts USING fts5(
+                    text, section, content='paragraphs', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+                CREATE TRIGGER IF NOT EXISTS paragraphs_ai AFTER INSERT ON paragraphs BEGIN
+                    INSERT INTO para_fts(rowid, text, section) VALUES (new.id, new.text, new.section); END;
+                CREATE TRIGGER IF NOT EXISTS paragraphs_ad AFTER DELETE ON paragraphs BEGIN
+                    INSERT INTO para_fts(para_fts, rowid, text, section) VALUES ('delete', old.id, old.text, old.section); END;
+                """
+            )
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    # ------------------------------------------------------------------ chroma
+    @property
+    def vectorstore(self):
+        if self._vs is None:
+            with self._lock:
+                if self._vs is None:
+                    self._vs = self._open_chroma()
+        return self._vs
+
+    def _open_chroma(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if self.chroma_url:
+            u = urlparse(self.chroma_url)
+            if u.scheme not in ("http", "https") or not u.hostname:
+                raise IndexError_(f"bad Chroma URL {self.chroma_url!r}: expected http://host:port")
+            _probe(u.hostname, u.port or 8000, self.chroma_timeout_s, self.chroma_url)
+            try:
+                client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=settings)
+            except Exception as e:
+                raise IndexError_(f"Chroma server at {self.chroma_url} is not usable: {str(e).splitlines()[0][:200]}") from None
+        else:
+            client = chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=settings)
+        return Chroma(
+            client=client,
+            collection_name=COLLECTION,
+            embedding_function=self.embeddings,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+
+    @property
+    def collection(self):
+        return self.vectorstore._collection
+
+    # ------------------------------------------------------------------ reading
+    def count(self) -> tuple[int, int]:
+        d = self.db.execute("SELECT COUNT(*) FROM documents WHERE synthetic=0").fetchone()[0]
+        p = self.db.execute(
+            "SELECT COUNT(*) FROM paragraphs JOIN documents USING(doc_id) WHERE synthetic=0 AND ordinal>=0"
+        ).fetchone()[0]
+        return d, p
+
+    def documents(self) -> list[Document]:
+        rows = self.db.execute("SELECT meta FROM documents WHERE synthetic=0 ORDER BY decision_date DESC, doc_id").fetchall()
+        return [_doc_from_meta(json.loads(m), []) for (m,) in rows]
+
+    def resolve(self, ident: str) -> str | None:
+        """A doc_id or any reference a document carries -> doc_id."""
+        from .corpus import normalise_ref
+
+        ident = ident.strip()
+        row = self.db.execute("SELECT doc_id FROM documents WHERE doc_id=?", (ident,)).fetchone()
+        if row:
+            return row[0]
+        ref = normalise_ref(ident)
+        if ref and len("".join(ch for ch in ident if ch.isdigit())) == 8:
+            row = self.db.execute("SELECT doc_id FROM refs WHERE ref=? ORDER BY doc_id LIMIT 1", (ref,)).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def document(self, ident: str) -> Document | None:
+        doc_id = self.resolve(ident)
+        if doc_id is None:
+            return None
+        (meta,) = self.db.execute("SELECT meta FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        paras = [
+            Paragraph(para, section or "", text)
+            for para, section, text in self.db.execute(
+                "SELECT para, section, text FROM paragraphs WHERE doc_id=? AND ordinal>=0 ORDER BY ordinal", (doc_id,)
+            )
+        ]
+        return _doc_from_meta(json.loads(meta), paras)
+
+    def paragraph(self, ident: str, para: str) -> tuple[Document, Paragraph] | None:
+        doc = self.document(ident)
+        if doc is None:
+            return None
+        p = doc.paragraph(para)
+        return (doc, p) if p else None
+
+    # ------------------------------------------------------------------ writing
+    def ingest(self, paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None,
+               synthetic: bool = False, batch_paragraphs: int = 512) -> IngestReport:
+        t0 = time.perf_counter()
+        report = IngestReport()
+        files, missing = iter_files(list(paths))
+        report.failed.extend(missing)
+        self._begin()
+        pending: list[Document] = []
+        pending_paras = 0
+        total = len(files)
+        for i, path in enumerate(files, 1):
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                report.failed.append((str(path), f"cannot read ({e.strerror})"))
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            row = self.db.execute("SELECT doc_id FROM documents WHERE source=? AND sha256=?", (str(path), sha)).fetchone()
+            if row:
+                report.unchanged += 1
+            else:
+                try:
+                    doc = parse_file(path)
+                    self._check_conflicts(doc, pending)
+                except ParseError as e:
+                    report.failed.append((str(path), str(e).split(": ", 1)[-1]))
+                    doc = None
+                if doc is not None:
+                    pending.append(doc)
+                    pending_paras += len(doc.paragraphs)
+                    if pending_paras >= batch_paragraphs:
+                        self._write(pending, report, synthetic)
+                        pending, pending_paras = [], 0
+            if progress:
+                progress(i, total)
+        if pending:
+            self._write(pending, report, synthetic)
+        self._end()
+        report.total_documents, report.total_paragraphs = self.count()
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _check_conflicts(self, doc: Document, pending: list[Document]) -> None:
+        src = doc.source
+        dup = self.db.execute("SELECT doc_id, source FROM documents WHERE sha256=? AND source<>?", (doc.sha256, src)).fetchone()
+        if dup:
+            raise ParseError(f"{src}: same content as {dup[1]} (already indexed as {dup[0]}); skipped")
+        for other in pending:
+            if other.sha256 == doc.sha256:
+                raise ParseError(f"{src}: same content as {other.source}; skipped")
+            if other.doc_id == doc.doc_id:
+                raise ParseError(f"{src}: claims reference {doc.doc_id}, which {other.source} also claims; skipped")
+        row = self.db.execute("SELECT source FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone()
+        if row and row[0] != src and Path(row[0]).exists():
+            raise ParseError(
+                f"{src}: claims reference {doc.doc_id}, already indexed from {row[0]}; skipped (remove one of them)"
+            )
+
+    def _write(self, docs: list[Document], report: IngestReport, synthetic: bool) -> None:
+        """Vectors first, then one SQLite transaction: a crash in between leaves only orphans to sweep."""
+        texts, ids, metas = [], [], []
+        for doc in docs:
+            for ordinal, p in _rows_of(doc):
+                texts.append(embed_text(doc, p))
+                ids.append(f"{doc.doc_id}::{doc.sha256[:12]}::{ordinal}")
+                metas.append(
+                    {
+                        "doc_id": doc.doc_id,
+                        "para": p.para,
+                        "category": doc.category or "",
+                        "outcome": doc.outcome or "",
+                        "organisation": doc.organisation or "",
+                        "date": _date_int(doc.decision_date),
+                        "synthetic": int(synthetic),
+                    }
+                )
+        vectors = self.embeddings.embed_documents(texts)
+        old_ids = [
+            vid for (vid,) in self.db.execute(
+                f"SELECT vec_id FROM paragraphs WHERE doc_id IN ({','.join('?' * len(docs))})", [d.doc_id for d in docs]
+            )
+        ]
+        coll = self.collection
+        for start in range(0, len(ids), 4000):
+            coll.upsert(ids=ids[start:start + 4000], embeddings=vectors[start:start + 4000],
+                        metadatas=metas[start:start + 4000], documents=texts[start:start + 4000])
+        with self._lock, self.db:
+            for doc in docs:
+                self._delete_rows(doc.doc_id)
+                self.db.execute(
+                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc.doc_id, doc.source, doc.sha256, doc.kind, doc.organisation, doc.category, doc.outcome,
+                     doc.decision_date, doc.ref, json.dumps(_meta_of(doc)), int(synthetic), time.time()),
+                )
+                self.db.executemany("INSERT OR IGNORE INTO refs VALUES (?,?)", [(r, doc.doc_id) for r in doc.refs])
+                self.db.executemany(
+                    "INSERT INTO paragraphs(doc_id, ordinal, para, section, text, vec_id) VALUES (?,?,?,?,?,?)",
+                    [(doc.doc_id, o, p.para, p.section, p.text, f"{doc.doc_id}::{doc.sha256[:12]}::{o}")
+                     for o, p in _rows_of(doc)],
+                )
+                report.documents += 1
+                report.paragraphs += len(doc.paragraphs)  # numbered paragraphs; the summary row rides along
+        stale = sorted(set(old_ids) - set(ids))
+        if stale:
+            for start in range(0, len(stale), 4000):
+                coll.delete(ids=stale[start:start + 4000])
+
+    def _delete_rows(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM paragraphs WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+    def remove(self, ident: str) -> bool:
+        doc_id = self.resolve(ident)
+        if not doc_id:
+            return False
+        self._begin()
+        ids = [v for (v,) in self.db.execute("SELECT vec_id FROM paragraphs WHERE doc_id=?", (doc_id,))]
+        with self._lock, self.db:
+            self._delete_rows(doc_id)
+        if ids:
+            self.collection.delete(ids=ids)
+        self._end()
+        return True
+
+    # ------------------------------------------------------------------ crash recovery
+    @property
+    def _dirty_marker(self) -> Path:
+        return self.dir / "INGEST_IN_PROGRESS"
+
+    def _begin(self) -> None:
+        if self._dirty_marker.exists():
+            self.reconcile()
+        self._dirty_marker.write_text(str(time.time()))
+
+    def _end(self) -> None:
+        self._dirty_marker.unlink(missing_ok=True)
+
+    def reconcile(self) -> dict[str, int]:
+        """Make Chroma and SQLite agree after an interrupted ingest. Returns what was repaired."""
+        coll = self.collection
+        chroma_ids: set[str] = set()
+        offset = 0
+        while True:
+            got = coll.get(include=[], limit=5000, offset=offset)
+            if not got["ids"]:
+                break
+            chroma_ids.update(got["ids"])
+            offset += len(got["ids"])
+        sql_ids = {v for (v,) in self.db.execute("SELECT vec_id FROM paragraphs")}
+        orphans = sorted(chroma_ids - sql_ids)
+        for start in range(0, len(orphans), 4000):
+            coll.delete(ids=orphans[start:start + 4000])
+        missing_docs = {v.split("::", 1)[0] for v in sql_ids - chroma_ids}
+        with self._lock, self.db:
+            for doc_id in missing_docs:  # re-embedded by the next ingest of their files
+                self._delete_rows(doc_id)
+        return {"orphan_vectors": len(orphans), "incomplete_documents": len(missing_docs)}
+
+    def check(self) -> dict[str, int]:
+        """Counts that prove consistency: paragraphs in SQLite, vectors in Chroma, and how many disagree."""
+        sql_ids = {v for (v,) in self.db.execute("SELECT vec_id FROM paragraphs")}
+        chroma_ids: set[str] = set()
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=5000, offset=offset)
+            if not got["ids"]:
+                break
+            chroma_ids.update(got["ids"])
+            offset += len(got["ids"])
+        dup = self.db.execute(
+            "SELECT COUNT(*) FROM (SELECT doc_id, ordinal FROM paragraphs GROUP BY doc_id, ordinal HAVING COUNT(*)>1)"
+        ).fetchone()[0]
+        return {
+            "documents": self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
+            "paragraphs": len(sql_ids),
+            "vectors": len(chroma_ids),
+            "orphan_vectors": len(chroma_ids - sql_ids),
+            "missing_vectors": len(sql_ids - chroma_ids),
+            "duplicate_paragraphs": dup,
+        }
+
+    # ------------------------------------------------------------------ search primitives
+    def filter_sql(self, f: Filters | None) -> tuple[str, list]:
+        clauses, args = ["d.synthetic=0"], []
+        if f:
+            if f.category:
+                clauses.append("(d.category=? COLLATE NOCASE OR d.category LIKE ? COLLATE NOCASE)")
+                args += [f.category, f"{f.category} > %"]
+            if f.outcome:
+                clauses.append("d.outcome=? COLLATE NOCASE")
+                args.append(f.outcome)
+            if f.organisation:
+                clauses.append("d.organisation LIKE ? COLLATE NOCASE")
+                args.append(f"%{f.organisation}%")
+            if f.date_from:
+                clauses.append("d.decision_date>=?")
+                args.append(f.date_from)
+            if f.date_to:
+                clauses.append("d.decision_date<=?")
+                args.append(f.date_to)
+        return " AND ".join(clauses), args
+
+    def chroma_where(self, f: Filters | None, synthetic_ok: bool = False) -> dict | None:
+        conds: list[dict] = [] if synthetic_ok else [{"synthetic": {"$eq": 0}}]
+        if f:
+            if f.outcome:
+                conds.append({"outcome": {"$eq": f.outcome}})
+            if f.date_from:
+                conds.append({"date": {"$gte": _date_int(f.date_from)}})
+            if f.date_to:
+                conds.append({"date": {"$lte": _date_int(f.date_to)}})
+        if not conds:
+            return None
+        return conds[0] if len(conds) == 1 else {"$and": conds}
+
+    def bm25(self, match: str, k: int, f: Filters | None, synthetic_ok: bool = False) -> list[tuple[int, float]]:
+        """(paragraph row id, bm25 score; higher is better) for an FTS5 MATCH expression."""
+        where, args = self.filter_sql(f)
+        if synthetic_ok:
+            where = where.replace("d.synthetic=0", "1=1")
+        sql = (
+            "SELECT p.id, -bm25(para_fts, 1.0, 0.3) AS s FROM para_fts JOIN paragraphs p ON p.id = para_fts.rowid "
+            f"JOIN documents d ON d.doc_id = p.doc_id WHERE para_fts MATCH ? AND {where} ORDER BY bm25(para_fts, 1.0, 0.3) LIMIT ?"
+        )
+        try:
+            return [(r, s) for r, s in self.db.execute(sql, [match, *args, k])]
+        except sqlite3.OperationalError:
+            return []
+
+    def rows(self, ids: list[int]) -> dict[int, tuple]:
+        if not ids:
+            return {}
+        q = (
+            "SELECT p.id, p.doc_id, p.para, p.section, p.text, d.ref, d.organisation, d.source, d.outcome, d.category, "
+            f"d.decision_date, d.kind FROM paragraphs p JOIN documents d USING(doc_id) WHERE p.id IN ({','.join('?' * len(ids))})"
+        )
+        return {r[0]: r for r in self.db.execute(q, ids)}
+
+    def ids_for_vectors(self, vec_ids: list[str]) -> dict[str, int]:
+        if not vec_ids:
+            return {}
+        q = f"SELECT vec_id, id FROM paragraphs WHERE vec_id IN ({','.join('?' * len(vec_ids))})"
+        return dict(self.db.execute(q, vec_ids).fetchall())
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except Exception:
+            pass
+
+
+def _probe(host: str, port: int, timeout: float, url: str) -> None:
+    """Fail fast, with a clear message, when a Chroma server does not answer."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as s:
+            s.settimeout(timeout)
+            s.sendall(f"GET /api/v2/heartbeat HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+            if not s.recv(16):
+                raise OSError("no reply")
+    except OSError as e:
+        reason = "timed out" if isinstance(e, TimeoutError | socket.timeout) else (e.strerror or str(e) or "no reply")
+        raise IndexError_(f"Chroma server at {url} did not answer within {timeout:g}s ({reason})") from None
+
+
+def _rows_of(doc: Document) -> list[tuple[int, Paragraph]]:
+    """The rows a document is searched by: its numbered paragraphs, and its summary as row -1 (cited as 'summary')."""
+    rows = list(enumerate(doc.paragraphs))
+    if doc.summary and doc.kind in ("decision", "report"):
+        rows.insert(0, (-1, Paragraph(SUMMARY, "Summary", doc.summary)))
+    return rows
+
+
+def _meta_of(doc: Document) -> dict:
+    d = doc.to_dict()
+    d.pop("paragraphs")
+    d["paragraph_count"] = len(doc.paragraphs)
+    d["sha256"] = doc.sha256
+    return d
+
+
+def _doc_from_meta(m: dict, paragraphs: list[Paragraph]) -> Document:
+    doc = Document(
+        doc_id=m["doc_id"], refs=m.get("refs", []), organisation=m.get("organisation"), category=m.get("category"),
+        outcome=m.get("outcome"), decision_date=m.get("decision_date"), kind=m.get("kind", "decision"),
+        summary=m.get("summary"), source=m.get("source", ""), source_url=m.get("source_url"), paragraphs=paragraphs,
+        remedies=[Remedy(**r) for r in m.get("remedies", [])], title=m.get("title"), numbering=m.get("numbering", "source"),
+        sha256=m.get("sha256", ""),
+    )
+    if not paragraphs:
+        doc.paragraph_count = m.get("paragraph_count", 0)
+    return doc

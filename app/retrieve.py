@@ -1,0 +1,120 @@
+"""Ranking: dense (Chroma through LangChain) and lexical (SQLite FTS5 BM25) retrieval, fused by reciprocal
+rank fusion, with filters applied inside both stores. Also says when nothing is close enough to cite."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import UserError
+from .index import Index
+from .models import Filters, Hit
+
+MAX_QUERY_CHARS = 4000
+STOPWORDS = set(
+    """a an and are as at be been but by can could did do does for from had has have he her his how i if in into is it its
+    me my not of on or our she so than that the their them then there they this to too us was we were what when where which
+    who why will with would you your since about after again all also am any because before being both each few get got
+    just more most no nor only other own same should some such very""".split()
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class QueryError(UserError, ValueError):
+    pass
+
+
+def clean_query(query: str) -> str:
+    if query is None:
+        raise QueryError("empty query: describe what happened, e.g. 'occupational therapy in the EHC plan not provided'")
+    q = _CONTROL.sub(" ", str(query))
+    q = re.sub(r"\s+", " ", q).strip()
+    if not q:
+        raise QueryError("empty query: describe what happened, e.g. 'occupational therapy in the EHC plan not provided'")
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(q):,} characters; the limit is {MAX_QUERY_CHARS:,}): shorten it to the key facts")
+    return q
+
+
+def fts_query(q: str) -> str:
+    """A safe FTS5 expression: the query's content words, OR-ed (BM25 does the weighting)."""
+    words = [w for w in re.findall(r"[^\W_]+", q.lower()) if w not in STOPWORDS and len(w) > 1]
+    words = list(dict.fromkeys(words))[:64]
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    best_similarity: float = 0.0
+    no_close_precedent: bool = False
+    filters: Filters = field(default_factory=Filters)
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "results": [h.to_dict() for h in self.hits]}
+
+
+class Retriever:
+    """mode: 'hybrid' (default), 'dense' or 'bm25'."""
+
+    def __init__(self, index: Index, rrf_k: int = 60, candidates: int = 50, min_similarity: float = 0.42):
+        self.index = index
+        self.rrf_k = rrf_k
+        self.candidates = candidates
+        self.min_similarity = min_similarity
+
+    def dense(self, q: str, k: int, filters: Filters | None, synthetic_ok: bool = False) -> list[tuple[int, float]]:
+        vs = self.index.vectorstore
+        where = self.index.chroma_where(filters, synthetic_ok)
+        needs_post = bool(filters and (filters.category or filters.organisation))
+        fetch = k * 4 if needs_post else k
+        vec = self.index.embeddings.embed_query(q)
+        pairs = vs.similarity_search_by_vector_with_relevance_scores(vec, k=fetch, filter=where)
+        vec_ids = [d.id for d, _ in pairs]
+        by_vec = self.index.ids_for_vectors(vec_ids)  # orphans (not in SQLite) drop out here
+        out = []
+        for d, dist in pairs:
+            pid = by_vec.get(d.id)
+            if pid is not None:
+                out.append((pid, 1.0 - float(dist)))
+        if needs_post and out:
+            where_sql, args = self.index.filter_sql(filters)
+            if synthetic_ok:
+                where_sql = where_sql.replace("d.synthetic=0", "1=1")
+            ids = [p for p, _ in out]
+            ok = {r for (r,) in self.index.db.execute(
+                f"SELECT p.id FROM paragraphs p JOIN documents d USING(doc_id) WHERE p.id IN ({','.join('?' * len(ids))}) AND {where_sql}",
+                [*ids, *args])}
+            out = [(p, s) for p, s in out if p in ok]
+        return out[:k]
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
+               synthetic_ok: bool = False) -> SearchResult:
+        q = clean_query(query)
+        if not 1 <= k <= 200:
+            raise QueryError(f"--k must be between 1 and 200 (got {k})")
+        n = max(self.candidates, k)
+        dense = self.dense(q, n, filters, synthetic_ok) if mode in ("hybrid", "dense") else []
+        lexical = self.index.bm25(fts_query(q), n, filters, synthetic_ok) if mode in ("hybrid", "bm25") and fts_query(q) else []
+        best = max((s for _, s in dense), default=0.0)
+        if mode == "dense":
+            ranked = dense
+        elif mode == "bm25":
+            ranked = lexical
+        else:
+            scores: dict[int, float] = {}
+            for ranking in (dense, lexical):
+                for rank, (pid, _) in enumerate(ranking):
+                    scores[pid] = scores.get(pid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+            ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        ranked = ranked[:k]
+        rows = self.index.rows([pid for pid, _ in ranked])
+        hits = []
+        for pid, score in ranked:
+            r = rows.get(pid)
+            if r is None:
+                continue
+            _, doc_id, para, section, text, ref, org, source, outcome, category, date, kind = r
+            hits.append(Hit(doc_id, ref, org, para, section or "", text, round(float(score), 6), source, outcome, category, date, kind))
+        no_close = mode != "bm25" and best < self.min_similarity
+        return SearchResult(q, hits, best, no_close, filters or Filters())

@@ -1,0 +1,49 @@
+"""The one settings object. Every value can come from the environment (`PRECEDENT_INDEX`, `PRECEDENT_CHROMA_URL`, ...)
+or from command-line flags, which override the environment."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Offline by construction: no model hub, no telemetry, whoever imports us first.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PRECEDENT_", extra="ignore")
+
+    index: Path = Path(".precedent")
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 to use a Chroma server
+    chroma_timeout_s: float = 10.0
+    embed_backend: str = "torch"  # "torch" or "onnx"
+    embed_batch: int = 64
+    # retrieval
+    rrf_k: int = 60
+    candidates: int = 50
+    min_similarity: float = 0.42  # below this best dense cosine, say there is no close precedent
+    # writers
+    llm: str = "template"  # template | local | ollama | openai
+    local_model: str = "qwen2.5-coder-1.5b"
+    model_dir: Path | None = None
+    ollama_url: str = "http://127.0.0.1:11434"
+    ollama_model: str = "qwen2.5:1.5b"
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_api_key: str | None = None
+    max_tokens: int = 900
+    # app
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str | None = None  # "user:password" for a shared deployment
+
+    def with_overrides(self, **kw) -> "Settings":
+        """A copy with the non-None keyword values applied (what CLI flags do)."""
+        return self.model_copy(update={k: v for k, v in kw.items() if v is not None})
