@@ -262,7 +262,9 @@ def serve(host: Optional[str] = typer.Option(None, "--host"), port: Optional[int
 def main() -> None:
     debug = os.environ.get("PRECEDENT_DEBUG")
     try:
-        app(standalone_mode=False)
+        # in non-standalone mode click *returns* the code of a `typer.Exit(n)` instead of raising it
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
     except UserError as e:
         typer.echo(f"error: {e}", err=True)
         sys.exit(1)

@@ -65,9 +65,13 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def _read_pdf(path: Path) -> str:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs each repair it attempts ("EOF marker not found"); a damaged file gets one line from us instead
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
@@ -79,13 +83,11 @@ def _read_pdf(path: Path) -> str:
 
 
 def _read_docx(path: Path) -> str:
-    import zipfile
-
     import docx
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+    except Exception as e:  # zip, OPC (PackageNotFoundError) and XML errors on damaged packages
         raise ParseError(f"{path}: unreadable .docx ({type(e).__name__})") from None
     lines = []
     for para in document.paragraphs:

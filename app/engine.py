@@ -58,3 +58,35 @@ class Engine:
         if self._index is not None:
             self._index.close()
             self._index = None
+
+    # ------------------------------------------------------------------ drafting
+    def writer(self, llm: str | None = None, chat_model=None):
+        from .writers import make_writer
+
+        return make_writer(llm or self.settings.llm, self.settings, chat_model=chat_model)
+
+    def draft(self, facts, on_token=None, llm: str | None = None, chat_model=None, short: bool = False):
+        """Facts -> verified DraftResult. `chat_model`: any LangChain chat model (tests pass fakes)."""
+        from .draft import build_context, run_draft
+
+        writer, note = self.writer(llm, chat_model)
+        ctx = build_context(self, facts)
+        ctx.short = short
+        result = run_draft(self, facts, writer, on_token=on_token, ctx=ctx)
+        if note:
+            result.notes.append(note)
+        return result
+
+    def refine(self, facts, instruction: str, previous=None, on_token=None, llm: str | None = None, chat_model=None):
+        """Apply a follow-up ('make it shorter', 'add that I emailed twice in March'); returns (new facts, result)."""
+        from .draft import build_context, refine_facts, run_draft
+
+        writer, note = self.writer(llm, chat_model)
+        new_facts, short = refine_facts(facts, instruction)
+        ctx = build_context(self, new_facts)
+        ctx.short = bool(short)
+        prev_text = previous.body if previous is not None else None
+        result = run_draft(self, new_facts, writer, on_token=on_token, ctx=ctx, instruction=instruction, previous=prev_text)
+        if note:
+            result.notes.append(note)
+        return new_facts, result

@@ -238,6 +238,10 @@ class Index:
                 except ParseError as e:
                     report.failed.append((str(path), str(e).split(": ", 1)[-1]))
                     doc = None
+                except Exception as e:  # a parser bug on one odd file must not stop a multi-file ingest
+                    first = str(e).splitlines()[0][:200] if str(e) else ""
+                    report.failed.append((str(path), f"could not parse ({type(e).__name__}: {first})"))
+                    doc = None
                 if doc is not None:
                     pending.append(doc)
                     pending_paras += len(doc.paragraphs)

@@ -1,0 +1,409 @@
+"""Verification: whoever wrote a draft, every citation must resolve to a real paragraph, every quotation must
+be verbatim in the paragraph it cites, and every £ amount, date and reference must appear in the user's facts or
+in a cited paragraph. What fails is removed or visibly marked, and the report says which and why.
+
+Citation syntax: `[24 004 187, para 19]`, `[24 004 187, paras 19 and 21]`, `[24 004 187, summary]`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Protocol
+
+from .corpus import REF_RE, normalise_ref
+
+CITE_RE = re.compile(
+    r"\[\s*(?P<id>[^\[\],\n]{2,80}?)\s*,\s*(?:(?P<summary>summary)|(?:paras?|paragraphs?|¶¶?)\.?\s*"
+    r"(?P<nums>[0-9][0-9.()a-z]*(?:\s*(?:,|and|&)\s*[0-9][0-9.()a-z]*)*))\s*\]",
+    re.I,
+)
+QUOTE_RE = re.compile(r"“([^”\n]{1,1500})”|\"([^\"\n]{1,1500})\"")
+MONEY_RE = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d)")
+MONTHS = "january february march april may june july august september october november december".split()
+_MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+DATE_RE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MON})\.?,?\s+(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<m2>{_MON})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)"
+    rf"|(?P<m3>{_MON})\.?\s+(?P<y3>(?:19|20)\d\d)"
+    rf"|(?P<y4>(?:19|20)\d\d)-(?P<m4>[01]\d)(?:-(?P<d4>[0-3]\d))?"
+    rf"|(?P<d5>[0-3]?\d)/(?P<m5>[01]?\d)/(?P<y5>(?:19|20)\d\d)"
+    rf"|(?P<d6>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m6>{_MON})(?!\w)"
+    rf"|(?P<m7>{_MON})\s+(?P<d7>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]))\b",
+    re.I,
+)
+UNVERIFIED = "[unverified]"
+
+
+class ParagraphSource(Protocol):
+    def resolve(self, ident: str) -> str | None: ...
+
+    def paragraph_text(self, doc_id: str, para: str) -> str | None: ...
+
+    def paragraphs_of(self, doc_id: str) -> list[tuple[str, str]]: ...
+
+
+@dataclass
+class Citation:
+    doc_id: str
+    ref: str | None
+    para: str
+    quote: str | None
+    source: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Verification:
+    citations_checked: int = 0
+    citations_removed: int = 0
+    quotes_checked: int = 0
+    quotes_fixed_or_removed: int = 0
+    unsupported_facts: list[str] = field(default_factory=list)
+    passed: bool = True
+    notes: list[str] = field(default_factory=list)  # one line per thing removed, fixed or marked, and why
+
+    def to_dict(self) -> dict:
+        return {
+            "citations_checked": self.citations_checked,
+            "citations_removed": self.citations_removed,
+            "quotes_checked": self.quotes_checked,
+            "quotes_fixed_or_removed": self.quotes_fixed_or_removed,
+            "unsupported_facts": list(self.unsupported_facts),
+            "passed": self.passed,
+            "notes": list(self.notes),
+        }
+
+
+# ----------------------------------------------------------------------------- text matching
+
+
+_TABLE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'", "\u201c": '"', "\u201d": '"',
+                        "\u201e": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "..."})
+
+
+def _fold_with_map(s: str) -> tuple[str, list[int]]:
+    """Lower-cased, typography-folded, whitespace-collapsed text and, per output char, its index in `s`."""
+    out: list[str] = []
+    idx: list[int] = []
+    prev_space = True
+    for i, ch in enumerate(s):
+        ch = unicodedata.normalize("NFKC", ch).translate(_TABLE).lower()
+        for c in ch:
+            if c.isspace():
+                if prev_space:
+                    continue
+                c = " "
+                prev_space = True
+            else:
+                prev_space = False
+            out.append(c)
+            idx.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        idx.pop()
+    return "".join(out), idx
+
+
+def fold_text(s: str) -> str:
+    return _fold_with_map(s)[0]
+
+
+def find_verbatim(quote: str, text: str) -> str | None:
+    """The span of `text` that `quote` reproduces (typography, case at sentence start and whitespace folded), or None.
+    An ellipsis in the quote may stand for omitted words; the parts must then appear in order."""
+    parts = [p.strip(" .,;:") for p in re.split(r"\s*(?:\.\.\.|…)\s*", quote) if p.strip(" .,;:")]
+    if not parts:
+        return None
+    hay, idx = _fold_with_map(text)
+    pos = 0
+    start = end = None
+    for part in parts:
+        needle = fold_text(part)
+        if not needle:
+            continue
+        at = hay.find(needle, pos)
+        if at < 0:
+            return None
+        if start is None:
+            start = at
+        pos = at + len(needle)
+        end = pos
+    if start is None or end is None:
+        return None
+    return text[idx[start]: idx[end - 1] + 1]
+
+
+def money_values(text: str) -> set[float]:
+    vals = set()
+    for m in MONEY_RE.finditer(text):
+        vals.add(round(float(m.group(1).replace(",", "") + "." + (m.group(2) or "0")), 2))
+    return vals
+
+
+def _month(s: str | None) -> int | None:
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    s = s.lower()[:3]
+    return next((i + 1 for i, m in enumerate(MONTHS) if m.startswith(s)), None)
+
+
+def date_keys(text: str) -> set[tuple[int, int, int | None]]:
+    """(year, month, day or None) for each date written in the text."""
+    keys = set()
+    for m in DATE_RE.finditer(text):
+        g = m.groupdict()
+        for d, mo, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), (None, "m3", "y3"), ("d4", "m4", "y4"), ("d5", "m5", "y5"),
+                         ("d6", "m6", None), ("d7", "m7", None)):
+            if g.get(mo) and (y is None or g.get(y)):
+                month = _month(g.get(mo))
+                day = int(g[d]) if d and g.get(d) else None
+                if month and 1 <= month <= 12 and (day is None or 1 <= day <= 31):
+                    keys.add((int(g[y]) if y else 0, month, day))  # year 0: a day and month written without a year
+                break
+    return keys
+
+
+def ref_values(text: str) -> set[str]:
+    return {f"{a} {b} {c}" for a, b, c in REF_RE.findall(text)}
+
+
+def _date_supported(key: tuple[int, int, int | None], known: set[tuple[int, int, int | None]]) -> bool:
+    y, m, d = key
+    if y == 0:
+        return any(k[1] == m and k[2] == d for k in known)
+    if d is None:
+        return any(k[0] == y and k[1] == m for k in known)
+    return key in known
+
+
+# ----------------------------------------------------------------------------- the verifier
+
+
+def expand_nums(nums: str) -> list[str]:
+    return [n for n in re.split(r"\s*(?:,|and|&)\s*", nums.strip()) if n]
+
+
+def verify(
+    letter: str,
+    source: ParagraphSource,
+    facts_text: str = "",
+    allowed: set[tuple[str, str]] | None = None,
+    source_path: Callable[[str], str] | None = None,
+    extra_allowed_text: str = "",
+) -> tuple[str, Verification, list[Citation]]:
+    """Check a draft. Returns the corrected letter, the report, and one Citation per (paragraph, quote) kept.
+
+    `allowed`: the (doc_id, para) pairs the writer was given; a citation outside them is removed even if real,
+    because nothing checked that it supports the sentence it is attached to.
+    """
+    v = Verification()
+    doc_ids: dict[str, str | None] = {}
+
+    def resolve(ident: str) -> str | None:
+        if ident not in doc_ids:
+            doc_ids[ident] = source.resolve(ident)
+        return doc_ids[ident]
+
+    # 1. citations: resolve each; rewrite to canonical form; drop what does not resolve
+    kept: list[tuple[str, str]] = []  # (doc_id, para) in order of appearance
+
+    def fix_citation(m: re.Match) -> str:
+        ident = m.group("id").strip()
+        nums = ["summary"] if m.group("summary") else expand_nums(m.group("nums") or "")
+        good = []
+        doc_id = resolve(ident)
+        for n in nums:
+            v.citations_checked += 1
+            if doc_id is None:
+                v.citations_removed += 1
+                v.notes.append(f"removed citation [{ident}, para {n}]: no decision {ident!r} in the index")
+                continue
+            if source.paragraph_text(doc_id, n) is None:
+                v.citations_removed += 1
+                v.notes.append(f"removed citation [{ident}, para {n}]: {doc_id} has no paragraph {n}")
+                continue
+            if allowed is not None and (doc_id, n) not in allowed:
+                v.citations_removed += 1
+                v.notes.append(f"removed citation [{doc_id}, para {n}]: not among the paragraphs retrieved for this draft")
+                continue
+            good.append(n)
+            kept.append((doc_id, n))
+        if not good:
+            return UNVERIFIED if nums else ""
+        if good == ["summary"]:
+            return f"[{doc_id}, summary]"
+        label = "para" if len(good) == 1 else "paras"
+        joined = good[0] if len(good) == 1 else ", ".join(good[:-1]) + " and " + good[-1]
+        return f"[{doc_id}, {label} {joined}]"
+
+    letter = CITE_RE.sub(fix_citation, letter)
+    # a bracketed reference that is not in citation form is not a citation either
+    for m in re.finditer(r"\[(?:[^\[\]\n]*?)(\d{2} ?\d{3} ?\d{3})(?:[^\[\]\n]*?)\]", letter):
+        if not CITE_RE.fullmatch(m.group(0)) and m.group(0) != UNVERIFIED:
+            v.citations_checked += 1
+            v.citations_removed += 1
+            v.notes.append(f"removed malformed citation {m.group(0)}")
+            letter = letter.replace(m.group(0), UNVERIFIED, 1)
+
+    # 2. quotations: verbatim in a paragraph cited after them in the same sentence
+    quotes: dict[tuple[str, str], list[str]] = {}
+    out = []
+    pos = 0
+    for m in QUOTE_RE.finditer(letter):
+        q = m.group(1) if m.group(1) is not None else m.group(2)
+        words = len(q.split())
+        sentence_end = _sentence_end(letter, m.end())
+        cites = [(resolve(c.group("id").strip()), c) for c in CITE_RE.finditer(letter, m.end(), sentence_end)]
+        targets = []
+        for doc_id, c in cites:
+            if doc_id:
+                nums = ["summary"] if c.group("summary") else expand_nums(c.group("nums") or "")
+                targets += [(doc_id, n) for n in nums]
+        if not targets and words <= 3:
+            continue  # a term in quotation marks, not a quotation
+        if not targets and find_verbatim(q, facts_text):
+            continue  # the user quoting their own correspondence
+        v.quotes_checked += 1
+        found = None
+        for doc_id, n in targets:
+            span = find_verbatim(q, source.paragraph_text(doc_id, n) or "")
+            if span:
+                found = (doc_id, n, span)
+                break
+        if found:
+            quotes.setdefault((found[0], found[1]), []).append(found[2])
+            continue
+        # the right words in the wrong paragraph of the same decision: correct the citation
+        moved = None
+        for doc_id in dict.fromkeys(d for d, _ in targets):
+            for n, text in source.paragraphs_of(doc_id):
+                if (allowed is None or (doc_id, n) in allowed) and (span := find_verbatim(q, text)):
+                    moved = (doc_id, n, span)
+                    break
+            if moved:
+                break
+        v.quotes_fixed_or_removed += 1
+        if moved:
+            doc_id, n, span = moved
+            old = [c for d, c in cites if d == doc_id][0]
+            v.notes.append(f"moved citation of quotation \u201c{_short(q)}\u201d from {old.group(0)} to [{doc_id}, para {n}]")
+            quotes.setdefault((doc_id, n), []).append(span)
+            kept.append((doc_id, n))
+            out.append(letter[pos: old.start()])
+            out.append(f"[{doc_id}, para {n}]")
+            pos = old.end()
+            continue
+        where = ", ".join(f"[{d}, para {n}]" for d, n in targets) or "no cited paragraph"
+        v.notes.append(f"removed quotation \u201c{_short(q)}\u201d: not verbatim in {where}")
+        out.append(letter[pos: m.start()])
+        out.append("[quotation removed: not found verbatim in the cited decision]")
+        pos = m.end()
+    out.append(letter[pos:])
+    letter = "".join(out)
+
+    # 3. numbers, dates, references: in the facts or in a paragraph the letter cites
+    final_cited = [(resolve(c.group("id").strip()), c) for c in CITE_RE.finditer(letter)]
+    cited_pairs = []
+    for doc_id, c in final_cited:
+        if doc_id:
+            nums = ["summary"] if c.group("summary") else expand_nums(c.group("nums") or "")
+            cited_pairs += [(doc_id, n) for n in nums]
+    cited_text = "\n".join(source.paragraph_text(d, n) or "" for d, n in dict.fromkeys(cited_pairs))
+    support = "\n".join([facts_text, cited_text, extra_allowed_text])
+    money_ok, dates_ok, refs_ok = money_values(support), date_keys(support), ref_values(support)
+    refs_ok |= {d for d, _ in cited_pairs if d}
+    masked = CITE_RE.sub(lambda m: " " * len(m.group(0)), letter)  # citations themselves are checked above
+    marks: list[tuple[int, int, str]] = []
+    for m in MONEY_RE.finditer(masked):
+        val = round(float(m.group(1).replace(",", "") + "." + (m.group(2) or "0")), 2)
+        if val not in money_ok:
+            marks.append((m.start(), m.end(), m.group(0)))
+    for m in DATE_RE.finditer(masked):
+        keys = date_keys(m.group(0))
+        if keys and not all(_date_supported(k, dates_ok) for k in keys):
+            marks.append((m.start(), m.end(), m.group(0)))
+    for m in REF_RE.finditer(masked):
+        r = normalise_ref(m.group(0))
+        if r and r not in refs_ok and not any(s <= m.start() < e for s, e, _ in marks):
+            marks.append((m.start(), m.end(), m.group(0)))
+    for s, e, text in sorted(set(marks), key=lambda t: -t[0]):
+        if letter[e: e + len(UNVERIFIED) + 1].strip().startswith(UNVERIFIED):
+            continue
+        letter = letter[:e] + " " + UNVERIFIED + letter[e:]
+        v.unsupported_facts.append(text)
+    v.unsupported_facts.reverse()
+    for text in v.unsupported_facts:
+        v.notes.append(f"marked {text!r} unverified: not in your facts or in any cited paragraph")
+
+    # 4. the citation list: one entry per cited paragraph (and per distinct quotation from it)
+    cites_out: list[Citation] = []
+    for doc_id, n in dict.fromkeys(cited_pairs):
+        path = source_path(doc_id) if source_path else ""
+        ref = getattr(source, "ref_of", lambda d: d)(doc_id)
+        qs = list(dict.fromkeys(quotes.get((doc_id, n), [])))
+        if qs:
+            cites_out += [Citation(doc_id, ref, n, q, path) for q in qs]
+        else:
+            cites_out.append(Citation(doc_id, ref, n, None, path))
+    v.passed = not (v.citations_removed or v.quotes_fixed_or_removed or v.unsupported_facts)
+    letter = re.sub(r"[ \t]+([.,;:])", r"\1", letter)
+    letter = re.sub(r"[ \t]{2,}", " ", letter)
+    return letter, v, cites_out
+
+
+def _sentence_end(text: str, start: int) -> int:
+    m = re.compile(r"(?<=[.!?])\s+(?=[A-Z*#\-])|\n\s*\n").search(text, start)
+    # a citation may follow the sentence's full stop: `... “quote”. [24 004 187, para 19]`
+    if m:
+        nxt = CITE_RE.match(text, m.end())
+        return nxt.end() if nxt else m.start()
+    return len(text)
+
+
+def _short(q: str, n: int = 60) -> str:
+    q = " ".join(q.split())
+    return q if len(q) <= n else q[: n - 1] + "…"
+
+
+class IndexSource:
+    """Adapts `app.index.Index` to what the verifier reads, with a small cache."""
+
+    def __init__(self, index):
+        self.index = index
+        self._paras: dict[str, list[tuple[str, str]]] = {}
+        self._meta: dict[str, tuple[str | None, str]] = {}
+
+    def resolve(self, ident: str) -> str | None:
+        return self.index.resolve(ident)
+
+    def _load(self, doc_id: str) -> list[tuple[str, str]]:
+        if doc_id not in self._paras:
+            rows = self.index.db.execute(
+                "SELECT para, text FROM paragraphs WHERE doc_id=? ORDER BY ordinal", (doc_id,)
+            ).fetchall()
+            self._paras[doc_id] = [(p, t) for p, t in rows]
+            meta = self.index.db.execute("SELECT ref, source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            self._meta[doc_id] = (meta[0], meta[1]) if meta else (None, "")
+        return self._paras[doc_id]
+
+    def paragraph_text(self, doc_id: str, para: str) -> str | None:
+        for p, t in self._load(doc_id):
+            if p == para:
+                return t
+        return None
+
+    def paragraphs_of(self, doc_id: str) -> list[tuple[str, str]]:
+        return [(p, t) for p, t in self._load(doc_id) if p != "summary"]
+
+    def ref_of(self, doc_id: str) -> str | None:
+        self._load(doc_id)
+        return self._meta.get(doc_id, (None, ""))[0]
+
+    def source_of(self, doc_id: str) -> str:
+        self._load(doc_id)
+        return self._meta.get(doc_id, (None, ""))[1]

@@ -1,0 +1,470 @@
+"""Drafting: facts -> issues -> precedents per issue -> a letter from a writer -> verification -> result.
+
+The pipeline is the same whoever writes (template, local model, Ollama, OpenAI-compatible): writers only turn
+a `DraftContext` into text; the verifier in `app.cite` then checks every citation, quotation, amount, date and
+reference against the index and the user's facts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .cite import Citation, IndexSource, Verification, find_verbatim, verify
+from .errors import UserError
+from .issues import BY_LABEL, IssueType, issue_query, spot_issues
+from .models import Hit
+from .retrieve import STOPWORDS
+
+MAX_FACTS_BYTES = 200_000
+PARENT_STAGES = ("council-stage-1", "council-stage-2", "ombudsman")
+OFFICER_STAGES = ("response",)
+BOILERPLATE_SECTIONS = re.compile(
+    r"role and powers|how (i|we) considered|what (i|we) (have|will)|investigated|the ombudsman'?s role|"
+    r"key to names|my assessment code|^decision$|final decision|^summary$", re.I)
+
+
+class FactsError(UserError, ValueError):
+    pass
+
+
+class Facts(BaseModel):
+    """The facts file. Only `role` and `issue` are required."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    role: Literal["parent", "officer"]
+    issue: str = Field(min_length=3, max_length=20_000)
+    stage: Optional[Literal["council-stage-1", "council-stage-2", "ombudsman", "response"]] = None
+    council: Optional[str] = Field(None, max_length=200)
+    child: Optional[str] = Field(None, max_length=40)
+    provision: Optional[str] = Field(None, max_length=10_000)
+    since: Optional[str] = None
+    contacts: list[str] = Field(default_factory=list, max_length=100)
+    impact: Optional[str] = Field(None, max_length=10_000)
+    outcome_sought: Optional[str] = Field(None, max_length=10_000)
+
+    @field_validator("since")
+    @classmethod
+    def _since(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", v):
+            raise ValueError("must be a month written YYYY-MM, e.g. 2023-09")
+        return v
+
+    @field_validator("contacts")
+    @classmethod
+    def _contacts(cls, v: list[str]) -> list[str]:
+        for c in v:
+            if len(c) > 2000:
+                raise ValueError("each contact must be under 2,000 characters")
+        return [c.strip() for c in v if c.strip()]
+
+    @model_validator(mode="after")
+    def _stage_fits_role(self) -> "Facts":
+        if self.stage is None:
+            self.stage = "council-stage-1" if self.role == "parent" else "response"
+        allowed = PARENT_STAGES if self.role == "parent" else OFFICER_STAGES
+        if self.stage not in allowed:
+            raise ValueError(f"stage {self.stage!r} does not fit role {self.role!r} (use {' or '.join(allowed)})")
+        return self
+
+    def text(self) -> str:
+        """All the user's words, for the verifier: numbers and dates here are the user's own facts."""
+        parts = [self.council, self.child, self.issue, self.provision, self.since, self.impact, self.outcome_sought, *self.contacts]
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def since_words(self) -> str | None:
+        if not self.since:
+            return None
+        y, m = self.since.split("-")
+        return f"{date(int(y), int(m), 1):%B %Y}"
+
+
+def parse_facts(data: object, where: str = "facts") -> Facts:
+    if data is None:
+        raise FactsError(f"{where}: empty (it needs at least `role` and `issue`)")
+    if not isinstance(data, dict):
+        raise FactsError(f"{where}: must be a mapping of keys to values (role, issue, ...), not a {type(data).__name__}")
+    try:
+        return Facts.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(x) for x in err.get("loc", ())) or "facts"
+        allowed = ", ".join(Facts.model_fields)
+        if err["type"] == "extra_forbidden":
+            raise FactsError(f"{where}: unknown key {key!r} (allowed: {allowed})") from None
+        if err["type"] == "missing":
+            raise FactsError(f"{where}: missing required key {key!r}") from None
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        got = err.get("input")
+        shown = f" (got {type(got).__name__})" if err["type"].endswith("_type") or err["type"] == "literal_error" else ""
+        if err["type"] == "literal_error":
+            shown = f" (got {str(got)[:40]!r})"
+        raise FactsError(f"{where}: {key}: {msg}{shown}") from None
+
+
+def load_facts(path: str | Path) -> Facts:
+    p = Path(path)
+    if not p.is_file():
+        raise FactsError(f"{p}: no such facts file")
+    if p.stat().st_size > MAX_FACTS_BYTES:
+        raise FactsError(f"{p}: too large ({p.stat().st_size:,} bytes; a facts file is at most {MAX_FACTS_BYTES:,})")
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FactsError(f"{p}: not UTF-8 text") from None
+    if not text.strip():
+        raise FactsError(f"{p}: empty (it needs at least `role` and `issue`)")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or "syntax error"
+        raise FactsError(f"{p}: not valid YAML or JSON{where}: {problem}") from None
+    return parse_facts(data, str(p))
+
+
+# ----------------------------------------------------------------------------- context
+
+
+@dataclass
+class Point:
+    """One issue with the paragraphs chosen to support it."""
+
+    issue: IssueType
+    duty: Hit | None = None
+    finding: Hit | None = None
+    remedy: Hit | None = None
+    best_similarity: float = 0.0
+    close: bool = True
+
+    def hits(self) -> list[Hit]:
+        return [h for h in (self.finding, self.duty, self.remedy) if h is not None]
+
+
+@dataclass
+class DraftContext:
+    facts: Facts
+    points: list[Point]
+    precedents: list[Hit]
+    remedies: list[dict]
+    no_close_precedent: bool
+    quotes: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc_id, para) -> verbatim sentence to quote
+    short: bool = False
+
+    def allowed(self) -> set[tuple[str, str]]:
+        return {(h.doc_id, h.para) for h in self.precedents}
+
+
+@dataclass
+class DraftResult:
+    letter: str  # body + references, Markdown
+    body: str
+    citations: list[Citation]
+    remedies: list[dict]
+    verification: Verification
+    precedents: list[Hit]
+    issues: list[str]
+    no_close_precedent: bool
+    writer: str
+    facts: Facts
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def markdown(self, with_remedies: bool = True) -> str:
+        parts = [self.body.rstrip()]
+        if with_remedies and self.remedies:
+            parts.append(remedy_table_md(self.remedies))
+        parts.append(references_md(self.citations, self.precedents))
+        return "\n\n".join(parts) + "\n"
+
+    def to_dict(self) -> dict:
+        return {
+            "letter": self.letter,
+            "citations": [c.to_dict() for c in self.citations],
+            "remedies": self.remedies,
+            "verification": self.verification.to_dict(),
+            "issues": self.issues,
+            "no_close_precedent": self.no_close_precedent,
+            "writer": self.writer,
+            "notes": self.notes,
+        }
+
+
+# ----------------------------------------------------------------------------- choosing paragraphs
+
+
+DUTY_SECTION = re.compile(r"law|guidance|should have happened|legal|legislation|background|duty|what should", re.I)
+FINDING_SECTION = re.compile(r"finding|analysis|conclusion|what (i|we) found|consideration|my view|assessment|^summary$", re.I)
+REMEDY_SECTION = re.compile(r"agreed action|recommend|^action|remed|what (i|we) (have )?recommend", re.I)
+
+
+def _words(s: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", s.lower()) if w not in STOPWORDS}
+
+
+def best_sentence(text: str, query: str, max_words: int = 55, money: bool = False) -> str | None:
+    """The paragraph sentence that shares most words with the query, verbatim, for quoting.
+    With `money`, a sentence stating a sum of money wins."""
+    q = _words(query)
+    best, best_score = None, -50.0
+    for sent in re.split(r"(?<=[.!?])\s+(?=[A-Z(“\"'‘])|\n", text):
+        s = sent.strip()
+        n = len(s.split())
+        if n < 6 or n > max_words:
+            continue
+        score = len(_words(s) & q) + (2 if re.search(r"\bfault\b|\bduty\b|\bfailed\b", s) else 0)
+        if re.match(r"^(Mr|Mrs|Ms|Miss|Dr)\.? \w+ (says|said|complain|told|wants|asked)", s):
+            score -= 100  # the complainant's view, not the Ombudsman's finding
+        if money and "£" in s:
+            score += 10
+        if score > best_score:
+            best, best_score = s, score
+    if best is None:
+        return None
+    return best.rstrip(" .;:")
+
+
+def _kind(h: Hit) -> str | None:
+    """What a paragraph can support: 'duty' (the law applied), 'finding', 'remedy'; None for boilerplate."""
+    sec = h.section or ""
+    if h.kind not in ("decision", "report"):
+        return None
+    if h.para == "summary":
+        return "finding"
+    if BOILERPLATE_SECTIONS.search(sec) or re.search(r"^(the )?complaints?$|complaint background", sec, re.I):
+        return None
+    if REMEDY_SECTION.search(sec):
+        return "remedy"
+    if FINDING_SECTION.search(sec):
+        # the reasoning about a payment sits in the findings: "I recommended the Council pay Ms B £600 to reflect ..."
+        if "£" in h.text and re.search(r"\b(recommend|pay|payment|offered)", h.text, re.I):
+            return "finding+remedy"
+        return "finding"
+    if DUTY_SECTION.search(sec):
+        return "duty"
+    if re.search(r"\b(has|have) a duty|\bmust (secure|arrange|provide|review|complete)", h.text):
+        return "duty"
+    if "£" in h.text and re.search(r"\bpay|payment|remed", h.text, re.I):
+        return "remedy"
+    if re.search(r"\bfault\b", h.text, re.I):
+        return "finding"
+    return None
+
+
+def build_context(engine, facts: Facts, k: int = 12) -> DraftContext:
+    issues = spot_issues(facts.text()) or []
+    retriever = engine.retriever
+    points: list[Point] = []
+    used: set[tuple[str, str]] = set()
+    remedy_hits: list[Hit] = []
+    base = re.sub(r"\s+", " ", facts.issue)[:600]
+    if not issues:
+        res = retriever.search(base, k=k)
+        if not res.no_close_precedent:
+            # nothing spotted by the rules, but the index has something close: treat it as one general point
+            generic = IssueType("general", "What went wrong", "", base, "")
+            point = Point(generic, best_similarity=res.best_similarity)
+            point.finding = _pick(res.hits, "finding", used)
+            points.append(point)
+        return _finish(facts, points, remedy_hits, no_close=not any(p.hits() for p in points))
+    for t in issues:
+        query = f"{issue_query(t, facts.provision, facts.issue)}. {base}"
+        found = retriever.search(query, k=k)
+        point = Point(t, best_similarity=found.best_similarity)
+        point.close = not found.no_close_precedent
+        if point.close:
+            point.finding = _pick(found.hits, "finding", used)
+            point.duty = _pick(retriever.search(t.duty, k=k).hits, "duty", used)
+            remedies = retriever.search(f"{t.title}: the Council should apologise and we recommended the Council pay to reflect "
+                                        f"the {facts.provision or 'missed provision'} and the distress", k=k).hits
+            remedy_hits += [h for h in remedies if "remedy" in (_kind(h) or "")][:4]
+            point.remedy = _pick(remedies, "remedy", used)
+        point.close = point.close and bool(point.hits())
+        points.append(point)
+    return _finish(facts, points, remedy_hits, no_close=not any(p.close for p in points))
+
+
+def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]]) -> Hit | None:
+    for h in hits:
+        if (h.doc_id, h.para) not in used and kind in (_kind(h) or "").split("+"):
+            used.add((h.doc_id, h.para))
+            return h
+    return None
+
+
+def _finish(facts, points, remedy_hits, no_close: bool) -> DraftContext:
+    precedents: list[Hit] = []
+    quotes: dict[tuple[str, str], str] = {}
+    for p in points:
+        if not p.close:
+            continue
+        for h in p.hits():
+            precedents.append(h)
+            wanted = "pay apologise payment remedy £ agreed" if h is p.remedy else f"{p.issue.query} {facts.issue}"
+            s = best_sentence(h.text, wanted, money=h is p.remedy)
+            if s:
+                quotes[(h.doc_id, h.para)] = s
+    seen = {(h.doc_id, h.para) for h in precedents}
+    table_hits = [h for h in precedents if h.para != "summary"] + [h for h in remedy_hits if (h.doc_id, h.para) not in seen]
+    remedies = remedy_rows(table_hits) if precedents else []
+    return DraftContext(facts, points, precedents, remedies, no_close, quotes)
+
+
+def remedy_rows(hits: list[Hit]) -> list[dict]:
+    """Sums of money the cited-for-remedy paragraphs state, with what each was for (from the paragraph itself)."""
+    from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
+
+    rows, seen = [], set()
+    for h in hits:
+        for sent in sentences(h.text):
+            if not REMEDY_WORDS.search(sent):
+                continue
+            rng = re.search(r"range of (£[\d,]+) to (£[\d,]+)", sent)
+            for m in MONEY_RE.finditer(sent):
+                amount = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+                key = (h.doc_id, amount)
+                if key in seen or (rng and m.start() > rng.start(1)):
+                    continue
+                seen.add(key)
+                pm = PURPOSE_RE.match(sent[m.end():])
+                purpose = (pm.group(1) if pm and not rng else sent).strip().rstrip(".;,")
+                period = PERIOD_RE.search(sent)
+                rows.append({
+                    "amount": amount,
+                    "amount_text": f"{rng.group(1)}–{rng.group(2)}" if rng else m.group(0).replace(" ", ""),
+                    "purpose": purpose[:200],
+                    "period": period.group(1) if period else None,
+                    "doc_id": h.doc_id,
+                    "ref": h.ref,
+                    "organisation": h.organisation,
+                    "para": h.para,
+                    "citation": f"[{h.doc_id}, para {h.para}]" if h.para != "summary" else f"[{h.doc_id}, summary]",
+                    "decision_date": h.decision_date,
+                })
+    return rows
+
+
+# ----------------------------------------------------------------------------- output helpers
+
+
+def cite_label(h: Hit) -> str:
+    return f"[{h.doc_id}, summary]" if h.para == "summary" else f"[{h.doc_id}, para {h.para}]"
+
+
+def remedy_table_md(rows: list[dict]) -> str:
+    lines = ["## Remedies in comparable decisions", "", "| Amount | What it was for | Period | Decision | Citation |", "|---|---|---|---|---|"]
+    for r in rows:
+        purpose = r["purpose"].replace("|", "/").replace("\n", " ")
+        lines.append(f"| {r['amount_text']} | {purpose} | {r['period'] or '—'} | {r['organisation'] or r['doc_id']} | {r['citation']} |")
+    return "\n".join(lines)
+
+
+def _long_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    y, m, d = iso.split("-")
+    return f", decided {int(d)} {date(int(y), int(m), int(d)):%B %Y}"
+
+
+def references_md(citations: list[Citation], precedents: list[Hit]) -> str:
+    by_key = {(h.doc_id, h.para): h for h in precedents}
+    lines = ["## References", ""]
+    seen = set()
+    for c in citations:
+        if (c.doc_id, c.para) in seen:
+            continue
+        seen.add((c.doc_id, c.para))
+        h = by_key.get((c.doc_id, c.para))
+        who = f"{h.organisation}{_long_date(h.decision_date)}" if h else c.doc_id
+        label = f"[{c.doc_id}, summary]" if c.para == "summary" else f"[{c.doc_id}, para {c.para}]"
+        text = (h.text if h else "").replace("\n", " ")
+        lines.append(f"- **{label}** {who}. {text}" if text else f"- **{label}** {who}")
+    if len(lines) == 2:
+        lines.append("No decisions are cited.")
+    lines.append("")
+    lines.append("Decisions of the Local Government and Social Care Ombudsman, re-used with attribution.")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- running a draft
+
+
+def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | None = None,
+              ctx: DraftContext | None = None, instruction: str | None = None, previous: str | None = None) -> DraftResult:
+    import time
+
+    t0 = time.perf_counter()
+    ctx = ctx or build_context(engine, facts)
+    if instruction and previous is not None and hasattr(writer, "refine"):
+        text = writer.refine(ctx, previous, instruction, on_token)
+    else:
+        text = writer.write(ctx, on_token)
+    source = IndexSource(engine.index())
+    body, verification, citations = verify(
+        text, source, facts_text=facts.text() + "\n" + date.today().strftime("%d %B %Y"),
+        allowed=ctx.allowed(), source_path=source.source_of, extra_allowed_text=_doc_facts(ctx.precedents),
+    )
+    cited_docs = {c.doc_id for c in citations}
+    remedies = [r for r in ctx.remedies if r["doc_id"] in cited_docs] or ctx.remedies
+    result = DraftResult(
+        letter="", body=body, citations=citations, remedies=remedies, verification=verification, precedents=ctx.precedents,
+        issues=[p.issue.label for p in ctx.points if p.issue.label != "general"], no_close_precedent=ctx.no_close_precedent,
+        writer=getattr(writer, "name", "template"), facts=facts,
+    )
+    result.letter = body.rstrip() + "\n\n" + references_md(citations, ctx.precedents) + "\n"
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _doc_facts(hits: list[Hit]) -> str:
+    """What a letter may state about a cited decision beyond its paragraphs: its date and reference."""
+    out = []
+    for h in hits:
+        if h.decision_date:
+            y, m, d = h.decision_date.split("-")
+            out.append(f"{int(d)} {date(int(y), int(m), int(d)):%B %Y}")
+        if h.ref:
+            out.append(h.ref)
+    return "\n".join(out)
+
+
+def refine_facts(facts: Facts, instruction: str) -> tuple[Facts, bool | None]:
+    """Template writer refinements: 'add that I emailed twice in March' adds a fact; 'make it shorter' shortens."""
+    text = instruction.strip()
+    if not text:
+        raise FactsError("tell me what to change, e.g. 'make it shorter' or 'add that I emailed twice in March'")
+    if len(text) > 5000:
+        raise FactsError("that instruction is too long; keep it under 5,000 characters")
+    short = None
+    if re.search(r"\b(shorter|brief|concise|cut|trim)\b", text, re.I):
+        short = True
+    elif re.search(r"\b(longer|more detail|expand)\b", text, re.I):
+        short = False
+    m = re.match(r"^(?:please\s+)?(?:add|include|mention|say|note)\s+(?:that\s+)?(.+)$", text, re.I | re.S)
+    if m:
+        fact = m.group(1).strip().rstrip(".")
+        fact = fact[0].upper() + fact[1:]
+        data = facts.model_dump()
+        data["contacts"] = [*data.get("contacts", []), fact]
+        facts = Facts.model_validate(data)
+    elif short is None:
+        data = facts.model_dump()
+        data["issue"] = f"{data['issue']}\n{text}"
+        facts = Facts.model_validate(data)
+    return facts, short
+
+
+def quote_of(ctx: DraftContext, h: Hit) -> str | None:
+    q = ctx.quotes.get((h.doc_id, h.para))
+    return q if q and find_verbatim(q, h.text) else None

@@ -1,0 +1,98 @@
+"""Issue spotting: which complaint issues a set of facts raises, and what to search the precedents for each.
+
+Rules are deliberately plain (keyword patterns over the user's own words) so that a parent can see why an
+issue was raised, and so the template writer is deterministic.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IssueType:
+    label: str
+    title: str  # how a letter names the point
+    pattern: str  # over the facts' text, case-insensitive
+    query: str  # the precedent search; {provision} is filled from the facts
+    duty: str  # one plain sentence of the duty, in our words (no citation needed: it is a heading, not a claim)
+
+
+ISSUE_TYPES: list[IssueType] = [
+    IssueType(
+        "section_f_provision", "Provision in the EHC Plan has not been delivered",
+        r"\b(therap|occupational|\bOT\b|speech|language|SALT|physio|section f|provision|tutor|1:1|one[- ]to[- ]one|teaching assistant|"
+        r"specialist teach|sessions?|support (in|set out in|from) (the|his|her|their) plan|not (been )?(provided|delivered|received|in place))",
+        "council failed to secure {provision} set out in section F of the EHC plan; missed provision; fault; payment to remedy lost provision",
+        "The council must secure the special educational provision in Section F of an EHC Plan; the duty cannot be delegated.",
+    ),
+    IssueType(
+        "annual_review", "The annual review was late or not completed",
+        r"\b(annual review|review (meeting )?(was )?(late|delayed|overdue|not held|never)|amended plan|final (amended )?plan (was )?(late|delayed)|"
+        r"(has not|hasn't|did not|didn't) (been )?review)",
+        "council delayed the annual review of the EHC plan and did not issue the amended plan in time; fault; uncertainty and lost right of appeal",
+        "The council must review an EHC Plan at least every 12 months and issue its decision promptly after the review meeting.",
+    ),
+    IssueType(
+        "needs_assessment", "The EHC needs assessment was delayed",
+        r"\b(needs assessment|ehc ?(needs )?assessment|assess(ment)? (of|for) (his|her|their|my) (needs|sen)|20[- ]weeks?|"
+        r"request(ed)? (an? )?(ehc|assessment)|draft plan|issue (an? )?(ehc )?plan)",
+        "council delayed the EHC needs assessment beyond the 20 week timescale; delay issuing the EHC plan; fault",
+        "The council must complete an EHC needs assessment and issue any final EHC Plan within 20 weeks of the request.",
+    ),
+    IssueType(
+        "out_of_school", "The child has been out of school without suitable education",
+        r"\b(out of (school|education)|not (been )?(in|attending) school|no school (place)?|section 19|alternative (education|provision)|"
+        r"excluded|exclusion|home[- ]?(schooled|tuition)|tuition|missing education|no education|school refus|unable to attend)",
+        "child out of school without suitable full-time education; council failed to arrange alternative provision under section 19; fault",
+        "Where a child cannot attend school, the council must arrange suitable education (section 19 Education Act 1996).",
+    ),
+    IssueType(
+        "transport", "Home to school transport was refused or not provided",
+        r"\b(transport|taxi|bus pass|travel assistance|escort|journey to school)",
+        "council refused or failed to provide home to school transport for a child with special educational needs; fault",
+        "The council must provide free travel where a child is eligible, and decide transport applications properly.",
+    ),
+    IssueType(
+        "personal_budget", "Personal budget or direct payments",
+        r"\b(personal budget|direct payments?)",
+        "council delayed or failed to pay direct payments or a personal budget; missed payments; fault; repay money owed",
+        "Direct payments and personal budgets agreed by the council must be paid correctly and on time.",
+    ),
+    IssueType(
+        "social_care_assessment", "Social care assessment for a disabled child",
+        r"\b(social care|social worker|section 17|child in need|disabled children|short breaks?|respite|carer'?s assessment)",
+        "council failed to assess a disabled child's social care needs under section 17; delay; short breaks; fault",
+        "The council must assess a disabled child's needs for social care support and provide what it has assessed as needed.",
+    ),
+    IssueType(
+        "complaint_handling", "The complaint was not handled properly",
+        r"\b(complain(t|ed)? .{0,60}(ignored|no (reply|response)|not (replied|responded|answered)|late|delay|never heard|weeks)|"
+        r"stage (1|2|one|two) .{0,40}(late|delay|no response|not)|(no|never|didn't|did not) (get|receive|had) (a )?(reply|response))",
+        "council delayed responding to the complaint at stage one and stage two of its complaints procedure; complaint handling fault; time and trouble",
+        "The council should answer complaints within the timescales its own complaints procedure sets.",
+    ),
+    IssueType(
+        "communication", "Poor communication",
+        r"\b(emails? .{0,40}(ignored|unanswered|no (reply|response))|(ignored|unanswered) .{0,30}(emails?|calls?|letters?)|chas(ed|ing)|"
+        r"no one (has )?(replied|responded|got back)|not kept (me )?(informed|updated)|communication|no (reply|response)|"
+        r"emailed .{0,40}(times|twice|again))",
+        "council failed to respond to a parent's emails and keep her updated; poor communication; frustration; time and trouble",
+        "The council should respond to a family's contacts and keep them informed.",
+    ),
+]
+
+BY_LABEL = {t.label: t for t in ISSUE_TYPES}
+
+
+def spot_issues(text: str) -> list[IssueType]:
+    """The issue types whose pattern the facts' text matches, in a fixed order."""
+    found = [t for t in ISSUE_TYPES if re.search(t.pattern, text, re.I)]
+    # a "complaint" that is only the letter itself does not make complaint handling an issue
+    return found
+
+
+def issue_query(t: IssueType, provision: str | None, issue_text: str) -> str:
+    prov = (provision or "special educational provision").strip()
+    prov = re.sub(r"\s+", " ", prov)[:200]
+    return t.query.format(provision=prov)

@@ -1,0 +1,314 @@
+"""Writers behind one interface: `write(ctx, on_token) -> str` (and `refine`).
+
+- `template`: deterministic prose around verbatim quotations; no model. What tests and CI use.
+- `local`: llama.cpp with the packaged Qwen2.5 GGUF (app.gguf), `ollama`, `openai` (any OpenAI-compatible base URL):
+  LangChain chat models driven by the prompt files in `prompts/`. Sources are shown to the model as [S1], [S2]...;
+  its [Sn] markers are turned into real citations, and the verifier checks the rest.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from .draft import DraftContext, Point, cite_label, quote_of
+from .errors import UserError
+from .models import Hit
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+STAGE_TITLE = {
+    "council-stage-1": "Formal complaint (stage 1)",
+    "council-stage-2": "Request to escalate my complaint to stage 2",
+    "ombudsman": "Complaint to the Local Government and Social Care Ombudsman",
+    "response": "Response to your complaint",
+}
+
+
+class WriterError(UserError):
+    pass
+
+
+def _when(h: Hit) -> str:
+    if not h.decision_date:
+        return ""
+    y, m, d = h.decision_date.split("-")
+    return f" (decided {int(d)} {date(int(y), int(m), int(d)):%B %Y})"
+
+
+def _who(h: Hit) -> str:
+    return h.organisation or "a council"
+
+
+def _support(ctx: DraftContext, h: Hit | None, lead: str) -> str:
+    """One sentence citing `h`, quoting its most relevant sentence verbatim when there is one."""
+    if h is None:
+        return ""
+    q = quote_of(ctx, h)
+    label = cite_label(h)
+    if q:
+        return f"{lead} \u201c{q}\u201d {label}."
+    return f"{lead} {label}."
+
+
+class TemplateWriter:
+    name = "template"
+
+    def write(self, ctx: DraftContext, on_token: Callable[[str], None] | None = None) -> str:
+        text = self._officer(ctx) if ctx.facts.role == "officer" else self._parent(ctx)
+        if on_token:
+            for piece in re.split(r"(?<=\n)", text):
+                on_token(piece)
+        return text
+
+    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
+        return self.write(ctx, on_token)
+
+    # -------------------------------------------------------------- parent
+    def _parent(self, ctx: DraftContext) -> str:
+        f = ctx.facts
+        child = f.child or "my child"
+        council = f.council or "the Council"
+        stage = f.stage or "council-stage-1"
+        out: list[str] = []
+        if stage == "ombudsman":
+            out.append("To the Local Government and Social Care Ombudsman")
+        else:
+            out.append(f"To the complaints team, {council}")
+        out.append(f"**{STAGE_TITLE[stage]}: {child}'s special educational needs and support**")
+        intro = {
+            "council-stage-1": f"I am writing as the parent of {child} to make a formal complaint about {council}.",
+            "council-stage-2": f"I am writing as the parent of {child}. I am not satisfied with the council's response to my complaint and ask for it to be considered at stage 2 of the complaints procedure.",
+            "ombudsman": f"I am writing as the parent of {child} to complain about {council}. I have completed the council's complaints procedure and remain dissatisfied.",
+        }[stage]
+        out.append(intro)
+        if f.provision:
+            out.append(f"**What {child}'s plan requires.** The EHC Plan says: {f.provision.rstrip('.')}.")
+        since = f" This has been the case since {f.since_words}." if f.since_words else ""
+        out.append(f"**What has gone wrong.** {f.issue.rstrip('.')}.{since}")
+        if f.contacts:
+            contacts = "; ".join(c.rstrip(".;") for c in f.contacts)
+            out.append(f"**What I have done to resolve this.** {contacts}.")
+        if f.impact:
+            out.append(f"**The impact.** {f.impact.rstrip('.')}.")
+        close_points = [p for p in ctx.points if p.close and p.hits()]
+        if close_points:
+            out.append("**The council's duties and what the Ombudsman has found in similar cases.**")
+            for p in close_points:
+                out.append(self._parent_point(ctx, p))
+        else:
+            out.append(
+                "I have not found a published Ombudsman decision close enough to these facts to cite, so I do not rely on "
+                "any precedent here; I ask the council to consider my complaint on its own facts."
+            )
+        asks = f.outcome_sought.rstrip(".") + "." if f.outcome_sought else self._default_asks(ctx)
+        out.append(f"**What I am asking for.** {asks}")
+        deadline = {
+            "council-stage-1": "Please acknowledge this complaint and reply within the timescale your complaints procedure sets (often 10 to 20 working days).",
+            "council-stage-2": "Please confirm who will investigate at stage 2 and when I can expect the council's final response.",
+            "ombudsman": "I would be grateful if the Ombudsman would investigate. I can provide copies of the plan and my correspondence with the council.",
+        }[stage]
+        out.append(deadline)
+        nxt = {
+            "council-stage-1": "If I am not satisfied with the council's response, I will ask for my complaint to go to stage 2, and then to the Local Government and Social Care Ombudsman, who normally expects complaints within 12 months of when I became aware of the problem.",
+            "council-stage-2": "If the council's final response does not put this right, I will complain to the Local Government and Social Care Ombudsman, who normally expects complaints within 12 months of when I became aware of the problem.",
+            "ombudsman": "I understand the Ombudsman normally considers complaints made within 12 months of when the complainant became aware of the problem; I have pursued this with the council without delay.",
+        }[stage]
+        out.append(f"**Next steps.** {nxt}")
+        out.append("Yours faithfully,\n\nParent of " + child)
+        return "\n\n".join(s for s in out if s)
+
+    def _parent_point(self, ctx: DraftContext, p: Point) -> str:
+        lines = [f"*{p.issue.title}.* {p.issue.duty}".strip()]
+        if p.duty:
+            lines.append(_support(ctx, p.duty, f"The Ombudsman has explained the law in these terms:"))
+        if p.finding:
+            lines.append(_support(ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, the Ombudsman found:"))
+        if p.remedy:
+            lines.append(_support(ctx, p.remedy, f"On the remedy, in a complaint against {_who(p.remedy)}{_when(p.remedy)}, the Ombudsman said:"))
+        return " ".join(x for x in lines if x)
+
+    def _default_asks(self, ctx: DraftContext) -> str:
+        asks = ["an apology"]
+        labels = {p.issue.label for p in ctx.points}
+        if "section_f_provision" in labels:
+            asks.append("confirmation of when all the provision in Section F will be in place and who will deliver it")
+            asks.append("a payment to recognise the provision that has been missed, in line with the Ombudsman's guidance")
+        if "annual_review" in labels:
+            asks.append("the review to be completed and the amended plan issued without further delay")
+        if "needs_assessment" in labels:
+            asks.append("the assessment to be completed and a decision issued without further delay")
+        if "out_of_school" in labels:
+            asks.append("suitable full-time education to be arranged now")
+        if "transport" in labels:
+            asks.append("suitable transport to be arranged now")
+        if labels & {"complaint_handling", "communication"}:
+            asks.append("a named officer to keep me updated")
+        return "I ask the council for " + ", ".join(asks[:-1]) + (", and " if len(asks) > 1 else "") + asks[-1] + "."
+
+    # -------------------------------------------------------------- officer
+    def _officer(self, ctx: DraftContext) -> str:
+        f = ctx.facts
+        child = f.child or "your child"
+        council = f.council or "the Council"
+        out = [f"**{STAGE_TITLE['response']}** ({council})", "Dear complainant,"]
+        out.append(f"**Your complaint as we understand it.** {f.issue.rstrip('.')}." + (f" You say this began in {f.since_words}." if f.since_words else ""))
+        if f.provision:
+            out.append(f"**What the plan requires.** {child}'s EHC Plan says: {f.provision.rstrip('.')}.")
+        close_points = [p for p in ctx.points if p.close and p.hits()]
+        if close_points:
+            out.append("**What the Ombudsman has said in comparable cases.**")
+            for p in close_points:
+                bits = [f"*{p.issue.title}.* {p.issue.duty}"]
+                if p.duty:
+                    bits.append(_support(ctx, p.duty, "The Ombudsman has set out the law as follows:"))
+                if p.finding:
+                    bits.append(_support(ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, it found:"))
+                if p.remedy:
+                    bits.append(_support(ctx, p.remedy, f"On the remedy, in a complaint against {_who(p.remedy)}{_when(p.remedy)}, it said:"))
+                out.append(" ".join(b for b in bits if b))
+            out.append(
+                "**Our position on fault.** [Officer to confirm against our records.] If our records confirm the facts above, "
+                "the council accepts that this was fault, consistent with the decisions cited."
+            )
+            pay = self._remedy_sentence(ctx)
+            out.append(f"**Remedy.** We apologise for the distress, time and trouble this has caused.{pay}")
+        else:
+            out.append(
+                "**Precedent.** We have not found a published Ombudsman decision close enough to these facts to rely on, so "
+                "we have considered your complaint on its own facts. [Officer to set out the council's findings.]"
+            )
+        out.append(
+            "**If you are not satisfied.** You can ask for your complaint to be considered at the next stage of our "
+            "complaints procedure. After that, you can complain to the Local Government and Social Care Ombudsman, "
+            "who normally expects complaints within 12 months of when you became aware of the problem."
+        )
+        out.append("Yours sincerely,\n\nComplaints and Resolution Team")
+        return "\n\n".join(out)
+
+    def _remedy_sentence(self, ctx: DraftContext) -> str:
+        rows = [r for r in ctx.remedies if r["para"] != "summary"]
+        if not rows:
+            return " [Officer to propose a remedy in line with the Ombudsman's guidance on remedies.]"
+        r = rows[0]
+        return (f" In a comparable case the Ombudsman's remedy included {r['amount_text']} {r['citation']}; "
+                f"we propose a payment in line with comparable decisions, to be confirmed once the missed provision has been calculated.")
+
+
+# ----------------------------------------------------------------------------- LLM writers
+
+
+def _load_prompt(name: str) -> str:
+    p = PROMPTS / name
+    if not p.is_file():
+        raise WriterError(f"prompt file missing: {p}")
+    return p.read_text(encoding="utf-8")
+
+
+def sources_block(ctx: DraftContext) -> tuple[str, dict[str, Hit]]:
+    """The numbered sources a model may cite, as [S1]..[Sn]."""
+    smap: dict[str, Hit] = {}
+    lines = []
+    for i, h in enumerate(ctx.precedents, 1):
+        key = f"S{i}"
+        smap[key] = h
+        where = f"{h.organisation or h.doc_id}{_when(h)}, {'summary' if h.para == 'summary' else 'paragraph ' + h.para}"
+        lines.append(f"[{key}] {where}:\n{h.text.strip()}")
+    return "\n\n".join(lines) or "(no close precedent was found: cite nothing)", smap
+
+
+def facts_block(ctx: DraftContext) -> str:
+    f = ctx.facts
+    rows = [("Writer", f.role), ("Stage", STAGE_TITLE.get(f.stage or "", f.stage or "")), ("Council", f.council),
+            ("Child", f.child), ("What went wrong", f.issue), ("What the plan says", f.provision),
+            ("Since", f.since_words), ("Contacts so far", "; ".join(f.contacts) if f.contacts else None),
+            ("Impact", f.impact), ("Outcome sought", f.outcome_sought)]
+    return "\n".join(f"- {k}: {v}" for k, v in rows if v)
+
+
+S_RE = re.compile(r"\[\s*(S\d+(?:\s*[,;]\s*S\d+)*)\s*\]")
+
+
+def resolve_source_markers(text: str, smap: dict[str, Hit]) -> str:
+    def repl(m: re.Match) -> str:
+        labels = []
+        for key in re.split(r"\s*[,;]\s*", m.group(1)):
+            h = smap.get(key.upper())
+            labels.append(cite_label(h) if h else f"[{key}, para ?]")  # unknown marker: left for the verifier to remove
+        return " ".join(labels)
+
+    return S_RE.sub(repl, text)
+
+
+class ChatWriter:
+    """Any LangChain chat model. Streams tokens to `on_token`."""
+
+    def __init__(self, name: str, model):
+        self.name = name
+        self.model = model
+
+    def _messages(self, ctx: DraftContext, extra: str = ""):
+        from langchain_core.prompts import ChatPromptTemplate
+
+        role = "officer" if ctx.facts.role == "officer" else "parent"
+        prompt = ChatPromptTemplate.from_messages([("system", _load_prompt("system.md")), ("human", _load_prompt(f"{role}.md") + extra)])
+        sources, smap = sources_block(ctx)
+        return prompt.format_messages(facts=facts_block(ctx), sources=sources), smap
+
+    def _run(self, messages, on_token) -> str:
+        chunks = []
+        try:
+            for chunk in self.model.stream(messages):
+                piece = chunk.content if isinstance(chunk.content, str) else "".join(
+                    c.get("text", "") if isinstance(c, dict) else str(c) for c in chunk.content)
+                if piece:
+                    chunks.append(piece)
+                    if on_token:
+                        on_token(piece)
+        except UserError:
+            raise
+        except Exception as e:
+            raise WriterError(f"the {self.name} writer failed: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}") from None
+        return "".join(chunks)
+
+    def write(self, ctx: DraftContext, on_token=None) -> str:
+        messages, smap = self._messages(ctx)
+        return resolve_source_markers(self._run(messages, on_token), smap)
+
+    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
+        from langchain_core.prompts import ChatPromptTemplate
+
+        sources, smap = sources_block(ctx)
+        prompt = ChatPromptTemplate.from_messages([("system", _load_prompt("system.md")), ("human", _load_prompt("refine.md"))])
+        messages = prompt.format_messages(facts=facts_block(ctx), sources=sources, letter=previous, instruction=instruction)
+        return resolve_source_markers(self._run(messages, on_token), smap)
+
+
+def make_writer(name: str, settings, chat_model=None) -> tuple[object, str | None]:
+    """(writer, note). A missing local model falls back to the template writer with a note saying how to fix it."""
+    if chat_model is not None:
+        return ChatWriter(name if name != "template" else "chat", chat_model), None
+    if name == "template":
+        return TemplateWriter(), None
+    if name == "local":
+        from .gguf import ModelCorrupt, ModelMissing, load_chat_model
+
+        try:
+            model = load_chat_model(settings.local_model, max_tokens=settings.max_tokens, cache_dir=settings.model_dir)
+        except (ModelMissing, ModelCorrupt) as e:
+            return TemplateWriter(), f"{e} — drafted with the template writer instead"
+        return ChatWriter("local", model), None
+    if name == "ollama":
+        from langchain_ollama import ChatOllama
+
+        return ChatWriter("ollama", ChatOllama(base_url=settings.ollama_url, model=settings.ollama_model, temperature=0.2,
+                                               num_predict=settings.max_tokens)), None
+    if name == "openai":
+        from langchain_openai import ChatOpenAI
+
+        if not settings.openai_base_url and not settings.openai_api_key:
+            raise WriterError("the openai writer needs PRECEDENT_OPENAI_BASE_URL (any OpenAI-compatible server) and/or PRECEDENT_OPENAI_API_KEY")
+        return ChatWriter("openai", ChatOpenAI(base_url=settings.openai_base_url, api_key=settings.openai_api_key or "none",
+                                               model=settings.openai_model, temperature=0.2, max_tokens=settings.max_tokens,
+                                               streaming=True, timeout=120)), None
+    raise WriterError(f"unknown writer {name!r}: use template, local, ollama or openai")
