@@ -242,8 +242,9 @@ def verify(
         return f"[{doc_id}, {label} {joined}]"
 
     letter = CITE_RE.sub(fix_citation, letter)
-    # a bracketed reference that is not in citation form is not a citation either
-    for m in re.finditer(r"\[(?:[^\[\]\n]*?)(\d{2} ?\d{3} ?\d{3})(?:[^\[\]\n]*?)\]", letter):
+    # a bracketed reference that is not in citation form is not a citation either, nor is a source marker ([S7],
+    # [S2, S3], [S9, para ?]) that no source answers: one typed into the facts, or invented by a model
+    for m in re.finditer(r"\[(?:[^\[\]\n]*?)(\d{2} ?\d{3} ?\d{3})(?:[^\[\]\n]*?)\]|\[\s*S\d+\b[^\[\]\n]{0,40}\]", letter):
         if not CITE_RE.fullmatch(m.group(0)) and m.group(0) != UNVERIFIED:
             v.citations_checked += 1
             v.citations_removed += 1

@@ -104,7 +104,10 @@ def search(query: Optional[str] = typer.Argument(None), k: int = typer.Option(10
     if batch is not None:
         if not batch.is_file():
             _fail(f"{batch}: no such file")
+        from .retrieve import QueryError
+
         lines = batch.read_text(encoding="utf-8", errors="replace").splitlines()
+        ran = bad = 0
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -117,11 +120,20 @@ def search(query: Optional[str] = typer.Argument(None), k: int = typer.Option(10
             f = Filters(item.get("category") or base.category, item.get("outcome") or base.outcome, base.organisation,
                         base.date_from, base.date_to)
             try:
-                res = eng.search(item["query"], k=int(item.get("k", k)), filters=f, mode=mode)
+                try:
+                    line_k = int(item.get("k", k))
+                except (TypeError, ValueError):
+                    raise QueryError(f"k must be a whole number (got {str(item.get('k'))[:20]!r})") from None
+                res = eng.search(item["query"], k=line_k, filters=f, mode=mode)
                 _print_json(res.to_dict())
-            except UserError as e:
+                ran += 1
+            except QueryError as e:  # this query's own problem; an index or server problem stops the batch
                 _print_json({"query": item["query"], "results": [], "error": str(e)})
+                bad += 1
             sys.stdout.flush()
+        if not ran:
+            _fail(f"{batch}: no query in it could be run ({bad} failed; each line's `error` says why)" if bad
+                  else f"{batch}: no queries in it (one JSON object with a `query` field per line)")
         return
     res = eng.search(query, k=k, filters=base, mode=mode)
     if as_json:
@@ -218,6 +230,8 @@ def draft(facts: Path = typer.Option(..., "--facts", help="YAML or JSON facts fi
         _print_json(result.to_dict())
     elif out is None:
         typer.echo(result.markdown())
+    for note in result.notes:  # e.g. the local model is missing and the template writer drafted instead
+        typer.echo(f"note: {note}", err=True)
     v = result.verification
     typer.echo(
         f"verification: {v.citations_checked} citations checked, {v.citations_removed} removed; {v.quotes_checked} quotations "

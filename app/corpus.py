@@ -79,7 +79,45 @@ def _read_pdf(path: Path) -> str:
         raise ParseError(f"{path}: unreadable PDF ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'damaged'})") from None
     except Exception as e:  # pypdf raises assorted errors on truncated files
         raise ParseError(f"{path}: unreadable PDF ({type(e).__name__})") from None
-    return "\n\n".join(pages)
+    return unwrap_pdf_lines("\n".join(pages))
+
+
+def unwrap_pdf_lines(text: str) -> str:
+    """Rejoin the lines a PDF wrapped at its right margin, so each paragraph is one line again.
+
+    A line that reaches (near) the margin continues on the next line unless that line starts a numbered
+    paragraph or a bullet, is page furniture, or is a heading after a finished sentence. Page furniture
+    between two halves of a sentence does not end the paragraph.
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    if len(lengths) < 5:
+        return text
+    width = lengths[int(0.9 * (len(lengths) - 1))]  # characters in a line that runs to the margin
+    full = 0.75 * width
+    out: list[str] = []
+    open_at: int | None = None  # index in `out` of a line that ran to the margin and so continues
+    for raw in lines:
+        s = raw.strip()
+        if not s:
+            out.append("")
+            open_at = None
+            continue
+        if NOISE_RE.match(fold(s)):
+            out.append(s)  # filtered later; it does not end the paragraph it interrupts
+            continue
+        # a bullet needs its marker set apart ("**Status" or "-based" at the start of a wrapped line is not one)
+        starts_block = classify(raw).kind in ("num", "sec") or bool(re.match(r"^\s*(?:[•▪◦‣]|[-*>]+\s)", raw))
+        ended = out[open_at].rstrip().endswith((".", ":", ";", "!", "?")) if open_at is not None else True
+        heading = ended and len(s) < 0.9 * width and is_heading(s)  # a heading never runs to the margin
+        if open_at is not None and not starts_block and not heading:
+            out[open_at] = f"{out[open_at].rstrip()} {s}"
+        else:
+            out.append(raw.rstrip())
+            open_at = len(out) - 1
+        if len(s) < full:
+            open_at = None
+    return "\n".join(out)
 
 
 def _read_docx(path: Path) -> str:

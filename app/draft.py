@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .cite import Citation, IndexSource, Verification, find_verbatim, verify
 from .errors import UserError
-from .issues import BY_LABEL, IssueType, issue_query, spot_issues
+from .issues import IssueType, issue_query, outside_corpus, spot_issues
 from .models import Hit
 from .retrieve import STOPWORDS
 
@@ -111,6 +111,27 @@ def parse_facts(data: object, where: str = "facts") -> Facts:
         raise FactsError(f"{where}: {key}: {msg}{shown}") from None
 
 
+class _FactsLoader(yaml.SafeLoader):
+    """yaml.safe_load, except that a key written twice is an error: YAML would silently keep only the last value,
+    losing what the user wrote first."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"key {key!r} is given twice (keep one)", key_node.start_mark)
+                    seen.add(key)
+                except TypeError:  # an unhashable key: the base constructor reports it
+                    pass
+        return super().construct_mapping(node, deep)
+
+
 def load_facts(path: str | Path) -> Facts:
     p = Path(path)
     if not p.is_file():
@@ -125,7 +146,7 @@ def load_facts(path: str | Path) -> Facts:
     if not text.strip():
         raise FactsError(f"{p}: empty (it needs at least `role` and `issue`)")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_FactsLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -161,6 +182,7 @@ class DraftContext:
     no_close_precedent: bool
     quotes: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc_id, para) -> verbatim sentence to quote
     short: bool = False
+    outside: str | None = None  # an out-of-corpus topic the facts are about ("parking")
 
     def allowed(self) -> set[tuple[str, str]]:
         return {(h.doc_id, h.para) for h in self.precedents}
@@ -231,7 +253,10 @@ def best_sentence(text: str, query: str, max_words: int = 55, money: bool = Fals
         if score > best_score:
             best, best_score = s, score
     if best is None:
-        return None
+        # no whole sentence of a quotable length: quote the opening clause of the longest sentence, verbatim
+        longest = max(re.split(r"(?<=[.!?])\s+", text), key=len, default="").strip()
+        clause = re.split(r"[;:,](?=\s)", longest)[0].strip()
+        return clause.rstrip(" .;:") if 6 <= len(clause.split()) <= 60 else None
     return best.rstrip(" .;:")
 
 
@@ -263,6 +288,11 @@ def _kind(h: Hit) -> str | None:
 
 
 def build_context(engine, facts: Facts, k: int = 12) -> DraftContext:
+    topic = outside_corpus(facts.text())
+    if topic:
+        ctx = _finish(facts, [], [], no_close=True)
+        ctx.outside = topic
+        return ctx
     issues = spot_issues(facts.text()) or []
     retriever = engine.retriever
     points: list[Point] = []

@@ -49,21 +49,32 @@ class LocalEmbeddings(Embeddings):
         return self._model
 
     def _load(self):
-        import transformers
-        from sentence_transformers import SentenceTransformer
-
-        transformers.utils.logging.set_verbosity_error()
-        transformers.utils.logging.disable_progress_bar()
-
         if self.backend == "torch":
             import torch
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            transformers.utils.logging.set_verbosity_error()
+            transformers.utils.logging.disable_progress_bar()
 
             torch.set_num_threads(max(1, torch.get_num_threads()))
             return SentenceTransformer(str(packaged_model_path()), device="cpu")
-        from .onnx_export import ensure_onnx_model
+        from .onnx_export import OnnxEncoder, ensure_onnx_model
 
+        # sentence-transformers' own ONNX backend needs Optimum, which does not run on transformers 5 (see
+        # app/onnx_export.py); OnnxEncoder runs the same exported files with the same pooling on ONNX Runtime
         path, file_name = ensure_onnx_model(onnx_model_dir(self.cache_dir))
-        return SentenceTransformer(str(path), device="cpu", backend="onnx", model_kwargs={"file_name": file_name})
+        return OnnxEncoder(path, file_name)
+
+    @property
+    def fingerprint(self) -> str:
+        """Which encoder makes these vectors; the index records it, since backends' vectors differ slightly."""
+        if self.backend == "torch":
+            return f"{MODEL_NAME}:torch"
+        from .onnx_export import FP32_FILE, cpu_quant_config, quantized_file_name
+
+        config = cpu_quant_config()
+        return f"{MODEL_NAME}:onnx:{quantized_file_name(config) if config else FP32_FILE}"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

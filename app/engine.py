@@ -40,7 +40,7 @@ class Engine:
     @property
     def retriever(self) -> Retriever:
         s = self.settings
-        return Retriever(self.index(), s.rrf_k, s.candidates, s.min_similarity)
+        return Retriever(self.index(), s.rrf_k, s.candidates, s.min_similarity, s.bm25_weight)
 
     def ingest(self, paths, progress=None) -> IngestReport:
         return self.index(create=True).ingest(paths, progress=progress)

@@ -29,6 +29,7 @@ import json
 import os
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +37,12 @@ from typing import Any
 
 # Never let llama-cpp-python / huggingface_hub reach for a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# llama.cpp's CPU backend uses OpenMP (libgomp), whose threads spin-wait at every barrier.
+# With n_threads == cores, any other busy process (the embedder, a test run, another
+# session) then makes decoding collapse (measured 0.3 tok/s instead of 2.8 for Qwen 1.5B
+# under load). Passive waiting costs little when the machine is idle. libgomp reads this
+# once, when it is first loaded, so it must be set before llama_cpp (or torch) is imported.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 DEFAULT_MODEL = "qwen2.5-coder-1.5b"
 INSTALL_COMMAND = "make llm"
@@ -297,11 +304,13 @@ def load_chat_model(
         import llama_cpp  # noqa: F401
     except (ImportError, OSError, RuntimeError) as e:  # RuntimeError: shared library failed
         raise ModelMissing(
-            f"llama-cpp-python is not installed ({e.__class__.__name__}: {e}): "
+            f"llama-cpp-python is not installed ({e.__class__.__name__}: {' '.join(str(e).split())}): "
             f"run `{spec.install_hint}`"
         ) from None
     path = locate(name, cache_dir)
-    from langchain_community.chat_models.llamacpp import ChatLlamaCpp
+    with warnings.catch_warnings():  # "langchain-community is being sunset" on import
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from langchain_community.chat_models.llamacpp import ChatLlamaCpp
 
     threads = n_threads or _default_threads()
     model_kwargs = {"n_threads_batch": threads, **kwargs.pop("model_kwargs", {})}

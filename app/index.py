@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -27,6 +28,8 @@ from .models import Document, Filters, Paragraph, Remedy
 COLLECTION = "paragraphs"
 SUMMARY = "summary"  # the para label of a document's summary row
 SCHEMA_VERSION = "1"
+ENCODER_KEY = "encoder"  # meta: which encoder made the vectors (LocalEmbeddings.fingerprint)
+LEGACY_ENCODER = "all-MiniLM-L6-v2:torch"  # what an index from before the key was built with
 
 
 class IndexError_(UserError):
@@ -46,6 +49,7 @@ class IngestReport:
     seconds: float = 0.0
     total_documents: int = 0
     total_paragraphs: int = 0
+    reembedded: int = 0  # stored paragraphs re-embedded because the encoder changed (not in to_dict)
 
     def summary_line(self) -> str:
         line = (
@@ -53,6 +57,8 @@ class IngestReport:
             f"{len(self.failed)} failed ({self.seconds:.1f}s; index holds {self.total_documents} documents, "
             f"{self.total_paragraphs} paragraphs)"
         )
+        if self.reembedded:
+            line += f"; {self.reembedded} stored paragraphs re-embedded with the new encoder"
         return line
 
     def to_dict(self) -> dict:
@@ -146,10 +152,7 @@ class Index:
             if u.scheme not in ("http", "https") or not u.hostname:
                 raise IndexError_(f"bad Chroma URL {self.chroma_url!r}: expected http://host:port")
             _probe(u.hostname, u.port or 8000, self.chroma_timeout_s, self.chroma_url)
-            try:
-                client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=settings)
-            except Exception as e:
-                raise IndexError_(f"Chroma server at {self.chroma_url} is not usable: {str(e).splitlines()[0][:200]}") from None
+            client = _http_client(chromadb, u, settings, self.chroma_timeout_s, self.chroma_url)
         else:
             client = chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=settings)
         return Chroma(
@@ -212,46 +215,59 @@ class Index:
 
     # ------------------------------------------------------------------ writing
     def ingest(self, paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None,
-               synthetic: bool = False, batch_paragraphs: int = 512) -> IngestReport:
+               synthetic: bool = False, batch_paragraphs: int = 512,
+               parse: Callable[[Path], Document] | None = None) -> IngestReport:
+        """`parse` replaces `parse_file` (the benchmark uses it to give synthetic documents SYN ids)."""
         t0 = time.perf_counter()
         report = IngestReport()
         files, missing = iter_files(list(paths))
         report.failed.extend(missing)
+        self.vectorstore  # an unreachable Chroma server fails now, not after minutes of embedding
         self._begin()
+        self._sync_encoder(report)
+        parse = parse or parse_file
         pending: list[Document] = []
         pending_paras = 0
         total = len(files)
-        for i, path in enumerate(files, 1):
-            try:
-                data = path.read_bytes()
-            except OSError as e:
-                report.failed.append((str(path), f"cannot read ({e.strerror})"))
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            row = self.db.execute("SELECT doc_id FROM documents WHERE source=? AND sha256=?", (str(path), sha)).fetchone()
-            if row:
-                report.unchanged += 1
-            else:
+        # Pipelined: one batch is embedded in a worker thread (the encoders release the GIL) while this thread
+        # parses the next files and commits the previous batch. Batches still commit in order, each vectors first.
+        inflight = None
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="precedent-embed")
+        try:
+            for i, path in enumerate(files, 1):
                 try:
-                    doc = parse_file(path)
-                    self._check_conflicts(doc, pending)
-                except ParseError as e:
-                    report.failed.append((str(path), str(e).split(": ", 1)[-1]))
-                    doc = None
-                except Exception as e:  # a parser bug on one odd file must not stop a multi-file ingest
-                    first = str(e).splitlines()[0][:200] if str(e) else ""
-                    report.failed.append((str(path), f"could not parse ({type(e).__name__}: {first})"))
-                    doc = None
-                if doc is not None:
-                    pending.append(doc)
-                    pending_paras += len(doc.paragraphs)
-                    if pending_paras >= batch_paragraphs:
-                        self._write(pending, report, synthetic)
-                        pending, pending_paras = [], 0
-            if progress:
-                progress(i, total)
-        if pending:
-            self._write(pending, report, synthetic)
+                    data = path.read_bytes()
+                except OSError as e:
+                    report.failed.append((str(path), f"cannot read ({e.strerror})"))
+                    continue
+                sha = hashlib.sha256(data).hexdigest()
+                row = self.db.execute("SELECT doc_id FROM documents WHERE source=? AND sha256=?", (str(path), sha)).fetchone()
+                if row:
+                    report.unchanged += 1
+                else:
+                    try:
+                        doc = parse(path)
+                        self._check_conflicts(doc, pending + (inflight[0] if inflight else []))
+                    except ParseError as e:
+                        report.failed.append((str(path), str(e).split(": ", 1)[-1]))
+                        doc = None
+                    except Exception as e:  # a parser bug on one odd file must not stop a multi-file ingest
+                        first = str(e).splitlines()[0][:200] if str(e) else ""
+                        report.failed.append((str(path), f"could not parse ({type(e).__name__}: {first})"))
+                        doc = None
+                    if doc is not None:
+                        pending.append(doc)
+                        pending_paras += len(doc.paragraphs)
+                        if pending_paras >= batch_paragraphs:
+                            inflight = self._flush(inflight, pending, pool, report, synthetic)
+                            pending, pending_paras = [], 0
+                if progress:
+                    progress(i, total)
+            if pending:
+                inflight = self._flush(inflight, pending, pool, report, synthetic)
+            self._flush(inflight, [], pool, report, synthetic)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         self._end()
         report.total_documents, report.total_paragraphs = self.count()
         report.seconds = time.perf_counter() - t0
@@ -273,8 +289,23 @@ class Index:
                 f"{src}: claims reference {doc.doc_id}, already indexed from {row[0]}; skipped (remove one of them)"
             )
 
+    def _flush(self, inflight, docs: list[Document], pool, report: IngestReport, synthetic: bool):
+        """Start embedding `docs` in the worker, then commit the batch already in flight; returns the new one."""
+        nxt = None
+        if docs:
+            rows = self._rows_to_embed(docs, synthetic)
+            nxt = (docs, rows, pool.submit(self.embeddings.embed_documents, rows[0]))
+        if inflight:
+            done, (texts, ids, metas), vectors = inflight
+            self._commit(done, texts, ids, metas, vectors.result(), report, synthetic)
+        return nxt
+
     def _write(self, docs: list[Document], report: IngestReport, synthetic: bool) -> None:
         """Vectors first, then one SQLite transaction: a crash in between leaves only orphans to sweep."""
+        texts, ids, metas = self._rows_to_embed(docs, synthetic)
+        self._commit(docs, texts, ids, metas, self.embeddings.embed_documents(texts), report, synthetic)
+
+    def _rows_to_embed(self, docs: list[Document], synthetic: bool) -> tuple[list[str], list[str], list[dict]]:
         texts, ids, metas = [], [], []
         for doc in docs:
             for ordinal, p in _rows_of(doc):
@@ -291,19 +322,33 @@ class Index:
                         "synthetic": int(synthetic),
                     }
                 )
-        vectors = self.embeddings.embed_documents(texts)
-        old_ids = [
-            vid for (vid,) in self.db.execute(
-                f"SELECT vec_id FROM paragraphs WHERE doc_id IN ({','.join('?' * len(docs))})", [d.doc_id for d in docs]
+        return texts, ids, metas
+
+    def _commit(self, docs: list[Document], texts: list[str], ids: list[str], metas: list[dict], vectors,
+                report: IngestReport, synthetic: bool) -> None:
+        """Vectors first, then one SQLite transaction: a crash in between leaves only orphans to sweep."""
+        # what these documents replace: their own old rows, and any document their files used to be (a changed
+        # file can now carry another reference)
+        marks = ",".join("?" * len(docs))
+        replaced = [
+            doc_id for (doc_id,) in self.db.execute(
+                f"SELECT doc_id FROM documents WHERE doc_id IN ({marks}) OR source IN ({marks})",
+                [d.doc_id for d in docs] + [d.source for d in docs],
             )
         ]
+        old_ids = [
+            vid for (vid,) in self.db.execute(
+                f"SELECT vec_id FROM paragraphs WHERE doc_id IN ({','.join('?' * len(replaced))})", replaced
+            )
+        ] if replaced else []
         coll = self.collection
         for start in range(0, len(ids), 4000):
             coll.upsert(ids=ids[start:start + 4000], embeddings=vectors[start:start + 4000],
                         metadatas=metas[start:start + 4000], documents=texts[start:start + 4000])
         with self._lock, self.db:
+            for doc_id in replaced:
+                self._delete_rows(doc_id)
             for doc in docs:
-                self._delete_rows(doc.doc_id)
                 self.db.execute(
                     "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (doc.doc_id, doc.source, doc.sha256, doc.kind, doc.organisation, doc.category, doc.outcome,
@@ -339,6 +384,61 @@ class Index:
             self.collection.delete(ids=ids)
         self._end()
         return True
+
+    # ------------------------------------------------------------------ which encoder made the vectors
+    def _encoder_now(self) -> str | None:
+        """The configured encoder's fingerprint; None for an embedder that has none (test fakes): no checks then."""
+        return getattr(self.embeddings, "fingerprint", None)
+
+    def stored_encoder(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (ENCODER_KEY,)).fetchone()
+        if row:
+            return row[0]
+        has_rows = self.db.execute("SELECT 1 FROM paragraphs LIMIT 1").fetchone()
+        return LEGACY_ENCODER if has_rows else None
+
+    def require_encoder(self) -> None:
+        """Dense search compares the query's vector with stored ones: both must come from the same encoder."""
+        now = self._encoder_now()
+        if now is None or getattr(self, "_encoder_ok", None) == now:
+            return
+        stored = self.stored_encoder()
+        if stored is not None and stored != now:
+            raise IndexError_(
+                f"the index at {self.dir} was embedded with {_encoder_label(stored)}, but {_encoder_label(now)} is "
+                f"selected: run `precedent ingest` on your folders to re-embed it, or set PRECEDENT_EMBED_BACKEND="
+                f"{_encoder_backend(stored)}"
+            )
+        self._encoder_ok = now
+
+    def _sync_encoder(self, report: IngestReport) -> None:
+        """Before an ingest: record the encoder of a new index; re-embed every stored paragraph of an index another
+        encoder built (rows and ids stay; only vectors change). The key reads 'rebuilding:' until the last vector is
+        written, so a run killed half way is finished by the next ingest and searched by none meanwhile."""
+        now = self._encoder_now()
+        if now is None:
+            return
+        stored = self.stored_encoder()
+        if stored == now:
+            return
+        self._encoder_ok = None
+        if stored is not None:
+            with self._lock, self.db:
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (ENCODER_KEY, f"rebuilding:{now}"))
+            coll = self.collection
+            last = -1
+            while True:
+                rows = self.db.execute(
+                    "SELECT id, vec_id, section, text FROM paragraphs WHERE id>? ORDER BY id LIMIT 512", (last,)
+                ).fetchall()
+                if not rows:
+                    break
+                last = rows[-1][0]
+                texts = [embed_text(None, Paragraph("", section or "", text)) for _, _, section, text in rows]
+                coll.update(ids=[r[1] for r in rows], embeddings=self.embeddings.embed_documents(texts))
+                report.reembedded += len(rows)
+        with self._lock, self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (ENCODER_KEY, now))
 
     # ------------------------------------------------------------------ crash recovery
     @property
@@ -423,8 +523,8 @@ class Index:
         if f:
             if f.outcome:
                 conds.append({"outcome": {"$eq": f.outcome}})
-            if f.date_from:
-                conds.append({"date": {"$gte": _date_int(f.date_from)}})
+            if f.date_from or f.date_to:  # undated documents (stored as 0) match no date range, as in SQL
+                conds.append({"date": {"$gte": max(1, _date_int(f.date_from))}})
             if f.date_to:
                 conds.append({"date": {"$lte": _date_int(f.date_to)}})
         if not conds:
@@ -480,6 +580,57 @@ def _probe(host: str, port: int, timeout: float, url: str) -> None:
     except OSError as e:
         reason = "timed out" if isinstance(e, TimeoutError | socket.timeout) else (e.strerror or str(e) or "no reply")
         raise IndexError_(f"Chroma server at {url} did not answer within {timeout:g}s ({reason})") from None
+
+
+def _http_client(chromadb, u, settings, timeout: float, url: str):
+    """A Chroma HttpClient whose every request is bounded by `timeout` (chromadb's own httpx session waits forever):
+    a server that answers the probe and then stalls fails with a one-line error instead of hanging."""
+    import httpx
+
+    box: dict = {}
+
+    def build() -> None:  # the constructor already talks to the server (tenant and database checks)
+        try:
+            box["client"] = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=settings)
+        except Exception as e:
+            box["error"] = e
+
+    worker = threading.Thread(target=build, name="chroma-connect", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise IndexError_(f"Chroma server at {url} did not answer within {timeout:g}s (timed out; "
+                          "raise PRECEDENT_CHROMA_TIMEOUT_S for a slow server)")
+    if "error" in box:
+        e = box["error"]
+        raise IndexError_(f"Chroma server at {url} is not usable: {str(e).splitlines()[0][:200] if str(e) else type(e).__name__}")
+    client = box["client"]
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout)
+        send = session.request
+
+        def request(*args, **kwargs):
+            try:
+                return send(*args, **kwargs)
+            except httpx.TimeoutException:
+                raise IndexError_(f"Chroma server at {url} did not answer within {timeout:g}s (timed out; "
+                                  "raise PRECEDENT_CHROMA_TIMEOUT_S for a slow server)") from None
+            except httpx.TransportError as e:
+                raise IndexError_(f"Chroma server at {url} is unreachable ({type(e).__name__})") from None
+
+        session.request = request
+    return client
+
+
+def _encoder_label(fingerprint: str) -> str:
+    backend = _encoder_backend(fingerprint)
+    return f"the {backend} encoder ({fingerprint.removeprefix('rebuilding:')})" + (
+        ", re-embedding interrupted" if fingerprint.startswith("rebuilding:") else "")
+
+
+def _encoder_backend(fingerprint: str) -> str:
+    return "onnx" if ":onnx" in fingerprint else "torch"
 
 
 def _rows_of(doc: Document) -> list[tuple[int, Paragraph]]:

@@ -68,6 +68,7 @@ ISSUE_TYPES: list[IssueType] = [
     IssueType(
         "complaint_handling", "The complaint was not handled properly",
         r"\b(complain(t|ed)? .{0,60}(ignored|no (reply|response)|not (replied|responded|answered)|late|delay|never heard|weeks)|"
+        r"(ignored|not answered|not responded to|no response to|no reply to) (my |our |the |a )?(formal )?complaint|"
         r"stage (1|2|one|two) .{0,40}(late|delay|no response|not)|(no|never|didn't|did not) (get|receive|had) (a )?(reply|response))",
         "council delayed responding to the complaint at stage one and stage two of its complaints procedure; complaint handling fault; time and trouble",
         "The council should answer complaints within the timescales its own complaints procedure sets.",
@@ -96,3 +97,22 @@ def issue_query(t: IssueType, provision: str | None, issue_text: str) -> str:
     prov = (provision or "special educational provision").strip()
     prov = re.sub(r"\s+", " ", prov)[:200]
     return t.query.format(provision=prov)
+
+
+# Council matters these decisions do not cover. When the facts are about one of these and carry no strong sign of
+# special educational needs or children's services, the honest answer is "no close precedent", not a stretched one.
+OUTSIDE_CORPUS = re.compile(
+    r"\b(parking|penalty charge|pcn|council tax|planning (permission|application)|bin collection|refuse collection|fly[- ]?tipping|"
+    r"noise nuisance|noisy neighbour|housing benefit|pothole|business rates|licen[cs]ing|allotment)", re.I)
+STRONG_SCOPE = re.compile(
+    r"\b(ehc|education,? health and care|section f|special educational|\bsen\b|send|annual review|needs assessment|social care|"
+    r"social worker|child in need|direct payments?|personal budget|alternative provision|section 19|school transport|"
+    r"home to school|short breaks|disabled child)", re.I)
+
+
+def outside_corpus(text: str) -> str | None:
+    """The out-of-corpus topic the facts are about ('parking'), or None."""
+    m = OUTSIDE_CORPUS.search(text)
+    if m and not STRONG_SCOPE.search(text):
+        return m.group(1).lower()
+    return None

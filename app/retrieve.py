@@ -35,9 +35,27 @@ def clean_query(query: str) -> str:
     return q
 
 
+# How parents and decisions write the same thing. Each group: any phrase found in the query adds the others.
+SYNONYMS = [
+    ("occupational therapy", "ot"),
+    ("speech and language therapy", "salt"),
+    ("physiotherapy", "physio"),
+]
+
+
+def expand(q: str) -> str:
+    """The query plus the other names of any domain term it uses (lexical retrieval only)."""
+    low = f" {re.sub(r'[^a-z0-9 ]+', ' ', q.lower())} "
+    extra = []
+    for group in SYNONYMS:
+        if any(f" {term} " in low for term in group):
+            extra += [t for t in group if f" {t} " not in low]
+    return q + (" " + " ".join(extra) if extra else "")
+
+
 def fts_query(q: str) -> str:
-    """A safe FTS5 expression: the query's content words, OR-ed (BM25 does the weighting)."""
-    words = [w for w in re.findall(r"[^\W_]+", q.lower()) if w not in STOPWORDS and len(w) > 1]
+    """A safe FTS5 expression: the query's content words (and domain synonyms), OR-ed (BM25 does the weighting)."""
+    words = [w for w in re.findall(r"[^\W_]+", expand(q).lower()) if w not in STOPWORDS and len(w) > 1]
     words = list(dict.fromkeys(words))[:64]
     return " OR ".join(f'"{w}"' for w in words)
 
@@ -57,9 +75,12 @@ class SearchResult:
 class Retriever:
     """mode: 'hybrid' (default), 'dense' or 'bm25'."""
 
-    def __init__(self, index: Index, rrf_k: int = 60, candidates: int = 50, min_similarity: float = 0.42):
+    def __init__(self, index: Index, rrf_k: int = 10, candidates: int = 50, min_similarity: float = 0.50, bm25_weight: float = 2.0,
+                 diversity: float = 0.7):
         self.index = index
         self.rrf_k = rrf_k
+        self.bm25_weight = bm25_weight
+        self.diversity = diversity
         self.candidates = candidates
         self.min_similarity = min_similarity
 
@@ -68,6 +89,7 @@ class Retriever:
         where = self.index.chroma_where(filters, synthetic_ok)
         needs_post = bool(filters and (filters.category or filters.organisation))
         fetch = k * 4 if needs_post else k
+        self.index.require_encoder()
         vec = self.index.embeddings.embed_query(q)
         pairs = vs.similarity_search_by_vector_with_relevance_scores(vec, k=fetch, filter=where)
         vec_ids = [d.id for d, _ in pairs]
@@ -103,12 +125,22 @@ class Retriever:
             ranked = lexical
         else:
             scores: dict[int, float] = {}
-            for ranking in (dense, lexical):
+            for weight, ranking in ((1.0, dense), (self.bm25_weight, lexical)):
                 for rank, (pid, _) in enumerate(ranking):
-                    scores[pid] = scores.get(pid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+                    scores[pid] = scores.get(pid, 0.0) + weight / (self.rrf_k + rank + 1)
             ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        rows = self.index.rows([pid for pid, _ in ranked[: max(k * 3, 30)]])
+        if mode == "hybrid" and self.diversity < 1.0:
+            # each further paragraph of the same decision counts a little less, so one long decision cannot fill the page
+            seen: dict[str, int] = {}
+            rescored = []
+            for pid, score in ranked[: max(k * 3, 30)]:
+                doc = rows[pid][1] if pid in rows else ""
+                n = seen.get(doc, 0)
+                seen[doc] = n + 1
+                rescored.append((pid, score * self.diversity ** n))
+            ranked = sorted(rescored, key=lambda kv: -kv[1])
         ranked = ranked[:k]
-        rows = self.index.rows([pid for pid, _ in ranked])
         hits = []
         for pid, score in ranked:
             r = rows.get(pid)

@@ -26,9 +26,11 @@ class Settings(BaseSettings):
     embed_backend: str = "torch"  # "torch" or "onnx"
     embed_batch: int = 64
     # retrieval
-    rrf_k: int = 60
+    # fusion and the "no close precedent" line were measured on evals/gold/retrieval.jsonl (see evals/report)
+    rrf_k: int = 10
+    bm25_weight: float = 2.0  # weighted reciprocal rank fusion: lexical evidence counts double
     candidates: int = 50
-    min_similarity: float = 0.42  # below this best dense cosine, say there is no close precedent
+    min_similarity: float = 0.50  # below this best dense cosine, say there is no close precedent
     # writers
     llm: str = "template"  # template | local | ollama | openai
     local_model: str = "qwen2.5-coder-1.5b"

@@ -48,7 +48,7 @@ def _support(ctx: DraftContext, h: Hit | None, lead: str) -> str:
     label = cite_label(h)
     if q:
         return f"{lead} \u201c{q}\u201d {label}."
-    return f"{lead} {label}."
+    return ""  # nothing quotable: say nothing rather than cite a paragraph for words it does not contain
 
 
 class TemplateWriter:
@@ -97,8 +97,9 @@ class TemplateWriter:
             for p in close_points:
                 out.append(self._parent_point(ctx, p))
         else:
+            why = f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})" if ctx.outside else ""
             out.append(
-                "I have not found a published Ombudsman decision close enough to these facts to cite, so I do not rely on "
+                f"I have not found a published Ombudsman decision close enough to these facts to cite{why}, so I do not rely on "
                 "any precedent here; I ask the council to consider my complaint on its own facts."
             )
         asks = f.outcome_sought.rstrip(".") + "." if f.outcome_sought else self._default_asks(ctx)
@@ -187,12 +188,14 @@ class TemplateWriter:
         return "\n\n".join(out)
 
     def _remedy_sentence(self, ctx: DraftContext) -> str:
-        rows = [r for r in ctx.remedies if r["para"] != "summary"]
-        if not rows:
-            return " [Officer to propose a remedy in line with the Ombudsman's guidance on remedies.]"
-        r = rows[0]
-        return (f" In a comparable case the Ombudsman's remedy included {r['amount_text']} {r['citation']}; "
-                f"we propose a payment in line with comparable decisions, to be confirmed once the missed provision has been calculated.")
+        """The remedy comes from the remedy paragraph chosen for one of this complaint's own issues, quoted."""
+        for p in ctx.points:
+            h = p.remedy
+            q = quote_of(ctx, h) if (p.close and h is not None) else None
+            if q and "£" in q:
+                return (f" We propose a payment in line with comparable decisions, to be confirmed once our records are checked; "
+                        f"in a complaint against {_who(h)}{_when(h)} about {p.issue.title.lower()}, the Ombudsman said: \u201c{q}\u201d {cite_label(h)}.")
+        return " [Officer to propose a remedy in line with the Ombudsman's guidance on remedies and the table below.]"
 
 
 # ----------------------------------------------------------------------------- LLM writers

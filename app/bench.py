@@ -1,0 +1,409 @@
+"""`precedent bench`: speed and memory at scale, on a synthetic corpus in a temporary index (never the user's).
+
+The scale corpus recombines sentences of the real decisions in corpus/ and ../shared/corpus into new paragraphs
+whose lengths follow the real ones, inside LGSCO-style decision files. Every document is plainly synthetic: its
+doc_id is "SYN 000 001" and so on, its organisation "Synthetic Council", and it is stored with the index's
+`synthetic` flag, so retrieval never returns it unless asked (`synthetic_ok=True`).
+
+Figures (the `--json` keys): encoder_pps (raw encoder throughput, same run, same encoder as the ingest),
+ingest_pps and ingest_ratio (= ingest_pps / encoder_pps), query_p50_ms and query_p95_ms (hybrid, warm),
+index_mb, peak_rss_mb, reingest_s (unchanged corpus; asserted to embed nothing), onnx_speedup (ONNX int8 /
+torch encoder throughput), plus paragraphs, machine and targets.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILTIN_CORPUS = ROOT / "corpus"
+DEFAULT_SHARED = ROOT.parent / "shared" / "corpus"
+GOLD_QUERIES = ROOT / "evals" / "gold" / "retrieval.jsonl"
+
+SAMPLE_TEXTS = 768  # texts timed for encoder_pps (the ingest's encoder)
+SPEEDUP_TEXTS = 256  # texts timed, for each backend, for onnx_speedup
+N_QUERIES = 50
+SEED = 20240611
+
+TARGETS = {
+    "ingest_ratio": (">=", 0.9, None),
+    "onnx_speedup": (">=", 3.0, None),
+    "query_p50_ms": ("<=", 50.0, 100_000),  # the target is stated at 100k paragraphs
+    "reingest_s": ("<=", 5.0, 10_000),  # the target is stated for 10k paragraphs
+}
+
+SECTIONS = ["The complaint", "What I have investigated", "What I found", "Analysis", "Agreed action", "Final decision"]
+OUTCOMES = ["Upheld", "Not upheld", "Closed after initial enquiries"]
+CATEGORIES = [
+    "Education > Special educational needs", "Education > Alternative provision", "Education > School transport",
+    "Children's care services > Disabled children", "Children's care services > Other",
+]
+
+
+class CountingEmbeddings:
+    """Wraps the encoder and counts what it is asked to embed (re-ingest must embed nothing)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.texts = 0
+        self.calls = 0
+
+    @property
+    def fingerprint(self):
+        return getattr(self.inner, "fingerprint", None)
+
+    def embed_documents(self, texts):
+        self.calls += 1
+        self.texts += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+# ----------------------------------------------------------------------------- the scale corpus
+
+
+def _real_material(shared: Path | None) -> tuple[list[str], list[int], list[str]]:
+    """(sentences, paragraph lengths in characters, organisations) from the real decisions."""
+    from .corpus import iter_files, parse_file, sentences
+
+    folders = [BUILTIN_CORPUS]
+    shared = shared if shared is not None else DEFAULT_SHARED
+    if shared and Path(shared).exists():
+        folders.append(Path(shared))
+    files, _ = iter_files([str(f) for f in folders if f.exists()])
+    sents: list[str] = []
+    lengths: list[int] = []
+    orgs: list[str] = []
+    for f in files:
+        try:
+            doc = parse_file(f)
+        except Exception:  # noqa: BLE001 - a file the parser rejects is simply not material
+            continue
+        if doc.organisation:
+            orgs.append(doc.organisation)
+        for p in doc.paragraphs:
+            text = " ".join(p.text.split())
+            if len(text) < 40:
+                continue
+            lengths.append(len(text))
+            sents.extend(s for s in sentences(text) if 20 <= len(s) <= 600)
+    sents = list(dict.fromkeys(sents))
+    if len(sents) < 50:
+        raise RuntimeError("too little real text to build a scale corpus: corpus/ and ../shared/corpus are missing")
+    return sents, lengths, orgs
+
+
+def _paragraph(rng: random.Random, sents: list[str], lengths: list[int]) -> str:
+    want = rng.choice(lengths)
+    out: list[str] = []
+    n = 0
+    while n < want or not out:
+        s = rng.choice(sents)
+        out.append(s)
+        n += len(s) + 1
+    return " ".join(out)
+
+
+def syn_id(i: int) -> str:
+    return f"SYN {i // 1000:03d} {i % 1000:03d}"
+
+
+def build_corpus(folder: Path, n_paragraphs: int, shared: Path | None = None, seed: int = SEED) -> dict:
+    """Write synthetic decision files holding n_paragraphs numbered paragraphs in all; returns a description."""
+    sents, lengths, _orgs = _real_material(shared)
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = docs = 0
+    while written < n_paragraphs:
+        docs += 1
+        n = min(n_paragraphs - written, rng.randint(12, 32))
+        per = max(1, -(-n // len(SECTIONS)))
+        lines = [
+            f"Synthetic Council ({syn_id(docs)})", "",
+            f"Category : {rng.choice(CATEGORIES)}", "",
+            f"Decision : {rng.choice(OUTCOMES)}", "",
+            f"Decision date : {rng.randint(1, 28)} {rng.choice(['Jan', 'Mar', 'Jun', 'Sep', 'Nov'])} {rng.randint(2016, 2025)}", "",
+            "The Ombudsman's final decision:", "",
+            f"Summary: {_paragraph(rng, sents, lengths)[:300]}", "",
+        ]
+        k = 0
+        for section in SECTIONS:
+            if k >= n:
+                break
+            lines += [section, ""]
+            for _ in range(min(per, n - k)):
+                k += 1
+                lines.append(f"{k}. {_paragraph(rng, sents, lengths)}")
+            lines.append("")
+        (folder / f"syn_{docs:06d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        written += n
+    return {"documents": docs, "paragraphs": written, "sentences": len(sents)}
+
+
+def parse_synthetic(path: Path):
+    """parse_file, then the plainly synthetic identity: doc_id and reference 'SYN 000 001', no LGSCO reference."""
+    from .corpus import parse_file
+
+    doc = parse_file(path)
+    m = re.search(r"syn_(\d+)", Path(path).stem)
+    doc.doc_id = syn_id(int(m.group(1))) if m else f"SYN {Path(path).stem}"
+    doc.refs = []
+    doc.organisation = "Synthetic Council"
+    doc.title = f"Synthetic Council ({doc.doc_id})"
+    return doc
+
+
+def bench_texts(folder: Path, limit: int) -> list[str]:
+    """What the encoder sees during the ingest, for the raw encoder timing."""
+    from .index import _rows_of, embed_text
+
+    out: list[str] = []
+    for f in sorted(folder.glob("syn_*.txt")):
+        doc = parse_synthetic(f)
+        out += [embed_text(doc, p) for _, p in _rows_of(doc)]
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def queries(n: int | None = None, seed: int = SEED) -> list[str]:
+    qs: list[str] = []
+    if GOLD_QUERIES.exists():
+        for line in GOLD_QUERIES.read_text(encoding="utf-8").splitlines():
+            try:
+                qs.append(json.loads(line)["query"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    qs += [
+        "occupational therapy in the EHC plan not provided", "council delayed the annual review",
+        "school transport refused for my disabled son", "no education for months after exclusion section 19",
+        "personal budget direct payments stopped", "complaint ignored for months, no reply to emails",
+        "speech and language therapy missed sessions remedy payment", "EHC needs assessment took over 20 weeks",
+    ]
+    qs = list(dict.fromkeys(qs))
+    random.Random(seed).shuffle(qs)
+    return qs[: n or N_QUERIES]
+
+
+# ----------------------------------------------------------------------------- measurements
+
+
+def time_encoder(encode, texts: list[str], batch: int) -> float:
+    """Paragraphs per second for encode(list[str]) over texts (after a warm-up batch)."""
+    encode(texts[:batch])
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), 4 * batch):
+        encode(texts[i:i + 4 * batch])
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def machine() -> dict:
+    import psutil
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count()
+    return {
+        "cpu": cpu,
+        "cores": cores,
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+    }
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def targets(res: dict) -> dict:
+    out = {}
+    for key, (op, limit, at) in TARGETS.items():
+        v = res.get(key)
+        met = None if v is None else (v >= limit if op == ">=" else v <= limit)
+        t = {"target": f"{op} {limit:g}", "value": v, "met": met}
+        if at is not None:
+            t["at_paragraphs"] = at
+            t["at_scale"] = res["paragraphs"] >= at if key == "query_p50_ms" else abs(res["paragraphs"] - at) <= at * 0.1
+        out[key] = t
+    return out
+
+
+def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = None, backend: str | None = None,
+              keep: bool = False, out=None) -> dict:
+    """Build the scale corpus, ingest it into a temporary index, measure, print; returns the figures."""
+    from tqdm import tqdm
+
+    from .embed import LocalEmbeddings
+    from .errors import UserError
+    from .index import Index
+    from .retrieve import Retriever
+    from .settings import Settings
+
+    if n_paragraphs < 50:
+        raise UserError(f"--paragraphs must be at least 50 (got {n_paragraphs})")
+    out = out or sys.stdout
+    settings = Settings()
+    log = (lambda msg: print(msg, file=sys.stderr, flush=True))
+    work = Path(tempfile.mkdtemp(prefix="precedent-bench-"))
+    notes: dict = {}
+    try:
+        t0 = time.perf_counter()
+        desc = build_corpus(work / "corpus", n_paragraphs, shared)
+        log(f"bench: {desc['documents']} synthetic documents, {desc['paragraphs']} paragraphs "
+            f"(recombined from {desc['sentences']} real sentences) in {time.perf_counter() - t0:.1f}s")
+
+        # the fastest encoder for the scale ingest: ONNX int8 unless asked otherwise
+        backend = backend or os.environ.get("PRECEDENT_BENCH_BACKEND") or "onnx"
+        batch = settings.embed_batch
+        enc = LocalEmbeddings(backend, batch)
+        texts = bench_texts(work / "corpus", min(SAMPLE_TEXTS, n_paragraphs))
+        encoder_pps = time_encoder(enc.embed_documents, texts, batch)
+        log(f"bench: {backend} encoder {encoder_pps:.1f} paragraphs/s")
+
+        counting = CountingEmbeddings(enc)
+        index = Index(work / "index", counting, create=True)
+        files = sorted((work / "corpus").glob("syn_*.txt"))
+        bar = tqdm(total=len(files), unit="doc", desc="ingest", file=sys.stderr, mininterval=1.0)
+        last = [0]
+
+        def progress(i: int, total: int) -> None:
+            bar.update(i - last[0])
+            last[0] = i
+
+        t0 = time.perf_counter()
+        rep = index.ingest([str(work / "corpus")], progress=progress, synthetic=True, parse=parse_synthetic)
+        ingest_s = time.perf_counter() - t0
+        bar.close()
+        if rep.failed:
+            raise RuntimeError(f"bench ingest failed for {len(rep.failed)} files, e.g. {rep.failed[0]}")
+        embedded = counting.texts  # paragraphs and summary rows: what the encoder really did
+        ingest_pps = embedded / ingest_s
+        paragraphs = index.db.execute("SELECT COUNT(*) FROM paragraphs WHERE ordinal>=0").fetchone()[0]
+        log(f"bench: ingest {embedded} texts in {ingest_s:.1f}s = {ingest_pps:.1f}/s")
+
+        # warm hybrid queries over the synthetic corpus
+        retriever = Retriever(index, settings.rrf_k, settings.candidates, settings.min_similarity)
+        qs = queries()
+        for q in qs[:5]:
+            retriever.search(q, k=10, synthetic_ok=True)
+        lat = []
+        for q in tqdm(qs, unit="query", desc="query", file=sys.stderr, mininterval=1.0):
+            t = time.perf_counter()
+            res = retriever.search(q, k=10, synthetic_ok=True)
+            lat.append((time.perf_counter() - t) * 1000)
+            if not res.hits:
+                raise RuntimeError(f"bench query returned nothing: {q!r}")
+        lat.sort()
+        p50 = statistics.median(lat)
+        p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+
+        # re-ingest the unchanged corpus: must embed nothing
+        before = counting.texts
+        t0 = time.perf_counter()
+        rep2 = index.ingest([str(work / "corpus")], synthetic=True, parse=parse_synthetic)
+        reingest_s = time.perf_counter() - t0
+        if counting.texts != before or rep2.documents or rep2.unchanged != len(files):
+            raise RuntimeError(f"re-ingest of the unchanged corpus embedded {counting.texts - before} texts "
+                               f"({rep2.summary_line()})")
+        index.close()
+        index_mb = _dir_mb(work / "index")
+        peak = _peak_rss_mb()
+
+        # the ONNX speed-up on the same texts (torch last: its memory is not the app's)
+        sample = texts[:SPEEDUP_TEXTS]
+        pps = {}
+        for name in ("onnx", "torch"):
+            e = enc if name == backend else LocalEmbeddings(name, batch)
+            pps[name] = time_encoder(e.embed_documents, sample, batch)
+        onnx_speedup = pps["onnx"] / pps["torch"]
+        notes = {"encoder": enc.fingerprint, "torch_pps": round(pps["torch"], 1), "onnx_pps": round(pps["onnx"], 1),
+                 "documents": desc["documents"], "embedded_texts": embedded, "ingest_s": round(ingest_s, 1)}
+        log("bench: " + json.dumps(notes))
+
+        res = {
+            "paragraphs": paragraphs,
+            "encoder_pps": round(encoder_pps, 1),
+            "ingest_pps": round(ingest_pps, 1),
+            "ingest_ratio": round(ingest_pps / encoder_pps, 3),
+            "query_p50_ms": round(p50, 1),
+            "query_p95_ms": round(p95, 1),
+            "index_mb": round(index_mb, 1),
+            "peak_rss_mb": round(peak, 1),
+            "reingest_s": round(reingest_s, 2),
+            "onnx_speedup": round(onnx_speedup, 2),
+        }
+        m = machine()
+        m["encoder"] = notes["encoder"]
+        res["machine"] = m
+        res["targets"] = targets(res)
+    finally:
+        if keep:
+            log(f"bench: kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    if as_json:
+        out.write(json.dumps(res) + "\n")
+    else:
+        out.write(table(res, notes) + "\n")
+    out.flush()
+    return res
+
+
+def table(res: dict, notes: dict | None = None) -> str:
+    notes = notes or {}
+    m = res["machine"]
+    rows = [
+        ("paragraphs", f"{res['paragraphs']:,}", ""),
+        ("encoder_pps", f"{res['encoder_pps']:.1f}", f"raw encoder, {m.get('encoder', '')}"),
+        ("ingest_pps", f"{res['ingest_pps']:.1f}", "parse + embed + Chroma + SQLite"),
+        ("ingest_ratio", f"{res['ingest_ratio']:.3f}", ""),
+        ("query_p50_ms", f"{res['query_p50_ms']:.1f}", "hybrid, warm"),
+        ("query_p95_ms", f"{res['query_p95_ms']:.1f}", ""),
+        ("index_mb", f"{res['index_mb']:.1f}", "SQLite + Chroma on disk"),
+        ("peak_rss_mb", f"{res['peak_rss_mb']:.1f}", ""),
+        ("reingest_s", f"{res['reingest_s']:.2f}", "unchanged corpus, 0 embedded"),
+        ("onnx_speedup", f"{res['onnx_speedup']:.2f}",
+         f"onnx {notes.get('onnx_pps', '?')} / torch {notes.get('torch_pps', '?')} paragraphs/s" if notes else ""),
+    ]
+    lines = [f"{'figure':<14} {'value':>10}  {'target':<22} {'':<5} note", "-" * 78]
+    t = res["targets"]
+    for key, val, note in rows:
+        tgt, ok = "", ""
+        if key in t:
+            tt = t[key]
+            tgt = tt["target"] + (f" at {tt['at_paragraphs'] // 1000}k" if "at_paragraphs" in tt else "")
+            ok = "pass" if tt["met"] else "FAIL"
+            if "at_scale" in tt and not tt["at_scale"]:
+                ok += "*"
+        lines.append(f"{key:<14} {val:>10}  {tgt:<22} {ok:<5} {note}")
+    lines.append("-" * 78)
+    lines.append(f"machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, load {m['load_avg']}")
+    if any("at_scale" in tt and not tt["at_scale"] for tt in t.values()):
+        lines.append("* measured at another scale than the target is stated for")
+    return "\n".join(lines)

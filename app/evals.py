@@ -1,0 +1,425 @@
+"""`precedent eval`: measures what users rely on and fails when a threshold in evals/thresholds.yaml is missed.
+
+- Retrieval (hybrid, dense-only, BM25-only side by side): capped recall@5, MRR and nDCG@10 at the decision level,
+  over graded judgements in evals/gold/retrieval.jsonl; how often out-of-scope queries are recognised as having
+  no close precedent (and how often in-scope ones are wrongly flagged).
+- Citations, per writer, over evals/gold/drafting.yaml: citations that resolve, quotations that are verbatim,
+  ALCE-style citation recall and precision under an offline support judge, amounts/dates/references without
+  support, and drafts that pass verification untouched.
+- The verifier's catch rate on evals/gold/hostile.jsonl (must be 100%) and its false alarms on clean items.
+- The support judge's agreement with hand labels (evals/gold/support_labels.jsonl), 2-fold cross-validated.
+
+With only corpus/ (no ../shared), the gold items about the seeds run, against the `seed_only` thresholds.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from .cite import CITE_RE, QUOTE_RE, IndexSource, expand_nums, find_verbatim, verify
+from .settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "evals" / "gold"
+BUILTIN = ROOT / "corpus"
+DEFAULT_SHARED = ROOT.parent / "shared" / "corpus"
+SEED_REFS = {"24 004 187", "23 009 620", "24 010 960", "24 012 399", "25 022 150"}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def commit_id() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+        return (head or "unknown") + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def doc_ranking(hits, resolve_ref: Callable[[str], str | None]) -> list[str]:
+    """Distinct decisions (by reference) in the order their paragraphs first appear."""
+    out: list[str] = []
+    for h in hits:
+        key = h.ref or resolve_ref(h.doc_id) or h.doc_id
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def retrieval_metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
+    rel = {r: g for r, g in relevant.items() if g > 0}
+    top5 = ranked[:5]
+    recall5 = len(set(top5) & set(rel)) / min(5, len(rel))
+    mrr = next((1.0 / (i + 1) for i, r in enumerate(ranked) if r in rel), 0.0)
+    dcg = sum((2 ** rel.get(r, 0) - 1) / math.log2(i + 2) for i, r in enumerate(ranked[:10]))
+    ideal = sorted(rel.values(), reverse=True)[:10]
+    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return {"recall@5": recall5, "mrr": mrr, "ndcg@10": dcg / idcg if idcg else 0.0}
+
+
+# ----------------------------------------------------------------------------- support judge
+
+
+@dataclass
+class SupportJudge:
+    """Offline citation-support judge: a claim is supported by a paragraph when it quotes it verbatim, or when the
+    sentence embedding is close (cosine >= cos_hi), or fairly close with most content words shared."""
+
+    embeddings: object
+    cos_hi: float = 0.62
+    cos_lo: float = 0.45
+    overlap: float = 0.6
+
+    def _clean(self, claim: str) -> str:
+        c = CITE_RE.sub("", claim)
+        return re.sub(r"\s+", " ", c).strip()
+
+    def supports(self, claim: str, texts: list[str]) -> bool:
+        if not texts:
+            return False
+        joined = "\n".join(texts)
+        for m in QUOTE_RE.finditer(claim):
+            q = m.group(1) or m.group(2)
+            if len(q.split()) >= 4 and find_verbatim(q, joined):
+                return True
+        c = self._clean(claim)
+        from .retrieve import STOPWORDS
+
+        words = {w for w in re.findall(r"[a-z]{3,}", c.lower()) if w not in STOPWORDS}
+        para_words = set(re.findall(r"[a-z]{3,}", joined.lower()))
+        overlap = len(words & para_words) / len(words) if words else 0.0
+        vecs = self.embeddings.embed_documents([c, *texts])
+        cos = max(sum(a * b for a, b in zip(vecs[0], v)) for v in vecs[1:])
+        return cos >= self.cos_hi or (cos >= self.cos_lo and overlap >= self.overlap)
+
+
+def judge_agreement(embeddings, labels: list[dict], source: IndexSource) -> dict:
+    """2-fold cross-validated agreement: thresholds are picked on one half and scored on the other."""
+    items = []
+    for lab in labels:
+        doc_id = source.resolve(lab["ref"])
+        text = source.paragraph_text(doc_id, str(lab["para"])) if doc_id else None
+        if text is not None:
+            items.append((lab["claim"], text, bool(lab["supported"])))
+    if not items:
+        return {"n": 0}
+    grid = [(hi, lo, ov) for hi in (0.55, 0.6, 0.62, 0.65, 0.7) for lo in (0.35, 0.4, 0.45, 0.5) for ov in (0.5, 0.6, 0.7) if lo < hi]
+    # precompute features once
+    feats = []
+    base = SupportJudge(embeddings)
+    for claim, text, gold in items:
+        c = base._clean(claim)
+        from .retrieve import STOPWORDS
+
+        words = {w for w in re.findall(r"[a-z]{3,}", c.lower()) if w not in STOPWORDS}
+        ov = len(words & set(re.findall(r"[a-z]{3,}", text.lower()))) / len(words) if words else 0.0
+        v = embeddings.embed_documents([c, text])
+        feats.append((sum(a * b for a, b in zip(v[0], v[1])), ov, gold))
+
+    def acc(params, rows):
+        hi, lo, ovt = params
+        return sum(((cos >= hi) or (cos >= lo and ov >= ovt)) == g for cos, ov, g in rows) / len(rows)
+
+    folds = [feats[0::2], feats[1::2]]
+    scores = []
+    for train, test in ((folds[0], folds[1]), (folds[1], folds[0])):
+        best = max(grid, key=lambda p: acc(p, train))
+        scores.append(acc(best, test))
+    chosen = max(grid, key=lambda p: acc(p, feats))
+    hi, lo, ovt = chosen
+    preds = [(cos >= hi) or (cos >= lo and ov >= ovt) for cos, ov, _ in feats]
+    golds = [g for _, _, g in feats]
+    po = sum(p == g for p, g in zip(preds, golds)) / len(golds)
+    pp, pg = sum(preds) / len(preds), sum(golds) / len(golds)
+    pe = pp * pg + (1 - pp) * (1 - pg)
+    return {
+        "n": len(items),
+        "cv_accuracy": round(sum(scores) / len(scores), 3),
+        "kappa_all": round((po - pe) / (1 - pe), 3) if pe < 1 else 1.0,
+        "thresholds": {"cos_hi": hi, "cos_lo": lo, "overlap": ovt},
+    }
+
+
+def alce(letter: str, source: IndexSource, judge: SupportJudge) -> dict:
+    """ALCE-style citation recall (claim sentences supported by their citations) and precision (citations needed)."""
+    body = letter.split("\n## References")[0]
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z*\"“])|\n+", body) if s.strip()]
+    # a citation may follow its sentence's full stop: attach it to that sentence
+    merged: list[str] = []
+    for s in sentences:
+        if CITE_RE.fullmatch(s.strip(" .")) and merged:
+            merged[-1] += " " + s
+        else:
+            merged.append(s)
+    claims = [s for s in merged if CITE_RE.search(s) or re.search(r"\bOmbudsman\b.*\b(found|said|decided|explained)\b", s)]
+    supported = cited_total = cited_relevant = 0
+    for s in claims:
+        cites = []
+        for m in CITE_RE.finditer(s):
+            doc_id = source.resolve(m.group("id").strip())
+            nums = ["summary"] if m.group("summary") else expand_nums(m.group("nums") or "")
+            cites += [source.paragraph_text(doc_id, n) or "" for n in nums] if doc_id else []
+        ok = judge.supports(s, cites)
+        supported += ok
+        for i, t in enumerate(cites):
+            cited_total += 1
+            alone = judge.supports(s, [t])
+            rest = cites[:i] + cites[i + 1:]
+            needed = ok and not judge.supports(s, rest) if rest else ok
+            cited_relevant += alone or needed
+    return {"claims": len(claims), "supported": supported, "citations": cited_total, "relevant": cited_relevant}
+
+
+# ----------------------------------------------------------------------------- fake writer (CI: the LLM path, offline)
+
+
+def fake_chat_model_for(ctx) -> object:
+    """A LangChain fake chat model that 'writes' the template letter with [Sn] markers, so the whole chat-writer path
+    (prompting, streaming, marker resolution, verification) runs offline and deterministically."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from .draft import cite_label
+    from .writers import TemplateWriter, sources_block
+
+    text = TemplateWriter().write(ctx)
+    _, smap = sources_block(ctx)
+    for key, h in smap.items():
+        text = text.replace(cite_label(h), f"[{key}]")
+    return GenericFakeChatModel(messages=iter([AIMessage(content=text)]))
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path("evals/report"), shared: Path | None = None,
+             thresholds: Path = Path("evals/thresholds.yaml"), engine=None, verify_fn=verify, quiet: bool = False) -> bool:
+    from .engine import Engine
+
+    t0 = time.perf_counter()
+    say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
+    shared = shared if shared is not None else (DEFAULT_SHARED if DEFAULT_SHARED.is_dir() else None)
+    scope = "full" if shared and (shared / "lgsco").is_dir() else "seed_only"
+    if engine is None:
+        settings = Settings().with_overrides(index=index or (ROOT / "evals" / ".index"))
+        engine = Engine(settings)
+        paths = [str(BUILTIN)] + ([str(shared / "lgsco")] if scope == "full" else [])
+        rep = engine.ingest(paths)
+        say(f"eval index: {rep.summary_line()}")
+    idx = engine.index()
+    source = IndexSource(idx)
+    present = {r for (r,) in idx.db.execute("SELECT ref FROM refs")}
+
+    # ---- retrieval
+    gold = _jsonl(GOLD / "retrieval.jsonl")
+    items = [g for g in gold if (g.get("seed_only") or g.get("out_of_scope")) or scope == "full"]
+    items = [g for g in items if g.get("out_of_scope") or set(g["relevant"]) & present]
+    from .models import Filters
+
+    retrieval: dict[str, dict] = {}
+    oos: dict[str, float] = {}
+    for mode in ("hybrid", "dense", "bm25"):
+        sums = {"recall@5": 0.0, "mrr": 0.0, "ndcg@10": 0.0}
+        n = 0
+        oos_hits = oos_n = flagged_in_scope = in_scope = 0
+        for g in items:
+            f = Filters(category=g.get("category"))
+            res = engine.search(g["query"], k=60, filters=f, mode=mode)
+            if g.get("out_of_scope"):
+                oos_n += 1
+                oos_hits += res.no_close_precedent
+                continue
+            in_scope += 1
+            flagged_in_scope += res.no_close_precedent
+            relevant = {r: v for r, v in g["relevant"].items() if r in present}
+            ranked = doc_ranking(res.hits, lambda d: None)
+            for key, val in retrieval_metrics(ranked, relevant).items():
+                sums[key] += val
+            n += 1
+        retrieval[mode] = {k: round(v / n, 4) if n else 0.0 for k, v in sums.items()} | {"queries": n}
+        if mode != "bm25":
+            oos[mode] = {"out_of_scope_recognised": round(oos_hits / oos_n, 4) if oos_n else None, "out_of_scope_queries": oos_n,
+                         "in_scope_wrongly_flagged": round(flagged_in_scope / in_scope, 4) if in_scope else None}
+    say(f"retrieval ({scope}, {len(items)} queries): " + "; ".join(f"{m} R@5 {v['recall@5']:.3f} MRR {v['mrr']:.3f} nDCG@10 {v['ndcg@10']:.3f}"
+                                                                 for m, v in retrieval.items()))
+
+    # ---- support judge
+    judge_stats = judge_agreement(engine.embeddings, _jsonl(GOLD / "support_labels.jsonl"), source)
+    th = judge_stats.get("thresholds") or {}
+    judge = SupportJudge(engine.embeddings, th.get("cos_hi", 0.62), th.get("cos_lo", 0.45), th.get("overlap", 0.6))
+    say(f"support judge: {judge_stats}")
+
+    # ---- drafting, per writer
+    from .draft import build_context, parse_facts, run_draft
+    from .writers import ChatWriter, TemplateWriter, make_writer
+
+    situations = yaml.safe_load((GOLD / "drafting.yaml").read_text(encoding="utf-8"))
+    if scope == "seed_only":
+        situations = [s for s in situations if s.get("seed_only", False) or _about_seeds(s)]
+    writers = ["template", "fake-llm"] if not llm or llm == "template" else ["template", llm]
+    drafting: dict[str, dict] = {}
+    letters: dict[str, list[str]] = {}
+    for wname in writers:
+        agg = {"drafts": 0, "passed": 0, "citations_checked": 0, "citations_resolved": 0, "quotes_checked": 0, "quotes_verbatim": 0,
+               "unsupported_facts": 0, "claims": 0, "claims_supported": 0, "citations": 0, "citations_relevant": 0,
+               "no_close_expected": 0, "no_close_said": 0, "min_citations": None, "seconds": 0.0}
+        letters[wname] = []
+        for s in situations:
+            facts = parse_facts(s["facts"], s["id"])
+            ctx = build_context(engine, facts)
+            if wname == "template":
+                writer = TemplateWriter()
+            elif wname == "fake-llm":
+                writer = ChatWriter("fake-llm", fake_chat_model_for(ctx))
+            else:
+                writer, note = make_writer(wname, engine.settings)
+                if note:
+                    say(f"note: {note}")
+            t1 = time.perf_counter()
+            r = run_draft(engine, facts, writer, ctx=ctx)
+            agg["seconds"] += time.perf_counter() - t1
+            v = r.verification
+            agg["drafts"] += 1
+            agg["passed"] += v.passed
+            agg["citations_checked"] += v.citations_checked
+            agg["citations_resolved"] += v.citations_checked - v.citations_removed
+            agg["quotes_checked"] += v.quotes_checked
+            agg["quotes_verbatim"] += v.quotes_checked - v.quotes_fixed_or_removed
+            agg["unsupported_facts"] += len(v.unsupported_facts)
+            distinct = len({(c.doc_id, c.para) for c in r.citations})
+            if not s.get("expect_issues"):
+                agg["no_close_expected"] += 1
+                agg["no_close_said"] += r.no_close_precedent and distinct == 0
+            else:
+                agg["min_citations"] = distinct if agg["min_citations"] is None else min(agg["min_citations"], distinct)
+            a = alce(r.body, source, judge)
+            agg["claims"] += a["claims"]
+            agg["claims_supported"] += a["supported"]
+            agg["citations"] += a["citations"]
+            agg["citations_relevant"] += a["relevant"]
+            letters[wname].append(f"### {s['id']} ({facts.role}, {facts.stage})\n\n{r.markdown()}")
+        drafting[wname] = {
+            "drafts": agg["drafts"],
+            "passed_untouched": round(agg["passed"] / agg["drafts"], 4) if agg["drafts"] else None,
+            "citations_resolve": round(agg["citations_resolved"] / agg["citations_checked"], 4) if agg["citations_checked"] else 1.0,
+            "quotes_verbatim": round(agg["quotes_verbatim"] / agg["quotes_checked"], 4) if agg["quotes_checked"] else 1.0,
+            "unsupported_facts": agg["unsupported_facts"],
+            "citation_recall": round(agg["claims_supported"] / agg["claims"], 4) if agg["claims"] else None,
+            "citation_precision": round(agg["citations_relevant"] / agg["citations"], 4) if agg["citations"] else None,
+            "min_distinct_citations": agg["min_citations"],
+            "no_close_precedent_said": f"{agg['no_close_said']}/{agg['no_close_expected']}",
+            "seconds_per_draft": round(agg["seconds"] / agg["drafts"], 3) if agg["drafts"] else None,
+        }
+        say(f"drafting [{wname}]: {drafting[wname]}")
+
+    # ---- verifier vs hostile outputs
+    hostile = _jsonl(GOLD / "hostile.jsonl")
+    caught = defects = false_alarms = clean = 0
+    missed = []
+    for h in hostile:
+        facts_text = parse_facts(h["facts"], h["id"]).text() if h.get("facts") else ""
+        allowed = set()
+        for ref, para in h.get("retrieved", []):
+            doc_id = source.resolve(ref)
+            if doc_id:
+                allowed.add((doc_id, str(para)))
+        _, v, _ = verify_fn(h["letter"], source, facts_text=facts_text, allowed=allowed)
+        if h["kind"] == "clean":
+            clean += 1
+            false_alarms += not v.passed
+            if not v.passed:
+                missed.append(f"{h['id']} false alarm: {v.notes}")
+        else:
+            defects += 1
+            caught += not v.passed
+            if v.passed:
+                missed.append(f"{h['id']} ({h['kind']}) not caught")
+    verifier = {"hostile_items": defects, "caught": caught, "catch_rate": round(caught / defects, 4) if defects else None,
+                "clean_items": clean, "false_alarms": false_alarms, "misses": missed}
+    say(f"verifier: {verifier}")
+
+    # ---- thresholds
+    limits = yaml.safe_load(Path(thresholds).read_text(encoding="utf-8")) if Path(thresholds).is_file() else {}
+    limits = limits.get(scope, {})
+    figures = {
+        "retrieval.hybrid.recall@5": retrieval["hybrid"]["recall@5"], "retrieval.hybrid.mrr": retrieval["hybrid"]["mrr"],
+        "retrieval.hybrid.ndcg@10": retrieval["hybrid"]["ndcg@10"],
+        "out_of_scope.recognised": oos["hybrid"]["out_of_scope_recognised"],
+        "out_of_scope.in_scope_wrongly_flagged": oos["hybrid"]["in_scope_wrongly_flagged"],
+        "verifier.catch_rate": verifier["catch_rate"], "verifier.false_alarms": verifier["false_alarms"],
+    }
+    for wname, d in drafting.items():
+        for key in ("citations_resolve", "quotes_verbatim", "citation_recall", "citation_precision", "passed_untouched",
+                    "min_distinct_citations"):
+            figures[f"drafting.{wname}.{key}"] = d[key]
+    failures = []
+    for key, rule in limits.items():
+        val = figures.get(key)
+        op, target = rule.split(" ", 1) if isinstance(rule, str) else (">=", rule)
+        target = float(target)
+        ok = val is not None and ((val >= target) if op == ">=" else (val <= target) if op == "<=" else (val == target))
+        if not ok:
+            failures.append(f"{key} = {val} (needs {op} {target:g})")
+
+    report = {"commit": commit_id(), "scope": scope, "retrieval": retrieval, "out_of_scope": oos, "support_judge": judge_stats,
+              "drafting": drafting, "verifier": verifier, "figures": figures, "thresholds": limits, "failures": failures,
+              "seconds": round(time.perf_counter() - t0, 1)}
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "report.md").write_text(report_md(report), encoding="utf-8")
+    (out / "letters.md").write_text("\n\n---\n\n".join(x for w in letters.values() for x in w), encoding="utf-8")
+    for f in failures:
+        say(f"THRESHOLD MISSED: {f}")
+    say(f"eval {'passed' if not failures else 'FAILED'} ({len(failures)} thresholds missed); report in {out}/report.md")
+    return not failures
+
+
+def _about_seeds(s: dict) -> bool:
+    return "seed" in (s.get("note") or "").lower() or any(r in (s.get("note") or "") for r in SEED_REFS)
+
+
+def report_md(r: dict) -> str:
+    lines = [f"# Eval report", "", f"Commit `{r['commit']}`, scope `{r['scope']}`, {r['seconds']} s.", "",
+             "## Retrieval (decision level)", "", "| mode | queries | recall@5 | MRR | nDCG@10 |", "|---|---|---|---|---|"]
+    for m, v in r["retrieval"].items():
+        lines.append(f"| {m} | {v['queries']} | {v['recall@5']:.3f} | {v['mrr']:.3f} | {v['ndcg@10']:.3f} |")
+    lines += ["", "| mode | out-of-scope recognised | in-scope wrongly flagged |", "|---|---|---|"]
+    for m, v in r["out_of_scope"].items():
+        lines.append(f"| {m} | {v['out_of_scope_recognised']} ({v['out_of_scope_queries']} queries) | {v['in_scope_wrongly_flagged']} |")
+    lines += ["", "## Citations per writer", "",
+              "| writer | drafts | citations resolve | quotes verbatim | citation recall | citation precision | unsupported facts found | passed untouched | min citations | no-precedent said | s/draft |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for w, d in r["drafting"].items():
+        lines.append(f"| {w} | {d['drafts']} | {d['citations_resolve']} | {d['quotes_verbatim']} | {d['citation_recall']} | "
+                     f"{d['citation_precision']} | {d['unsupported_facts']} | {d['passed_untouched']} | {d['min_distinct_citations']} | "
+                     f"{d['no_close_precedent_said']} | {d['seconds_per_draft']} |")
+    j = r["support_judge"]
+    v = r["verifier"]
+    lines += ["", "## Support judge", "",
+              "Offline judge: a claim is supported by its cited paragraphs when it quotes them verbatim, or when the all-MiniLM-L6-v2 "
+              "cosine between claim and paragraph is high, or moderately high with most content words shared.",
+              f"Agreement with {j.get('n')} hand labels: {j.get('cv_accuracy')} accuracy (2-fold cross-validated), kappa {j.get('kappa_all')}; "
+              f"thresholds {j.get('thresholds')}.", "",
+              "## Verifier on hostile outputs", "",
+              f"{v['caught']}/{v['hostile_items']} defects caught (catch rate {v['catch_rate']}); {v['false_alarms']}/{v['clean_items']} false alarms on clean items.",
+              "", "## Thresholds", ""]
+    for k, rule in r["thresholds"].items():
+        lines.append(f"- {k} {rule}: {r['figures'].get(k)}")
+    lines += ["", "**" + ("All thresholds met." if not r["failures"] else "Missed: " + "; ".join(r["failures"])) + "**", ""]
+    return "\n".join(lines)

@@ -1,0 +1,118 @@
+"""The web app's rendering, without a browser: what users type is escaped, citations become paragraph links,
+decision pages carry one id per paragraph, and intake mistakes read as one line."""
+from __future__ import annotations
+
+import pytest
+
+from app.errors import UserError
+from app.models import Document, Hit, Paragraph
+from app.ui import (ExportStore, decision_href, decision_page, link_citations, make_filters, md_text, officer_facts,
+                    parent_facts, parse_auth, precedents_html, remedies_html, render_markdown)
+
+XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+
+
+def test_markdown_never_passes_html_links_or_images_through():
+    out = render_markdown(f"**Issue.** {XSS}\n\n[click](javascript:alert(1)) ![t](http://example.org/t.png) <http://x.org>")
+    assert "<script" not in out and "<img" not in out and "<a " not in out
+    assert "&lt;script&gt;" in out and "onerror" in out  # shown as text
+    assert "<strong>Issue.</strong>" in out
+
+
+def test_citations_become_links_to_their_paragraph():
+    html = link_citations(render_markdown("As found [24 004 187, para 19], and [24 004 187, summary]. "
+                                          "Also [23 009 620, paras 19 and 25]. Not [99 999 999, para 1]."),
+                          known={"24 004 187", "23 009 620"})
+    assert '<a class="cite" href="/decision/24%20004%20187#p19" target="_blank" rel="noopener">[24 004 187, para 19]</a>' in html
+    assert 'href="/decision/24%20004%20187#summary"' in html
+    assert 'href="/decision/23%20009%20620#p19"' in html and 'href="/decision/23%20009%20620#p25"' in html
+    assert "[99 999 999, para 1]" in html and "99%20999" not in html  # not a decision we know: left as text
+
+
+def test_decision_href_escapes_odd_ids():
+    assert decision_href('a"b<c', "2.3") == "/decision/a%22b%3Cc#p2.3"
+
+
+def _doc(**kw):
+    base = dict(doc_id="24 004 187", refs=["24 004 187"], organisation="Liverpool <City> Council",
+                category="Education > Special educational needs", outcome="Upheld", decision_date="2024-10-24",
+                kind="decision", summary="We upheld <b>it</b>.", source="/x.txt",
+                source_url="https://www.lgo.org.uk/decisions/x", paragraphs=[
+                    Paragraph("1", "The complaint", "Ms X complained."), Paragraph("2.3", "Analysis", "A <script>x</script> fault.")])
+    base.update(kw)
+    return Document(**base)
+
+
+def test_decision_page_has_one_id_per_paragraph_and_escapes_everything():
+    page = decision_page(_doc())
+    assert 'id="p1"' in page and 'id="p2.3"' in page and 'id="summary"' in page
+    assert "<script>x</script>" not in page and "A &lt;script&gt;x&lt;/script&gt; fault." in page
+    assert "Liverpool &lt;City&gt; Council" in page and "<b>it</b>" not in page
+    assert 'href="https://www.lgo.org.uk/decisions/x"' in page
+    assert ":target" in page
+
+
+def test_decision_page_links_only_web_urls():
+    page = decision_page(_doc(source_url="javascript:alert(1)"))
+    assert "javascript:" not in page
+
+
+def _hit(doc_id, para, text="t", **kw):
+    d = dict(ref=doc_id, organisation="Org <i>", section="Findings", score=1.0, source="/x", outcome="Upheld",
+             category=None, decision_date="2024-03-08")
+    d.update(kw)
+    return Hit(doc_id, d["ref"], d["organisation"], para, d["section"], text, d["score"], d["source"], d["outcome"],
+               d["category"], d["decision_date"])
+
+
+def test_precedents_are_grouped_by_decision_in_rank_order():
+    html = precedents_html([_hit("A", "3", XSS), _hit("B", "1"), _hit("A", "5")], "Found")
+    assert html.count('class="decision-card"') == 2
+    assert html.index('data-doc="A"') < html.index('data-doc="B"')
+    assert 'href="/decision/A#p3"' in html and 'href="/decision/A#p5"' in html
+    assert "<script>" not in html and "<i>" not in html and "8 March 2024" in html
+
+
+def test_remedy_table_escapes_and_links():
+    html = remedies_html([{"amount": 600.0, "amount_text": "£600", "purpose": XSS, "period": None, "doc_id": "23 009 620",
+                           "organisation": "Notts", "para": "25", "citation": "[23 009 620, para 25]",
+                           "decision_date": "2024-03-08"}])
+    assert "<script>" not in html and 'href="/decision/23%20009%20620#p25"' in html and "£600" in html
+
+
+def test_chat_text_is_literal_markdown():
+    s = md_text("**bold** [x](http://e.org) <b>")
+    assert "<b>" not in s and "\\*\\*bold\\*\\*" in s and "\\[x\\]" in s
+
+
+def test_intake_mistakes_are_one_readable_line():
+    with pytest.raises(UserError, match="What went wrong"):
+        parent_facts("", "", "", "   ", "", "", "", "", "council-stage-1")
+    with pytest.raises(UserError, match=r"^Since when: must be a month written YYYY-MM"):
+        parent_facts("", "", "", "OT missing", "Sept 2023", "", "", "", "council-stage-1")
+    f = parent_facts("Council", "A", "", "OT missing", "2023-9", "one\n\n two \n", "", "", "ombudsman")
+    assert f.since == "2023-09" and f.contacts == ["one", "two"] and f.stage == "ombudsman"
+    with pytest.raises(UserError, match="complaint box is empty"):
+        officer_facts(" ", None)
+    assert officer_facts("Speech therapy missing", "").stage == "response"
+
+
+def test_filters_and_auth_parsing():
+    assert make_filters("", "", "", "") is None
+    f = make_filters("Education", "Upheld", "2024-01-01", "")
+    assert f.category == "Education" and f.date_from == "2024-01-01" and f.date_to is None
+    with pytest.raises(UserError, match="Decided to"):
+        make_filters("", "", "", "soon")
+    assert parse_auth("ann:pa:ss") == ("ann", "pa:ss")
+    assert parse_auth(None) is None
+    with pytest.raises(UserError):
+        parse_auth("ann")
+
+
+def test_export_store_forgets():
+    store = ExportStore(ttl_s=60, max_items=2)
+    a = store.put("A")
+    b = store.put("B", replaces=a)
+    assert store.get(a) is None and store.get(b) == "B"
+    store.put("C"), store.put("D")
+    assert store.get(b) is None  # oldest dropped beyond max_items
