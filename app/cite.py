@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol
 
-from .corpus import REF_RE, normalise_ref
+from .corpus import normalise_ref
 
 CITE_RE = re.compile(
     r"\[\s*(?P<id>[^\[\],\n]{2,80}?)\s*,\s*(?:(?P<summary>summary)|(?:paras?|paragraphs?|¶¶?)\.?\s*"
@@ -33,6 +33,8 @@ DATE_RE = re.compile(
     re.I,
 )
 UNVERIFIED = "[unverified]"
+# a reference in running text: as corpus.REF_RE, but "in case 25 123 456, the ..." counts too (a comma may follow)
+PROSE_REF_RE = re.compile(r"(?<![\d£.,])(\d{2})[ \-]?(\d{3})[ \-]?(\d{3})(?!\d|,\d)")
 
 
 class ParagraphSource(Protocol):
@@ -169,7 +171,7 @@ def date_keys(text: str) -> set[tuple[int, int, int | None]]:
 
 
 def ref_values(text: str) -> set[str]:
-    return {f"{a} {b} {c}" for a, b, c in REF_RE.findall(text)}
+    return {f"{a} {b} {c}" for a, b, c in PROSE_REF_RE.findall(text)}
 
 
 def _date_supported(key: tuple[int, int, int | None], known: set[tuple[int, int, int | None]]) -> bool:
@@ -202,6 +204,7 @@ def verify(
     because nothing checked that it supports the sentence it is attached to.
     """
     v = Verification()
+    original = letter
     doc_ids: dict[str, str | None] = {}
 
     def resolve(ident: str) -> str | None:
@@ -328,12 +331,16 @@ def verify(
         keys = date_keys(m.group(0))
         if keys and not all(_date_supported(k, dates_ok) for k in keys):
             marks.append((m.start(), m.end(), m.group(0)))
-    for m in REF_RE.finditer(masked):
+    for m in PROSE_REF_RE.finditer(masked):
         r = normalise_ref(m.group(0))
         if r and r not in refs_ok and not any(s <= m.start() < e for s, e, _ in marks):
             marks.append((m.start(), m.end(), m.group(0)))
     for s, e, text in sorted(set(marks), key=lambda t: -t[0]):
         if letter[e: e + len(UNVERIFIED) + 1].strip().startswith(UNVERIFIED):
+            # already marked: by the writer's input (a re-verified letter), or just now by the removal of the citation
+            # that followed it ("£25,000 [99 999 999, para 99]"), which still makes it an unsupported fact to report
+            if not re.search(re.escape(text) + r"\s*" + re.escape(UNVERIFIED), original):
+                v.unsupported_facts.append(text)
             continue
         letter = letter[:e] + " " + UNVERIFIED + letter[e:]
         v.unsupported_facts.append(text)

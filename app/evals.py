@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "evals" / "gold"
 BUILTIN = ROOT / "corpus"
 DEFAULT_SHARED = ROOT.parent / "shared" / "corpus"
+PART_OF = {"retrieval": "retrieval", "out_of_scope": "retrieval", "drafting": "drafting", "verifier": "verifier"}
 SEED_REFS = {"24 004 187", "23 009 620", "24 010 960", "24 012 399", "25 022 150"}
 
 
@@ -74,6 +75,21 @@ def retrieval_metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, 
 
 # ----------------------------------------------------------------------------- support judge
 
+ABSOLUTES = ("refused", "never", "all", "every", "always", "fixed", "ordered", "increased", "alone", "only", "none", "no")
+
+
+def contradiction_cue(claim: str, text: str) -> bool:
+    """Cheap signs a claim says more than its paragraph: a number, amount or month the paragraph does not contain,
+    or an absolute or negating word ('refused', 'every', 'always') the paragraph does not use."""
+    low = text.lower()
+    for n in re.findall(r"£?\d[\d,]*(?:\.\d+)?", claim):
+        if n.replace(",", "").lstrip("£") not in low.replace(",", ""):
+            return True
+    words = set(re.findall(r"[a-z]+", claim.lower()))
+    para_words = set(re.findall(r"[a-z]+", low))
+    return any(w in words and w not in para_words for w in ABSOLUTES)
+
+
 
 @dataclass
 class SupportJudge:
@@ -98,6 +114,8 @@ class SupportJudge:
             if len(q.split()) >= 4 and find_verbatim(q, joined):
                 return True
         c = self._clean(claim)
+        if contradiction_cue(c, joined):
+            return False
         from .retrieve import STOPWORDS
 
         words = {w for w in re.findall(r"[a-z]{3,}", c.lower()) if w not in STOPWORDS}
@@ -129,7 +147,8 @@ def judge_agreement(embeddings, labels: list[dict], source: IndexSource) -> dict
         words = {w for w in re.findall(r"[a-z]{3,}", c.lower()) if w not in STOPWORDS}
         ov = len(words & set(re.findall(r"[a-z]{3,}", text.lower()))) / len(words) if words else 0.0
         v = embeddings.embed_documents([c, text])
-        feats.append((sum(a * b for a, b in zip(v[0], v[1])), ov, gold))
+        cue = contradiction_cue(c, text)
+        feats.append((-1.0 if cue else sum(a * b for a, b in zip(v[0], v[1])), ov, gold))
 
     def acc(params, rows):
         hi, lo, ovt = params
@@ -208,7 +227,10 @@ def fake_chat_model_for(ctx) -> object:
 
 
 def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path("evals/report"), shared: Path | None = None,
-             thresholds: Path = Path("evals/thresholds.yaml"), engine=None, verify_fn=verify, quiet: bool = False) -> bool:
+             thresholds: Path = Path("evals/thresholds.yaml"), engine=None, verify_fn=verify, quiet: bool = False,
+             parts: tuple[str, ...] = ("retrieval", "drafting", "verifier")) -> bool:
+    """Run the eval; True when every threshold that applies is met. `engine` and `verify_fn` can be replaced
+    (tests prove the eval fails with a broken retriever or verifier); `parts` limits what runs."""
     from .engine import Engine
 
     t0 = time.perf_counter()
@@ -233,7 +255,7 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
 
     retrieval: dict[str, dict] = {}
     oos: dict[str, float] = {}
-    for mode in ("hybrid", "dense", "bm25"):
+    for mode in (("hybrid", "dense", "bm25") if "retrieval" in parts else ()):
         sums = {"recall@5": 0.0, "mrr": 0.0, "ndcg@10": 0.0}
         n = 0
         oos_hits = oos_n = flagged_in_scope = in_scope = 0
@@ -255,11 +277,12 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
         if mode != "bm25":
             oos[mode] = {"out_of_scope_recognised": round(oos_hits / oos_n, 4) if oos_n else None, "out_of_scope_queries": oos_n,
                          "in_scope_wrongly_flagged": round(flagged_in_scope / in_scope, 4) if in_scope else None}
-    say(f"retrieval ({scope}, {len(items)} queries): " + "; ".join(f"{m} R@5 {v['recall@5']:.3f} MRR {v['mrr']:.3f} nDCG@10 {v['ndcg@10']:.3f}"
-                                                                 for m, v in retrieval.items()))
+    if retrieval:
+        say(f"retrieval ({scope}, {len(items)} queries): " + "; ".join(f"{m} R@5 {v['recall@5']:.3f} MRR {v['mrr']:.3f} nDCG@10 {v['ndcg@10']:.3f}"
+                                                                     for m, v in retrieval.items()))
 
     # ---- support judge
-    judge_stats = judge_agreement(engine.embeddings, _jsonl(GOLD / "support_labels.jsonl"), source)
+    judge_stats = judge_agreement(engine.embeddings, _jsonl(GOLD / "support_labels.jsonl"), source) if "drafting" in parts else {}
     th = judge_stats.get("thresholds") or {}
     judge = SupportJudge(engine.embeddings, th.get("cos_hi", 0.62), th.get("cos_lo", 0.45), th.get("overlap", 0.6))
     say(f"support judge: {judge_stats}")
@@ -272,6 +295,8 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
     if scope == "seed_only":
         situations = [s for s in situations if s.get("seed_only", False) or _about_seeds(s)]
     writers = ["template", "fake-llm"] if not llm or llm == "template" else ["template", llm]
+    if "drafting" not in parts:
+        writers = []
     drafting: dict[str, dict] = {}
     letters: dict[str, list[str]] = {}
     for wname in writers:
@@ -328,7 +353,7 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
         say(f"drafting [{wname}]: {drafting[wname]}")
 
     # ---- verifier vs hostile outputs
-    hostile = _jsonl(GOLD / "hostile.jsonl")
+    hostile = _jsonl(GOLD / "hostile.jsonl") if "verifier" in parts else []
     caught = defects = false_alarms = clean = 0
     missed = []
     for h in hostile:
@@ -356,19 +381,24 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
     # ---- thresholds
     limits = yaml.safe_load(Path(thresholds).read_text(encoding="utf-8")) if Path(thresholds).is_file() else {}
     limits = limits.get(scope, {})
-    figures = {
-        "retrieval.hybrid.recall@5": retrieval["hybrid"]["recall@5"], "retrieval.hybrid.mrr": retrieval["hybrid"]["mrr"],
-        "retrieval.hybrid.ndcg@10": retrieval["hybrid"]["ndcg@10"],
-        "out_of_scope.recognised": oos["hybrid"]["out_of_scope_recognised"],
-        "out_of_scope.in_scope_wrongly_flagged": oos["hybrid"]["in_scope_wrongly_flagged"],
-        "verifier.catch_rate": verifier["catch_rate"], "verifier.false_alarms": verifier["false_alarms"],
-    }
+    figures: dict[str, object] = {}
+    if retrieval:
+        figures |= {
+            "retrieval.hybrid.recall@5": retrieval["hybrid"]["recall@5"], "retrieval.hybrid.mrr": retrieval["hybrid"]["mrr"],
+            "retrieval.hybrid.ndcg@10": retrieval["hybrid"]["ndcg@10"],
+            "out_of_scope.recognised": oos["hybrid"]["out_of_scope_recognised"],
+            "out_of_scope.in_scope_wrongly_flagged": oos["hybrid"]["in_scope_wrongly_flagged"],
+        }
+    if hostile:
+        figures |= {"verifier.catch_rate": verifier["catch_rate"], "verifier.false_alarms": verifier["false_alarms"]}
     for wname, d in drafting.items():
         for key in ("citations_resolve", "quotes_verbatim", "citation_recall", "citation_precision", "passed_untouched",
                     "min_distinct_citations"):
             figures[f"drafting.{wname}.{key}"] = d[key]
     failures = []
     for key, rule in limits.items():
+        if PART_OF[key.split(".")[0]] not in parts:
+            continue
         val = figures.get(key)
         op, target = rule.split(" ", 1) if isinstance(rule, str) else (">=", rule)
         target = float(target)

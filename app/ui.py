@@ -16,7 +16,8 @@ This module owns only presentation:
 * per-session state (`gr.State`: the facts and the last draft), never module globals, so users never see each
   other's drafts. Drafts live in memory only; the export store forgets them after an hour.
 * API endpoints for load tests (`gradio_client`): `/search`, `/draft`, `/refine` take plain values and return
-  JSON-able values (draft: the letter Markdown and the verification report).
+  JSON-able values (draft: the letter Markdown and the verification report). The page's own streaming handlers are
+  callable too, undocumented: `/parent_draft`, `/officer_draft`, `/search_ui`.
 
 No business logic lives here: searching, drafting, refining and verifying are `app.engine.Engine`'s.
 """
@@ -482,9 +483,13 @@ class Runtime:
             pct = int(100 * self.done / self.total) if self.total else 0
             n = (f"read {self.done} of {self.total} files" if self.total and self.done < self.total else
                  f"embedding the paragraphs of {self.total} files" if self.total else "reading the corpus")
-            return (f'<div class="status busy" data-phase="building">Building the index… {esc(n)} (first start only)'
+            return (f'<div class="status busy" data-phase="building">Building the index… {esc(n)}. This happens on the '
+                    'first start only; you can fill in the form meanwhile.'
                     f'<div class="bar"><span style="width:{pct}%"></span></div></div>')
-        return '<div class="status busy" data-phase="warming">Starting up: loading the search model…</div>'
+        if self.phase == "starting":
+            return '<div class="status busy" data-phase="starting">Starting up…</div>'
+        return ('<div class="status busy" data-phase="warming">Starting up: loading the search model… You can fill in '
+                'the form meanwhile.</div>')
 
 
 def _first_line(e: BaseException) -> str:
@@ -603,7 +608,7 @@ CSS = """
 .gradio-container { max-width: 1240px !important; margin: 0 auto !important; }
 #header { padding: 8px 4px 4px; }
 #header h1 { font-size: 1.7rem; font-weight: 650; margin: 0 0 4px; letter-spacing: -0.01em; }
-#header p { margin: 0; color: var(--body-text-color-subdued); font-size: 1rem; line-height: 1.5; max-width: 60rem; }
+#header p { margin: 0; color: #4a5360; font-size: 1rem; line-height: 1.5; max-width: 60rem; }
 #header .tick { color: #1f7a4d; font-weight: 600; }
 .status { border-radius: 8px; padding: 8px 14px; font-size: 0.92rem; }
 .status.ready { background: #eef7f1; color: #1f5c3d; border: 1px solid #cfe6d8; }
@@ -611,8 +616,8 @@ CSS = """
 .status.error { background: #fdf0ef; color: #8a2a22; border: 1px solid #f2cdc9; }
 .status .bar { height: 4px; background: #d3e0f3; border-radius: 2px; margin-top: 6px; overflow: hidden; }
 .status .bar span { display: block; height: 100%; background: #4a78b5; }
-.intro { color: var(--body-text-color-subdued); font-size: 0.95rem; margin: 0 0 6px; line-height: 1.5; }
-.section-title h2, .section-title h3 { margin: 6px 0 2px !important; }
+.desk-h { font-size: 1.08rem; font-weight: 650; margin: 8px 0 4px; color: #1d232b; }
+.intro { color: #5b6572; font-size: 0.95rem; margin: 0 0 4px; line-height: 1.5; }
 .writer-note { font-size: 0.88rem; color: #7a5a12; background: #fdf7e7; border: 1px solid #f0e2b6; border-radius: 8px; padding: 8px 12px; }
 .writer-note code { background: #f6ecd0; padding: 0 4px; border-radius: 4px; }
 .notice { border-radius: 8px; padding: 10px 14px; margin: 4px 0 8px; font-size: 0.95rem; line-height: 1.45; }
@@ -808,8 +813,7 @@ def build_blocks(rt: Runtime):
             with gr.Tab("Parent desk", id="parent", elem_id="parent-desk"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=5, min_width=340):
-                        gr.Markdown("### Tell us what happened", elem_classes=["section-title"])
-                        _html('<p class="intro">A few short answers are enough; only <b>What went wrong</b> is required. '
+                        _html('<h3 class="desk-h">Tell us what happened</h3><p class="intro">A few short answers are enough; only <b>What went wrong</b> is required. '
                               "Nothing you type is saved: a draft is kept in memory only, for an hour at most, so that you can "
                               "download it.</p>")
                         with gr.Row():
@@ -838,10 +842,11 @@ def build_blocks(rt: Runtime):
                         p_writer = writer_radio("p")
                         p_go = gr.Button("Draft my letter", variant="primary", elem_id="p-draft", size="lg")
                     with gr.Column(scale=7, min_width=420):
-                        gr.Markdown("### Your letter", elem_classes=["section-title"])
+                        _html('<h3 class="desk-h">Your letter</h3>')
                         parent = Desk("p", "parent")
-                        gr.Markdown("### Refine the letter", elem_classes=["section-title"])
-                        p_chat = gr.Chatbot(label="Changes", height=220, elem_id="p-chat", feedback_options=None,
+                        _html('<h3 class="desk-h">Refine the letter</h3><p class="intro">Ask for changes in your own words; '
+                              'the letter is redrafted and every citation checked again.</p>')
+                        p_chat = gr.Chatbot(label="Changes", height=180, elem_id="p-chat", feedback_options=None,
                                             placeholder="Ask for a change, e.g. “make it shorter” or “add that I emailed twice in March”.",
                                             buttons=[], show_label=False, latex_delimiters=[])
                         with gr.Row():
@@ -853,8 +858,7 @@ def build_blocks(rt: Runtime):
             with gr.Tab("Officer desk", id="officer", elem_id="officer-desk"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=5, min_width=340):
-                        gr.Markdown("### The complaint", elem_classes=["section-title"])
-                        _html('<p class="intro">Paste the complaint as you received it. Precedent finds comparable '
+                        _html('<h3 class="desk-h">The complaint</h3><p class="intro">Paste the complaint as you received it. Precedent finds comparable '
                               "Ombudsman decisions and the remedies they set, and drafts a response for you to check "
                               "against your records.</p>")
                         o_complaint = gr.Textbox(label="Complaint", lines=12, max_length=20_000, elem_id="o-complaint",
@@ -864,7 +868,7 @@ def build_blocks(rt: Runtime):
                         o_go = gr.Button("Find precedents and draft a response", variant="primary", elem_id="o-draft",
                                          size="lg")
                     with gr.Column(scale=7, min_width=420):
-                        gr.Markdown("### Draft response", elem_classes=["section-title"])
+                        _html('<h3 class="desk-h">Draft response</h3>')
                         officer = Desk("o", "officer")
 
             # ============================================================ precedents
@@ -890,8 +894,10 @@ def build_blocks(rt: Runtime):
             outs = [("Any outcome", "")] + [(o, o) for o in rt.outcomes]
             return (rt.status_html(), gr.Dropdown(choices=cats), gr.Dropdown(choices=outs), gr.Timer(active=not ready))
 
-        demo.load(refresh, outputs=[status, s_category, s_outcome, timer], api_visibility="private", queue=False)
-        timer.tick(refresh, outputs=[status, s_category, s_outcome, timer], api_visibility="private", queue=False)
+        demo.load(refresh, outputs=[status, s_category, s_outcome, timer], api_visibility="private", queue=False,
+                  show_progress="hidden")
+        timer.tick(refresh, outputs=[status, s_category, s_outcome, timer], api_visibility="private", queue=False,
+                   show_progress="hidden")
 
         # ---------------------------------------------------------------- parent
         def parent_draft(council, child, provision, issue, since, contacts, impact, outcome, stage, writer, state):
@@ -900,7 +906,7 @@ def build_blocks(rt: Runtime):
                     return
                 facts = parent_facts(council, child, provision, issue, since, contacts, impact, outcome, stage)
                 yield from parent.run(lambda tok: eng.draft(facts, on_token=tok, llm=writer or None), facts, state,
-                                      "Finding precedents for each issue…")
+                                      _first_status(writer, "Finding precedents for each issue…"))
             except Exception as e:  # noqa: BLE001
                 yield parent.error(friendly(e))
 
@@ -934,7 +940,7 @@ def build_blocks(rt: Runtime):
                 last = None
                 for update in parent.run(lambda tok: eng.refine(facts, instruction, previous=prev, on_token=tok,
                                                                 llm=writer or None),
-                                         facts, state, "Updating the letter…"):
+                                         facts, state, _first_status(writer, "Updating the letter…")):
                     last = update
                     yield update
                 res = (last or {}).get(parent.state, {}) or {}
@@ -967,7 +973,7 @@ def build_blocks(rt: Runtime):
                     return
                 facts = officer_facts(complaint, council)
                 yield from officer.run(lambda tok: eng.draft(facts, on_token=tok, llm=writer or None), facts, state,
-                                       "Finding comparable decisions…")
+                                       _first_status(writer, "Finding comparable decisions…"))
             except Exception as e:  # noqa: BLE001
                 yield officer.error(friendly(e))
 
@@ -1056,7 +1062,11 @@ def build_blocks(rt: Runtime):
 
 def rt_draft_limit(rt: Runtime) -> int:
     """Drafts at once: one when a local model writes (it has the whole CPU), else two."""
-    return 1 if rt.default_writer == "local" or rt.local_installed else 2
+    return 1 if rt.default_writer == "local" else 2
+
+
+def _first_status(writer: str | None, what: str) -> str:
+    return f"Loading the local model, then: {what[0].lower()}{what[1:]}" if writer == "local" else what
 
 
 def _api_ready(rt: Runtime) -> None:

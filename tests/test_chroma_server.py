@@ -42,7 +42,8 @@ def chroma_server(tmp_path_factory):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = open(data / "server.log", "wb")
-    env = dict(os.environ, ANONYMIZED_TELEMETRY="False", CHROMA_ANONYMIZED_TELEMETRY="False", NO_COLOR="1")
+    # ANONYMIZED_TELEMETRY is chromadb's own switch; `chroma run` (the Rust server) was traced making no outbound connection
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False", NO_COLOR="1")
     proc = subprocess.Popen([str(CHROMA), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
     try:
