@@ -699,6 +699,8 @@ def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
                 break
             p.section = first_heading.rstrip(":")
 
+    if summary and summary[0].islower():
+        summary = summary[0].upper() + summary[1:]  # "the Council failed ..." after "Summary:" starts a sentence
     if summary is None and paragraphs and kind not in ("law",):
         summary = paragraphs[0].text.split("\n")[0][:300]
 

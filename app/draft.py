@@ -228,6 +228,7 @@ class DraftResult:
 
 DUTY_SECTION = re.compile(r"law|guidance|should have happened|legal|legislation|background|duty|what should", re.I)
 FINDING_SECTION = re.compile(r"finding|analysis|conclusion|what (i|we) found|consideration|my view|assessment|^summary$", re.I)
+FACTS_SECTION = re.compile(r"what happened|key facts|the facts|chronolog|^(child|young person) [a-z]$|^\d{4}( and \d{4})?$", re.I)
 REMEDY_SECTION = re.compile(r"agreed action|recommend|^action|remed|what (i|we) (have )?recommend", re.I)
 
 
@@ -256,8 +257,14 @@ def best_sentence(text: str, query: str, max_words: int = 55, money: bool = Fals
         # no whole sentence of a quotable length: quote the opening clause of the longest sentence, verbatim
         longest = max(re.split(r"(?<=[.!?])\s+", text), key=len, default="").strip()
         clause = re.split(r"[;:,](?=\s)", longest)[0].strip()
-        return clause.rstrip(" .;:") if 6 <= len(clause.split()) <= 60 else None
-    return best.rstrip(" .;:")
+        return _trim(clause) if 6 <= len(clause.split()) <= 60 else None
+    return _trim(best)
+
+
+def _trim(s: str) -> str:
+    """End a quoted span cleanly: no closing punctuation or dangling 'and'/'or' (still a verbatim span)."""
+    s = s.rstrip(" .;:,")
+    return re.sub(r"[;,]?\s+(and|or)$", "", s).rstrip(" .;:,")
 
 
 def _kind(h: Hit) -> str | None:
@@ -269,6 +276,8 @@ def _kind(h: Hit) -> str | None:
         return "finding"
     if BOILERPLATE_SECTIONS.search(sec) or re.search(r"^(the )?complaints?$|complaint background", sec, re.I):
         return None
+    if FACTS_SECTION.search(sec):
+        return None  # the chronology: what people asked for or were offered, not what the Ombudsman decided
     if REMEDY_SECTION.search(sec):
         return "remedy"
     if FINDING_SECTION.search(sec):
@@ -316,8 +325,9 @@ def build_context(engine, facts: Facts, k: int = 12) -> DraftContext:
         if point.close:
             point.finding = _pick(found.hits, "finding", used)
             point.duty = _pick(retriever.search(t.duty, k=k).hits, "duty", used)
-            remedies = retriever.search(f"{t.title}: the Council should apologise and we recommended the Council pay to reflect "
-                                        f"the {facts.provision or 'missed provision'} and the distress", k=k).hits
+            # a remedy paragraph must be about this issue: better no remedy than another issue's
+            remedies = [h for h in retriever.search(f"{t.remedy}. {t.title}", k=k).hits
+                        if re.search(t.remedy_words, h.text, re.I) and "£" in h.text]
             remedy_hits += [h for h in remedies if "remedy" in (_kind(h) or "")][:4]
             point.remedy = _pick(remedies, "remedy", used)
         point.close = point.close and bool(point.hits())

@@ -61,26 +61,42 @@ class Engine:
 
     # ------------------------------------------------------------------ drafting
     def writer(self, llm: str | None = None, chat_model=None):
+        """(writer, note). Model-backed writers are made once per engine: the local model loads a single time."""
         from .writers import make_writer
 
-        return make_writer(llm or self.settings.llm, self.settings, chat_model=chat_model)
+        if chat_model is not None:
+            return make_writer(llm or "chat", self.settings, chat_model=chat_model)
+        name = llm or self.settings.llm
+        with self._lock:
+            if not hasattr(self, "_writers"):
+                self._writers: dict = {}
+            if name not in self._writers:
+                self._writers[name] = make_writer(name, self.settings)
+            return self._writers[name]
 
     def draft(self, facts, on_token=None, llm: str | None = None, chat_model=None, short: bool = False):
         """Facts -> verified DraftResult. `chat_model`: any LangChain chat model (tests pass fakes)."""
+        import time
+
         from .draft import build_context, run_draft
 
+        t0 = time.perf_counter()
         writer, note = self.writer(llm, chat_model)
         ctx = build_context(self, facts)
         ctx.short = short
         result = run_draft(self, facts, writer, on_token=on_token, ctx=ctx)
         if note:
             result.notes.append(note)
+        result.seconds = time.perf_counter() - t0  # retrieval included
         return result
 
     def refine(self, facts, instruction: str, previous=None, on_token=None, llm: str | None = None, chat_model=None):
         """Apply a follow-up ('make it shorter', 'add that I emailed twice in March'); returns (new facts, result)."""
+        import time
+
         from .draft import build_context, refine_facts, run_draft
 
+        t0 = time.perf_counter()
         writer, note = self.writer(llm, chat_model)
         new_facts, short = refine_facts(facts, instruction)
         ctx = build_context(self, new_facts)
@@ -89,4 +105,5 @@ class Engine:
         result = run_draft(self, new_facts, writer, on_token=on_token, ctx=ctx, instruction=instruction, previous=prev_text)
         if note:
             result.notes.append(note)
+        result.seconds = time.perf_counter() - t0
         return new_facts, result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -28,6 +29,8 @@ from .models import Document, Filters, Paragraph, Remedy
 COLLECTION = "paragraphs"
 SUMMARY = "summary"  # the para label of a document's summary row
 SCHEMA_VERSION = "1"
+BM25_BUDGET = 20_000  # rows BM25 may score for one query (see Index._prune_terms)
+_MATCH_TERMS = re.compile(r'"([^"]+)"')
 ENCODER_KEY = "encoder"  # meta: which encoder made the vectors (LocalEmbeddings.fingerprint)
 LEGACY_ENCODER = "all-MiniLM-L6-v2:torch"  # what an index from before the key was built with
 
@@ -117,6 +120,7 @@ class Index:
                     meta TEXT NOT NULL, synthetic INTEGER NOT NULL DEFAULT 0, ingested_at REAL);
                 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
                 CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
+                CREATE INDEX IF NOT EXISTS documents_synthetic ON documents(synthetic) WHERE synthetic=1;
                 CREATE TABLE IF NOT EXISTS refs(ref TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(ref, doc_id));
                 CREATE TABLE IF NOT EXISTS paragraphs(
                     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER NOT NULL, para TEXT NOT NULL,
@@ -154,7 +158,17 @@ class Index:
             _probe(u.hostname, u.port or 8000, self.chroma_timeout_s, self.chroma_url)
             client = _http_client(chromadb, u, settings, self.chroma_timeout_s, self.chroma_url)
         else:
-            client = chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=settings)
+            store = self.dir / "chroma"
+            try:
+                client = chromadb.PersistentClient(path=str(store), settings=settings)
+                return Chroma(client=client, collection_name=COLLECTION, embedding_function=self.embeddings,
+                              collection_metadata={"hnsw:space": "cosine"})
+            except Exception as e:  # a damaged store: SQLite still holds every paragraph, so the vectors can be rebuilt
+                first = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+                raise IndexError_(
+                    f"the vector store at {store} is unreadable ({first}): move that folder aside, then run "
+                    f"`precedent check --repair --index {self.dir}` and ingest your files again to rebuild it"
+                ) from None
         return Chroma(
             client=client,
             collection_name=COLLECTION,
@@ -343,8 +357,10 @@ class Index:
         ] if replaced else []
         coll = self.collection
         for start in range(0, len(ids), 4000):
+            # no `documents=`: the text lives in SQLite; a copy in Chroma cost ~30% of its upsert time (its own
+            # full-text index) and half its disk, and dense search only needs ids and distances
             coll.upsert(ids=ids[start:start + 4000], embeddings=vectors[start:start + 4000],
-                        metadatas=metas[start:start + 4000], documents=texts[start:start + 4000])
+                        metadatas=metas[start:start + 4000])
         with self._lock, self.db:
             for doc_id in replaced:
                 self._delete_rows(doc_id)
@@ -518,8 +534,14 @@ class Index:
                 args.append(f.date_to)
         return " AND ".join(clauses), args
 
+    def has_synthetic(self) -> bool:
+        """Whether any synthetic (benchmark) document is stored; a partial index makes this O(1)."""
+        return self.db.execute("SELECT 1 FROM documents WHERE synthetic=1 LIMIT 1").fetchone() is not None
+
     def chroma_where(self, f: Filters | None, synthetic_ok: bool = False) -> dict | None:
-        conds: list[dict] = [] if synthetic_ok else [{"synthetic": {"$eq": 0}}]
+        # the synthetic condition only when there is something to exclude: any `where` makes Chroma pre-filter
+        # through its metadata store, which costs more than the whole HNSW search on a large index
+        conds: list[dict] = [] if synthetic_ok or not self.has_synthetic() else [{"synthetic": {"$eq": 0}}]
         if f:
             if f.outcome:
                 conds.append({"outcome": {"$eq": f.outcome}})
@@ -541,9 +563,57 @@ class Index:
             f"JOIN documents d ON d.doc_id = p.doc_id WHERE para_fts MATCH ? AND {where} ORDER BY bm25(para_fts, 1.0, 0.3) LIMIT ?"
         )
         try:
+            pruned = self._prune_terms(match)
+            if pruned != match:
+                got = [(r, s) for r, s in self.db.execute(sql, [pruned, *args, k])]
+                if len(got) >= k:
+                    return got
             return [(r, s) for r, s in self.db.execute(sql, [match, *args, k])]
         except sqlite3.OperationalError:
             return []
+
+    def _prune_terms(self, match: str) -> str:
+        """Bound BM25's cost on a large index. FTS5 scores every row an OR-query matches (about 1 µs a row), and
+        words like 'council' match most paragraphs. While the terms' document frequencies add up to more than
+        BM25_BUDGET rows, drop the most frequent term (the lowest IDF, so the least say in the ranking); the rarest
+        term always stays. Indexes under the budget (a few thousand decisions) are searched exactly as asked."""
+        terms = _MATCH_TERMS.findall(match)
+        if len(terms) < 2 or " OR ".join(f'"{t}"' for t in terms) != match:
+            return match
+        with self._lock:
+            try:
+                with self.db:  # the scratch table is written: commit, never leave a transaction open
+                    df = self._term_frequencies(terms)
+            except sqlite3.OperationalError:
+                return match
+        if sum(df) <= BM25_BUDGET:
+            return match
+        keep = sorted(range(len(terms)), key=lambda i: df[i])
+        while len(keep) > 1 and sum(df[i] for i in keep) > BM25_BUDGET:
+            keep.pop()
+        return " OR ".join(f'"{terms[i]}"' for i in sorted(keep))
+
+    def _term_frequencies(self, terms: list[str]) -> list[int]:
+        """Rows holding each term, from FTS5's vocabulary; terms stemmed by the index's own tokenizer (a scratch
+        FTS5 table in the connection's temp schema), so 'payments' counts the rows of 'payment'."""
+        if not getattr(self, "_vocab_ready", False):
+            self.db.executescript(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.para_vocab USING fts5vocab(main, para_fts, 'row');"
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_tok USING fts5(x, tokenize='porter unicode61 remove_diacritics 2');"
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_tok_vocab USING fts5vocab(temp, query_tok, 'instance');"
+            )
+            self._vocab_ready = True
+        self.db.execute("DELETE FROM temp.query_tok")
+        self.db.executemany("INSERT INTO temp.query_tok(rowid, x) VALUES (?,?)", list(enumerate(terms)))
+        stems: dict[int, list[str]] = {}
+        for term, row in self.db.execute("SELECT term, doc FROM temp.query_tok_vocab"):
+            stems.setdefault(row, []).append(term)
+        self.db.execute("DELETE FROM temp.query_tok")
+        flat = sorted({t for ts in stems.values() for t in ts})
+        rows = dict(self.db.execute(
+            f"SELECT term, doc FROM temp.para_vocab WHERE term IN ({','.join('?' * len(flat))})", flat).fetchall()) if flat else {}
+        # a quoted term the tokenizer splits ("o'clock") is a phrase: at most as frequent as its rarest token
+        return [min((rows.get(t, 0) for t in stems.get(i, [])), default=0) for i in range(len(terms))]
 
     def rows(self, ids: list[int]) -> dict[int, tuple]:
         if not ids:

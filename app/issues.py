@@ -16,6 +16,8 @@ class IssueType:
     pattern: str  # over the facts' text, case-insensitive
     query: str  # the precedent search; {provision} is filled from the facts
     duty: str  # one plain sentence of the duty, in our words (no citation needed: it is a heading, not a claim)
+    remedy: str = ""  # what a remedy for this issue is about: the remedy search, and words a remedy paragraph must share
+    remedy_words: str = r"\w"
 
 
 ISSUE_TYPES: list[IssueType] = [
@@ -25,6 +27,8 @@ ISSUE_TYPES: list[IssueType] = [
         r"specialist teach|sessions?|support (in|set out in|from) (the|his|her|their) plan|not (been )?(provided|delivered|received|in place))",
         "council failed to secure {provision} set out in section F of the EHC plan; missed provision; fault; payment to remedy lost provision",
         "The council must secure the special educational provision in Section F of an EHC Plan; the duty cannot be delegated.",
+        "recommended the Council pay to reflect the missed provision in the EHC plan and apologise",
+        r"provision|sessions|therap|tuition|support",
     ),
     IssueType(
         "annual_review", "The annual review was late or not completed",
@@ -32,6 +36,8 @@ ISSUE_TYPES: list[IssueType] = [
         r"(has not|hasn't|did not|didn't) (been )?review)",
         "council delayed the annual review of the EHC plan and did not issue the amended plan in time; fault; uncertainty and lost right of appeal",
         "The council must review an EHC Plan at least every 12 months and issue its decision promptly after the review meeting.",
+        "payment to recognise the uncertainty and distress caused by the delay in the annual review and issuing the amended plan",
+        r"review|uncertainty|amended|plan",
     ),
     IssueType(
         "needs_assessment", "The EHC needs assessment was delayed",
@@ -39,6 +45,8 @@ ISSUE_TYPES: list[IssueType] = [
         r"request(ed)? (an? )?(ehc|assessment)|draft plan|issue (an? )?(ehc )?plan)",
         "council delayed the EHC needs assessment beyond the 20 week timescale; delay issuing the EHC plan; fault",
         "The council must complete an EHC needs assessment and issue any final EHC Plan within 20 weeks of the request.",
+        "payment to recognise the delay in completing the EHC needs assessment and issuing the plan",
+        r"assessment|delay|plan",
     ),
     IssueType(
         "out_of_school", "The child has been out of school without suitable education",
@@ -46,24 +54,32 @@ ISSUE_TYPES: list[IssueType] = [
         r"excluded|exclusion|home[- ]?(schooled|tuition)|tuition|missing education|no education|school refus|unable to attend)",
         "child out of school without suitable full-time education; council failed to arrange alternative provision under section 19; fault",
         "Where a child cannot attend school, the council must arrange suitable education (section 19 Education Act 1996).",
+        "payment to recognise the education the child lost while out of school without alternative provision",
+        r"education|school|tuition|provision|lost",
     ),
     IssueType(
         "transport", "Home to school transport was refused or not provided",
         r"\b(transport|taxi|bus pass|travel assistance|escort|journey to school)",
         "council refused or failed to provide home to school transport for a child with special educational needs; fault",
         "The council must provide free travel where a child is eligible, and decide transport applications properly.",
+        "reimburse the parent's transport costs and pay for the distress caused by the lack of school transport",
+        r"transport|travel|mileage|taxi|journey",
     ),
     IssueType(
         "personal_budget", "Personal budget or direct payments",
         r"\b(personal budget|direct payments?)",
         "council delayed or failed to pay direct payments or a personal budget; missed payments; fault; repay money owed",
         "Direct payments and personal budgets agreed by the council must be paid correctly and on time.",
+        "repay the direct payments missed and pay for the time and trouble",
+        r"direct payment|personal budget|missed|repay",
     ),
     IssueType(
         "social_care_assessment", "Social care assessment for a disabled child",
         r"\b(social care|social worker|section 17|child in need|disabled children|short breaks?|respite|carer'?s assessment)",
         "council failed to assess a disabled child's social care needs under section 17; delay; short breaks; fault",
         "The council must assess a disabled child's needs for social care support and provide what it has assessed as needed.",
+        "payment for the distress caused by the delay in the social care assessment and missed support",
+        r"assess|social care|support|short break|delay",
     ),
     IssueType(
         "complaint_handling", "The complaint was not handled properly",
@@ -72,6 +88,8 @@ ISSUE_TYPES: list[IssueType] = [
         r"stage (1|2|one|two) .{0,40}(late|delay|no response|not)|(no|never|didn't|did not) (get|receive|had) (a )?(reply|response))",
         "council delayed responding to the complaint at stage one and stage two of its complaints procedure; complaint handling fault; time and trouble",
         "The council should answer complaints within the timescales its own complaints procedure sets.",
+        "payment to recognise the time and trouble caused by delays in complaint handling",
+        r"complain|time and trouble",
     ),
     IssueType(
         "communication", "Poor communication",
@@ -80,6 +98,8 @@ ISSUE_TYPES: list[IssueType] = [
         r"emailed .{0,40}(times|twice|again))",
         "council failed to respond to a parent's emails and keep her updated; poor communication; frustration; time and trouble",
         "The council should respond to a family's contacts and keep them informed.",
+        "apologise and pay for the frustration caused by poor communication and time and trouble chasing the Council",
+        r"communicat|frustration|time and trouble|chas",
     ),
 ]
 

@@ -85,18 +85,19 @@ class Retriever:
         self.min_similarity = min_similarity
 
     def dense(self, q: str, k: int, filters: Filters | None, synthetic_ok: bool = False) -> list[tuple[int, float]]:
-        vs = self.index.vectorstore
         where = self.index.chroma_where(filters, synthetic_ok)
         needs_post = bool(filters and (filters.category or filters.organisation))
         fetch = k * 4 if needs_post else k
         self.index.require_encoder()
         vec = self.index.embeddings.embed_query(q)
-        pairs = vs.similarity_search_by_vector_with_relevance_scores(vec, k=fetch, filter=where)
-        vec_ids = [d.id for d, _ in pairs]
-        by_vec = self.index.ids_for_vectors(vec_ids)  # orphans (not in SQLite) drop out here
+        # the collection LangChain's Chroma wraps, asked for ids and distances only (what
+        # similarity_search_by_vector_with_relevance_scores runs, without fetching texts and metadata we never read)
+        got = self.index.collection.query(query_embeddings=[vec], n_results=fetch, where=where, include=["distances"])
+        pairs = list(zip(got["ids"][0], got["distances"][0])) if got["ids"] else []
+        by_vec = self.index.ids_for_vectors([v for v, _ in pairs])  # orphans (not in SQLite) drop out here
         out = []
-        for d, dist in pairs:
-            pid = by_vec.get(d.id)
+        for vec_id, dist in pairs:
+            pid = by_vec.get(vec_id)
             if pid is not None:
                 out.append((pid, 1.0 - float(dist)))
         if needs_post and out:

@@ -36,6 +36,12 @@ def _when(h: Hit) -> str:
     return f" (decided {int(d)} {date(int(y), int(m), int(d)):%B %Y})"
 
 
+def _sentence(text: str) -> str:
+    """The user's words as a sentence: first letter capitalised, one full stop. Nothing else changes."""
+    t = text.strip().rstrip(".")
+    return (t[:1].upper() + t[1:] + ".") if t else ""
+
+
 def _who(h: Hit) -> str:
     return h.organisation or "a council"
 
@@ -70,27 +76,28 @@ class TemplateWriter:
         child = f.child or "my child"
         council = f.council or "the Council"
         stage = f.stage or "council-stage-1"
+        parent_of = f"the parent of {f.child}" if f.child else "a parent"
         out: list[str] = []
         if stage == "ombudsman":
             out.append("To the Local Government and Social Care Ombudsman")
         else:
             out.append(f"To the complaints team, {council}")
-        out.append(f"**{STAGE_TITLE[stage]}: {child}'s special educational needs and support**")
+        out.append(f"**{STAGE_TITLE[stage]}: {(f.child + chr(39) + 's') if f.child else 'my child' + chr(39) + 's'} special educational needs and support**")
         intro = {
-            "council-stage-1": f"I am writing as the parent of {child} to make a formal complaint about {council}.",
-            "council-stage-2": f"I am writing as the parent of {child}. I am not satisfied with the council's response to my complaint and ask for it to be considered at stage 2 of the complaints procedure.",
-            "ombudsman": f"I am writing as the parent of {child} to complain about {council}. I have completed the council's complaints procedure and remain dissatisfied.",
+            "council-stage-1": f"I am writing as {parent_of} to make a formal complaint about {council}.",
+            "council-stage-2": f"I am writing as {parent_of}. I am not satisfied with the council's response to my complaint and ask for it to be considered at stage 2 of the complaints procedure.",
+            "ombudsman": f"I am writing as {parent_of} to complain about {council}. I have completed the council's complaints procedure and remain dissatisfied.",
         }[stage]
         out.append(intro)
         if f.provision:
             out.append(f"**What {child}'s plan requires.** The EHC Plan says: {f.provision.rstrip('.')}.")
         since = f" This has been the case since {f.since_words}." if f.since_words else ""
-        out.append(f"**What has gone wrong.** {f.issue.rstrip('.')}.{since}")
+        out.append(f"**What has gone wrong.** {_sentence(f.issue)}{since}")
         if f.contacts:
             contacts = "; ".join(c.rstrip(".;") for c in f.contacts)
             out.append(f"**What I have done to resolve this.** {contacts}.")
         if f.impact:
-            out.append(f"**The impact.** {f.impact.rstrip('.')}.")
+            out.append(f"**The impact.** {_sentence(f.impact)}")
         close_points = [p for p in ctx.points if p.close and p.hits()]
         if close_points:
             out.append("**The council's duties and what the Ombudsman has found in similar cases.**")
@@ -109,18 +116,22 @@ class TemplateWriter:
             "council-stage-2": "Please confirm who will investigate at stage 2 and when I can expect the council's final response.",
             "ombudsman": "I would be grateful if the Ombudsman would investigate. I can provide copies of the plan and my correspondence with the council.",
         }[stage]
-        out.append(deadline)
+        if not ctx.short:
+            out.append(deadline)
         nxt = {
             "council-stage-1": "If I am not satisfied with the council's response, I will ask for my complaint to go to stage 2, and then to the Local Government and Social Care Ombudsman, who normally expects complaints within 12 months of when I became aware of the problem.",
             "council-stage-2": "If the council's final response does not put this right, I will complain to the Local Government and Social Care Ombudsman, who normally expects complaints within 12 months of when I became aware of the problem.",
             "ombudsman": "I understand the Ombudsman normally considers complaints made within 12 months of when the complainant became aware of the problem; I have pursued this with the council without delay.",
         }[stage]
         out.append(f"**Next steps.** {nxt}")
-        out.append("Yours faithfully,\n\nParent of " + child)
+        out.append("Yours faithfully,\n\n" + (f"Parent of {f.child}" if f.child else "[Your name]"))
         return "\n\n".join(s for s in out if s)
 
     def _parent_point(self, ctx: DraftContext, p: Point) -> str:
         lines = [f"*{p.issue.title}.* {p.issue.duty}".strip()]
+        if ctx.short:  # the shorter letter keeps one finding per point
+            lines.append(_support(ctx, p.finding or p.duty or p.remedy, "The Ombudsman has found fault in a similar case:"))
+            return " ".join(x for x in lines if x)
         if p.duty:
             lines.append(_support(ctx, p.duty, f"The Ombudsman has explained the law in these terms:"))
         if p.finding:
@@ -153,7 +164,7 @@ class TemplateWriter:
         child = f.child or "your child"
         council = f.council or "the Council"
         out = [f"**{STAGE_TITLE['response']}** ({council})", "Dear complainant,"]
-        out.append(f"**Your complaint as we understand it.** {f.issue.rstrip('.')}." + (f" You say this began in {f.since_words}." if f.since_words else ""))
+        out.append(f"**Your complaint as we understand it.** {_sentence(f.issue)}" + (f" You say this began in {f.since_words}." if f.since_words else ""))
         if f.provision:
             out.append(f"**What the plan requires.** {child}'s EHC Plan says: {f.provision.rstrip('.')}.")
         close_points = [p for p in ctx.points if p.close and p.hits()]
@@ -161,7 +172,7 @@ class TemplateWriter:
             out.append("**What the Ombudsman has said in comparable cases.**")
             for p in close_points:
                 bits = [f"*{p.issue.title}.* {p.issue.duty}"]
-                if p.duty:
+                if p.duty and not ctx.short:
                     bits.append(_support(ctx, p.duty, "The Ombudsman has set out the law as follows:"))
                 if p.finding:
                     bits.append(_support(ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, it found:"))
@@ -247,8 +258,11 @@ class ChatWriter:
     """Any LangChain chat model. Streams tokens to `on_token`."""
 
     def __init__(self, name: str, model):
+        import threading
+
         self.name = name
         self.model = model
+        self._lock = threading.Lock()  # a llama.cpp model must not run two generations at once
 
     def _messages(self, ctx: DraftContext, extra: str = ""):
         from langchain_core.prompts import ChatPromptTemplate
@@ -261,18 +275,25 @@ class ChatWriter:
     def _run(self, messages, on_token) -> str:
         chunks = []
         try:
-            for chunk in self.model.stream(messages):
-                piece = chunk.content if isinstance(chunk.content, str) else "".join(
-                    c.get("text", "") if isinstance(c, dict) else str(c) for c in chunk.content)
-                if piece:
-                    chunks.append(piece)
-                    if on_token:
-                        on_token(piece)
+            with self._lock:
+                chunks = self._stream(messages, on_token)
         except UserError:
             raise
         except Exception as e:
             raise WriterError(f"the {self.name} writer failed: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}") from None
         return "".join(chunks)
+
+    def _stream(self, messages, on_token) -> list[str]:
+        chunks = []
+        for chunk in self.model.stream(messages):
+            content = chunk.content
+            piece = content if isinstance(content, str) else "".join(
+                c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
+            if piece:
+                chunks.append(piece)
+                if on_token:
+                    on_token(piece)
+        return chunks
 
     def write(self, ctx: DraftContext, on_token=None) -> str:
         messages, smap = self._messages(ctx)

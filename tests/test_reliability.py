@@ -518,6 +518,36 @@ def test_kill_9_during_ingest_then_ingest_again(run_precedent, tmp_path, full_en
     assert len(hits) == 5
 
 
+# ----------------------------------------------------------------------------- a damaged index
+
+
+def test_damaged_sqlite_is_one_line(run_precedent, cli_index, tmp_path):
+    index = copy_index(cli_index, tmp_path / "index")
+    for extra in ("index.sqlite-wal", "index.sqlite-shm"):
+        (index / extra).unlink(missing_ok=True)
+    (index / "index.sqlite").write_bytes(b"not a database at all" * 100)
+    run = run_precedent("search", "occupational therapy", "--index", index, timeout=120)
+    assert run.code != 0 and one_error_line(run), run.stderr
+    assert "unreadable" in run.stderr and "move it aside and ingest again" in run.stderr
+
+
+def test_damaged_vector_store_names_the_fix_and_the_fix_works(run_precedent, cli, cli_index, poisoned_file, tmp_path):
+    index = copy_index(cli_index, tmp_path / "index")
+    store = index / "chroma"
+    (store / "chroma.sqlite3").write_bytes(os.urandom(8192))
+    run = run_precedent("search", "occupational therapy", "--index", index, timeout=120)
+    assert run.code != 0 and one_error_line(run), run.stderr
+    assert f"the vector store at {store} is unreadable" in run.stderr and "check --repair" in run.stderr
+    # the fix as the message gives it: SQLite still has every paragraph, so nothing is lost
+    store.rename(index / "chroma.damaged")
+    assert cli("check", "--repair", "--index", index).code == 0
+    rebuilt = cli("ingest", CORPUS, poisoned_file, "--index", index, "--json")
+    assert rebuilt.code == 0, rebuilt.stderr
+    counts = check_counts(run_precedent, index)
+    assert_consistent(counts)
+    assert counts == check_counts(run_precedent, cli_index)
+
+
 # ----------------------------------------------------------------------------- a Chroma server that stops answering
 
 
