@@ -102,7 +102,7 @@ class TemplateWriter:
         if close_points:
             out.append("**The council's duties and what the Ombudsman has found in similar cases.**")
             for p in close_points:
-                out.append(self._parent_point(ctx, p))
+                out.append(self._point(ctx, p))
         else:
             why = f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})" if ctx.outside else ""
             out.append(
@@ -127,7 +127,8 @@ class TemplateWriter:
         out.append("Yours faithfully,\n\n" + (f"Parent of {f.child}" if f.child else "[Your name]"))
         return "\n\n".join(s for s in out if s)
 
-    def _parent_point(self, ctx: DraftContext, p: Point) -> str:
+    def _point(self, ctx: DraftContext, p: Point) -> str:
+        """One issue: the duty in plain words, then the law, a finding and a remedy, each quoted and cited."""
         lines = [f"*{p.issue.title}.* {p.issue.duty}".strip()]
         if ctx.short:  # the shorter letter keeps one finding per point
             lines.append(_support(ctx, p.finding or p.duty or p.remedy, "The Ombudsman has found fault in a similar case:"))
@@ -164,21 +165,15 @@ class TemplateWriter:
         child = f.child or "your child"
         council = f.council or "the Council"
         out = [f"**{STAGE_TITLE['response']}** ({council})", "Dear complainant,"]
-        out.append(f"**Your complaint as we understand it.** {_sentence(f.issue)}" + (f" You say this began in {f.since_words}." if f.since_words else ""))
+        words = " ".join(f.issue.split())
+        out.append(f"**Your complaint as we understand it.** You wrote: \u201c{words}\u201d" + (f" You say this began in {f.since_words}." if f.since_words else ""))
         if f.provision:
             out.append(f"**What the plan requires.** {child}'s EHC Plan says: {f.provision.rstrip('.')}.")
         close_points = [p for p in ctx.points if p.close and p.hits()]
         if close_points:
             out.append("**What the Ombudsman has said in comparable cases.**")
             for p in close_points:
-                bits = [f"*{p.issue.title}.* {p.issue.duty}"]
-                if p.duty and not ctx.short:
-                    bits.append(_support(ctx, p.duty, "The Ombudsman has set out the law as follows:"))
-                if p.finding:
-                    bits.append(_support(ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, it found:"))
-                if p.remedy:
-                    bits.append(_support(ctx, p.remedy, f"On the remedy, in a complaint against {_who(p.remedy)}{_when(p.remedy)}, it said:"))
-                out.append(" ".join(b for b in bits if b))
+                out.append(self._point(ctx, p))
             out.append(
                 "**Our position on fault.** [Officer to confirm against our records.] If our records confirm the facts above, "
                 "the council accepts that this was fault, consistent with the decisions cited."
