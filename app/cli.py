@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from .errors import UserError
-from .models import Filters
+from .models import Filters, Paragraph
 from .settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -174,6 +174,8 @@ def show(ident: str = typer.Argument(..., metavar="ID", help="doc_id or any refe
     d = doc.to_dict()
     if para is not None:
         p = doc.paragraph(para)
+        if p is None and para.lower() == "summary" and doc.summary:  # search hits and citations name it too
+            p = Paragraph("summary", "Summary", doc.summary)
         if p is None:
             nums = [x.para for x in doc.paragraphs]
             _fail(f"{doc.cite_id} has no paragraph {para!r} (it has {nums[0]}–{nums[-1]})" if nums else f"{doc.cite_id} has no paragraphs")

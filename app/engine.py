@@ -39,8 +39,7 @@ class Engine:
 
     @property
     def retriever(self) -> Retriever:
-        s = self.settings
-        return Retriever(self.index(), s.rrf_k, s.candidates, s.min_similarity, s.bm25_weight)
+        return Retriever.from_settings(self.index(), self.settings)
 
     def ingest(self, paths, progress=None) -> IngestReport:
         return self.index(create=True).ingest(paths, progress=progress)

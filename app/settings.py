@@ -23,13 +23,15 @@ class Settings(BaseSettings):
     index: Path = Path(".precedent")
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 to use a Chroma server
     chroma_timeout_s: float = 10.0
-    embed_backend: str = "torch"  # "torch" or "onnx"
+    embed_backend: str = "onnx"  # "onnx" (int8 ONNX Runtime, default: recall@5 within 1 point of torch, see bench/RESULTS.md) or "torch"
     embed_batch: int = 64
     # retrieval
     # fusion and the "no close precedent" line were measured on evals/gold/retrieval.jsonl (see evals/report)
     rrf_k: int = 10
     bm25_weight: float = 2.0  # weighted reciprocal rank fusion: lexical evidence counts double
     candidates: int = 50
+    diversity: float = 0.7  # each further paragraph of one decision on a results page scores x0.7
+    doc_boost: float = 0.25  # share of a decision's best three paragraph scores added to each of its paragraphs
     min_similarity: float = 0.50  # below this best dense cosine, say there is no close precedent
     # writers
     llm: str = "template"  # template | local | ollama | openai

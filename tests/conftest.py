@@ -12,8 +12,8 @@ os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
-for _var in ("PRECEDENT_INDEX", "PRECEDENT_CHROMA_URL"):  # a developer's own settings must not leak into tests
-    os.environ.pop(_var, None)
+for _var in [v for v in os.environ if v.startswith("PRECEDENT_") and v not in ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR")]:
+    os.environ.pop(_var)  # a developer's own settings must not leak into tests (subprocesses get the same)
 
 import contextlib  # noqa: E402
 import io  # noqa: E402
@@ -69,10 +69,11 @@ def seeds() -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def encoder():
-    """The real packaged all-MiniLM-L6-v2, loaded once for the whole session."""
+    """The real packaged all-MiniLM-L6-v2 (default backend), loaded once for the whole session."""
     from app.embed import LocalEmbeddings
+    from app.settings import Settings
 
-    enc = LocalEmbeddings("torch")
+    enc = LocalEmbeddings(Settings().embed_backend)  # the backend `precedent` uses, so subprocesses agree
     enc.embed_query("warm up")
     return enc
 

@@ -47,7 +47,8 @@ def one_line_error(stderr: str) -> bool:
 
 def subprocess_env(**extra) -> dict[str, str]:
     """The environment of a `precedent` subprocess: offline, no PRECEDENT_* leaking in, under the network guard."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRECEDENT_")}
+    keep = ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRECEDENT_") or k in keep}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(NETGUARD_DIR), env.get("PYTHONPATH", "")) if p)
     env["PRECEDENT_NETGUARD"] = "1"
     env.update({k: str(v) for k, v in extra.items()})
@@ -62,6 +63,10 @@ class CountingEmbeddings:
         self.document_calls = 0
         self.texts = 0
         self.query_calls = 0
+
+    @property
+    def fingerprint(self):  # the index records which encoder wrote its vectors
+        return getattr(self.inner, "fingerprint", None)
 
     def embed_documents(self, texts):
         self.document_calls += 1

@@ -128,6 +128,14 @@ def test_show_one_paragraph(cli, full_index):
     assert text.code == 0 and "22. As set out in paragraphs 19 and 21" in text.stdout
 
 
+def test_show_summary_row_that_search_returns(cli, full_index, full_engine):
+    """Search ranks each decision's summary too (para "summary"); `show` must print what a hit or citation names."""
+    run = cli("show", "24 004 187", "summary", "--json", "--index", full_index)
+    assert run.code == 0, run.stderr
+    assert run.json()["paragraphs"] == [
+        {"para": "summary", "section": "Summary", "text": full_engine.document("24 004 187").summary}]
+
+
 def test_show_council_paper_section(cli, full_index, full_engine):
     paper = next(d for d in full_engine.documents() if d.kind == "council response")
     run = cli("show", paper.doc_id, "2.3", "--json", "--index", full_index)

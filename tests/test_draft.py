@@ -2,7 +2,7 @@
 LangChain fake models fed hostile output, the gold drafting situations on corpus/ + ../shared/corpus, refinement,
 and a smoke test through llama.cpp with a real small GGUF model.
 
-Set PRECEDENT_TEST_DRAFTS=/some/dir to also write every gold situation's template letter there for reading."""
+Set DRAFT_LETTERS_DIR=/some/dir to also write every gold situation's template letter there for reading."""
 from __future__ import annotations
 
 import json
@@ -454,7 +454,7 @@ def test_a_model_that_fails_gives_a_one_line_user_error(full_engine, ot_ctx):
 def gold_drafts(full_engine):
     """Every situation of evals/gold/drafting.yaml drafted once by the template writer."""
     out = {}
-    where = os.environ.get("PRECEDENT_TEST_DRAFTS")
+    where = os.environ.get("DRAFT_LETTERS_DIR")
     for sid, s in SITUATIONS.items():
         out[sid] = full_engine.draft(parse_facts(s["facts"]), llm="template")
         if where:
