@@ -18,7 +18,7 @@ CITE_RE = re.compile(
     r"(?P<nums>[0-9][0-9.()a-z]*(?:\s*(?:,|and|&)\s*[0-9][0-9.()a-z]*)*))\s*\]",
     re.I,
 )
-QUOTE_RE = re.compile(r"“([^”\n]{1,1500})”|\"([^\"\n]{1,1500})\"")
+QUOTE_RE = re.compile(r"“((?:[^”\n]|\n(?![ \t]*\n)){1,1500})”|\"((?:[^\"\n]|\n(?![ \t]*\n)){1,1500})\"")
 MONEY_RE = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d)")
 MONTHS = "january february march april may june july august september october november december".split()
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"

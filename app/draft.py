@@ -226,8 +226,15 @@ class DraftResult:
 # ----------------------------------------------------------------------------- choosing paragraphs
 
 
-DUTY_SECTION = re.compile(r"law|guidance|should have happened|legal|legislation|background|duty|what should", re.I)
-FINDING_SECTION = re.compile(r"finding|analysis|conclusion|what (i|we) found|consideration|my view|assessment|^summary$", re.I)
+DUTY_SECTION = re.compile(r"law|guidance|should have happened|legal|legislation|background|duty|what should|children act|"
+                          r"statutory complaints|complaints?['’]? procedure|section 17|transport for children|home to school transport|"
+                          r"\(ehc\) plans", re.I)
+FINDING_SECTION = re.compile(r"finding|analysis|conclusion|what (i|we) found|consideration|my view|^(my|our) assessment|^summary$", re.I)
+NO_FAULT = re.compile(r"\bno fault\b|\bnot at fault\b|did not find (any )?fault|\bnot find (any )?fault|\bdo not uphold|\bnot upheld", re.I)
+FAULT = re.compile(r"\b(was|were|is) at fault\b|\bfound fault\b|\bfind fault\b|\bfault (by|with|in|causing)\b", re.I)
+OMBUDSMAN_REMEDY = re.compile(r"\b(I|we) (recommend|asked|have recommended)|\bthe council (will|should|must|has agreed to|agreed to) "
+                              r"(apologise|pay|make|reimburse|refund)|\bshould (apologise|pay)|agreed to (pay|apologise)", re.I)
+COMPLAINANT = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.? \w+|She|He|They|The complainant)\b(?: also)? (?:says|said|complain\w*|told|wants|asked|believes)")
 FACTS_SECTION = re.compile(r"what happened|key facts|the facts|chronolog|^(child|young person) [a-z]$|^\d{4}( and \d{4})?$", re.I)
 REMEDY_SECTION = re.compile(r"agreed action|recommend|^action|remed|what (i|we) (have )?recommend", re.I)
 
@@ -236,19 +243,19 @@ def _words(s: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]{3,}", s.lower()) if w not in STOPWORDS}
 
 
-def best_sentence(text: str, query: str, max_words: int = 55, money: bool = False) -> str | None:
-    """The paragraph sentence that shares most words with the query, verbatim, for quoting.
-    With `money`, a sentence stating a sum of money wins."""
+def best_sentence(text: str, query: str, max_words: int = 55, money: bool = False, topic: str = r".") -> str | None:
+    """The paragraph sentence that shares most words with the query, verbatim, for quoting. It must be about
+    `topic` (a regex): a paragraph on topic can still hold an off-topic sentence. With `money`, a sum of money wins."""
     q = _words(query)
     best, best_score = None, -50.0
     for sent in re.split(r"(?<=[.!?])\s+(?=[A-Z(“\"'‘])|\n", text):
         s = sent.strip()
         n = len(s.split())
-        if n < 6 or n > max_words:
+        if n < 6 or n > max_words or re.search(r"(:|;|;? and|;? or)$", s) or COMPLAINANT.match(s):
+            continue  # not a whole statement, or the complainant's view rather than the Ombudsman's
+        if not re.search(topic, s, re.I):
             continue
         score = len(_words(s) & q) + (2 if re.search(r"\bfault\b|\bduty\b|\bfailed\b", s) else 0)
-        if re.match(r"^(Mr|Mrs|Ms|Miss|Dr)\.? \w+ (says|said|complain|told|wants|asked)", s):
-            score -= 100  # the complainant's view, not the Ombudsman's finding
         if money and "£" in s:
             score += 10
         if score > best_score:
@@ -257,7 +264,8 @@ def best_sentence(text: str, query: str, max_words: int = 55, money: bool = Fals
         # no whole sentence of a quotable length: quote the opening clause of the longest sentence, verbatim
         longest = max(re.split(r"(?<=[.!?])\s+", text), key=len, default="").strip()
         clause = re.split(r"[;:,](?=\s)", longest)[0].strip()
-        return _trim(clause) if 6 <= len(clause.split()) <= 60 else None
+        ok = 6 <= len(clause.split()) <= 60 and not COMPLAINANT.match(clause) and re.search(topic, clause, re.I)
+        return _trim(clause) if ok else None
     return _trim(best)
 
 
@@ -270,10 +278,14 @@ def _trim(s: str) -> str:
 def _kind(h: Hit) -> str | None:
     """What a paragraph can support: 'duty' (the law applied), 'finding', 'remedy'; None for boilerplate."""
     sec = h.section or ""
+    if h.kind == "law":
+        return "duty"
     if h.kind not in ("decision", "report"):
         return None
+    if (h.outcome or "").lower().startswith("not upheld") or (NO_FAULT.search(h.text) and not FAULT.search(h.text)):
+        return None  # a decision that found no fault supports no complaint
     if h.para == "summary":
-        return "finding"
+        return "finding+remedy" if "£" in h.text and re.search(r"\b(pay|payment|paid)\b", h.text, re.I) else "finding"
     if BOILERPLATE_SECTIONS.search(sec) or re.search(r"^(the )?complaints?$|complaint background", sec, re.I):
         return None
     if FACTS_SECTION.search(sec):
@@ -282,15 +294,15 @@ def _kind(h: Hit) -> str | None:
         return "remedy"
     if FINDING_SECTION.search(sec):
         # the reasoning about a payment sits in the findings: "I recommended the Council pay Ms B £600 to reflect ..."
-        if "£" in h.text and re.search(r"\b(recommend|pay|payment|offered)", h.text, re.I):
+        if "£" in h.text and OMBUDSMAN_REMEDY.search(h.text):
             return "finding+remedy"
         return "finding"
     if DUTY_SECTION.search(sec):
         return "duty"
     if re.search(r"\b(has|have) a duty|\bmust (secure|arrange|provide|review|complete)", h.text):
         return "duty"
-    if "£" in h.text and re.search(r"\bpay|payment|remed", h.text, re.I):
-        return "remedy"
+    if "£" in h.text and OMBUDSMAN_REMEDY.search(h.text):
+        return "remedy"  # found by its words, so it must be the Ombudsman's remedy, not a narrative of what was paid
     if re.search(r"\bfault\b", h.text, re.I):
         return "finding"
     return None
@@ -323,21 +335,28 @@ def build_context(engine, facts: Facts, k: int = 12) -> DraftContext:
         point = Point(t, best_similarity=found.best_similarity)
         point.close = not found.no_close_precedent
         if point.close:
-            point.finding = _pick(found.hits, "finding", used)
-            point.duty = _pick(retriever.search(t.duty, k=k).hits, "duty", used)
+            wanted = f"{t.query} {facts.issue}"
+            point.finding = _pick(found.hits, "finding", used, t.topic, wanted)
+            point.duty = _pick(retriever.search(t.duty, k=k).hits, "duty", used, t.topic, wanted)
             # a remedy paragraph must be about this issue: better no remedy than another issue's
             remedies = [h for h in retriever.search(f"{t.remedy}. {t.title}", k=k).hits
                         if re.search(t.remedy_words, h.text, re.I) and "£" in h.text]
+            remedies.sort(key=lambda h: h.para == "summary")  # a paragraph stating the remedy beats a summary of it
             remedy_hits += [h for h in remedies if "remedy" in (_kind(h) or "")][:4]
-            point.remedy = _pick(remedies, "remedy", used)
+            point.remedy = _pick(remedies, "remedy", used, t.topic, wanted)
         point.close = point.close and bool(point.hits())
         points.append(point)
     return _finish(facts, points, remedy_hits, no_close=not any(p.close for p in points))
 
 
-def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]]) -> Hit | None:
+REMEDY_QUERY = "pay apologise payment remedy £ agreed"
+
+
+def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r".", query: str = "") -> Hit | None:
+    """The best unused hit that can play `kind` and holds a quotable sentence about the issue's `topic`."""
     for h in hits:
-        if (h.doc_id, h.para) not in used and kind in (_kind(h) or "").split("+"):
+        if (h.doc_id, h.para) not in used and kind in (_kind(h) or "").split("+") and best_sentence(
+                h.text, query if kind != "remedy" else REMEDY_QUERY, money=kind == "remedy", topic=topic):
             used.add((h.doc_id, h.para))
             return h
     return None
@@ -351,8 +370,8 @@ def _finish(facts, points, remedy_hits, no_close: bool) -> DraftContext:
             continue
         for h in p.hits():
             precedents.append(h)
-            wanted = "pay apologise payment remedy £ agreed" if h is p.remedy else f"{p.issue.query} {facts.issue}"
-            s = best_sentence(h.text, wanted, money=h is p.remedy)
+            wanted = REMEDY_QUERY if h is p.remedy else f"{p.issue.query} {facts.issue}"
+            s = best_sentence(h.text, wanted, money=h is p.remedy, topic=p.issue.topic or r".")
             if s:
                 quotes[(h.doc_id, h.para)] = s
     seen = {(h.doc_id, h.para) for h in precedents}

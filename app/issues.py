@@ -18,6 +18,7 @@ class IssueType:
     duty: str  # one plain sentence of the duty, in our words (no citation needed: it is a heading, not a claim)
     remedy: str = ""  # what a remedy for this issue is about: the remedy search, and words a remedy paragraph must share
     remedy_words: str = r"\w"
+    topic: str = r"."  # what a paragraph chosen for this issue must mention, whatever its role (law, finding, remedy)
 
 
 ISSUE_TYPES: list[IssueType] = [
@@ -29,6 +30,7 @@ ISSUE_TYPES: list[IssueType] = [
         "The council must secure the special educational provision in Section F of an EHC Plan; the duty cannot be delegated.",
         "recommended the Council pay to reflect the missed provision in the EHC plan and apologise",
         r"provision|sessions|therap|tuition|support",
+        topic=r"section f|provision|therap|\bOT\b|SALT|speech|sessions",
     ),
     IssueType(
         "annual_review", "The annual review was late or not completed",
@@ -38,6 +40,7 @@ ISSUE_TYPES: list[IssueType] = [
         "The council must review an EHC Plan at least every 12 months and issue its decision promptly after the review meeting.",
         "payment to recognise the uncertainty and distress caused by the delay in the annual review and issuing the amended plan",
         r"review|uncertainty|amended|plan",
+        topic=r"annual review|\breview|amended (ehc )?plan",
     ),
     IssueType(
         "needs_assessment", "The EHC needs assessment was delayed",
@@ -47,6 +50,7 @@ ISSUE_TYPES: list[IssueType] = [
         "The council must complete an EHC needs assessment and issue any final EHC Plan within 20 weeks of the request.",
         "payment to recognise the delay in completing the EHC needs assessment and issuing the plan",
         r"assessment|delay|plan",
+        topic=r"needs assessment|ehc (needs )?assessment|20[- ]week|educational psycholog|\bassess",
     ),
     IssueType(
         "out_of_school", "The child has been out of school without suitable education",
@@ -56,6 +60,7 @@ ISSUE_TYPES: list[IssueType] = [
         "Where a child cannot attend school, the council must arrange suitable education (section 19 Education Act 1996).",
         "payment to recognise the education the child lost while out of school without alternative provision",
         r"education|school|tuition|provision|lost",
+        topic=r"section 19|alternative (education|provision)|out of school|not attending|unable to attend|suitable education|full[- ]time education|tuition|missing education",
     ),
     IssueType(
         "transport", "Home to school transport was refused or not provided",
@@ -64,6 +69,7 @@ ISSUE_TYPES: list[IssueType] = [
         "The council must provide free travel where a child is eligible, and decide transport applications properly.",
         "reimburse the parent's transport costs and pay for the distress caused by the lack of school transport",
         r"transport|travel|mileage|taxi|journey",
+        topic=r"transport|travel",
     ),
     IssueType(
         "personal_budget", "Personal budget or direct payments",
@@ -72,6 +78,7 @@ ISSUE_TYPES: list[IssueType] = [
         "Direct payments and personal budgets agreed by the council must be paid correctly and on time.",
         "repay the direct payments missed and pay for the time and trouble",
         r"direct payment|personal budget|missed|repay",
+        topic=r"personal budget|direct payment",
     ),
     IssueType(
         "social_care_assessment", "Social care assessment for a disabled child",
@@ -80,36 +87,51 @@ ISSUE_TYPES: list[IssueType] = [
         "The council must assess a disabled child's needs for social care support and provide what it has assessed as needed.",
         "payment for the distress caused by the delay in the social care assessment and missed support",
         r"assess|social care|support|short break|delay",
+        topic=r"section 17|social care|short breaks?|disabled child|respite|\bassess",
     ),
     IssueType(
         "complaint_handling", "The complaint was not handled properly",
         r"\b(complain(t|ed)? .{0,60}(ignored|no (reply|response)|not (replied|responded|answered)|late|delay|never heard|weeks)|"
         r"(ignored|not answered|not responded to|no response to|no reply to) (my |our |the |a )?(formal )?complaint|"
+        r"complain.{0,150}?no (acknowledg|reply|response)|"
         r"stage (1|2|one|two) .{0,40}(late|delay|no response|not)|(no|never|didn't|did not) (get|receive|had) (a )?(reply|response))",
         "council delayed responding to the complaint at stage one and stage two of its complaints procedure; complaint handling fault; time and trouble",
         "The council should answer complaints within the timescales its own complaints procedure sets.",
         "payment to recognise the time and trouble caused by delays in complaint handling",
         r"complain|time and trouble",
+        topic=r"complain|stage (one|two|1|2)",
     ),
     IssueType(
         "communication", "Poor communication",
         r"\b(emails? .{0,40}(ignored|unanswered|no (reply|response))|(ignored|unanswered) .{0,30}(emails?|calls?|letters?)|chas(ed|ing)|"
         r"no one (has )?(replied|responded|got back)|not kept (me )?(informed|updated)|communication|no (reply|response)|"
-        r"emailed .{0,40}(times|twice|again))",
+        r"emailed .{0,40}(times|twice|again)|without telling (me|us)|(nobody|no one|no-one) (told|tells|has told) (me|us))",
         "council failed to respond to a parent's emails and keep her updated; poor communication; frustration; time and trouble",
         "The council should respond to a family's contacts and keep them informed.",
         "apologise and pay for the frustration caused by poor communication and time and trouble chasing the Council",
         r"communicat|frustration|time and trouble|chas",
+        topic=r"communicat|respon|update|e-?mails?|contact|chas|correspondence",
     ),
 ]
 
 BY_LABEL = {t.label: t for t in ISSUE_TYPES}
 
 
+FAILURE_CUE = re.compile(r"(miss|\bnot\b|n't\b|\bno\b|none|cancel|stop|never|only|reduc|gap|lack|fail|without|late|delay)", re.I)
+
+
 def spot_issues(text: str) -> list[IssueType]:
-    """The issue types whose pattern the facts' text matches, in a fixed order."""
-    found = [t for t in ISSUE_TYPES if re.search(t.pattern, text, re.I)]
-    # a "complaint" that is only the letter itself does not make complaint handling an issue
+    """The issue types whose pattern the facts' text matches, in a fixed order. Provision counts as an issue only
+    where a sentence that names it also says something is missing ("no OT since September"), not wherever the plan
+    is described."""
+    found = []
+    sentences = re.split(r"(?<=[.!?])\s+|\n", text)
+    for t in ISSUE_TYPES:
+        if t.label == "section_f_provision":
+            if any(re.search(t.pattern, s_, re.I) and FAILURE_CUE.search(s_) for s_ in sentences):
+                found.append(t)
+        elif re.search(t.pattern, text, re.I):
+            found.append(t)
     return found
 
 

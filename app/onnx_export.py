@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime is imported (see app/settings.py)
+
 MANIFEST = "export.json"
 FP32_FILE = "onnx/model.onnx"
 EXPORT_VERSION = 1  # bump to force a re-export when this module's recipe changes

@@ -15,6 +15,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# ONNX Runtime (1.32, Linux wheels included) starts Microsoft 1DS telemetry on import: DNS lookups of
+# mobile.events.data.microsoft.com from C++ threads and a .ses session file in TMPDIR. This is its off switch.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
 class Settings(BaseSettings):

@@ -511,7 +511,39 @@ def test_gold_situation_citations_read_as_support(gold_drafts, full_engine, sid)
             problems.append(f"[{c.doc_id}, {c.para}] found no fault, yet is cited as support: {text[:120]}")
     for m in re.finditer(r"(found|said):\s*(\[[^\]]+\])", r.body):
         problems.append(f"“{m.group(0)}”: a citation with nothing quoted or stated")
+    for m in re.finditer(r"found: “((?:Mr|Mrs|Ms|Miss|Dr|She|He|They)\b[^”]{0,40}?\b(?:complain|says|said|told|asked|wants)[^”]*)”", r.body):
+        problems.append(f"the complainant's words are offered as what the Ombudsman found: “{m.group(1)[:100]}”")
+    # each quotation under an issue's heading is about that issue (the law, the finding and the remedy alike)
+    from app.issues import ISSUE_TYPES
+
+    by_title = {t.title: t.label for t in ISSUE_TYPES}
+    for block in r.body.split("\n\n"):
+        head = re.match(r"\*([^*]+)\.\*", block)
+        label = by_title.get(head.group(1)) if head else None
+        if not label or label not in ON_TOPIC:
+            continue
+        for q in re.finditer(r"“([^”]+)”\s*(\[[^\]]+\])", block):
+            about = q.group(1)
+            if "On the remedy" in block[max(0, q.start() - 200):q.start()]:
+                # a remedy may be quoted by its sum alone; what it was for can be in the rest of its paragraph
+                about += " " + "".join(source.paragraph_text(d, n) or "" for d, n, _ in cited_pairs(q.group(2), source) if d)
+            if not re.search(ON_TOPIC[label], about, re.I):
+                problems.append(f"under “{head.group(1)}”, {q.group(2)} is quoted for something else: “{q.group(1)[:110]}”")
     assert problems == [], "\n".join(problems)
+
+
+# what a quotation cited for an issue must be about (a reader's test, written independently of app.issues)
+ON_TOPIC = {
+    "section_f_provision": r"section f|provision|therap|\bOT\b|SALT|speech|sessions|tuition|support",
+    "annual_review": r"review|amend|phase transfer|secondary transfer",
+    "needs_assessment": r"assess|20[- ]week",
+    "out_of_school": r"section 19|s\.19|\beducation\b|school|tuition|alternative provision",
+    "transport": r"transport|travel|journey|mileage|taxi|famil",
+    "personal_budget": r"personal budget|direct payment",
+    "social_care_assessment": r"section 17|social care|assess|short break|respite|disabled",
+    "complaint_handling": r"complain|stage (one|two|1|2)",
+    "communication": r"communicat|respon|contact|e-?mail|update|correspondence|chas|frustrat",
+}
 
 
 def test_out_of_corpus_situation_says_no_close_precedent_and_cites_nothing(gold_drafts):

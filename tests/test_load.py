@@ -226,3 +226,4 @@ def test_nothing_users_typed_reaches_the_disk(server):
     assert netguard.MARK not in logs, logs[-2000:]  # the server never tried to reach past loopback
     written = sorted(str(p.relative_to(server["tmp"])) for p in _files(server["tmp"]))
     print(f"\nfiles the server left in its TMPDIR: {written or 'none'}")
+    assert ".ses" not in written  # ONNX Runtime's telemetry session file: its telemetry must be off (app/settings.py)
