@@ -282,8 +282,12 @@ class Index:
             if pending:
                 inflight = self._flush(inflight, pending, pool, report, synthetic)
             self._flush(inflight, [], pool, report, synthetic)
-        finally:
+        except BaseException:
+            # the in-progress marker stays (the next ingest reconciles), but other processes may write again
             pool.shutdown(wait=True, cancel_futures=True)
+            self._release_writer()
+            raise
+        pool.shutdown(wait=True, cancel_futures=True)
         self._end()
         report.total_documents, report.total_paragraphs = self.count()
         report.seconds = time.perf_counter() - t0
