@@ -166,11 +166,12 @@ class Point:
     duty: Hit | None = None
     finding: Hit | None = None
     remedy: Hit | None = None
+    another: Hit | None = None  # a second decision's finding, when the first leaves the point thinly supported
     best_similarity: float = 0.0
     close: bool = True
 
     def hits(self) -> list[Hit]:
-        return [h for h in (self.finding, self.duty, self.remedy) if h is not None]
+        return [h for h in (self.finding, self.duty, self.remedy, self.another) if h is not None]
 
 
 @dataclass
@@ -344,6 +345,9 @@ def build_context(engine, facts: Facts, k: int = 12) -> DraftContext:
             remedies.sort(key=lambda h: h.para == "summary")  # a paragraph stating the remedy beats a summary of it
             remedy_hits += [h for h in remedies if "remedy" in (_kind(h) or "")][:4]
             point.remedy = _pick(remedies, "remedy", used, t.topic, wanted)
+            if len(point.hits()) < 2 and point.finding is not None:
+                others = [h for h in found.hits if h.doc_id != point.finding.doc_id]
+                point.another = _pick(others, "finding", used, t.topic, wanted)
         point.close = point.close and bool(point.hits())
         points.append(point)
     return _finish(facts, points, remedy_hits, no_close=not any(p.close for p in points))

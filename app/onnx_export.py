@@ -37,6 +37,7 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime is imp
 
 MANIFEST = "export.json"
 FP32_FILE = "onnx/model.onnx"
+TOKENS_PER_BATCH = 1024  # padded tokens an ONNX batch may hold (see OnnxEncoder._batches)
 EXPORT_VERSION = 1  # bump to force a re-export when this module's recipe changes
 _COPY = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
          "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling")
@@ -307,6 +308,17 @@ class OnnxEncoder:
         self.session = ort.InferenceSession(str(self.model_dir / file_name), so, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
 
+    @staticmethod
+    def _batches(order, seqs, batch_size: int):
+        """Length-sorted batches of at most `batch_size` texts and TOKENS_PER_BATCH padded tokens: small batches
+        keep the attention tensors in cache (on a 2-core Xeon, 8 texts a batch ran ~5x faster than 64)."""
+        start = 0
+        while start < len(order):
+            width = len(seqs[order[start]])  # the longest in the batch: sorted longest first
+            n = max(1, min(batch_size, TOKENS_PER_BATCH // max(1, width)))
+            yield order[start : start + n]
+            start += n
+
     def get_sentence_embedding_dimension(self) -> int:
         return int(self.session.get_outputs()[0].shape[-1] or 384)
 
@@ -318,8 +330,7 @@ class OnnxEncoder:
         seqs = self.tokenizer.encode(texts)
         order = np.argsort([-len(s) for s in seqs], kind="stable")
         out: np.ndarray | None = None
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
+        for idx in self._batches(order, seqs, batch_size):
             ids, mask = self.tokenizer.batch([seqs[i] for i in idx])
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self._inputs:

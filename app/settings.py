@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 to use a Chroma server
     chroma_timeout_s: float = 10.0
     embed_backend: str = "onnx"  # "onnx" (int8 ONNX Runtime, default: recall@5 within 1 point of torch, see bench/RESULTS.md) or "torch"
-    embed_batch: int = 64
+    embed_batch: int = 16  # texts an encoder batch holds: small batches stay in cache (2-core Xeon: 64 ran 2-5x slower)
     # retrieval
     # fusion and the "no close precedent" line were measured on evals/gold/retrieval.jsonl (see evals/report)
     rrf_k: int = 10

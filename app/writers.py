@@ -137,6 +137,8 @@ class TemplateWriter:
             lines.append(_support(ctx, p.duty, f"The Ombudsman has explained the law in these terms:"))
         if p.finding:
             lines.append(_support(ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, the Ombudsman found:"))
+        if p.another:
+            lines.append(_support(ctx, p.another, f"In another complaint, against {_who(p.another)}{_when(p.another)}, the Ombudsman found:"))
         if p.remedy:
             lines.append(_support(ctx, p.remedy, f"On the remedy, in a complaint against {_who(p.remedy)}{_when(p.remedy)}, the Ombudsman said:"))
         return " ".join(x for x in lines if x)
