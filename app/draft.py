@@ -202,7 +202,7 @@ class DraftResult:
     writer: str
     facts: Facts
     notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole draft, retrieval included (set by Engine.draft / Engine.refine)
 
     def markdown(self, with_remedies: bool = True) -> str:
         parts = [self.body.rstrip()]
@@ -465,9 +465,6 @@ def references_md(citations: list[Citation], precedents: list[Hit]) -> str:
 
 def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | None = None,
               ctx: DraftContext | None = None, instruction: str | None = None, previous: str | None = None) -> DraftResult:
-    import time
-
-    t0 = time.perf_counter()
     ctx = ctx or build_context(engine, facts)
     if instruction and previous is not None and hasattr(writer, "refine"):
         text = writer.refine(ctx, previous, instruction, on_token)
@@ -486,7 +483,6 @@ def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | No
         writer=getattr(writer, "name", "template"), facts=facts,
     )
     result.letter = body.rstrip() + "\n\n" + references_md(citations, ctx.precedents) + "\n"
-    result.seconds = time.perf_counter() - t0
     return result
 
 
