@@ -48,6 +48,14 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), ind
     """Parse and index decisions (.txt, .pdf, .html, .docx). Unchanged files are not embedded again."""
     from tqdm import tqdm
 
+    from .corpus import SUPPORTED_SUFFIXES, iter_files
+
+    files, missing = iter_files([str(p) for p in paths])
+    if not files:  # say so before an index is created or opened
+        for path, reason in missing:
+            typer.echo(f"failed: {path}: {reason}", err=True)
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        _fail("nothing to ingest: " + ("none of those paths exists" if missing else f"no {kinds} files there"), 1)
     eng = _engine(index, chroma_url)
     bar = None
 
@@ -257,11 +265,16 @@ def eval_(index: Optional[Path] = IndexOpt, llm: Optional[str] = typer.Option(No
 
 @app.command()
 def bench(paragraphs: int = typer.Option(10000, "--paragraphs"), as_json: bool = JsonOpt,
-          shared: Optional[Path] = typer.Option(None, "--shared")):
-    """Build a synthetic scale corpus in a temporary index and print speed and memory figures."""
-    from .bench import run_bench
+          shared: Optional[Path] = typer.Option(None, "--shared"),
+          drafts: bool = typer.Option(False, "--drafts", help="time drafting with each writer instead")):
+    """Build a synthetic scale corpus in a temporary index and print speed and memory figures (--drafts: draft
+    latency per writer and the local model's time to first token)."""
+    from .bench import run_bench, run_draft_bench
 
-    run_bench(paragraphs, as_json=as_json, shared=shared)
+    if drafts:
+        run_draft_bench(as_json=as_json, shared=shared)
+    else:
+        run_bench(paragraphs, as_json=as_json, shared=shared)
 
 
 @app.command()
@@ -292,11 +305,12 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as e:  # click usage errors and anything unforeseen: still one line
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
+    except Exception as e:  # usage errors and anything unforeseen: still one line
+        # a click usage error (typer 0.29 raises its vendored click's classes, so matched by shape): exit 2
+        if callable(getattr(e, "format_message", None)) and isinstance(getattr(e, "exit_code", None), int):
+            ctx = getattr(e, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            typer.echo(f"error: {e.format_message()}{hint}", err=True)
             sys.exit(e.exit_code)
         if debug:
             raise

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Literal, Optional
 
@@ -49,14 +49,26 @@ class Facts(BaseModel):
     impact: Optional[str] = Field(None, max_length=10_000)
     outcome_sought: Optional[str] = Field(None, max_length=10_000)
 
-    @field_validator("since")
+    @field_validator("since", mode="before")
     @classmethod
-    def _since(cls, v: str | None) -> str | None:
+    def _since(cls, v):
+        """A month: 2023-09 as asked, or what people also write (2023-09-01, which YAML reads as a date, or
+        'September 2023'), kept as YYYY-MM."""
         if v is None:
             return v
-        if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", v):
-            raise ValueError("must be a month written YYYY-MM, e.g. 2023-09")
-        return v
+        if isinstance(v, date):  # datetime is a date too
+            return f"{v.year:04d}-{v.month:02d}"
+        if isinstance(v, str):
+            t = " ".join(v.split())
+            if re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?", t):
+                return t[:7]
+            for fmt in ("%B %Y", "%b %Y"):
+                try:
+                    d = datetime.strptime(t, fmt)
+                    return f"{d.year:04d}-{d.month:02d}"
+                except ValueError:
+                    pass
+        raise ValueError("must be a month written YYYY-MM, e.g. 2023-09")
 
     @field_validator("contacts")
     @classmethod
@@ -112,8 +124,9 @@ def parse_facts(data: object, where: str = "facts") -> Facts:
 
 
 class _FactsLoader(yaml.SafeLoader):
-    """yaml.safe_load, except that a key written twice is an error: YAML would silently keep only the last value,
-    losing what the user wrote first."""
+    """yaml.safe_load, except that a key written twice is an error (YAML would silently keep only the last value,
+    losing what the user wrote first), and dates stay text: `since: 2023-09-01` is read as the user wrote it,
+    and `since: 2023-02-30` does not fail inside the YAML reader."""
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
@@ -130,6 +143,12 @@ class _FactsLoader(yaml.SafeLoader):
                 except TypeError:  # an unhashable key: the base constructor reports it
                     pass
         return super().construct_mapping(node, deep)
+
+
+_FactsLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_facts(path: str | Path) -> Facts:
@@ -471,10 +490,31 @@ def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | No
     else:
         text = writer.write(ctx, on_token)
     source = IndexSource(engine.index())
-    body, verification, citations = verify(
-        text, source, facts_text=facts.text() + "\n" + date.today().strftime("%d %B %Y"),
-        allowed=ctx.allowed(), source_path=source.source_of, extra_allowed_text=_doc_facts(ctx.precedents),
-    )
+
+    def check(letter: str):
+        return verify(
+            letter, source, facts_text=facts.text() + "\n" + date.today().strftime("%d %B %Y"),
+            allowed=ctx.allowed(), source_path=source.source_of, extra_allowed_text=_doc_facts(ctx.precedents),
+        )
+
+    body, verification, citations = check(text)
+    if not citations and getattr(writer, "name", "template") != "template":
+        from .writers import add_precedents  # writers build on this module
+
+        grounded = add_precedents(ctx, body)
+        if grounded is not None:
+            first = verification
+            body, verification, citations = check(grounded)
+            # what the first pass removed or fixed stays on the record (the second pass sees the cleaned letter)
+            verification.citations_removed += first.citations_removed
+            verification.quotes_fixed_or_removed += first.quotes_fixed_or_removed
+            verification.unsupported_facts = list(dict.fromkeys(first.unsupported_facts + verification.unsupported_facts))
+            verification.notes = list(dict.fromkeys(first.notes + verification.notes))
+            verification.passed = first.passed and verification.passed
+            verification.notes.append(
+                f"The {writer.name} model cited none of the decisions it was given, so the section on what the "
+                "Ombudsman found was added by the template writer, quoting the decisions word for word."
+            )
     cited_docs = {c.doc_id for c in citations}
     remedies = [r for r in ctx.remedies if r["doc_id"] in cited_docs] or ctx.remedies
     result = DraftResult(

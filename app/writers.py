@@ -98,11 +98,9 @@ class TemplateWriter:
             out.append(f"**What I have done to resolve this.** {contacts}.")
         if f.impact:
             out.append(f"**The impact.** {_sentence(f.impact)}")
-        close_points = [p for p in ctx.points if p.close and p.hits()]
-        if close_points:
-            out.append("**The council's duties and what the Ombudsman has found in similar cases.**")
-            for p in close_points:
-                out.append(self._point(ctx, p))
+        section = self.precedents(ctx)
+        if section:
+            out.append(section)
         else:
             why = f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})" if ctx.outside else ""
             out.append(
@@ -126,6 +124,16 @@ class TemplateWriter:
         out.append(f"**Next steps.** {nxt}")
         out.append("Yours faithfully,\n\n" + (f"Parent of {f.child}" if f.child else "[Your name]"))
         return "\n\n".join(s for s in out if s)
+
+    def precedents(self, ctx: DraftContext) -> str:
+        """The letter's precedent section (a heading, then each close issue's duty, findings and remedy, quoted and
+        cited), or "" when no issue has a close precedent."""
+        close_points = [p for p in ctx.points if p.close and p.hits()]
+        if not close_points:
+            return ""
+        heading = ("**What the Ombudsman has said in comparable cases.**" if ctx.facts.role == "officer"
+                   else "**The council's duties and what the Ombudsman has found in similar cases.**")
+        return "\n\n".join([heading, *(self._point(ctx, p) for p in close_points)])
 
     def _point(self, ctx: DraftContext, p: Point) -> str:
         """One issue: the duty in plain words, then the law, a finding and a remedy, each quoted and cited."""
@@ -171,11 +179,9 @@ class TemplateWriter:
         out.append(f"**Your complaint as we understand it.** You wrote: \u201c{words}\u201d" + (f" You say this began in {f.since_words}." if f.since_words else ""))
         if f.provision:
             out.append(f"**What the plan requires.** {child}'s EHC Plan says: {f.provision.rstrip('.')}.")
-        close_points = [p for p in ctx.points if p.close and p.hits()]
-        if close_points:
-            out.append("**What the Ombudsman has said in comparable cases.**")
-            for p in close_points:
-                out.append(self._point(ctx, p))
+        section = self.precedents(ctx)
+        if section:
+            out.append(section)
             out.append(
                 "**Our position on fault.** [Officer to confirm against our records.] If our records confirm the facts above, "
                 "the council accepts that this was fault, consistent with the decisions cited."
@@ -333,3 +339,19 @@ def make_writer(name: str, settings, chat_model=None) -> tuple[object, str | Non
                                                model=settings.openai_model, temperature=0.2, max_tokens=settings.max_tokens,
                                                streaming=True, timeout=120)), None
     raise WriterError(f"unknown writer {name!r}: use template, local, ollama or openai")
+
+
+SIGN_OFF_RE = re.compile(r"^\s*(?:\*\*)?(?:yours (?:faithfully|sincerely)|kind regards|best regards|regards)\b", re.I | re.M)
+
+
+def add_precedents(ctx: DraftContext, letter: str) -> str | None:
+    """A model's letter that cites nothing although close precedents were found gets the template writer's
+    precedent section (verbatim quotations, real citations), placed before the sign-off. None when there is
+    nothing to add. Small local models often write a fluent letter and leave every source uncited."""
+    section = TemplateWriter().precedents(ctx)
+    if not section:
+        return None
+    m = SIGN_OFF_RE.search(letter)
+    if m is None:
+        return letter.rstrip() + "\n\n" + section + "\n"
+    return letter[: m.start()].rstrip() + "\n\n" + section + "\n\n" + letter[m.start():]

@@ -48,3 +48,23 @@ def test_bench_json_at_300_paragraphs(cli, monkeypatch, tmp_path):
     assert embedded_per_ingest[0] >= 300
     assert embedded_per_ingest[1] == 0
     assert not (tmp_path / "users-index").exists()
+
+
+def test_bench_drafts_times_each_writer(cli, monkeypatch, tmp_path):
+    """`bench --drafts`: template latency over the gold situations and, with a local model installed, its first
+    streamed token (the tiny smoke model here; the README's figures are for the default Qwen)."""
+    import importlib.util
+
+    monkeypatch.setenv("PRECEDENT_LOCAL_MODEL", "smollm2-135m")
+    monkeypatch.setenv("PRECEDENT_MAX_TOKENS", "40")
+    monkeypatch.setenv("PRECEDENT_INDEX", str(tmp_path / "users-index"))
+    r = cli("bench", "--drafts", "--json", "--shared", tmp_path / "no-shared")  # the built-in corpus only
+    assert r.code == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["drafts"] == 24
+    assert 0 < res["template_draft_p50_s"] <= res["template_draft_p95_s"]
+    assert set(res["targets"]) == {"template_draft_p95_s", "local_first_token_s"}
+    if importlib.util.find_spec("llama_cpp") is not None:
+        assert res["local_model"] == "smollm2-135m"
+        assert 0 < res["local_first_token_s"] <= res["local_draft_s"] and res["local_tokens"] > 1
+    assert not (tmp_path / "users-index").exists()

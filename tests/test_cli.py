@@ -199,6 +199,19 @@ def test_default_index_location_is_under_the_working_directory(run_precedent, tm
 # ----------------------------------------------------------------------------- bad input (real subprocesses)
 
 
+@pytest.mark.parametrize("args, words", [
+    (["search", "--bogus", "x"], ["no such option", "--bogus", "precedent search --help"]),
+    (["frobnicate"], ["no such command", "precedent --help"]),
+    (["search", "--k", "many", "x"], ["--k", "integer"]),
+])
+def test_a_mistyped_command_line_gets_one_line_and_exit_2(run_precedent, args, words):
+    run = run_precedent(*args, timeout=120)
+    assert run.code == 2, run
+    assert one_line_error(run.stderr) and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    for w in words:
+        assert w.lower() in run.stderr.lower(), run.stderr
+
+
 @pytest.fixture
 def bad_files(tmp_path):
     d = tmp_path / "bad"
@@ -233,7 +246,19 @@ def test_ingest_bad_input_one_line_and_non_zero(run_precedent, bad_files, tmp_pa
     assert "Traceback" not in run.stderr and one_line_error(run.stderr), run.stderr
     failed = [ln for ln in run.stderr.splitlines() if ln.startswith("failed: ")]
     assert len(failed) == 1 and reason in failed[0] and str(path.name) in failed[0], run.stderr
-    assert "1 failed" in run.stdout
+    if which == "missing":  # nothing to read at all: said before any index is made
+        assert "nothing to ingest" in run.stderr and not (tmp_path / "index").exists()
+    else:
+        assert "1 failed" in run.stdout
+
+
+def test_ingest_of_a_folder_without_decisions_creates_no_index(run_precedent, tmp_path):
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "cat.jpg").write_bytes(b"\xff\xd8\xff")
+    run = run_precedent("ingest", tmp_path / "photos", "--index", tmp_path / "index", timeout=120)
+    assert run.code == 1 and one_line_error(run.stderr), run.stderr
+    assert "nothing to ingest" in run.stderr and ".pdf" in run.stderr
+    assert not (tmp_path / "index").exists()
 
 
 def test_ingest_carries_on_past_bad_files(run_precedent, bad_files, tmp_path, cli):

@@ -444,6 +444,9 @@ def test_seed_printed_to_pdf_parses_like_the_text(seed_docs, tmp_path, key):
         ("latin1.txt", "Décision de la Médiatrice: paragraphe 1.".encode("latin-1"), "not UTF-8"),
         ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntruncated", "unreadable PDF"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "unreadable .docx"),
+        ("hello.txt", b"hello world\n", "not recognised as an Ombudsman decision"),
+        ("my-notes.txt", b"Notes for the complaint.\n\nThe council did not reply to my email.\n\nI am upset.\n",
+         "not recognised as an Ombudsman decision"),
     ],
 )
 def test_bad_files_raise_one_line_parse_errors(tmp_path, name, content, reason):

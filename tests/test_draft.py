@@ -83,7 +83,7 @@ def test_every_documented_key_is_accepted():
 @pytest.mark.parametrize("data, names", [
     ({"role": "parent", "issue": "no OT", "school": "Oak Primary"}, ["unknown key", "school"]),
     ({"role": "parent", "issue": "no OT", "contacts": "emailed twice"}, ["contacts", "list"]),
-    ({"role": "parent", "issue": "no OT", "since": "March 2023"}, ["since", "YYYY-MM"]),
+    ({"role": "parent", "issue": "no OT", "since": "last spring"}, ["since", "YYYY-MM"]),
     ({"role": "parent", "issue": "no OT", "since": "2023-13"}, ["since"]),
     ({"role": "parent", "issue": "no OT", "stage": "response"}, ["stage", "parent"]),
     ({"role": "officer", "issue": "no OT", "stage": "ombudsman"}, ["stage", "officer"]),
@@ -116,6 +116,14 @@ def test_load_facts_accepts_yaml_and_json(tmp_path):
     bom = tmp_path / "bom.yaml"
     bom.write_bytes("\ufeffrole: parent\nissue: no OT this year\n".encode("utf-8"))
     assert load_facts(bom).role == "parent"
+
+
+@pytest.mark.parametrize("line", ["since: 2023-09", "since: 2023-09-01", "since: '2023-09-01'", "since: September 2023"])
+def test_since_takes_the_ways_people_write_a_month(tmp_path, line):
+    p = tmp_path / "facts.yaml"
+    p.write_text(f"role: parent\nissue: no OT\n{line}\n", encoding="utf-8")  # unquoted 2023-09-01 is a YAML date
+    f = load_facts(p)
+    assert f.since == "2023-09" and f.since_words == "September 2023"
 
 
 @pytest.mark.parametrize("content, words", [
@@ -154,7 +162,7 @@ def test_load_facts_rejects_a_huge_file_a_missing_file_and_binary(tmp_path):
 @pytest.mark.parametrize("content, words", [
     ("role: parent\nissue: no OT\nschool: Oak Primary\n", ["unknown key", "school"]),
     ("role: parent\nissue: no OT\ncontacts: emailed twice\n", ["contacts"]),
-    ("role: parent\nissue: no OT\nsince: March 2023\n", ["since"]),
+    ("role: parent\nissue: no OT\nsince: the spring term\n", ["since"]),
     ("role: officer\nstage: council-stage-2\nissue: no OT\n", ["stage"]),
     ("", ["empty"]),
     ("role: [parent\n", ["not valid YAML"]),
@@ -435,6 +443,47 @@ def test_the_json_of_a_model_draft_lists_every_citation(full_engine, ot_ctx):
         inline |= {(m.group("id").strip(), n) for n in nums}
     assert inline == listed
     assert d["verification"]["quotes_fixed_or_removed"] == 1 and d["verification"]["passed"] is False
+
+
+UNCITED_LETTER = (
+    "**Formal complaint (stage 1)**\n\nI am writing as the parent of T to complain about Liverpool City Council. "
+    "T has had no occupational therapy since September 2024, although his plan requires it. The Ombudsman has often "
+    "criticised councils for this.\n\nI ask for OT within four weeks and an apology.\n\nYours faithfully,\n\nParent of T\n"
+)
+
+
+def test_a_model_letter_that_cites_nothing_gets_the_verified_precedent_section(full_engine, ot_ctx):
+    facts, ctx = ot_ctx
+    result, pieces = _draft(full_engine, facts, UNCITED_LETTER)
+    v = result.verification
+    assert "".join(pieces) == UNCITED_LETTER, "what streamed is the model's own letter"
+    assert len({(c.doc_id, c.para) for c in result.citations}) >= 2, result.body
+    assert all(c.quote for c in result.citations), "each added citation quotes its paragraph"
+    assert v.passed and v.citations_removed == 0, v.to_dict()
+    assert any("added by the template writer" in n for n in v.notes), v.notes
+    body = result.body
+    assert body.index("what the Ombudsman has found") < body.index("Yours faithfully"), "the section goes before the sign-off"
+    assert body.startswith(UNCITED_LETTER.split("Yours faithfully")[0].rstrip()), "the model's own words are kept"
+    assert_clean_letter(result, full_engine)
+
+
+def test_a_model_letter_whose_only_citation_was_invented_keeps_the_report_of_its_removal(full_engine, ot_ctx):
+    facts, ctx = ot_ctx
+    text = UNCITED_LETTER.replace("for this.", f"for this [S{len(ctx.precedents) + 3}].")
+    result, _ = _draft(full_engine, facts, text)
+    v = result.verification
+    assert v.citations_removed == 1 and not v.passed, v.to_dict()
+    assert result.citations and any("added by the template writer" in n for n in v.notes)
+    assert not re.search(r"\[S\d+", result.body)
+
+
+def test_a_model_letter_with_its_own_citation_is_left_as_written(full_engine, ot_ctx):
+    facts, ctx = ot_ctx
+    m1, _, q1 = _source(ctx, 0)
+    text = UNCITED_LETTER.replace("for this.", f"for this: “{q1}” [{m1}].")
+    result, _ = _draft(full_engine, facts, text)
+    assert len(result.citations) == 1
+    assert not any("added by the template writer" in n for n in result.verification.notes)
 
 
 def test_a_model_that_fails_gives_a_one_line_user_error(full_engine, ot_ctx):

@@ -211,7 +211,7 @@ BAD_FACTS = {
     "contacts-nested": (_facts(contacts=[["email", 2]]), "contacts.0"),
     "role-unknown": (_facts(role="lawyer"), "role: Input should be 'parent' or 'officer'"),
     "role-missing": ("issue: the council did not provide therapy\n", "missing required key 'role'"),
-    "since-a-date": ("role: parent\nissue: therapy not provided\nsince: 2023-09-01\n", "since"),
+    "since-a-year": ("role: parent\nissue: therapy not provided\nsince: 2023\n", "since"),
     "since-words": (_facts(since="last September"), "since: must be a month written YYYY-MM"),
     "stage-for-role": (_facts(stage="response"), "does not fit role"),
     "unknown-key": (_facts(favourite_colour="blue"), "unknown key 'favourite_colour'"),
@@ -988,7 +988,9 @@ def test_obedient_model_poisoned_by_the_facts_is_caught(poisoned_engine):
     v = result.verification
     assert v.citations_removed == 1 and not v.passed
     assert {"£40,000", "21 999 000", "1 April 2021"} <= set(v.unsupported_facts), v.unsupported_facts
-    assert result.citations == []
+    # the poisoned citation is gone; what the letter cites now is the template's verified precedent section
+    assert all(c.doc_id != "99 999 999" for c in result.citations)
+    assert any("added by the template writer" in n for n in v.notes), v.notes
 
 
 # ============================================================================= 5. privacy: the guard itself
