@@ -421,7 +421,12 @@ def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = No
     return res
 
 
-DRAFT_TARGETS = {"template_draft_p95_s": ("<=", 1.0), "local_first_token_s": ("<=", 5.0)}
+DRAFT_TARGETS = {"template_draft_p95_s": ("<=", 1.0), "local_first_token_p50_s": ("<=", 5.0)}
+FIRST_TOKEN_SITUATIONS = 8  # gold situations whose local-model first token is timed (parent and officer)
+
+
+class _FirstToken(Exception):
+    """Raised from on_token to stop a draft once its first token has streamed."""
 
 
 def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bool = True, out=None) -> dict:
@@ -432,6 +437,7 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
 
     from .draft import parse_facts
     from .engine import Engine
+    from .errors import UserError
     from .settings import Settings
 
     out = out or sys.stdout
@@ -456,21 +462,41 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
         res: dict = {
             "drafts": len(times), "template_draft_p50_s": round(statistics.median(times), 3),
             "template_draft_p95_s": round(times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], 3),
-            "local_model": None, "local_first_token_s": None, "local_draft_s": None, "local_tokens": None,
+            "local_model": None, "local_first_token_p50_s": None, "local_first_token_max_s": None,
+            "local_draft_s": None, "local_tokens": None,
         }
         if local:
-            writer, note = engine.writer("local")
+            t0 = time.perf_counter()
+            writer, note = engine.writer("local")  # loads the model and reads the prompts' fixed start, once
             if note:
                 log(f"bench: no local model timing: {note}")
             else:
+                log(f"bench: local model loaded and warmed in {time.perf_counter() - t0:.1f}s")
                 res["local_model"] = settings.local_model
-                marks: list[float] = []
+                # the first token of several letters (retrieval and reading the facts included), each stopped there
+                picks = facts[:FIRST_TOKEN_SITUATIONS // 2] + [f for f in facts if f.role == "officer"][:FIRST_TOKEN_SITUATIONS // 2]
+                firsts = []
+                for f in picks:
+                    marks: list[float] = []
+
+                    def first_only(piece: str, marks=marks) -> None:
+                        marks.append(time.perf_counter())
+                        raise _FirstToken
+
+                    t0 = time.perf_counter()
+                    try:
+                        engine.draft(f, llm="local", on_token=first_only)
+                    except UserError:  # the writer reports the stop as its error
+                        pass
+                    if marks:
+                        firsts.append(marks[0] - t0)
+                if firsts:
+                    res["local_first_token_p50_s"] = round(statistics.median(firsts), 2)
+                    res["local_first_token_max_s"] = round(max(firsts), 2)
+                pieces: list[str] = []
                 t0 = time.perf_counter()
-                engine.draft(facts[0], llm="local", on_token=lambda piece: marks.append(time.perf_counter()))
-                total = time.perf_counter() - t0
-                if marks:
-                    res["local_first_token_s"] = round(marks[0] - t0, 2)  # retrieval and the prompt's prefill included
-                res["local_draft_s"], res["local_tokens"] = round(total, 1), len(marks)
+                engine.draft(facts[0], llm="local", on_token=pieces.append)  # one whole letter
+                res["local_draft_s"], res["local_tokens"] = round(time.perf_counter() - t0, 1), len(pieces)
         m = machine()
         res["machine"] = m
         res["targets"] = {
@@ -484,8 +510,9 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
     else:
         rows = [("template_draft_p50_s", "template writer, warm, retrieval included"),
                 ("template_draft_p95_s", f"over {res['drafts']} gold situations"),
-                ("local_first_token_s", f"{res['local_model'] or 'no local model installed (make llm)'}, retrieval and prompt included"),
-                ("local_draft_s", f"{res['local_tokens'] or 0} streamed pieces")]
+                ("local_first_token_p50_s", f"{res['local_model'] or 'no local model installed (make llm)'}, retrieval and facts read"),
+                ("local_first_token_max_s", f"over {FIRST_TOKEN_SITUATIONS} gold situations"),
+                ("local_draft_s", f"one whole letter, {res['local_tokens'] or 0} streamed pieces")]
         lines = [f"{'figure':<22} {'value':>8}  {'target':<8} {'':<5} note", "-" * 78]
         for key, note in rows:
             v = res[key]

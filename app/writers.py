@@ -222,15 +222,41 @@ def _load_prompt(name: str) -> str:
     return p.read_text(encoding="utf-8")
 
 
+SOURCE_WORDS = 90  # the most of a paragraph a model is shown: a local model reads its prompt at ~60 tokens/s
+
+
+def excerpt(text: str, focus: str | None, max_words: int = SOURCE_WORDS) -> str:
+    """Whole sentences of `text`, verbatim, at most about `max_words` words: the paragraph itself when it is short,
+    else the sentences around `focus` (the sentence chosen to quote), with "..." where text was left out."""
+    text = " ".join(text.split())
+    if len(text.split()) <= max_words:
+        return text
+    sents = re.split(r"(?<=[.!?])\s+(?=[A-Z(\u201c\"'\u2018])", text)
+    at = next((i for i, x in enumerate(sents) if focus and " ".join(focus.split()) in x), 0)
+    lo = hi = at
+    words = len(sents[at].split())
+    while True:  # grow around the focus, after it first (the finding usually follows its context)
+        grew = False
+        for j in (hi + 1, lo - 1):
+            if 0 <= j < len(sents) and not lo <= j <= hi and words + len(sents[j].split()) <= max_words:
+                words += len(sents[j].split())
+                lo, hi = min(lo, j), max(hi, j)
+                grew = True
+        if not grew:
+            break
+    return ("... " if lo > 0 else "") + " ".join(sents[lo:hi + 1]) + (" ..." if hi < len(sents) - 1 else "")
+
+
 def sources_block(ctx: DraftContext) -> tuple[str, dict[str, Hit]]:
-    """The numbered sources a model may cite, as [S1]..[Sn]."""
+    """The numbered sources a model may cite, as [S1]..[Sn], each cut to the sentences that matter (quotations are
+    still checked against the whole paragraph)."""
     smap: dict[str, Hit] = {}
     lines = []
     for i, h in enumerate(ctx.precedents, 1):
         key = f"S{i}"
         smap[key] = h
         where = f"{h.organisation or h.doc_id}{_when(h)}, {'summary' if h.para == 'summary' else 'paragraph ' + h.para}"
-        lines.append(f"[{key}] {where}:\n{h.text.strip()}")
+        lines.append(f"[{key}] {where}:\n{excerpt(h.text, ctx.quotes.get((h.doc_id, h.para)))}")
     return "\n\n".join(lines) or "(no close precedent was found: cite nothing)", smap
 
 
@@ -257,14 +283,23 @@ def resolve_source_markers(text: str, smap: dict[str, Hit]) -> str:
     return S_RE.sub(repl, text)
 
 
-class ChatWriter:
-    """Any LangChain chat model. Streams tokens to `on_token`."""
+SECTIONS = {"1_opening": 350, "2_precedents": 450, "3_closing": 200}  # part -> most tokens it may take
 
-    def __init__(self, name: str, model):
+
+class ChatWriter:
+    """Any LangChain chat model. Streams tokens to `on_token`.
+
+    `sectioned` (the local model): the letter is written in three turns of one conversation: the opening from the
+    facts alone, then what the Ombudsman found once the sources are given, then the asks and sign-off. A small
+    model cites far more reliably when citing is the whole of its task, and the first words stream after only the
+    facts are read: llama.cpp keeps the conversation so far in its cache, so each turn reads just its new text."""
+
+    def __init__(self, name: str, model, sectioned: bool = False):
         import threading
 
         self.name = name
         self.model = model
+        self.sectioned = sectioned
         self._lock = threading.Lock()  # a llama.cpp model must not run two generations at once
 
     def _messages(self, ctx: DraftContext, extra: str = ""):
@@ -275,20 +310,20 @@ class ChatWriter:
         sources, smap = sources_block(ctx)
         return prompt.format_messages(facts=facts_block(ctx), sources=sources), smap
 
-    def _run(self, messages, on_token) -> str:
+    def _run(self, messages, on_token, **kwargs) -> str:
         chunks = []
         try:
             with self._lock:
-                chunks = self._stream(messages, on_token)
+                chunks = self._stream(messages, on_token, **kwargs)
         except UserError:
             raise
         except Exception as e:
             raise WriterError(f"the {self.name} writer failed: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}") from None
         return "".join(chunks)
 
-    def _stream(self, messages, on_token) -> list[str]:
+    def _stream(self, messages, on_token, **kwargs) -> list[str]:
         chunks = []
-        for chunk in self.model.stream(messages):
+        for chunk in self.model.stream(messages, **kwargs):
             content = chunk.content
             piece = content if isinstance(content, str) else "".join(
                 c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
@@ -299,8 +334,44 @@ class ChatWriter:
         return chunks
 
     def write(self, ctx: DraftContext, on_token=None) -> str:
+        if self.sectioned:
+            return self._write_sections(ctx, on_token)
         messages, smap = self._messages(ctx)
         return resolve_source_markers(self._run(messages, on_token), smap)
+
+    def _write_sections(self, ctx: DraftContext, on_token=None) -> str:
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+        role = "officer" if ctx.facts.role == "officer" else "parent"
+        sources, smap = sources_block(ctx)
+        fill = {"facts": facts_block(ctx), "sources": sources}
+        messages: list = [SystemMessage(_load_prompt("system.md"))]
+        parts: list[str] = []
+        budget = getattr(self.model, "max_tokens", None)  # llama.cpp's: each part gets its share of it
+        for i, (section, tokens) in enumerate(SECTIONS.items()):
+            if i and on_token:
+                on_token("\n\n")  # what streams is exactly the letter that is returned
+            messages.append(HumanMessage(_load_prompt(f"{role}_{section}.md").format(**fill)))
+            limit = {"max_tokens": min(tokens, budget)} if isinstance(budget, int) else {}
+            part = self._run(messages, on_token, **limit).strip()
+            messages.append(AIMessage(part))
+            if section != "2_precedents":  # told not to cite (part 1 has not seen the sources): a marker there is noise
+                part = re.sub(r"(?<!\S)\*\*\s*\*\*(?!\S)", "", re.sub(r"[ \t]*" + S_RE.pattern, "", part)).strip()  # and a bold left empty
+            parts.append(part)
+        return resolve_source_markers("\n\n".join(parts), smap)
+
+    def warm(self) -> None:
+        """Read the fixed start of every prompt (the rules and part 1's opening words) into the model's cache, so
+        the first letter waits only for its own facts. For llama.cpp; a no-op for other models."""
+        llm = getattr(self.model, "client", None)
+        if not self.sectioned or llm is None or not hasattr(llm, "create_chat_completion"):
+            return
+        head = _load_prompt("parent_1_opening.md").split("{facts}")[0]
+        with self._lock:
+            llm.create_chat_completion(
+                messages=[{"role": "system", "content": _load_prompt("system.md")}, {"role": "user", "content": head}],
+                max_tokens=1,
+            )
 
     def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
         from langchain_core.prompts import ChatPromptTemplate
@@ -324,7 +395,9 @@ def make_writer(name: str, settings, chat_model=None) -> tuple[object, str | Non
             model = load_chat_model(settings.local_model, max_tokens=settings.max_tokens, cache_dir=settings.model_dir)
         except (ModelMissing, ModelCorrupt) as e:
             return TemplateWriter(), f"{e} — drafted with the template writer instead"
-        return ChatWriter("local", model), None
+        writer = ChatWriter("local", model, sectioned=True)
+        writer.warm()
+        return writer, None
     if name == "ollama":
         from langchain_ollama import ChatOllama
 

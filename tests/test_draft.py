@@ -356,6 +356,72 @@ def test_the_model_is_shown_the_facts_and_numbered_sources(ot_ctx):
     assert "Never invent" in messages[0].content
 
 
+def test_the_model_sees_verbatim_excerpts_that_hold_the_sentence_to_quote(ot_ctx):
+    from app.writers import SOURCE_WORDS, sources_block
+
+    facts, ctx = ot_ctx
+    block, smap = sources_block(ctx)
+    shown = dict(re.findall(r"^\[(S\d+)\] [^\n]*:\n(.*)$", block, re.M))
+    assert set(shown) == set(smap)
+    cut = 0
+    for key, text in shown.items():
+        h = smap[key]
+        body = text.removeprefix("... ").removesuffix(" ...")
+        assert body in " ".join(h.text.split()), (key, text)  # verbatim: what it quotes from here will verify
+        assert len(body.split()) <= max(SOURCE_WORDS, max(len(x.split()) for x in re.split(r"(?<=[.!?])\s+", body)))
+        q = ctx.quotes.get((h.doc_id, h.para))
+        if q:
+            assert " ".join(q.split()) in body, (key, q)
+        cut += text != " ".join(h.text.split())
+    assert cut, "at least one long paragraph was cut down (the prompt is what a local model waits on)"
+
+
+class RecordingChat:
+    """A fake chat model (langchain_core's FakeListChatModel) that answers in turn and keeps every prompt it saw."""
+
+    @staticmethod
+    def make(*answers: str):
+        from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+        class Recording(FakeListChatModel):
+            seen: list = []
+
+            def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+                self.seen.append([(m.type, str(m.content)) for m in messages])
+                yield from super()._stream(messages, stop, run_manager, **kwargs)
+
+        return Recording(responses=list(answers))
+
+
+def test_the_local_model_writes_in_three_turns_and_cites_in_the_second(full_engine, ot_ctx):
+    from app.draft import run_draft
+    from app.writers import ChatWriter
+
+    facts, ctx = ot_ctx
+    m1, h1, q1 = _source(ctx, 0)
+    opening = "**[S1]** **Formal complaint (stage 1)**\n\nI am the parent of T. He has had no OT since September 2024."
+    middle = f"**What the Ombudsman has found.** The Ombudsman has said: \u201c{q1}\u201d [{m1}]."
+    closing = "I ask for OT within four weeks.\n\nYours faithfully,\n\nParent of T"
+    model = RecordingChat.make(opening, middle, closing)
+    pieces: list[str] = []
+    result = run_draft(full_engine, facts, ChatWriter("local", model, sectioned=True), on_token=pieces.append, ctx=ctx)
+
+    turns = model.seen
+    assert len(turns) == 3, "one conversation, three turns"
+    assert [t for t, _ in turns[2]] == ["system", "human", "ai", "human", "ai", "human"]
+    first = turns[0][-1][1]
+    assert "Liverpool City Council" in first and "[S1]" not in first, "part 1 is written from the facts alone"
+    second = turns[1][-1][1]
+    assert all(f"[S{i}]" in second for i in range(1, len(ctx.precedents) + 1)), "part 2 is given the numbered sources"
+    assert turns[1][2] == ("ai", opening), "each turn sees what was written before it"
+    assert "".join(pieces) == "\n\n".join([opening, middle, closing]), "the parts stream as the model writes them"
+    # a marker in a part told not to cite (part 1 has not even seen the sources) is dropped, empty bold and all
+    assert result.body.startswith("**Formal complaint (stage 1)**\n\nI am the parent of T.")
+    assert result.body.rstrip().endswith("Parent of T")
+    assert [(c.doc_id, c.para, c.quote) for c in result.citations] == [(h1.doc_id, h1.para, q1)]
+    assert result.verification.passed, result.verification.notes
+
+
 def _hostile_cases(engine, ctx):
     """name -> (letter text, what the report must show). Each letter is the clean one plus one planted defect."""
     clean = _clean_letter(ctx)
