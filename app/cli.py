@@ -55,7 +55,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), ind
         for path, reason in missing:
             typer.echo(f"failed: {path}: {reason}", err=True)
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        _fail("nothing to ingest: " + ("none of those paths exists" if missing else f"no {kinds} files there"), 1)
+        none_exist = len(missing) == len(paths)
+        _fail("nothing to ingest: " + ("none of those paths exists" if none_exist else f"no {kinds} files there"), 1)
     eng = _engine(index, chroma_url)
     bar = None
 

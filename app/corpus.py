@@ -739,6 +739,9 @@ def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
     return doc
 
 
+DECISION_MARK_RE = re.compile(r"ombudsman['\u2019]?s (?:final )?decision|\bfinal decision\b|^\s*decision\s*:", re.I | re.M)
+
+
 def parse_file(path: str | Path) -> Document:
     """One file -> Document; raises ParseError (one line) for anything that is not a usable document."""
     p = Path(path).expanduser().resolve()
@@ -747,10 +750,10 @@ def parse_file(path: str | Path) -> Document:
     doc = parse_text(text, str(p), sha256=sha)
     if not doc.paragraphs:
         raise ParseError(f"{p}: no paragraphs found (is this an Ombudsman decision, report or council paper?)")
-    if doc.kind == "decision" and not doc.refs and not re.search(r"\bombudsman\b", text, re.I):
-        # someone's notes or letter would otherwise be cited as if the Ombudsman had written them
+    if doc.kind == "decision" and not doc.refs and not DECISION_MARK_RE.search(text):
+        # someone's notes or letter (which may well mention the Ombudsman) would otherwise be cited as a decision
         raise ParseError(f"{p}: not recognised as an Ombudsman decision (no reference such as 24 004 187 and no "
-                         "mention of the Ombudsman)")
+                         "'final decision' or 'Decision :' line)")
     return doc
 
 

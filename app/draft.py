@@ -222,6 +222,7 @@ class DraftResult:
     facts: Facts
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the whole draft, retrieval included (set by Engine.draft / Engine.refine)
+    precedents_added: bool = False  # the model cited nothing, so the template's precedent section was added
 
     def markdown(self, with_remedies: bool = True) -> str:
         parts = [self.body.rstrip()]
@@ -239,6 +240,7 @@ class DraftResult:
             "issues": self.issues,
             "no_close_precedent": self.no_close_precedent,
             "writer": self.writer,
+            "precedents_added": self.precedents_added,
             "notes": self.notes,
         }
 
@@ -498,6 +500,7 @@ def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | No
         )
 
     body, verification, citations = check(text)
+    precedents_added = False
     if not citations and getattr(writer, "name", "template") != "template":
         from .writers import add_precedents  # writers build on this module
 
@@ -505,12 +508,14 @@ def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | No
         if grounded is not None:
             first = verification
             body, verification, citations = check(grounded)
-            # what the first pass removed or fixed stays on the record (the second pass sees the cleaned letter)
-            verification.citations_removed += first.citations_removed
-            verification.quotes_fixed_or_removed += first.quotes_fixed_or_removed
-            verification.unsupported_facts = list(dict.fromkeys(first.unsupported_facts + verification.unsupported_facts))
-            verification.notes = list(dict.fromkeys(first.notes + verification.notes))
+            # the first pass's record stays: the second sees the cleaned letter (no citation of the model's is left,
+            # and what was marked is not marked again), so the two add up
+            for count in ("citations_checked", "citations_removed", "quotes_checked", "quotes_fixed_or_removed"):
+                setattr(verification, count, getattr(first, count) + getattr(verification, count))
+            verification.unsupported_facts = first.unsupported_facts + verification.unsupported_facts
+            verification.notes = first.notes + verification.notes
             verification.passed = first.passed and verification.passed
+            precedents_added = True
             verification.notes.append(
                 f"The {writer.name} model cited none of the decisions it was given, so the section on what the "
                 "Ombudsman found was added by the template writer, quoting the decisions word for word."
@@ -520,7 +525,7 @@ def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | No
     result = DraftResult(
         letter="", body=body, citations=citations, remedies=remedies, verification=verification, precedents=ctx.precedents,
         issues=[p.issue.label for p in ctx.points if p.issue.label != "general"], no_close_precedent=ctx.no_close_precedent,
-        writer=getattr(writer, "name", "template"), facts=facts,
+        writer=getattr(writer, "name", "template"), facts=facts, precedents_added=precedents_added,
     )
     result.letter = body.rstrip() + "\n\n" + references_md(citations, ctx.precedents) + "\n"
     return result

@@ -302,7 +302,7 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
     for wname in writers:
         agg = {"drafts": 0, "passed": 0, "citations_checked": 0, "citations_resolved": 0, "quotes_checked": 0, "quotes_verbatim": 0,
                "unsupported_facts": 0, "claims": 0, "claims_supported": 0, "citations": 0, "citations_relevant": 0,
-               "no_close_expected": 0, "no_close_said": 0, "min_citations": None, "seconds": 0.0}
+               "no_close_expected": 0, "no_close_said": 0, "min_citations": None, "seconds": 0.0, "precedents_added": 0}
         letters[wname] = []
         for s in situations:
             facts = parse_facts(s["facts"], s["id"])
@@ -320,7 +320,8 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
             agg["seconds"] += time.perf_counter() - t1
             v = r.verification
             agg["drafts"] += 1
-            agg["passed"] += v.passed
+            agg["passed"] += v.passed and not r.precedents_added  # a letter the template had to ground is not untouched
+            agg["precedents_added"] += r.precedents_added
             agg["citations_checked"] += v.citations_checked
             agg["citations_resolved"] += v.citations_checked - v.citations_removed
             agg["quotes_checked"] += v.quotes_checked
@@ -341,6 +342,7 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
         drafting[wname] = {
             "drafts": agg["drafts"],
             "passed_untouched": round(agg["passed"] / agg["drafts"], 4) if agg["drafts"] else None,
+            "precedents_added": agg["precedents_added"],
             "citations_resolve": round(agg["citations_resolved"] / agg["citations_checked"], 4) if agg["citations_checked"] else 1.0,
             "quotes_verbatim": round(agg["quotes_verbatim"] / agg["quotes_checked"], 4) if agg["quotes_checked"] else 1.0,
             "unsupported_facts": agg["unsupported_facts"],

@@ -300,7 +300,9 @@ class ChatWriter:
         self.name = name
         self.model = model
         self.sectioned = sectioned
-        self._lock = threading.Lock()  # a llama.cpp model must not run two generations at once
+        # a llama.cpp model must not run two generations at once; re-entrant, so a sectioned letter holds it across
+        # its three turns (interleaved with another letter's, each turn would re-read the whole conversation)
+        self._lock = threading.RLock()
 
     def _messages(self, ctx: DraftContext, extra: str = ""):
         from langchain_core.prompts import ChatPromptTemplate
@@ -347,17 +349,18 @@ class ChatWriter:
         fill = {"facts": facts_block(ctx), "sources": sources}
         messages: list = [SystemMessage(_load_prompt("system.md"))]
         parts: list[str] = []
-        budget = getattr(self.model, "max_tokens", None)  # llama.cpp's: each part gets its share of it
-        for i, (section, tokens) in enumerate(SECTIONS.items()):
-            if i and on_token:
-                on_token("\n\n")  # what streams is exactly the letter that is returned
-            messages.append(HumanMessage(_load_prompt(f"{role}_{section}.md").format(**fill)))
-            limit = {"max_tokens": min(tokens, budget)} if isinstance(budget, int) else {}
-            part = self._run(messages, on_token, **limit).strip()
-            messages.append(AIMessage(part))
-            if section != "2_precedents":  # told not to cite (part 1 has not seen the sources): a marker there is noise
-                part = re.sub(r"(?<!\S)\*\*\s*\*\*(?!\S)", "", re.sub(r"[ \t]*" + S_RE.pattern, "", part)).strip()  # and a bold left empty
-            parts.append(part)
+        budget = getattr(self.model, "max_tokens", None)  # llama.cpp's: no part may take more than its own limit or this
+        with self._lock:
+            for i, (section, tokens) in enumerate(SECTIONS.items()):
+                if i and on_token:
+                    on_token("\n\n")  # the parts stream as written (the final letter is the verified one)
+                messages.append(HumanMessage(_load_prompt(f"{role}_{section}.md").format(**fill)))
+                limit = {"max_tokens": min(tokens, budget)} if isinstance(budget, int) and budget > 0 else {}
+                part = self._run(messages, on_token, **limit).strip()
+                messages.append(AIMessage(part))
+                parts.append(part)
+        # part 1 has not seen the sources: a marker there cites nothing it read (part 3's are resolved and verified)
+        parts[0] = re.sub(r"(?<!\S)\*\*\s*\*\*(?!\S)", "", re.sub(r"[ \t]*" + S_RE.pattern, "", parts[0])).strip()
         return resolve_source_markers("\n\n".join(parts), smap)
 
     def warm(self) -> None:
@@ -367,11 +370,14 @@ class ChatWriter:
         if not self.sectioned or llm is None or not hasattr(llm, "create_chat_completion"):
             return
         head = _load_prompt("parent_1_opening.md").split("{facts}")[0]
-        with self._lock:
-            llm.create_chat_completion(
-                messages=[{"role": "system", "content": _load_prompt("system.md")}, {"role": "user", "content": head}],
-                max_tokens=1,
-            )
+        try:
+            with self._lock:
+                llm.create_chat_completion(
+                    messages=[{"role": "system", "content": _load_prompt("system.md")}, {"role": "user", "content": head}],
+                    max_tokens=1,
+                )
+        except Exception:  # only a head start: a draft reads the same text anyway, and reports its own errors
+            pass
 
     def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
         from langchain_core.prompts import ChatPromptTemplate
@@ -414,7 +420,10 @@ def make_writer(name: str, settings, chat_model=None) -> tuple[object, str | Non
     raise WriterError(f"unknown writer {name!r}: use template, local, ollama or openai")
 
 
-SIGN_OFF_RE = re.compile(r"^\s*(?:\*\*)?(?:yours (?:faithfully|sincerely)|kind regards|best regards|regards)\b", re.I | re.M)
+SIGN_OFF_RE = re.compile(
+    r"^[ \t]*[*_]{0,2}(?:yours (?:faithfully|sincerely|truly)|(?:with )?(?:kind |best |warm )?regards|many thanks)\b",
+    re.I | re.M,
+)
 
 
 def add_precedents(ctx: DraftContext, letter: str) -> str | None:

@@ -447,6 +447,8 @@ def test_seed_printed_to_pdf_parses_like_the_text(seed_docs, tmp_path, key):
         ("hello.txt", b"hello world\n", "not recognised as an Ombudsman decision"),
         ("my-notes.txt", b"Notes for the complaint.\n\nThe council did not reply to my email.\n\nI am upset.\n",
          "not recognised as an Ombudsman decision"),
+        ("letter.txt", b"Dear council,\n\nIf you do not reply I will complain to the Ombudsman.\n\nYours faithfully\n",
+         "not recognised as an Ombudsman decision"),
     ],
 )
 def test_bad_files_raise_one_line_parse_errors(tmp_path, name, content, reason):

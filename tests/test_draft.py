@@ -540,6 +540,9 @@ def test_a_model_letter_whose_only_citation_was_invented_keeps_the_report_of_its
     v = result.verification
     assert v.citations_removed == 1 and not v.passed, v.to_dict()
     assert result.citations and any("added by the template writer" in n for n in v.notes)
+    # the report adds up: the model's removed marker plus the section's citations, all checked
+    assert v.citations_checked == 1 + len(result.citations) and result.precedents_added
+    assert any(n.startswith("removed") and "[S" in n for n in v.notes), "the first pass's note of the removal is kept"
     assert not re.search(r"\[S\d+", result.body)
 
 
@@ -548,8 +551,16 @@ def test_a_model_letter_with_its_own_citation_is_left_as_written(full_engine, ot
     m1, _, q1 = _source(ctx, 0)
     text = UNCITED_LETTER.replace("for this.", f"for this: “{q1}” [{m1}].")
     result, _ = _draft(full_engine, facts, text)
-    assert len(result.citations) == 1
+    assert len(result.citations) == 1 and not result.precedents_added
     assert not any("added by the template writer" in n for n in result.verification.notes)
+
+
+@pytest.mark.parametrize("sign_off", ["Yours faithfully,", "*Yours sincerely*", "With kind regards,", "Many thanks,"])
+def test_the_added_precedents_go_before_any_usual_sign_off(full_engine, ot_ctx, sign_off):
+    facts, ctx = ot_ctx
+    text = UNCITED_LETTER.replace("Yours faithfully,", sign_off)
+    body = _draft(full_engine, facts, text)[0].body
+    assert body.index("what the Ombudsman has found") < body.index(sign_off.strip("*,")), body
 
 
 def test_a_model_that_fails_gives_a_one_line_user_error(full_engine, ot_ctx):
