@@ -66,6 +66,7 @@ class Verification:
     unsupported_facts: list[str] = field(default_factory=list)
     passed: bool = True
     notes: list[str] = field(default_factory=list)  # one line per thing removed, fixed or marked, and why
+    claims_flagged: int = 0  # model-written sentences whose cited paragraphs may not bear them out (flag_unsupported)
 
     def to_dict(self) -> dict:
         return {
@@ -75,6 +76,7 @@ class Verification:
             "quotes_fixed_or_removed": self.quotes_fixed_or_removed,
             "unsupported_facts": list(self.unsupported_facts),
             "passed": self.passed,
+            "claims_flagged": self.claims_flagged,
             "notes": list(self.notes),
         }
 
@@ -415,3 +417,99 @@ class IndexSource:
     def source_of(self, doc_id: str) -> str:
         self._load(doc_id)
         return self._meta.get(doc_id, (None, ""))[1]
+
+
+# ----------------------------------------------------------------------------- support: does a paragraph say it?
+
+ABSOLUTES = ("refused", "never", "all", "every", "always", "fixed", "ordered", "increased", "alone", "only", "none", "no")
+
+
+def contradiction_cue(claim: str, text: str) -> bool:
+    """Cheap signs a claim says more than its paragraph: a number, amount or month the paragraph does not contain,
+    or an absolute or negating word ('refused', 'every', 'always') the paragraph does not use."""
+    low = text.lower()
+    for n in re.findall(r"£?\d[\d,]*(?:\.\d+)?", claim):
+        if n.replace(",", "").lstrip("£") not in low.replace(",", ""):
+            return True
+    words = set(re.findall(r"[a-z]+", claim.lower()))
+    para_words = set(re.findall(r"[a-z]+", low))
+    return any(w in words and w not in para_words for w in ABSOLUTES)
+
+
+
+@dataclass
+class SupportJudge:
+    """Offline citation-support judge: a claim is supported by a paragraph when it quotes it verbatim, or when the
+    sentence embedding is close (cosine >= cos_hi), or fairly close with most content words shared."""
+
+    embeddings: object
+    cos_hi: float = 0.62
+    cos_lo: float = 0.45
+    overlap: float = 0.6
+
+    def _clean(self, claim: str) -> str:
+        c = CITE_RE.sub("", claim)
+        return re.sub(r"\s+", " ", c).strip()
+
+    def supports(self, claim: str, texts: list[str]) -> bool:
+        if not texts:
+            return False
+        joined = "\n".join(texts)
+        for m in QUOTE_RE.finditer(claim):
+            q = m.group(1) or m.group(2)
+            if len(q.split()) >= 4 and find_verbatim(q, joined):
+                return True
+        c = self._clean(claim)
+        if contradiction_cue(c, joined):
+            return False
+        from .retrieve import STOPWORDS
+
+        words = {w for w in re.findall(r"[a-z]{3,}", c.lower()) if w not in STOPWORDS}
+        para_words = set(re.findall(r"[a-z]{3,}", joined.lower()))
+        overlap = len(words & para_words) / len(words) if words else 0.0
+        vecs = self.embeddings.embed_documents([c, *texts])
+        cos = max(sum(a * b for a, b in zip(vecs[0], v)) for v in vecs[1:])
+        return cos >= self.cos_hi or (cos >= self.cos_lo and overlap >= self.overlap)
+
+
+UNSUPPORTED_MARK = "[check: the cited decision may not say this]"
+
+
+def flag_unsupported(body: str, source: ParagraphSource, judge: SupportJudge) -> tuple[str, list[str]]:
+    """Mark each sentence whose citations do not bear it out (by `judge`) with UNSUPPORTED_MARK after its last
+    citation; returns (body, one note per sentence marked). For model-written letters: a real paragraph cited for
+    words it does not say is the misgrounding citation checks alone cannot see."""
+    matches = list(CITE_RE.finditer(body))
+    inserts: list[int] = []
+    notes: list[str] = []
+    i = 0
+    while i < len(matches):
+        j = i  # the citations of one sentence: nothing that ends a sentence between them
+        while j + 1 < len(matches) and not re.search(r"[.!?](?:\s|$)|\n", body[matches[j].end():matches[j + 1].start()]):
+            j += 1
+        start = _sentence_start(body, matches[i].start())
+        claim = body[start:matches[j].end()]
+        if len(CITE_RE.sub("", claim).split()) < 4:  # "... found this. [cite]": the claim is the sentence before
+            start = _sentence_start(body, max(0, start - 2))
+            claim = body[start:matches[j].end()]
+        texts = []
+        for m in matches[i:j + 1]:
+            doc_id = source.resolve(m.group("id").strip())
+            nums = ["summary"] if m.group("summary") else expand_nums(m.group("nums") or "")
+            texts += [t for t in (source.paragraph_text(doc_id, n) for n in nums) if t] if doc_id else []
+        if texts and UNSUPPORTED_MARK not in body[matches[j].end():matches[j].end() + len(UNSUPPORTED_MARK) + 2] \
+                and not judge.supports(claim, texts):
+            inserts.append(matches[j].end())
+            notes.append(f"marked '{_short(' '.join(CITE_RE.sub('', claim).split()))}': the paragraph it cites may not "
+                         "say this (check it before relying on it)")
+        i = j + 1
+    for pos in reversed(inserts):
+        body = body[:pos] + " " + UNSUPPORTED_MARK + body[pos:]
+    return body, notes
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` begins: after the last line break or sentence end before it."""
+    stops = [k + 1 for k in (text.rfind(p, 0, pos) for p in (". ", "! ", "? ")) if k >= 0]  # the space after it
+    cut = max([text.rfind("\n", 0, pos), *stops])
+    return cut + 1 if cut >= 0 else 0

@@ -18,13 +18,13 @@ import math
 import re
 import subprocess
 import time
-from dataclasses import dataclass
+
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
-from .cite import CITE_RE, QUOTE_RE, IndexSource, expand_nums, find_verbatim, verify
+from .cite import CITE_RE, IndexSource, SupportJudge, contradiction_cue, expand_nums, verify
 from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,57 +73,7 @@ def retrieval_metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, 
     return {"recall@5": recall5, "mrr": mrr, "ndcg@10": dcg / idcg if idcg else 0.0}
 
 
-# ----------------------------------------------------------------------------- support judge
-
-ABSOLUTES = ("refused", "never", "all", "every", "always", "fixed", "ordered", "increased", "alone", "only", "none", "no")
-
-
-def contradiction_cue(claim: str, text: str) -> bool:
-    """Cheap signs a claim says more than its paragraph: a number, amount or month the paragraph does not contain,
-    or an absolute or negating word ('refused', 'every', 'always') the paragraph does not use."""
-    low = text.lower()
-    for n in re.findall(r"£?\d[\d,]*(?:\.\d+)?", claim):
-        if n.replace(",", "").lstrip("£") not in low.replace(",", ""):
-            return True
-    words = set(re.findall(r"[a-z]+", claim.lower()))
-    para_words = set(re.findall(r"[a-z]+", low))
-    return any(w in words and w not in para_words for w in ABSOLUTES)
-
-
-
-@dataclass
-class SupportJudge:
-    """Offline citation-support judge: a claim is supported by a paragraph when it quotes it verbatim, or when the
-    sentence embedding is close (cosine >= cos_hi), or fairly close with most content words shared."""
-
-    embeddings: object
-    cos_hi: float = 0.62
-    cos_lo: float = 0.45
-    overlap: float = 0.6
-
-    def _clean(self, claim: str) -> str:
-        c = CITE_RE.sub("", claim)
-        return re.sub(r"\s+", " ", c).strip()
-
-    def supports(self, claim: str, texts: list[str]) -> bool:
-        if not texts:
-            return False
-        joined = "\n".join(texts)
-        for m in QUOTE_RE.finditer(claim):
-            q = m.group(1) or m.group(2)
-            if len(q.split()) >= 4 and find_verbatim(q, joined):
-                return True
-        c = self._clean(claim)
-        if contradiction_cue(c, joined):
-            return False
-        from .retrieve import STOPWORDS
-
-        words = {w for w in re.findall(r"[a-z]{3,}", c.lower()) if w not in STOPWORDS}
-        para_words = set(re.findall(r"[a-z]{3,}", joined.lower()))
-        overlap = len(words & para_words) / len(words) if words else 0.0
-        vecs = self.embeddings.embed_documents([c, *texts])
-        cos = max(sum(a * b for a, b in zip(vecs[0], v)) for v in vecs[1:])
-        return cos >= self.cos_hi or (cos >= self.cos_lo and overlap >= self.overlap)
+# ----------------------------------------------------------------------------- support judge (app/cite.py)
 
 
 def judge_agreement(embeddings, labels: list[dict], source: IndexSource) -> dict:

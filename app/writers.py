@@ -283,7 +283,7 @@ def resolve_source_markers(text: str, smap: dict[str, Hit]) -> str:
     return S_RE.sub(repl, text)
 
 
-SECTIONS = {"1_opening": 350, "2_precedents": 450, "3_closing": 200}  # part -> most tokens it may take
+SECTIONS = {"1_opening": 260, "2_precedents": 380, "3_closing": 160}  # part -> most tokens it may take (~600 words in all)
 
 
 class ChatWriter:

@@ -563,6 +563,22 @@ def test_the_added_precedents_go_before_any_usual_sign_off(full_engine, ot_ctx, 
     assert body.index("what the Ombudsman has found") < body.index(sign_off.strip("*,")), body
 
 
+def test_a_model_sentence_its_citation_does_not_bear_out_is_marked(full_engine, ot_ctx):
+    from app.cite import UNSUPPORTED_MARK
+
+    facts, ctx = ot_ctx
+    m1, h1, q1 = _source(ctx, 0)
+    invented = f"The Ombudsman found that the council must buy every disabled child a new laptop each year [{m1}]."
+    text = _clean_letter(ctx).replace("Yours faithfully", invented + "\n\nYours faithfully")
+    result, _ = _draft(full_engine, facts, text)
+    v = result.verification
+    assert v.claims_flagged == 1 and not v.passed, v.to_dict()
+    assert result.body.count(UNSUPPORTED_MARK) == 1
+    flagged_line = next(ln for ln in result.body.splitlines() if UNSUPPORTED_MARK in ln)
+    assert "laptop" in flagged_line, "the mark sits on the sentence that says too much, not on the quoted ones"
+    assert any("may not say this" in n and "council must buy" in n for n in v.notes), v.notes
+
+
 def test_a_model_that_fails_gives_a_one_line_user_error(full_engine, ot_ctx):
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 

@@ -413,7 +413,8 @@ if _marker:  # write half of the first Chroma upsert, say so, then wait to be ki
     def upsert(self, ids, **kw):
         half = max(1, len(ids) // 2)
         _upsert(self, ids=ids[:half], **{k: (v[:half] if v is not None else None) for k, v in kw.items()})
-        Path(_marker).write_text(str(half))
+        Path(_marker + ".tmp").write_text(str(half))
+        Path(_marker + ".tmp").rename(_marker)  # atomic: the test never reads a marker before its number is in it
         time.sleep(3600)
 
     Collection.upsert = upsert
