@@ -436,7 +436,6 @@ def contradiction_cue(claim: str, text: str) -> bool:
     return any(w in words and w not in para_words for w in ABSOLUTES)
 
 
-
 @dataclass
 class SupportJudge:
     """Offline citation-support judge: a claim is supported by a paragraph when it quotes it verbatim, or when the

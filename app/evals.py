@@ -18,7 +18,6 @@ import math
 import re
 import subprocess
 import time
-
 from pathlib import Path
 from typing import Callable
 
@@ -73,7 +72,7 @@ def retrieval_metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, 
     return {"recall@5": recall5, "mrr": mrr, "ndcg@10": dcg / idcg if idcg else 0.0}
 
 
-# ----------------------------------------------------------------------------- support judge (app/cite.py)
+# ----------------------------------------------------------------------------- support judge (the judge: app/cite.py)
 
 
 def judge_agreement(embeddings, labels: list[dict], source: IndexSource) -> dict:
