@@ -487,10 +487,15 @@ def flag_unsupported(body: str, source: ParagraphSource, judge: SupportJudge) ->
         while j + 1 < len(matches) and not re.search(r"[.!?](?:\s|$)|\n", body[matches[j].end():matches[j + 1].start()]):
             j += 1
         start = _sentence_start(body, matches[i].start())
-        claim = body[start:matches[j].end()]
+        end = _sentence_end(body, matches[j].end())  # the whole sentence: "In [cite], the council ..." claims what follows
+        line_end = body.find("\n", matches[j].end())
+        if line_end != -1:
+            end = min(end, line_end)
+        end = max(end, matches[j].end())
+        claim = body[start:end]
         if len(CITE_RE.sub("", claim).split()) < 4:  # "... found this. [cite]": the claim is the sentence before
             start = _sentence_start(body, max(0, start - 2))
-            claim = body[start:matches[j].end()]
+            claim = body[start:end]
         texts = []
         for m in matches[i:j + 1]:
             doc_id = source.resolve(m.group("id").strip())
