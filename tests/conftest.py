@@ -19,13 +19,16 @@ import contextlib  # noqa: E402
 import io  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_netguard"))
 import netguard  # noqa: E402
-from helpers import CORPUS, PRECEDENT, SEEDS, SHARED_CORPUS, CountingEmbeddings, Run, make_engine, subprocess_env  # noqa: E402
+from helpers import (CORPUS, PRECEDENT, ROOT, SEEDS, SHARED_CORPUS, CountingEmbeddings, Run, free_port,  # noqa: E402
+                     make_engine, stop_process, subprocess_env)
 
 
 # ----------------------------------------------------------------------------- no network
@@ -168,3 +171,39 @@ def cli(monkeypatch, encoder):
         return Run(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+def chroma_heartbeat(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """`chroma run --path TMP --host 127.0.0.1 --port PORT`, telemetry off; yields its URL once its heartbeat
+    answers, and stops it afterwards."""
+    exe = ROOT / ".venv" / "bin" / "chroma"
+    if not exe.exists():
+        pytest.skip("the chroma command is not installed in .venv (run `make setup`)")
+    data = tmp_path_factory.mktemp("chroma-server")
+    url = f"http://127.0.0.1:{free_port()}"
+    log = open(data / "server.log", "wb")
+    # ANONYMIZED_TELEMETRY is chromadb's own switch; `chroma run` (the Rust server) was traced making no outbound connection
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False", CHROMA_ANONYMIZED_TELEMETRY="False", NO_COLOR="1")
+    proc = subprocess.Popen([str(exe), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", url.rsplit(":", 1)[1]],
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not chroma_heartbeat(url):
+            if proc.poll() is not None:
+                pytest.fail(f"chroma run exited with {proc.returncode}: {(data / 'server.log').read_text(errors='replace')[-2000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail("chroma run did not answer its heartbeat within 60s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        stop_process(proc)
+        log.close()

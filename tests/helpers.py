@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +81,23 @@ class CountingEmbeddings:
 
     def reset(self) -> None:
         self.document_calls = self.texts = self.query_calls = 0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process(proc: subprocess.Popen, grace: float = 15) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `grace` seconds; reaps it either way."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(grace)
 
 
 def make_engine(index_dir: Path, embeddings, **settings):

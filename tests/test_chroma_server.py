@@ -3,66 +3,15 @@ server that is not there (or never answers) fails fast with one line."""
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
 import threading
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, OT_QUERY, ROOT, one_line_error
+from helpers import CORPUS, OT_QUERY, free_port, one_line_error
 
-CHROMA = ROOT / ".venv" / "bin" / "chroma"
 QUERIES = [OT_QUERY, "the council did not investigate my complaint about the disabled children's service assessment"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def heartbeat(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    """`chroma run --path TMP --host 127.0.0.1 --port PORT`, telemetry off, stopped (by its pid) afterwards."""
-    if not CHROMA.exists():
-        pytest.skip("the chroma command is not installed in .venv (run `make setup`)")
-    data = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = open(data / "server.log", "wb")
-    # ANONYMIZED_TELEMETRY is chromadb's own switch; `chroma run` (the Rust server) was traced making no outbound connection
-    env = dict(os.environ, ANONYMIZED_TELEMETRY="False", NO_COLOR="1")
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while not heartbeat(url):
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}: {(data / 'server.log').read_text(errors='replace')[-2000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail("chroma run did not answer its heartbeat within 60s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
 
 
 def top(results: list[dict], n: int) -> list[tuple[str, str]]:

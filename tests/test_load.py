@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import time
@@ -19,18 +18,12 @@ from pathlib import Path
 import pytest
 
 import netguard
-from helpers import PRECEDENT, subprocess_env
+from helpers import PRECEDENT, free_port, stop_process, subprocess_env
 
 USERS = 20
 COUNCILS = ["Ambleford", "Brackwater", "Cindermoor", "Dunholt", "Elverstone", "Fallowmere", "Grisedale", "Hartwick",
             "Ivybridge", "Jessington", "Kelsford", "Lorrimer", "Marchbank", "Netherby", "Oakhampstead", "Pellingham",
             "Quarnford", "Ravensholm", "Sallowby", "Thistleworth"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def user_facts(i: int) -> dict:
@@ -85,12 +78,7 @@ def server(tmp_path_factory, seed_index):
         yield {"url": url, "proc": proc, "root": root, "index": index, "cwd": work, "tmp": tmp, "port": port,
                "started": started}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop_process(proc, grace=20)
         out.close()
         err.close()
 

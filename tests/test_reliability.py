@@ -652,45 +652,12 @@ class StallingProxy:
                 pass
 
 
-@pytest.fixture(scope="module")
-def chroma_server_port(tmp_path_factory):
-    exe = ROOT / ".venv" / "bin" / "chroma"
-    if not exe.exists():
-        pytest.skip("the chroma command is not installed")
-    data = tmp_path_factory.mktemp("chroma-srv")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, ANONYMIZED_TELEMETRY="False", CHROMA_ANONYMIZED_TELEMETRY="False", NO_COLOR="1")
-    log = open(data / "log", "wb")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"chroma run did not start: {(data / 'log').read_text(errors='replace')[-1000:]}")
-                time.sleep(0.3)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def test_server_that_stalls_after_answering_fails_within_the_timeout(chroma_server_port, tmp_path, encoder):
+def test_server_that_stalls_after_answering_fails_within_the_timeout(chroma_server, tmp_path, encoder):
     """chromadb's own HTTP session waits forever; a server that answered the probe and the handshake and then goes
     quiet must still give a one-line error within the timeout, never a hang."""
     from app.index import Index, IndexError_
 
-    proxy = StallingProxy(chroma_server_port)
+    proxy = StallingProxy(int(chroma_server.rsplit(":", 1)[1]))
     try:
         idx = Index(tmp_path / "index", encoder, f"http://127.0.0.1:{proxy.port}", chroma_timeout_s=2, create=True)
         assert idx.check()["vectors"] >= 0  # connected through the proxy, collection made

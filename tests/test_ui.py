@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PRECEDENT, ROOT, subprocess_env, ws
+from helpers import PRECEDENT, ROOT, free_port, subprocess_env, ws
 
 pytestmark = pytest.mark.slow
 
@@ -37,18 +36,12 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`precedent serve` in a subprocess; `start()` returns once the port answers."""
 
     def __init__(self, index: Path, log: Path):
         self.index, self.log = index, log
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.proc: subprocess.Popen | None = None
         self.started_at = 0.0
