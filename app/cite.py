@@ -471,6 +471,16 @@ class SupportJudge:
         return cos >= self.cos_hi or (cos >= self.cos_lo and overlap >= self.overlap)
 
 
+def cited_paragraphs(source: ParagraphSource, matches) -> list[str]:
+    """The text of every paragraph the CITE_RE matches name, in order ("" for one the source does not hold)."""
+    out: list[str] = []
+    for m in matches:
+        doc_id = source.resolve(m.group("id").strip())
+        nums = ["summary"] if m.group("summary") else expand_nums(m.group("nums") or "")
+        out += [source.paragraph_text(doc_id, n) or "" for n in nums] if doc_id else []
+    return out
+
+
 UNSUPPORTED_MARK = "[check: the cited decision may not say this]"
 
 
@@ -496,11 +506,7 @@ def flag_unsupported(body: str, source: ParagraphSource, judge: SupportJudge) ->
         if len(CITE_RE.sub("", claim).split()) < 4:  # "... found this. [cite]": the claim is the sentence before
             start = _sentence_start(body, max(0, start - 2))
             claim = body[start:end]
-        texts = []
-        for m in matches[i:j + 1]:
-            doc_id = source.resolve(m.group("id").strip())
-            nums = ["summary"] if m.group("summary") else expand_nums(m.group("nums") or "")
-            texts += [t for t in (source.paragraph_text(doc_id, n) for n in nums) if t] if doc_id else []
+        texts = [t for t in cited_paragraphs(source, matches[i:j + 1]) if t]
         if texts and UNSUPPORTED_MARK not in body[matches[j].end():matches[j].end() + len(UNSUPPORTED_MARK) + 2] \
                 and not judge.supports(claim, texts):
             inserts.append(matches[j].end())

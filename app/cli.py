@@ -66,7 +66,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), ind
             bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=total < 10 or not sys.stderr.isatty())
         bar.update(1)
 
-    report = eng.ingest([str(p) for p in paths], progress=progress)
+    # the folders are walked once: the ingest gets the files found, and the missing paths to report
+    report = eng.ingest([*map(str, files), *(path for path, _ in missing)], progress=progress)
     if bar is not None:
         bar.close()
     for path, reason in report.failed:

@@ -270,12 +270,16 @@ def _words(s: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]{3,}", s.lower()) if w not in STOPWORDS}
 
 
+# where a paragraph is cut into the sentences a letter may quote (and a model's excerpt is built from)
+QUOTABLE_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"'‘])|\n")
+
+
 def best_sentence(text: str, query: str, max_words: int = 55, money: bool = False, topic: str = r".") -> str | None:
     """The paragraph sentence that shares most words with the query, verbatim, for quoting. It must be about
     `topic` (a regex): a paragraph on topic can still hold an off-topic sentence. With `money`, a sum of money wins."""
     q = _words(query)
     best, best_score = None, -50.0
-    for sent in re.split(r"(?<=[.!?])\s+(?=[A-Z(“\"'‘])|\n", text):
+    for sent in QUOTABLE_SENTENCE_SPLIT.split(text):
         s = sent.strip()
         n = len(s.split())
         if n < 6 or n > max_words or re.search(r"(:|;|;? and|;? or)$", s) or COMPLAINANT.match(s):
@@ -505,8 +509,10 @@ def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | No
         )
 
     body, verification, citations = check(text)
+    writer_name = getattr(writer, "name", "template")
+    by_model = writer_name != "template"
     precedents_added = False
-    if not citations and getattr(writer, "name", "template") != "template":
+    if not citations and by_model:
         from .writers import add_precedents  # writers build on this module
 
         grounded = add_precedents(ctx, body)
@@ -522,10 +528,10 @@ def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | No
             verification.passed = first.passed and verification.passed
             precedents_added = True
             verification.notes.append(
-                f"The {writer.name} model cited none of the decisions it was given, so the section on what the "
+                f"The {writer_name} model cited none of the decisions it was given, so the section on what the "
                 "Ombudsman found was added by the template writer, quoting the decisions word for word."
             )
-    if citations and getattr(writer, "name", "template") != "template":
+    if citations and by_model:
         # a model can cite a real paragraph for words it does not say; the template only quotes
         body, flagged = flag_unsupported(body, source, SupportJudge(engine.embeddings, *SUPPORT_THRESHOLDS))
         if flagged:
@@ -537,7 +543,7 @@ def run_draft(engine, facts: Facts, writer, on_token: Callable[[str], None] | No
     result = DraftResult(
         letter="", body=body, citations=citations, remedies=remedies, verification=verification, precedents=ctx.precedents,
         issues=[p.issue.label for p in ctx.points if p.issue.label != "general"], no_close_precedent=ctx.no_close_precedent,
-        writer=getattr(writer, "name", "template"), facts=facts, precedents_added=precedents_added,
+        writer=writer_name, facts=facts, precedents_added=precedents_added,
     )
     result.letter = body.rstrip() + "\n\n" + references_md(citations, ctx.precedents) + "\n"
     return result

@@ -23,7 +23,7 @@ from typing import Callable
 
 import yaml
 
-from .cite import CITE_RE, IndexSource, SupportJudge, contradiction_cue, expand_nums, verify
+from .cite import CITE_RE, IndexSource, SupportJudge, cited_paragraphs, contradiction_cue, verify
 from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,11 +137,7 @@ def alce(letter: str, source: IndexSource, judge: SupportJudge) -> dict:
     claims = [s for s in merged if CITE_RE.search(s) or re.search(r"\bOmbudsman\b.*\b(found|said|decided|explained)\b", s)]
     supported = cited_total = cited_relevant = 0
     for s in claims:
-        cites = []
-        for m in CITE_RE.finditer(s):
-            doc_id = source.resolve(m.group("id").strip())
-            nums = ["summary"] if m.group("summary") else expand_nums(m.group("nums") or "")
-            cites += [source.paragraph_text(doc_id, n) or "" for n in nums] if doc_id else []
+        cites = cited_paragraphs(source, CITE_RE.finditer(s))
         ok = judge.supports(s, cites)
         supported += ok
         for i, t in enumerate(cites):

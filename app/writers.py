@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from .draft import DraftContext, Point, cite_label, quote_of
+from .draft import QUOTABLE_SENTENCE_SPLIT, DraftContext, Point, cite_label, quote_of
 from .errors import UserError
 from .models import Hit
 
@@ -231,7 +231,7 @@ def excerpt(text: str, focus: str | None, max_words: int = SOURCE_WORDS) -> str:
     text = " ".join(text.split())
     if len(text.split()) <= max_words:
         return text
-    sents = re.split(r"(?<=[.!?])\s+(?=[A-Z(\u201c\"'\u2018])", text)
+    sents = QUOTABLE_SENTENCE_SPLIT.split(text)  # the same cut as the sentence chosen to quote
     at = next((i for i, x in enumerate(sents) if focus and " ".join(focus.split()) in x), 0)
     lo = hi = at
     words = len(sents[at].split())
