@@ -221,7 +221,9 @@ def speedup(texts: list[str]) -> dict:
     and suits smaller batches than ONNX does, so a single round or a single batch size would bias the ratio."""
     from .embed import LocalEmbeddings
 
-    encoders = {"onnx": LocalEmbeddings("onnx"), "torch": LocalEmbeddings("torch")}
+    from .settings import default_cache_dir
+
+    encoders = {"onnx": LocalEmbeddings("onnx", cache_dir=default_cache_dir()), "torch": LocalEmbeddings("torch")}
     best: dict[tuple[str, int], float] = {}
     for _round in range(3):
         for name, enc in encoders.items():
@@ -322,7 +324,8 @@ def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = No
         # the fastest encoder for the scale ingest: ONNX int8 unless asked otherwise
         backend = backend or os.environ.get("PRECEDENT_BENCH_BACKEND") or "onnx"
         batch = settings.embed_batch
-        enc = LocalEmbeddings(backend, batch)
+        enc = LocalEmbeddings(backend, batch, cache_dir=settings.cache_dir)
+        log(f"bench: {enc.choice.notice()}")
         texts = bench_texts(work / "corpus", min(SAMPLE_TEXTS, n_paragraphs))
         encoder_pps = time_encoder(enc.embed_documents, texts, batch)
         log(f"bench: {backend} encoder {encoder_pps:.1f} paragraphs/s")
@@ -388,7 +391,7 @@ def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = No
         # the retriever, and its garbage collector taxes torch's many small allocations (~15% at batch 8)
         speed = measure_speedup(texts[:SPEEDUP_TEXTS])
         onnx_speedup = speed["onnx_pps"] / speed["torch_pps"]
-        notes = {"encoder": enc.fingerprint, "onnx_pps": round(speed["onnx_pps"], 1), "onnx_batch": speed["onnx_batch"],
+        notes = {"encoder": enc.fingerprint, "encoder_notice": enc.choice.notice(), "onnx_pps": round(speed["onnx_pps"], 1), "onnx_batch": speed["onnx_batch"],
                  "torch_pps": round(speed["torch_pps"], 1), "torch_batch": speed["torch_batch"],
                  "documents": desc["documents"], "embedded_texts": embedded, "ingest_s": round(ingest_s, 1)}
         log("bench: " + json.dumps(notes))
@@ -451,7 +454,7 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
         engine = Engine(settings)
         paths = [str(BUILTIN_CORPUS)] + ([str(shared / "lgsco")] if shared and (shared / "lgsco").is_dir() else [])
         rep = engine.ingest(paths)
-        log(f"bench: drafting index {rep.summary_line()}")
+        log(f"bench: drafting index {rep.summary_line()}; {engine.encoder_notice()}")
         facts = [parse_facts(s["facts"], s["id"]) for s in situations]
         engine.draft(facts[0], llm="template")  # warm: encoder and index loaded once, as in the running app
         times = []

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol
 
 from .corpus import normalise_ref
+from .text import content_words, words3
 
 CITE_RE = re.compile(
     r"\[\s*(?P<id>[^\[\],\n]{2,80}?)\s*,\s*(?:(?P<summary>summary)|(?:paras?|paragraphs?|¶¶?)\.?\s*"
@@ -461,10 +462,8 @@ class SupportJudge:
         c = self._clean(claim)
         if contradiction_cue(c, joined):
             return False
-        from .retrieve import STOPWORDS
-
-        words = {w for w in re.findall(r"[a-z]{3,}", c.lower()) if w not in STOPWORDS}
-        para_words = set(re.findall(r"[a-z]{3,}", joined.lower()))
+        words = content_words(c)
+        para_words = words3(joined)
         overlap = len(words & para_words) / len(words) if words else 0.0
         vecs = self.embeddings.embed_documents([c, *texts])
         cos = max(sum(a * b for a, b in zip(vecs[0], v)) for v in vecs[1:])

@@ -16,6 +16,7 @@ import typer
 from .errors import UserError
 from .models import Filters, Paragraph
 from .settings import Settings
+from .text import first_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Precedent: find LGSCO precedents and draft complaint letters whose every citation is checked.")
@@ -30,7 +31,12 @@ JsonOpt = typer.Option(False, "--json", help="print JSON")
 def _engine(index: Optional[Path], chroma_url: Optional[str] = None, **kw):
     from .engine import Engine
 
-    return Engine(Settings().with_overrides(index=index, chroma_url=chroma_url, **kw))
+    return Engine(Settings().with_overrides(index=index, chroma_url=chroma_url, **kw), on_notice=notice)
+
+
+def notice(line: str) -> None:
+    """A one-line notice for the person at the terminal (which encoder is in use, and why), on stderr."""
+    typer.echo(f"note: {line}", err=True)
 
 
 def _print_json(obj) -> None:
@@ -316,7 +322,7 @@ def main() -> None:
             sys.exit(e.exit_code)
         if debug:
             raise
-        first = str(e).splitlines()[0][:300] if str(e) else ""
+        first = first_line(e, 300)
         typer.echo(f"error: {type(e).__name__}: {first} (set PRECEDENT_DEBUG=1 for details)", err=True)
         sys.exit(1)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .models import Document, Paragraph, Remedy
+from .text import first_line
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".text", ".pdf", ".html", ".htm", ".docx"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -76,7 +77,7 @@ def _read_pdf(path: Path) -> str:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError, TypeError) as e:
-        raise ParseError(f"{path}: unreadable PDF ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'damaged'})") from None
+        raise ParseError(f"{path}: unreadable PDF ({type(e).__name__}: {first_line(e) or 'damaged'})") from None
     except Exception as e:  # pypdf raises assorted errors on truncated files
         raise ParseError(f"{path}: unreadable PDF ({type(e).__name__})") from None
     return unwrap_pdf_lines("\n".join(pages))

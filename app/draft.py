@@ -19,7 +19,7 @@ from .cite import Citation, IndexSource, SupportJudge, Verification, find_verbat
 from .errors import UserError
 from .issues import IssueType, issue_query, outside_corpus, spot_issues
 from .models import Hit
-from .retrieve import STOPWORDS
+from .text import content_words, long_date
 
 MAX_FACTS_BYTES = 200_000
 PARENT_STAGES = ("council-stage-1", "council-stage-2", "ombudsman")
@@ -267,7 +267,7 @@ REMEDY_SECTION = re.compile(r"agreed action|recommend|^action|remed|what (i|we) 
 
 
 def _words(s: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{3,}", s.lower()) if w not in STOPWORDS}
+    return content_words(s)
 
 
 # where a paragraph is cut into the sentences a letter may quote (and a model's excerpt is built from)
@@ -464,10 +464,7 @@ def remedy_table_md(rows: list[dict]) -> str:
 
 
 def _long_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    y, m, d = iso.split("-")
-    return f", decided {int(d)} {date(int(y), int(m), int(d)):%B %Y}"
+    return f", decided {long_date(iso)}" if iso else ""
 
 
 def references_md(citations: list[Citation], precedents: list[Hit]) -> str:
@@ -554,8 +551,7 @@ def _doc_facts(hits: list[Hit]) -> str:
     out = []
     for h in hits:
         if h.decision_date:
-            y, m, d = h.decision_date.split("-")
-            out.append(f"{int(d)} {date(int(y), int(m), int(d)):%B %Y}")
+            out.append(long_date(h.decision_date))
         if h.ref:
             out.append(h.ref)
     return "\n".join(out)

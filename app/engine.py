@@ -13,9 +13,11 @@ from .settings import Settings
 
 
 class Engine:
-    def __init__(self, settings: Settings | None = None, embeddings=None):
+    def __init__(self, settings: Settings | None = None, embeddings=None, on_notice=None):
+        """`on_notice(line)`: hears one-line notices meant for the user (which encoder is in use, and why)."""
         self.settings = settings or Settings()
         self._embeddings = embeddings
+        self.on_notice = on_notice
         self._index: Index | None = None
         self._lock = threading.RLock()
 
@@ -24,7 +26,9 @@ class Engine:
         if self._embeddings is None:
             with self._lock:
                 if self._embeddings is None:
-                    self._embeddings = LocalEmbeddings(self.settings.embed_backend, self.settings.embed_batch)
+                    s = self.settings
+                    self._embeddings = LocalEmbeddings(s.embed_backend, s.embed_batch, cache_dir=s.cache_dir,
+                                                       on_notice=self.on_notice)
         return self._embeddings
 
     def index(self, create: bool = False) -> Index:
@@ -33,6 +37,11 @@ class Engine:
                 s = self.settings
                 self._index = Index(s.index, self.embeddings, s.chroma_url, s.chroma_timeout_s, create=create)
             return self._index
+
+    def encoder_notice(self) -> str | None:
+        """One line: which encoder this engine searches with, and why (None for an encoder that cannot say)."""
+        choice = getattr(self.embeddings, "choice", None)
+        return choice.notice() if choice is not None else None
 
     def has_index(self) -> bool:
         return (Path(self.settings.index).expanduser() / "index.sqlite").exists()

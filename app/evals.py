@@ -25,6 +25,7 @@ import yaml
 
 from .cite import CITE_RE, IndexSource, SupportJudge, cited_paragraphs, contradiction_cue, verify
 from .settings import Settings
+from .text import content_words, words3
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "evals" / "gold"
@@ -91,10 +92,8 @@ def judge_agreement(embeddings, labels: list[dict], source: IndexSource) -> dict
     base = SupportJudge(embeddings)
     for claim, text, gold in items:
         c = base._clean(claim)
-        from .retrieve import STOPWORDS
-
-        words = {w for w in re.findall(r"[a-z]{3,}", c.lower()) if w not in STOPWORDS}
-        ov = len(words & set(re.findall(r"[a-z]{3,}", text.lower()))) / len(words) if words else 0.0
+        words = content_words(c)
+        ov = len(words & words3(text)) / len(words) if words else 0.0
         v = embeddings.embed_documents([c, text])
         cue = contradiction_cue(c, text)
         feats.append((-1.0 if cue else sum(a * b for a, b in zip(v[0], v[1])), ov, gold))
@@ -353,7 +352,9 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
         if not ok:
             failures.append(f"{key} = {val} (needs {op} {target:g})")
 
-    report = {"commit": commit_id(), "scope": scope, "retrieval": retrieval, "out_of_scope": oos, "support_judge": judge_stats,
+    encoder = engine.encoder_notice() if hasattr(engine, "encoder_notice") else None
+    say(encoder or "search model: (supplied by the caller)")
+    report = {"commit": commit_id(), "scope": scope, "encoder": encoder, "retrieval": retrieval, "out_of_scope": oos, "support_judge": judge_stats,
               "drafting": drafting, "verifier": verifier, "figures": figures, "thresholds": limits, "failures": failures,
               "seconds": round(time.perf_counter() - t0, 1)}
     out = Path(out)
@@ -372,7 +373,8 @@ def _about_seeds(s: dict) -> bool:
 
 
 def report_md(r: dict) -> str:
-    lines = [f"# Eval report", "", f"Commit `{r['commit']}`, scope `{r['scope']}`, {r['seconds']} s.", "",
+    lines = ["# Eval report", "", f"Commit `{r['commit']}`, scope `{r['scope']}`, {r['seconds']} s.", "",
+             f"Encoder: {r.get('encoder') or 'supplied by the caller'}.", "",
              "## Retrieval (decision level)", "", "| mode | queries | recall@5 | MRR | nDCG@10 |", "|---|---|---|---|---|"]
     for m, v in r["retrieval"].items():
         lines.append(f"| {m} | {v['queries']} | {v['recall@5']:.3f} | {v['mrr']:.3f} | {v['ndcg@10']:.3f} |")

@@ -129,8 +129,10 @@ def spec_for(name: str) -> ModelSpec:
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "precedent" / "models"
+    """<the settings' cache folder>/models (PRECEDENT_CACHE_DIR, else $XDG_CACHE_HOME/precedent, else ~/.cache)."""
+    from .settings import default_cache_dir as cache_root
+
+    return cache_root() / "models"
 
 
 # --- finding the installed parts ---------------------------------------------------------

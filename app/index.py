@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 from .corpus import ParseError, iter_files, parse_file
 from .errors import UserError
 from .models import Document, Filters, Paragraph, Remedy
+from .text import first_line
 
 COLLECTION = "paragraphs"
 # cosine distance; ef_construction 64 (pgvector's default; Chroma's is 100) builds the graph with ~25% less CPU and,
@@ -169,7 +170,7 @@ class Index:
                 return Chroma(client=client, collection_name=COLLECTION, embedding_function=self.embeddings,
                               collection_metadata=COLLECTION_METADATA)
             except Exception as e:  # a damaged store: SQLite still holds every paragraph, so the vectors can be rebuilt
-                first = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+                first = first_line(e)
                 raise IndexError_(
                     f"the vector store at {store} is unreadable ({first}): move that folder aside, then run "
                     f"`precedent check --repair --index {self.dir}` and ingest your files again to rebuild it"
@@ -271,7 +272,7 @@ class Index:
                         report.failed.append((str(path), str(e).split(": ", 1)[-1]))
                         doc = None
                     except Exception as e:  # a parser bug on one odd file must not stop a multi-file ingest
-                        first = str(e).splitlines()[0][:200] if str(e) else ""
+                        first = first_line(e)
                         report.failed.append((str(path), f"could not parse ({type(e).__name__}: {first})"))
                         doc = None
                     if doc is not None:
@@ -771,7 +772,7 @@ def _http_client(chromadb, u, settings, timeout: float, url: str):
                           "raise PRECEDENT_CHROMA_TIMEOUT_S for a slow server)")
     if "error" in box:
         e = box["error"]
-        raise IndexError_(f"Chroma server at {url} is not usable: {str(e).splitlines()[0][:200] if str(e) else type(e).__name__}")
+        raise IndexError_(f"Chroma server at {url} is not usable: {first_line(e)}")
     client = box["client"]
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):

@@ -7,7 +7,9 @@ Layout of the export directory (the same as sentence-transformers' own export, s
     <dir>/onnx/model.onnx                         fp32 graph (last_hidden_state)
     <dir>/onnx/model_qint8_<config>.onnx          int8 weights, dynamic u8 activations (config: avx512_vnni, avx2, ...)
     <dir>/tokenizer.json, config.json, modules.json, 1_Pooling/ ...   copied from the packaged model
-    <dir>/export.json                             manifest, written last: its presence means the folder is complete
+    <dir>/export.json                             manifest, written last: its presence means the folder is complete;
+                                                  "files" lists the graphs that passed their check, best first,
+                                                  "checks" every graph's figures, "error" why an export failed
 
 Why not `SentenceTransformer(path, backend="onnx")`: sentence-transformers 6.2 exports through Optimum, whose
 ONNX Runtime integration (optimum-onnx 0.1.0, the only release) requires transformers < 4.58 while
@@ -15,7 +17,9 @@ sentence-transformers 6.2 requires transformers >= 5. So the graph is exported w
 quantised with ONNX Runtime's `quantize_dynamic`, using exactly the settings of Optimum's
 `AutoQuantizationConfig.<config>(is_static=False)` that `export_dynamic_quantized_onnx_model` applies (QOperator /
 IntegerOps, asymmetric uint8 activations, symmetric per-channel weights, full range, ORT's integer-op set).
-The export is checked against the torch encoder before it is installed.
+Each exported graph is then checked against the torch encoder on real text (`app/encoder_check.py`: ranking
+agreement and paragraph cosine); the manifest records every graph's figures, and lists as usable only the graphs that
+passed. A graph that fails is kept out of use, never the product: the caller falls back int8 -> fp32 -> torch.
 
 Safe to call from several processes at once: a file lock serialises exporters, the export is built in a temporary
 folder and renamed into place, so a crash never leaves a half model behind.
@@ -23,6 +27,7 @@ folder and renamed into place, so a crash never leaves a half model behind.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -34,32 +39,41 @@ from pathlib import Path
 
 import numpy as np
 
+from . import encoder_check
+from .encoder_files import EmbeddingError, packaged_model_path
+from .text import first_line
+
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # before onnxruntime is imported (see app/settings.py)
 
 MANIFEST = "export.json"
 FP32_FILE = "onnx/model.onnx"
 TOKENS_PER_BATCH = 256  # padded tokens an ONNX batch may hold (see OnnxEncoder._batches)
-EXPORT_VERSION = 1  # bump to force a re-export when this module's recipe changes
+EXPORT_VERSION = 2  # bump to force a re-export when this module's recipe changes
 _COPY = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
          "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling")
 
 
-def cpu_quant_config() -> str | None:
-    """The `export_dynamic_quantized_onnx_model` config name that fits this CPU, or None (use fp32)."""
+def cpu_identity() -> tuple[str, frozenset[str]]:
+    """(machine, CPU flags) of this computer; tests replace it to stand in for other CPUs."""
     import platform
 
-    machine = platform.machine().lower()
-    if machine in ("arm64", "aarch64"):
-        return "arm64"
+    flags: frozenset[str] = frozenset()
     try:
-        flags = set()
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
             for line in f:
                 if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
+                    flags = frozenset(line.split(":", 1)[1].split())
                     break
     except OSError:
-        flags = set()
+        pass
+    return platform.machine().lower(), flags
+
+
+def cpu_quant_config() -> str | None:
+    """The `export_dynamic_quantized_onnx_model` config name that fits this CPU, or None (use fp32)."""
+    machine, flags = cpu_identity()
+    if machine in ("arm64", "aarch64"):
+        return "arm64"
     if "avx512_vnni" in flags:
         return "avx512_vnni"
     if "avx512f" in flags and "avx512bw" in flags:
@@ -98,12 +112,34 @@ def _read_manifest(target: Path) -> dict | None:
         return None
 
 
-def _complete(target: Path, fingerprint: str, file_name: str) -> bool:
+@dataclasses.dataclass(frozen=True)
+class Export:
+    """What an export folder offers: the graphs that passed their check (best first), every graph's check figures,
+    and, when the export itself failed, why."""
+
+    directory: Path
+    quantization: str | None
+    files: tuple[str, ...]
+    checks: dict
+    error: str | None = None
+    made_now: bool = False  # exported (and checked) by this call
+
+    def rejected(self) -> dict[str, str]:
+        """Graph -> why it is not used."""
+        return {name: c.get("failed_on") or "failed its check" for name, c in self.checks.items()
+                if name not in self.files}
+
+
+def _usable(target: Path, fingerprint: str, config: str | None) -> Export | None:
+    """The finished export in `target` for these weights and this CPU config, or None (export again)."""
     m = _read_manifest(target)
-    return bool(
-        m and m.get("version") == EXPORT_VERSION and m.get("source") == fingerprint
-        and file_name in m.get("files", []) and (target / file_name).is_file() and (target / FP32_FILE).is_file()
-    )
+    if not (m and m.get("version") == EXPORT_VERSION and m.get("source") == fingerprint
+            and m.get("quantization") == config):
+        return None
+    files = tuple(m.get("files", []))
+    if not all((target / f).is_file() for f in files):
+        return None
+    return Export(target, config, files, m.get("checks", {}), m.get("error"))
 
 
 @contextlib.contextmanager
@@ -119,34 +155,44 @@ def _file_lock(path: Path):
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def ensure_onnx_model(target_dir: Path, quantize: bool = True) -> tuple[Path, str]:
-    """Export (once) and return (model folder, file_name to load): the int8 file for this CPU, or the fp32 one
-    when `quantize` is False or the CPU has no int8 path. Idempotent; milliseconds when already exported."""
-    from .embed import packaged_model_path
-
+def ensure_onnx_model(target_dir: Path, quantize: bool = True) -> Export:
+    """Export (once) and check the graphs for this CPU; return what the folder offers. Idempotent: milliseconds
+    when already exported. An export that fails is recorded too (`Export.error`), so every process on this machine
+    makes the same choice and none retries it on each start; delete the folder to try again."""
     target = Path(target_dir).expanduser().resolve()
     src = packaged_model_path()
     config = cpu_quant_config() if quantize else None
-    file_name = quantized_file_name(config) if config else FP32_FILE
     fingerprint = _source_fingerprint(src)
-    if _complete(target, fingerprint, file_name):
-        return target, file_name
+    if found := _usable(target, fingerprint, config):
+        return found
     with _file_lock(target.parent / f".{target.name}.lock"):
-        if _complete(target, fingerprint, file_name):  # another process finished it while we waited
-            return target, file_name
+        if found := _usable(target, fingerprint, config):  # another process finished it while we waited
+            return found
         for stale in target.parent.glob(f".{target.name}.tmp-*"):  # left by a crashed exporter (we hold the lock)
             shutil.rmtree(stale, ignore_errors=True)
         tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
-            _export(src, tmp, config, fingerprint)
+            try:
+                _export(src, tmp, config, fingerprint)
+            except Exception as e:  # noqa: BLE001 - any failure: recorded, and the caller uses torch
+                shutil.rmtree(tmp, ignore_errors=True)
+                tmp.mkdir(parents=True)
+                _write_manifest(tmp, {"version": EXPORT_VERSION, "source": fingerprint, "quantization": config,
+                                      "files": [], "checks": {}, "error": f"{type(e).__name__}: {first_line(e)}"})
             _install(tmp, target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    if not _complete(target, fingerprint, file_name):  # pragma: no cover - defensive
-        from .embed import EmbeddingError
-
+    found = _usable(target, fingerprint, config)
+    if found is None:  # pragma: no cover - defensive
         raise EmbeddingError(f"ONNX export to {target} did not complete")
-    return target, file_name
+    return dataclasses.replace(found, made_now=True)
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    path = folder / MANIFEST
+    path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
 
 
 def _install(tmp: Path, target: Path) -> None:
@@ -164,8 +210,11 @@ def _export(src: Path, tmp: Path, config: str | None, fingerprint: str) -> None:
     import warnings
 
     import torch
+    import transformers
     from transformers import AutoModel
 
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
     t0 = time.perf_counter()
     (tmp / "onnx").mkdir(parents=True)
     for name in _COPY:
@@ -203,17 +252,15 @@ def _export(src: Path, tmp: Path, config: str | None, fingerprint: str) -> None:
     files = [FP32_FILE]
     if config:
         _quantize(tmp / FP32_FILE, tmp / quantized_file_name(config), config)
-        files.append(quantized_file_name(config))
-    _validate(src, tmp, files)
-    manifest = {
-        "version": EXPORT_VERSION, "source": fingerprint, "files": files, "quantization": config,
+        files.insert(0, quantized_file_name(config))  # best first
+    checks = _validate(src, tmp, files)
+    # a failed fp32 graph means the export itself is wrong: its int8 copy is not trusted either
+    passed = [] if not checks[FP32_FILE]["passed"] else [f for f in files if checks[f]["passed"]]
+    _write_manifest(tmp, {
+        "version": EXPORT_VERSION, "source": fingerprint, "files": passed, "quantization": config, "checks": checks,
         "seconds": round(time.perf_counter() - t0, 1), "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "torch": torch.__version__, "onnxruntime": __import__("onnxruntime").__version__,
-    }
-    path = tmp / MANIFEST
-    path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
+    })
 
 
 def _quantize(fp32: Path, out: Path, config: str) -> None:
@@ -232,28 +279,17 @@ def _quantize(fp32: Path, out: Path, config: str) -> None:
     )
 
 
-_CHECK = [
-    "The Council failed to secure the occupational therapy in section F of the EHC Plan.",
-    "We upheld Ms X's complaint; the Council will pay £300 for distress.",
-    "ok",
-    "Mrs B complained the Council delayed the annual review and did not answer her emails for months, "
-    "which caused her avoidable distress, time and trouble. " * 6,
-]
-
-
-def _validate(src: Path, tmp: Path, files: list[str]) -> None:
-    """The exported graphs must agree with the torch encoder (cosine), or the export is not installed."""
+def _validate(src: Path, tmp: Path, files: list[str]) -> dict[str, dict]:
+    """Each exported graph against the torch encoder on real text (`encoder_check`): file -> CheckResult as a dict."""
     from sentence_transformers import SentenceTransformer
 
-    from .embed import EmbeddingError
-
-    ref = SentenceTransformer(str(src), device="cpu").encode(_CHECK, normalize_embeddings=True, convert_to_numpy=True)
+    reference = SentenceTransformer(str(src), device="cpu")
+    ref = encoder_check.reference_vectors(lambda texts: reference.encode(texts, normalize_embeddings=True))
+    out = {}
     for name in files:
-        got = OnnxEncoder(tmp, name).encode(_CHECK, batch_size=3)
-        cos = float((got * ref).sum(axis=1).min())
-        floor = 0.999 if name == FP32_FILE else 0.95
-        if not cos >= floor:
-            raise EmbeddingError(f"ONNX export check failed for {name}: cosine to the torch encoder {cos:.4f} < {floor}")
+        enc = OnnxEncoder(tmp, name)
+        out[name] = encoder_check.check(ref, enc.encode, "fp32" if name == FP32_FILE else "int8").to_dict()
+    return out
 
 
 class _Tokenizer:

@@ -8,14 +8,9 @@ from dataclasses import dataclass, field
 from .errors import UserError
 from .index import Index
 from .models import Filters, Hit
+from .text import STOPWORDS
 
 MAX_QUERY_CHARS = 4000
-STOPWORDS = set(
-    """a an and are as at be been but by can could did do does for from had has have he her his how i if in into is it its
-    me my not of on or our she so than that the their them then there they this to too us was we were what when where which
-    who why will with would you your since about after again all also am any because before being both each few get got
-    just more most no nor only other own same should some such very""".split()
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

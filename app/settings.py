@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Offline by construction: no model hub, no telemetry, whoever imports us first.
@@ -20,10 +21,19 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
+def default_cache_dir() -> Path:
+    """Where Precedent keeps what it derives on this machine (the ONNX encoder, the joined model weights, the built
+    llama-cpp-python wheel): $PRECEDENT_CACHE_DIR, else $XDG_CACHE_HOME/precedent, else ~/.cache/precedent."""
+    if explicit := os.environ.get("PRECEDENT_CACHE_DIR"):
+        return Path(explicit).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "precedent"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PRECEDENT_", extra="ignore")
 
     index: Path = Path(".precedent")
+    cache_dir: Path = Field(default_factory=default_cache_dir)  # PRECEDENT_CACHE_DIR: see default_cache_dir
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 to use a Chroma server
     chroma_timeout_s: float = 10.0
     embed_backend: str = "onnx"  # "onnx" (int8 ONNX Runtime, default: recall@5 within 1 point of torch, see bench/RESULTS.md) or "torch"
@@ -39,7 +49,7 @@ class Settings(BaseSettings):
     # writers
     llm: str = "template"  # template | local | ollama | openai
     local_model: str = "qwen2.5-coder-1.5b"
-    model_dir: Path | None = None
+    model_dir: Path | None = None  # the local model's weights; default <cache_dir>/models
     ollama_url: str = "http://127.0.0.1:11434"
     ollama_model: str = "qwen2.5:1.5b"
     openai_base_url: str | None = None
@@ -50,6 +60,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = None  # "user:password" for a shared deployment
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the local model's joined weights are kept."""
+        return self.model_dir or self.cache_dir / "models"
 
     def with_overrides(self, **kw) -> "Settings":
         """A copy with the non-None keyword values applied (what CLI flags do)."""

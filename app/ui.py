@@ -44,16 +44,18 @@ from urllib.parse import quote
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from .errors import UserError  # noqa: E402
+from .encoder_files import EmbeddingError  # noqa: E402
 from .models import Filters, Hit  # noqa: E402
 from .settings import Settings  # noqa: E402
+from .text import first_line, long_date  # noqa: E402
 
 log = logging.getLogger("precedent.ui")
 
 STAGES = [("Council complaint, stage 1", "council-stage-1"), ("Council complaint, stage 2", "council-stage-2"),
           ("Ombudsman", "ombudsman")]
 WRITER_LABELS = {
-    "local": "Local model (private, runs on this computer)",
-    "template": "Template (fast, no model)",
+    "local": "Local model (experimental: slow, may misword; runs on this computer)",
+    "template": "Template (recommended: fast, quotes the decisions word for word)",
     "ollama": "Ollama",
     "openai": "OpenAI-compatible server",
 }
@@ -72,14 +74,6 @@ def esc(s: object) -> str:
     return html.escape("" if s is None else str(s), quote=True)
 
 
-def long_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        y, m, d = (int(x) for x in iso.split("-"))
-        return f"{d} {date(y, m, d):%B %Y}"
-    except ValueError:
-        return iso
 
 
 def decision_href(doc_id: str, para: str | None = None) -> str:
@@ -144,13 +138,24 @@ def letter_streaming_html(partial: str, status: str) -> str:
             f'<p class="stream-status">{esc(status)}</p>{body}</div></article>')
 
 
+def letter_badge(result) -> tuple[str, str]:
+    """(badge text, css class). "Verified" only where every claim is checkable: the template writer's letters, which
+    state the person's own facts and quote decisions word for word. A model's own sentences are not all checkable."""
+    v = result.verification
+    if not v.passed:
+        return "Checked: see the report below", "warn"
+    if result.writer != "template":
+        return ("Citations and quotations checked; the model's own sentences may still misstate a decision: read "
+                "every sentence before sending"), "warn"
+    if not v.citations_checked:
+        return "No decisions cited", "ok"
+    return "All citations verified", "ok"
+
+
 def letter_final_html(result) -> str:
     known = {c.doc_id for c in result.citations} | {h.doc_id for h in result.precedents} | {r["doc_id"] for r in result.remedies}
     body = link_citations(render_markdown(result.letter), known)
-    v = result.verification
-    badge = ("No decisions cited" if v.passed and not v.citations_checked else
-             "All citations verified" if v.passed else "Checked: see the report below")
-    cls = "ok" if result.verification.passed else "warn"
+    badge, cls = letter_badge(result)
     return (f'<article class="letter verified" data-state="verified"><p class="badge {cls}">{esc(badge)}</p>{body}</article>')
 
 
@@ -351,7 +356,8 @@ class Runtime:
 
         self.settings = settings
         self.builtin_corpus = Path(builtin_corpus) if builtin_corpus else None
-        self.engine = engine or Engine(settings)
+        self.engine = engine or Engine(settings, on_notice=lambda line: print(f"Precedent: {line}", file=sys.stderr, flush=True))
+        self.encoder: str | None = None  # one line: which encoder searches, and why
         self.exports = ExportStore()
         self.phase = "starting"  # starting | building | warming | ready | error
         self.done = 0
@@ -371,19 +377,21 @@ class Runtime:
         try:
             from .gguf import installed
 
-            have_local = installed(s.local_model, s.model_dir)
+            have_local = installed(s.local_model, s.models_dir)
         except Exception:  # an unknown model name, an unreadable cache: treat as not installed
             have_local = False
         self.local_installed = have_local
-        note = None if have_local else (
-            "The local model isn't installed, so letters are written by the template writer (every citation is still "
-            "checked). To install it, run `make llm` and restart Precedent.")
-        if "llm" in s.model_fields_set and s.llm:
-            return s.llm, note if s.llm == "local" else (note if s.llm == "template" and not have_local else None)
-        return ("local" if have_local else "template"), note
+        # The template writer is the default, whatever is installed: the local model's letters are experimental
+        # (slow on 2 cores, and its own sentences can misstate a decision) until its quality gates pass. Someone who
+        # asks for a model (PRECEDENT_LLM or --llm) gets it as the default.
+        missing = ("The local model isn't installed, so only the template writer is offered (every citation is still "
+                   "checked). To try the experimental local model, run `make llm` and restart Precedent.")
+        if "llm" in s.model_fields_set and s.llm and s.llm != "template":
+            return s.llm, missing if s.llm == "local" and not have_local else None
+        return "template", None if have_local else missing
 
     def writer_choices(self) -> list[tuple[str, str]]:
-        names = ["local", "template"]
+        names = ["template", "local"]
         if self.default_writer not in names:
             names.insert(0, self.default_writer)
         return [(WRITER_LABELS.get(n, n), n) for n in names]
@@ -430,6 +438,7 @@ class Runtime:
                 raise UserError(f"no index at {self.settings.index}: build one with `precedent ingest corpus/`")
             self.phase = "warming"
             eng.search("special educational needs provision", k=1)  # loads the encoder, SQLite and the vector store
+            self.encoder = eng.encoder_notice()
             docs = eng.documents()
             self.documents = len(docs)
             cats: set[str] = set()
@@ -442,12 +451,15 @@ class Runtime:
             self.ready_after = time.monotonic() - self.started
             self.phase = "ready"
             print(f"Precedent: ready ({self.documents} documents) after {self.ready_after:.1f} s", file=sys.stderr, flush=True)
+        except EmbeddingError as e:
+            print(f"error: {e}", file=sys.stderr, flush=True)
+            self.error, self.phase = SEARCH_MODEL_BROKEN, "error"
         except UserError as e:
             self.error, self.phase = str(e), "error"
             print(f"error: {e}", file=sys.stderr, flush=True)
-        except Exception as e:  # noqa: BLE001 - shown as one line on the page; the traceback goes to the log
+        except Exception:  # noqa: BLE001 - the page says it in plain words; the traceback goes to the log
             log.exception("preparing the index failed")
-            self.error, self.phase = f"preparing the index failed: {type(e).__name__}: {_first_line(e)}", "error"
+            self.error, self.phase = PREPARE_FAILED, "error"
 
     def _has_documents(self) -> bool:
         if not self.engine.has_index():
@@ -475,8 +487,9 @@ class Runtime:
 
     def status_html(self) -> str:
         if self.phase == "ready":
+            encoder = f'<span class="encoder">{esc(self.encoder)}</span>' if self.encoder else ""
             return (f'<div class="status ready" data-phase="ready">Ready · {self.documents} decisions and reports '
-                    'indexed · nothing you type is saved</div>')
+                    f'indexed · nothing you type is saved{encoder}</div>')
         if self.phase == "error":
             return f'<div class="status error" data-phase="error">{esc(self.not_ready())}</div>'
         if self.phase == "building":
@@ -492,9 +505,12 @@ class Runtime:
                 'the form meanwhile.</div>')
 
 
-def _first_line(e: BaseException) -> str:
-    s = str(e)
-    return s.splitlines()[0][:200] if s else ""
+# What the page says when Precedent cannot get ready: plain words and the command that repairs it, never a file
+# name or a figure (the details go to the terminal it runs in).
+SEARCH_MODEL_BROKEN = ("its search model could not be loaded on this computer. To repair it, stop Precedent "
+                       "(Ctrl+C in its terminal), run `make setup`, then `make run` again.")
+PREPARE_FAILED = ("something went wrong while preparing the decisions. Stop Precedent (Ctrl+C in its terminal) and "
+                  "run `make run` again; if it happens again, the details are in that terminal.")
 
 
 def friendly(e: BaseException) -> str:
@@ -502,7 +518,7 @@ def friendly(e: BaseException) -> str:
     if isinstance(e, UserError):
         return str(e)
     log.error("unexpected error in a handler", exc_info=e)
-    return f"Something went wrong ({type(e).__name__}: {_first_line(e)}). The details are in the server log."
+    return f"Something went wrong ({type(e).__name__}: {first_line(e)}). The details are in the server log."
 
 
 # ============================================================================ facts from the page
@@ -614,6 +630,7 @@ CSS = """
 .status.ready { background: #eef7f1; color: #1f5c3d; border: 1px solid #cfe6d8; }
 .status.busy { background: #eef3fb; color: #27466e; border: 1px solid #d3e0f3; }
 .status.error { background: #fdf0ef; color: #8a2a22; border: 1px solid #f2cdc9; }
+.status .encoder { display: block; font-size: 0.8rem; opacity: 0.75; margin-top: 2px; }
 .status .bar { height: 4px; background: #d3e0f3; border-radius: 2px; margin-top: 6px; overflow: hidden; }
 .status .bar span { display: block; height: 100%; background: #4a78b5; }
 .desk-h { font-size: 1.08rem; font-weight: 650; margin: 8px 0 4px; color: #1d232b; }
@@ -952,7 +969,7 @@ def build_blocks(rt: Runtime):
                     else:
                         reply = (f"Updated. {v.citations_checked} citations checked"
                                  f"{', ' + str(v.citations_removed) + ' removed' if v.citations_removed else ''}"
-                                 f"{'; all verified' if v.passed else '; see the citation check'}.")
+                                 f"{'; all verified' if v.passed and result.writer == 'template' else '; see the citation check'}.")
                     history.append({"role": "assistant", "content": reply})
                     yield {p_chat: history}
             except Exception as e:  # noqa: BLE001

@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
 from .draft import QUOTABLE_SENTENCE_SPLIT, DraftContext, Point, cite_label, quote_of
 from .errors import UserError
 from .models import Hit
+from .text import first_line, long_date
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 STAGE_TITLE = {
@@ -32,8 +32,7 @@ class WriterError(UserError):
 def _when(h: Hit) -> str:
     if not h.decision_date:
         return ""
-    y, m, d = h.decision_date.split("-")
-    return f" (decided {int(d)} {date(int(y), int(m), int(d)):%B %Y})"
+    return f" (decided {long_date(h.decision_date)})"
 
 
 def _sentence(text: str) -> str:
@@ -142,7 +141,7 @@ class TemplateWriter:
             lines.append(_support(ctx, p.finding or p.duty or p.remedy, "The Ombudsman has found fault in a similar case:"))
             return " ".join(x for x in lines if x)
         if p.duty:
-            lines.append(_support(ctx, p.duty, f"The Ombudsman has explained the law in these terms:"))
+            lines.append(_support(ctx, p.duty, "The Ombudsman has explained the law in these terms:"))
         if p.finding:
             lines.append(_support(ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, the Ombudsman found:"))
         if p.another:
@@ -320,7 +319,7 @@ class ChatWriter:
         except UserError:
             raise
         except Exception as e:
-            raise WriterError(f"the {self.name} writer failed: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}") from None
+            raise WriterError(f"the {self.name} writer failed: {type(e).__name__}: {first_line(e)}") from None
         return "".join(chunks)
 
     def _stream(self, messages, on_token, **kwargs) -> list[str]:
@@ -398,7 +397,7 @@ def make_writer(name: str, settings, chat_model=None) -> tuple[object, str | Non
         from .gguf import ModelCorrupt, ModelMissing, load_chat_model
 
         try:
-            model = load_chat_model(settings.local_model, max_tokens=settings.max_tokens, cache_dir=settings.model_dir)
+            model = load_chat_model(settings.local_model, max_tokens=settings.max_tokens, cache_dir=settings.models_dir)
         except (ModelMissing, ModelCorrupt) as e:
             return TemplateWriter(), f"{e} — drafted with the template writer instead"
         writer = ChatWriter("local", model, sectioned=True)

@@ -9,7 +9,8 @@
 #   PYTHON           interpreter of the target environment (default: .venv/bin/python if it
 #                    exists, else python3)
 #   LLAMA_WHEEL_DIR  where the built llama-cpp-python wheel is kept between runs
-#                    (default: ~/.cache/precedent/wheels); a later run installs it in ~1 s
+#                    (default: <cache>/wheels, the cache being $PRECEDENT_CACHE_DIR, else
+#                    $XDG_CACHE_HOME/precedent, else ~/.cache/precedent); a later run installs it in ~1 s
 #                    instead of rebuilding (~4-7 min on 2 cores)
 #
 # Idempotent: each step checks first and is skipped when already done (~1 s in all).
@@ -23,7 +24,7 @@ cd "$ROOT"
 if [[ -z "${PYTHON:-}" ]]; then
     if [[ -x .venv/bin/python ]]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
 fi
-WHEEL_DIR="${LLAMA_WHEEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/precedent/wheels}"
+WHEEL_DIR="${LLAMA_WHEEL_DIR:-${PRECEDENT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/precedent}/wheels}"
 export HF_HUB_OFFLINE=1
 
 say() { printf 'install_llm: %s\n' "$*" >&2; }

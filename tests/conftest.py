@@ -12,7 +12,7 @@ os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
-for _var in [v for v in os.environ if v.startswith("PRECEDENT_") and v not in ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR")]:
+for _var in [v for v in os.environ if v.startswith("PRECEDENT_") and v not in ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR", "PRECEDENT_CACHE_DIR")]:
     os.environ.pop(_var)  # a developer's own settings must not leak into tests (subprocesses get the same)
 
 import contextlib  # noqa: E402

@@ -41,15 +41,21 @@ class Run:
         return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
 
 
+def problem_lines(stderr: str) -> list[str]:
+    """The lines of stderr that report a problem: all but blank lines and `note: ...` notices (which encoder is in
+    use on this CPU, and why)."""
+    return [ln for ln in stderr.splitlines() if ln.strip() and not ln.startswith("note: ")]
+
+
 def one_line_error(stderr: str) -> bool:
     """What a user sees on a problem: only `error: ...` / `failed: ...` lines, never a traceback."""
-    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    lines = problem_lines(stderr)
     return bool(lines) and "Traceback" not in stderr and all(ln.startswith(("error: ", "failed: ")) for ln in lines)
 
 
 def subprocess_env(**extra) -> dict[str, str]:
     """The environment of a `precedent` subprocess: offline, no PRECEDENT_* leaking in, under the network guard."""
-    keep = ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR")
+    keep = ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR", "PRECEDENT_CACHE_DIR")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRECEDENT_") or k in keep}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(NETGUARD_DIR), env.get("PYTHONPATH", "")) if p)
     env["PRECEDENT_NETGUARD"] = "1"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, OT_QUERY, SEEDS, one_line_error
+from helpers import CORPUS, OT_QUERY, SEEDS, one_line_error, problem_lines
 
 
 
@@ -156,7 +156,7 @@ def test_user_errors_are_one_line(cli, full_index, args, words):
     run = cli(*args, "--index", full_index)
     assert run.code != 0
     assert one_line_error(run.stderr), run.stderr
-    assert words in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    assert words in run.stderr and len(problem_lines(run.stderr)) == 1
 
 
 def test_search_filters_through_the_cli(cli, full_index):
@@ -184,7 +184,7 @@ def test_search_before_any_index_says_how_to_build_one(run_precedent, tmp_path):
     missing = tmp_path / "no-index-here"
     run = run_precedent("search", OT_QUERY, "--index", missing)
     assert run.code != 0
-    assert one_line_error(run.stderr) and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert one_line_error(run.stderr) and len(problem_lines(run.stderr)) == 1, run.stderr
     assert "precedent ingest" in run.stderr
     assert run.stdout == ""
     assert not missing.exists()
@@ -207,7 +207,7 @@ def test_default_index_location_is_under_the_working_directory(run_precedent, tm
 def test_a_mistyped_command_line_gets_one_line_and_exit_2(run_precedent, args, words):
     run = run_precedent(*args, timeout=120)
     assert run.code == 2, run
-    assert one_line_error(run.stderr) and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert one_line_error(run.stderr) and len(problem_lines(run.stderr)) == 1, run.stderr
     for w in words:
         assert w.lower() in run.stderr.lower(), run.stderr
 

@@ -16,7 +16,7 @@ import yaml
 from app.cite import CITE_RE, IndexSource, fold_text
 from app.draft import FactsError, build_context, load_facts, parse_facts
 from app.errors import UserError
-from helpers import one_line_error
+from helpers import one_line_error, problem_lines
 from letter_checks import cited_pairs, unmarked_defects, verbatim_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,7 +172,7 @@ def test_cli_bad_facts_one_line_error_exit_1(run_precedent, tmp_path, content, w
     p.write_text(content, encoding="utf-8")
     r = run_precedent("draft", "--facts", p, "--llm", "template", "--index", tmp_path / "no-index", timeout=120)
     assert r.code == 1, r
-    assert one_line_error(r.stderr) and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert one_line_error(r.stderr) and len(problem_lines(r.stderr)) == 1, r.stderr
     assert "Traceback" not in r.stderr + r.stdout and r.stdout == ""
     for w in words:
         assert w.lower() in r.stderr.lower(), r.stderr

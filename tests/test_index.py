@@ -7,7 +7,7 @@ import pytest
 
 from app.index import NoIndex
 from app.models import Filters
-from helpers import SEEDS, CountingEmbeddings, make_engine
+from helpers import SEEDS, make_engine
 
 
 def clean(check: dict) -> bool:

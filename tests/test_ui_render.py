@@ -116,3 +116,37 @@ def test_export_store_forgets():
     assert store.get(a) is None and store.get(b) == "B"
     store.put("C"), store.put("D")
     assert store.get(b) is None  # oldest dropped beyond max_items
+
+
+def test_a_new_user_drafts_with_the_template_writer_even_when_the_local_model_is_installed(monkeypatch, tmp_path):
+    """Issue 18, item 1: the model is offered as experimental, never the default, unless someone asks for it."""
+    import app.gguf
+    from app.settings import Settings
+    from app.ui import WRITER_LABELS, Runtime
+
+    monkeypatch.setattr(app.gguf, "installed", lambda *a, **k: True)
+    rt = Runtime(Settings(index=tmp_path / "index"), builtin_corpus=None, engine=object())
+    assert rt.default_writer == "template" and rt.writer_note is None
+    assert [v for _, v in rt.writer_choices()] == ["template", "local"]
+    assert "experimental" in WRITER_LABELS["local"] and "recommended" in WRITER_LABELS["template"]
+    asked = Runtime(Settings(index=tmp_path / "index", llm="local"), builtin_corpus=None, engine=object())
+    assert asked.default_writer == "local"  # PRECEDENT_LLM=local or --llm local still chooses the model
+    monkeypatch.setattr(app.gguf, "installed", lambda *a, **k: False)
+    missing = Runtime(Settings(index=tmp_path / "index"), builtin_corpus=None, engine=object())
+    assert missing.default_writer == "template" and "make llm" in missing.writer_note
+
+
+def test_no_badge_says_verified_over_a_model_letter():
+    """A model's own sentences are not all checkable, so its letter is never badged "verified"."""
+    from types import SimpleNamespace
+
+    from app.cite import Verification
+    from app.ui import letter_badge
+
+    ok = Verification(citations_checked=3, quotes_checked=2)
+    for writer in ("local", "ollama", "openai", "chat"):
+        text, cls = letter_badge(SimpleNamespace(verification=ok, writer=writer))
+        assert "verified" not in text.lower() and cls == "warn" and "read every sentence" in text
+    assert letter_badge(SimpleNamespace(verification=ok, writer="template")) == ("All citations verified", "ok")
+    failed = Verification(citations_checked=3, citations_removed=1, passed=False)
+    assert letter_badge(SimpleNamespace(verification=failed, writer="template"))[1] == "warn"
