@@ -64,7 +64,10 @@ class SearchResult:
     filters: Filters = field(default_factory=Filters)
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "results": [h.to_dict() for h in self.hits]}
+        """`search --json` and each `--batch` line: the hits, and whether anything close was found at all (the best
+        dense cosine against `min_similarity`), so a tool reading it can tell "nothing close" from a weak top hit."""
+        return {"query": self.query, "no_close_precedent": self.no_close_precedent,
+                "best_similarity": round(float(self.best_similarity), 4), "results": [h.to_dict() for h in self.hits]}
 
 
 class Retriever:

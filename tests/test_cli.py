@@ -24,7 +24,8 @@ LIST_FIELDS = {
 
 
 def assert_search_result(obj: dict, query: str, k: int | None = None) -> None:
-    assert set(obj) >= {"query", "results"} and obj["query"] == query
+    assert set(obj) >= {"query", "results", "no_close_precedent", "best_similarity"} and obj["query"] == query
+    assert isinstance(obj["no_close_precedent"], bool) and isinstance(obj["best_similarity"], float)
     assert isinstance(obj["results"], list) and obj["results"]
     if k is not None:
         assert len(obj["results"]) <= k
@@ -57,6 +58,14 @@ def test_search_json_contract(run_precedent, full_index, full_engine):
     doc = full_engine.document(first["doc_id"])
     if first["para"] != "summary":
         assert first["text"] == doc.paragraph(first["para"]).text
+
+
+def test_search_json_says_when_nothing_close_was_found(cli, full_index):
+    """A tool reading --json can tell "nothing close" (a council tax bill) from an on-topic search."""
+    off = cli("search", "my council tax bill went up and I want a discount", "--json", "--index", full_index).json()
+    on = cli("search", OT_QUERY, "--json", "--index", full_index).json()
+    assert off["no_close_precedent"] is True and on["no_close_precedent"] is False
+    assert off["best_similarity"] < on["best_similarity"]
 
 
 def test_search_batch_one_object_per_line_in_order(run_precedent, full_index, tmp_path):

@@ -150,3 +150,33 @@ def test_no_badge_says_verified_over_a_model_letter():
     assert letter_badge(SimpleNamespace(verification=ok, writer="template")) == ("All citations verified", "ok")
     failed = Verification(citations_checked=3, citations_removed=1, passed=False)
     assert letter_badge(SimpleNamespace(verification=failed, writer="template"))[1] == "warn"
+
+
+@pytest.mark.parametrize("error, words", [
+    ("encoder", "make setup"),
+    ("unexpected", "make run"),
+])
+def test_a_first_start_that_cannot_search_says_so_in_plain_words(tmp_path, capsys, error, words):
+    """Issue 11: the page says what is wrong and the command that repairs it, never a cosine or a file name."""
+    from app.encoder_files import EmbeddingError
+    from app.settings import Settings
+    from app.ui import Runtime
+
+    class BrokenEngine:
+        def has_index(self):
+            return True
+
+        def search(self, *a, **k):
+            if error == "encoder":
+                raise EmbeddingError("ONNX export check failed for onnx/model_qint8_avx512_vnni.onnx: cosine 0.9486 < 0.95")
+            raise RuntimeError("/root/.cache/precedent/onnx-all-MiniLM-L6-v2/onnx/model.onnx: bad magic number")
+
+    rt = Runtime(Settings(index=tmp_path / "index"), builtin_corpus=None, engine=BrokenEngine())
+    rt.start(build=False)
+    assert not rt.wait(30) and rt.phase == "error"
+    import html
+
+    page = html.unescape(rt.status_html())
+    assert "can't search yet" in page and words in page, page
+    for leak in ("cosine", "0.9486", ".onnx", "/root", "RuntimeError", "EmbeddingError"):
+        assert leak not in page, (leak, page)
