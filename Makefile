@@ -21,7 +21,7 @@ PYTHON ?= $(shell for p in python3.11 python3; do \
 
 help:
 	@echo "make run    set everything up, build the index of corpus/ on first start, serve http://127.0.0.1:7860"
-	@echo "make test   set everything up and run the tests and the evals"
+	@echo "make test   set everything up, lint (ruff), and run the tests and the evals"
 	@echo "make setup | browser | llm | bench | clean | distclean"
 
 setup: $(STAMP)
@@ -52,6 +52,8 @@ llm: setup
 	bash scripts/install_llm.sh $(LLM_MODEL)
 
 test: setup browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	bash scripts/install_llm.sh $(SMOKE_MODEL)
 	@rc=0; $(BIN)/python -m pytest -q || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc

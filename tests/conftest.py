@@ -15,21 +15,33 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 for _var in [v for v in os.environ if v.startswith("PRECEDENT_") and v not in ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR", "PRECEDENT_CACHE_DIR")]:
     os.environ.pop(_var)  # a developer's own settings must not leak into tests (subprocesses get the same)
 
-import contextlib  # noqa: E402
-import io  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
-from pathlib import Path  # noqa: E402
+import contextlib
+import io
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_netguard"))
-import netguard  # noqa: E402
-from helpers import (CORPUS, PRECEDENT, ROOT, SEEDS, SHARED_CORPUS, CountingEmbeddings, Run, free_port,  # noqa: E402
-                     make_engine, stop_process, subprocess_env)
-
+pytest.register_assert_rewrite("reliability_support")  # its checks fail with the values, as in a test module
+import netguard
+from fakes import CountingEmbeddings
+from helpers import (
+    CORPUS,
+    PRECEDENT,
+    ROOT,
+    SEEDS,
+    SHARED_CORPUS,
+    Run,
+    free_port,
+    make_engine,
+    stop_process,
+    subprocess_env,
+)
+from reliability_support import POISONED_DECISION
 
 # ----------------------------------------------------------------------------- no network
 
@@ -171,6 +183,29 @@ def cli(monkeypatch, encoder):
         return Run(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+# ----------------------------------------------------------------------------- an index built by the real CLI
+
+
+@pytest.fixture(scope="session")
+def poisoned_file(tmp_path_factory) -> Path:
+    """A decision whose paragraphs hide an instruction to the writer (tests/reliability_support.py)."""
+    path = tmp_path_factory.mktemp("poison") / "testshire_25555001.txt"
+    path.write_text(POISONED_DECISION, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def cli_index(tmp_path_factory, run_precedent, poisoned_file) -> Path:
+    """The five seeds plus the poisoned decision, ingested by a `precedent` subprocess (so copies of its folder,
+    taken after the process exited, are complete). Read-only: copy it (reliability_support.copy_index) to change it."""
+    index = tmp_path_factory.mktemp("cli-index") / "index"
+    run = run_precedent("ingest", CORPUS, poisoned_file, "--index", index, "--json", timeout=600)
+    assert run.code == 0, run.stderr
+    report = run.json()
+    assert report["documents"] == 6 and not report["failed"], report
+    return index
 
 
 def chroma_heartbeat(url: str) -> bool:

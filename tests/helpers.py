@@ -63,32 +63,6 @@ def subprocess_env(**extra) -> dict[str, str]:
     return env
 
 
-class CountingEmbeddings:
-    """Wraps an encoder and counts what it is asked to embed (proves unchanged files are not embedded again)."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.document_calls = 0
-        self.texts = 0
-        self.query_calls = 0
-
-    @property
-    def fingerprint(self):  # the index records which encoder wrote its vectors
-        return getattr(self.inner, "fingerprint", None)
-
-    def embed_documents(self, texts):
-        self.document_calls += 1
-        self.texts += len(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text):
-        self.query_calls += 1
-        return self.inner.embed_query(text)
-
-    def reset(self) -> None:
-        self.document_calls = self.texts = self.query_calls = 0
-
-
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nobody listens on right now."""
     with socket.socket() as s:

@@ -9,8 +9,6 @@ import pytest
 
 from helpers import CORPUS, OT_QUERY, SEEDS, one_line_error, problem_lines
 
-
-
 SEARCH_FIELDS = {
     "doc_id": (str,), "ref": (str, type(None)), "organisation": (str,), "para": (str,), "section": (str,),
     "text": (str,), "score": (float,), "source": (str,), "outcome": (str, type(None)),
@@ -81,7 +79,7 @@ def test_search_batch_one_object_per_line_in_order(run_precedent, full_index, tm
     assert run.code == 0, run.stderr
     out = run.json_lines()
     assert [o["query"] for o in out] == [q["query"] for q in queries]
-    for q, o in zip(queries, out):
+    for q, o in zip(queries, out, strict=True):
         assert_search_result(o, q["query"], k=q.get("k", 5))
     assert {r["category"] for r in out[1]["results"]} == {"Education > School transport"}
     assert {r["outcome"] for r in out[2]["results"]} == {"Upheld"}

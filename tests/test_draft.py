@@ -16,6 +16,7 @@ import yaml
 from app.cite import CITE_RE, IndexSource, fold_text
 from app.draft import FactsError, build_context, load_facts, parse_facts
 from app.errors import UserError
+from fakes import FakeChat
 from helpers import one_line_error, problem_lines
 from letter_checks import cited_pairs, unmarked_defects, verbatim_in
 
@@ -289,13 +290,6 @@ def ot_ctx(full_engine):
     return facts, ctx
 
 
-def fake_model(*texts: str):
-    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-    from langchain_core.messages import AIMessage
-
-    return GenericFakeChatModel(messages=iter([AIMessage(content=t) for t in texts]))
-
-
 def _sentences(text: str) -> list[str]:
     out = []
     for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
@@ -326,7 +320,7 @@ def _clean_letter(ctx) -> str:
 
 def _draft(engine, facts, text, tokens=None):
     pieces = [] if tokens is None else tokens
-    result = engine.draft(facts, chat_model=fake_model(text), on_token=pieces.append)
+    result = engine.draft(facts, chat_model=FakeChat(text), on_token=pieces.append)
     return result, pieces
 
 
@@ -349,7 +343,7 @@ def test_the_model_is_shown_the_facts_and_numbered_sources(ot_ctx):
     from app.writers import ChatWriter
 
     facts, ctx = ot_ctx
-    messages, smap = ChatWriter("fake", fake_model("x"))._messages(ctx)
+    messages, smap = ChatWriter("fake", FakeChat("x"))._messages(ctx)
     human = messages[-1].content
     assert "Liverpool City Council" in human and "September 2024" in human
     assert len(smap) == len(ctx.precedents) and all(f"[S{i}]" in human for i in range(1, len(smap) + 1))
@@ -376,23 +370,6 @@ def test_the_model_sees_verbatim_excerpts_that_hold_the_sentence_to_quote(ot_ctx
     assert cut, "at least one long paragraph was cut down (the prompt is what a local model waits on)"
 
 
-class RecordingChat:
-    """A fake chat model (langchain_core's FakeListChatModel) that answers in turn and keeps every prompt it saw."""
-
-    @staticmethod
-    def make(*answers: str):
-        from langchain_core.language_models.fake_chat_models import FakeListChatModel
-
-        class Recording(FakeListChatModel):
-            seen: list = []
-
-            def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-                self.seen.append([(m.type, str(m.content)) for m in messages])
-                yield from super()._stream(messages, stop, run_manager, **kwargs)
-
-        return Recording(responses=list(answers))
-
-
 def test_the_local_model_writes_in_three_turns_and_cites_in_the_second(full_engine, ot_ctx):
     from app.draft import run_draft
     from app.writers import ChatWriter
@@ -402,7 +379,7 @@ def test_the_local_model_writes_in_three_turns_and_cites_in_the_second(full_engi
     opening = "**[S1]** **Formal complaint (stage 1)**\n\nI am the parent of T. He has had no OT since September 2024."
     middle = f"**What the Ombudsman has found.** The Ombudsman has said: \u201c{q1}\u201d [{m1}]."
     closing = "I ask for OT within four weeks.\n\nYours faithfully,\n\nParent of T"
-    model = RecordingChat.make(opening, middle, closing)
+    model = FakeChat(opening, middle, closing)
     pieces: list[str] = []
     result = run_draft(full_engine, facts, ChatWriter("local", model, sectioned=True), on_token=pieces.append, ctx=ctx)
 
@@ -580,10 +557,8 @@ def test_a_model_sentence_its_citation_does_not_bear_out_is_marked(full_engine, 
 
 
 def test_a_model_that_fails_gives_a_one_line_user_error(full_engine, ot_ctx):
-    from langchain_core.language_models.fake_chat_models import FakeListChatModel
-
     facts, _ = ot_ctx
-    broken = FakeListChatModel(responses=["Dear council, I am writing"], error_on_chunk_number=3)
+    broken = FakeChat("Dear council, I am writing", fail_at_chunk=3)
     with pytest.raises(UserError) as e:
         full_engine.draft(facts, chat_model=broken)
     assert "\n" not in str(e.value)
@@ -750,7 +725,7 @@ def test_refine_through_a_model_is_verified_too(full_engine, first_draft, ot_ctx
     m1, h1, q1 = _source(ctx, 0)
     revised = f"A shorter letter. The Ombudsman said “{q1}” [{m1}]. It also awarded £12,345 [{m1}]. See [24 004 187, para 999]."
     pieces = []
-    _, r = full_engine.refine(facts, "make it shorter", previous=first, chat_model=fake_model(revised), on_token=pieces.append)
+    _, r = full_engine.refine(facts, "make it shorter", previous=first, chat_model=FakeChat(revised), on_token=pieces.append)
     assert "".join(pieces) == revised
     v = r.verification
     assert not v.passed and v.citations_removed == 1 and v.unsupported_facts == ["£12,345"]

@@ -7,6 +7,7 @@ import pytest
 
 from app.index import NoIndex
 from app.models import Filters
+from fakes import CountingEmbeddings, FakeEmbeddings
 from helpers import SEEDS, make_engine
 
 
@@ -28,7 +29,8 @@ def two_seeds(tmp_path):
 # ----------------------------------------------------------------------------- incremental ingest
 
 
-def test_second_ingest_embeds_nothing(two_seeds, counting_encoder, fresh_index):
+def test_second_ingest_embeds_nothing(two_seeds, fresh_index):
+    counting_encoder = CountingEmbeddings(FakeEmbeddings())  # it counts calls: what the vectors mean does not matter
     eng = fresh_index(embeddings=counting_encoder)
     first = eng.ingest([two_seeds])
     assert (first.documents, first.paragraphs, first.unchanged, first.failed) == (2, 26 + 27, 0, [])
@@ -106,8 +108,8 @@ def test_duplicate_content_under_another_name_is_reported_not_indexed(two_seeds,
     assert len(report.failed) == 1 and "same content" in report.failed[0][1]
 
 
-def test_no_index_yet_says_how_to_build_one(tmp_path, encoder):
-    eng = make_engine(tmp_path / "never-built", encoder)
+def test_no_index_yet_says_how_to_build_one(tmp_path):
+    eng = make_engine(tmp_path / "never-built", FakeEmbeddings())
     assert not eng.has_index()
     with pytest.raises(NoIndex, match=r"precedent ingest"):
         eng.search("occupational therapy")

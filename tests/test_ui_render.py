@@ -6,8 +6,20 @@ import pytest
 
 from app.errors import UserError
 from app.models import Document, Hit, Paragraph
-from app.ui import (ExportStore, decision_href, decision_page, link_citations, make_filters, md_text, officer_facts,
-                    parent_facts, parse_auth, precedents_html, remedies_html, render_markdown)
+from app.ui import (
+    ExportStore,
+    decision_href,
+    decision_page,
+    link_citations,
+    make_filters,
+    md_text,
+    officer_facts,
+    parent_facts,
+    parse_auth,
+    precedents_html,
+    remedies_html,
+    render_markdown,
+)
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
