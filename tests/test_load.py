@@ -42,8 +42,8 @@ def user_facts(i: int) -> dict:
 def server(tmp_path_factory, seed_index):
     """`precedent serve` on 127.0.0.1 with its own working dir and TMPDIR (so every file it writes can be scanned)."""
     pytest.importorskip("gradio_client")
-    if not (Path(__file__).resolve().parents[1] / "app" / "ui.py").exists():
-        pytest.skip("app/ui.py is not there yet")
+    if not (Path(__file__).resolve().parents[1] / "app" / "ui").is_dir():
+        pytest.skip("app/ui/ is not there yet")
     root = tmp_path_factory.mktemp("serve")
     index = root / "index"
     shutil.copytree(seed_index, index)

@@ -1,0 +1,205 @@
+"""What the drafting desks (parent, officer) share: `Desk`, the outputs of one desk and the protocol its handlers
+follow to stream a draft into the page; `stream_call`, which runs an engine call in a thread and streams its tokens;
+and the small widgets every tab uses (`html_block`, `writer_radio`)."""
+from __future__ import annotations
+
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .assets import COPY_JS
+from .render import (downloads_html, esc, letter_failed_html, letter_final_html, letter_placeholder,
+                     letter_streaming_html, notice_html, precedents_html, remedies_html, verification_html)
+from .runtime import WARM_WAIT_S, Runtime, friendly_errors, rt_draft_limit
+
+
+def stream_call(call: Callable[[Callable[[str], None]], Any], every: float = 0.12) -> Iterator[tuple[str, Any]]:
+    """Run `call(on_token)` in a thread; yield ("text", text so far) as tokens arrive (at most every `every` s),
+    ("tick", seconds) while waiting, and finally ("done", value). Re-raises the call's exception."""
+    q: queue.Queue = queue.Queue()
+    box: dict[str, Any] = {}
+
+    def work():
+        try:
+            box["value"] = call(lambda t: q.put(t))
+        except BaseException as e:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = e
+        finally:
+            q.put(None)
+
+    t0 = time.monotonic()
+    threading.Thread(target=work, name="precedent-draft", daemon=True).start()
+    text, last, finished = "", 0.0, False
+    while not finished:
+        try:
+            tok = q.get(timeout=1.0)
+        except queue.Empty:
+            yield "tick", time.monotonic() - t0
+            continue
+        if tok is None:
+            break
+        text += tok
+        while True:  # drain what is already there
+            try:
+                tok = q.get_nowait()
+            except queue.Empty:
+                break
+            if tok is None:
+                finished = True
+                break
+            text += tok
+        now = time.monotonic()
+        if now - last >= every or finished:
+            last = now
+            yield "text", text
+    if "error" in box:
+        raise box["error"]
+    yield "done", box.get("value")
+
+
+def html_block(value: str = "", elem_id: str | None = None, js_on_load: str | None = None, **kw):
+    """A `gr.HTML` block (inside a `gr.Blocks`)."""
+    import gradio as gr
+
+    return gr.HTML(value, elem_id=elem_id, js_on_load=js_on_load, **kw)
+
+
+def writer_radio(rt: Runtime, prefix: str):
+    """The 'Who writes the draft' choice of a desk (`{prefix}-writer`), with a note when the local model is missing."""
+    import gradio as gr
+
+    r = gr.Radio(rt.writer_choices(), value=rt.default_writer, label="Who writes the draft",
+                 elem_id=f"{prefix}-writer")
+    if rt.writer_note:
+        note = re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(rt.writer_note))
+        html_block(f'<div class="writer-note">{note}</div>', f"{prefix}-writer-note")
+    return r
+
+
+def first_status(writer: str | None, what: str) -> str:
+    return f"Loading the local model, then: {what[0].lower()}{what[1:]}" if writer == "local" else what
+
+
+class Desk:
+    """One drafting desk's outputs and the protocol its handlers share.
+
+    Creating a Desk (inside a `gr.Blocks`) lays out its outputs, with element ids `{prefix}-notice`, `-letter`,
+    `-downloads`, `-verify`, `-remedies`, `-precedents` (prefix "p" for the parent desk, "o" for the officer desk).
+    A handler that drafts is a generator of `{component: value}` updates:
+
+        @desk.catches                                   # any exception: one plain line in the desk's notice
+        def handler(..., writer, state):
+            if not (yield from desk.ready()):           # the engine can't be used yet: a message is shown
+                return
+            facts = ...                                 # a UserError is shown as it is
+            yield from desk.draft(facts, writer, state, "Finding precedents…")
+
+        button.click(handler, inputs=[..., writer, desk.state], api_name=..., **desk.wiring())
+
+    `wiring()` supplies the outputs (in the order the updates name them), the shared draft queue and the progress
+    display; `run(call, ...)` streams any engine call that takes `on_token` (refine, for one).
+    """
+
+    def __init__(self, rt: Runtime, prefix: str, role: str):
+        import gradio as gr
+
+        self.rt, self.prefix, self.role = rt, prefix, role
+        self.notice = html_block("", f"{prefix}-notice", visible=False)
+        self.letter = html_block(letter_placeholder(role), f"{prefix}-letter")
+        self.downloads = html_block("", f"{prefix}-downloads", js_on_load=COPY_JS)
+        with gr.Tabs(elem_id=f"{prefix}-reports", elem_classes=["reports"]):
+            with gr.Tab("Citation check", id=f"{prefix}-tab-verify"):
+                self.verify = html_block('<p class="muted">The check of every citation and quotation appears here.</p>',
+                                         f"{prefix}-verify")
+            with gr.Tab("Remedies", id=f"{prefix}-tab-remedies"):
+                self.remedies = html_block('<p class="muted">Sums of money the cited decisions set appear here.</p>',
+                                           f"{prefix}-remedies")
+            with gr.Tab("Decisions used", id=f"{prefix}-tab-precedents"):
+                self.precedents = html_block('<p class="muted">The decisions and paragraphs the draft relies on appear '
+                                             'here.</p>', f"{prefix}-precedents")
+        self.state = gr.State(None)
+
+    @property
+    def outputs(self):
+        return [self.notice, self.letter, self.downloads, self.verify, self.remedies, self.precedents, self.state]
+
+    def wiring(self, *before) -> dict:
+        """Keyword arguments for an event whose handler streams into this desk: outputs (any `before` first), the
+        shared draft queue, progress shown on the letter."""
+        return {"outputs": [*before, *self.outputs], "concurrency_id": "draft",
+                "concurrency_limit": rt_draft_limit(self.rt), "show_progress": "minimal",
+                "show_progress_on": [self.letter]}
+
+    def catches(self, handler):
+        """Decorator: whatever the handler raises is shown as one plain line in this desk's notice."""
+        return friendly_errors(lambda msg, *args, **kwargs: self.error(msg))(handler)
+
+    def error(self, msg: str) -> dict:
+        import gradio as gr
+
+        return {self.notice: gr.HTML(notice_html(msg), visible=True)}
+
+    def ready(self):
+        """Generator: shows 'loading' while the search model loads (waiting for it); returns False with a
+        message on the page when the engine cannot be used yet (e.g. the index is still being built)."""
+        waited = self.rt.phase in ("starting", "warming")
+        if waited:
+            yield {self.letter: letter_streaming_html("", "Loading the search model…")}
+        msg = self.rt.not_ready(WARM_WAIT_S)
+        if msg:
+            update = self.error(msg)
+            if waited:
+                update[self.letter] = letter_placeholder(self.role)
+            yield update
+            return False
+        return True
+
+    def draft(self, facts, writer: str | None, state, what: str) -> Iterator[dict]:
+        """Draft from `facts` with the chosen writer, streamed into this desk; `what` is the first status line."""
+        eng = self.rt.engine
+        return self.run(lambda tok: eng.draft(facts, on_token=tok, llm=writer or None), facts, state,
+                        first_status(writer, what))
+
+    def run(self, call, facts, state, status0: str) -> Iterator[dict]:
+        """Stream a draft into this desk; finish with the verified letter and its report."""
+        import gradio as gr
+
+        yield {self.notice: gr.HTML("", visible=False), self.letter: letter_streaming_html("", status0),
+               self.downloads: ""}
+        seen_text, t0 = False, time.monotonic()
+        try:
+            for kind, value in stream_call(call):
+                if kind == "tick" and not seen_text:
+                    yield {self.letter: letter_streaming_html("", f"{status0} ({value:.0f} s)")}
+                elif kind == "text":
+                    seen_text = True
+                    yield {self.letter: letter_streaming_html(value, "Writing… (the citations are checked when it "
+                                                                     "is finished)")}
+                elif kind == "done":
+                    new_facts, result = value if isinstance(value, tuple) else (facts, value)
+                    old = (state or {}).get("token")
+                    token = self.rt.exports.put(result, replaces=old)
+                    yield self.final(result, {"facts": new_facts, "result": result, "token": token},
+                                     time.monotonic() - t0)
+        except Exception:
+            yield {self.letter: letter_failed_html()}
+            raise
+
+    def final(self, result, state, seconds: float | None = None) -> dict:
+        import gradio as gr
+
+        heading = "Decisions this letter draws on" if self.role == "parent" else "Decisions this response draws on"
+        return {
+            self.notice: gr.HTML("", visible=False),
+            self.letter: letter_final_html(result),
+            self.downloads: downloads_html(state["token"], result.markdown(), self.prefix,
+                                           "letter" if self.role == "parent" else "response"),
+            self.verify: verification_html(result, seconds),
+            self.remedies: remedies_html(result.remedies),
+            self.precedents: precedents_html(result.precedents, heading,
+                                             empty="No close precedent was found, so none is cited."),
+            self.state: state,
+        }
