@@ -471,7 +471,7 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
         }
         if local:
             t0 = time.perf_counter()
-            writer, note = engine.writer("local")  # loads the model and reads the prompts' fixed start, once
+            note = engine.writer("local").note  # loads the model and reads the prompts' fixed start, once
             if note:
                 log(f"bench: no local model timing: {note}")
             else:

@@ -17,6 +17,7 @@ from .errors import UserError
 from .models import Filters, Paragraph
 from .settings import Settings
 from .text import first_line
+from .writer_catalog import names_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Precedent: find LGSCO precedents and draft complaint letters whose every citation is checked.")
@@ -26,6 +27,7 @@ BUILTIN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 IndexOpt = typer.Option(None, "--index", help="index folder (default .precedent, or $PRECEDENT_INDEX)")
 ChromaOpt = typer.Option(None, "--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 ($PRECEDENT_CHROMA_URL)")
 JsonOpt = typer.Option(False, "--json", help="print JSON")
+LLM_HELP = f"which writer drafts: {names_text()} (default template, or $PRECEDENT_LLM)"
 
 
 def _engine(index: Optional[Path], chroma_url: Optional[str] = None, **kw):
@@ -223,7 +225,7 @@ def check(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOp
 
 @app.command()
 def draft(facts: Path = typer.Option(..., "--facts", help="YAML or JSON facts file"),
-          llm: Optional[str] = typer.Option(None, "--llm", help="template, local, ollama or openai"),
+          llm: Optional[str] = typer.Option(None, "--llm", help=LLM_HELP),
           index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
           out: Optional[Path] = typer.Option(None, "--out", help="write letter.md or letter.docx"),
           as_json: bool = JsonOpt):
@@ -260,7 +262,8 @@ def draft(facts: Path = typer.Option(..., "--facts", help="YAML or JSON facts fi
 
 
 @app.command("eval")
-def eval_(index: Optional[Path] = IndexOpt, llm: Optional[str] = typer.Option(None, "--llm"),
+def eval_(index: Optional[Path] = IndexOpt, llm: Optional[str] = typer.Option(
+              None, "--llm", help=f"the writer measured beside the template: {names_text()} (default an offline fake model)"),
           out: Path = typer.Option(Path("evals/report"), "--out"), shared: Optional[Path] = typer.Option(None, "--shared",
           help="folder with lgsco/ decisions (default ../shared/corpus when present)"),
           thresholds: Path = typer.Option(Path("evals/thresholds.yaml"), "--thresholds")):
@@ -288,7 +291,7 @@ def bench(paragraphs: int = typer.Option(10000, "--paragraphs"), as_json: bool =
 @app.command()
 def serve(host: Optional[str] = typer.Option(None, "--host"), port: Optional[int] = typer.Option(None, "--port"),
           index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
-          llm: Optional[str] = typer.Option(None, "--llm"), auth: Optional[str] = typer.Option(None, "--auth", help="user:password")):
+          llm: Optional[str] = typer.Option(None, "--llm", help=LLM_HELP), auth: Optional[str] = typer.Option(None, "--auth", help="user:password")):
     """Start the web app (on 127.0.0.1 unless --host says otherwise). Builds the built-in corpus index on first start."""
     from .ui import serve as run
 

@@ -3,13 +3,17 @@ index once, and knows nothing about how results are shown."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
+from .draft import DraftResult, build_context, run_draft
 from .embed import LocalEmbeddings
+from .facts import Facts, refine_facts
 from .index import Index, IngestReport
 from .models import Document, Filters
 from .retrieve import Retriever, SearchResult
 from .settings import Settings
+from .writers import MadeWriter, make_writer
 
 
 class Engine:
@@ -20,6 +24,7 @@ class Engine:
         self.on_notice = on_notice
         self._index: Index | None = None
         self._lock = threading.RLock()
+        self._writers: dict[str, MadeWriter] = {}
 
     @property
     def embeddings(self):
@@ -68,50 +73,41 @@ class Engine:
             self._index = None
 
     # ------------------------------------------------------------------ drafting
-    def writer(self, llm: str | None = None, chat_model=None):
-        """(writer, note). Model-backed writers are made once per engine: the local model loads a single time."""
-        from .writers import make_writer
-
+    def writer(self, llm: str | None = None, chat_model=None) -> MadeWriter:
+        """The writer `llm` names (default: the settings'), and its note. Model-backed writers are made once per
+        engine: the local model loads a single time. `chat_model`: written with under the name `llm` or "chat"."""
         if chat_model is not None:
             return make_writer(llm or "chat", self.settings, chat_model=chat_model)
         name = llm or self.settings.llm
         with self._lock:
-            if not hasattr(self, "_writers"):
-                self._writers: dict = {}
             if name not in self._writers:
                 self._writers[name] = make_writer(name, self.settings)
             return self._writers[name]
 
-    def draft(self, facts, on_token=None, llm: str | None = None, chat_model=None, short: bool = False):
+    def draft(self, facts: Facts, on_token=None, llm: str | None = None, chat_model=None, short: bool = False) -> DraftResult:
         """Facts -> verified DraftResult. `chat_model`: any LangChain chat model (tests pass fakes)."""
-        import time
-
-        from .draft import build_context, run_draft
-
         t0 = time.perf_counter()
-        writer, note = self.writer(llm, chat_model)
+        made = self.writer(llm, chat_model)
         ctx = build_context(self, facts)
         ctx.short = short
-        result = run_draft(self, facts, writer, on_token=on_token, ctx=ctx)
-        if note:
-            result.notes.append(note)
+        result = run_draft(self, facts, made.writer, on_token=on_token, ctx=ctx)
+        if made.note:
+            result.notes.append(made.note)
         result.seconds = time.perf_counter() - t0  # retrieval included
         return result
 
-    def refine(self, facts, instruction: str, previous=None, on_token=None, llm: str | None = None, chat_model=None):
+    def refine(self, facts: Facts, instruction: str, previous: DraftResult | None = None, on_token=None,
+               llm: str | None = None, chat_model=None) -> tuple[Facts, DraftResult]:
         """Apply a follow-up ('make it shorter', 'add that I emailed twice in March'); returns (new facts, result)."""
-        import time
-
-        from .draft import build_context, refine_facts, run_draft
-
         t0 = time.perf_counter()
-        writer, note = self.writer(llm, chat_model)
+        made = self.writer(llm, chat_model)
         new_facts, short = refine_facts(facts, instruction)
         ctx = build_context(self, new_facts)
         ctx.short = bool(short)
         prev_text = previous.body if previous is not None else None
-        result = run_draft(self, new_facts, writer, on_token=on_token, ctx=ctx, instruction=instruction, previous=prev_text)
-        if note:
-            result.notes.append(note)
+        result = run_draft(self, new_facts, made.writer, on_token=on_token, ctx=ctx, instruction=instruction,
+                           previous=prev_text)
+        if made.note:
+            result.notes.append(made.note)
         result.seconds = time.perf_counter() - t0
         return new_facts, result

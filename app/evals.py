@@ -256,9 +256,10 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
             elif wname == "fake-llm":
                 writer = ChatWriter("fake-llm", fake_chat_model_for(ctx))
             else:
-                writer, note = make_writer(wname, engine.settings)
-                if note:
-                    say(f"note: {note}")
+                made = make_writer(wname, engine.settings)
+                writer = made.writer
+                if made.note:
+                    say(f"note: {made.note}")
             t1 = time.perf_counter()
             r = run_draft(engine, facts, writer, ctx=ctx)
             agg["seconds"] += time.perf_counter() - t1

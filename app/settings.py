@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal, get_args
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import UserError
+from .writer_catalog import WriterName, settings_help, unknown_writer
 
 # Offline by construction: no model hub, no telemetry, whoever imports us first.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,6 +33,13 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "precedent"
 
 
+EmbedBackend = Literal["onnx", "torch"]
+
+
+class SettingError(UserError):
+    """A setting outside its closed set. Not a ValueError, so pydantic lets it through as this one line."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PRECEDENT_", extra="ignore")
 
@@ -36,7 +47,8 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=default_cache_dir)  # PRECEDENT_CACHE_DIR: see default_cache_dir
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 to use a Chroma server
     chroma_timeout_s: float = 10.0
-    embed_backend: str = "onnx"  # "onnx" (int8 ONNX Runtime, default: recall@5 within 1 point of torch, see bench/RESULTS.md) or "torch"
+    embed_backend: EmbedBackend = Field(  # onnx: recall@5 within 1 point of torch, see bench/RESULTS.md
+        "onnx", description="the encoder's backend: onnx (int8 ONNX Runtime, the default) or torch")
     embed_batch: int = 16  # texts an encoder batch holds: small batches stay in cache (2-core Xeon: 64 ran 2-5x slower)
     # retrieval
     # fusion and the "no close precedent" line were measured on evals/gold/retrieval.jsonl (see evals/report)
@@ -47,7 +59,7 @@ class Settings(BaseSettings):
     doc_boost: float = 0.25  # share of a decision's best three paragraph scores added to each of its paragraphs
     min_similarity: float = 0.50  # below this best dense cosine, say there is no close precedent
     # writers
-    llm: str = "template"  # template | local | ollama | openai
+    llm: WriterName = Field("template", description=settings_help())
     local_model: str = "qwen2.5-coder-1.5b"
     model_dir: Path | None = None  # the local model's weights; default <cache_dir>/models
     ollama_url: str = "http://127.0.0.1:11434"
@@ -60,6 +72,21 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = None  # "user:password" for a shared deployment
+
+    @field_validator("llm", mode="before")
+    @classmethod
+    def _known_writer(cls, v):
+        """PRECEDENT_LLM=bogus says what to use in one line, as `--llm bogus` does, not a pydantic report."""
+        if v not in get_args(WriterName):
+            raise SettingError(unknown_writer(v))
+        return v
+
+    @field_validator("embed_backend", mode="before")
+    @classmethod
+    def _known_backend(cls, v):
+        if v not in get_args(EmbedBackend):
+            raise SettingError(f"unknown embedding backend {v!r}: use torch or onnx")
+        return v
 
     @property
     def models_dir(self) -> Path:

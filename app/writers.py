@@ -1,4 +1,6 @@
-"""Writers behind one interface: `write(ctx, on_token) -> str` (and `refine`).
+"""Writers behind one interface, the `Writer` Protocol: `name` and `write(ctx, on_token) -> str` (and `refine`, for a
+`RefiningWriter`). `WRITERS` is the one registry: each name's catalogue entry (`app.writer_catalog`) and its factory;
+`make_writer` makes one and returns a `MadeWriter` (the writer, and a note when it is not what was asked for).
 
 - `template`: deterministic prose around verbatim quotations; no model. What tests and CI use.
 - `local`: llama.cpp with the packaged Qwen2.5 GGUF (app.gguf), `ollama`, `openai` (any OpenAI-compatible base URL):
@@ -8,13 +10,19 @@
 from __future__ import annotations
 
 import re
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol, runtime_checkable
 
-from .draft import QUOTABLE_SENTENCE_SPLIT, DraftContext, Point, cite_label, quote_of
+from .draft_types import DraftContext, Point, quote_of
 from .errors import UserError
+from .gguf import ModelCorrupt, ModelMissing, load_chat_model
 from .models import Hit
+from .quoting import QUOTABLE_SENTENCE_SPLIT, cite_label
+from .settings import Settings
 from .text import first_line, long_date
+from .writer_catalog import CATALOG, WriterInfo, unknown_writer
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 STAGE_TITLE = {
@@ -25,8 +33,28 @@ STAGE_TITLE = {
 }
 
 
+OnToken = Callable[[str], None]
+
+
 class WriterError(UserError):
     pass
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """Turns a `DraftContext` into a letter's text; `run_draft` verifies it. `name` is what `DraftResult.writer` says
+    ("template" means nothing but verbatim quotations, so the letter is not judged sentence by sentence)."""
+
+    name: str
+
+    def write(self, ctx: DraftContext, on_token: OnToken | None = None) -> str: ...
+
+
+@runtime_checkable
+class RefiningWriter(Writer, Protocol):
+    """A writer that can revise its `previous` letter as an `instruction` asks ('make it shorter')."""
+
+    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token: OnToken | None = None) -> str: ...
 
 
 def _when(h: Hit) -> str:
@@ -59,15 +87,15 @@ def _support(ctx: DraftContext, h: Hit | None, lead: str) -> str:
 class TemplateWriter:
     name = "template"
 
-    def write(self, ctx: DraftContext, on_token: Callable[[str], None] | None = None) -> str:
+    def write(self, ctx: DraftContext, on_token: OnToken | None = None) -> str:
         text = self._officer(ctx) if ctx.facts.role == "officer" else self._parent(ctx)
         if on_token:
             for piece in re.split(r"(?<=\n)", text):
                 on_token(piece)
         return text
 
-    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
-        return self.write(ctx, on_token)
+    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token: OnToken | None = None) -> str:
+        return self.write(ctx, on_token)  # the instruction was applied to the facts (app.facts.refine_facts)
 
     # -------------------------------------------------------------- parent
     def _parent(self, ctx: DraftContext) -> str:
@@ -294,8 +322,6 @@ class ChatWriter:
     facts are read: llama.cpp keeps the conversation so far in its cache, so each turn reads just its new text."""
 
     def __init__(self, name: str, model, sectioned: bool = False):
-        import threading
-
         self.name = name
         self.model = model
         self.sectioned = sectioned
@@ -387,36 +413,87 @@ class ChatWriter:
         return resolve_source_markers(self._run(messages, on_token), smap)
 
 
-def make_writer(name: str, settings, chat_model=None) -> tuple[object, str | None]:
-    """(writer, note). A missing local model falls back to the template writer with a note saying how to fix it."""
-    if chat_model is not None:
-        return ChatWriter(name if name != "template" else "chat", chat_model), None
-    if name == "template":
-        return TemplateWriter(), None
-    if name == "local":
-        from .gguf import ModelCorrupt, ModelMissing, load_chat_model
+@dataclass(frozen=True)
+class MadeWriter:
+    """What `make_writer` returns: the writer, and a one-line note for the user when it is not the one asked for
+    (the local model is missing, so the template writer drafts)."""
 
-        try:
-            model = load_chat_model(settings.local_model, max_tokens=settings.max_tokens, cache_dir=settings.models_dir)
-        except (ModelMissing, ModelCorrupt) as e:
-            return TemplateWriter(), f"{e} — drafted with the template writer instead"
-        writer = ChatWriter("local", model, sectioned=True)
-        writer.warm()
-        return writer, None
-    if name == "ollama":
+    writer: Writer
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class WriterSpec:
+    """One registry entry: the catalogue's words about a writer and the factory that makes it from the settings."""
+
+    info: WriterInfo
+    factory: Callable[[Settings], MadeWriter]
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def label(self) -> str:
+        return self.info.label
+
+
+def _optional(info: WriterInfo, error: ImportError) -> WriterError:
+    """The one line for a writer whose optional package is not installed."""
+    return WriterError(f"the {info.name} writer needs the optional {info.package} package ({first_line(error)}): "
+                       f"pip install 'precedent[{info.extra}]'")
+
+
+def _template(settings: Settings) -> MadeWriter:
+    return MadeWriter(TemplateWriter())
+
+
+def _local(settings: Settings) -> MadeWriter:
+    try:
+        model = load_chat_model(settings.local_model, max_tokens=settings.max_tokens, cache_dir=settings.models_dir)
+    except (ModelMissing, ModelCorrupt) as e:
+        return MadeWriter(TemplateWriter(), f"{e} — drafted with the template writer instead")
+    writer = ChatWriter("local", model, sectioned=True)
+    writer.warm()
+    return MadeWriter(writer)
+
+
+def _ollama(settings: Settings) -> MadeWriter:
+    try:
         from langchain_ollama import ChatOllama
+    except ImportError as e:
+        raise _optional(CATALOG["ollama"], e) from None
 
-        return ChatWriter("ollama", ChatOllama(base_url=settings.ollama_url, model=settings.ollama_model, temperature=0.2,
-                                               num_predict=settings.max_tokens)), None
-    if name == "openai":
+    return MadeWriter(ChatWriter("ollama", ChatOllama(base_url=settings.ollama_url, model=settings.ollama_model,
+                                                      temperature=0.2, num_predict=settings.max_tokens)))
+
+
+def _openai(settings: Settings) -> MadeWriter:
+    try:
         from langchain_openai import ChatOpenAI
+    except ImportError as e:
+        raise _optional(CATALOG["openai"], e) from None
 
-        if not settings.openai_base_url and not settings.openai_api_key:
-            raise WriterError("the openai writer needs PRECEDENT_OPENAI_BASE_URL (any OpenAI-compatible server) and/or PRECEDENT_OPENAI_API_KEY")
-        return ChatWriter("openai", ChatOpenAI(base_url=settings.openai_base_url, api_key=settings.openai_api_key or "none",
-                                               model=settings.openai_model, temperature=0.2, max_tokens=settings.max_tokens,
-                                               streaming=True, timeout=120)), None
-    raise WriterError(f"unknown writer {name!r}: use template, local, ollama or openai")
+    if not settings.openai_base_url and not settings.openai_api_key:
+        raise WriterError("the openai writer needs PRECEDENT_OPENAI_BASE_URL (any OpenAI-compatible server) and/or PRECEDENT_OPENAI_API_KEY")
+    return MadeWriter(ChatWriter("openai", ChatOpenAI(base_url=settings.openai_base_url, api_key=settings.openai_api_key or "none",
+                                                      model=settings.openai_model, temperature=0.2, max_tokens=settings.max_tokens,
+                                                      streaming=True, timeout=120)))
+
+
+_FACTORIES: dict[str, Callable[[Settings], MadeWriter]] = {"template": _template, "local": _local, "ollama": _ollama, "openai": _openai}
+WRITERS: dict[str, WriterSpec] = {name: WriterSpec(info, _FACTORIES[name]) for name, info in CATALOG.items()}
+
+
+def make_writer(name: str, settings: Settings, chat_model=None) -> MadeWriter:
+    """The writer called `name` (see `WRITERS`). A missing local model falls back to the template writer with a note
+    saying how to fix it. `chat_model`: any LangChain chat model, written with under `name` (tests pass fakes)."""
+    if chat_model is not None:
+        return MadeWriter(ChatWriter(name if name != "template" else "chat", chat_model))
+    spec = WRITERS.get(name)
+    if spec is None:
+        raise WriterError(unknown_writer(name))
+    return spec.factory(settings)
 
 
 SIGN_OFF_RE = re.compile(

@@ -757,3 +757,71 @@ def test_smoke_draft_through_llama_cpp_with_smollm2(full_engine):
     assert r.body.strip()
     # whatever SmolLM2 wrote, what is shown has no unmarked defect
     assert_clean_letter(r, full_engine)
+
+
+# ----------------------------------------------------------------------------- the writer seam (issue 17)
+
+
+def test_one_registry_names_every_writer_and_makes_each_one():
+    from typing import get_args
+
+    from app.settings import Settings
+    from app.writer_catalog import WriterName, names_text
+    from app.writers import WRITERS, MadeWriter, RefiningWriter, TemplateWriter, WriterError, make_writer
+
+    assert tuple(WRITERS) == get_args(WriterName) == ("template", "local", "ollama", "openai")
+    assert WRITERS["template"].label == "Template (recommended: fast, quotes the decisions word for word)"
+    assert WRITERS["local"].label == "Local model (experimental: slow, may misword; runs on this computer)"
+    assert [n for n, s in WRITERS.items() if not s.info.experimental] == ["template"]
+    assert all(s.label and s.info.description for s in WRITERS.values())
+    made = make_writer("template", Settings())
+    assert isinstance(made, MadeWriter) and isinstance(made.writer, TemplateWriter) and made.note is None
+    assert isinstance(made.writer, RefiningWriter) and made.writer.name == "template"
+    with pytest.raises(WriterError) as e:
+        make_writer("gpt", Settings())
+    assert str(e.value) == f"unknown writer 'gpt': use {names_text()}"
+    assert names_text() == "template, local, ollama or openai"
+
+
+def test_an_unknown_writer_in_the_environment_is_one_line(monkeypatch):
+    from app.settings import Settings
+
+    monkeypatch.setenv("PRECEDENT_LLM", "gpt")
+    with pytest.raises(UserError, match=r"^unknown writer 'gpt': use template, local, ollama or openai$"):
+        Settings()
+    monkeypatch.setenv("PRECEDENT_LLM", "local")
+    assert Settings().llm == "local"
+    assert Settings().with_overrides(llm="chat").llm == "chat"  # what a test passing a chat model may name it
+
+
+@pytest.mark.parametrize("name,module", [("ollama", "langchain_ollama"), ("openai", "langchain_openai")])
+def test_a_writer_whose_optional_package_is_missing_names_the_extra(monkeypatch, name, module):
+    import sys
+
+    from app.settings import Settings
+    from app.writers import make_writer
+
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
+    with pytest.raises(UserError) as e:
+        make_writer(name, Settings(openai_base_url="http://127.0.0.1:9"))
+    assert f"pip install 'precedent[{name}]'" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_drafting_modules_import_one_way():
+    """writers never import draft (draft imports writers), and no module of the app imports itself round a cycle."""
+    import ast
+
+    graph = {}
+    for p in (ROOT / "app").glob("*.py"):
+        deps = set()
+        for node in ast.parse(p.read_text(encoding="utf-8")).body:  # module level: what loads on import
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                deps |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        graph[p.stem] = deps
+    assert "draft" not in graph["writers"] and "writers" in graph["draft"]
+    assert not graph["writer_catalog"], "the catalogue is data: settings, the CLI and the UI read it cheaply"
+
+    def reaches(a: str, b: str, seen: set) -> bool:
+        return any(d == b or (d not in seen and not seen.add(d) and reaches(d, b, seen)) for d in graph.get(a, ()))
+
+    assert not [m for m in graph if reaches(m, m, set())], "an import cycle"

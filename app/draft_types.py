@@ -1,0 +1,90 @@
+"""The types drafting passes between its steps: a `Point` (one issue and the paragraphs chosen for it), the
+`DraftContext` a writer writes from, and the `DraftResult` faces show. Writers and `app.draft` both import them
+from here, so neither imports the other's internals."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cite import Citation, Verification, find_verbatim
+from .facts import Facts
+from .issues import IssueType
+from .models import Hit
+from .quoting import references_md, remedy_table_md
+
+
+@dataclass
+class Point:
+    """One issue with the paragraphs chosen to support it."""
+
+    issue: IssueType
+    duty: Hit | None = None
+    finding: Hit | None = None
+    remedy: Hit | None = None
+    another: Hit | None = None  # a second decision's finding, when the first leaves the point thinly supported
+    best_similarity: float = 0.0
+    close: bool = True
+
+    def hits(self) -> list[Hit]:
+        return [h for h in (self.finding, self.duty, self.remedy, self.another) if h is not None]
+
+
+@dataclass
+class DraftContext:
+    """Everything a writer writes from: the facts, each issue's chosen paragraphs, and the sentence to quote of each."""
+
+    facts: Facts
+    points: list[Point]
+    precedents: list[Hit]
+    remedies: list[dict]
+    no_close_precedent: bool
+    quotes: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc_id, para) -> verbatim sentence to quote
+    short: bool = False
+    outside: str | None = None  # an out-of-corpus topic the facts are about ("parking")
+
+    def allowed(self) -> set[tuple[str, str]]:
+        return {(h.doc_id, h.para) for h in self.precedents}
+
+
+@dataclass
+class DraftResult:
+    """A verified letter and its record; `to_dict()` is the `precedent draft --json` contract."""
+
+    letter: str  # body + references, Markdown
+    body: str
+    citations: list[Citation]
+    remedies: list[dict]
+    verification: Verification
+    precedents: list[Hit]
+    issues: list[str]
+    no_close_precedent: bool
+    writer: str
+    facts: Facts
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # the whole draft, retrieval included (set by Engine.draft / Engine.refine)
+    precedents_added: bool = False  # the model cited nothing, so the template's precedent section was added
+
+    def markdown(self, with_remedies: bool = True) -> str:
+        parts = [self.body.rstrip()]
+        if with_remedies and self.remedies:
+            parts.append(remedy_table_md(self.remedies))
+        parts.append(references_md(self.citations, self.precedents))
+        return "\n\n".join(parts) + "\n"
+
+    def to_dict(self) -> dict:
+        return {
+            "letter": self.letter,
+            "citations": [c.to_dict() for c in self.citations],
+            "remedies": self.remedies,
+            "verification": self.verification.to_dict(),
+            "issues": self.issues,
+            "no_close_precedent": self.no_close_precedent,
+            "writer": self.writer,
+            "precedents_added": self.precedents_added,
+            "notes": self.notes,
+        }
+
+
+def quote_of(ctx: DraftContext, h: Hit) -> str | None:
+    """The sentence chosen to quote from `h`, when it is still verbatim in the paragraph; else None."""
+    q = ctx.quotes.get((h.doc_id, h.para))
+    return q if q and find_verbatim(q, h.text) else None

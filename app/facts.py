@@ -1,0 +1,188 @@
+"""The facts file: what the user says happened (`Facts`), read from YAML or JSON (`load_facts`) or a mapping
+(`parse_facts`), with one-line `FactsError`s; and `refine_facts`, the template writer's follow-up edits to them."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import UserError
+
+MAX_FACTS_BYTES = 200_000
+PARENT_STAGES = ("council-stage-1", "council-stage-2", "ombudsman")
+OFFICER_STAGES = ("response",)
+
+
+class FactsError(UserError, ValueError):
+    pass
+
+
+class Facts(BaseModel):
+    """The facts file. Only `role` and `issue` are required."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    role: Literal["parent", "officer"]
+    issue: str = Field(min_length=3, max_length=20_000)
+    stage: Optional[Literal["council-stage-1", "council-stage-2", "ombudsman", "response"]] = None
+    council: Optional[str] = Field(None, max_length=200)
+    child: Optional[str] = Field(None, max_length=40)
+    provision: Optional[str] = Field(None, max_length=10_000)
+    since: Optional[str] = None
+    contacts: list[str] = Field(default_factory=list, max_length=100)
+    impact: Optional[str] = Field(None, max_length=10_000)
+    outcome_sought: Optional[str] = Field(None, max_length=10_000)
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _since(cls, v):
+        """A month: 2023-09 as asked, or what people also write (2023-09-01, which YAML reads as a date, or
+        'September 2023'), kept as YYYY-MM."""
+        if v is None:
+            return v
+        if isinstance(v, date):  # datetime is a date too
+            return f"{v.year:04d}-{v.month:02d}"
+        if isinstance(v, str):
+            t = " ".join(v.split())
+            if re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?", t):
+                return t[:7]
+            for fmt in ("%B %Y", "%b %Y"):
+                try:
+                    d = datetime.strptime(t, fmt)
+                    return f"{d.year:04d}-{d.month:02d}"
+                except ValueError:
+                    pass
+        raise ValueError("must be a month written YYYY-MM, e.g. 2023-09")
+
+    @field_validator("contacts")
+    @classmethod
+    def _contacts(cls, v: list[str]) -> list[str]:
+        for c in v:
+            if len(c) > 2000:
+                raise ValueError("each contact must be under 2,000 characters")
+        return [c.strip() for c in v if c.strip()]
+
+    @model_validator(mode="after")
+    def _stage_fits_role(self) -> "Facts":
+        if self.stage is None:
+            self.stage = "council-stage-1" if self.role == "parent" else "response"
+        allowed = PARENT_STAGES if self.role == "parent" else OFFICER_STAGES
+        if self.stage not in allowed:
+            raise ValueError(f"stage {self.stage!r} does not fit role {self.role!r} (use {' or '.join(allowed)})")
+        return self
+
+    def text(self) -> str:
+        """All the user's words, for the verifier: numbers and dates here are the user's own facts."""
+        parts = [self.council, self.child, self.issue, self.provision, self.since, self.impact, self.outcome_sought, *self.contacts]
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def since_words(self) -> str | None:
+        if not self.since:
+            return None
+        y, m = self.since.split("-")
+        return f"{date(int(y), int(m), 1):%B %Y}"
+
+
+def parse_facts(data: object, where: str = "facts") -> Facts:
+    if data is None:
+        raise FactsError(f"{where}: empty (it needs at least `role` and `issue`)")
+    if not isinstance(data, dict):
+        raise FactsError(f"{where}: must be a mapping of keys to values (role, issue, ...), not a {type(data).__name__}")
+    try:
+        return Facts.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(x) for x in err.get("loc", ())) or "facts"
+        allowed = ", ".join(Facts.model_fields)
+        if err["type"] == "extra_forbidden":
+            raise FactsError(f"{where}: unknown key {key!r} (allowed: {allowed})") from None
+        if err["type"] == "missing":
+            raise FactsError(f"{where}: missing required key {key!r}") from None
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        got = err.get("input")
+        shown = f" (got {type(got).__name__})" if err["type"].endswith("_type") or err["type"] == "literal_error" else ""
+        if err["type"] == "literal_error":
+            shown = f" (got {str(got)[:40]!r})"
+        raise FactsError(f"{where}: {key}: {msg}{shown}") from None
+
+
+class _FactsLoader(yaml.SafeLoader):
+    """yaml.safe_load, except that a key written twice is an error (YAML would silently keep only the last value,
+    losing what the user wrote first), and dates stay text: `since: 2023-09-01` is read as the user wrote it,
+    and `since: 2023-02-30` does not fail inside the YAML reader."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"key {key!r} is given twice (keep one)", key_node.start_mark)
+                    seen.add(key)
+                except TypeError:  # an unhashable key: the base constructor reports it
+                    pass
+        return super().construct_mapping(node, deep)
+
+
+_FactsLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_facts(path: str | Path) -> Facts:
+    p = Path(path)
+    if not p.is_file():
+        raise FactsError(f"{p}: no such facts file")
+    if p.stat().st_size > MAX_FACTS_BYTES:
+        raise FactsError(f"{p}: too large ({p.stat().st_size:,} bytes; a facts file is at most {MAX_FACTS_BYTES:,})")
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FactsError(f"{p}: not UTF-8 text") from None
+    if not text.strip():
+        raise FactsError(f"{p}: empty (it needs at least `role` and `issue`)")
+    try:
+        data = yaml.load(text, Loader=_FactsLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or "syntax error"
+        raise FactsError(f"{p}: not valid YAML or JSON{where}: {problem}") from None
+    return parse_facts(data, str(p))
+
+
+def refine_facts(facts: Facts, instruction: str) -> tuple[Facts, bool | None]:
+    """Template writer refinements: 'add that I emailed twice in March' adds a fact; 'make it shorter' shortens."""
+    text = instruction.strip()
+    if not text:
+        raise FactsError("tell me what to change, e.g. 'make it shorter' or 'add that I emailed twice in March'")
+    if len(text) > 5000:
+        raise FactsError("that instruction is too long; keep it under 5,000 characters")
+    short = None
+    if re.search(r"\b(shorter|brief|concise|cut|trim)\b", text, re.I):
+        short = True
+    elif re.search(r"\b(longer|more detail|expand)\b", text, re.I):
+        short = False
+    m = re.match(r"^(?:please\s+)?(?:add|include|mention|say|note)\s+(?:that\s+)?(.+)$", text, re.I | re.S)
+    if m:
+        fact = m.group(1).strip().rstrip(".")
+        fact = fact[0].upper() + fact[1:]
+        data = facts.model_dump()
+        data["contacts"] = [*data.get("contacts", []), fact]
+        facts = Facts.model_validate(data)
+    elif short is None:
+        data = facts.model_dump()
+        data["issue"] = f"{data['issue']}\n{text}"
+        facts = Facts.model_validate(data)
+    return facts, short
