@@ -168,12 +168,12 @@ def parse_synthetic(path: Path):
 
 def bench_texts(folder: Path, limit: int) -> list[str]:
     """What the encoder sees during the ingest, for the raw encoder timing."""
-    from .index import _rows_of, embed_text
+    from .index import embed_text, rows_of
 
     out: list[str] = []
     for f in sorted(folder.glob("syn_*.txt")):
         doc = parse_synthetic(f)
-        out += [embed_text(doc, p) for _, p in _rows_of(doc)]
+        out += [embed_text(doc, p) for _, p in rows_of(doc)]
         if len(out) >= limit:
             break
     return out[:limit]
@@ -356,7 +356,7 @@ def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = No
         encoder_after = time_encoder(enc.embed_documents, texts, batch)
         log(f"bench: {backend} encoder {encoder_after:.1f} paragraphs/s after the ingest")
         encoder_pps = max(encoder_pps, encoder_after)
-        paragraphs = index.db.execute("SELECT COUNT(*) FROM paragraphs WHERE ordinal>=0").fetchone()[0]
+        paragraphs = index.paragraph_count()
         log(f"bench: ingest {embedded} texts in {ingest_s:.1f}s = {ingest_pps:.1f}/s")
 
         # warm hybrid queries over the synthetic corpus

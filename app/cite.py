@@ -394,12 +394,9 @@ class IndexSource:
 
     def _load(self, doc_id: str) -> list[tuple[str, str]]:
         if doc_id not in self._paras:
-            rows = self.index.db.execute(
-                "SELECT para, text FROM paragraphs WHERE doc_id=? ORDER BY ordinal", (doc_id,)
-            ).fetchall()
-            self._paras[doc_id] = [(p, t) for p, t in rows]
-            meta = self.index.db.execute("SELECT ref, source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-            self._meta[doc_id] = (meta[0], meta[1]) if meta else (None, "")
+            self._paras[doc_id] = self.index.paragraph_texts(doc_id)
+            meta = self.index.doc_meta(doc_id)
+            self._meta[doc_id] = (meta.ref, meta.source) if meta else (None, "")
         return self._paras[doc_id]
 
     def paragraph_text(self, doc_id: str, para: str) -> str | None:

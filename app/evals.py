@@ -189,7 +189,7 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
         say(f"eval index: {rep.summary_line()}")
     idx = engine.index()
     source = IndexSource(idx)
-    present = {r for (r,) in idx.db.execute("SELECT ref FROM refs")}
+    present = idx.refs()
 
     # ---- retrieval
     gold = _jsonl(GOLD / "retrieval.jsonl")

@@ -105,13 +105,7 @@ class Retriever:
             if pid is not None:
                 out.append((pid, 1.0 - float(dist)))
         if needs_post and out:
-            where_sql, args = self.index.filter_sql(filters)
-            if synthetic_ok:
-                where_sql = where_sql.replace("d.synthetic=0", "1=1")
-            ids = [p for p, _ in out]
-            ok = {r for (r,) in self.index.db.execute(
-                f"SELECT p.id FROM paragraphs p JOIN documents d USING(doc_id) WHERE p.id IN ({','.join('?' * len(ids))}) AND {where_sql}",
-                [*ids, *args])}
+            ok = self.index.filter_ids([p for p, _ in out], filters, synthetic_ok)
             out = [(p, s) for p, s in out if p in ok]
         return out[:k]
 
