@@ -25,6 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from .corpus import iter_files, parse_file, sentences
+from .draft import parse_facts
+from .embed import LocalEmbeddings
+from .engine import Engine
+from .errors import UserError
+from .index import Index, embed_text, rows_of
+from .retrieve import Retriever
+from .settings import Settings, default_cache_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILTIN_CORPUS = ROOT / "corpus"
 DEFAULT_SHARED = ROOT.parent / "shared" / "corpus"
@@ -77,8 +86,6 @@ class CountingEmbeddings:
 
 def _real_material(shared: Path | None) -> tuple[list[str], list[int], list[str]]:
     """(sentences, paragraph lengths in characters, organisations) from the real decisions."""
-    from .corpus import iter_files, parse_file, sentences
-
     folders = [BUILTIN_CORPUS]
     shared = shared if shared is not None else DEFAULT_SHARED
     if shared and Path(shared).exists():
@@ -155,8 +162,6 @@ def build_corpus(folder: Path, n_paragraphs: int, shared: Path | None = None, se
 
 def parse_synthetic(path: Path):
     """parse_file, then the plainly synthetic identity: doc_id and reference 'SYN 000 001', no LGSCO reference."""
-    from .corpus import parse_file
-
     doc = parse_file(path)
     m = re.search(r"syn_(\d+)", Path(path).stem)
     doc.doc_id = syn_id(int(m.group(1))) if m else f"SYN {Path(path).stem}"
@@ -168,8 +173,6 @@ def parse_synthetic(path: Path):
 
 def bench_texts(folder: Path, limit: int) -> list[str]:
     """What the encoder sees during the ingest, for the raw encoder timing."""
-    from .index import embed_text, rows_of
-
     out: list[str] = []
     for f in sorted(folder.glob("syn_*.txt")):
         doc = parse_synthetic(f)
@@ -219,10 +222,6 @@ def speedup(texts: list[str]) -> dict:
     alternating rounds over every (backend, batch size), and every configuration keeps its best run. Symmetric on
     purpose: torch keeps speeding up while it sees shapes again (its first passes at a batch size ran 20-35% slow)
     and suits smaller batches than ONNX does, so a single round or a single batch size would bias the ratio."""
-    from .embed import LocalEmbeddings
-
-    from .settings import default_cache_dir
-
     encoders = {"onnx": LocalEmbeddings("onnx", cache_dir=default_cache_dir()), "torch": LocalEmbeddings("torch")}
     best: dict[tuple[str, int], float] = {}
     for _round in range(3):
@@ -297,22 +296,21 @@ def targets(res: dict, spec: dict = TARGETS) -> dict:
     return out
 
 
+def _log(msg: str) -> None:
+    """Progress lines on stderr; the figures go to stdout."""
+    print(msg, file=sys.stderr, flush=True)
+
+
 def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = None, backend: str | None = None,
               keep: bool = False, out=None) -> dict:
     """Build the scale corpus, ingest it into a temporary index, measure, print; returns the figures."""
     from tqdm import tqdm
 
-    from .embed import LocalEmbeddings
-    from .errors import UserError
-    from .index import Index
-    from .retrieve import Retriever
-    from .settings import Settings
-
     if n_paragraphs < 50:
         raise UserError(f"--paragraphs must be at least 50 (got {n_paragraphs})")
     out = out or sys.stdout
     settings = Settings()
-    log = (lambda msg: print(msg, file=sys.stderr, flush=True))
+    log = _log
     work = Path(tempfile.mkdtemp(prefix="precedent-bench-"))
     notes: dict = {}
     try:
@@ -342,7 +340,7 @@ def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = No
 
         # the store opens before the clock starts, as the encoder is loaded before encoder_pps is timed: both
         # figures are steady-state throughput, not start-up (importing and opening Chroma takes ~2 s once)
-        index.vectorstore
+        _ = index.vectorstore
         t0 = time.perf_counter()
         rep = index.ingest([str(work / "corpus")], progress=progress, synthetic=True, parse=parse_synthetic)
         ingest_s = time.perf_counter() - t0
@@ -439,13 +437,8 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
     Local model (when installed): time to the first streamed token and the whole letter, for the first situation."""
     import yaml
 
-    from .draft import parse_facts
-    from .engine import Engine
-    from .errors import UserError
-    from .settings import Settings
-
     out = out or sys.stdout
-    log = (lambda msg: print(msg, file=sys.stderr, flush=True))
+    log = _log
     shared = shared or (DEFAULT_SHARED if DEFAULT_SHARED.is_dir() else None)
     situations = yaml.safe_load((ROOT / "evals" / "gold" / "drafting.yaml").read_text(encoding="utf-8"))
     work = Path(tempfile.mkdtemp(prefix="precedent-bench-drafts-"))

@@ -13,10 +13,18 @@ from typing import Optional
 
 import typer
 
+from .bench import run_bench, run_draft_bench
+from .corpus import SUPPORTED_SUFFIXES, iter_files, parse_date
+from .draft import load_facts
+from .engine import Engine
 from .errors import UserError
+from .evals import run_eval
+from .export import write_letter
 from .models import Filters, Paragraph
+from .retrieve import QueryError
 from .settings import Settings
 from .text import first_line
+from .ui import serve as serve_app
 from .writer_catalog import names_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -31,8 +39,6 @@ LLM_HELP = f"which writer drafts: {names_text()} (default template, or $PRECEDEN
 
 
 def _engine(index: Optional[Path], chroma_url: Optional[str] = None, **kw):
-    from .engine import Engine
-
     return Engine(Settings().with_overrides(index=index, chroma_url=chroma_url, **kw), on_notice=notice)
 
 
@@ -55,8 +61,6 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), ind
            chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt):
     """Parse and index decisions (.txt, .pdf, .html, .docx). Unchanged files are not embedded again."""
     from tqdm import tqdm
-
-    from .corpus import SUPPORTED_SUFFIXES, iter_files
 
     files, missing = iter_files([str(p) for p in paths])
     if not files:  # say so before an index is created or opened
@@ -89,8 +93,6 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), ind
 
 
 def _filters(category, outcome, organisation, date_from, date_to) -> Filters:
-    from .corpus import parse_date
-
     def iso(v, name):
         if v is None:
             return None
@@ -122,8 +124,6 @@ def search(query: Optional[str] = typer.Argument(None), k: int = typer.Option(10
     if batch is not None:
         if not batch.is_file():
             _fail(f"{batch}: no such file")
-        from .retrieve import QueryError
-
         lines = batch.read_text(encoding="utf-8", errors="replace").splitlines()
         ran = bad = 0
         for n, line in enumerate(lines, 1):
@@ -230,9 +230,6 @@ def draft(facts: Path = typer.Option(..., "--facts", help="YAML or JSON facts fi
           out: Optional[Path] = typer.Option(None, "--out", help="write letter.md or letter.docx"),
           as_json: bool = JsonOpt):
     """Draft a complaint (parent) or a response (officer) citing verified precedents."""
-    from .draft import load_facts
-    from .export import write_letter
-
     eng = _engine(index, chroma_url, llm=llm)
     f = load_facts(facts)
     stream = None
@@ -268,8 +265,6 @@ def eval_(index: Optional[Path] = IndexOpt, llm: Optional[str] = typer.Option(
           help="folder with lgsco/ decisions (default ../shared/corpus when present)"),
           thresholds: Path = typer.Option(Path("evals/thresholds.yaml"), "--thresholds")):
     """Measure retrieval and citation quality; exit 1 when a threshold in evals/thresholds.yaml is missed."""
-    from .evals import run_eval
-
     ok = run_eval(index=index, llm=llm, out=out, shared=shared, thresholds=thresholds)
     raise typer.Exit(0 if ok else 1)
 
@@ -280,8 +275,6 @@ def bench(paragraphs: int = typer.Option(10000, "--paragraphs"), as_json: bool =
           drafts: bool = typer.Option(False, "--drafts", help="time drafting with each writer instead")):
     """Build a synthetic scale corpus in a temporary index and print speed and memory figures (--drafts: draft
     latency per writer and the local model's time to first token)."""
-    from .bench import run_bench, run_draft_bench
-
     if drafts:
         run_draft_bench(as_json=as_json, shared=shared)
     else:
@@ -293,10 +286,8 @@ def serve(host: Optional[str] = typer.Option(None, "--host"), port: Optional[int
           index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
           llm: Optional[str] = typer.Option(None, "--llm", help=LLM_HELP), auth: Optional[str] = typer.Option(None, "--auth", help="user:password")):
     """Start the web app (on 127.0.0.1 unless --host says otherwise). Builds the built-in corpus index on first start."""
-    from .ui import serve as run
-
     settings = Settings().with_overrides(host=host, port=port, index=index, chroma_url=chroma_url, llm=llm, auth=auth)
-    run(settings, builtin_corpus=BUILTIN_CORPUS)
+    serve_app(settings, builtin_corpus=BUILTIN_CORPUS)
 
 
 def main() -> None:

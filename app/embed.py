@@ -13,6 +13,8 @@ from typing import Callable
 from langchain_core.embeddings import Embeddings
 
 from .encoder_files import MODEL_NAME, EmbeddingError, packaged_model_path
+from .onnx_export import FP32_FILE, OnnxEncoder, cpu_quant_config, ensure_onnx_model
+from .settings import default_cache_dir
 from .text import first_line
 
 __all__ = ["EmbeddingError", "EncoderChoice", "LocalEmbeddings", "MODEL_NAME", "onnx_model_dir"]
@@ -20,8 +22,6 @@ __all__ = ["EmbeddingError", "EncoderChoice", "LocalEmbeddings", "MODEL_NAME", "
 
 def onnx_model_dir(cache: Path | None = None) -> Path:
     if cache is None:
-        from .settings import default_cache_dir
-
         cache = default_cache_dir()
     return Path(cache) / "onnx-all-MiniLM-L6-v2"
 
@@ -93,8 +93,6 @@ class LocalEmbeddings(Embeddings):
         """(model, choice, whether to announce it). Announced: a first-start export, or any fallback."""
         if self.backend == "torch":
             return _torch_model(), EncoderChoice("torch"), False
-        from .onnx_export import FP32_FILE, OnnxEncoder, cpu_quant_config, ensure_onnx_model
-
         # sentence-transformers' own ONNX backend needs Optimum, which does not run on transformers 5 (see
         # app/onnx_export.py); OnnxEncoder runs the same exported files with the same pooling on ONNX Runtime
         try:

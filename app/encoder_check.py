@@ -68,7 +68,7 @@ def agreement(reference: tuple[np.ndarray, np.ndarray], candidate: tuple[np.ndar
     cos = (ref_p * got_p).sum(axis=1)
     ref_top = np.argsort(-(ref_q @ ref_p.T), axis=1)[:, :TOP_K]
     got_top = np.argsort(-(got_q @ got_p.T), axis=1)[:, :TOP_K]
-    overlap = float(np.mean([len(set(a) & set(b)) / TOP_K for a, b in zip(ref_top, got_top)]))
+    overlap = float(np.mean([len(set(a) & set(b)) / TOP_K for a, b in zip(ref_top, got_top, strict=True)]))
     measures = {"top10_agreement": overlap, "mean_cosine": float(cos.mean()), "min_cosine": float(cos.min())}
     floors = FLOORS[kind]
     failed = [f"{name.replace('_', ' ')} {value:.3f} < {floors[name]}" for name, value in measures.items()

@@ -35,6 +35,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .settings import default_cache_dir as cache_root
+
 # Never let llama-cpp-python / huggingface_hub reach for a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # llama.cpp's CPU backend uses OpenMP (libgomp), whose threads spin-wait at every barrier.
@@ -130,8 +132,6 @@ def spec_for(name: str) -> ModelSpec:
 
 def default_cache_dir() -> Path:
     """<the settings' cache folder>/models (PRECEDENT_CACHE_DIR, else $XDG_CACHE_HOME/precedent, else ~/.cache)."""
-    from .settings import default_cache_dir as cache_root
-
     return cache_root() / "models"
 
 

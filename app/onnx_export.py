@@ -398,7 +398,7 @@ class OnnxEncoder:
         batches = list(self._batches(order, seqs, batch_size))
         pooled = self._map(lambda idx: self._run([seqs[i] for i in idx]), batches)
         out = np.empty((len(texts), pooled[0].shape[1]), dtype=np.float32)
-        for idx, vecs in zip(batches, pooled):
+        for idx, vecs in zip(batches, pooled, strict=True):
             out[idx] = vecs
         if normalize_embeddings:
             out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)

@@ -97,7 +97,7 @@ class Retriever:
         # the collection LangChain's Chroma wraps, asked for ids and distances only (what
         # similarity_search_by_vector_with_relevance_scores runs, without fetching texts and metadata we never read)
         got = coll.query(query_embeddings=[vec], n_results=fetch, where=where, include=["distances"])
-        pairs = list(zip(got["ids"][0], got["distances"][0])) if got["ids"] else []
+        pairs = list(zip(got["ids"][0], got["distances"][0], strict=True)) if got["ids"] else []
         by_vec = self.index.ids_for_vectors([v for v, _ in pairs])  # orphans (not in SQLite) drop out here
         out = []
         for vec_id, dist in pairs:

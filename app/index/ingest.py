@@ -41,7 +41,7 @@ class Ingester:
         report = IngestReport()
         files, missing = iter_files(list(paths))
         report.failed.extend(missing)
-        self.vectors.store  # an unreachable Chroma server fails now, not after minutes of embedding
+        _ = self.vectors.store  # an unreachable Chroma server fails now, not after minutes of embedding
         self.recovery.begin()
         self.encoder.sync(report)
         parse = parse or parse_file
