@@ -6,6 +6,9 @@ papers (sections "2.3"), transcribed openings headed by `Source-URL:`, statutory
 files a user saved as .pdf, .html or .docx. Paragraph numbers are reconstructed by the
 Ombudsman's rule: consecutive from "The complaint" to the end; headings and summary unnumbered;
 bullets belong to the paragraph above. Printed numbers that survive are used as anchors.
+
+`parse_text` reads as its steps: `_read_page` (header, page furniture), `_document_kind`, `_read_metadata`,
+`_summary_and_body_start`, `_paragraphs` (by kind), `_complete_summary`, `_assemble`.
 """
 from __future__ import annotations
 
