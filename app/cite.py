@@ -2,10 +2,16 @@
 be verbatim in the paragraph it cites, and every £ amount, date and reference must appear in the user's facts or
 in a cited paragraph. What fails is removed or visibly marked, and the report says which and why.
 
+`verify` runs the checks in turn, each a function returning a partial `Verification` that `Verification.merge`
+adds up: `check_citations` (resolve, and among the paragraphs retrieved), `check_citation_form` (malformed
+citations and stray source markers), `check_quotations` (verbatim), `check_facts` (amounts, dates, references),
+then `citation_list`.
+
 Citation syntax: `[24 004 187, para 19]`, `[24 004 187, paras 19 and 21]`, `[24 004 187, summary]`.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -68,6 +74,20 @@ class Verification:
     passed: bool = True
     notes: list[str] = field(default_factory=list)  # one line per thing removed, fixed or marked, and why
     claims_flagged: int = 0  # model-written sentences whose cited paragraphs may not bear them out (flag_unsupported)
+
+    def merge(self, other: Verification) -> Verification:
+        """Two records as one (two checks, or two passes over a letter): counts add up, lists and notes run on
+        (this one's first), and it passed only if both did."""
+        return Verification(
+            citations_checked=self.citations_checked + other.citations_checked,
+            citations_removed=self.citations_removed + other.citations_removed,
+            quotes_checked=self.quotes_checked + other.quotes_checked,
+            quotes_fixed_or_removed=self.quotes_fixed_or_removed + other.quotes_fixed_or_removed,
+            unsupported_facts=self.unsupported_facts + other.unsupported_facts,
+            passed=self.passed and other.passed,
+            notes=self.notes + other.notes,
+            claims_flagged=self.claims_flagged + other.claims_flagged,
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -206,21 +226,32 @@ def verify(
     `allowed`: the (doc_id, para) pairs the writer was given; a citation outside them is removed even if real,
     because nothing checked that it supports the sentence it is attached to.
     """
-    v = Verification()
     original = letter
-    doc_ids: dict[str, str | None] = {}
+    resolve = functools.cache(source.resolve)
+    letter, by_citations = check_citations(letter, source, resolve, allowed)
+    letter, by_form = check_citation_form(letter)
+    letter, by_quotes, quotes = check_quotations(letter, source, resolve, facts_text, allowed)
+    cited = cited_pairs(letter, resolve)
+    letter, by_facts = check_facts(letter, original, source, cited, facts_text, extra_allowed_text)
+    v = by_citations.merge(by_form).merge(by_quotes).merge(by_facts)
+    return _tidy_spacing(letter), v, citation_list(source, cited, quotes, source_path)
 
-    def resolve(ident: str) -> str | None:
-        if ident not in doc_ids:
-            doc_ids[ident] = source.resolve(ident)
-        return doc_ids[ident]
 
-    # 1. citations: resolve each; rewrite to canonical form; drop what does not resolve
-    kept: list[tuple[str, str]] = []  # (doc_id, para) in order of appearance
+def _paras_cited(c: re.Match) -> list[str]:
+    """The paragraph numbers one citation names ("summary" for `[.., summary]`)."""
+    return ["summary"] if c.group("summary") else expand_nums(c.group("nums") or "")
+
+
+def check_citations(
+    letter: str, source: ParagraphSource, resolve: Callable[[str], str | None], allowed: set[tuple[str, str]] | None
+) -> tuple[str, Verification]:
+    """Check 1: each citation resolves to a real paragraph the writer was given; rewritten to canonical form,
+    dropped (or marked unverified) when it does not."""
+    v = Verification()
 
     def fix_citation(m: re.Match) -> str:
         ident = m.group("id").strip()
-        nums = ["summary"] if m.group("summary") else expand_nums(m.group("nums") or "")
+        nums = _paras_cited(m)
         good = []
         doc_id = resolve(ident)
         for n in nums:
@@ -238,7 +269,6 @@ def verify(
                 v.notes.append(f"removed citation [{doc_id}, para {n}]: not among the paragraphs retrieved for this draft")
                 continue
             good.append(n)
-            kept.append((doc_id, n))
         if not good:
             return UNVERIFIED if nums else ""
         if good == ["summary"]:
@@ -248,16 +278,32 @@ def verify(
         return f"[{doc_id}, {label} {joined}]"
 
     letter = CITE_RE.sub(fix_citation, letter)
-    # a bracketed reference that is not in citation form is not a citation either, nor is a source marker ([S7],
-    # [S2, S3], [S9, para ?]) that no source answers: one typed into the facts, or invented by a model
+    v.passed = not v.citations_removed
+    return letter, v
+
+
+def check_citation_form(letter: str) -> tuple[str, Verification]:
+    """Check 1b: a bracketed reference that is not in citation form is not a citation either, nor is a source marker
+    ([S7], [S2, S3], [S9, para ?]) that no source answers: one typed into the facts, or invented by a model."""
+    v = Verification()
     for m in re.finditer(r"\[(?:[^\[\]\n]*?)(\d{2} ?\d{3} ?\d{3})(?:[^\[\]\n]*?)\]|\[\s*S\d+\b[^\[\]\n]{0,40}\]", letter):
         if not CITE_RE.fullmatch(m.group(0)) and m.group(0) != UNVERIFIED:
             v.citations_checked += 1
             v.citations_removed += 1
             v.notes.append(f"removed malformed citation {m.group(0)}")
             letter = letter.replace(m.group(0), UNVERIFIED, 1)
+    v.passed = not v.citations_removed
+    return letter, v
 
-    # 2. quotations: verbatim in a paragraph cited after them in the same sentence
+
+def check_quotations(
+    letter: str, source: ParagraphSource, resolve: Callable[[str], str | None], facts_text: str,
+    allowed: set[tuple[str, str]] | None,
+) -> tuple[str, Verification, dict[tuple[str, str], list[str]]]:
+    """Check 2: each quotation is verbatim in a paragraph cited after it in the same sentence. The right words in the
+    wrong paragraph of the same decision move the citation; words found nowhere are removed. Also returns the
+    verbatim spans found, by (doc_id, para), for the citation list."""
+    v = Verification()
     quotes: dict[tuple[str, str], list[str]] = {}
     out = []
     pos = 0
@@ -269,8 +315,7 @@ def verify(
         targets = []
         for doc_id, c in cites:
             if doc_id:
-                nums = ["summary"] if c.group("summary") else expand_nums(c.group("nums") or "")
-                targets += [(doc_id, n) for n in nums]
+                targets += [(doc_id, n) for n in _paras_cited(c)]
         if not targets and words <= 3:
             continue  # a term in quotation marks, not a quotation
         if not targets and find_verbatim(q, facts_text):
@@ -300,7 +345,6 @@ def verify(
             old = [c for d, c in cites if d == doc_id][0]
             v.notes.append(f"moved citation of quotation \u201c{_short(q)}\u201d from {old.group(0)} to [{doc_id}, para {n}]")
             quotes.setdefault((doc_id, n), []).append(span)
-            kept.append((doc_id, n))
             out.append(letter[pos: old.start()])
             out.append(f"[{doc_id}, para {n}]")
             pos = old.end()
@@ -311,19 +355,49 @@ def verify(
         out.append("[quotation removed: not found verbatim in the cited decision]")
         pos = m.end()
     out.append(letter[pos:])
-    letter = "".join(out)
+    v.passed = not v.quotes_fixed_or_removed
+    return "".join(out), v, quotes
 
-    # 3. numbers, dates, references: in the facts or in a paragraph the letter cites
-    final_cited = [(resolve(c.group("id").strip()), c) for c in CITE_RE.finditer(letter)]
-    cited_pairs = []
-    for doc_id, c in final_cited:
+
+def cited_pairs(letter: str, resolve: Callable[[str], str | None]) -> list[tuple[str, str]]:
+    """(doc_id, para) for every paragraph the letter cites, in order, repeats included."""
+    pairs = []
+    for c in CITE_RE.finditer(letter):
+        doc_id = resolve(c.group("id").strip())
         if doc_id:
-            nums = ["summary"] if c.group("summary") else expand_nums(c.group("nums") or "")
-            cited_pairs += [(doc_id, n) for n in nums]
-    cited_text = "\n".join(source.paragraph_text(d, n) or "" for d, n in dict.fromkeys(cited_pairs))
+            pairs += [(doc_id, n) for n in _paras_cited(c)]
+    return pairs
+
+
+def check_facts(
+    letter: str, original: str, source: ParagraphSource, cited: list[tuple[str, str]], facts_text: str,
+    extra_allowed_text: str,
+) -> tuple[str, Verification]:
+    """Check 3: every £ amount, date and reference is in the facts or in a paragraph the letter cites; what is not
+    is marked unverified in the letter and listed. `original` is the letter before any check ran."""
+    v = Verification()
+    cited_text = "\n".join(source.paragraph_text(d, n) or "" for d, n in dict.fromkeys(cited))
     support = "\n".join([facts_text, cited_text, extra_allowed_text])
+    for s, e, text in sorted(set(_unsupported_spans(letter, support, cited)), key=lambda t: -t[0]):
+        if letter[e: e + len(UNVERIFIED) + 1].strip().startswith(UNVERIFIED):
+            # already marked: by the writer's input (a re-verified letter), or just now by the removal of the citation
+            # that followed it ("£25,000 [99 999 999, para 99]"), which still makes it an unsupported fact to report
+            if not re.search(re.escape(text) + r"\s*" + re.escape(UNVERIFIED), original):
+                v.unsupported_facts.append(text)
+            continue
+        letter = letter[:e] + " " + UNVERIFIED + letter[e:]
+        v.unsupported_facts.append(text)
+    v.unsupported_facts.reverse()
+    for text in v.unsupported_facts:
+        v.notes.append(f"marked {text!r} unverified: not in your facts or in any cited paragraph")
+    v.passed = not v.unsupported_facts
+    return letter, v
+
+
+def _unsupported_spans(letter: str, support: str, cited: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each amount, date or reference in the letter that `support` does not contain."""
     money_ok, dates_ok, refs_ok = money_values(support), date_keys(support), ref_values(support)
-    refs_ok |= {d for d, _ in cited_pairs if d}
+    refs_ok |= {d for d, _ in cited if d}
     masked = CITE_RE.sub(lambda m: " " * len(m.group(0)), letter)  # citations themselves are checked above
     marks: list[tuple[int, int, str]] = []
     for m in MONEY_RE.finditer(masked):
@@ -338,22 +412,16 @@ def verify(
         r = normalise_ref(m.group(0))
         if r and r not in refs_ok and not any(s <= m.start() < e for s, e, _ in marks):
             marks.append((m.start(), m.end(), m.group(0)))
-    for s, e, text in sorted(set(marks), key=lambda t: -t[0]):
-        if letter[e: e + len(UNVERIFIED) + 1].strip().startswith(UNVERIFIED):
-            # already marked: by the writer's input (a re-verified letter), or just now by the removal of the citation
-            # that followed it ("£25,000 [99 999 999, para 99]"), which still makes it an unsupported fact to report
-            if not re.search(re.escape(text) + r"\s*" + re.escape(UNVERIFIED), original):
-                v.unsupported_facts.append(text)
-            continue
-        letter = letter[:e] + " " + UNVERIFIED + letter[e:]
-        v.unsupported_facts.append(text)
-    v.unsupported_facts.reverse()
-    for text in v.unsupported_facts:
-        v.notes.append(f"marked {text!r} unverified: not in your facts or in any cited paragraph")
+    return marks
 
-    # 4. the citation list: one entry per cited paragraph (and per distinct quotation from it)
+
+def citation_list(
+    source: ParagraphSource, cited: list[tuple[str, str]], quotes: dict[tuple[str, str], list[str]],
+    source_path: Callable[[str], str] | None,
+) -> list[Citation]:
+    """Step 4, the citation list: one entry per cited paragraph (and per distinct quotation from it)."""
     cites_out: list[Citation] = []
-    for doc_id, n in dict.fromkeys(cited_pairs):
+    for doc_id, n in dict.fromkeys(cited):
         path = source_path(doc_id) if source_path else ""
         ref = getattr(source, "ref_of", lambda d: d)(doc_id)
         qs = list(dict.fromkeys(quotes.get((doc_id, n), [])))
@@ -361,10 +429,13 @@ def verify(
             cites_out += [Citation(doc_id, ref, n, q, path) for q in qs]
         else:
             cites_out.append(Citation(doc_id, ref, n, None, path))
-    v.passed = not (v.citations_removed or v.quotes_fixed_or_removed or v.unsupported_facts)
+    return cites_out
+
+
+def _tidy_spacing(letter: str) -> str:
+    """No space before punctuation and no double spaces, where removals left them."""
     letter = re.sub(r"[ \t]+([.,;:])", r"\1", letter)
-    letter = re.sub(r"[ \t]{2,}", " ", letter)
-    return letter, v, cites_out
+    return re.sub(r"[ \t]{2,}", " ", letter)
 
 
 def _sentence_end(text: str, start: int) -> int:

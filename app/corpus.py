@@ -6,6 +6,9 @@ papers (sections "2.3"), transcribed openings headed by `Source-URL:`, statutory
 files a user saved as .pdf, .html or .docx. Paragraph numbers are reconstructed by the
 Ombudsman's rule: consecutive from "The complaint" to the end; headings and summary unnumbered;
 bullets belong to the paragraph above. Printed numbers that survive are used as anchors.
+
+`parse_text` reads as its steps: `_read_page` (header, page furniture), `_document_kind`, `_read_metadata`,
+`_summary_and_body_start`, `_paragraphs` (by kind), `_complete_summary`, `_assemble`.
 """
 from __future__ import annotations
 
@@ -532,6 +535,47 @@ def _outcome_from_summary(summary: str | None) -> str | None:
 
 def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
     """Text of one file -> Document. `source` is the absolute path recorded for citations."""
+    page = _read_page(text)
+    kind = _document_kind(page)
+    meta = _read_metadata(page, kind)
+    summary, body_start, meta.category = _summary_and_body_start(page.stripped, meta.category)
+    if kind == "council response":
+        summary = _council_summary(page.stripped) or summary
+    meta.outcome = _outcome(meta.outcome, kind, page.stripped, summary)
+    paragraphs, numbering, warnings = _paragraphs(page, kind, body_start)
+    summary = _complete_summary(summary, paragraphs, kind)
+    return _assemble(page, kind, meta, summary, paragraphs, numbering, warnings, source, sha256)
+
+
+@dataclass
+class _Page:
+    """A file's text with its `Source-URL:` header read and the page furniture (cookie banner, navigation, page
+    numbers, what follows the decision) dropped."""
+
+    lines: list[str]  # as written (markdown bold kept): what paragraphs are read from
+    stripped: list[str]  # folded, bold removed: what metadata is read from
+    source_url: str | None
+
+    @property
+    def head(self) -> str:
+        return "\n".join(self.stripped[:40])
+
+
+@dataclass
+class _Meta:
+    """What a document says about itself, before its paragraphs are read."""
+
+    refs: list[str]
+    title: str | None
+    organisation: str | None
+    category: str | None
+    outcome: str | None  # as labelled; `_outcome` completes it
+    decision_date: str | None
+
+
+def _read_page(text: str) -> _Page:
+    """Step 1: the `Source-URL:` header (and `Source-Repo:`) out of the text; banners, navigation, page furniture and
+    everything after the decision's end dropped."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     source_url = None
     lines: list[str] = []
@@ -555,51 +599,86 @@ def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
     pairs = [(ln, f) for ln, f in pairs if not NOISE_RE.match(f)]
     lines = [ln for ln, _ in pairs]
     stripped = [fold(ln.replace("**", "")) if "**" in ln else f for ln, f in pairs]
-    head = "\n".join(stripped[:40])
+    return _Page(lines, stripped, source_url)
 
-    kind = "decision"
+
+def _document_kind(page: _Page) -> str:
+    """Step 2: 'report', 'council response', 'law' or (the rest) 'decision', from the opening lines."""
+    stripped, head = page.stripped, page.head
     if re.search(r"report by the local government (and social care )?ombudsman", " ".join(stripped[:12]), re.I):
-        kind = "report"
-    elif re.search(r"^(meeting date|to)\s*:", head, re.I | re.M) and re.search(r"committee|cabinet|council meeting", head, re.I):
-        kind = "council response"
-    elif re.search(r"\b(Regulations \d{4}|Code of Practice)\b", " ".join(stripped[:4])) and not re.search(r"ombudsman's final decision", head, re.I):
-        kind = "law"
+        return "report"
+    if re.search(r"^(meeting date|to)\s*:", head, re.I | re.M) and re.search(r"committee|cabinet|council meeting", head, re.I):
+        return "council response"
+    if re.search(r"\b(Regulations \d{4}|Code of Practice)\b", " ".join(stripped[:4])) and not re.search(r"ombudsman's final decision", head, re.I):
+        return "law"
+    return "decision"
 
-    # ---- metadata from labelled lines (single-line "Category : X" or the split form "Category :\nX\n>\nY")
-    def labelled(label: str) -> str | None:
-        for i, s in enumerate(stripped[:60]):
-            m = re.match(rf"^{label}\s*:\s*(.*)$", s, re.I)
-            if not m:
-                continue
-            if m.group(1).strip():
-                return m.group(1).strip()
-            vals = []
-            for t in stripped[i + 1 : i + 6]:
-                if re.match(r"^(category|decision|decision date)\s*:", t, re.I) or not t:
-                    break
-                vals.append(t)
-            return " ".join(vals).replace(" > ", " > ") if vals else None
-        return None
 
-    category = labelled("Category")
-    if category:
-        category = re.sub(r"\s*>\s*", " > ", category)
-    outcome = labelled("Decision")
-    date_s = labelled("Decision date")
-    decision_date = parse_date(date_s) if date_s else None
+def _read_metadata(page: _Page, kind: str) -> _Meta:
+    """Step 3: references, title, organisation, category, labelled outcome and the decision date."""
+    stripped = page.stripped
+    organisation, title, ref = _title_line(stripped)
+    if kind == "council response":
+        title = next((s for s in stripped[:10] if s), None)
+    elif kind == "law":
+        title = next((s for s in stripped if s), None)
+    return _Meta(
+        refs=_references(stripped, kind, page.source_url, ref),
+        title=title,
+        organisation=_organisation(page, kind, organisation),
+        category=_category(stripped, page.source_url),
+        outcome=_labelled(stripped, "Decision"),
+        decision_date=_decision_date(stripped, kind),
+    )
 
-    refs: list[str] = []
-    title = None
-    organisation = None
+
+def _labelled(stripped: list[str], label: str) -> str | None:
+    """A labelled line's value: single-line "Category : X" or the split form "Category :\\nX\\n>\\nY"."""
+    for i, s in enumerate(stripped[:60]):
+        m = re.match(rf"^{label}\s*:\s*(.*)$", s, re.I)
+        if not m:
+            continue
+        if m.group(1).strip():
+            return m.group(1).strip()
+        vals = []
+        for t in stripped[i + 1 : i + 6]:
+            if re.match(r"^(category|decision|decision date)\s*:", t, re.I) or not t:
+                break
+            vals.append(t)
+        return " ".join(vals).replace(" > ", " > ") if vals else None
+    return None
+
+
+def _title_line(stripped: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(organisation, title, reference) from a heading such as 'Kent County Council (24 004 187)'."""
     for s in stripped[:30]:
         m = re.match(r"^(.+?)\s*\((\d{2} ?\d{3} ?\d{3})\)\s*$", s)
         if m:
-            organisation, title = m.group(1).strip(), s
-            refs.append(normalise_ref(m.group(2)))
-            break
+            return m.group(1).strip(), s, normalise_ref(m.group(2))
+    return None, None, None
+
+
+def _references(stripped: list[str], kind: str, source_url: str | None, first: str | None) -> list[str]:
+    """The document's references, distinct, in order: the title line's, those on 'reference' lines, any in a
+    council paper, else the one in the source URL."""
+    refs: list[str] = [first] if first is not None else []
     for s in stripped[:40]:
         if re.search(r"(complaint )?reference( number)?s?\s*:|reference number", s, re.I):
             refs.extend(f"{a} {b} {c}" for a, b, c in REF_RE.findall(s))
+    if kind == "council response":
+        refs.extend(f"{a} {b} {c}" for a, b, c in REF_RE.findall("\n".join(stripped)))
+    if not refs and source_url:
+        m = re.search(r"(\d{2})-(\d{3})-(\d{3})", source_url)
+        if m:
+            refs.append(" ".join(m.groups()))
+    return list(dict.fromkeys(r for r in refs if r))
+
+
+def _organisation(page: _Page, kind: str, organisation: str | None) -> str | None:
+    """The body complained about: the title line's, else a 'Complaint against:' line, the report's opening, the
+    source URL, the first council named, or a council e-mail address."""
+    stripped, source_url = page.stripped, page.source_url
+    for s in stripped[:40]:
         m = re.match(r"^complaint against\s*:\s*(.*)$", s, re.I)
         if m and not organisation:
             organisation = m.group(1).strip() or next((t for t in stripped[stripped.index(s) + 1 :] if t), None)
@@ -607,14 +686,6 @@ def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
         m = re.search(r"investigation into (?:a )?complaints? (?:about|against)\s+(.+?)(?:\s*\(|$)", " ".join(stripped[:15]), re.I)
         if m:
             organisation = m.group(1).strip()
-    if kind == "council response":
-        refs.extend(f"{a} {b} {c}" for a, b, c in REF_RE.findall("\n".join(stripped)))
-    if not refs and source_url:
-        m = re.search(r"(\d{2})-(\d{3})-(\d{3})", source_url)
-        if m:
-            refs.append(" ".join(m.groups()))
-    refs = list(dict.fromkeys(r for r in refs if r))
-
     if not organisation and source_url:
         m = re.search(r"/lgo-\d{2}-\d{3}-\d{3}-([a-z0-9-]+)/?$", source_url)
         if m:
@@ -624,19 +695,46 @@ def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
         if m:
             organisation = m.group(1)
         else:
-            m = re.search(r"@([a-z]+)\.gov\.uk", head)
+            m = re.search(r"@([a-z]+)\.gov\.uk", page.head)
             if m:
                 organisation = f"{m.group(1).capitalize()} Council"
     if kind == "council response" and organisation and not organisation.lower().startswith(("the ", "london", "royal")):
         org_m = _ORG_RE.search("\n".join(stripped))
         organisation = org_m.group(1) if org_m else organisation
+    return organisation
 
+
+def _category(stripped: list[str], source_url: str | None) -> str | None:
+    """'Education > Special educational needs' from the 'Category' line, else from the source URL."""
+    category = _labelled(stripped, "Category")
+    if category:
+        category = re.sub(r"\s*>\s*", " > ", category)
     if not category and source_url:
         m = re.search(r"/decisions/([a-z-]+)/([a-z-]+)/", source_url)
         if m:
             category = f"{deslug(m.group(1))} > {deslug(m.group(2))}"
+    return category
 
-    # ---- summary and where the numbered body starts
+
+def _decision_date(stripped: list[str], kind: str) -> str | None:
+    """ISO date: the 'Decision date' line, a council paper's meeting date, else the first date near the top."""
+    date_s = _labelled(stripped, "Decision date")
+    decision_date = parse_date(date_s) if date_s else None
+    if kind == "council response":
+        date_s = next((re.sub(r"^meeting date\s*:\s*", "", s, flags=re.I) for s in stripped[:40] if re.match(r"^meeting date\s*:", s, re.I)), None)
+        decision_date = parse_date(date_s) if date_s else decision_date
+    if decision_date is None:
+        for s in stripped[:20]:
+            if s and (d := parse_date(s)):
+                decision_date = d
+                break
+    return decision_date
+
+
+def _summary_and_body_start(stripped: list[str], category: str | None) -> tuple[str | None, int | None, str | None]:
+    """Step 4: the summary ('Summary: ...' or a report's 'Report summary' block), the line the numbered body starts
+    at (after 'The complaint'), and the category, which a report summary's 'Education - ...' line supplies if the
+    metadata did not."""
     summary = None
     body_start = None
     for i, s in enumerate(stripped):
@@ -660,78 +758,96 @@ def parse_text(text: str, source: str, *, sha256: str = "") -> Document:
             summary = " ".join(c for c in chunk if c != cat_line) or None
         if s.lower().rstrip(":") in START_HEADINGS and body_start is None:
             body_start = i + 1
-    if kind == "council response":
-        for s in stripped[:60]:
-            m = re.match(r"^(?:outcome|purpose)\s*:\s*(.+)$", s, re.I)
-            if m:
-                summary = m.group(1)
-                break
-        date_s = next((re.sub(r"^meeting date\s*:\s*", "", s, flags=re.I) for s in stripped[:40] if re.match(r"^meeting date\s*:", s, re.I)), None)
-        decision_date = parse_date(date_s) if date_s else decision_date
-        t = next((s for s in stripped[:10] if s), None)
-        title = t
-    if decision_date is None:
-        for s in stripped[:20]:
-            if s and (d := parse_date(s)):
-                decision_date = d
-                break
+    return summary, body_start, category
 
+
+def _council_summary(stripped: list[str]) -> str | None:
+    """A council paper's 'Outcome:' or 'Purpose:' line, which stands as its summary."""
+    for s in stripped[:60]:
+        m = re.match(r"^(?:outcome|purpose)\s*:\s*(.+)$", s, re.I)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _outcome(labelled: str | None, kind: str, stripped: list[str], summary: str | None) -> str | None:
+    """The labelled outcome, else for a report 'Upheld' when it finds fault, else for a decision what its summary says."""
+    outcome = labelled
     if kind == "report":
         outcome = outcome or ("Upheld" if re.search(r"fault found causing injustice|we find fault", "\n".join(stripped), re.I) else None)
     if kind == "decision" and not outcome:
         outcome = _outcome_from_summary(summary)
+    return outcome
 
-    # ---- paragraphs
-    warnings: list[str] = []
-    numbering = "source"
+
+def _paragraphs(page: _Page, kind: str, body_start: int | None) -> tuple[list[Paragraph], str, list[str]]:
+    """Step 5: the paragraphs, numbered by the document's kind; with the numbering's provenance and any warnings.
+
+    Council papers and statutory extracts keep their own numbers; decisions and reports (web copy, PDF copy,
+    transcriptions) are numbered as the Ombudsman numbers them (`number_paragraphs`)."""
     if kind == "council response":
-        paragraphs = council_paragraphs(lines)
-    elif kind == "law":
-        paragraphs = law_paragraphs(lines)
-        title = next((s for s in stripped if s), None)
-    else:
-        if body_start is None:
-            # no "The complaint" heading: start after the summary, else at the first numbered line
-            after_summary = next((i + 1 for i, s in enumerate(stripped) if SUMMARY_RE.match(s)), None)
-            first_num = next((i for i, raw in enumerate(lines) if classify(raw).kind == "num"), None)
-            body_start = after_summary if after_summary is not None else (first_num or 0)
-        body = [ln.replace("**", "") for ln in lines[body_start:]]
-        paragraphs, numbering, warnings = number_paragraphs(body)
-        # the body starts under its heading
-        first_heading = stripped[body_start - 1] if body_start else ""
-        for p in paragraphs:
-            if p.section:
-                break
-            p.section = first_heading.rstrip(":")
+        return council_paragraphs(page.lines), "source", []
+    if kind == "law":
+        return law_paragraphs(page.lines), "source", []
+    lines, stripped = page.lines, page.stripped
+    if body_start is None:
+        # no "The complaint" heading: start after the summary, else at the first numbered line
+        after_summary = next((i + 1 for i, s in enumerate(stripped) if SUMMARY_RE.match(s)), None)
+        first_num = next((i for i, raw in enumerate(lines) if classify(raw).kind == "num"), None)
+        body_start = after_summary if after_summary is not None else (first_num or 0)
+    body = [ln.replace("**", "") for ln in lines[body_start:]]
+    paragraphs, numbering, warnings = number_paragraphs(body)
+    # the body starts under its heading
+    first_heading = stripped[body_start - 1] if body_start else ""
+    for p in paragraphs:
+        if p.section:
+            break
+        p.section = first_heading.rstrip(":")
+    return paragraphs, numbering, warnings
 
+
+def _complete_summary(summary: str | None, paragraphs: list[Paragraph], kind: str) -> str | None:
+    """Step 6: the summary starts with a capital; a document without one (other than law) is summed up by the
+    first line of its first paragraph."""
     if summary and summary[0].islower():
         summary = summary[0].upper() + summary[1:]  # "the Council failed ..." after "Summary:" starts a sentence
     if summary is None and paragraphs and kind not in ("law",):
         summary = paragraphs[0].text.split("\n")[0][:300]
+    return summary
 
+
+def _doc_id(meta: _Meta, kind: str, source_url: str | None, source: str) -> str:
+    """A decision's or report's reference (a later report chapter marked 'ch2'); for anything else, a slug of
+    organisation, title and date, else of the file name."""
+    refs = meta.refs
     doc_id = refs[0] if refs and kind in ("decision", "report") else None
     chapter = re.search(r"[?&]chapter=(\d+)", source_url or "")
     if doc_id and chapter and chapter.group(1) != "1":
         doc_id = f"{doc_id} ch{chapter.group(1)}"  # a report's later chapter: same reference, its own paragraphs
     if doc_id is None:
-        bits = [organisation or "", title if kind != "council response" else "response to ombudsman report", decision_date or ""]
+        bits = [meta.organisation or "", meta.title if kind != "council response" else "response to ombudsman report", meta.decision_date or ""]
         slug = slugify("-".join(b for b in bits if b))
         doc_id = slug if slug != "document" else slugify(Path(source).stem)
+    return doc_id
 
+
+def _assemble(page: _Page, kind: str, meta: _Meta, summary: str | None, paragraphs: list[Paragraph], numbering: str,
+              warnings: list[str], source: str, sha256: str) -> Document:
+    """Step 7: the Document, with its identifier, remedies and numbering warnings."""
     doc = Document(
-        doc_id=doc_id,
-        refs=refs,
-        organisation=organisation,
-        category=category,
-        outcome=outcome,
-        decision_date=decision_date,
+        doc_id=_doc_id(meta, kind, page.source_url, source),
+        refs=meta.refs,
+        organisation=meta.organisation,
+        category=meta.category,
+        outcome=meta.outcome,
+        decision_date=meta.decision_date,
         kind=kind,
         summary=summary,
         source=source,
-        source_url=source_url,
+        source_url=page.source_url,
         paragraphs=paragraphs,
         remedies=[],
-        title=title,
+        title=meta.title,
         numbering=numbering,
         sha256=sha256,
     )

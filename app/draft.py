@@ -234,15 +234,10 @@ def run_draft(engine: DraftEngine, facts: Facts, writer: Writer, on_token: Calla
     if not citations and by_model:
         grounded = add_precedents(ctx, body)
         if grounded is not None:
-            first = verification
-            body, verification, citations = check(grounded)
+            body, second, citations = check(grounded)
             # the first pass's record stays: the second sees the cleaned letter (no citation of the model's is left,
             # and what was marked is not marked again), so the two add up
-            for count in ("citations_checked", "citations_removed", "quotes_checked", "quotes_fixed_or_removed"):
-                setattr(verification, count, getattr(first, count) + getattr(verification, count))
-            verification.unsupported_facts = first.unsupported_facts + verification.unsupported_facts
-            verification.notes = first.notes + verification.notes
-            verification.passed = first.passed and verification.passed
+            verification = verification.merge(second)
             precedents_added = True
             verification.notes.append(
                 f"The {writer_name} model cited none of the decisions it was given, so the section on what the "

@@ -10,6 +10,9 @@
 - The support judge's agreement with hand labels (evals/gold/support_labels.jsonl), 2-fold cross-validated.
 
 With only corpus/ (no ../shared), the gold items about the seeds run, against the `seed_only` thresholds.
+
+`run_eval` reads as its steps: `build_eval_index`, `eval_retrieval`, `eval_support_judge`, `eval_drafting`,
+`eval_verifier`, `check_thresholds`, `write_report`.
 """
 from __future__ import annotations
 
@@ -18,14 +21,19 @@ import math
 import re
 import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
 from .cite import CITE_RE, IndexSource, SupportJudge, cited_paragraphs, contradiction_cue, verify
+from .draft import build_context, cite_label, parse_facts, run_draft
+from .engine import Engine
+from .models import Filters
 from .settings import Settings
 from .text import content_words, words3
+from .writers import ChatWriter, TemplateWriter, make_writer, sources_block
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "evals" / "gold"
@@ -157,9 +165,6 @@ def fake_chat_model_for(ctx) -> object:
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
-    from .draft import cite_label
-    from .writers import TemplateWriter, sources_block
-
     text = TemplateWriter().write(ctx)
     _, smap = sources_block(ctx)
     for key, h in smap.items():
@@ -175,30 +180,71 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
              parts: tuple[str, ...] = ("retrieval", "drafting", "verifier")) -> bool:
     """Run the eval; True when every threshold that applies is met. `engine` and `verify_fn` can be replaced
     (tests prove the eval fails with a broken retriever or verifier); `parts` limits what runs."""
-    from .engine import Engine
-
     t0 = time.perf_counter()
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     shared = shared if shared is not None else (DEFAULT_SHARED if DEFAULT_SHARED.is_dir() else None)
     scope = "full" if shared and (shared / "lgsco").is_dir() else "seed_only"
     if engine is None:
-        settings = Settings().with_overrides(index=index or (ROOT / "evals" / ".index"))
-        engine = Engine(settings)
-        paths = [str(BUILTIN)] + ([str(shared / "lgsco")] if scope == "full" else [])
-        rep = engine.ingest(paths)
-        say(f"eval index: {rep.summary_line()}")
+        engine = build_eval_index(index, shared, scope, say)
     idx = engine.index()
     source = IndexSource(idx)
-    present = idx.refs()
+    retrieval = eval_retrieval(engine, scope, idx.refs(), parts, say)
+    judge_stats, judge = eval_support_judge(engine, source, parts, say)
+    drafting = eval_drafting(engine, source, judge, scope, llm, parts, say)
+    verifier = eval_verifier(source, verify_fn, parts, say)
+    limits, figures, failures = check_thresholds(thresholds, scope, parts, retrieval, drafting, verifier)
 
-    # ---- retrieval
+    encoder = engine.encoder_notice() if hasattr(engine, "encoder_notice") else None
+    say(encoder or "search model: (supplied by the caller)")
+    report = {"commit": commit_id(), "scope": scope, "encoder": encoder, "retrieval": retrieval.by_mode, "out_of_scope": retrieval.out_of_scope,
+              "support_judge": judge_stats, "drafting": drafting.by_writer, "verifier": verifier.report, "figures": figures,
+              "thresholds": limits, "failures": failures, "seconds": round(time.perf_counter() - t0, 1)}
+    write_report(Path(out), report, drafting.letters, say)
+    return not failures
+
+
+@dataclass
+class RetrievalResult:
+    """Decision-level retrieval figures per mode ('hybrid', 'dense', 'bm25'; empty when retrieval did not run), and
+    how each mode but BM25 recognises queries with no close precedent."""
+
+    by_mode: dict[str, dict] = field(default_factory=dict)
+    out_of_scope: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass
+class DraftingResult:
+    """Citation figures per writer, and the letters each wrote (for letters.md)."""
+
+    by_writer: dict[str, dict] = field(default_factory=dict)
+    letters: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class VerifierResult:
+    """The verifier on evals/gold/hostile.jsonl: `report` holds its figures; `items` counts what ran (0: not run)."""
+
+    report: dict
+    items: int
+
+
+def build_eval_index(index: Path | None, shared: Path | None, scope: str, say: Callable) -> Engine:
+    """Step 1: an engine over the eval index (evals/.index unless given), with the seeds and, in full scope, the
+    shared LGSCO decisions ingested (unchanged files are skipped)."""
+    settings = Settings().with_overrides(index=index or (ROOT / "evals" / ".index"))
+    engine = Engine(settings)
+    paths = [str(BUILTIN)] + ([str(shared / "lgsco")] if scope == "full" else [])
+    rep = engine.ingest(paths)
+    say(f"eval index: {rep.summary_line()}")
+    return engine
+
+
+def eval_retrieval(engine, scope: str, present: set[str], parts: tuple[str, ...], say: Callable) -> RetrievalResult:
+    """Step 2: recall@5, MRR and nDCG@10 per search mode over evals/gold/retrieval.jsonl, and out-of-scope recognition."""
     gold = _jsonl(GOLD / "retrieval.jsonl")
     items = [g for g in gold if (g.get("seed_only") or g.get("out_of_scope")) or scope == "full"]
     items = [g for g in items if g.get("out_of_scope") or set(g["relevant"]) & present]
-    from .models import Filters
-
-    retrieval: dict[str, dict] = {}
-    oos: dict[str, float] = {}
+    result = RetrievalResult()
     for mode in (("hybrid", "dense", "bm25") if "retrieval" in parts else ()):
         sums = {"recall@5": 0.0, "mrr": 0.0, "ndcg@10": 0.0}
         n = 0
@@ -217,89 +263,113 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
             for key, val in retrieval_metrics(ranked, relevant).items():
                 sums[key] += val
             n += 1
-        retrieval[mode] = {k: round(v / n, 4) if n else 0.0 for k, v in sums.items()} | {"queries": n}
+        result.by_mode[mode] = {k: round(v / n, 4) if n else 0.0 for k, v in sums.items()} | {"queries": n}
         if mode != "bm25":
-            oos[mode] = {"out_of_scope_recognised": round(oos_hits / oos_n, 4) if oos_n else None, "out_of_scope_queries": oos_n,
-                         "in_scope_wrongly_flagged": round(flagged_in_scope / in_scope, 4) if in_scope else None}
-    if retrieval:
+            result.out_of_scope[mode] = {
+                "out_of_scope_recognised": round(oos_hits / oos_n, 4) if oos_n else None, "out_of_scope_queries": oos_n,
+                "in_scope_wrongly_flagged": round(flagged_in_scope / in_scope, 4) if in_scope else None}
+    if result.by_mode:
         say(f"retrieval ({scope}, {len(items)} queries): " + "; ".join(f"{m} R@5 {v['recall@5']:.3f} MRR {v['mrr']:.3f} nDCG@10 {v['ndcg@10']:.3f}"
-                                                                     for m, v in retrieval.items()))
+                                                                     for m, v in result.by_mode.items()))
+    return result
 
-    # ---- support judge
+
+def eval_support_judge(engine, source: IndexSource, parts: tuple[str, ...], say: Callable) -> tuple[dict, SupportJudge]:
+    """Step 3: the support judge's agreement with the hand labels (when drafting is measured), and the judge itself,
+    with the thresholds that agreement chose (else the defaults)."""
     judge_stats = judge_agreement(engine.embeddings, _jsonl(GOLD / "support_labels.jsonl"), source) if "drafting" in parts else {}
     th = judge_stats.get("thresholds") or {}
     judge = SupportJudge(engine.embeddings, th.get("cos_hi", 0.62), th.get("cos_lo", 0.45), th.get("overlap", 0.6))
     say(f"support judge: {judge_stats}")
+    return judge_stats, judge
 
-    # ---- drafting, per writer
-    from .draft import build_context, parse_facts, run_draft
-    from .writers import ChatWriter, TemplateWriter, make_writer
 
+def eval_drafting(engine, source: IndexSource, judge: SupportJudge, scope: str, llm: str | None, parts: tuple[str, ...],
+                  say: Callable) -> DraftingResult:
+    """Step 4: every situation in evals/gold/drafting.yaml drafted by each writer (the template, and the fake LLM or
+    the model named), with the verifier's and the support judge's figures per writer."""
     situations = yaml.safe_load((GOLD / "drafting.yaml").read_text(encoding="utf-8"))
     if scope == "seed_only":
         situations = [s for s in situations if s.get("seed_only", False) or _about_seeds(s)]
     writers = ["template", "fake-llm"] if not llm or llm == "template" else ["template", llm]
     if "drafting" not in parts:
         writers = []
-    drafting: dict[str, dict] = {}
-    letters: dict[str, list[str]] = {}
+    result = DraftingResult()
     for wname in writers:
-        agg = {"drafts": 0, "passed": 0, "citations_checked": 0, "citations_resolved": 0, "quotes_checked": 0, "quotes_verbatim": 0,
-               "unsupported_facts": 0, "claims": 0, "claims_supported": 0, "citations": 0, "citations_relevant": 0,
-               "no_close_expected": 0, "no_close_said": 0, "min_citations": None, "seconds": 0.0, "precedents_added": 0}
-        letters[wname] = []
-        for s in situations:
-            facts = parse_facts(s["facts"], s["id"])
-            ctx = build_context(engine, facts)
-            if wname == "template":
-                writer = TemplateWriter()
-            elif wname == "fake-llm":
-                writer = ChatWriter("fake-llm", fake_chat_model_for(ctx))
-            else:
-                made = make_writer(wname, engine.settings)
-                writer = made.writer
-                if made.note:
-                    say(f"note: {made.note}")
-            t1 = time.perf_counter()
-            r = run_draft(engine, facts, writer, ctx=ctx)
-            agg["seconds"] += time.perf_counter() - t1
-            v = r.verification
-            agg["drafts"] += 1
-            agg["passed"] += v.passed and not r.precedents_added  # a letter the template had to ground is not untouched
-            agg["precedents_added"] += r.precedents_added
-            agg["citations_checked"] += v.citations_checked
-            agg["citations_resolved"] += v.citations_checked - v.citations_removed
-            agg["quotes_checked"] += v.quotes_checked
-            agg["quotes_verbatim"] += v.quotes_checked - v.quotes_fixed_or_removed
-            agg["unsupported_facts"] += len(v.unsupported_facts)
-            distinct = len({(c.doc_id, c.para) for c in r.citations})
-            if not s.get("expect_issues"):
-                agg["no_close_expected"] += 1
-                agg["no_close_said"] += r.no_close_precedent and distinct == 0
-            else:
-                agg["min_citations"] = distinct if agg["min_citations"] is None else min(agg["min_citations"], distinct)
-            a = alce(r.body, source, judge)
-            agg["claims"] += a["claims"]
-            agg["claims_supported"] += a["supported"]
-            agg["citations"] += a["citations"]
-            agg["citations_relevant"] += a["relevant"]
-            letters[wname].append(f"### {s['id']} ({facts.role}, {facts.stage})\n\n{r.markdown()}")
-        drafting[wname] = {
-            "drafts": agg["drafts"],
-            "passed_untouched": round(agg["passed"] / agg["drafts"], 4) if agg["drafts"] else None,
-            "precedents_added": agg["precedents_added"],
-            "citations_resolve": round(agg["citations_resolved"] / agg["citations_checked"], 4) if agg["citations_checked"] else 1.0,
-            "quotes_verbatim": round(agg["quotes_verbatim"] / agg["quotes_checked"], 4) if agg["quotes_checked"] else 1.0,
-            "unsupported_facts": agg["unsupported_facts"],
-            "citation_recall": round(agg["claims_supported"] / agg["claims"], 4) if agg["claims"] else None,
-            "citation_precision": round(agg["citations_relevant"] / agg["citations"], 4) if agg["citations"] else None,
-            "min_distinct_citations": agg["min_citations"],
-            "no_close_precedent_said": f"{agg['no_close_said']}/{agg['no_close_expected']}",
-            "seconds_per_draft": round(agg["seconds"] / agg["drafts"], 3) if agg["drafts"] else None,
-        }
-        say(f"drafting [{wname}]: {drafting[wname]}")
+        result.by_writer[wname], result.letters[wname] = _draft_with(wname, situations, engine, source, judge, say)
+        say(f"drafting [{wname}]: {result.by_writer[wname]}")
+    return result
 
-    # ---- verifier vs hostile outputs
+
+def _writer_for(wname: str, ctx, engine, say: Callable):
+    """The writer named: the template, the offline fake chat model (which writes the template letter), or a model."""
+    if wname == "template":
+        return TemplateWriter()
+    if wname == "fake-llm":
+        return ChatWriter("fake-llm", fake_chat_model_for(ctx))
+    made = make_writer(wname, engine.settings)
+    if made.note:
+        say(f"note: {made.note}")
+    return made.writer
+
+
+def _draft_with(wname: str, situations: list[dict], engine, source: IndexSource, judge: SupportJudge,
+                say: Callable) -> tuple[dict, list[str]]:
+    """One writer's drafts of every situation: its figures, and the letters."""
+    agg = {"drafts": 0, "passed": 0, "citations_checked": 0, "citations_resolved": 0, "quotes_checked": 0, "quotes_verbatim": 0,
+           "unsupported_facts": 0, "claims": 0, "claims_supported": 0, "citations": 0, "citations_relevant": 0,
+           "no_close_expected": 0, "no_close_said": 0, "min_citations": None, "seconds": 0.0, "precedents_added": 0}
+    letters = []
+    for s in situations:
+        facts = parse_facts(s["facts"], s["id"])
+        ctx = build_context(engine, facts)
+        writer = _writer_for(wname, ctx, engine, say)
+        t1 = time.perf_counter()
+        r = run_draft(engine, facts, writer, ctx=ctx)
+        agg["seconds"] += time.perf_counter() - t1
+        v = r.verification
+        agg["drafts"] += 1
+        agg["passed"] += v.passed and not r.precedents_added  # a letter the template had to ground is not untouched
+        agg["precedents_added"] += r.precedents_added
+        agg["citations_checked"] += v.citations_checked
+        agg["citations_resolved"] += v.citations_checked - v.citations_removed
+        agg["quotes_checked"] += v.quotes_checked
+        agg["quotes_verbatim"] += v.quotes_checked - v.quotes_fixed_or_removed
+        agg["unsupported_facts"] += len(v.unsupported_facts)
+        distinct = len({(c.doc_id, c.para) for c in r.citations})
+        if not s.get("expect_issues"):
+            agg["no_close_expected"] += 1
+            agg["no_close_said"] += r.no_close_precedent and distinct == 0
+        else:
+            agg["min_citations"] = distinct if agg["min_citations"] is None else min(agg["min_citations"], distinct)
+        a = alce(r.body, source, judge)
+        agg["claims"] += a["claims"]
+        agg["claims_supported"] += a["supported"]
+        agg["citations"] += a["citations"]
+        agg["citations_relevant"] += a["relevant"]
+        letters.append(f"### {s['id']} ({facts.role}, {facts.stage})\n\n{r.markdown()}")
+    return _drafting_figures(agg), letters
+
+
+def _drafting_figures(agg: dict) -> dict:
+    """A writer's totals as the report's rates."""
+    return {
+        "drafts": agg["drafts"],
+        "passed_untouched": round(agg["passed"] / agg["drafts"], 4) if agg["drafts"] else None,
+        "precedents_added": agg["precedents_added"],
+        "citations_resolve": round(agg["citations_resolved"] / agg["citations_checked"], 4) if agg["citations_checked"] else 1.0,
+        "quotes_verbatim": round(agg["quotes_verbatim"] / agg["quotes_checked"], 4) if agg["quotes_checked"] else 1.0,
+        "unsupported_facts": agg["unsupported_facts"],
+        "citation_recall": round(agg["claims_supported"] / agg["claims"], 4) if agg["claims"] else None,
+        "citation_precision": round(agg["citations_relevant"] / agg["citations"], 4) if agg["citations"] else None,
+        "min_distinct_citations": agg["min_citations"],
+        "no_close_precedent_said": f"{agg['no_close_said']}/{agg['no_close_expected']}",
+        "seconds_per_draft": round(agg["seconds"] / agg["drafts"], 3) if agg["drafts"] else None,
+    }
+
+
+def eval_verifier(source: IndexSource, verify_fn: Callable, parts: tuple[str, ...], say: Callable) -> VerifierResult:
+    """Step 5: the verifier over evals/gold/hostile.jsonl: every defect must be caught, clean letters must pass."""
     hostile = _jsonl(GOLD / "hostile.jsonl") if "verifier" in parts else []
     caught = defects = false_alarms = clean = 0
     missed = []
@@ -324,21 +394,27 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
     verifier = {"hostile_items": defects, "caught": caught, "catch_rate": round(caught / defects, 4) if defects else None,
                 "clean_items": clean, "false_alarms": false_alarms, "misses": missed}
     say(f"verifier: {verifier}")
+    return VerifierResult(verifier, len(hostile))
 
-    # ---- thresholds
+
+def check_thresholds(thresholds: Path, scope: str, parts: tuple[str, ...], retrieval: RetrievalResult, drafting: DraftingResult,
+                     verifier: VerifierResult) -> tuple[dict, dict[str, object], list[str]]:
+    """Step 6: the scope's limits from evals/thresholds.yaml, the figures they name, and one line per limit missed
+    (among the parts that ran)."""
     limits = yaml.safe_load(Path(thresholds).read_text(encoding="utf-8")) if Path(thresholds).is_file() else {}
     limits = limits.get(scope, {})
     figures: dict[str, object] = {}
-    if retrieval:
+    if retrieval.by_mode:
+        hybrid, oos = retrieval.by_mode["hybrid"], retrieval.out_of_scope["hybrid"]
         figures |= {
-            "retrieval.hybrid.recall@5": retrieval["hybrid"]["recall@5"], "retrieval.hybrid.mrr": retrieval["hybrid"]["mrr"],
-            "retrieval.hybrid.ndcg@10": retrieval["hybrid"]["ndcg@10"],
-            "out_of_scope.recognised": oos["hybrid"]["out_of_scope_recognised"],
-            "out_of_scope.in_scope_wrongly_flagged": oos["hybrid"]["in_scope_wrongly_flagged"],
+            "retrieval.hybrid.recall@5": hybrid["recall@5"], "retrieval.hybrid.mrr": hybrid["mrr"],
+            "retrieval.hybrid.ndcg@10": hybrid["ndcg@10"],
+            "out_of_scope.recognised": oos["out_of_scope_recognised"],
+            "out_of_scope.in_scope_wrongly_flagged": oos["in_scope_wrongly_flagged"],
         }
-    if hostile:
-        figures |= {"verifier.catch_rate": verifier["catch_rate"], "verifier.false_alarms": verifier["false_alarms"]}
-    for wname, d in drafting.items():
+    if verifier.items:
+        figures |= {"verifier.catch_rate": verifier.report["catch_rate"], "verifier.false_alarms": verifier.report["false_alarms"]}
+    for wname, d in drafting.by_writer.items():
         for key in ("citations_resolve", "quotes_verbatim", "citation_recall", "citation_precision", "passed_untouched",
                     "min_distinct_citations"):
             figures[f"drafting.{wname}.{key}"] = d[key]
@@ -352,21 +428,19 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
         ok = val is not None and ((val >= target) if op == ">=" else (val <= target) if op == "<=" else (val == target))
         if not ok:
             failures.append(f"{key} = {val} (needs {op} {target:g})")
+    return limits, figures, failures
 
-    encoder = engine.encoder_notice() if hasattr(engine, "encoder_notice") else None
-    say(encoder or "search model: (supplied by the caller)")
-    report = {"commit": commit_id(), "scope": scope, "encoder": encoder, "retrieval": retrieval, "out_of_scope": oos, "support_judge": judge_stats,
-              "drafting": drafting, "verifier": verifier, "figures": figures, "thresholds": limits, "failures": failures,
-              "seconds": round(time.perf_counter() - t0, 1)}
-    out = Path(out)
+
+def write_report(out: Path, report: dict, letters: dict[str, list[str]], say: Callable) -> None:
+    """Step 7: report.json, report.md and letters.md in `out`, and the verdict on the console."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "report.md").write_text(report_md(report), encoding="utf-8")
     (out / "letters.md").write_text("\n\n---\n\n".join(x for w in letters.values() for x in w), encoding="utf-8")
+    failures = report["failures"]
     for f in failures:
         say(f"THRESHOLD MISSED: {f}")
     say(f"eval {'passed' if not failures else 'FAILED'} ({len(failures)} thresholds missed); report in {out}/report.md")
-    return not failures
 
 
 def _about_seeds(s: dict) -> bool:
