@@ -10,6 +10,7 @@ ingest_pps and ingest_ratio (= ingest_pps / encoder_pps), query_p50_ms and query
 index_mb, peak_rss_mb, reingest_s (unchanged corpus; asserted to embed nothing), onnx_speedup (ONNX int8 /
 torch encoder throughput), plus paragraphs, machine and targets.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,11 @@ TARGETS = {
 SECTIONS = ["The complaint", "What I have investigated", "What I found", "Analysis", "Agreed action", "Final decision"]
 OUTCOMES = ["Upheld", "Not upheld", "Closed after initial enquiries"]
 CATEGORIES = [
-    "Education > Special educational needs", "Education > Alternative provision", "Education > School transport",
-    "Children's care services > Disabled children", "Children's care services > Other",
+    "Education > Special educational needs",
+    "Education > Alternative provision",
+    "Education > School transport",
+    "Children's care services > Disabled children",
+    "Children's care services > Other",
 ]
 
 
@@ -139,12 +143,18 @@ def build_corpus(folder: Path, n_paragraphs: int, shared: Path | None = None, se
         n = min(n_paragraphs - written, rng.randint(12, 32))
         per = max(1, -(-n // len(SECTIONS)))
         lines = [
-            f"Synthetic Council ({syn_id(docs)})", "",
-            f"Category : {rng.choice(CATEGORIES)}", "",
-            f"Decision : {rng.choice(OUTCOMES)}", "",
-            f"Decision date : {rng.randint(1, 28)} {rng.choice(['Jan', 'Mar', 'Jun', 'Sep', 'Nov'])} {rng.randint(2016, 2025)}", "",
-            "The Ombudsman's final decision:", "",
-            f"Summary: {_paragraph(rng, sents, lengths)[:300]}", "",
+            f"Synthetic Council ({syn_id(docs)})",
+            "",
+            f"Category : {rng.choice(CATEGORIES)}",
+            "",
+            f"Decision : {rng.choice(OUTCOMES)}",
+            "",
+            f"Decision date : {rng.randint(1, 28)} {rng.choice(['Jan', 'Mar', 'Jun', 'Sep', 'Nov'])} {rng.randint(2016, 2025)}",
+            "",
+            "The Ombudsman's final decision:",
+            "",
+            f"Summary: {_paragraph(rng, sents, lengths)[:300]}",
+            "",
         ]
         k = 0
         for section in SECTIONS:
@@ -191,10 +201,14 @@ def queries(n: int | None = None, seed: int = SEED) -> list[str]:
             except (ValueError, KeyError, TypeError):
                 continue
     qs += [
-        "occupational therapy in the EHC plan not provided", "council delayed the annual review",
-        "school transport refused for my disabled son", "no education for months after exclusion section 19",
-        "personal budget direct payments stopped", "complaint ignored for months, no reply to emails",
-        "speech and language therapy missed sessions remedy payment", "EHC needs assessment took over 20 weeks",
+        "occupational therapy in the EHC plan not provided",
+        "council delayed the annual review",
+        "school transport refused for my disabled son",
+        "no education for months after exclusion section 19",
+        "personal budget direct payments stopped",
+        "complaint ignored for months, no reply to emails",
+        "speech and language therapy missed sessions remedy payment",
+        "EHC needs assessment took over 20 weeks",
     ]
     qs = list(dict.fromkeys(qs))
     random.Random(seed).shuffle(qs)
@@ -213,7 +227,7 @@ def time_encoder(encode, texts: list[str], batch: int) -> float:
     encode(texts[:batch])
     t0 = time.perf_counter()
     for i in range(0, len(texts), INGEST_CALL):
-        encode(texts[i:i + INGEST_CALL])
+        encode(texts[i : i + INGEST_CALL])
     return len(texts) / (time.perf_counter() - t0)
 
 
@@ -241,8 +255,12 @@ def measure_speedup(texts: list[str]) -> dict:
     import subprocess
 
     proc = subprocess.run(
-        [sys.executable, "-m", "app.bench", "speedup"], input=json.dumps(texts), capture_output=True,
-        text=True, cwd=str(ROOT), timeout=1800,
+        [sys.executable, "-m", "app.bench", "speedup"],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        cwd=str(ROOT),
+        timeout=1800,
     )
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -291,7 +309,9 @@ def targets(res: dict, spec: dict = TARGETS) -> dict:
         t = {"target": f"{op} {limit:g}", "value": v, "met": met}
         if at is not None:
             t["at_paragraphs"] = at
-            t["at_scale"] = res["paragraphs"] >= at if key == "query_p50_ms" else abs(res["paragraphs"] - at) <= at * 0.1
+            t["at_scale"] = (
+                res["paragraphs"] >= at if key == "query_p50_ms" else abs(res["paragraphs"] - at) <= at * 0.1
+            )
         out[key] = t
     return out
 
@@ -301,8 +321,14 @@ def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = None, backend: str | None = None,
-              keep: bool = False, out=None) -> dict:
+def run_bench(
+    n_paragraphs: int,
+    as_json: bool = False,
+    shared: Path | None = None,
+    backend: str | None = None,
+    keep: bool = False,
+    out=None,
+) -> dict:
     """Build the scale corpus, ingest it into a temporary index, measure, print; returns the figures."""
     from tqdm import tqdm
 
@@ -316,8 +342,10 @@ def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = No
     try:
         t0 = time.perf_counter()
         desc = build_corpus(work / "corpus", n_paragraphs, shared)
-        log(f"bench: {desc['documents']} synthetic documents, {desc['paragraphs']} paragraphs "
-            f"(recombined from {desc['sentences']} real sentences) in {time.perf_counter() - t0:.1f}s")
+        log(
+            f"bench: {desc['documents']} synthetic documents, {desc['paragraphs']} paragraphs "
+            f"(recombined from {desc['sentences']} real sentences) in {time.perf_counter() - t0:.1f}s"
+        )
 
         # the fastest encoder for the scale ingest: ONNX int8 unless asked otherwise
         backend = backend or os.environ.get("PRECEDENT_BENCH_BACKEND") or "onnx"
@@ -379,8 +407,9 @@ def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = No
         rep2 = index.ingest([str(work / "corpus")], synthetic=True, parse=parse_synthetic)
         reingest_s = time.perf_counter() - t0
         if counting.texts != before or rep2.documents or rep2.unchanged != len(files):
-            raise RuntimeError(f"re-ingest of the unchanged corpus embedded {counting.texts - before} texts "
-                               f"({rep2.summary_line()})")
+            raise RuntimeError(
+                f"re-ingest of the unchanged corpus embedded {counting.texts - before} texts ({rep2.summary_line()})"
+            )
         index.close()
         index_mb = _dir_mb(work / "index")
         peak = _peak_rss_mb()
@@ -389,9 +418,17 @@ def run_bench(n_paragraphs: int, as_json: bool = False, shared: Path | None = No
         # the retriever, and its garbage collector taxes torch's many small allocations (~15% at batch 8)
         speed = measure_speedup(texts[:SPEEDUP_TEXTS])
         onnx_speedup = speed["onnx_pps"] / speed["torch_pps"]
-        notes = {"encoder": enc.fingerprint, "encoder_notice": enc.choice.notice(), "onnx_pps": round(speed["onnx_pps"], 1), "onnx_batch": speed["onnx_batch"],
-                 "torch_pps": round(speed["torch_pps"], 1), "torch_batch": speed["torch_batch"],
-                 "documents": desc["documents"], "embedded_texts": embedded, "ingest_s": round(ingest_s, 1)}
+        notes = {
+            "encoder": enc.fingerprint,
+            "encoder_notice": enc.choice.notice(),
+            "onnx_pps": round(speed["onnx_pps"], 1),
+            "onnx_batch": speed["onnx_batch"],
+            "torch_pps": round(speed["torch_pps"], 1),
+            "torch_batch": speed["torch_batch"],
+            "documents": desc["documents"],
+            "embedded_texts": embedded,
+            "ingest_s": round(ingest_s, 1),
+        }
         log("bench: " + json.dumps(notes))
 
         res = {
@@ -457,10 +494,15 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
             times.append(time.perf_counter() - t0)
         times.sort()
         res: dict = {
-            "drafts": len(times), "template_draft_p50_s": round(statistics.median(times), 3),
+            "drafts": len(times),
+            "template_draft_p50_s": round(statistics.median(times), 3),
             "template_draft_p95_s": round(times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], 3),
-            "local_model": None, "local_first_token_n": 0, "local_first_token_p50_s": None, "local_first_token_max_s": None,
-            "local_draft_s": None, "local_tokens": None,
+            "local_model": None,
+            "local_first_token_n": 0,
+            "local_first_token_p50_s": None,
+            "local_first_token_max_s": None,
+            "local_draft_s": None,
+            "local_tokens": None,
         }
         if local:
             t0 = time.perf_counter()
@@ -472,7 +514,9 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
                 res["local_model"] = settings.local_model
                 # the first token of several letters (retrieval and reading the facts included), each stopped there
                 half = FIRST_TOKEN_SITUATIONS // 2
-                picks = [f for f in facts if f.role != "officer"][:half] + [f for f in facts if f.role == "officer"][:half]
+                picks = [f for f in facts if f.role != "officer"][:half] + [f for f in facts if f.role == "officer"][
+                    :half
+                ]
                 firsts = []
                 for f in picks:
                     marks: list[float] = []
@@ -504,11 +548,16 @@ def run_draft_bench(as_json: bool = False, shared: Path | None = None, local: bo
     if as_json:
         out.write(json.dumps(res) + "\n")
     else:
-        notes = [("template_draft_p50_s", "template writer, warm, retrieval included"),
-                 ("template_draft_p95_s", f"over {res['drafts']} gold situations"),
-                 ("local_first_token_p50_s", f"{res['local_model'] or 'no local model installed (make llm)'}, retrieval and facts read"),
-                 ("local_first_token_max_s", f"over {res.get('local_first_token_n', 0)} gold situations"),
-                 ("local_draft_s", f"one whole letter, {res['local_tokens'] or 0} streamed pieces")]
+        notes = [
+            ("template_draft_p50_s", "template writer, warm, retrieval included"),
+            ("template_draft_p95_s", f"over {res['drafts']} gold situations"),
+            (
+                "local_first_token_p50_s",
+                f"{res['local_model'] or 'no local model installed (make llm)'}, retrieval and facts read",
+            ),
+            ("local_first_token_max_s", f"over {res.get('local_first_token_n', 0)} gold situations"),
+            ("local_draft_s", f"one whole letter, {res['local_tokens'] or 0} streamed pieces"),
+        ]
         rows = [(key, "-" if res[key] is None else str(res[key]), note) for key, note in notes]
         out.write(_render(rows, res, widths=(22, 8, 8)) + "\n")
     out.flush()
@@ -528,9 +577,14 @@ def table(res: dict, notes: dict | None = None) -> str:
         ("index_mb", f"{res['index_mb']:.1f}", "SQLite + Chroma on disk"),
         ("peak_rss_mb", f"{res['peak_rss_mb']:.1f}", ""),
         ("reingest_s", f"{res['reingest_s']:.2f}", "unchanged corpus, 0 embedded"),
-        ("onnx_speedup", f"{res['onnx_speedup']:.2f}",
-         f"onnx {notes.get('onnx_pps', '?')} / torch {notes.get('torch_pps', '?')} paragraphs/s "
-         f"(best batches {notes.get('onnx_batch', '?')} and {notes.get('torch_batch', '?')})" if notes else ""),
+        (
+            "onnx_speedup",
+            f"{res['onnx_speedup']:.2f}",
+            f"onnx {notes.get('onnx_pps', '?')} / torch {notes.get('torch_pps', '?')} paragraphs/s "
+            f"(best batches {notes.get('onnx_batch', '?')} and {notes.get('torch_batch', '?')})"
+            if notes
+            else "",
+        ),
     ]
     return _render(rows, res, widths=(14, 10, 22))
 

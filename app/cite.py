@@ -9,6 +9,7 @@ then `citation_list`.
 
 Citation syntax: `[24 004 187, para 19]`, `[24 004 187, paras 19 and 21]`, `[24 004 187, summary]`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -105,8 +106,23 @@ class Verification:
 # ----------------------------------------------------------------------------- text matching
 
 
-_TABLE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'", "\u201c": '"', "\u201d": '"',
-                        "\u201e": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "..."})
+_TABLE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
 
 
 def _fold_with_map(s: str) -> tuple[str, list[int]]:
@@ -158,7 +174,7 @@ def find_verbatim(quote: str, text: str) -> str | None:
         end = pos
     if start is None or end is None:
         return None
-    return text[idx[start]: idx[end - 1] + 1]
+    return text[idx[start] : idx[end - 1] + 1]
 
 
 def money_values(text: str) -> set[float]:
@@ -182,8 +198,15 @@ def date_keys(text: str) -> set[tuple[int, int, int | None]]:
     keys = set()
     for m in DATE_RE.finditer(text):
         g = m.groupdict()
-        for d, mo, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), (None, "m3", "y3"), ("d4", "m4", "y4"), ("d5", "m5", "y5"),
-                         ("d6", "m6", None), ("d7", "m7", None)):
+        for d, mo, y in (
+            ("d1", "m1", "y1"),
+            ("d2", "m2", "y2"),
+            (None, "m3", "y3"),
+            ("d4", "m4", "y4"),
+            ("d5", "m5", "y5"),
+            ("d6", "m6", None),
+            ("d7", "m7", None),
+        ):
             if g.get(mo) and (y is None or g.get(y)):
                 month = _month(g.get(mo))
                 day = int(g[d]) if d and g.get(d) else None
@@ -266,7 +289,9 @@ def check_citations(
                 continue
             if allowed is not None and (doc_id, n) not in allowed:
                 v.citations_removed += 1
-                v.notes.append(f"removed citation [{doc_id}, para {n}]: not among the paragraphs retrieved for this draft")
+                v.notes.append(
+                    f"removed citation [{doc_id}, para {n}]: not among the paragraphs retrieved for this draft"
+                )
                 continue
             good.append(n)
         if not good:
@@ -286,7 +311,9 @@ def check_citation_form(letter: str) -> tuple[str, Verification]:
     """Check 1b: a bracketed reference that is not in citation form is not a citation either, nor is a source marker
     ([S7], [S2, S3], [S9, para ?]) that no source answers: one typed into the facts, or invented by a model."""
     v = Verification()
-    for m in re.finditer(r"\[(?:[^\[\]\n]*?)(\d{2} ?\d{3} ?\d{3})(?:[^\[\]\n]*?)\]|\[\s*S\d+\b[^\[\]\n]{0,40}\]", letter):
+    for m in re.finditer(
+        r"\[(?:[^\[\]\n]*?)(\d{2} ?\d{3} ?\d{3})(?:[^\[\]\n]*?)\]|\[\s*S\d+\b[^\[\]\n]{0,40}\]", letter
+    ):
         if not CITE_RE.fullmatch(m.group(0)) and m.group(0) != UNVERIFIED:
             v.citations_checked += 1
             v.citations_removed += 1
@@ -297,7 +324,10 @@ def check_citation_form(letter: str) -> tuple[str, Verification]:
 
 
 def check_quotations(
-    letter: str, source: ParagraphSource, resolve: Callable[[str], str | None], facts_text: str,
+    letter: str,
+    source: ParagraphSource,
+    resolve: Callable[[str], str | None],
+    facts_text: str,
     allowed: set[tuple[str, str]] | None,
 ) -> tuple[str, Verification, dict[tuple[str, str], list[str]]]:
     """Check 2: each quotation is verbatim in a paragraph cited after it in the same sentence. The right words in the
@@ -343,15 +373,17 @@ def check_quotations(
         if moved:
             doc_id, n, span = moved
             old = [c for d, c in cites if d == doc_id][0]
-            v.notes.append(f"moved citation of quotation \u201c{_short(q)}\u201d from {old.group(0)} to [{doc_id}, para {n}]")
+            v.notes.append(
+                f"moved citation of quotation \u201c{_short(q)}\u201d from {old.group(0)} to [{doc_id}, para {n}]"
+            )
             quotes.setdefault((doc_id, n), []).append(span)
-            out.append(letter[pos: old.start()])
+            out.append(letter[pos : old.start()])
             out.append(f"[{doc_id}, para {n}]")
             pos = old.end()
             continue
         where = ", ".join(f"[{d}, para {n}]" for d, n in targets) or "no cited paragraph"
         v.notes.append(f"removed quotation \u201c{_short(q)}\u201d: not verbatim in {where}")
-        out.append(letter[pos: m.start()])
+        out.append(letter[pos : m.start()])
         out.append("[quotation removed: not found verbatim in the cited decision]")
         pos = m.end()
     out.append(letter[pos:])
@@ -370,7 +402,11 @@ def cited_pairs(letter: str, resolve: Callable[[str], str | None]) -> list[tuple
 
 
 def check_facts(
-    letter: str, original: str, source: ParagraphSource, cited: list[tuple[str, str]], facts_text: str,
+    letter: str,
+    original: str,
+    source: ParagraphSource,
+    cited: list[tuple[str, str]],
+    facts_text: str,
     extra_allowed_text: str,
 ) -> tuple[str, Verification]:
     """Check 3: every £ amount, date and reference is in the facts or in a paragraph the letter cites; what is not
@@ -378,8 +414,8 @@ def check_facts(
     v = Verification()
     cited_text = "\n".join(source.paragraph_text(d, n) or "" for d, n in dict.fromkeys(cited))
     support = "\n".join([facts_text, cited_text, extra_allowed_text])
-    for s, e, text in sorted(set(_unsupported_spans(letter, support, cited)), key=lambda t: -t[0]):
-        if letter[e: e + len(UNVERIFIED) + 1].strip().startswith(UNVERIFIED):
+    for _start, e, text in sorted(set(_unsupported_spans(letter, support, cited)), key=lambda t: -t[0]):
+        if letter[e : e + len(UNVERIFIED) + 1].strip().startswith(UNVERIFIED):
             # already marked: by the writer's input (a re-verified letter), or just now by the removal of the citation
             # that followed it ("£25,000 [99 999 999, para 99]"), which still makes it an unsupported fact to report
             if not re.search(re.escape(text) + r"\s*" + re.escape(UNVERIFIED), original):
@@ -416,7 +452,9 @@ def _unsupported_spans(letter: str, support: str, cited: list[tuple[str, str]]) 
 
 
 def citation_list(
-    source: ParagraphSource, cited: list[tuple[str, str]], quotes: dict[tuple[str, str], list[str]],
+    source: ParagraphSource,
+    cited: list[tuple[str, str]],
+    quotes: dict[tuple[str, str], list[str]],
     source_path: Callable[[str], str] | None,
 ) -> list[Citation]:
     """Step 4, the citation list: one entry per cited paragraph (and per distinct quotation from it)."""
@@ -490,7 +528,20 @@ class IndexSource:
 
 # ----------------------------------------------------------------------------- support: does a paragraph say it?
 
-ABSOLUTES = ("refused", "never", "all", "every", "always", "fixed", "ordered", "increased", "alone", "only", "none", "no")
+ABSOLUTES = (
+    "refused",
+    "never",
+    "all",
+    "every",
+    "always",
+    "fixed",
+    "ordered",
+    "increased",
+    "alone",
+    "only",
+    "none",
+    "no",
+)
 
 
 def contradiction_cue(claim: str, text: str) -> bool:
@@ -534,7 +585,7 @@ class SupportJudge:
         para_words = words3(joined)
         overlap = len(words & para_words) / len(words) if words else 0.0
         vecs = self.embeddings.embed_documents([c, *texts])
-        cos = max(sum(a * b for a, b in zip(vecs[0], v)) for v in vecs[1:])
+        cos = max(sum(a * b for a, b in zip(vecs[0], v, strict=True)) for v in vecs[1:])
         return cos >= self.cos_hi or (cos >= self.cos_lo and overlap >= self.overlap)
 
 
@@ -561,10 +612,14 @@ def flag_unsupported(body: str, source: ParagraphSource, judge: SupportJudge) ->
     i = 0
     while i < len(matches):
         j = i  # the citations of one sentence: nothing that ends a sentence between them
-        while j + 1 < len(matches) and not re.search(r"[.!?](?:\s|$)|\n", body[matches[j].end():matches[j + 1].start()]):
+        while j + 1 < len(matches) and not re.search(
+            r"[.!?](?:\s|$)|\n", body[matches[j].end() : matches[j + 1].start()]
+        ):
             j += 1
         start = _sentence_start(body, matches[i].start())
-        end = _sentence_end(body, matches[j].end())  # the whole sentence: "In [cite], the council ..." claims what follows
+        end = _sentence_end(
+            body, matches[j].end()
+        )  # the whole sentence: "In [cite], the council ..." claims what follows
         line_end = body.find("\n", matches[j].end())
         if line_end != -1:
             end = min(end, line_end)
@@ -573,12 +628,17 @@ def flag_unsupported(body: str, source: ParagraphSource, judge: SupportJudge) ->
         if len(CITE_RE.sub("", claim).split()) < 4:  # "... found this. [cite]": the claim is the sentence before
             start = _sentence_start(body, max(0, start - 2))
             claim = body[start:end]
-        texts = [t for t in cited_paragraphs(source, matches[i:j + 1]) if t]
-        if texts and UNSUPPORTED_MARK not in body[matches[j].end():matches[j].end() + len(UNSUPPORTED_MARK) + 2] \
-                and not judge.supports(claim, texts):
+        texts = [t for t in cited_paragraphs(source, matches[i : j + 1]) if t]
+        if (
+            texts
+            and UNSUPPORTED_MARK not in body[matches[j].end() : matches[j].end() + len(UNSUPPORTED_MARK) + 2]
+            and not judge.supports(claim, texts)
+        ):
             inserts.append(matches[j].end())
-            notes.append(f"marked '{_short(' '.join(CITE_RE.sub('', claim).split()))}': the paragraph it cites may not "
-                         "say this (check it before relying on it)")
+            notes.append(
+                f"marked '{_short(' '.join(CITE_RE.sub('', claim).split()))}': the paragraph it cites may not "
+                "say this (check it before relying on it)"
+            )
         i = j + 1
     for pos in reversed(inserts):
         body = body[:pos] + " " + UNSUPPORTED_MARK + body[pos:]

@@ -3,6 +3,7 @@
 A thin face over `Engine`. Every user-fixable problem prints one line on stderr and exits non-zero.
 JSON field names are a contract other tools read; keep them.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,13 +28,19 @@ from .text import first_line
 from .ui import serve as serve_app
 from .writer_catalog import names_text
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Precedent: find LGSCO precedents and draft complaint letters whose every citation is checked.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Precedent: find LGSCO precedents and draft complaint letters whose every citation is checked.",
+)
 
 BUILTIN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 IndexOpt = typer.Option(None, "--index", help="index folder (default .precedent, or $PRECEDENT_INDEX)")
-ChromaOpt = typer.Option(None, "--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 ($PRECEDENT_CHROMA_URL)")
+ChromaOpt = typer.Option(
+    None, "--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 ($PRECEDENT_CHROMA_URL)"
+)
 JsonOpt = typer.Option(False, "--json", help="print JSON")
 LLM_HELP = f"which writer drafts: {names_text()} (default template, or $PRECEDENT_LLM)"
 
@@ -57,8 +64,12 @@ def _fail(msg: str, code: int = 1) -> None:
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), index: Optional[Path] = IndexOpt,
-           chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt):
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="files or folders"),
+    index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    as_json: bool = JsonOpt,
+):
     """Parse and index decisions (.txt, .pdf, .html, .docx). Unchanged files are not embedded again."""
     from tqdm import tqdm
 
@@ -75,7 +86,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), ind
     def progress(i: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=total < 10 or not sys.stderr.isatty())
+            bar = tqdm(
+                total=total, unit="file", desc="ingest", file=sys.stderr, disable=total < 10 or not sys.stderr.isatty()
+            )
         bar.update(1)
 
     # the folders are walked once: the ingest gets the files found, and the missing paths to report
@@ -105,15 +118,22 @@ def _filters(category, outcome, organisation, date_from, date_to) -> Filters:
 
 
 @app.command()
-def search(query: Optional[str] = typer.Argument(None), k: int = typer.Option(10, "--k", help="how many paragraphs"),
-           index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
-           category: Optional[str] = typer.Option(None, "--category"), outcome: Optional[str] = typer.Option(None, "--outcome"),
-           organisation: Optional[str] = typer.Option(None, "--organisation"),
-           date_from: Optional[str] = typer.Option(None, "--from", help="decided on or after (YYYY-MM-DD)"),
-           date_to: Optional[str] = typer.Option(None, "--to", help="decided on or before (YYYY-MM-DD)"),
-           mode: str = typer.Option("hybrid", "--mode", help="hybrid, dense or bm25"),
-           batch: Optional[Path] = typer.Option(None, "--batch", help="JSON lines with a `query` field; one JSON result per line"),
-           as_json: bool = JsonOpt):
+def search(
+    query: Optional[str] = typer.Argument(None),
+    k: int = typer.Option(10, "--k", help="how many paragraphs"),
+    index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    category: Optional[str] = typer.Option(None, "--category"),
+    outcome: Optional[str] = typer.Option(None, "--outcome"),
+    organisation: Optional[str] = typer.Option(None, "--organisation"),
+    date_from: Optional[str] = typer.Option(None, "--from", help="decided on or after (YYYY-MM-DD)"),
+    date_to: Optional[str] = typer.Option(None, "--to", help="decided on or before (YYYY-MM-DD)"),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid, dense or bm25"),
+    batch: Optional[Path] = typer.Option(
+        None, "--batch", help="JSON lines with a `query` field; one JSON result per line"
+    ),
+    as_json: bool = JsonOpt,
+):
     """Find the paragraphs of past decisions closest to a description, best first."""
     if mode not in ("hybrid", "dense", "bm25"):
         _fail(f"--mode must be hybrid, dense or bm25 (got {mode!r})", 2)
@@ -135,8 +155,13 @@ def search(query: Optional[str] = typer.Argument(None), k: int = typer.Option(10
                     raise ValueError("needs a string `query` field")
             except ValueError as e:
                 _fail(f"{batch}:{n}: not a JSON object with a query ({str(e).splitlines()[0]})")
-            f = Filters(item.get("category") or base.category, item.get("outcome") or base.outcome, base.organisation,
-                        base.date_from, base.date_to)
+            f = Filters(
+                item.get("category") or base.category,
+                item.get("outcome") or base.outcome,
+                base.organisation,
+                base.date_from,
+                base.date_to,
+            )
             try:
                 try:
                     line_k = int(item.get("k", k))
@@ -150,8 +175,11 @@ def search(query: Optional[str] = typer.Argument(None), k: int = typer.Option(10
                 bad += 1
             sys.stdout.flush()
         if not ran:
-            _fail(f"{batch}: no query in it could be run ({bad} failed; each line's `error` says why)" if bad
-                  else f"{batch}: no queries in it (one JSON object with a `query` field per line)")
+            _fail(
+                f"{batch}: no query in it could be run ({bad} failed; each line's `error` says why)"
+                if bad
+                else f"{batch}: no queries in it (one JSON object with a `query` field per line)"
+            )
         return
     res = eng.search(query, k=k, filters=base, mode=mode)
     if as_json:
@@ -176,14 +204,20 @@ def list_(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOp
         return
     for d in docs:
         m = d.meta_dict()
-        typer.echo(f"{d.doc_id}\t{d.organisation or '-'}\t{d.outcome or '-'}\t{d.decision_date or '-'}\t{d.kind}\t{m['paragraphs']} paras")
+        typer.echo(
+            f"{d.doc_id}\t{d.organisation or '-'}\t{d.outcome or '-'}\t{d.decision_date or '-'}\t{d.kind}\t{m['paragraphs']} paras"
+        )
     typer.echo(f"{len(docs)} documents", err=True)
 
 
 @app.command()
-def show(ident: str = typer.Argument(..., metavar="ID", help="doc_id or any reference the document carries"),
-         para: Optional[str] = typer.Argument(None, metavar="[PARA]"), index: Optional[Path] = IndexOpt,
-         chroma_url: Optional[str] = ChromaOpt, as_json: bool = JsonOpt):
+def show(
+    ident: str = typer.Argument(..., metavar="ID", help="doc_id or any reference the document carries"),
+    para: Optional[str] = typer.Argument(None, metavar="[PARA]"),
+    index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    as_json: bool = JsonOpt,
+):
     """A document's metadata and paragraphs, or one paragraph."""
     eng = _engine(index, chroma_url)
     doc = eng.document(ident)
@@ -196,13 +230,21 @@ def show(ident: str = typer.Argument(..., metavar="ID", help="doc_id or any refe
             p = Paragraph("summary", "Summary", doc.summary)
         if p is None:
             nums = [x.para for x in doc.paragraphs]
-            _fail(f"{doc.cite_id} has no paragraph {para!r} (it has {nums[0]}–{nums[-1]})" if nums else f"{doc.cite_id} has no paragraphs")
+            _fail(
+                f"{doc.cite_id} has no paragraph {para!r} (it has {nums[0]}–{nums[-1]})"
+                if nums
+                else f"{doc.cite_id} has no paragraphs"
+            )
         d["paragraphs"] = [p.to_dict()]
     if as_json:
         _print_json(d)
         return
-    typer.echo(f"{doc.title or doc.doc_id}\nreference: {', '.join(doc.refs) or '-'}   organisation: {doc.organisation or '-'}")
-    typer.echo(f"category: {doc.category or '-'}   outcome: {doc.outcome or '-'}   date: {doc.decision_date or '-'}   kind: {doc.kind}")
+    typer.echo(
+        f"{doc.title or doc.doc_id}\nreference: {', '.join(doc.refs) or '-'}   organisation: {doc.organisation or '-'}"
+    )
+    typer.echo(
+        f"category: {doc.category or '-'}   outcome: {doc.outcome or '-'}   date: {doc.decision_date or '-'}   kind: {doc.kind}"
+    )
     typer.echo(f"source: {doc.source}" + (f"\nurl: {doc.source_url}" if doc.source_url else ""))
     if doc.summary and para is None:
         typer.echo(f"\nSummary: {doc.summary}")
@@ -215,7 +257,11 @@ def show(ident: str = typer.Argument(..., metavar="ID", help="doc_id or any refe
 
 
 @app.command()
-def check(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt, repair: bool = typer.Option(False, "--repair")):
+def check(
+    index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    repair: bool = typer.Option(False, "--repair"),
+):
     """Consistency counts of the index (paragraphs vs vectors); --repair sweeps what an interrupted ingest left."""
     idx = _engine(index, chroma_url).index()
     if repair:
@@ -224,19 +270,24 @@ def check(index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOp
 
 
 @app.command()
-def draft(facts: Path = typer.Option(..., "--facts", help="YAML or JSON facts file"),
-          llm: Optional[str] = typer.Option(None, "--llm", help=LLM_HELP),
-          index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
-          out: Optional[Path] = typer.Option(None, "--out", help="write letter.md or letter.docx"),
-          as_json: bool = JsonOpt):
+def draft(
+    facts: Path = typer.Option(..., "--facts", help="YAML or JSON facts file"),
+    llm: Optional[str] = typer.Option(None, "--llm", help=LLM_HELP),
+    index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    out: Optional[Path] = typer.Option(None, "--out", help="write letter.md or letter.docx"),
+    as_json: bool = JsonOpt,
+):
     """Draft a complaint (parent) or a response (officer) citing verified precedents."""
     eng = _engine(index, chroma_url, llm=llm)
     f = load_facts(facts)
     stream = None
     if not as_json and out is None and eng.settings.llm != "template" and sys.stderr.isatty():
+
         def stream(tok: str) -> None:
             sys.stderr.write(tok)
             sys.stderr.flush()
+
     result = eng.draft(f, on_token=stream)
     if stream is not None:
         sys.stderr.write("\n\n")
@@ -259,20 +310,29 @@ def draft(facts: Path = typer.Option(..., "--facts", help="YAML or JSON facts fi
 
 
 @app.command("eval")
-def eval_(index: Optional[Path] = IndexOpt, llm: Optional[str] = typer.Option(
-              None, "--llm", help=f"the writer measured beside the template: {names_text()} (default an offline fake model)"),
-          out: Path = typer.Option(Path("evals/report"), "--out"), shared: Optional[Path] = typer.Option(None, "--shared",
-          help="folder with lgsco/ decisions (default ../shared/corpus when present)"),
-          thresholds: Path = typer.Option(Path("evals/thresholds.yaml"), "--thresholds")):
+def eval_(
+    index: Optional[Path] = IndexOpt,
+    llm: Optional[str] = typer.Option(
+        None, "--llm", help=f"the writer measured beside the template: {names_text()} (default an offline fake model)"
+    ),
+    out: Path = typer.Option(Path("evals/report"), "--out"),
+    shared: Optional[Path] = typer.Option(
+        None, "--shared", help="folder with lgsco/ decisions (default ../shared/corpus when present)"
+    ),
+    thresholds: Path = typer.Option(Path("evals/thresholds.yaml"), "--thresholds"),
+):
     """Measure retrieval and citation quality; exit 1 when a threshold in evals/thresholds.yaml is missed."""
     ok = run_eval(index=index, llm=llm, out=out, shared=shared, thresholds=thresholds)
     raise typer.Exit(0 if ok else 1)
 
 
 @app.command()
-def bench(paragraphs: int = typer.Option(10000, "--paragraphs"), as_json: bool = JsonOpt,
-          shared: Optional[Path] = typer.Option(None, "--shared"),
-          drafts: bool = typer.Option(False, "--drafts", help="time drafting with each writer instead")):
+def bench(
+    paragraphs: int = typer.Option(10000, "--paragraphs"),
+    as_json: bool = JsonOpt,
+    shared: Optional[Path] = typer.Option(None, "--shared"),
+    drafts: bool = typer.Option(False, "--drafts", help="time drafting with each writer instead"),
+):
     """Build a synthetic scale corpus in a temporary index and print speed and memory figures (--drafts: draft
     latency per writer and the local model's time to first token)."""
     if drafts:
@@ -282,9 +342,14 @@ def bench(paragraphs: int = typer.Option(10000, "--paragraphs"), as_json: bool =
 
 
 @app.command()
-def serve(host: Optional[str] = typer.Option(None, "--host"), port: Optional[int] = typer.Option(None, "--port"),
-          index: Optional[Path] = IndexOpt, chroma_url: Optional[str] = ChromaOpt,
-          llm: Optional[str] = typer.Option(None, "--llm", help=LLM_HELP), auth: Optional[str] = typer.Option(None, "--auth", help="user:password")):
+def serve(
+    host: Optional[str] = typer.Option(None, "--host"),
+    port: Optional[int] = typer.Option(None, "--port"),
+    index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    llm: Optional[str] = typer.Option(None, "--llm", help=LLM_HELP),
+    auth: Optional[str] = typer.Option(None, "--auth", help="user:password"),
+):
     """Start the web app (on 127.0.0.1 unless --host says otherwise). Builds the built-in corpus index on first start."""
     settings = Settings().with_overrides(host=host, port=port, index=index, chroma_url=chroma_url, llm=llm, auth=auth)
     serve_app(settings, builtin_corpus=BUILTIN_CORPUS)

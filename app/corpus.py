@@ -10,6 +10,7 @@ bullets belong to the paragraph above. Printed numbers that survive are used as 
 `parse_text` reads as its steps: `_read_page` (header, page furniture), `_document_kind`, `_read_metadata`,
 `_summary_and_body_start`, `_paragraphs` (by kind), `_complete_summary`, `_assemble`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -209,9 +210,19 @@ def fold(s: str) -> str:
 
 _FOLD_TABLE = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
     }
 )
 
@@ -252,14 +263,50 @@ END_RE = re.compile(
     r"lgo logogram|review your privacy settings|required cookies|ombudsman satisfied with council's response.*\bview\b)\s*$",
     re.I,
 )
-START_HEADINGS = {"the complaint", "the complaints", "complaint background", "complaint", "the complaint and background"}
+START_HEADINGS = {
+    "the complaint",
+    "the complaints",
+    "complaint background",
+    "complaint",
+    "the complaint and background",
+}
 KNOWN_HEADINGS = START_HEADINGS | {
-    "the ombudsman's role and powers", "the ombudsman's role", "how i considered this complaint", "how we considered this complaint",
-    "what i have and have not investigated", "what we have and have not investigated", "what i have investigated", "what i found",
-    "what we found", "what should have happened", "what happened", "analysis", "findings", "my findings", "agreed action", "action",
-    "final decision", "decision", "conclusions", "recommendations", "my assessment", "assessment", "relevant law and guidance",
-    "legal and administrative background", "law and guidance", "background", "key facts", "the key facts", "finding", "summary",
-    "report summary", "key to names used", "my consideration", "consideration", "remedy", "what we have investigated",
+    "the ombudsman's role and powers",
+    "the ombudsman's role",
+    "how i considered this complaint",
+    "how we considered this complaint",
+    "what i have and have not investigated",
+    "what we have and have not investigated",
+    "what i have investigated",
+    "what i found",
+    "what we found",
+    "what should have happened",
+    "what happened",
+    "analysis",
+    "findings",
+    "my findings",
+    "agreed action",
+    "action",
+    "final decision",
+    "decision",
+    "conclusions",
+    "recommendations",
+    "my assessment",
+    "assessment",
+    "relevant law and guidance",
+    "legal and administrative background",
+    "law and guidance",
+    "background",
+    "key facts",
+    "the key facts",
+    "finding",
+    "summary",
+    "report summary",
+    "key to names used",
+    "my consideration",
+    "consideration",
+    "remedy",
+    "what we have investigated",
 }
 BANNER_RE = re.compile(
     r"^\s*(privacy settings|lgo logogram|review your privacy settings|required cookies|analytical cookies|view (required|analytical) cookies|"
@@ -344,9 +391,9 @@ def _numbering_mode(lines: list[Line]) -> tuple[str, int]:
         return "none", 0
     base = min(ln.indent for ln in nums) + 2  # copies jitter the indent of top-level numbers by a space or two
     seq = [int(ln.number) for ln in nums if ln.indent <= base]
-    if any(b <= a for a, b in zip(seq, seq[1:])):
+    if any(b <= a for a, b in zip(seq, seq[1:], strict=False)):
         return "restart", base
-    if seq[0] == 1 and all(b == a + 1 for a, b in zip(seq, seq[1:])) and len(seq) >= 3:
+    if seq[0] == 1 and all(b == a + 1 for a, b in zip(seq, seq[1:], strict=False)) and len(seq) >= 3:
         return "full", base
     return "partial", base
 
@@ -392,9 +439,8 @@ def number_paragraphs(body: list[str]) -> tuple[list[Paragraph], str, list[str]]
         if ln.kind == "bullet":
             if not ln.text:
                 continue
-            attach = (
-                cur is not None
-                and (mode == "full" or ln.marker not in ("-", "*") or ln.indent > bullet_base or starts_lower(ln.text))
+            attach = cur is not None and (
+                mode == "full" or ln.marker not in ("-", "*") or ln.indent > bullet_base or starts_lower(ln.text)
             )
             if attach:
                 cur.add(ln.text, newline=True)
@@ -478,7 +524,9 @@ PERIOD_RE = re.compile(
 )
 
 
-REMEDY_WORDS = re.compile(r"\b(pay|paid|payment|offer|award|remed|reflect|recognis|refund|reimburs|compensat|symbolic)", re.I)
+REMEDY_WORDS = re.compile(
+    r"\b(pay|paid|payment|offer|award|remed|reflect|recognis|refund|reimburs|compensat|symbolic)", re.I
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -496,7 +544,7 @@ def extract_remedies(paragraphs: list[Paragraph], summary: str | None) -> list[R
                 continue
             for m in MONEY_RE.finditer(sent):
                 amount = float(m.group(1).replace(",", "") + (m.group(2) or ""))
-                after = sent[m.end():]
+                after = sent[m.end() :]
                 pm = PURPOSE_RE.match(after)
                 purpose = (pm.group(1) if pm else sent).strip().rstrip(".;,")
                 purpose = re.split(r"\.\s", purpose)[0]
@@ -524,9 +572,9 @@ def _outcome_from_summary(summary: str | None) -> str | None:
         return None
     if re.search(r"\b(will not|won't|cannot|did not|have not|has not|decided not to) (investigate|continue)", s):
         return "Closed after initial enquiries"
-    if re.search(r"\b(upheld?s?|upholds|found fault|fault causing|at fault|was fault|failed|delay(ed)?)\b", s) and not re.search(
-        r"\bno fault\b|\bnot at fault\b|\bnot uphold", s
-    ):
+    if re.search(
+        r"\b(upheld?s?|upholds|found fault|fault causing|at fault|was fault|failed|delay(ed)?)\b", s
+    ) and not re.search(r"\bno fault\b|\bnot at fault\b|\bnot uphold", s):
         return "Upheld"
     if re.search(r"\bno fault\b|\bnot at fault\b|\bnot uphold|\bno evidence of fault", s):
         return "Not upheld"
@@ -590,7 +638,12 @@ def _read_page(text: str) -> _Page:
     # the cookie banner (top or bottom of a saved page) and navigation are never paragraphs
     pairs = [(ln, f) for ln in lines if not BANNER_RE.match(f := fold(ln))]  # (line, its folded form)
     anchor = next(
-        (i for i, (_, f) in enumerate(pairs) if re.search(r"\(\d{2} ?\d{3} ?\d{3}\)\s*$|^\s*summary\b|^\s*the complaint", f, re.I)), 0
+        (
+            i
+            for i, (_, f) in enumerate(pairs)
+            if re.search(r"\(\d{2} ?\d{3} ?\d{3}\)\s*$|^\s*summary\b|^\s*the complaint", f, re.I)
+        ),
+        0,
     )
     for i in range(anchor, len(pairs)):
         if END_RE.match(pairs[i][1]):
@@ -607,9 +660,13 @@ def _document_kind(page: _Page) -> str:
     stripped, head = page.stripped, page.head
     if re.search(r"report by the local government (and social care )?ombudsman", " ".join(stripped[:12]), re.I):
         return "report"
-    if re.search(r"^(meeting date|to)\s*:", head, re.I | re.M) and re.search(r"committee|cabinet|council meeting", head, re.I):
+    if re.search(r"^(meeting date|to)\s*:", head, re.I | re.M) and re.search(
+        r"committee|cabinet|council meeting", head, re.I
+    ):
         return "council response"
-    if re.search(r"\b(Regulations \d{4}|Code of Practice)\b", " ".join(stripped[:4])) and not re.search(r"ombudsman's final decision", head, re.I):
+    if re.search(r"\b(Regulations \d{4}|Code of Practice)\b", " ".join(stripped[:4])) and not re.search(
+        r"ombudsman's final decision", head, re.I
+    ):
         return "law"
     return "decision"
 
@@ -683,7 +740,9 @@ def _organisation(page: _Page, kind: str, organisation: str | None) -> str | Non
         if m and not organisation:
             organisation = m.group(1).strip() or next((t for t in stripped[stripped.index(s) + 1 :] if t), None)
     if kind == "report" and not organisation:
-        m = re.search(r"investigation into (?:a )?complaints? (?:about|against)\s+(.+?)(?:\s*\(|$)", " ".join(stripped[:15]), re.I)
+        m = re.search(
+            r"investigation into (?:a )?complaints? (?:about|against)\s+(.+?)(?:\s*\(|$)", " ".join(stripped[:15]), re.I
+        )
         if m:
             organisation = m.group(1).strip()
     if not organisation and source_url:
@@ -721,7 +780,14 @@ def _decision_date(stripped: list[str], kind: str) -> str | None:
     date_s = _labelled(stripped, "Decision date")
     decision_date = parse_date(date_s) if date_s else None
     if kind == "council response":
-        date_s = next((re.sub(r"^meeting date\s*:\s*", "", s, flags=re.I) for s in stripped[:40] if re.match(r"^meeting date\s*:", s, re.I)), None)
+        date_s = next(
+            (
+                re.sub(r"^meeting date\s*:\s*", "", s, flags=re.I)
+                for s in stripped[:40]
+                if re.match(r"^meeting date\s*:", s, re.I)
+            ),
+            None,
+        )
         decision_date = parse_date(date_s) if date_s else decision_date
     if decision_date is None:
         for s in stripped[:20]:
@@ -751,7 +817,10 @@ def _summary_and_body_start(stripped: list[str], category: str | None) -> tuple[
                 if t.lower() in ("finding", "findings", "recommendations"):
                     break
                 chunk.append(t)
-            cat_line = next((c for c in chunk if re.match(r"^(Education|Children's care services|Adult care services)\s*-", c)), None)
+            cat_line = next(
+                (c for c in chunk if re.match(r"^(Education|Children's care services|Adult care services)\s*-", c)),
+                None,
+            )
             if cat_line and not category:
                 main, _, sub = cat_line.partition("-")
                 category = f"{main.strip()} > {sub.split('(')[0].strip()}"
@@ -774,7 +843,9 @@ def _outcome(labelled: str | None, kind: str, stripped: list[str], summary: str 
     """The labelled outcome, else for a report 'Upheld' when it finds fault, else for a decision what its summary says."""
     outcome = labelled
     if kind == "report":
-        outcome = outcome or ("Upheld" if re.search(r"fault found causing injustice|we find fault", "\n".join(stripped), re.I) else None)
+        outcome = outcome or (
+            "Upheld" if re.search(r"fault found causing injustice|we find fault", "\n".join(stripped), re.I) else None
+        )
     if kind == "decision" and not outcome:
         outcome = _outcome_from_summary(summary)
     return outcome
@@ -825,14 +896,27 @@ def _doc_id(meta: _Meta, kind: str, source_url: str | None, source: str) -> str:
     if doc_id and chapter and chapter.group(1) != "1":
         doc_id = f"{doc_id} ch{chapter.group(1)}"  # a report's later chapter: same reference, its own paragraphs
     if doc_id is None:
-        bits = [meta.organisation or "", meta.title if kind != "council response" else "response to ombudsman report", meta.decision_date or ""]
+        bits = [
+            meta.organisation or "",
+            meta.title if kind != "council response" else "response to ombudsman report",
+            meta.decision_date or "",
+        ]
         slug = slugify("-".join(b for b in bits if b))
         doc_id = slug if slug != "document" else slugify(Path(source).stem)
     return doc_id
 
 
-def _assemble(page: _Page, kind: str, meta: _Meta, summary: str | None, paragraphs: list[Paragraph], numbering: str,
-              warnings: list[str], source: str, sha256: str) -> Document:
+def _assemble(
+    page: _Page,
+    kind: str,
+    meta: _Meta,
+    summary: str | None,
+    paragraphs: list[Paragraph],
+    numbering: str,
+    warnings: list[str],
+    source: str,
+    sha256: str,
+) -> Document:
     """Step 7: the Document, with its identifier, remedies and numbering warnings."""
     doc = Document(
         doc_id=_doc_id(meta, kind, page.source_url, source),
@@ -856,7 +940,9 @@ def _assemble(page: _Page, kind: str, meta: _Meta, summary: str | None, paragrap
     return doc
 
 
-DECISION_MARK_RE = re.compile(r"ombudsman['\u2019]?s (?:final )?decision|\bfinal decision\b|^\s*decision\s*:", re.I | re.M)
+DECISION_MARK_RE = re.compile(
+    r"ombudsman['\u2019]?s (?:final )?decision|\bfinal decision\b|^\s*decision\s*:", re.I | re.M
+)
 
 
 def parse_file(path: str | Path) -> Document:
@@ -869,8 +955,10 @@ def parse_file(path: str | Path) -> Document:
         raise ParseError(f"{p}: no paragraphs found (is this an Ombudsman decision, report or council paper?)")
     if doc.kind == "decision" and not doc.refs and not DECISION_MARK_RE.search(text):
         # someone's notes or letter (which may well mention the Ombudsman) would otherwise be cited as a decision
-        raise ParseError(f"{p}: not recognised as an Ombudsman decision (no reference such as 24 004 187 and no "
-                         "'final decision' or 'Decision :' line)")
+        raise ParseError(
+            f"{p}: not recognised as an Ombudsman decision (no reference such as 24 004 187 and no "
+            "'final decision' or 'Decision :' line)"
+        )
     return doc
 
 
@@ -895,7 +983,11 @@ def iter_files(paths: list[str | Path]) -> tuple[list[Path], list[tuple[str, str
             bad.append((str(raw), "no such file or folder"))
         elif p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                if (
+                    f.is_file()
+                    and f.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                ):
                     files.append(f.resolve())
         else:
             files.append(p.resolve())

@@ -8,6 +8,7 @@ This module chooses the paragraphs (`build_context`) and runs a writer and the v
 file is `app.facts`, the types passed between steps `app.draft_types`, quoting and citing `app.quoting`, and the
 writers `app.writers` (imported one way: draft -> writers).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,19 @@ from .text import long_date
 from .writers import RefiningWriter, Writer, add_precedents
 
 # faces, evals and tests import the facts and result types from here (they live in app.facts and app.draft_types)
-__all__ = ["Facts", "FactsError", "load_facts", "parse_facts", "refine_facts", "DraftContext", "DraftResult",
-           "build_context", "run_draft", "remedy_rows", "SUPPORT_THRESHOLDS"]
+__all__ = [
+    "Facts",
+    "FactsError",
+    "load_facts",
+    "parse_facts",
+    "refine_facts",
+    "DraftContext",
+    "DraftResult",
+    "build_context",
+    "run_draft",
+    "remedy_rows",
+    "SUPPORT_THRESHOLDS",
+]
 
 
 class DraftEngine(Protocol):
@@ -45,7 +57,9 @@ class DraftEngine(Protocol):
 
 BOILERPLATE_SECTIONS = re.compile(
     r"role and powers|how (i|we) considered|what (i|we) (have|will)|investigated|the ombudsman'?s role|"
-    r"key to names|my assessment code|^decision$|final decision|^summary$", re.I)
+    r"key to names|my assessment code|^decision$|final decision|^summary$",
+    re.I,
+)
 
 
 # the support judge's thresholds as `precedent eval` fits them on evals/gold/support_labels.jsonl (cosine high, cosine
@@ -56,15 +70,28 @@ SUPPORT_THRESHOLDS = (0.55, 0.35, 0.6)
 # ----------------------------------------------------------------------------- choosing paragraphs
 
 
-DUTY_SECTION = re.compile(r"law|guidance|should have happened|legal|legislation|background|duty|what should|children act|"
-                          r"statutory complaints|complaints?['’]? procedure|section 17|transport for children|home to school transport|"
-                          r"\(ehc\) plans", re.I)
-FINDING_SECTION = re.compile(r"finding|analysis|conclusion|what (i|we) found|consideration|my view|^(my|our) assessment|^summary$", re.I)
-NO_FAULT = re.compile(r"\bno fault\b|\bnot at fault\b|did not find (any )?fault|\bnot find (any )?fault|\bdo not uphold|\bnot upheld", re.I)
+DUTY_SECTION = re.compile(
+    r"law|guidance|should have happened|legal|legislation|background|duty|what should|children act|"
+    r"statutory complaints|complaints?['’]? procedure|section 17|transport for children|home to school transport|"
+    r"\(ehc\) plans",
+    re.I,
+)
+FINDING_SECTION = re.compile(
+    r"finding|analysis|conclusion|what (i|we) found|consideration|my view|^(my|our) assessment|^summary$", re.I
+)
+NO_FAULT = re.compile(
+    r"\bno fault\b|\bnot at fault\b|did not find (any )?fault|\bnot find (any )?fault|\bdo not uphold|\bnot upheld",
+    re.I,
+)
 FAULT = re.compile(r"\b(was|were|is) at fault\b|\bfound fault\b|\bfind fault\b|\bfault (by|with|in|causing)\b", re.I)
-OMBUDSMAN_REMEDY = re.compile(r"\b(I|we) (recommend|asked|have recommended)|\bthe council (will|should|must|has agreed to|agreed to) "
-                              r"(apologise|pay|make|reimburse|refund)|\bshould (apologise|pay)|agreed to (pay|apologise)", re.I)
-FACTS_SECTION = re.compile(r"what happened|key facts|the facts|chronolog|^(child|young person) [a-z]$|^\d{4}( and \d{4})?$", re.I)
+OMBUDSMAN_REMEDY = re.compile(
+    r"\b(I|we) (recommend|asked|have recommended)|\bthe council (will|should|must|has agreed to|agreed to) "
+    r"(apologise|pay|make|reimburse|refund)|\bshould (apologise|pay)|agreed to (pay|apologise)",
+    re.I,
+)
+FACTS_SECTION = re.compile(
+    r"what happened|key facts|the facts|chronolog|^(child|young person) [a-z]$|^\d{4}( and \d{4})?$", re.I
+)
 REMEDY_SECTION = re.compile(r"agreed action|recommend|^action|remed|what (i|we) (have )?recommend", re.I)
 
 
@@ -132,8 +159,11 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
             point.finding = _pick(found.hits, "finding", used, t.topic, wanted)
             point.duty = _pick(retriever.search(t.duty, k=k).hits, "duty", used, t.topic, wanted)
             # a remedy paragraph must be about this issue: better no remedy than another issue's
-            remedies = [h for h in retriever.search(f"{t.remedy}. {t.title}", k=k).hits
-                        if re.search(t.remedy_words, h.text, re.I) and "£" in h.text]
+            remedies = [
+                h
+                for h in retriever.search(f"{t.remedy}. {t.title}", k=k).hits
+                if re.search(t.remedy_words, h.text, re.I) and "£" in h.text
+            ]
             remedies.sort(key=lambda h: h.para == "summary")  # a paragraph stating the remedy beats a summary of it
             remedy_hits += [h for h in remedies if "remedy" in (_kind(h) or "")][:4]
             point.remedy = _pick(remedies, "remedy", used, t.topic, wanted)
@@ -151,8 +181,11 @@ REMEDY_QUERY = "pay apologise payment remedy £ agreed"
 def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r".", query: str = "") -> Hit | None:
     """The best unused hit that can play `kind` and holds a quotable sentence about the issue's `topic`."""
     for h in hits:
-        if (h.doc_id, h.para) not in used and kind in (_kind(h) or "").split("+") and best_sentence(
-                h.text, query if kind != "remedy" else REMEDY_QUERY, money=kind == "remedy", topic=topic):
+        if (
+            (h.doc_id, h.para) not in used
+            and kind in (_kind(h) or "").split("+")
+            and best_sentence(h.text, query if kind != "remedy" else REMEDY_QUERY, money=kind == "remedy", topic=topic)
+        ):
             used.add((h.doc_id, h.para))
             return h
     return None
@@ -171,7 +204,9 @@ def _finish(facts, points, remedy_hits, no_close: bool) -> DraftContext:
             if s:
                 quotes[(h.doc_id, h.para)] = s
     seen = {(h.doc_id, h.para) for h in precedents}
-    table_hits = [h for h in precedents if h.para != "summary"] + [h for h in remedy_hits if (h.doc_id, h.para) not in seen]
+    table_hits = [h for h in precedents if h.para != "summary"] + [
+        h for h in remedy_hits if (h.doc_id, h.para) not in seen
+    ]
     remedies = remedy_rows(table_hits) if precedents else []
     return DraftContext(facts, points, precedents, remedies, no_close, quotes)
 
@@ -190,29 +225,38 @@ def remedy_rows(hits: list[Hit]) -> list[dict]:
                 if key in seen or (rng and m.start() > rng.start(1)):
                     continue
                 seen.add(key)
-                pm = PURPOSE_RE.match(sent[m.end():])
+                pm = PURPOSE_RE.match(sent[m.end() :])
                 purpose = (pm.group(1) if pm and not rng else sent).strip().rstrip(".;,")
                 period = PERIOD_RE.search(sent)
-                rows.append({
-                    "amount": amount,
-                    "amount_text": f"{rng.group(1)}–{rng.group(2)}" if rng else m.group(0).replace(" ", ""),
-                    "purpose": purpose[:200],
-                    "period": period.group(1) if period else None,
-                    "doc_id": h.doc_id,
-                    "ref": h.ref,
-                    "organisation": h.organisation,
-                    "para": h.para,
-                    "citation": cite_label(h),
-                    "decision_date": h.decision_date,
-                })
+                rows.append(
+                    {
+                        "amount": amount,
+                        "amount_text": f"{rng.group(1)}–{rng.group(2)}" if rng else m.group(0).replace(" ", ""),
+                        "purpose": purpose[:200],
+                        "period": period.group(1) if period else None,
+                        "doc_id": h.doc_id,
+                        "ref": h.ref,
+                        "organisation": h.organisation,
+                        "para": h.para,
+                        "citation": cite_label(h),
+                        "decision_date": h.decision_date,
+                    }
+                )
     return rows
 
 
 # ----------------------------------------------------------------------------- running a draft
 
 
-def run_draft(engine: DraftEngine, facts: Facts, writer: Writer, on_token: Callable[[str], None] | None = None,
-              ctx: DraftContext | None = None, instruction: str | None = None, previous: str | None = None) -> DraftResult:
+def run_draft(
+    engine: DraftEngine,
+    facts: Facts,
+    writer: Writer,
+    on_token: Callable[[str], None] | None = None,
+    ctx: DraftContext | None = None,
+    instruction: str | None = None,
+    previous: str | None = None,
+) -> DraftResult:
     """Write (or, given `instruction` and the `previous` letter, refine) a letter with `writer`, then verify it."""
     ctx = ctx or build_context(engine, facts)
     if instruction and previous is not None and isinstance(writer, RefiningWriter):
@@ -223,8 +267,12 @@ def run_draft(engine: DraftEngine, facts: Facts, writer: Writer, on_token: Calla
 
     def check(letter: str):
         return verify(
-            letter, source, facts_text=facts.text() + "\n" + date.today().strftime("%d %B %Y"),
-            allowed=ctx.allowed(), source_path=source.source_of, extra_allowed_text=_doc_facts(ctx.precedents),
+            letter,
+            source,
+            facts_text=facts.text() + "\n" + date.today().strftime("%d %B %Y"),
+            allowed=ctx.allowed(),
+            source_path=source.source_of,
+            extra_allowed_text=_doc_facts(ctx.precedents),
         )
 
     body, verification, citations = check(text)
@@ -253,9 +301,17 @@ def run_draft(engine: DraftEngine, facts: Facts, writer: Writer, on_token: Calla
     cited_docs = {c.doc_id for c in citations}
     remedies = [r for r in ctx.remedies if r["doc_id"] in cited_docs] or ctx.remedies
     result = DraftResult(
-        letter="", body=body, citations=citations, remedies=remedies, verification=verification, precedents=ctx.precedents,
-        issues=[p.issue.label for p in ctx.points if p.issue.label != "general"], no_close_precedent=ctx.no_close_precedent,
-        writer=writer_name, facts=facts, precedents_added=precedents_added,
+        letter="",
+        body=body,
+        citations=citations,
+        remedies=remedies,
+        verification=verification,
+        precedents=ctx.precedents,
+        issues=[p.issue.label for p in ctx.points if p.issue.label != "general"],
+        no_close_precedent=ctx.no_close_precedent,
+        writer=writer_name,
+        facts=facts,
+        precedents_added=precedents_added,
     )
     result.letter = body.rstrip() + "\n\n" + references_md(citations, ctx.precedents) + "\n"
     return result

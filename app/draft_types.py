@@ -1,6 +1,7 @@
 """The types drafting passes between its steps: a `Point` (one issue and the paragraphs chosen for it), the
 `DraftContext` a writer writes from, and the `DraftResult` faces show. Writers and `app.draft` both import them
 from here, so neither imports the other's internals."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

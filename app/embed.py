@@ -3,6 +3,7 @@
 
 The ONNX backend is a speed-up, never a condition: the int8 graph is used when it passed its check on this CPU,
 else the fp32 graph, else torch (`EncoderChoice` says which, and why, in one line)."""
+
 from __future__ import annotations
 
 import threading
@@ -40,8 +41,11 @@ class EncoderChoice:
     def label(self) -> str:
         if self.backend == "torch":
             return "torch"
-        return "ONNX fp32" if self.file_name and "/model.onnx" in self.file_name else (
-            f"ONNX int8 ({Path(self.file_name or '').stem.split('_', 2)[-1]})")
+        return (
+            "ONNX fp32"
+            if self.file_name and "/model.onnx" in self.file_name
+            else (f"ONNX int8 ({Path(self.file_name or '').stem.split('_', 2)[-1]})")
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -58,8 +62,13 @@ class LocalEmbeddings(Embeddings):
     """Normalised sentence embeddings (cosine = dot product). Chooses and loads its encoder lazily, once,
     thread-safely. `on_notice` hears the one-line notice when the encoder was prepared now or is a fallback."""
 
-    def __init__(self, backend: str = "torch", batch_size: int = 64, cache_dir: Path | None = None,
-                 on_notice: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        backend: str = "torch",
+        batch_size: int = 64,
+        cache_dir: Path | None = None,
+        on_notice: Callable[[str], None] | None = None,
+    ):
         if backend not in ("torch", "onnx"):
             raise EmbeddingError(f"unknown embedding backend {backend!r}: use torch or onnx")
         self.backend = backend
@@ -98,9 +107,17 @@ class LocalEmbeddings(Embeddings):
         try:
             export = ensure_onnx_model(onnx_model_dir(self.cache_dir))
         except Exception as e:  # noqa: BLE001 - a speed-up never stops the product
-            return _torch_model(), EncoderChoice("torch", reason=f"the ONNX speed-up could not be prepared ({first_line(e)})"), True
+            return (
+                _torch_model(),
+                EncoderChoice("torch", reason=f"the ONNX speed-up could not be prepared ({first_line(e)})"),
+                True,
+            )
         if export.error:
-            return _torch_model(), EncoderChoice("torch", reason=f"the ONNX export failed on this machine ({export.error})"), True
+            return (
+                _torch_model(),
+                EncoderChoice("torch", reason=f"the ONNX export failed on this machine ({export.error})"),
+                True,
+            )
         why: list[str] = []
         if cpu_quant_config() is None:
             why.append("this CPU has no int8 speed-up (no AVX2, AVX-512 or arm64)")
@@ -114,8 +131,14 @@ class LocalEmbeddings(Embeddings):
                 why.append(f"{name} would not load ({first_line(e)})")
                 continue
             figures = export.checks.get(name, {})
-            detail = (f"checked against torch: top-10 agreement {figures['top10_agreement']:.2f}, paragraph cosine "
-                      f"{figures['mean_cosine']:.3f}") if figures else None
+            detail = (
+                (
+                    f"checked against torch: top-10 agreement {figures['top10_agreement']:.2f}, paragraph cosine "
+                    f"{figures['mean_cosine']:.3f}"
+                )
+                if figures
+                else None
+            )
             choice = EncoderChoice("onnx", name, "; ".join(why) or None, detail)
             return model, choice, export.made_now or bool(why)
         return _torch_model(), EncoderChoice("torch", reason="; ".join(why) or "no ONNX graph passed its check"), True
@@ -128,7 +151,11 @@ class LocalEmbeddings(Embeddings):
         if not texts:
             return []
         vecs = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return vecs.tolist()
 

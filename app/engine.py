@@ -1,5 +1,6 @@
 """The facade the faces (CLI, web app, evals, benchmark) use. Holds the settings, loads the encoder and the
 index once, and knows nothing about how results are shown."""
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,9 @@ class Engine:
             with self._lock:
                 if self._embeddings is None:
                     s = self.settings
-                    self._embeddings = LocalEmbeddings(s.embed_backend, s.embed_batch, cache_dir=s.cache_dir,
-                                                       on_notice=self.on_notice)
+                    self._embeddings = LocalEmbeddings(
+                        s.embed_backend, s.embed_batch, cache_dir=s.cache_dir, on_notice=self.on_notice
+                    )
         return self._embeddings
 
     def index(self, create: bool = False) -> Index:
@@ -84,7 +86,9 @@ class Engine:
                 self._writers[name] = make_writer(name, self.settings)
             return self._writers[name]
 
-    def draft(self, facts: Facts, on_token=None, llm: str | None = None, chat_model=None, short: bool = False) -> DraftResult:
+    def draft(
+        self, facts: Facts, on_token=None, llm: str | None = None, chat_model=None, short: bool = False
+    ) -> DraftResult:
         """Facts -> verified DraftResult. `chat_model`: any LangChain chat model (tests pass fakes)."""
         t0 = time.perf_counter()
         made = self.writer(llm, chat_model)
@@ -96,8 +100,15 @@ class Engine:
         result.seconds = time.perf_counter() - t0  # retrieval included
         return result
 
-    def refine(self, facts: Facts, instruction: str, previous: DraftResult | None = None, on_token=None,
-               llm: str | None = None, chat_model=None) -> tuple[Facts, DraftResult]:
+    def refine(
+        self,
+        facts: Facts,
+        instruction: str,
+        previous: DraftResult | None = None,
+        on_token=None,
+        llm: str | None = None,
+        chat_model=None,
+    ) -> tuple[Facts, DraftResult]:
         """Apply a follow-up ('make it shorter', 'add that I emailed twice in March'); returns (new facts, result)."""
         t0 = time.perf_counter()
         made = self.writer(llm, chat_model)
@@ -105,8 +116,9 @@ class Engine:
         ctx = build_context(self, new_facts)
         ctx.short = bool(short)
         prev_text = previous.body if previous is not None else None
-        result = run_draft(self, new_facts, made.writer, on_token=on_token, ctx=ctx, instruction=instruction,
-                           previous=prev_text)
+        result = run_draft(
+            self, new_facts, made.writer, on_token=on_token, ctx=ctx, instruction=instruction, previous=prev_text
+        )
         if made.note:
             result.notes.append(made.note)
         result.seconds = time.perf_counter() - t0

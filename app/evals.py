@@ -14,6 +14,7 @@ With only corpus/ (no ../shared), the gold items about the seeds run, against th
 `run_eval` reads as its steps: `build_eval_index`, `eval_retrieval`, `eval_support_judge`, `eval_drafting`,
 `eval_verifier`, `check_thresholds`, `write_report`.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,9 +53,16 @@ def _jsonl(path: Path) -> list[dict]:
 
 def commit_id() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True,
-                               timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return (head or "unknown") + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -77,7 +85,7 @@ def retrieval_metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, 
     mrr = next((1.0 / (i + 1) for i, r in enumerate(ranked) if r in rel), 0.0)
     dcg = sum((2 ** rel.get(r, 0) - 1) / math.log2(i + 2) for i, r in enumerate(ranked[:10]))
     ideal = sorted(rel.values(), reverse=True)[:10]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
     return {"recall@5": recall5, "mrr": mrr, "ndcg@10": dcg / idcg if idcg else 0.0}
 
 
@@ -94,7 +102,13 @@ def judge_agreement(embeddings, labels: list[dict], source: IndexSource) -> dict
             items.append((lab["claim"], text, bool(lab["supported"])))
     if not items:
         return {"n": 0}
-    grid = [(hi, lo, ov) for hi in (0.55, 0.6, 0.62, 0.65, 0.7) for lo in (0.35, 0.4, 0.45, 0.5) for ov in (0.5, 0.6, 0.7) if lo < hi]
+    grid = [
+        (hi, lo, ov)
+        for hi in (0.55, 0.6, 0.62, 0.65, 0.7)
+        for lo in (0.35, 0.4, 0.45, 0.5)
+        for ov in (0.5, 0.6, 0.7)
+        if lo < hi
+    ]
     # precompute features once
     feats = []
     base = SupportJudge(embeddings)
@@ -104,7 +118,7 @@ def judge_agreement(embeddings, labels: list[dict], source: IndexSource) -> dict
         ov = len(words & words3(text)) / len(words) if words else 0.0
         v = embeddings.embed_documents([c, text])
         cue = contradiction_cue(c, text)
-        feats.append((-1.0 if cue else sum(a * b for a, b in zip(v[0], v[1])), ov, gold))
+        feats.append((-1.0 if cue else sum(a * b for a, b in zip(v[0], v[1], strict=True)), ov, gold))
 
     def acc(params, rows):
         hi, lo, ovt = params
@@ -119,7 +133,7 @@ def judge_agreement(embeddings, labels: list[dict], source: IndexSource) -> dict
     hi, lo, ovt = chosen
     preds = [(cos >= hi) or (cos >= lo and ov >= ovt) for cos, ov, _ in feats]
     golds = [g for _, _, g in feats]
-    po = sum(p == g for p, g in zip(preds, golds)) / len(golds)
+    po = sum(p == g for p, g in zip(preds, golds, strict=True)) / len(golds)
     pp, pg = sum(preds) / len(preds), sum(golds) / len(golds)
     pe = pp * pg + (1 - pp) * (1 - pg)
     return {
@@ -141,7 +155,9 @@ def alce(letter: str, source: IndexSource, judge: SupportJudge) -> dict:
             merged[-1] += " " + s
         else:
             merged.append(s)
-    claims = [s for s in merged if CITE_RE.search(s) or re.search(r"\bOmbudsman\b.*\b(found|said|decided|explained)\b", s)]
+    claims = [
+        s for s in merged if CITE_RE.search(s) or re.search(r"\bOmbudsman\b.*\b(found|said|decided|explained)\b", s)
+    ]
     supported = cited_total = cited_relevant = 0
     for s in claims:
         cites = cited_paragraphs(source, CITE_RE.finditer(s))
@@ -150,7 +166,7 @@ def alce(letter: str, source: IndexSource, judge: SupportJudge) -> dict:
         for i, t in enumerate(cites):
             cited_total += 1
             alone = judge.supports(s, [t])
-            rest = cites[:i] + cites[i + 1:]
+            rest = cites[:i] + cites[i + 1 :]
             needed = ok and not judge.supports(s, rest) if rest else ok
             cited_relevant += alone or needed
     return {"claims": len(claims), "supported": supported, "citations": cited_total, "relevant": cited_relevant}
@@ -175,9 +191,17 @@ def fake_chat_model_for(ctx) -> object:
 # ----------------------------------------------------------------------------- the run
 
 
-def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path("evals/report"), shared: Path | None = None,
-             thresholds: Path = Path("evals/thresholds.yaml"), engine=None, verify_fn=verify, quiet: bool = False,
-             parts: tuple[str, ...] = ("retrieval", "drafting", "verifier")) -> bool:
+def run_eval(
+    index: Path | None = None,
+    llm: str | None = None,
+    out: Path = Path("evals/report"),
+    shared: Path | None = None,
+    thresholds: Path = Path("evals/thresholds.yaml"),
+    engine=None,
+    verify_fn=verify,
+    quiet: bool = False,
+    parts: tuple[str, ...] = ("retrieval", "drafting", "verifier"),
+) -> bool:
     """Run the eval; True when every threshold that applies is met. `engine` and `verify_fn` can be replaced
     (tests prove the eval fails with a broken retriever or verifier); `parts` limits what runs."""
     t0 = time.perf_counter()
@@ -196,9 +220,20 @@ def run_eval(index: Path | None = None, llm: str | None = None, out: Path = Path
 
     encoder = engine.encoder_notice() if hasattr(engine, "encoder_notice") else None
     say(encoder or "search model: (supplied by the caller)")
-    report = {"commit": commit_id(), "scope": scope, "encoder": encoder, "retrieval": retrieval.by_mode, "out_of_scope": retrieval.out_of_scope,
-              "support_judge": judge_stats, "drafting": drafting.by_writer, "verifier": verifier.report, "figures": figures,
-              "thresholds": limits, "failures": failures, "seconds": round(time.perf_counter() - t0, 1)}
+    report = {
+        "commit": commit_id(),
+        "scope": scope,
+        "encoder": encoder,
+        "retrieval": retrieval.by_mode,
+        "out_of_scope": retrieval.out_of_scope,
+        "support_judge": judge_stats,
+        "drafting": drafting.by_writer,
+        "verifier": verifier.report,
+        "figures": figures,
+        "thresholds": limits,
+        "failures": failures,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
     write_report(Path(out), report, drafting.letters, say)
     return not failures
 
@@ -245,7 +280,7 @@ def eval_retrieval(engine, scope: str, present: set[str], parts: tuple[str, ...]
     items = [g for g in gold if (g.get("seed_only") or g.get("out_of_scope")) or scope == "full"]
     items = [g for g in items if g.get("out_of_scope") or set(g["relevant"]) & present]
     result = RetrievalResult()
-    for mode in (("hybrid", "dense", "bm25") if "retrieval" in parts else ()):
+    for mode in ("hybrid", "dense", "bm25") if "retrieval" in parts else ():
         sums = {"recall@5": 0.0, "mrr": 0.0, "ndcg@10": 0.0}
         n = 0
         oos_hits = oos_n = flagged_in_scope = in_scope = 0
@@ -266,26 +301,36 @@ def eval_retrieval(engine, scope: str, present: set[str], parts: tuple[str, ...]
         result.by_mode[mode] = {k: round(v / n, 4) if n else 0.0 for k, v in sums.items()} | {"queries": n}
         if mode != "bm25":
             result.out_of_scope[mode] = {
-                "out_of_scope_recognised": round(oos_hits / oos_n, 4) if oos_n else None, "out_of_scope_queries": oos_n,
-                "in_scope_wrongly_flagged": round(flagged_in_scope / in_scope, 4) if in_scope else None}
+                "out_of_scope_recognised": round(oos_hits / oos_n, 4) if oos_n else None,
+                "out_of_scope_queries": oos_n,
+                "in_scope_wrongly_flagged": round(flagged_in_scope / in_scope, 4) if in_scope else None,
+            }
     if result.by_mode:
-        say(f"retrieval ({scope}, {len(items)} queries): " + "; ".join(f"{m} R@5 {v['recall@5']:.3f} MRR {v['mrr']:.3f} nDCG@10 {v['ndcg@10']:.3f}"
-                                                                     for m, v in result.by_mode.items()))
+        say(
+            f"retrieval ({scope}, {len(items)} queries): "
+            + "; ".join(
+                f"{m} R@5 {v['recall@5']:.3f} MRR {v['mrr']:.3f} nDCG@10 {v['ndcg@10']:.3f}"
+                for m, v in result.by_mode.items()
+            )
+        )
     return result
 
 
 def eval_support_judge(engine, source: IndexSource, parts: tuple[str, ...], say: Callable) -> tuple[dict, SupportJudge]:
     """Step 3: the support judge's agreement with the hand labels (when drafting is measured), and the judge itself,
     with the thresholds that agreement chose (else the defaults)."""
-    judge_stats = judge_agreement(engine.embeddings, _jsonl(GOLD / "support_labels.jsonl"), source) if "drafting" in parts else {}
+    judge_stats = (
+        judge_agreement(engine.embeddings, _jsonl(GOLD / "support_labels.jsonl"), source) if "drafting" in parts else {}
+    )
     th = judge_stats.get("thresholds") or {}
     judge = SupportJudge(engine.embeddings, th.get("cos_hi", 0.62), th.get("cos_lo", 0.45), th.get("overlap", 0.6))
     say(f"support judge: {judge_stats}")
     return judge_stats, judge
 
 
-def eval_drafting(engine, source: IndexSource, judge: SupportJudge, scope: str, llm: str | None, parts: tuple[str, ...],
-                  say: Callable) -> DraftingResult:
+def eval_drafting(
+    engine, source: IndexSource, judge: SupportJudge, scope: str, llm: str | None, parts: tuple[str, ...], say: Callable
+) -> DraftingResult:
     """Step 4: every situation in evals/gold/drafting.yaml drafted by each writer (the template, and the fake LLM or
     the model named), with the verifier's and the support judge's figures per writer."""
     situations = yaml.safe_load((GOLD / "drafting.yaml").read_text(encoding="utf-8"))
@@ -313,12 +358,28 @@ def _writer_for(wname: str, ctx, engine, say: Callable):
     return made.writer
 
 
-def _draft_with(wname: str, situations: list[dict], engine, source: IndexSource, judge: SupportJudge,
-                say: Callable) -> tuple[dict, list[str]]:
+def _draft_with(
+    wname: str, situations: list[dict], engine, source: IndexSource, judge: SupportJudge, say: Callable
+) -> tuple[dict, list[str]]:
     """One writer's drafts of every situation: its figures, and the letters."""
-    agg = {"drafts": 0, "passed": 0, "citations_checked": 0, "citations_resolved": 0, "quotes_checked": 0, "quotes_verbatim": 0,
-           "unsupported_facts": 0, "claims": 0, "claims_supported": 0, "citations": 0, "citations_relevant": 0,
-           "no_close_expected": 0, "no_close_said": 0, "min_citations": None, "seconds": 0.0, "precedents_added": 0}
+    agg = {
+        "drafts": 0,
+        "passed": 0,
+        "citations_checked": 0,
+        "citations_resolved": 0,
+        "quotes_checked": 0,
+        "quotes_verbatim": 0,
+        "unsupported_facts": 0,
+        "claims": 0,
+        "claims_supported": 0,
+        "citations": 0,
+        "citations_relevant": 0,
+        "no_close_expected": 0,
+        "no_close_said": 0,
+        "min_citations": None,
+        "seconds": 0.0,
+        "precedents_added": 0,
+    }
     letters = []
     for s in situations:
         facts = parse_facts(s["facts"], s["id"])
@@ -357,7 +418,9 @@ def _drafting_figures(agg: dict) -> dict:
         "drafts": agg["drafts"],
         "passed_untouched": round(agg["passed"] / agg["drafts"], 4) if agg["drafts"] else None,
         "precedents_added": agg["precedents_added"],
-        "citations_resolve": round(agg["citations_resolved"] / agg["citations_checked"], 4) if agg["citations_checked"] else 1.0,
+        "citations_resolve": round(agg["citations_resolved"] / agg["citations_checked"], 4)
+        if agg["citations_checked"]
+        else 1.0,
         "quotes_verbatim": round(agg["quotes_verbatim"] / agg["quotes_checked"], 4) if agg["quotes_checked"] else 1.0,
         "unsupported_facts": agg["unsupported_facts"],
         "citation_recall": round(agg["claims_supported"] / agg["claims"], 4) if agg["claims"] else None,
@@ -391,14 +454,26 @@ def eval_verifier(source: IndexSource, verify_fn: Callable, parts: tuple[str, ..
             caught += not v.passed
             if v.passed:
                 missed.append(f"{h['id']} ({h['kind']}) not caught")
-    verifier = {"hostile_items": defects, "caught": caught, "catch_rate": round(caught / defects, 4) if defects else None,
-                "clean_items": clean, "false_alarms": false_alarms, "misses": missed}
+    verifier = {
+        "hostile_items": defects,
+        "caught": caught,
+        "catch_rate": round(caught / defects, 4) if defects else None,
+        "clean_items": clean,
+        "false_alarms": false_alarms,
+        "misses": missed,
+    }
     say(f"verifier: {verifier}")
     return VerifierResult(verifier, len(hostile))
 
 
-def check_thresholds(thresholds: Path, scope: str, parts: tuple[str, ...], retrieval: RetrievalResult, drafting: DraftingResult,
-                     verifier: VerifierResult) -> tuple[dict, dict[str, object], list[str]]:
+def check_thresholds(
+    thresholds: Path,
+    scope: str,
+    parts: tuple[str, ...],
+    retrieval: RetrievalResult,
+    drafting: DraftingResult,
+    verifier: VerifierResult,
+) -> tuple[dict, dict[str, object], list[str]]:
     """Step 6: the scope's limits from evals/thresholds.yaml, the figures they name, and one line per limit missed
     (among the parts that ran)."""
     limits = yaml.safe_load(Path(thresholds).read_text(encoding="utf-8")) if Path(thresholds).is_file() else {}
@@ -407,16 +482,26 @@ def check_thresholds(thresholds: Path, scope: str, parts: tuple[str, ...], retri
     if retrieval.by_mode:
         hybrid, oos = retrieval.by_mode["hybrid"], retrieval.out_of_scope["hybrid"]
         figures |= {
-            "retrieval.hybrid.recall@5": hybrid["recall@5"], "retrieval.hybrid.mrr": hybrid["mrr"],
+            "retrieval.hybrid.recall@5": hybrid["recall@5"],
+            "retrieval.hybrid.mrr": hybrid["mrr"],
             "retrieval.hybrid.ndcg@10": hybrid["ndcg@10"],
             "out_of_scope.recognised": oos["out_of_scope_recognised"],
             "out_of_scope.in_scope_wrongly_flagged": oos["in_scope_wrongly_flagged"],
         }
     if verifier.items:
-        figures |= {"verifier.catch_rate": verifier.report["catch_rate"], "verifier.false_alarms": verifier.report["false_alarms"]}
+        figures |= {
+            "verifier.catch_rate": verifier.report["catch_rate"],
+            "verifier.false_alarms": verifier.report["false_alarms"],
+        }
     for wname, d in drafting.by_writer.items():
-        for key in ("citations_resolve", "quotes_verbatim", "citation_recall", "citation_precision", "passed_untouched",
-                    "min_distinct_citations"):
+        for key in (
+            "citations_resolve",
+            "quotes_verbatim",
+            "citation_recall",
+            "citation_precision",
+            "passed_untouched",
+            "min_distinct_citations",
+        ):
             figures[f"drafting.{wname}.{key}"] = d[key]
     failures = []
     for key, rule in limits.items():
@@ -448,32 +533,61 @@ def _about_seeds(s: dict) -> bool:
 
 
 def report_md(r: dict) -> str:
-    lines = ["# Eval report", "", f"Commit `{r['commit']}`, scope `{r['scope']}`, {r['seconds']} s.", "",
-             f"Encoder: {r.get('encoder') or 'supplied by the caller'}.", "",
-             "## Retrieval (decision level)", "", "| mode | queries | recall@5 | MRR | nDCG@10 |", "|---|---|---|---|---|"]
+    lines = [
+        "# Eval report",
+        "",
+        f"Commit `{r['commit']}`, scope `{r['scope']}`, {r['seconds']} s.",
+        "",
+        f"Encoder: {r.get('encoder') or 'supplied by the caller'}.",
+        "",
+        "## Retrieval (decision level)",
+        "",
+        "| mode | queries | recall@5 | MRR | nDCG@10 |",
+        "|---|---|---|---|---|",
+    ]
     for m, v in r["retrieval"].items():
         lines.append(f"| {m} | {v['queries']} | {v['recall@5']:.3f} | {v['mrr']:.3f} | {v['ndcg@10']:.3f} |")
     lines += ["", "| mode | out-of-scope recognised | in-scope wrongly flagged |", "|---|---|---|"]
     for m, v in r["out_of_scope"].items():
-        lines.append(f"| {m} | {v['out_of_scope_recognised']} ({v['out_of_scope_queries']} queries) | {v['in_scope_wrongly_flagged']} |")
-    lines += ["", "## Citations per writer", "",
-              "| writer | drafts | citations resolve | quotes verbatim | citation recall | citation precision | unsupported facts found | passed untouched | min citations | no-precedent said | s/draft |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {m} | {v['out_of_scope_recognised']} ({v['out_of_scope_queries']} queries) | {v['in_scope_wrongly_flagged']} |"
+        )
+    lines += [
+        "",
+        "## Citations per writer",
+        "",
+        "| writer | drafts | citations resolve | quotes verbatim | citation recall | citation precision | unsupported facts found | passed untouched | min citations | no-precedent said | s/draft |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for w, d in r["drafting"].items():
-        lines.append(f"| {w} | {d['drafts']} | {d['citations_resolve']} | {d['quotes_verbatim']} | {d['citation_recall']} | "
-                     f"{d['citation_precision']} | {d['unsupported_facts']} | {d['passed_untouched']} | {d['min_distinct_citations']} | "
-                     f"{d['no_close_precedent_said']} | {d['seconds_per_draft']} |")
+        lines.append(
+            f"| {w} | {d['drafts']} | {d['citations_resolve']} | {d['quotes_verbatim']} | {d['citation_recall']} | "
+            f"{d['citation_precision']} | {d['unsupported_facts']} | {d['passed_untouched']} | {d['min_distinct_citations']} | "
+            f"{d['no_close_precedent_said']} | {d['seconds_per_draft']} |"
+        )
     j = r["support_judge"]
     v = r["verifier"]
-    lines += ["", "## Support judge", "",
-              "Offline judge: a claim is supported by its cited paragraphs when it quotes them verbatim, or when the all-MiniLM-L6-v2 "
-              "cosine between claim and paragraph is high, or moderately high with most content words shared.",
-              f"Agreement with {j.get('n')} hand labels: {j.get('cv_accuracy')} accuracy (2-fold cross-validated), kappa {j.get('kappa_all')}; "
-              f"thresholds {j.get('thresholds')}.", "",
-              "## Verifier on hostile outputs", "",
-              f"{v['caught']}/{v['hostile_items']} defects caught (catch rate {v['catch_rate']}); {v['false_alarms']}/{v['clean_items']} false alarms on clean items.",
-              "", "## Thresholds", ""]
+    lines += [
+        "",
+        "## Support judge",
+        "",
+        "Offline judge: a claim is supported by its cited paragraphs when it quotes them verbatim, or when the all-MiniLM-L6-v2 "
+        "cosine between claim and paragraph is high, or moderately high with most content words shared.",
+        f"Agreement with {j.get('n')} hand labels: {j.get('cv_accuracy')} accuracy (2-fold cross-validated), kappa {j.get('kappa_all')}; "
+        f"thresholds {j.get('thresholds')}.",
+        "",
+        "## Verifier on hostile outputs",
+        "",
+        f"{v['caught']}/{v['hostile_items']} defects caught (catch rate {v['catch_rate']}); {v['false_alarms']}/{v['clean_items']} false alarms on clean items.",
+        "",
+        "## Thresholds",
+        "",
+    ]
     for k, rule in r["thresholds"].items():
         lines.append(f"- {k} {rule}: {r['figures'].get(k)}")
-    lines += ["", "**" + ("All thresholds met." if not r["failures"] else "Missed: " + "; ".join(r["failures"])) + "**", ""]
+    lines += [
+        "",
+        "**" + ("All thresholds met." if not r["failures"] else "Missed: " + "; ".join(r["failures"])) + "**",
+        "",
+    ]
     return "\n".join(lines)

@@ -1,4 +1,5 @@
 """Writing a draft to disk: Markdown, or a Word document (python-docx) with the same content."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """The facts file: what the user says happened (`Facts`), read from YAML or JSON (`load_facts`) or a mapping
 (`parse_facts`), with one-line `FactsError`s; and `refine_facts`, the template writer's follow-up edits to them."""
+
 from __future__ import annotations
 
 import re
@@ -77,7 +78,16 @@ class Facts(BaseModel):
 
     def text(self) -> str:
         """All the user's words, for the verifier: numbers and dates here are the user's own facts."""
-        parts = [self.council, self.child, self.issue, self.provision, self.since, self.impact, self.outcome_sought, *self.contacts]
+        parts = [
+            self.council,
+            self.child,
+            self.issue,
+            self.provision,
+            self.since,
+            self.impact,
+            self.outcome_sought,
+            *self.contacts,
+        ]
         return "\n".join(p for p in parts if p)
 
     @property
@@ -92,7 +102,9 @@ def parse_facts(data: object, where: str = "facts") -> Facts:
     if data is None:
         raise FactsError(f"{where}: empty (it needs at least `role` and `issue`)")
     if not isinstance(data, dict):
-        raise FactsError(f"{where}: must be a mapping of keys to values (role, issue, ...), not a {type(data).__name__}")
+        raise FactsError(
+            f"{where}: must be a mapping of keys to values (role, issue, ...), not a {type(data).__name__}"
+        )
     try:
         return Facts.model_validate(data)
     except ValidationError as e:
@@ -105,7 +117,9 @@ def parse_facts(data: object, where: str = "facts") -> Facts:
             raise FactsError(f"{where}: missing required key {key!r}") from None
         msg = err.get("msg", "invalid").removeprefix("Value error, ")
         got = err.get("input")
-        shown = f" (got {type(got).__name__})" if err["type"].endswith("_type") or err["type"] == "literal_error" else ""
+        shown = (
+            f" (got {type(got).__name__})" if err["type"].endswith("_type") or err["type"] == "literal_error" else ""
+        )
         if err["type"] == "literal_error":
             shown = f" (got {str(got)[:40]!r})"
         raise FactsError(f"{where}: {key}: {msg}{shown}") from None
@@ -126,7 +140,8 @@ class _FactsLoader(yaml.SafeLoader):
                 try:
                     if key in seen:
                         raise yaml.constructor.ConstructorError(
-                            None, None, f"key {key!r} is given twice (keep one)", key_node.start_mark)
+                            None, None, f"key {key!r} is given twice (keep one)", key_node.start_mark
+                        )
                     seen.add(key)
                 except TypeError:  # an unhashable key: the base constructor reports it
                     pass

@@ -22,6 +22,7 @@ matches the value recorded here. Nothing is ever fetched from a model hub.
 ``python -m app.gguf --requirements NAME`` prints the pinned distributions it needs
 (used by ``scripts/install_llm.sh``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -88,9 +89,7 @@ class ModelSpec:
 
 def _split(prefix: str, version: str, count: int) -> tuple[Part, ...]:
     pkg = prefix.replace("-", "_")
-    return tuple(
-        Part(f"{prefix}{i}", version, f"{pkg}{i}/data/part{i:02d}.bin") for i in range(1, count + 1)
-    )
+    return tuple(Part(f"{prefix}{i}", version, f"{pkg}{i}/data/part{i:02d}.bin") for i in range(1, count + 1))
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -125,9 +124,7 @@ def spec_for(name: str) -> ModelSpec:
     try:
         return MODELS[name]
     except KeyError:
-        raise ModelMissing(
-            f"unknown local model {name!r}: choose one of {', '.join(sorted(MODELS))}"
-        ) from None
+        raise ModelMissing(f"unknown local model {name!r}: choose one of {', '.join(sorted(MODELS))}") from None
 
 
 def default_cache_dir() -> Path:
@@ -146,8 +143,7 @@ def part_paths(spec: ModelSpec) -> list[Path]:
             dist = metadata.distribution(part.dist)
         except metadata.PackageNotFoundError:
             raise ModelMissing(
-                f"local model {spec.name} is not installed (no package {part.dist}): "
-                f"run `{spec.install_hint}`"
+                f"local model {spec.name} is not installed (no package {part.dist}): run `{spec.install_hint}`"
             ) from None
         path = Path(str(dist.locate_file(part.path)))
         if not path.is_file():
@@ -235,9 +231,7 @@ def _join(spec: ModelSpec, parts: list[Path], target: Path) -> None:
             os.fsync(out.fileno())
         size = tmp.stat().st_size
         if size != spec.size or h.hexdigest() != spec.sha256:
-            versions = ", ".join(
-                f"{p.dist} {metadata.version(p.dist)}" for p in spec.parts
-            )
+            versions = ", ".join(f"{p.dist} {metadata.version(p.dist)}" for p in spec.parts)
             raise ModelCorrupt(
                 f"installed parts of local model {spec.name} do not match the recorded sha256 "
                 f"(got {h.hexdigest()[:12]}… from {versions}; expected {spec.sha256[:12]}… from "

@@ -3,6 +3,7 @@
 Rules are deliberately plain (keyword patterns over the user's own words) so that a parent can see why an
 issue was raised, and so the template writer is deterministic.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,14 +17,17 @@ class IssueType:
     pattern: str  # over the facts' text, case-insensitive
     query: str  # the precedent search; {provision} is filled from the facts
     duty: str  # one plain sentence of the duty, in our words (no citation needed: it is a heading, not a claim)
-    remedy: str = ""  # what a remedy for this issue is about: the remedy search, and words a remedy paragraph must share
+    remedy: str = (
+        ""  # what a remedy for this issue is about: the remedy search, and words a remedy paragraph must share
+    )
     remedy_words: str = r"\w"
     topic: str = r"."  # what a paragraph chosen for this issue must mention, whatever its role (law, finding, remedy)
 
 
 ISSUE_TYPES: list[IssueType] = [
     IssueType(
-        "section_f_provision", "Provision in the EHC Plan has not been delivered",
+        "section_f_provision",
+        "Provision in the EHC Plan has not been delivered",
         r"\b(therap|occupational|\bOT\b|speech|language|SALT|physio|section f|provision|tutor|1:1|one[- ]to[- ]one|teaching assistant|"
         r"specialist teach|sessions?|support (in|set out in|from) (the|his|her|their) plan|not (been )?(provided|delivered|received|in place))",
         "council failed to secure {provision} set out in section F of the EHC plan; missed provision; fault; payment to remedy lost provision",
@@ -33,7 +37,8 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"section f|provision|therap|\bOT\b|SALT|speech|sessions",
     ),
     IssueType(
-        "annual_review", "The annual review was late or not completed",
+        "annual_review",
+        "The annual review was late or not completed",
         r"\b(annual review|review (meeting )?(was )?(late|delayed|overdue|not held|never)|amended plan|final (amended )?plan (was )?(late|delayed)|"
         r"(has not|hasn't|did not|didn't) (been )?review)",
         "council delayed the annual review of the EHC plan and did not issue the amended plan in time; fault; uncertainty and lost right of appeal",
@@ -43,7 +48,8 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"annual review|\breview|amended (ehc )?plan",
     ),
     IssueType(
-        "needs_assessment", "The EHC needs assessment was delayed",
+        "needs_assessment",
+        "The EHC needs assessment was delayed",
         r"\b(needs assessment|ehc ?(needs )?assessment|assess(ment)? (of|for) (his|her|their|my) (needs|sen)|20[- ]weeks?|"
         r"request(ed)? (an? )?(ehc|assessment)|draft plan|issue (an? )?(ehc )?plan)",
         "council delayed the EHC needs assessment beyond the 20 week timescale; delay issuing the EHC plan; fault",
@@ -53,7 +59,8 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"needs assessment|ehc (needs )?assessment|20[- ]week|educational psycholog|\bassess",
     ),
     IssueType(
-        "out_of_school", "The child has been out of school without suitable education",
+        "out_of_school",
+        "The child has been out of school without suitable education",
         r"\b(out of (school|education)|not (been )?(in|attending) school|no school (place)?|section 19|alternative (education|provision)|"
         r"excluded|exclusion|home[- ]?(schooled|tuition)|tuition|missing education|no education|school refus|unable to attend)",
         "child out of school without suitable full-time education; council failed to arrange alternative provision under section 19; fault",
@@ -63,7 +70,8 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"section 19|alternative (education|provision)|out of school|not attending|unable to attend|suitable education|full[- ]time education|tuition|missing education",
     ),
     IssueType(
-        "transport", "Home to school transport was refused or not provided",
+        "transport",
+        "Home to school transport was refused or not provided",
         r"\b(transport|taxi|bus pass|travel assistance|escort|journey to school)",
         "council refused or failed to provide home to school transport for a child with special educational needs; fault",
         "The council must provide free travel where a child is eligible, and decide transport applications properly.",
@@ -72,7 +80,8 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"transport|travel",
     ),
     IssueType(
-        "personal_budget", "Personal budget or direct payments",
+        "personal_budget",
+        "Personal budget or direct payments",
         r"\b(personal budget|direct payments?)",
         "council delayed or failed to pay direct payments or a personal budget; missed payments; fault; repay money owed",
         "Direct payments and personal budgets agreed by the council must be paid correctly and on time.",
@@ -81,7 +90,8 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"personal budget|direct payment",
     ),
     IssueType(
-        "social_care_assessment", "Social care assessment for a disabled child",
+        "social_care_assessment",
+        "Social care assessment for a disabled child",
         r"\b(social care|social worker|section 17|child in need|disabled children|short breaks?|respite|carer'?s assessment)",
         "council failed to assess a disabled child's social care needs under section 17; delay; short breaks; fault",
         "The council must assess a disabled child's needs for social care support and provide what it has assessed as needed.",
@@ -90,7 +100,8 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"section 17|social care|short breaks?|disabled child|respite|\bassess",
     ),
     IssueType(
-        "complaint_handling", "The complaint was not handled properly",
+        "complaint_handling",
+        "The complaint was not handled properly",
         r"\b(complain(t|ed)? .{0,60}(ignored|no (reply|response)|not (replied|responded|answered)|late|delay|never heard|weeks)|"
         r"(ignored|not answered|not responded to|no response to|no reply to) (my |our |the |a )?(formal )?complaint|"
         r"complain.{0,150}?no (acknowledg|reply|response)|"
@@ -102,7 +113,8 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"complain|stage (one|two|1|2)",
     ),
     IssueType(
-        "communication", "Poor communication",
+        "communication",
+        "Poor communication",
         r"\b(emails? .{0,40}(ignored|unanswered|no (reply|response))|(ignored|unanswered) .{0,30}(emails?|calls?|letters?)|chas(ed|ing)|"
         r"no one (has )?(replied|responded|got back)|not kept (me )?(informed|updated)|communication|no (reply|response)|"
         r"emailed .{0,40}(times|twice|again)|without telling (me|us)|(nobody|no one|no-one) (told|tells|has told) (me|us))",
@@ -117,7 +129,9 @@ ISSUE_TYPES: list[IssueType] = [
 BY_LABEL = {t.label: t for t in ISSUE_TYPES}
 
 
-FAILURE_CUE = re.compile(r"(miss|\bnot\b|n't\b|\bno\b|none|cancel|stop|never|only|reduc|gap|lack|fail|without|late|delay)", re.I)
+FAILURE_CUE = re.compile(
+    r"(miss|\bnot\b|n't\b|\bno\b|none|cancel|stop|never|only|reduc|gap|lack|fail|without|late|delay)", re.I
+)
 
 
 def spot_issues(text: str) -> list[IssueType]:
@@ -145,11 +159,15 @@ def issue_query(t: IssueType, provision: str | None, issue_text: str) -> str:
 # special educational needs or children's services, the honest answer is "no close precedent", not a stretched one.
 OUTSIDE_CORPUS = re.compile(
     r"\b(parking|penalty charge|pcn|council tax|planning (permission|application)|bin collection|refuse collection|fly[- ]?tipping|"
-    r"noise nuisance|noisy neighbour|housing benefit|pothole|business rates|licen[cs]ing|allotment)", re.I)
+    r"noise nuisance|noisy neighbour|housing benefit|pothole|business rates|licen[cs]ing|allotment)",
+    re.I,
+)
 STRONG_SCOPE = re.compile(
     r"\b(ehc|education,? health and care|section f|special educational|\bsen\b|send|annual review|needs assessment|social care|"
     r"social worker|child in need|direct payments?|personal budget|alternative provision|section 19|school transport|"
-    r"home to school|short breaks|disabled child)", re.I)
+    r"home to school|short breaks|disabled child)",
+    re.I,
+)
 
 
 def outside_corpus(text: str) -> str | None:

@@ -2,6 +2,7 @@
 
 Nothing here knows about storage, models or user interfaces.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

@@ -24,6 +24,7 @@ passed. A graph that fails is kept out of use, never the product: the caller fal
 Safe to call from several processes at once: a file lock serialises exporters, the export is built in a temporary
 folder and renamed into place, so a crash never leaves a half model behind.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -49,8 +50,17 @@ MANIFEST = "export.json"
 FP32_FILE = "onnx/model.onnx"
 TOKENS_PER_BATCH = 256  # padded tokens an ONNX batch may hold (see OnnxEncoder._batches)
 EXPORT_VERSION = 2  # bump to force a re-export when this module's recipe changes
-_COPY = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
-         "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling")
+_COPY = (
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.txt",
+    "modules.json",
+    "sentence_bert_config.json",
+    "config_sentence_transformers.json",
+    "1_Pooling",
+)
 
 
 def cpu_identity() -> tuple[str, frozenset[str]]:
@@ -126,15 +136,17 @@ class Export:
 
     def rejected(self) -> dict[str, str]:
         """Graph -> why it is not used."""
-        return {name: c.get("failed_on") or "failed its check" for name, c in self.checks.items()
-                if name not in self.files}
+        return {
+            name: c.get("failed_on") or "failed its check" for name, c in self.checks.items() if name not in self.files
+        }
 
 
 def _usable(target: Path, fingerprint: str, config: str | None) -> Export | None:
     """The finished export in `target` for these weights and this CPU config, or None (export again)."""
     m = _read_manifest(target)
-    if not (m and m.get("version") == EXPORT_VERSION and m.get("source") == fingerprint
-            and m.get("quantization") == config):
+    if not (
+        m and m.get("version") == EXPORT_VERSION and m.get("source") == fingerprint and m.get("quantization") == config
+    ):
         return None
     files = tuple(m.get("files", []))
     if not all((target / f).is_file() for f in files):
@@ -177,8 +189,17 @@ def ensure_onnx_model(target_dir: Path, quantize: bool = True) -> Export:
             except Exception as e:  # noqa: BLE001 - any failure: recorded, and the caller uses torch
                 shutil.rmtree(tmp, ignore_errors=True)
                 tmp.mkdir(parents=True)
-                _write_manifest(tmp, {"version": EXPORT_VERSION, "source": fingerprint, "quantization": config,
-                                      "files": [], "checks": {}, "error": f"{type(e).__name__}: {first_line(e)}"})
+                _write_manifest(
+                    tmp,
+                    {
+                        "version": EXPORT_VERSION,
+                        "source": fingerprint,
+                        "quantization": config,
+                        "files": [],
+                        "checks": {},
+                        "error": f"{type(e).__name__}: {first_line(e)}",
+                    },
+                )
             _install(tmp, target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -235,18 +256,28 @@ def _export(src: Path, tmp: Path, config: str | None, fingerprint: str) -> None:
             self.m = m
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+            return self.m(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     enc = _Tokenizer(tmp)
     ids, mask = enc.batch(enc.encode(["A short one.", "A rather longer sentence, so that the batch needs padding."]))
     axes = {"batch": 0, "sequence": 1}
-    dynamic = {n: {v: k for k, v in axes.items()} for n in ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")}
+    dynamic = {
+        n: {v: k for k, v in axes.items()}
+        for n in ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")
+    }
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            LastHidden(model), (torch.from_numpy(ids), torch.from_numpy(mask), torch.zeros_like(torch.from_numpy(ids))),
-            str(tmp / FP32_FILE), input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"], dynamic_axes=dynamic, opset_version=17, do_constant_folding=True,
+            LastHidden(model),
+            (torch.from_numpy(ids), torch.from_numpy(mask), torch.zeros_like(torch.from_numpy(ids))),
+            str(tmp / FP32_FILE),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes=dynamic,
+            opset_version=17,
+            do_constant_folding=True,
             dynamo=False,
         )
     files = [FP32_FILE]
@@ -256,11 +287,20 @@ def _export(src: Path, tmp: Path, config: str | None, fingerprint: str) -> None:
     checks = _validate(src, tmp, files)
     # a failed fp32 graph means the export itself is wrong: its int8 copy is not trusted either
     passed = [] if not checks[FP32_FILE]["passed"] else [f for f in files if checks[f]["passed"]]
-    _write_manifest(tmp, {
-        "version": EXPORT_VERSION, "source": fingerprint, "files": passed, "quantization": config, "checks": checks,
-        "seconds": round(time.perf_counter() - t0, 1), "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "torch": torch.__version__, "onnxruntime": __import__("onnxruntime").__version__,
-    })
+    _write_manifest(
+        tmp,
+        {
+            "version": EXPORT_VERSION,
+            "source": fingerprint,
+            "files": passed,
+            "quantization": config,
+            "checks": checks,
+            "seconds": round(time.perf_counter() - t0, 1),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "torch": torch.__version__,
+            "onnxruntime": __import__("onnxruntime").__version__,
+        },
+    )
 
 
 def _quantize(fp32: Path, out: Path, config: str) -> None:
@@ -273,9 +313,18 @@ def _quantize(fp32: Path, out: Path, config: str) -> None:
     weight_type = QuantType.QUInt8 if config == "avx2" else QuantType.QInt8
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # ORT nags about pre-processing
     quantize_dynamic(
-        str(fp32), str(out), op_types_to_quantize=list(IntegerOpsRegistry.keys()), per_channel=True,
-        reduce_range=False, weight_type=weight_type,
-        extra_options={"WeightSymmetric": True, "ActivationSymmetric": False, "EnableSubgraph": False, "ForceSymmetric": False},
+        str(fp32),
+        str(out),
+        op_types_to_quantize=list(IntegerOpsRegistry.keys()),
+        per_channel=True,
+        reduce_range=False,
+        weight_type=weight_type,
+        extra_options={
+            "WeightSymmetric": True,
+            "ActivationSymmetric": False,
+            "EnableSubgraph": False,
+            "ForceSymmetric": False,
+        },
     )
 
 
@@ -388,8 +437,15 @@ class OnnxEncoder:
                     self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="precedent-onnx")
         return list(self._pool.map(fn, items))
 
-    def encode(self, sentences, batch_size: int = 32, normalize_embeddings: bool = True, convert_to_numpy: bool = True,
-               show_progress_bar: bool = False, **_ignored) -> np.ndarray:
+    def encode(
+        self,
+        sentences,
+        batch_size: int = 32,
+        normalize_embeddings: bool = True,
+        convert_to_numpy: bool = True,
+        show_progress_bar: bool = False,
+        **_ignored,
+    ) -> np.ndarray:
         texts = [sentences] if isinstance(sentences, str) else list(sentences)
         if not texts:
             return np.zeros((0, self.get_sentence_embedding_dimension()), dtype=np.float32)

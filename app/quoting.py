@@ -1,6 +1,7 @@
 """Quoting and citing decisions: which sentence of a paragraph a letter quotes (`best_sentence`, cut by
 `QUOTABLE_SENTENCE_SPLIT`), how a paragraph is cited (`cite_label`), and the Markdown a letter ends with (the remedy
 table and the references). Pure functions of paragraphs and text; writers, drafting and the eval share them."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,9 @@ from .models import Hit
 from .text import content_words, long_date
 
 # the complainant's view rather than the Ombudsman's: never quoted as a finding
-COMPLAINANT = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.? \w+|She|He|They|The complainant)\b(?: also)? (?:says|said|complain\w*|told|wants|asked|believes)")
+COMPLAINANT = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.? \w+|She|He|They|The complainant)\b(?: also)? (?:says|said|complain\w*|told|wants|asked|believes)"
+)
 
 
 # where a paragraph is cut into the sentences a letter may quote (and a model's excerpt is built from)
@@ -55,10 +58,17 @@ def cite_label(h: Hit) -> str:
 
 
 def remedy_table_md(rows: list[dict]) -> str:
-    lines = ["## Remedies in comparable decisions", "", "| Amount | What it was for | Period | Decision | Citation |", "|---|---|---|---|---|"]
+    lines = [
+        "## Remedies in comparable decisions",
+        "",
+        "| Amount | What it was for | Period | Decision | Citation |",
+        "|---|---|---|---|---|",
+    ]
     for r in rows:
         purpose = r["purpose"].replace("|", "/").replace("\n", " ")
-        lines.append(f"| {r['amount_text']} | {purpose} | {r['period'] or '—'} | {r['organisation'] or r['doc_id']} | {r['citation']} |")
+        lines.append(
+            f"| {r['amount_text']} | {purpose} | {r['period'] or '—'} | {r['organisation'] or r['doc_id']} | {r['citation']} |"
+        )
     return "\n".join(lines)
 
 

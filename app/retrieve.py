@@ -1,5 +1,6 @@
 """Ranking: dense (Chroma through LangChain) and lexical (SQLite FTS5 BM25) retrieval, fused by reciprocal
 rank fusion, with filters applied inside both stores. Also says when nothing is close enough to cite."""
+
 from __future__ import annotations
 
 import re
@@ -20,13 +21,19 @@ class QueryError(UserError, ValueError):
 
 def clean_query(query: str) -> str:
     if query is None:
-        raise QueryError("empty query: describe what happened, e.g. 'occupational therapy in the EHC plan not provided'")
+        raise QueryError(
+            "empty query: describe what happened, e.g. 'occupational therapy in the EHC plan not provided'"
+        )
     q = _CONTROL.sub(" ", str(query))
     q = re.sub(r"\s+", " ", q).strip()
     if not q:
-        raise QueryError("empty query: describe what happened, e.g. 'occupational therapy in the EHC plan not provided'")
+        raise QueryError(
+            "empty query: describe what happened, e.g. 'occupational therapy in the EHC plan not provided'"
+        )
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(q):,} characters; the limit is {MAX_QUERY_CHARS:,}): shorten it to the key facts")
+        raise QueryError(
+            f"query too long ({len(q):,} characters; the limit is {MAX_QUERY_CHARS:,}): shorten it to the key facts"
+        )
     return q
 
 
@@ -66,15 +73,27 @@ class SearchResult:
     def to_dict(self) -> dict:
         """`search --json` and each `--batch` line: the hits, and whether anything close was found at all (the best
         dense cosine against `min_similarity`), so a tool reading it can tell "nothing close" from a weak top hit."""
-        return {"query": self.query, "no_close_precedent": self.no_close_precedent,
-                "best_similarity": round(float(self.best_similarity), 4), "results": [h.to_dict() for h in self.hits]}
+        return {
+            "query": self.query,
+            "no_close_precedent": self.no_close_precedent,
+            "best_similarity": round(float(self.best_similarity), 4),
+            "results": [h.to_dict() for h in self.hits],
+        }
 
 
 class Retriever:
     """mode: 'hybrid' (default), 'dense' or 'bm25'."""
 
-    def __init__(self, index: Index, rrf_k: int = 10, candidates: int = 50, min_similarity: float = 0.50, bm25_weight: float = 2.0,
-                 diversity: float = 0.7, doc_boost: float = 0.25):
+    def __init__(
+        self,
+        index: Index,
+        rrf_k: int = 10,
+        candidates: int = 50,
+        min_similarity: float = 0.50,
+        bm25_weight: float = 2.0,
+        diversity: float = 0.7,
+        doc_boost: float = 0.25,
+    ):
         self.index = index
         self.rrf_k = rrf_k
         self.bm25_weight = bm25_weight
@@ -109,14 +128,19 @@ class Retriever:
             out = [(p, s) for p, s in out if p in ok]
         return out[:k]
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
-               synthetic_ok: bool = False) -> SearchResult:
+    def search(
+        self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid", synthetic_ok: bool = False
+    ) -> SearchResult:
         q = clean_query(query)
         if not 1 <= k <= 200:
             raise QueryError(f"--k must be between 1 and 200 (got {k})")
         n = max(self.candidates, k)
         dense = self.dense(q, n, filters, synthetic_ok) if mode in ("hybrid", "dense") else []
-        lexical = self.index.bm25(fts_query(q), n, filters, synthetic_ok) if mode in ("hybrid", "bm25") and fts_query(q) else []
+        lexical = (
+            self.index.bm25(fts_query(q), n, filters, synthetic_ok)
+            if mode in ("hybrid", "bm25") and fts_query(q)
+            else []
+        )
         best = max((s for _, s in dense), default=0.0)
         if mode == "dense":
             ranked = dense
@@ -138,8 +162,14 @@ class Retriever:
                 if pid in rows:
                     by_doc.setdefault(rows[pid][1], []).append(score)
             strength = {d: sum(sorted(v, reverse=True)[:3]) for d, v in by_doc.items()}
-            ranked = sorted(((pid, score + self.doc_boost * strength.get(rows[pid][1], 0.0)) for pid, score in ranked if pid in rows),
-                            key=lambda kv: -kv[1])
+            ranked = sorted(
+                (
+                    (pid, score + self.doc_boost * strength.get(rows[pid][1], 0.0))
+                    for pid, score in ranked
+                    if pid in rows
+                ),
+                key=lambda kv: -kv[1],
+            )
         if mode == "hybrid" and self.diversity < 1.0:
             # each further paragraph of the same decision counts a little less, so one long decision cannot fill the page
             seen: dict[str, int] = {}
@@ -148,7 +178,7 @@ class Retriever:
                 doc = rows[pid][1] if pid in rows else ""
                 n = seen.get(doc, 0)
                 seen[doc] = n + 1
-                rescored.append((pid, score * self.diversity ** n))
+                rescored.append((pid, score * self.diversity**n))
             ranked = sorted(rescored, key=lambda kv: -kv[1])
         ranked = ranked[:k]
         hits = []
@@ -157,6 +187,21 @@ class Retriever:
             if r is None:
                 continue
             _, doc_id, para, section, text, ref, org, source, outcome, category, date, kind = r
-            hits.append(Hit(doc_id, ref, org, para, section or "", text, round(float(score), 6), source, outcome, category, date, kind))
+            hits.append(
+                Hit(
+                    doc_id,
+                    ref,
+                    org,
+                    para,
+                    section or "",
+                    text,
+                    round(float(score), 6),
+                    source,
+                    outcome,
+                    category,
+                    date,
+                    kind,
+                )
+            )
         no_close = mode != "bm25" and best < self.min_similarity
         return SearchResult(q, hits, best, no_close, filters or Filters())

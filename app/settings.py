@@ -1,5 +1,6 @@
 """The one settings object. Every value can come from the environment (`PRECEDENT_INDEX`, `PRECEDENT_CHROMA_URL`, ...)
 or from command-line flags, which override the environment."""
+
 from __future__ import annotations
 
 import os
@@ -48,7 +49,8 @@ class Settings(BaseSettings):
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 to use a Chroma server
     chroma_timeout_s: float = 10.0
     embed_backend: EmbedBackend = Field(  # onnx: recall@5 within 1 point of torch, see bench/RESULTS.md
-        "onnx", description="the encoder's backend: onnx (int8 ONNX Runtime, the default) or torch")
+        "onnx", description="the encoder's backend: onnx (int8 ONNX Runtime, the default) or torch"
+    )
     embed_batch: int = 16  # texts an encoder batch holds: small batches stay in cache (2-core Xeon: 64 ran 2-5x slower)
     # retrieval
     # fusion and the "no close precedent" line were measured on evals/gold/retrieval.jsonl (see evals/report)

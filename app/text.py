@@ -1,4 +1,5 @@
 """Small text helpers every layer shares: content words, long dates, and the first line of an error."""
+
 from __future__ import annotations
 
 import re

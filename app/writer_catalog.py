@@ -1,6 +1,7 @@
 """Which writers there are: each one's name, the label a person chooses it by, a one-line description, whether it is
 experimental, and the optional package it needs. Data only (no app imports), so settings, the CLI and the web app
 read it without loading the drafting code; `app.writers.WRITERS` joins each entry to the factory that makes it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,16 +21,34 @@ class WriterInfo:
 
 
 CATALOG: dict[str, WriterInfo] = {
-    "template": WriterInfo("template", "Template (recommended: fast, quotes the decisions word for word)",
-                           "deterministic prose around verbatim quotations; no model", experimental=False),
-    "local": WriterInfo("local", "Local model (experimental: slow, may misword; runs on this computer)",
-                        "the packaged Qwen2.5 model through llama.cpp, on this computer", experimental=True),
-    "ollama": WriterInfo("ollama", "Ollama (experimental: a model your Ollama server runs; may misword)",
-                         "a model an Ollama server runs, at PRECEDENT_OLLAMA_URL", experimental=True,
-                         extra="ollama", package="langchain-ollama"),
-    "openai": WriterInfo("openai", "OpenAI-compatible server (experimental: sends the facts to that server; may misword)",
-                         "any OpenAI-compatible server, at PRECEDENT_OPENAI_BASE_URL",
-                         experimental=True, extra="openai", package="langchain-openai"),
+    "template": WriterInfo(
+        "template",
+        "Template (recommended: fast, quotes the decisions word for word)",
+        "deterministic prose around verbatim quotations; no model",
+        experimental=False,
+    ),
+    "local": WriterInfo(
+        "local",
+        "Local model (experimental: slow, may misword; runs on this computer)",
+        "the packaged Qwen2.5 model through llama.cpp, on this computer",
+        experimental=True,
+    ),
+    "ollama": WriterInfo(
+        "ollama",
+        "Ollama (experimental: a model your Ollama server runs; may misword)",
+        "a model an Ollama server runs, at PRECEDENT_OLLAMA_URL",
+        experimental=True,
+        extra="ollama",
+        package="langchain-ollama",
+    ),
+    "openai": WriterInfo(
+        "openai",
+        "OpenAI-compatible server (experimental: sends the facts to that server; may misword)",
+        "any OpenAI-compatible server, at PRECEDENT_OPENAI_BASE_URL",
+        experimental=True,
+        extra="openai",
+        package="langchain-openai",
+    ),
 }
 assert tuple(CATALOG) == get_args(WriterName), "every writer name is catalogued once, in the Literal's order"
 

@@ -7,6 +7,7 @@
   LangChain chat models driven by the prompt files in `prompts/`. Sources are shown to the model as [S1], [S2]...;
   its [Sn] markers are turned into real citations, and the verifier checks the rest.
 """
+
 from __future__ import annotations
 
 import re
@@ -109,7 +110,9 @@ class TemplateWriter:
             out.append("To the Local Government and Social Care Ombudsman")
         else:
             out.append(f"To the complaints team, {council}")
-        out.append(f"**{STAGE_TITLE[stage]}: {(f.child + chr(39) + 's') if f.child else 'my child' + chr(39) + 's'} special educational needs and support**")
+        out.append(
+            f"**{STAGE_TITLE[stage]}: {(f.child + chr(39) + 's') if f.child else 'my child' + chr(39) + 's'} special educational needs and support**"
+        )
         intro = {
             "council-stage-1": f"I am writing as {parent_of} to make a formal complaint about {council}.",
             "council-stage-2": f"I am writing as {parent_of}. I am not satisfied with the council's response to my complaint and ask for it to be considered at stage 2 of the complaints procedure.",
@@ -129,7 +132,11 @@ class TemplateWriter:
         if section:
             out.append(section)
         else:
-            why = f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})" if ctx.outside else ""
+            why = (
+                f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})"
+                if ctx.outside
+                else ""
+            )
             out.append(
                 f"I have not found a published Ombudsman decision close enough to these facts to cite{why}, so I do not rely on "
                 "any precedent here; I ask the council to consider my complaint on its own facts."
@@ -158,24 +165,45 @@ class TemplateWriter:
         close_points = [p for p in ctx.points if p.close and p.hits()]
         if not close_points:
             return ""
-        heading = ("**What the Ombudsman has said in comparable cases.**" if ctx.facts.role == "officer"
-                   else "**The council's duties and what the Ombudsman has found in similar cases.**")
+        heading = (
+            "**What the Ombudsman has said in comparable cases.**"
+            if ctx.facts.role == "officer"
+            else "**The council's duties and what the Ombudsman has found in similar cases.**"
+        )
         return "\n\n".join([heading, *(self._point(ctx, p) for p in close_points)])
 
     def _point(self, ctx: DraftContext, p: Point) -> str:
         """One issue: the duty in plain words, then the law, a finding and a remedy, each quoted and cited."""
         lines = [f"*{p.issue.title}.* {p.issue.duty}".strip()]
         if ctx.short:  # the shorter letter keeps one finding per point
-            lines.append(_support(ctx, p.finding or p.duty or p.remedy, "The Ombudsman has found fault in a similar case:"))
+            lines.append(
+                _support(ctx, p.finding or p.duty or p.remedy, "The Ombudsman has found fault in a similar case:")
+            )
             return " ".join(x for x in lines if x)
         if p.duty:
             lines.append(_support(ctx, p.duty, "The Ombudsman has explained the law in these terms:"))
         if p.finding:
-            lines.append(_support(ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, the Ombudsman found:"))
+            lines.append(
+                _support(
+                    ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, the Ombudsman found:"
+                )
+            )
         if p.another:
-            lines.append(_support(ctx, p.another, f"In another complaint, against {_who(p.another)}{_when(p.another)}, the Ombudsman found:"))
+            lines.append(
+                _support(
+                    ctx,
+                    p.another,
+                    f"In another complaint, against {_who(p.another)}{_when(p.another)}, the Ombudsman found:",
+                )
+            )
         if p.remedy:
-            lines.append(_support(ctx, p.remedy, f"On the remedy, in a complaint against {_who(p.remedy)}{_when(p.remedy)}, the Ombudsman said:"))
+            lines.append(
+                _support(
+                    ctx,
+                    p.remedy,
+                    f"On the remedy, in a complaint against {_who(p.remedy)}{_when(p.remedy)}, the Ombudsman said:",
+                )
+            )
         return " ".join(x for x in lines if x)
 
     def _default_asks(self, ctx: DraftContext) -> str:
@@ -183,7 +211,9 @@ class TemplateWriter:
         labels = {p.issue.label for p in ctx.points}
         if "section_f_provision" in labels:
             asks.append("confirmation of when all the provision in Section F will be in place and who will deliver it")
-            asks.append("a payment to recognise the provision that has been missed, in line with the Ombudsman's guidance")
+            asks.append(
+                "a payment to recognise the provision that has been missed, in line with the Ombudsman's guidance"
+            )
         if "annual_review" in labels:
             asks.append("the review to be completed and the amended plan issued without further delay")
         if "needs_assessment" in labels:
@@ -203,7 +233,10 @@ class TemplateWriter:
         council = f.council or "the Council"
         out = [f"**{STAGE_TITLE['response']}** ({council})", "Dear complainant,"]
         words = " ".join(f.issue.split())
-        out.append(f"**Your complaint as we understand it.** You wrote: \u201c{words}\u201d" + (f" You say this began in {f.since_words}." if f.since_words else ""))
+        out.append(
+            f"**Your complaint as we understand it.** You wrote: \u201c{words}\u201d"
+            + (f" You say this began in {f.since_words}." if f.since_words else "")
+        )
         if f.provision:
             out.append(f"**What the plan requires.** {child}'s EHC Plan says: {f.provision.rstrip('.')}.")
         section = self.precedents(ctx)
@@ -234,8 +267,10 @@ class TemplateWriter:
             h = p.remedy
             q = quote_of(ctx, h) if (p.close and h is not None) else None
             if q and "£" in q:
-                return (f" We propose a payment in line with comparable decisions, to be confirmed once our records are checked; "
-                        f"in a complaint against {_who(h)}{_when(h)} about {p.issue.title.lower()}, the Ombudsman said: \u201c{q}\u201d {cite_label(h)}.")
+                return (
+                    f" We propose a payment in line with comparable decisions, to be confirmed once our records are checked; "
+                    f"in a complaint against {_who(h)}{_when(h)} about {p.issue.title.lower()}, the Ombudsman said: \u201c{q}\u201d {cite_label(h)}."
+                )
         return " [Officer to propose a remedy in line with the Ombudsman's guidance on remedies and the table below.]"
 
 
@@ -271,7 +306,7 @@ def excerpt(text: str, focus: str | None, max_words: int = SOURCE_WORDS) -> str:
                 grew = True
         if not grew:
             break
-    return ("... " if lo > 0 else "") + " ".join(sents[lo:hi + 1]) + (" ..." if hi < len(sents) - 1 else "")
+    return ("... " if lo > 0 else "") + " ".join(sents[lo : hi + 1]) + (" ..." if hi < len(sents) - 1 else "")
 
 
 def sources_block(ctx: DraftContext) -> tuple[str, dict[str, Hit]]:
@@ -289,10 +324,18 @@ def sources_block(ctx: DraftContext) -> tuple[str, dict[str, Hit]]:
 
 def facts_block(ctx: DraftContext) -> str:
     f = ctx.facts
-    rows = [("Writer", f.role), ("Stage", STAGE_TITLE.get(f.stage or "", f.stage or "")), ("Council", f.council),
-            ("Child", f.child), ("What went wrong", f.issue), ("What the plan says", f.provision),
-            ("Since", f.since_words), ("Contacts so far", "; ".join(f.contacts) if f.contacts else None),
-            ("Impact", f.impact), ("Outcome sought", f.outcome_sought)]
+    rows = [
+        ("Writer", f.role),
+        ("Stage", STAGE_TITLE.get(f.stage or "", f.stage or "")),
+        ("Council", f.council),
+        ("Child", f.child),
+        ("What went wrong", f.issue),
+        ("What the plan says", f.provision),
+        ("Since", f.since_words),
+        ("Contacts so far", "; ".join(f.contacts) if f.contacts else None),
+        ("Impact", f.impact),
+        ("Outcome sought", f.outcome_sought),
+    ]
     return "\n".join(f"- {k}: {v}" for k, v in rows if v)
 
 
@@ -310,7 +353,11 @@ def resolve_source_markers(text: str, smap: dict[str, Hit]) -> str:
     return S_RE.sub(repl, text)
 
 
-SECTIONS = {"1_opening": 260, "2_precedents": 380, "3_closing": 160}  # part -> most tokens it may take (~600 words in all)
+SECTIONS = {
+    "1_opening": 260,
+    "2_precedents": 380,
+    "3_closing": 160,
+}  # part -> most tokens it may take (~600 words in all)
 
 
 class ChatWriter:
@@ -333,7 +380,9 @@ class ChatWriter:
         from langchain_core.prompts import ChatPromptTemplate
 
         role = "officer" if ctx.facts.role == "officer" else "parent"
-        prompt = ChatPromptTemplate.from_messages([("system", _load_prompt("system.md")), ("human", _load_prompt(f"{role}.md") + extra)])
+        prompt = ChatPromptTemplate.from_messages(
+            [("system", _load_prompt("system.md")), ("human", _load_prompt(f"{role}.md") + extra)]
+        )
         sources, smap = sources_block(ctx)
         return prompt.format_messages(facts=facts_block(ctx), sources=sources), smap
 
@@ -352,8 +401,11 @@ class ChatWriter:
         chunks = []
         for chunk in self.model.stream(messages, **kwargs):
             content = chunk.content
-            piece = content if isinstance(content, str) else "".join(
-                c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
+            piece = (
+                content
+                if isinstance(content, str)
+                else "".join(c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
+            )
             if piece:
                 chunks.append(piece)
                 if on_token:
@@ -374,7 +426,9 @@ class ChatWriter:
         fill = {"facts": facts_block(ctx), "sources": sources}
         messages: list = [SystemMessage(_load_prompt("system.md"))]
         parts: list[str] = []
-        budget = getattr(self.model, "max_tokens", None)  # llama.cpp's: no part may take more than its own limit or this
+        budget = getattr(
+            self.model, "max_tokens", None
+        )  # llama.cpp's: no part may take more than its own limit or this
         with self._lock:
             for i, (section, tokens) in enumerate(SECTIONS.items()):
                 if i and on_token:
@@ -398,7 +452,10 @@ class ChatWriter:
         try:
             with self._lock:
                 llm.create_chat_completion(
-                    messages=[{"role": "system", "content": _load_prompt("system.md")}, {"role": "user", "content": head}],
+                    messages=[
+                        {"role": "system", "content": _load_prompt("system.md")},
+                        {"role": "user", "content": head},
+                    ],
                     max_tokens=1,
                 )
         except Exception:  # only a head start: a draft reads the same text anyway, and reports its own errors
@@ -408,8 +465,12 @@ class ChatWriter:
         from langchain_core.prompts import ChatPromptTemplate
 
         sources, smap = sources_block(ctx)
-        prompt = ChatPromptTemplate.from_messages([("system", _load_prompt("system.md")), ("human", _load_prompt("refine.md"))])
-        messages = prompt.format_messages(facts=facts_block(ctx), sources=sources, letter=previous, instruction=instruction)
+        prompt = ChatPromptTemplate.from_messages(
+            [("system", _load_prompt("system.md")), ("human", _load_prompt("refine.md"))]
+        )
+        messages = prompt.format_messages(
+            facts=facts_block(ctx), sources=sources, letter=previous, instruction=instruction
+        )
         return resolve_source_markers(self._run(messages, on_token), smap)
 
 
@@ -440,8 +501,10 @@ class WriterSpec:
 
 def _optional(info: WriterInfo, error: ImportError) -> WriterError:
     """The one line for a writer whose optional package is not installed."""
-    return WriterError(f"the {info.name} writer needs the optional {info.package} package ({first_line(error)}): "
-                       f"pip install 'precedent[{info.extra}]'")
+    return WriterError(
+        f"the {info.name} writer needs the optional {info.package} package ({first_line(error)}): "
+        f"pip install 'precedent[{info.extra}]'"
+    )
 
 
 def _template(settings: Settings) -> MadeWriter:
@@ -464,8 +527,17 @@ def _ollama(settings: Settings) -> MadeWriter:
     except ImportError as e:
         raise _optional(CATALOG["ollama"], e) from None
 
-    return MadeWriter(ChatWriter("ollama", ChatOllama(base_url=settings.ollama_url, model=settings.ollama_model,
-                                                      temperature=0.2, num_predict=settings.max_tokens)))
+    return MadeWriter(
+        ChatWriter(
+            "ollama",
+            ChatOllama(
+                base_url=settings.ollama_url,
+                model=settings.ollama_model,
+                temperature=0.2,
+                num_predict=settings.max_tokens,
+            ),
+        )
+    )
 
 
 def _openai(settings: Settings) -> MadeWriter:
@@ -475,13 +547,31 @@ def _openai(settings: Settings) -> MadeWriter:
         raise _optional(CATALOG["openai"], e) from None
 
     if not settings.openai_base_url and not settings.openai_api_key:
-        raise WriterError("the openai writer needs PRECEDENT_OPENAI_BASE_URL (any OpenAI-compatible server) and/or PRECEDENT_OPENAI_API_KEY")
-    return MadeWriter(ChatWriter("openai", ChatOpenAI(base_url=settings.openai_base_url, api_key=settings.openai_api_key or "none",
-                                                      model=settings.openai_model, temperature=0.2, max_tokens=settings.max_tokens,
-                                                      streaming=True, timeout=120)))
+        raise WriterError(
+            "the openai writer needs PRECEDENT_OPENAI_BASE_URL (any OpenAI-compatible server) and/or PRECEDENT_OPENAI_API_KEY"
+        )
+    return MadeWriter(
+        ChatWriter(
+            "openai",
+            ChatOpenAI(
+                base_url=settings.openai_base_url,
+                api_key=settings.openai_api_key or "none",
+                model=settings.openai_model,
+                temperature=0.2,
+                max_tokens=settings.max_tokens,
+                streaming=True,
+                timeout=120,
+            ),
+        )
+    )
 
 
-_FACTORIES: dict[str, Callable[[Settings], MadeWriter]] = {"template": _template, "local": _local, "ollama": _ollama, "openai": _openai}
+_FACTORIES: dict[str, Callable[[Settings], MadeWriter]] = {
+    "template": _template,
+    "local": _local,
+    "ollama": _ollama,
+    "openai": _openai,
+}
 WRITERS: dict[str, WriterSpec] = {name: WriterSpec(info, _FACTORIES[name]) for name, info in CATALOG.items()}
 
 
@@ -512,4 +602,4 @@ def add_precedents(ctx: DraftContext, letter: str) -> str | None:
     m = SIGN_OFF_RE.search(letter)
     if m is None:
         return letter.rstrip() + "\n\n" + section + "\n"
-    return letter[: m.start()].rstrip() + "\n\n" + section + "\n\n" + letter[m.start():]
+    return letter[: m.start()].rstrip() + "\n\n" + section + "\n\n" + letter[m.start() :]

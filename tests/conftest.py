@@ -1,5 +1,6 @@
 """Shared fixtures: one encoder and one index of corpus/ + ../shared/corpus per session, small fresh indexes,
 CLI runners (in-process and subprocess), and a guard that fails any test trying to reach past loopback."""
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,11 @@ os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
-for _var in [v for v in os.environ if v.startswith("PRECEDENT_") and v not in ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR", "PRECEDENT_CACHE_DIR")]:
+for _var in [
+    v
+    for v in os.environ
+    if v.startswith("PRECEDENT_") and v not in ("PRECEDENT_DEBUG", "PRECEDENT_MODEL_DIR", "PRECEDENT_CACHE_DIR")
+]:
     os.environ.pop(_var)  # a developer's own settings must not leak into tests (subprocesses get the same)
 
 import contextlib
@@ -155,8 +160,15 @@ def run_precedent():
     assert exe, "the precedent console script is not installed: run `make setup`"
 
     def run(*args, timeout: float = 300, cwd=None, env=None) -> Run:
-        p = subprocess.run([exe, *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                           env=subprocess_env(**(env or {})), stdin=subprocess.DEVNULL)
+        p = subprocess.run(
+            [exe, *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=cwd,
+            env=subprocess_env(**(env or {})),
+            stdin=subprocess.DEVNULL,
+        )
         assert netguard.MARK not in p.stderr, p.stderr
         return Run(p.returncode, p.stdout, p.stderr)
 
@@ -228,13 +240,20 @@ def chroma_server(tmp_path_factory):
     log = open(data / "server.log", "wb")
     # ANONYMIZED_TELEMETRY is chromadb's own switch; `chroma run` (the Rust server) was traced making no outbound connection
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False", CHROMA_ANONYMIZED_TELEMETRY="False", NO_COLOR="1")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", url.rsplit(":", 1)[1]],
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [str(exe), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", url.rsplit(":", 1)[1]],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         while not chroma_heartbeat(url):
             if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}: {(data / 'server.log').read_text(errors='replace')[-2000:]}")
+                pytest.fail(
+                    f"chroma run exited with {proc.returncode}: {(data / 'server.log').read_text(errors='replace')[-2000:]}"
+                )
             if time.monotonic() > deadline:
                 pytest.fail("chroma run did not answer its heartbeat within 60s")
             time.sleep(0.3)

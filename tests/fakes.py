@@ -5,6 +5,7 @@ They are for tests of the plumbing (prompting, streaming, marker resolution, ver
 model's quality: a test that checks ranking or what a real model writes uses the real encoder or model. The fake the
 product itself ships, `app.evals.fake_chat_model_for` (the eval's "fake-llm" writer), stays in app/.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Plain helpers and paths the tests share (fixtures live in conftest.py)."""
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ that the drafting tests do not grade the verifier with its own logic:
 - every quotation followed by a citation is verbatim (typography and whitespace folded) in a paragraph it cites;
 - every £ amount and every full date is in the user's facts or in a cited paragraph, or is followed by `[unverified]`.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,32 @@ import unicodedata
 from app.cite import CITE_RE
 
 UNVERIFIED = "[unverified]"
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                       "\u00a0": " ", "\u2026": "..."})
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december"]
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _MON = "|".join(MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MON})\.?\s+((?:19|20)\d\d)\b", re.I)
 MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d)\b({_MON})\.?\s+((?:19|20)\d\d)\b", re.I)
@@ -68,7 +91,7 @@ def _money(text: str) -> set[float]:
 
 
 def _marked(text: str, end: int) -> bool:
-    return text[end:end + 20].lstrip().startswith(UNVERIFIED)
+    return text[end : end + 20].lstrip().startswith(UNVERIFIED)
 
 
 def cited_pairs(letter: str, source) -> list[tuple[str | None, str, str]]:
@@ -76,14 +99,18 @@ def cited_pairs(letter: str, source) -> list[tuple[str | None, str, str]]:
     out = []
     for m in CITE_RE.finditer(letter):
         doc_id = source.resolve(m.group("id").strip())
-        nums = ["summary"] if m.group("summary") else [
-            n for n in re.split(r"\s*(?:,|and|&)\s*", (m.group("nums") or "").strip()) if n]
+        nums = (
+            ["summary"]
+            if m.group("summary")
+            else [n for n in re.split(r"\s*(?:,|and|&)\s*", (m.group("nums") or "").strip()) if n]
+        )
         out += [(doc_id, n, m.group(0)) for n in nums]
     return out
 
 
-def unmarked_defects(letter: str, source, facts_text: str, allowed: set[tuple[str, str]] | None = None,
-                     extra_text: str = "") -> list[str]:
+def unmarked_defects(
+    letter: str, source, facts_text: str, allowed: set[tuple[str, str]] | None = None, extra_text: str = ""
+) -> list[str]:
     """Every defect in `letter` that is neither removed nor visibly marked. Empty means the letter is clean."""
     problems: list[str] = []
     pairs = cited_pairs(letter, source)
@@ -108,11 +135,11 @@ def unmarked_defects(letter: str, source, facts_text: str, allowed: set[tuple[st
         q = m.group(1) if m.group(1) is not None else m.group(2)
         if len(q.split()) <= 3:
             continue  # a term in quotation marks
-        rest = letter[m.end():]
+        rest = letter[m.end() :]
         para_end = rest.find("\n\n")
         rest = rest if para_end < 0 else rest[:para_end]
         nxt = QUOTE.search(rest)
-        window = rest if nxt is None else rest[:nxt.start()]
+        window = rest if nxt is None else rest[: nxt.start()]
         targets = [(d, n) for d, n, _ in cited_pairs(window, source) if d]
         if not targets:
             if not verbatim_in(q, facts_text):
@@ -134,7 +161,7 @@ def unmarked_defects(letter: str, source, facts_text: str, allowed: set[tuple[st
         if key not in full_ok and not _marked(masked, m.end()):
             problems.append(f"date {m.group(0)!r} is unsupported and unmarked")
     for m in MONTH_YEAR.finditer(masked):
-        if FULL_DATE.search(masked[max(0, m.start() - 4):m.end()]):
+        if FULL_DATE.search(masked[max(0, m.start() - 4) : m.end()]):
             continue  # part of a full date, checked above
         key = (int(m.group(2)), _month(m.group(1)))
         if key not in months_ok and not _marked(masked, m.end()):

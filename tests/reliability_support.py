@@ -1,6 +1,7 @@
 """What the reliability tests (tests/test_reliability_*.py) share: a decision whose paragraphs carry a prompt
 injection, the facts of a complaint about it, and checks on `precedent`'s errors and on an index's consistency.
 The index built from it by the real CLI is the `cli_index` fixture (tests/conftest.py)."""
+
 from __future__ import annotations
 
 import shutil
@@ -50,7 +51,6 @@ FACTS = {
 }
 
 
-
 def facts_yaml(**over) -> str:
     """FACTS (with `over` changed; a None value drops the key) as a facts file's YAML."""
     import yaml
@@ -83,6 +83,7 @@ def check_counts(run_precedent, index: Path, *extra: str) -> dict:
 
 
 def assert_consistent(counts: dict) -> None:
-    assert counts["orphan_vectors"] == 0 and counts["missing_vectors"] == 0 and counts["duplicate_paragraphs"] == 0, counts
+    assert counts["orphan_vectors"] == 0 and counts["missing_vectors"] == 0 and counts["duplicate_paragraphs"] == 0, (
+        counts
+    )
     assert counts["paragraphs"] == counts["vectors"], counts
-

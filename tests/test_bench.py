@@ -1,11 +1,22 @@
 """`precedent bench` end to end on a tiny synthetic corpus: the JSON contract, and that re-ingest embeds nothing."""
+
 from __future__ import annotations
 
 import json
 
 KEYS = {
-    "paragraphs", "encoder_pps", "ingest_pps", "ingest_ratio", "query_p50_ms", "query_p95_ms", "index_mb",
-    "peak_rss_mb", "reingest_s", "onnx_speedup", "machine", "targets",
+    "paragraphs",
+    "encoder_pps",
+    "ingest_pps",
+    "ingest_ratio",
+    "query_p50_ms",
+    "query_p95_ms",
+    "index_mb",
+    "peak_rss_mb",
+    "reingest_s",
+    "onnx_speedup",
+    "machine",
+    "targets",
 }
 
 

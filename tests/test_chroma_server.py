@@ -1,5 +1,6 @@
 """The Chroma server path: a real `chroma run` on 127.0.0.1 gives the same search as the embedded store, and a
 server that is not there (or never answers) fails fast with one line."""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,9 @@ def test_server_gives_the_same_search_as_the_embedded_store(chroma_server, run_p
 
     batch = tmp_path / "queries.jsonl"
     batch.write_text("".join(json.dumps({"query": q}) + "\n" for q in QUERIES), encoding="utf-8")
-    served = run_precedent("search", "--batch", batch, "--k", "5", "--index", index, "--chroma-url", chroma_server, timeout=300)
+    served = run_precedent(
+        "search", "--batch", batch, "--k", "5", "--index", index, "--chroma-url", chroma_server, timeout=300
+    )
     assert served.code == 0, served.stderr
     embedded = run_precedent("search", "--batch", batch, "--k", "5", "--index", seed_index, timeout=300)
     assert embedded.code == 0, embedded.stderr

@@ -1,6 +1,7 @@
 """The verifier (`app.cite.verify`): every citation resolves, every quotation is verbatim, every £ amount, date and
 reference is supported; what fails is removed or visibly marked and counted. Unit tests over a small in-memory
 source, then every item of evals/gold/hostile.jsonl against the indexed seeds."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,11 @@ from app.cite import CITE_RE, UNVERIFIED, IndexSource, find_verbatim, fold_text,
 from letter_checks import unmarked_defects
 
 ROOT = Path(__file__).resolve().parents[1]
-HOSTILE = [json.loads(line) for line in (ROOT / "evals" / "gold" / "hostile.jsonl").read_text(encoding="utf-8").splitlines()
-           if line.strip()]
+HOSTILE = [
+    json.loads(line)
+    for line in (ROOT / "evals" / "gold" / "hostile.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 
 
 class MemorySource:
@@ -43,20 +47,28 @@ class MemorySource:
         return self.docs.get(doc_id, {}).get("ref")
 
 
-SRC = MemorySource({
-    "24 004 187": {"ref": "24 004 187", "paras": {
-        "11": "The council has a duty to secure the provision in section F. The Courts have said this duty is non-delegable.",
-        "19": "The Council is at fault. It has a duty to secure all provision on Y’s EHC Plan. It failed to do so. "
-              "Our Guidance on Remedies suggests a range of £900 to £2400 per term for loss of educational provision.",
-        "20": "The Council needs to secure all the provision in Section F, including the indirect OT.",
-        "21": "The Council did not respond to Ms X’s emails between November 2023 and 14 February 2024.",
-        "summary": "We upheld Ms X's complaint about the failure to secure occupational therapy.",
-    }},
-    "23 009 620": {"ref": "23 009 620", "paras": {
-        "19": "The Council is responsible for ensuring the provision in the EHC plan is put into place and failure to do so is fault.",
-        "25": "I recommended the Council pay Ms B £600 to reflect the missing sessions.",
-    }},
-})
+SRC = MemorySource(
+    {
+        "24 004 187": {
+            "ref": "24 004 187",
+            "paras": {
+                "11": "The council has a duty to secure the provision in section F. The Courts have said this duty is non-delegable.",
+                "19": "The Council is at fault. It has a duty to secure all provision on Y’s EHC Plan. It failed to do so. "
+                "Our Guidance on Remedies suggests a range of £900 to £2400 per term for loss of educational provision.",
+                "20": "The Council needs to secure all the provision in Section F, including the indirect OT.",
+                "21": "The Council did not respond to Ms X’s emails between November 2023 and 14 February 2024.",
+                "summary": "We upheld Ms X's complaint about the failure to secure occupational therapy.",
+            },
+        },
+        "23 009 620": {
+            "ref": "23 009 620",
+            "paras": {
+                "19": "The Council is responsible for ensuring the provision in the EHC plan is put into place and failure to do so is fault.",
+                "25": "I recommended the Council pay Ms B £600 to reflect the missing sessions.",
+            },
+        },
+    }
+)
 ALL = {(d, p) for d, doc in SRC.docs.items() for p in doc["paras"]}
 
 
@@ -74,8 +86,9 @@ def test_a_good_citation_passes_and_is_listed():
     assert [(c.doc_id, c.para, c.quote) for c in cites] == [("24 004 187", "19", None)]
 
 
-@pytest.mark.parametrize("written", ["[24004187, para 19]", "[24 004 187, paragraph 19]", "[ 24 004 187 , para. 19 ]",
-                                     "[24 004 187, ¶ 19]"])
+@pytest.mark.parametrize(
+    "written", ["[24004187, para 19]", "[24 004 187, paragraph 19]", "[ 24 004 187 , para. 19 ]", "[24 004 187, ¶ 19]"]
+)
 def test_variant_spellings_are_rewritten_to_the_canonical_form(written):
     body, v, _ = run(f"It failed {written}.")
     assert v.passed, v.notes
@@ -114,7 +127,9 @@ def test_a_decision_that_is_not_in_the_index_is_removed(ref):
 
 def test_a_real_paragraph_that_was_not_retrieved_is_removed():
     allowed = {("24 004 187", "19")}
-    body, v, cites = run("It failed [24 004 187, para 19]. It must secure it all [24 004 187, para 20].", allowed=allowed)
+    body, v, cites = run(
+        "It failed [24 004 187, para 19]. It must secure it all [24 004 187, para 20].", allowed=allowed
+    )
     assert v.citations_removed == 1 and not v.passed
     assert "para 20" not in body and "[24 004 187, para 19]" in body
     assert "not among the paragraphs retrieved" in " ".join(v.notes)
@@ -141,15 +156,21 @@ def test_an_unknown_source_marker_left_by_a_model_is_caught():
 
 def test_a_verbatim_quotation_passes_with_typography_and_whitespace_folded():
     # the source has a curly apostrophe; the letter a straight one, and extra spaces inside the quotation
-    body, v, cites = run("The Ombudsman said: \"It has a duty to secure all provision on Y's   EHC Plan\" [24 004 187, para 19].")
+    body, v, cites = run(
+        'The Ombudsman said: "It has a duty to secure all provision on Y\'s   EHC Plan" [24 004 187, para 19].'
+    )
     assert v.passed and v.quotes_checked == 1, v.notes
-    assert cites[0].quote and fold_text(cites[0].quote) == fold_text("It has a duty to secure all provision on Y’s EHC Plan")
+    assert cites[0].quote and fold_text(cites[0].quote) == fold_text(
+        "It has a duty to secure all provision on Y’s EHC Plan"
+    )
     assert cites[0].quote in SRC.paragraph_text("24 004 187", "19")
 
 
 def test_a_misquotation_wrapped_across_a_line_is_still_checked():
     """Markdown shows a single line break as a space: the reader sees one quotation, so it must be checked."""
-    body, v, _ = run("The Ombudsman explained that “The Courts have said this\nduty cannot be delegated” [24 004 187, para 11].")
+    body, v, _ = run(
+        "The Ombudsman explained that “The Courts have said this\nduty cannot be delegated” [24 004 187, para 11]."
+    )
     assert not v.passed and v.quotes_fixed_or_removed == 1, (body, v.notes)
     assert "cannot be delegated" not in body
 
@@ -166,11 +187,14 @@ def test_a_quotation_may_be_cited_after_the_full_stop():
     assert v.passed and v.quotes_checked == 1, v.notes
 
 
-@pytest.mark.parametrize("altered", [
-    "The Courts have said this duty cannot be delegated",  # word changed
-    "The council has a duty to secure provision in section F",  # word dropped
-    "The council has a clear duty to secure the provision in section F",  # word added
-])
+@pytest.mark.parametrize(
+    "altered",
+    [
+        "The Courts have said this duty cannot be delegated",  # word changed
+        "The council has a duty to secure provision in section F",  # word dropped
+        "The council has a clear duty to secure the provision in section F",  # word added
+    ],
+)
 def test_a_misquotation_is_removed_and_counted(altered):
     body, v, cites = run(f"The Ombudsman explained that “{altered}” [24 004 187, para 11].")
     assert not v.passed and v.quotes_checked == 1 and v.quotes_fixed_or_removed == 1
@@ -202,8 +226,10 @@ def test_a_quotation_is_only_moved_to_a_paragraph_the_writer_was_given():
 def test_a_quotation_with_no_citation_is_removed_unless_it_is_the_users_own_words():
     body, v, _ = run("The council told me “we have no therapist available this term at all”.")
     assert v.quotes_fixed_or_removed == 1 and "no therapist" not in body
-    body, v, _ = run("The council told me “we have no therapist available this term at all”.",
-                     facts="Email from the council: we have no therapist available this term at all.")
+    body, v, _ = run(
+        "The council told me “we have no therapist available this term at all”.",
+        facts="Email from the council: we have no therapist available this term at all.",
+    )
     assert v.passed and "no therapist" in body
 
 
@@ -216,8 +242,10 @@ def test_a_short_term_in_quotation_marks_is_not_a_quotation():
 
 
 def test_an_amount_in_a_cited_paragraph_or_in_the_facts_is_supported():
-    _, v, _ = run("The Ombudsman recommended £600 [23 009 620, para 25]. I have paid £1,100 myself.",
-                  facts="I have paid £1,100 to the tutor.")
+    _, v, _ = run(
+        "The Ombudsman recommended £600 [23 009 620, para 25]. I have paid £1,100 myself.",
+        facts="I have paid £1,100 to the tutor.",
+    )
     assert v.passed, v.notes
 
 
@@ -241,8 +269,10 @@ def test_an_invented_date_is_marked_unverified(date):
 
 
 def test_dates_in_the_facts_or_cited_paragraph_are_supported_whatever_the_format():
-    _, v, _ = run("Nothing since September 2024. The council did not reply until 14 February 2024 [24 004 187, para 21].",
-                  facts="since: 2024-09")
+    _, v, _ = run(
+        "Nothing since September 2024. The council did not reply until 14 February 2024 [24 004 187, para 21].",
+        facts="since: 2024-09",
+    )
     assert v.passed, v.notes
 
 
@@ -252,14 +282,18 @@ def test_a_reference_number_that_is_not_cited_is_marked():
 
 
 def test_a_decision_date_passed_as_extra_text_is_supported():
-    _, v, _ = run("In a complaint decided 24 October 2024 the Ombudsman found fault [24 004 187, para 19].",
-                  extra="24 October 2024")
+    _, v, _ = run(
+        "In a complaint decided 24 October 2024 the Ombudsman found fault [24 004 187, para 19].",
+        extra="24 October 2024",
+    )
     assert v.passed, v.notes
 
 
 def test_verifying_a_verified_letter_changes_nothing():
-    letter = ("It said “The Council needs to secure all the provision in Section F” [24 004 187, para 19]. The award was "
-              "£9,999 [24 004 187, para 99]. The council wrote on 1 January 2020.")
+    letter = (
+        "It said “The Council needs to secure all the provision in Section F” [24 004 187, para 19]. The award was "
+        "£9,999 [24 004 187, para 99]. The council wrote on 1 January 2020."
+    )
     body, v, _ = run(letter)
     assert not v.passed
     again, v2, _ = run(body)
@@ -273,8 +307,13 @@ def test_find_verbatim_returns_the_source_span():
 
 
 def test_the_citation_regex_matches_the_documented_syntax():
-    for ok in ("[24 004 187, para 19]", "[24 004 187, paras 19 and 21]", "[24 004 187, paras 19, 21]", "[24 004 187, summary]",
-               "[cambs-2021-paper, para 2.3]"):
+    for ok in (
+        "[24 004 187, para 19]",
+        "[24 004 187, paras 19 and 21]",
+        "[24 004 187, paras 19, 21]",
+        "[24 004 187, summary]",
+        "[cambs-2021-paper, para 2.3]",
+    ):
         assert CITE_RE.fullmatch(ok), ok
 
 
@@ -327,8 +366,14 @@ def test_hostile_gold_item(item, seed_source):
         assert seed_source.paragraph_text(doc_id, para) is not None, f"{item['id']}: {ref} has no para {para}"
         allowed.add((doc_id, para))
     extra = _decision_facts(seed_source, {d for d, _ in allowed})
-    body, v, cites = verify(item["letter"], seed_source, facts_text=facts, allowed=allowed,
-                            source_path=seed_source.source_of, extra_allowed_text=extra)
+    body, v, cites = verify(
+        item["letter"],
+        seed_source,
+        facts_text=facts,
+        allowed=allowed,
+        source_path=seed_source.source_of,
+        extra_allowed_text=extra,
+    )
     kind = item["kind"]
     # whatever the item, the letter as shown has no defect left unmarked
     assert unmarked_defects(body, seed_source, facts, allowed, extra) == [], body
@@ -351,8 +396,10 @@ def test_hostile_gold_item(item, seed_source):
         assert v.citations_removed >= 1, v.notes
         for ref, nums in planted["citations"]:
             for n in re.split(r"\s*(?:,|and)\s*", nums):
-                if seed_source.paragraph_text(seed_source.resolve(ref) or "", n) is None or \
-                        (seed_source.resolve(ref), n) not in allowed:
+                if (
+                    seed_source.paragraph_text(seed_source.resolve(ref) or "", n) is None
+                    or (seed_source.resolve(ref), n) not in allowed
+                ):
                     assert not re.search(rf"\[{ref}, paras? [^\]]*\b{re.escape(n)}\b", body), (ref, n, body)
     elif kind == "misquote":
         assert v.quotes_fixed_or_removed == 1 and v.citations_removed == 0 and not v.unsupported_facts, v.notes
@@ -363,7 +410,10 @@ def test_hostile_gold_item(item, seed_source):
         assert any(c.quote for c in cites)
     elif kind == "invented_amount":
         assert v.citations_removed == 0 and v.quotes_fixed_or_removed == 0, v.notes
-        assert planted["amounts"] and set(planted["amounts"]) <= set(v.unsupported_facts), (planted, v.unsupported_facts)
+        assert planted["amounts"] and set(planted["amounts"]) <= set(v.unsupported_facts), (
+            planted,
+            v.unsupported_facts,
+        )
     elif kind == "invented_date":
         assert v.citations_removed == 0 and v.quotes_fixed_or_removed == 0, v.notes
         assert planted["dates"] and set(planted["dates"]) <= set(v.unsupported_facts), (planted, v.unsupported_facts)
@@ -376,6 +426,14 @@ def test_the_hostile_set_covers_every_kind():
     for i in HOSTILE:
         kinds[i["kind"]] = kinds.get(i["kind"], 0) + 1
     assert kinds.get("clean", 0) >= 6
-    for k in ("nonexistent_para", "nonexistent_decision", "misquote", "invented_amount", "invented_date", "not_retrieved",
-              "injection", "wrong_para_quote"):
+    for k in (
+        "nonexistent_para",
+        "nonexistent_decision",
+        "misquote",
+        "invented_amount",
+        "invented_date",
+        "not_retrieved",
+        "injection",
+        "wrong_para_quote",
+    ):
         assert kinds.get(k, 0) >= 3, kinds

@@ -1,4 +1,5 @@
 """The `precedent` command: the JSON contract other tools read, and one-line errors on bad input."""
+
 from __future__ import annotations
 
 import json
@@ -10,13 +11,27 @@ import pytest
 from helpers import CORPUS, OT_QUERY, SEEDS, one_line_error, problem_lines
 
 SEARCH_FIELDS = {
-    "doc_id": (str,), "ref": (str, type(None)), "organisation": (str,), "para": (str,), "section": (str,),
-    "text": (str,), "score": (float,), "source": (str,), "outcome": (str, type(None)),
-    "category": (str, type(None)), "decision_date": (str, type(None)),
+    "doc_id": (str,),
+    "ref": (str, type(None)),
+    "organisation": (str,),
+    "para": (str,),
+    "section": (str,),
+    "text": (str,),
+    "score": (float,),
+    "source": (str,),
+    "outcome": (str, type(None)),
+    "category": (str, type(None)),
+    "decision_date": (str, type(None)),
 }
 LIST_FIELDS = {
-    "doc_id": (str,), "refs": (list,), "organisation": (str, type(None)), "category": (str, type(None)),
-    "outcome": (str, type(None)), "decision_date": (str, type(None)), "kind": (str,), "paragraphs": (int,),
+    "doc_id": (str,),
+    "refs": (list,),
+    "organisation": (str, type(None)),
+    "category": (str, type(None)),
+    "outcome": (str, type(None)),
+    "decision_date": (str, type(None)),
+    "kind": (str,),
+    "paragraphs": (int,),
     "source": (str,),
 }
 
@@ -106,8 +121,10 @@ def test_list_json(cli, full_index, shared_corpus):
 def test_list_text(cli, full_index):
     run = cli("list", "--index", full_index)
     assert run.code == 0
-    assert any(line.startswith("24 004 187\tLiverpool City Council\tUpheld\t2024-10-24\tdecision\t26 paras")
-               for line in run.stdout.splitlines())
+    assert any(
+        line.startswith("24 004 187\tLiverpool City Council\tUpheld\t2024-10-24\tdecision\t26 paras")
+        for line in run.stdout.splitlines()
+    )
 
 
 @pytest.mark.parametrize("ident", ["24 012 399", "25 022 150", "25022150"])
@@ -129,7 +146,11 @@ def test_show_one_paragraph(cli, full_index):
     assert d["doc_id"] == "24 004 187" and d["organisation"] == "Liverpool City Council"
     assert len(d["paragraphs"]) == 1
     p = d["paragraphs"][0]
-    assert p["para"] == "22" and p["section"] == "Agreed action" and p["text"].startswith("As set out in paragraphs 19 and 21")
+    assert (
+        p["para"] == "22"
+        and p["section"] == "Agreed action"
+        and p["text"].startswith("As set out in paragraphs 19 and 21")
+    )
 
     text = cli("show", "24 004 187", "22", "--index", full_index)
     assert text.code == 0 and "22. As set out in paragraphs 19 and 21" in text.stdout
@@ -140,7 +161,8 @@ def test_show_summary_row_that_search_returns(cli, full_index, full_engine):
     run = cli("show", "24 004 187", "summary", "--json", "--index", full_index)
     assert run.code == 0, run.stderr
     assert run.json()["paragraphs"] == [
-        {"para": "summary", "section": "Summary", "text": full_engine.document("24 004 187").summary}]
+        {"para": "summary", "section": "Summary", "text": full_engine.document("24 004 187").summary}
+    ]
 
 
 def test_show_council_paper_section(cli, full_index, full_engine):
@@ -150,15 +172,18 @@ def test_show_council_paper_section(cli, full_index, full_engine):
     assert run.json()["paragraphs"][0]["para"] == "2.3"
 
 
-@pytest.mark.parametrize("args, words", [
-    (["show", "99 999 999"], "no document"),
-    (["show", "24 004 187", "99"], "has no paragraph"),
-    (["search", "   "], "empty query"),
-    (["search", OT_QUERY, "--k", "0"], "--k must be"),
-    (["search", OT_QUERY, "--from", "yesterday-ish"], "--from must be a date"),
-    (["search", OT_QUERY, "--mode", "psychic"], "--mode must be"),
-    (["search"], "give a QUERY or --batch"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["show", "99 999 999"], "no document"),
+        (["show", "24 004 187", "99"], "has no paragraph"),
+        (["search", "   "], "empty query"),
+        (["search", OT_QUERY, "--k", "0"], "--k must be"),
+        (["search", OT_QUERY, "--from", "yesterday-ish"], "--from must be a date"),
+        (["search", OT_QUERY, "--mode", "psychic"], "--mode must be"),
+        (["search"], "give a QUERY or --batch"),
+    ],
+)
 def test_user_errors_are_one_line(cli, full_index, args, words):
     run = cli(*args, "--index", full_index)
     assert run.code != 0
@@ -167,8 +192,25 @@ def test_user_errors_are_one_line(cli, full_index, args, words):
 
 
 def test_search_filters_through_the_cli(cli, full_index):
-    run = cli("search", OT_QUERY, "--json", "--k", "20", "--index", full_index, "--category", "Education",
-              "--outcome", "Upheld", "--organisation", "County", "--from", "2020-01-01", "--to", "2024-12-31")
+    run = cli(
+        "search",
+        OT_QUERY,
+        "--json",
+        "--k",
+        "20",
+        "--index",
+        full_index,
+        "--category",
+        "Education",
+        "--outcome",
+        "Upheld",
+        "--organisation",
+        "County",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2024-12-31",
+    )
     assert run.code == 0, run.stderr
     results = run.json()["results"]
     assert results
@@ -206,11 +248,14 @@ def test_default_index_location_is_under_the_working_directory(run_precedent, tm
 # ----------------------------------------------------------------------------- bad input (real subprocesses)
 
 
-@pytest.mark.parametrize("args, words", [
-    (["search", "--bogus", "x"], ["no such option", "--bogus", "precedent search --help"]),
-    (["frobnicate"], ["no such command", "precedent --help"]),
-    (["search", "--k", "many", "x"], ["--k", "integer"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["search", "--bogus", "x"], ["no such option", "--bogus", "precedent search --help"]),
+        (["frobnicate"], ["no such command", "precedent --help"]),
+        (["search", "--k", "many", "x"], ["--k", "integer"]),
+    ],
+)
 def test_a_mistyped_command_line_gets_one_line_and_exit_2(run_precedent, args, words):
     run = run_precedent(*args, timeout=120)
     assert run.code == 2, run
@@ -232,20 +277,27 @@ def bad_files(tmp_path):
     }
     files["empty"].write_bytes(b"")
     files["binary"].write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8)
-    files["latin1"].write_bytes("Liverpool City Council (24 004 187)\n\nThe complaint\n\n  1. Ms X complained \u00e0 la Council.\n".encode("cp1252"))
+    files["latin1"].write_bytes(
+        "Liverpool City Council (24 004 187)\n\nThe complaint\n\n  1. Ms X complained \u00e0 la Council.\n".encode(
+            "cp1252"
+        )
+    )
     files["pdf"].write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrunc")
     files["docx"].write_bytes(b"PK\x03\x04\x14\x00\x00\x00 this is not a zip archive")
     return files
 
 
-@pytest.mark.parametrize("which, reason", [
-    ("missing", "no such file"),
-    ("empty", "empty file"),
-    ("binary", "binary file"),
-    ("latin1", "not UTF-8"),
-    ("pdf", "unreadable PDF"),
-    ("docx", "unreadable .docx"),
-])
+@pytest.mark.parametrize(
+    "which, reason",
+    [
+        ("missing", "no such file"),
+        ("empty", "empty file"),
+        ("binary", "binary file"),
+        ("latin1", "not UTF-8"),
+        ("pdf", "unreadable PDF"),
+        ("docx", "unreadable .docx"),
+    ],
+)
 def test_ingest_bad_input_one_line_and_non_zero(run_precedent, bad_files, tmp_path, which, reason):
     path = tmp_path / "does-not-exist.txt" if which == "missing" else bad_files[which]
     run = run_precedent("ingest", path, "--index", tmp_path / "index", timeout=120)
@@ -284,7 +336,9 @@ def test_ingest_carries_on_past_bad_files(run_precedent, bad_files, tmp_path, cl
 
     listed = cli("list", "--json", "--index", index).json()
     assert sorted((d["kind"], d["source"]) for d in listed) == [
-        ("council response", str((folder / SEEDS["002"].name).resolve())), ("decision", str((folder / SEEDS["000"].name).resolve()))]
+        ("council response", str((folder / SEEDS["002"].name).resolve())),
+        ("decision", str((folder / SEEDS["000"].name).resolve())),
+    ]
 
     again = run_precedent("ingest", folder, "--index", index, timeout=300)
     assert again.code == 0 and "2 unchanged" in again.stdout and "5 failed" in again.stdout

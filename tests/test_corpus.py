@@ -1,4 +1,5 @@
 """Parsing: every format becomes a Document with the Ombudsman's own paragraph numbers and the right metadata."""
+
 from __future__ import annotations
 
 import csv
@@ -120,7 +121,12 @@ def test_cross_references_point_at_existing_relevant_paragraphs(seed_docs, key):
 def test_seed_metadata(seed_docs):
     d = seed_docs["000"]
     assert (d.organisation, d.category, d.outcome, d.decision_date, d.kind) == (
-        "Liverpool City Council", "Education > Special educational needs", "Upheld", "2024-10-24", "decision")
+        "Liverpool City Council",
+        "Education > Special educational needs",
+        "Upheld",
+        "2024-10-24",
+        "decision",
+    )
     assert d.summary.startswith("We upheld Ms X")
     assert Path(d.source).is_absolute() and Path(d.source) == SEEDS["000"].resolve()
     assert seed_docs["001"].decision_date == "2024-03-08"
@@ -233,7 +239,12 @@ def test_transcribed_opening_with_source_url(shared_corpus):
     f = shared_corpus / "lgsco" / "15-010-577.txt"
     d = parse_file(f)
     assert d.source_url == "http://www.lgo.org.uk/decisions/education/special-educational-needs/15-010-577"
-    assert (d.doc_id, d.organisation, d.outcome, d.decision_date) == ("15 010 577", "Norfolk County Council", "Upheld", "2017-03-30")
+    assert (d.doc_id, d.organisation, d.outcome, d.decision_date) == (
+        "15 010 577",
+        "Norfolk County Council",
+        "Upheld",
+        "2017-03-30",
+    )
     assert d.paragraphs[0].para == "1" and d.paragraphs[0].section == "The complaint"
     assert numbers(d) == consecutive(len(d.paragraphs))
     assert not any("Source-URL" in p.text for p in d.paragraphs)
@@ -303,9 +314,11 @@ COOKIE_BANNER_HTML = """
 
 
 def write_html(blocks, path: Path) -> None:
-    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Decision</title>",
-             "<style>.x{}</style><script>window.dataLayer=[];</script></head><body>",
-             "<header><nav><a href='/'>Home</a> <a href='/decisions'>Decisions</a></nav></header><main>"]
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Decision</title>",
+        "<style>.x{}</style><script>window.dataLayer=[];</script></head><body>",
+        "<header><nav><a href='/'>Home</a> <a href='/decisions'>Decisions</a></nav></header><main>",
+    ]
     for kind, value in blocks:
         if kind == "p":
             parts.append(f"<p>{escape(value)}</p>")
@@ -385,7 +398,9 @@ def write_pdf_of_lines(src: Path, path: Path) -> None:
         if not raw.strip():
             continue
         indent = len(raw) - len(raw.lstrip())
-        style = ParagraphStyle(f"i{indent}", fontName=regular, fontSize=10, leading=13, leftIndent=4 * indent, spaceAfter=3)
+        style = ParagraphStyle(
+            f"i{indent}", fontName=regular, fontSize=10, leading=13, leftIndent=4 * indent, spaceAfter=3
+        )
         marked = re.sub(r"\*\*(.+?)\*\*", rf"<font name='{bold}'>\1</font>", escape(raw.strip()))
         story.append(Paragraph(marked, style))
     SimpleDocTemplate(str(path), pagesize=A4).build(story)
@@ -416,7 +431,12 @@ def test_saved_copy_parses_like_the_text(seed_docs, saved_copies, fmt):
     assert paragraph_pairs(got) == paragraph_pairs(want)
     assert [p.section for p in got.paragraphs] == [p.section for p in want.paragraphs]
     assert (got.doc_id, got.organisation, got.category, got.outcome, got.decision_date) == (
-        want.doc_id, want.organisation, want.category, want.outcome, want.decision_date)
+        want.doc_id,
+        want.organisation,
+        want.category,
+        want.outcome,
+        want.decision_date,
+    )
     assert ws(got.summary) == ws(want.summary)
     assert not any(BANNER.search(p.text) for p in got.paragraphs)
     assert remedy(got, 3900, "17") is not None
@@ -445,10 +465,16 @@ def test_seed_printed_to_pdf_parses_like_the_text(seed_docs, tmp_path, key):
         ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntruncated", "unreadable PDF"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "unreadable .docx"),
         ("hello.txt", b"hello world\n", "not recognised as an Ombudsman decision"),
-        ("my-notes.txt", b"Notes for the complaint.\n\nThe council did not reply to my email.\n\nI am upset.\n",
-         "not recognised as an Ombudsman decision"),
-        ("letter.txt", b"Dear council,\n\nIf you do not reply I will complain to the Ombudsman.\n\nYours faithfully\n",
-         "not recognised as an Ombudsman decision"),
+        (
+            "my-notes.txt",
+            b"Notes for the complaint.\n\nThe council did not reply to my email.\n\nI am upset.\n",
+            "not recognised as an Ombudsman decision",
+        ),
+        (
+            "letter.txt",
+            b"Dear council,\n\nIf you do not reply I will complain to the Ombudsman.\n\nYours faithfully\n",
+            "not recognised as an Ombudsman decision",
+        ),
     ],
 )
 def test_bad_files_raise_one_line_parse_errors(tmp_path, name, content, reason):

@@ -3,6 +3,7 @@ LangChain fake models fed hostile output, the gold drafting situations on corpus
 and a smoke test through llama.cpp with a real small GGUF model.
 
 Set DRAFT_LETTERS_DIR=/some/dir to also write every gold situation's template letter there for reading."""
+
 from __future__ import annotations
 
 import json
@@ -21,15 +22,20 @@ from helpers import one_line_error, problem_lines
 from letter_checks import cited_pairs, unmarked_defects, verbatim_in
 
 ROOT = Path(__file__).resolve().parents[1]
-SITUATIONS = {s["id"]: s for s in yaml.safe_load((ROOT / "evals" / "gold" / "drafting.yaml").read_text(encoding="utf-8"))}
+SITUATIONS = {
+    s["id"]: s for s in yaml.safe_load((ROOT / "evals" / "gold" / "drafting.yaml").read_text(encoding="utf-8"))
+}
 OUT_OF_CORPUS = [i for i, s in SITUATIONS.items() if not s["expect_issues"]]  # d15, the parking fine
 IN_CORPUS = [i for i in SITUATIONS if i not in OUT_OF_CORPUS]
 NO_PRECEDENT = "not found a published Ombudsman decision close enough"
 
 OT_FACTS = {  # d01, trimmed: close to the Liverpool seed (24 004 187) and Nottinghamshire (23 009 620)
-    "role": "parent", "stage": "council-stage-1", "council": "Liverpool City Council", "child": "T",
+    "role": "parent",
+    "stage": "council-stage-1",
+    "council": "Liverpool City Council",
+    "child": "T",
     "issue": "T's EHC plan says he gets occupational therapy from a specialist OT but he has not had a single session "
-             "since September 2024. I have emailed the SEN team again and again and nobody replies.",
+    "since September 2024. I have emailed the SEN team again and again and nobody replies.",
     "provision": "Section F: fortnightly 45-minute direct OT sessions with an OT trained in sensory integration.",
     "since": "2024-09",
     "contacts": ["Email to SEN caseworker, 2 October 2024 - no reply", "Email to SEN team inbox, 6 November 2024"],
@@ -58,7 +64,7 @@ def assert_clean_letter(result, engine) -> None:
         assert problems == [], "\n".join(problems) + "\n\n" + text
     in_letter = {(d, n) for d, n, _ in cited_pairs(result.letter, source)}
     listed = {(c.doc_id, c.para) for c in result.citations}
-    assert in_letter == listed, (in_letter ^ listed)
+    assert in_letter == listed, in_letter ^ listed
     for c in result.citations:
         assert (c.doc_id, c.para) in allowed
         assert c.source and Path(c.source).is_absolute() and Path(c.source).is_file(), c
@@ -81,23 +87,26 @@ def test_every_documented_key_is_accepted():
     assert f.child == "T" and f.since == "2024-09" and len(f.contacts) == 3 and f.since_words == "September 2024"
 
 
-@pytest.mark.parametrize("data, names", [
-    ({"role": "parent", "issue": "no OT", "school": "Oak Primary"}, ["unknown key", "school"]),
-    ({"role": "parent", "issue": "no OT", "contacts": "emailed twice"}, ["contacts", "list"]),
-    ({"role": "parent", "issue": "no OT", "since": "last spring"}, ["since", "YYYY-MM"]),
-    ({"role": "parent", "issue": "no OT", "since": "2023-13"}, ["since"]),
-    ({"role": "parent", "issue": "no OT", "stage": "response"}, ["stage", "parent"]),
-    ({"role": "officer", "issue": "no OT", "stage": "ombudsman"}, ["stage", "officer"]),
-    ({"role": "teacher", "issue": "no OT"}, ["role", "teacher"]),
-    ({"role": "parent"}, ["missing", "issue"]),
-    ({"issue": "no OT at all"}, ["missing", "role"]),
-    ({"role": "parent", "issue": "no OT", "contacts": ["ok", 5]}, ["contacts"]),
-    ({"role": "parent", "issue": "no OT", "child": ["T"]}, ["child"]),
-    ({"role": "parent", "issue": "x" * 20_001}, ["issue", "20000"]),
-    ({"role": "parent", "issue": "no OT", "contacts": ["y" * 2_001]}, ["contacts", "2,000"]),
-    (["role", "parent"], ["mapping"]),
-    ("role parent", ["mapping"]),
-])
+@pytest.mark.parametrize(
+    "data, names",
+    [
+        ({"role": "parent", "issue": "no OT", "school": "Oak Primary"}, ["unknown key", "school"]),
+        ({"role": "parent", "issue": "no OT", "contacts": "emailed twice"}, ["contacts", "list"]),
+        ({"role": "parent", "issue": "no OT", "since": "last spring"}, ["since", "YYYY-MM"]),
+        ({"role": "parent", "issue": "no OT", "since": "2023-13"}, ["since"]),
+        ({"role": "parent", "issue": "no OT", "stage": "response"}, ["stage", "parent"]),
+        ({"role": "officer", "issue": "no OT", "stage": "ombudsman"}, ["stage", "officer"]),
+        ({"role": "teacher", "issue": "no OT"}, ["role", "teacher"]),
+        ({"role": "parent"}, ["missing", "issue"]),
+        ({"issue": "no OT at all"}, ["missing", "role"]),
+        ({"role": "parent", "issue": "no OT", "contacts": ["ok", 5]}, ["contacts"]),
+        ({"role": "parent", "issue": "no OT", "child": ["T"]}, ["child"]),
+        ({"role": "parent", "issue": "x" * 20_001}, ["issue", "20000"]),
+        ({"role": "parent", "issue": "no OT", "contacts": ["y" * 2_001]}, ["contacts", "2,000"]),
+        (["role", "parent"], ["mapping"]),
+        ("role parent", ["mapping"]),
+    ],
+)
 def test_bad_facts_get_one_line_naming_the_field(data, names):
     with pytest.raises(FactsError) as e:
         parse_facts(data, "facts.yaml")
@@ -111,7 +120,9 @@ def test_bad_facts_get_one_line_naming_the_field(data, names):
 def test_load_facts_accepts_yaml_and_json(tmp_path):
     y = write_facts(tmp_path / "f.yaml", {"role": "parent", "issue": "no OT since 2024", "contacts": ["a", "b"]})
     j = tmp_path / "f.json"
-    j.write_text(json.dumps({"role": "officer", "issue": "the complaint received", "since": "2024-01"}), encoding="utf-8")
+    j.write_text(
+        json.dumps({"role": "officer", "issue": "the complaint received", "since": "2024-01"}), encoding="utf-8"
+    )
     assert load_facts(y).contacts == ["a", "b"]
     assert load_facts(j).stage == "response" and load_facts(j).since == "2024-01"
     bom = tmp_path / "bom.yaml"
@@ -119,7 +130,9 @@ def test_load_facts_accepts_yaml_and_json(tmp_path):
     assert load_facts(bom).role == "parent"
 
 
-@pytest.mark.parametrize("line", ["since: 2023-09", "since: 2023-09-01", "since: '2023-09-01'", "since: September 2023"])
+@pytest.mark.parametrize(
+    "line", ["since: 2023-09", "since: 2023-09-01", "since: '2023-09-01'", "since: September 2023"]
+)
 def test_since_takes_the_ways_people_write_a_month(tmp_path, line):
     p = tmp_path / "facts.yaml"
     p.write_text(f"role: parent\nissue: no OT\n{line}\n", encoding="utf-8")  # unquoted 2023-09-01 is a YAML date
@@ -127,15 +140,18 @@ def test_since_takes_the_ways_people_write_a_month(tmp_path, line):
     assert f.since == "2023-09" and f.since_words == "September 2023"
 
 
-@pytest.mark.parametrize("content, words", [
-    ("", ["empty"]),
-    ("   \n\n", ["empty"]),
-    ("role: [parent\nissue: x\n", ["not valid YAML or JSON", "line"]),
-    ('{"role": "parent", "issue": "no OT"', ["not valid YAML or JSON"]),
-    ('{"role": "parent", "issue": }', ["issue", "valid string"]),  # valid YAML: issue is null
-    ("- role: parent\n- issue: no OT\n", ["mapping"]),
-    ("role: parent\nissue: no OT\nschool: Oak\n", ["unknown key", "school"]),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("", ["empty"]),
+        ("   \n\n", ["empty"]),
+        ("role: [parent\nissue: x\n", ["not valid YAML or JSON", "line"]),
+        ('{"role": "parent", "issue": "no OT"', ["not valid YAML or JSON"]),
+        ('{"role": "parent", "issue": }', ["issue", "valid string"]),  # valid YAML: issue is null
+        ("- role: parent\n- issue: no OT\n", ["mapping"]),
+        ("role: parent\nissue: no OT\nschool: Oak\n", ["unknown key", "school"]),
+    ],
+)
 def test_load_facts_file_errors(tmp_path, content, words):
     p = tmp_path / "facts.yaml"
     p.write_text(content, encoding="utf-8")
@@ -160,14 +176,17 @@ def test_load_facts_rejects_a_huge_file_a_missing_file_and_binary(tmp_path):
         load_facts(binary)
 
 
-@pytest.mark.parametrize("content, words", [
-    ("role: parent\nissue: no OT\nschool: Oak Primary\n", ["unknown key", "school"]),
-    ("role: parent\nissue: no OT\ncontacts: emailed twice\n", ["contacts"]),
-    ("role: parent\nissue: no OT\nsince: the spring term\n", ["since"]),
-    ("role: officer\nstage: council-stage-2\nissue: no OT\n", ["stage"]),
-    ("", ["empty"]),
-    ("role: [parent\n", ["not valid YAML"]),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("role: parent\nissue: no OT\nschool: Oak Primary\n", ["unknown key", "school"]),
+        ("role: parent\nissue: no OT\ncontacts: emailed twice\n", ["contacts"]),
+        ("role: parent\nissue: no OT\nsince: the spring term\n", ["since"]),
+        ("role: officer\nstage: council-stage-2\nissue: no OT\n", ["stage"]),
+        ("", ["empty"]),
+        ("role: [parent\n", ["not valid YAML"]),
+    ],
+)
 def test_cli_bad_facts_one_line_error_exit_1(run_precedent, tmp_path, content, words):
     p = tmp_path / "facts.yaml"
     p.write_text(content, encoding="utf-8")
@@ -189,7 +208,9 @@ def ot_facts_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cli_json(run_precedent, full_index, ot_facts_file):
-    r = run_precedent("draft", "--facts", ot_facts_file, "--llm", "template", "--index", full_index, "--json", timeout=600)
+    r = run_precedent(
+        "draft", "--facts", ot_facts_file, "--llm", "template", "--index", full_index, "--json", timeout=600
+    )
     assert r.code == 0, r.stderr
     assert "Traceback" not in r.stderr
     return r
@@ -210,7 +231,12 @@ def test_cli_json_has_the_documented_shape(cli_json):
     for k in ("citations_checked", "citations_removed", "quotes_checked", "quotes_fixed_or_removed"):
         assert isinstance(v[k], int) and not isinstance(v[k], bool), (k, v)
     assert isinstance(v["unsupported_facts"], list) and isinstance(v["passed"], bool)
-    assert v["passed"] and v["citations_removed"] == 0 and v["quotes_fixed_or_removed"] == 0 and v["unsupported_facts"] == []
+    assert (
+        v["passed"]
+        and v["citations_removed"] == 0
+        and v["quotes_fixed_or_removed"] == 0
+        and v["unsupported_facts"] == []
+    )
     assert v["citations_checked"] >= len({(c["doc_id"], c["para"]) for c in d["citations"]})
     assert isinstance(d["remedies"], list) and d["remedies"]
     for r in d["remedies"]:
@@ -225,7 +251,7 @@ def test_cli_json_every_inline_citation_is_listed_and_every_listed_one_is_inline
     for m in CITE_RE.finditer(d["letter"]):
         nums = ["summary"] if m.group("summary") else re.split(r"\s*(?:,|and)\s*", m.group("nums"))
         inline |= {(m.group("id").strip(), n) for n in nums}
-    assert inline == listed, (inline ^ listed)
+    assert inline == listed, inline ^ listed
     assert len({(d_, p) for d_, p in listed}) >= 2
 
 
@@ -249,8 +275,10 @@ def test_cli_json_quotes_are_verbatim_in_precedent_show(cli_json, cli, full_inde
 def test_cli_out_docx_and_md_carry_the_same_citations(cli, cli_json, full_index, ot_facts_file, tmp_path):
     import docx
 
-    labels = {f"[{c['doc_id']}, summary]" if c["para"] == "summary" else f"[{c['doc_id']}, para {c['para']}]"
-              for c in cli_json.json()["citations"]}
+    labels = {
+        f"[{c['doc_id']}, summary]" if c["para"] == "summary" else f"[{c['doc_id']}, para {c['para']}]"
+        for c in cli_json.json()["citations"]
+    }
     out = tmp_path / "letter.docx"
     r = cli("draft", "--facts", ot_facts_file, "--llm", "template", "--index", full_index, "--out", out)
     assert r.code == 0, r.stderr
@@ -275,7 +303,9 @@ def test_cli_out_docx_and_md_carry_the_same_citations(cli, cli_json, full_index,
 
 
 def test_cli_out_with_a_wrong_suffix_is_a_one_line_error(cli, full_index, ot_facts_file, tmp_path):
-    r = cli("draft", "--facts", ot_facts_file, "--llm", "template", "--index", full_index, "--out", tmp_path / "letter.txt")
+    r = cli(
+        "draft", "--facts", ot_facts_file, "--llm", "template", "--index", full_index, "--out", tmp_path / "letter.txt"
+    )
     assert r.code == 1 and one_line_error(r.stderr) and ".md or .docx" in r.stderr, r.stderr
 
 
@@ -334,7 +364,10 @@ def test_a_clean_model_letter_passes_and_streams(full_engine, ot_ctx):
     assert len(pieces) > 10 and "".join(pieces) == text, "on_token receives the model's pieces as they stream"
     assert result.writer != "template"
     (_, h1, q1), (_, h2, q2) = _source(ctx, 0), _source(ctx, 1)
-    assert {(c.doc_id, c.para, c.quote) for c in result.citations} >= {(h1.doc_id, h1.para, q1), (h2.doc_id, h2.para, q2)}
+    assert {(c.doc_id, c.para, c.quote) for c in result.citations} >= {
+        (h1.doc_id, h1.para, q1),
+        (h2.doc_id, h2.para, q2),
+    }
     assert "[S1]" not in result.body and "## References" in result.letter
     assert_clean_letter(result, full_engine)
 
@@ -407,9 +440,15 @@ def _hostile_cases(engine, ctx):
     allowed = ctx.allowed()
     # a real paragraph of a decision that was not retrieved at all
     given_docs = {d for d, _ in allowed}
-    row = engine.index().db.execute(
-        "SELECT d.ref, p.para FROM paragraphs p JOIN documents d USING(doc_id) WHERE d.ref IS NOT NULL AND p.para='5' "
-        f"AND d.doc_id NOT IN ({','.join('?' * len(given_docs))}) ORDER BY d.doc_id LIMIT 1", tuple(given_docs)).fetchone()
+    row = (
+        engine.index()
+        .db.execute(
+            "SELECT d.ref, p.para FROM paragraphs p JOIN documents d USING(doc_id) WHERE d.ref IS NOT NULL AND p.para='5' "
+            f"AND d.doc_id NOT IN ({','.join('?' * len(given_docs))}) ORDER BY d.doc_id LIMIT 1",
+            tuple(given_docs),
+        )
+        .fetchone()
+    )
     assert row, "need one decision outside the retrieved set"
     other_ref, other_para = row
     # a paragraph number the first source's decision does not have
@@ -420,24 +459,40 @@ def _hostile_cases(engine, ctx):
         if h.para != "summary":
             by_doc.setdefault(h.doc_id, []).append(h)
     pair = next(((hs[0], hs[1]) for hs in by_doc.values() if len(hs) >= 2 and _sentences(hs[1].text)), None)
-    assert pair, f"the OT facts should retrieve two paragraphs of one decision: {[(h.doc_id, h.para) for h in ctx.precedents]}"
+    assert pair, (
+        f"the OT facts should retrieve two paragraphs of one decision: {[(h.doc_id, h.para) for h in ctx.precedents]}"
+    )
     wrong_q = next(s for s in _sentences(pair[1].text) if not verbatim_in(s, pair[0].text))
     words = q1.split()
     i = next(k for k, w in enumerate(words) if len(w) > 3 and w.isalpha())
     misquote = " ".join(words[:i] + ["never" if words[i].lower() != "never" else "always"] + words[i:])
     beyond = f"S{len(ctx.precedents) + 3}"
     return {
-        "nonexistent_paragraph": (clean + f"\nCouncils must replace missed therapy within a term [{h1.doc_id}, para {missing}].\n",
-                                  "citations_removed"),
+        "nonexistent_paragraph": (
+            clean + f"\nCouncils must replace missed therapy within a term [{h1.doc_id}, para {missing}].\n",
+            "citations_removed",
+        ),
         "misquotation": (clean + f"\nThe Ombudsman also said: “{misquote}” [{m1}].\n", "quotes_fixed_or_removed"),
-        "invented_amount": (clean + f"\nIn that case the Ombudsman recommended £4,321 for the missed sessions [{m1}].\n",
-                            "unsupported_facts"),
-        "invented_date": (clean + f"\nThe Ombudsman made that decision on 17 March 2019 [{m1}].\n", "unsupported_facts"),
-        "not_retrieved_decision": (clean + f"\nThe Ombudsman has criticised such delays before [{other_ref}, para {other_para}].\n",
-                                   "citations_removed"),
-        "marker_beyond_sources": (clean + f"\nThe Ombudsman has said councils must act quickly [{beyond}].\n",
-                                  "citations_removed"),
-        "wrong_paragraph_quote": (clean + f"\nIt also said: “{wrong_q}” [{cite_of(pair[0])}].\n", "quotes_fixed_or_removed"),
+        "invented_amount": (
+            clean + f"\nIn that case the Ombudsman recommended £4,321 for the missed sessions [{m1}].\n",
+            "unsupported_facts",
+        ),
+        "invented_date": (
+            clean + f"\nThe Ombudsman made that decision on 17 March 2019 [{m1}].\n",
+            "unsupported_facts",
+        ),
+        "not_retrieved_decision": (
+            clean + f"\nThe Ombudsman has criticised such delays before [{other_ref}, para {other_para}].\n",
+            "citations_removed",
+        ),
+        "marker_beyond_sources": (
+            clean + f"\nThe Ombudsman has said councils must act quickly [{beyond}].\n",
+            "citations_removed",
+        ),
+        "wrong_paragraph_quote": (
+            clean + f"\nIt also said: “{wrong_q}” [{cite_of(pair[0])}].\n",
+            "quotes_fixed_or_removed",
+        ),
         "invented_reference": (clean + f"\nThe same happened in case 21 987 654 [{m1}].\n", "unsupported_facts"),
     }
 
@@ -446,8 +501,16 @@ def cite_of(h) -> str:
     return f"[{h.doc_id}, summary]" if h.para == "summary" else f"[{h.doc_id}, para {h.para}]"
 
 
-HOSTILE_CASES = ["nonexistent_paragraph", "misquotation", "invented_amount", "invented_date", "not_retrieved_decision",
-                 "marker_beyond_sources", "wrong_paragraph_quote", "invented_reference"]
+HOSTILE_CASES = [
+    "nonexistent_paragraph",
+    "misquotation",
+    "invented_amount",
+    "invented_date",
+    "not_retrieved_decision",
+    "marker_beyond_sources",
+    "wrong_paragraph_quote",
+    "invented_reference",
+]
 
 
 @pytest.mark.parametrize("case", HOSTILE_CASES)
@@ -505,7 +568,9 @@ def test_a_model_letter_that_cites_nothing_gets_the_verified_precedent_section(f
     assert v.passed and v.citations_removed == 0, v.to_dict()
     assert any("added by the template writer" in n for n in v.notes), v.notes
     body = result.body
-    assert body.index("what the Ombudsman has found") < body.index("Yours faithfully"), "the section goes before the sign-off"
+    assert body.index("what the Ombudsman has found") < body.index("Yours faithfully"), (
+        "the section goes before the sign-off"
+    )
     assert body.startswith(UNCITED_LETTER.split("Yours faithfully")[0].rstrip()), "the model's own words are kept"
     assert_clean_letter(result, full_engine)
 
@@ -606,7 +671,9 @@ def test_gold_situation_template_draft_passes_and_cites_two_paragraphs(gold_draf
 @pytest.mark.parametrize("sid", IN_CORPUS)
 def test_gold_situation_issues_are_spotted(gold_drafts, sid):
     expected = set(SITUATIONS[sid]["expect_issues"])
-    assert expected <= set(gold_drafts[sid].issues), f"{sid}: expected {sorted(expected)}, spotted {gold_drafts[sid].issues}"
+    assert expected <= set(gold_drafts[sid].issues), (
+        f"{sid}: expected {sorted(expected)}, spotted {gold_drafts[sid].issues}"
+    )
 
 
 @pytest.mark.parametrize("sid", IN_CORPUS)
@@ -620,15 +687,19 @@ def test_gold_situation_citations_read_as_support(gold_drafts, full_engine, sid)
     for c in r.citations:
         text = source.paragraph_text(c.doc_id, c.para) or ""
         if c.quote:
-            after = text[text.find(c.quote) + len(c.quote):].lstrip()
+            after = text[text.find(c.quote) + len(c.quote) :].lstrip()
             if after.startswith(":") or len(c.quote.split()) < 6:
                 problems.append(f"[{c.doc_id}, {c.para}] quotes a fragment: “{c.quote}”")
-        if re.search(r"\bno fault\b", text, re.I) and not re.search(r"\b(was|were|is|at) fault\b|found fault|fault (by|with|in)\b",
-                                                                    text, re.I):
+        if re.search(r"\bno fault\b", text, re.I) and not re.search(
+            r"\b(was|were|is|at) fault\b|found fault|fault (by|with|in)\b", text, re.I
+        ):
             problems.append(f"[{c.doc_id}, {c.para}] found no fault, yet is cited as support: {text[:120]}")
     for m in re.finditer(r"(found|said):\s*(\[[^\]]+\])", r.body):
         problems.append(f"“{m.group(0)}”: a citation with nothing quoted or stated")
-    for m in re.finditer(r"found: “((?:Mr|Mrs|Ms|Miss|Dr|She|He|They)\b[^”]{0,40}?\b(?:complain|says|said|told|asked|wants)[^”]*)”", r.body):
+    for m in re.finditer(
+        r"found: “((?:Mr|Mrs|Ms|Miss|Dr|She|He|They)\b[^”]{0,40}?\b(?:complain|says|said|told|asked|wants)[^”]*)”",
+        r.body,
+    ):
         problems.append(f"the complainant's words are offered as what the Ombudsman found: “{m.group(1)[:100]}”")
     # each quotation under an issue's heading is about that issue (the law, the finding and the remedy alike)
     from app.issues import ISSUE_TYPES
@@ -641,11 +712,15 @@ def test_gold_situation_citations_read_as_support(gold_drafts, full_engine, sid)
             continue
         for q in re.finditer(r"“([^”]+)”\s*(\[[^\]]+\])", block):
             about = q.group(1)
-            if "On the remedy" in block[max(0, q.start() - 200):q.start()]:
+            if "On the remedy" in block[max(0, q.start() - 200) : q.start()]:
                 # a remedy may be quoted by its sum alone; what it was for can be in the rest of its paragraph
-                about += " " + "".join(source.paragraph_text(d, n) or "" for d, n, _ in cited_pairs(q.group(2), source) if d)
+                about += " " + "".join(
+                    source.paragraph_text(d, n) or "" for d, n, _ in cited_pairs(q.group(2), source) if d
+                )
             if not re.search(ON_TOPIC[label], about, re.I):
-                problems.append(f"under “{head.group(1)}”, {q.group(2)} is quoted for something else: “{q.group(1)[:110]}”")
+                problems.append(
+                    f"under “{head.group(1)}”, {q.group(2)} is quoted for something else: “{q.group(1)[:110]}”"
+                )
     assert problems == [], "\n".join(problems)
 
 
@@ -725,7 +800,9 @@ def test_refine_through_a_model_is_verified_too(full_engine, first_draft, ot_ctx
     m1, h1, q1 = _source(ctx, 0)
     revised = f"A shorter letter. The Ombudsman said “{q1}” [{m1}]. It also awarded £12,345 [{m1}]. See [24 004 187, para 999]."
     pieces = []
-    _, r = full_engine.refine(facts, "make it shorter", previous=first, chat_model=FakeChat(revised), on_token=pieces.append)
+    _, r = full_engine.refine(
+        facts, "make it shorter", previous=first, chat_model=FakeChat(revised), on_token=pieces.append
+    )
     assert "".join(pieces) == revised
     v = r.verification
     assert not v.passed and v.citations_removed == 1 and v.unsupported_facts == ["£12,345"]
@@ -740,8 +817,9 @@ def test_smoke_draft_through_llama_cpp_with_smollm2(full_engine):
     from app.gguf import load_chat_model
 
     model = load_chat_model("smollm2-135m", max_tokens=120)
-    facts = parse_facts({"role": "parent", "child": "S", "issue": "my son's speech therapy keeps being cancelled",
-                         "since": "2025-01"})
+    facts = parse_facts(
+        {"role": "parent", "child": "S", "issue": "my son's speech therapy keeps being cancelled", "since": "2025-01"}
+    )
     pieces: list[str] = []
     try:
         r = full_engine.draft(facts, chat_model=model, on_token=pieces.append)
@@ -752,8 +830,14 @@ def test_smoke_draft_through_llama_cpp_with_smollm2(full_engine):
             pass
     assert len(pieces) > 5 and "".join(pieces).strip(), "tokens stream from llama.cpp"
     rep = r.verification.to_dict()
-    assert {"citations_checked", "citations_removed", "quotes_checked", "quotes_fixed_or_removed", "unsupported_facts",
-            "passed"} <= set(rep)
+    assert {
+        "citations_checked",
+        "citations_removed",
+        "quotes_checked",
+        "quotes_fixed_or_removed",
+        "unsupported_facts",
+        "passed",
+    } <= set(rep)
     assert r.body.strip()
     # whatever SmolLM2 wrote, what is shown has no unmarked defect
     assert_clean_letter(r, full_engine)

@@ -3,6 +3,7 @@ no AVX, arm64), for an int8 graph that fails its check and for an export that fa
 searches and drafts from an empty cache, and says in one line which encoder it uses and why.
 
 Each case exports into its own empty cache folder (about 20-30 s on 2 cores), so this module is marked slow."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,17 +17,24 @@ pytestmark = pytest.mark.slow
 
 X86 = "x86_64"
 CPUS = {  # name: (machine, flags, the graph used, its label in the notice)
-    "avx512_vnni": (X86, {"avx2", "avx512f", "avx512bw", "avx512_vnni"}, "onnx/model_qint8_avx512_vnni.onnx",
-                    "ONNX int8 (avx512_vnni)"),
+    "avx512_vnni": (
+        X86,
+        {"avx2", "avx512f", "avx512bw", "avx512_vnni"},
+        "onnx/model_qint8_avx512_vnni.onnx",
+        "ONNX int8 (avx512_vnni)",
+    ),
     "avx512": (X86, {"avx2", "avx512f", "avx512bw"}, "onnx/model_qint8_avx512.onnx", "ONNX int8 (avx512)"),
     "avx2": (X86, {"avx", "avx2"}, "onnx/model_quint8_avx2.onnx", "ONNX int8 (avx2)"),
     "no-avx": (X86, {"sse4_2"}, "onnx/model.onnx", "ONNX fp32"),
     "arm64": ("aarch64", {"asimd"}, "onnx/model_qint8_arm64.onnx", "ONNX int8 (arm64)"),
 }
 FACTS = {
-    "role": "parent", "council": "Liverpool City Council", "child": "T",
+    "role": "parent",
+    "council": "Liverpool City Council",
+    "child": "T",
     "issue": "T's EHC plan says he gets occupational therapy but he has not had a session since September 2024.",
-    "provision": "Section F: fortnightly direct OT sessions.", "since": "2024-09",
+    "provision": "Section F: fortnightly direct OT sessions.",
+    "since": "2024-09",
     "outcome_sought": "OT in place and a payment for the sessions missed.",
 }
 

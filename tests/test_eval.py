@@ -1,4 +1,5 @@
 """The eval gates CI: it passes on the real system and fails when the retriever or the verifier is broken."""
+
 from __future__ import annotations
 
 import random
@@ -34,7 +35,9 @@ def eval_engine(full_engine):
 
 
 def test_eval_passes_on_the_real_retriever_and_verifier(eval_engine, tmp_path: Path):
-    assert run_eval(engine=eval_engine, out=tmp_path, thresholds=THRESHOLDS, quiet=True, parts=("retrieval", "verifier"))
+    assert run_eval(
+        engine=eval_engine, out=tmp_path, thresholds=THRESHOLDS, quiet=True, parts=("retrieval", "verifier")
+    )
     assert (tmp_path / "report.md").read_text().count("|") > 10
 
 
@@ -45,6 +48,12 @@ def test_eval_fails_on_a_broken_retriever(eval_engine, tmp_path: Path):
 
 
 def test_eval_fails_on_a_broken_verifier(eval_engine, tmp_path: Path):
-    assert not run_eval(engine=eval_engine, out=tmp_path, verify_fn=accept_everything, thresholds=THRESHOLDS, quiet=True,
-                        parts=("verifier",))
+    assert not run_eval(
+        engine=eval_engine,
+        out=tmp_path,
+        verify_fn=accept_everything,
+        thresholds=THRESHOLDS,
+        quiet=True,
+        parts=("verifier",),
+    )
     assert "verifier.catch_rate" in (tmp_path / "report.md").read_text()

@@ -1,4 +1,5 @@
 """Storage and retrieval: incremental ingest, replacement without leftovers, filters, references, ranking."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,8 +13,9 @@ from helpers import SEEDS, make_engine
 
 
 def clean(check: dict) -> bool:
-    return (check["orphan_vectors"], check["missing_vectors"], check["duplicate_paragraphs"]) == (0, 0, 0) and \
-        check["vectors"] == check["paragraphs"]
+    return (check["orphan_vectors"], check["missing_vectors"], check["duplicate_paragraphs"]) == (0, 0, 0) and check[
+        "vectors"
+    ] == check["paragraphs"]
 
 
 @pytest.fixture
@@ -59,10 +61,16 @@ def test_changed_file_replaces_its_paragraphs(two_seeds, counting_encoder, fresh
     eng.ingest([two_seeds])
     f = two_seeds / SEEDS["000"].name
     text = f.read_text(encoding="utf-8")
-    gone = "  3. The Council should provide us with evidence it has complied with the actions in the previous paragraph.\n"
+    gone = (
+        "  3. The Council should provide us with evidence it has complied with the actions in the previous paragraph.\n"
+    )
     assert gone in text and "  2. I completed the investigation." in text
-    f.write_text(text.replace(gone, "").replace("  2. I completed the investigation.",
-                                                "  2. I completed the investigation and closed the file."), encoding="utf-8")
+    f.write_text(
+        text.replace(gone, "").replace(
+            "  2. I completed the investigation.", "  2. I completed the investigation and closed the file."
+        ),
+        encoding="utf-8",
+    )
 
     counting_encoder.reset()
     report = eng.ingest([two_seeds])
@@ -78,10 +86,15 @@ def test_changed_file_replaces_its_paragraphs(two_seeds, counting_encoder, fresh
     rows = idx.db.execute("SELECT COUNT(*) FROM paragraphs WHERE doc_id='24 004 187'").fetchone()[0]
     assert rows == 25 + 1
     # nothing of the old version is left: not in SQLite, not in the BM25 table, not among the vectors
-    assert idx.db.execute("SELECT COUNT(*) FROM paragraphs WHERE text LIKE '%evidence it has complied%'").fetchone()[0] == 0
+    assert (
+        idx.db.execute("SELECT COUNT(*) FROM paragraphs WHERE text LIKE '%evidence it has complied%'").fetchone()[0]
+        == 0
+    )
     assert idx.bm25('"complied"', 10, None) == []
     assert idx.bm25('"closed" AND "file"', 10, None)
-    stale = [v for v in idx.collection.get(include=[])["ids"] if v.startswith("24 004 187::") and doc.sha256[:12] not in v]
+    stale = [
+        v for v in idx.collection.get(include=[])["ids"] if v.startswith("24 004 187::") and doc.sha256[:12] not in v
+    ]
     assert stale == []
     hits = eng.search("evidence it has complied with the actions in the previous paragraph", k=5).hits
     assert all("complied" not in h.text for h in hits)
@@ -176,7 +189,9 @@ def test_filter_organisation(full_engine, mode):
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
-@pytest.mark.parametrize("date_from, date_to", [("2024-01-01", "2024-12-31"), (None, "2019-12-31"), ("2025-01-01", None)])
+@pytest.mark.parametrize(
+    "date_from, date_to", [("2024-01-01", "2024-12-31"), (None, "2019-12-31"), ("2025-01-01", None)]
+)
 def test_filter_date_range(full_engine, mode, date_from, date_to):
     hits = _hits(full_engine, Filters(date_from=date_from, date_to=date_to), mode)
     for h in hits:
@@ -185,7 +200,9 @@ def test_filter_date_range(full_engine, mode, date_from, date_to):
 
 
 def test_filters_combine(full_engine):
-    f = Filters(category="Education", outcome="Upheld", organisation="Council", date_from="2023-01-01", date_to="2024-12-31")
+    f = Filters(
+        category="Education", outcome="Upheld", organisation="Council", date_from="2023-01-01", date_to="2024-12-31"
+    )
     for h in _hits(full_engine, f, "hybrid"):
         assert h.category.startswith("Education > ") and h.outcome == "Upheld"
         assert "2023-01-01" <= h.decision_date <= "2024-12-31"

@@ -5,6 +5,7 @@ server shows that it listens on 127.0.0.1 only and that what users typed reaches
 One `precedent serve --llm template` subprocess on a copy of the seed index, under the network guard.
 Run with `-s` to see the figures.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,9 +22,28 @@ import netguard
 from helpers import PRECEDENT, free_port, stop_process, subprocess_env
 
 USERS = 20
-COUNCILS = ["Ambleford", "Brackwater", "Cindermoor", "Dunholt", "Elverstone", "Fallowmere", "Grisedale", "Hartwick",
-            "Ivybridge", "Jessington", "Kelsford", "Lorrimer", "Marchbank", "Netherby", "Oakhampstead", "Pellingham",
-            "Quarnford", "Ravensholm", "Sallowby", "Thistleworth"]
+COUNCILS = [
+    "Ambleford",
+    "Brackwater",
+    "Cindermoor",
+    "Dunholt",
+    "Elverstone",
+    "Fallowmere",
+    "Grisedale",
+    "Hartwick",
+    "Ivybridge",
+    "Jessington",
+    "Kelsford",
+    "Lorrimer",
+    "Marchbank",
+    "Netherby",
+    "Oakhampstead",
+    "Pellingham",
+    "Quarnford",
+    "Ravensholm",
+    "Sallowby",
+    "Thistleworth",
+]
 
 
 def user_facts(i: int) -> dict:
@@ -32,8 +52,10 @@ def user_facts(i: int) -> dict:
         "council": f"{COUNCILS[i]} Borough Council",
         "child": f"{chr(ord('A') + i)}{i:02d}",
         "marker": f"Zebracorn-{i:02d}-Quillfeather",
-        "issue": (f"The council has not provided the occupational therapy in section F of my son's EHC plan since "
-                  f"September; reference Zebracorn-{i:02d}-Quillfeather."),
+        "issue": (
+            f"The council has not provided the occupational therapy in section F of my son's EHC plan since "
+            f"September; reference Zebracorn-{i:02d}-Quillfeather."
+        ),
         "impact": f"He has missed sessions at {COUNCILS[i]} Primary and is anxious.",
     }
 
@@ -55,9 +77,14 @@ def server(tmp_path_factory, seed_index):
     env.pop("GRADIO_TEMP_DIR", None)  # Gradio's cache goes under TMPDIR, where the privacy test looks
     started = time.time()
     out, err = open(root / "stdout.log", "wb"), open(root / "stderr.log", "wb")
-    proc = subprocess.Popen([str(PRECEDENT), "serve", "--port", str(port), "--index", str(index), "--llm", "template"],
-                            cwd=work, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                            env=env)
+    proc = subprocess.Popen(
+        [str(PRECEDENT), "serve", "--port", str(port), "--index", str(index), "--llm", "template"],
+        cwd=work,
+        stdout=out,
+        stderr=err,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         from gradio_client import Client
@@ -66,7 +93,9 @@ def server(tmp_path_factory, seed_index):
         client = None
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"precedent serve exited with {proc.returncode}: {(root / 'stderr.log').read_text()[-3000:]}")
+                pytest.fail(
+                    f"precedent serve exited with {proc.returncode}: {(root / 'stderr.log').read_text()[-3000:]}"
+                )
             if time.monotonic() > deadline:
                 pytest.fail(f"precedent serve not ready in 240s: {(root / 'stderr.log').read_text()[-3000:]}")
             try:
@@ -75,8 +104,16 @@ def server(tmp_path_factory, seed_index):
                 break
             except Exception:  # noqa: BLE001 - not listening, or still building/warming
                 time.sleep(1)
-        yield {"url": url, "proc": proc, "root": root, "index": index, "cwd": work, "tmp": tmp, "port": port,
-               "started": started}
+        yield {
+            "url": url,
+            "proc": proc,
+            "root": root,
+            "index": index,
+            "cwd": work,
+            "tmp": tmp,
+            "port": port,
+            "started": started,
+        }
     finally:
         stop_process(proc, grace=20)
         out.close()
@@ -93,8 +130,9 @@ def _one_user(url: str, i: int) -> dict:
     found = client.predict(f"occupational therapy not provided by {f['council']}", api_name="/search")
     timings.append(("search", time.perf_counter() - t0))
     t0 = time.perf_counter()
-    letter, report = client.predict(f["issue"], "parent", f["council"], f["child"], "", "2024-09", "", f["impact"],
-                                    api_name="/draft")
+    letter, report = client.predict(
+        f["issue"], "parent", f["council"], f["child"], "", "2024-09", "", f["impact"], api_name="/draft"
+    )
     timings.append(("draft", time.perf_counter() - t0))
     return {"i": i, "found": found, "letter": letter, "report": report, "timings": timings}
 
@@ -126,9 +164,11 @@ def test_twenty_concurrent_users_no_errors_no_cross_talk(server):
 
     lat = [t for r in results for _, t in r["timings"]]
     by = {kind: [t for r in results for k, t in r["timings"] if k == kind] for kind in ("search", "draft")}
-    figures = (f"\nload: {USERS} users, {len(lat)} requests in {wall:.1f}s = {len(lat) / wall:.2f} requests/s; "
-               f"p95 {_p95(lat):.2f}s (search p95 {_p95(by['search']):.2f}s, median {statistics.median(by['search']):.2f}s; "
-               f"draft p95 {_p95(by['draft']):.2f}s, median {statistics.median(by['draft']):.2f}s)")
+    figures = (
+        f"\nload: {USERS} users, {len(lat)} requests in {wall:.1f}s = {len(lat) / wall:.2f} requests/s; "
+        f"p95 {_p95(lat):.2f}s (search p95 {_p95(by['search']):.2f}s, median {statistics.median(by['search']):.2f}s; "
+        f"draft p95 {_p95(by['draft']):.2f}s, median {statistics.median(by['draft']):.2f}s)"
+    )
     print(figures)
     (server["root"] / "figures.txt").write_text(figures)
     assert wall < 120, figures
@@ -157,8 +197,12 @@ def test_server_listens_on_loopback_only(server):
 
     assert Settings().host == "127.0.0.1"
     proc = psutil.Process(server["proc"].pid)
-    listening = [c for p in [proc, *proc.children(recursive=True)] for c in p.net_connections(kind="inet")
-                 if c.status == psutil.CONN_LISTEN]
+    listening = [
+        c
+        for p in [proc, *proc.children(recursive=True)]
+        for c in p.net_connections(kind="inet")
+        if c.status == psutil.CONN_LISTEN
+    ]
     assert listening, "the server listens on nothing?"
     assert {c.laddr.ip for c in listening} == {"127.0.0.1"}, listening
     assert server["port"] in {c.laddr.port for c in listening}
@@ -179,8 +223,13 @@ def test_nothing_users_typed_reaches_the_disk(server):
     started = server["started"] - 1
     secret = "Wombatquartz-Secret-Fact-99"
     client = Client(server["url"], verbose=False)
-    client.predict(f"{secret}: the council has not provided the occupational therapy in my son's EHC plan.", "parent",
-                   "Secretshire Council", "S9", api_name="/draft")
+    client.predict(
+        f"{secret}: the council has not provided the occupational therapy in my son's EHC plan.",
+        "parent",
+        "Secretshire Council",
+        "S9",
+        api_name="/draft",
+    )
     client.predict(f"occupational therapy {secret}", api_name="/search")
     server["proc"].send_signal(2)  # flush and stop, as a user's Ctrl-C would, so nothing is pending in memory
     try:
@@ -210,7 +259,9 @@ def test_nothing_users_typed_reaches_the_disk(server):
             hits += [f"{path}: {n.decode()}" for n in needles if n in data]
     assert seen > 0
     assert not hits, hits
-    logs = (server["root"] / "stderr.log").read_text(errors="replace") + (server["root"] / "stdout.log").read_text(errors="replace")
+    logs = (server["root"] / "stderr.log").read_text(errors="replace") + (server["root"] / "stdout.log").read_text(
+        errors="replace"
+    )
     assert netguard.MARK not in logs, logs[-2000:]  # the server never tried to reach past loopback
     written = sorted(str(p.relative_to(server["tmp"])) for p in _files(server["tmp"]))
     print(f"\nfiles the server left in its TMPDIR: {written or 'none'}")

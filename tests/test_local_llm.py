@@ -1,6 +1,7 @@
 """The local LLM plumbing (app/gguf.py): locating, joining and verifying packaged GGUF
 weights, and a real llama.cpp round trip with SmolLM2-135M (installed by
 `scripts/install_llm.sh smollm2-135m`; set PRECEDENT_SKIP_LLM=1 to skip that part)."""
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,7 @@ from app import gguf
 from app.gguf import ModelCorrupt, ModelMissing, ModelSpec, Part
 
 SMOL = "smollm2-135m"
-needs_llm = pytest.mark.skipif(
-    os.environ.get("PRECEDENT_SKIP_LLM") == "1", reason="PRECEDENT_SKIP_LLM=1"
-)
+needs_llm = pytest.mark.skipif(os.environ.get("PRECEDENT_SKIP_LLM") == "1", reason="PRECEDENT_SKIP_LLM=1")
 
 
 def test_registry_is_consistent():
@@ -61,8 +60,7 @@ def test_default_model_fix_is_make_llm(tmp_path, monkeypatch):
     monkeypatch.setitem(
         gguf.MODELS,
         gguf.DEFAULT_MODEL,
-        ModelSpec(real.name, real.description, (Part("precedent-no-such-dist", "1", "x.bin"),),
-                  real.size, real.sha256),
+        ModelSpec(real.name, real.description, (Part("precedent-no-such-dist", "1", "x.bin"),), real.size, real.sha256),
     )
     with pytest.raises(ModelMissing, match=r"run `make llm`$"):
         gguf.locate(gguf.DEFAULT_MODEL, cache_dir=tmp_path)

@@ -2,6 +2,7 @@
 each get a clear one-line error and a non-zero exit (never a traceback), and change nothing in the index. Single bad
 corpus files and a silent Chroma socket are covered by test_cli.py and test_chroma_server.py; this file covers what
 they do not. The other reliability files: test_reliability_index.py, _server.py, _models.py, _privacy.py."""
+
 from __future__ import annotations
 
 import json
@@ -18,12 +19,19 @@ from reliability_support import assert_consistent, check_counts, copy_index, fac
 # ----------------------------------------------------------------------------- queries
 
 
-@pytest.mark.parametrize("query, words", [
-    ("", "empty query"),
-    ("   \t \n  ", "empty query"),
-    ("\x01\x02\x1b\x7f\x0b", "empty query"),  # control characters only: nothing left to search for
-    ("x" * 120_000, "query too long"),  # Linux caps one argument at 128 KiB: the 1 MB case goes through --batch below
-], ids=["empty", "whitespace", "only-control-chars", "120kB"])
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("", "empty query"),
+        ("   \t \n  ", "empty query"),
+        ("\x01\x02\x1b\x7f\x0b", "empty query"),  # control characters only: nothing left to search for
+        (
+            "x" * 120_000,
+            "query too long",
+        ),  # Linux caps one argument at 128 KiB: the 1 MB case goes through --batch below
+    ],
+    ids=["empty", "whitespace", "only-control-chars", "120kB"],
+)
 def test_unusable_query_is_one_line_and_non_zero(run_precedent, cli_index, query, words):
     run = run_precedent("search", query, "--index", cli_index, timeout=120)
     assert run.code != 0, run.stdout[:500]
@@ -47,13 +55,20 @@ def test_one_megabyte_query(run_precedent, cli_index, tmp_path):
 
 def test_batch_with_one_bad_query_carries_on(run_precedent, cli_index, tmp_path):
     batch = tmp_path / "mixed.jsonl"
-    batch.write_text("\n".join(json.dumps(q) for q in [
-        {"query": "occupational therapy missing from the EHC plan", "k": 2},
-        {"query": "   "},
-        {"query": "speech therapy", "k": "lots"},
-        {"query": "x" * 1_000_000},
-        {"query": "the council did not secure the provision", "k": 1},
-    ]) + "\n", encoding="utf-8")
+    batch.write_text(
+        "\n".join(
+            json.dumps(q)
+            for q in [
+                {"query": "occupational therapy missing from the EHC plan", "k": 2},
+                {"query": "   "},
+                {"query": "speech therapy", "k": "lots"},
+                {"query": "x" * 1_000_000},
+                {"query": "the council did not secure the provision", "k": 1},
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     run = run_precedent("search", "--batch", batch, "--index", cli_index, timeout=120)
     assert run.code == 0 and problem_lines(run.stderr) == [], run.stderr
     out = run.json_lines()
@@ -61,11 +76,15 @@ def test_batch_with_one_bad_query_carries_on(run_precedent, cli_index, tmp_path)
     assert "empty query" in out[1]["error"] and "whole number" in out[2]["error"] and "too long" in out[3]["error"]
 
 
-@pytest.mark.parametrize("query", [
-    "ولي أمر طفل لم يحصل على العلاج الوظيفي في خطة التعليم والصحة والرعاية",  # Arabic
-    "我儿子的教育健康护理计划中的职业治疗没有提供",  # Chinese
-    "occupational\x07 therapy\x1b[31m not\x00 provided\x0c in the EHC plan",  # control characters among the words
-], ids=["arabic", "chinese", "control-chars"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ولي أمر طفل لم يحصل على العلاج الوظيفي في خطة التعليم والصحة والرعاية",  # Arabic
+        "我儿子的教育健康护理计划中的职业治疗没有提供",  # Chinese
+        "occupational\x07 therapy\x1b[31m not\x00 provided\x0c in the EHC plan",  # control characters among the words
+    ],
+    ids=["arabic", "chinese", "control-chars"],
+)
 def test_other_scripts_and_control_characters_still_search(run_precedent, cli_index, query):
     run = run_precedent("search", query.replace("\x00", " "), "--index", cli_index, "--k", "3", "--json", timeout=300)
     assert run.code == 0, run.stderr
@@ -76,7 +95,6 @@ def test_other_scripts_and_control_characters_still_search(run_precedent, cli_in
     # the text form prints too, without the control characters echoed back
     text = run_precedent("search", query.replace("\x00", " "), "--index", cli_index, "--k", "1", timeout=300)
     assert text.code == 0 and "1. [" in text.stdout and "\x1b" not in text.stdout
-
 
 
 # ----------------------------------------------------------------------------- facts files
@@ -104,7 +122,10 @@ BAD_FACTS = {
     "unknown-key": (facts_yaml(favourite_colour="blue"), "unknown key 'favourite_colour'"),
     "duplicate-key": ("role: parent\nissue: first version\nissue: second version\n", "'issue' is given twice"),
     "python-tag": ("role: !!python/object/apply:os.system ['echo pwned']\nissue: x\n", "not valid YAML or JSON"),
-    "huge-issue": (facts_yaml(issue="the council failed " * 5_000), "issue: String should have at most 20000 characters"),
+    "huge-issue": (
+        facts_yaml(issue="the council failed " * 5_000),
+        "issue: String should have at most 20000 characters",
+    ),
     "huge-child": (facts_yaml(child="B" * 500), "child: String should have at most 40 characters"),
     "huge-contact": (facts_yaml(contacts=["emailed " * 600]), "under 2,000 characters"),
     "huge-file": ("role: parent\nissue: therapy\nimpact: " + "z" * 300_000 + "\n", "too large"),
@@ -159,7 +180,7 @@ def _truncated_pdf(path: Path) -> Path:
     y = 800
     for line in SEEDS["001"].read_text(encoding="utf-8").splitlines():
         for start in range(0, max(len(line), 1), 100):
-            c.drawString(40, y, line[start:start + 100])
+            c.drawString(40, y, line[start : start + 100])
             y -= 12
             if y < 40:
                 c.showPage()
@@ -278,6 +299,6 @@ def test_ingest_of_many_files_reports_the_bad_ones_and_carries_on(run_precedent,
     assert_consistent(after)
     assert after["documents"] == before["documents"] + 2
     for p in good:
-        assert run_precedent("show", "22 333 444" if "good_1" in p.name else "22 333 555", "--json",
-                             "--index", index).json()["source"] == str(p)
-
+        assert run_precedent(
+            "show", "22 333 444" if "good_1" in p.name else "22 333 555", "--json", "--index", index
+        ).json()["source"] == str(p)

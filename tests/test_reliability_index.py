@@ -1,6 +1,7 @@
 """Reliability (issue 7), the index survives faults: kill -9 at four moments of an ingest, a second writer while
 one is writing, and a damaged SQLite file or vector store. An index is never lost or corrupted, and a damaged one
 names its fix in one line."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from reliability_support import assert_consistent, check_counts, copy_index, one
 
 # ----------------------------------------------------------------------------- kill -9 during an ingest
 
-HOOK = '''
+HOOK = """
 import os
 if os.environ.get("PRECEDENT_NETGUARD") == "1":
     import netguard
@@ -52,7 +53,7 @@ if _hold:  # write the whole upsert, say so, then wait for a go-ahead file befor
             time.sleep(0.05)
 
     Collection.upsert = upsert_and_hold
-'''
+"""
 
 
 def _sql_documents(index: Path) -> int:
@@ -100,8 +101,9 @@ def test_kill_9_during_ingest_then_ingest_again(run_precedent, tmp_path, full_en
     def start(**env) -> subprocess.Popen:
         e = subprocess_env(**env)
         e["PYTHONPATH"] = os.pathsep.join([str(hook), str(NETGUARD_DIR)])
-        return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                text=True, env=e)
+        return subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=e
+        )
 
     def after_kill(moment: str) -> dict:
         counts = check_counts(run_precedent, index)
@@ -142,13 +144,26 @@ def test_kill_9_during_ingest_then_ingest_again(run_precedent, tmp_path, full_en
     assert_consistent(final)
     clean = full_engine.index().check()
     assert (final["documents"], final["paragraphs"], final["vectors"]) == (
-        clean["documents"], clean["paragraphs"], clean["vectors"]), (final, clean)
+        clean["documents"],
+        clean["paragraphs"],
+        clean["vectors"],
+    ), (final, clean)
     assert not (index / "INGEST_IN_PROGRESS").exists()
     listed = {d["doc_id"] for d in run_precedent("list", "--json", "--index", index).json()}
     assert listed == {d.doc_id for d in full_engine.documents()}
     # and it searches: the recovered store answers a dense query with real paragraphs
-    hits = run_precedent("search", "occupational therapy not provided", "--mode", "dense", "--k", "5", "--json",
-                         "--index", index, timeout=300).json()["results"]
+    hits = run_precedent(
+        "search",
+        "occupational therapy not provided",
+        "--mode",
+        "dense",
+        "--k",
+        "5",
+        "--json",
+        "--index",
+        index,
+        timeout=300,
+    ).json()["results"]
     assert len(hits) == 5
 
 
@@ -162,8 +177,14 @@ def test_a_second_writer_waits_its_turn(run_precedent, tmp_path):
     hold = tmp_path / "hold"
     env = subprocess_env(RELIABILITY_HOLD_AFTER_UPSERT=str(hold))
     env["PYTHONPATH"] = os.pathsep.join([str(hook), str(NETGUARD_DIR)])
-    first = subprocess.Popen([str(PRECEDENT), "ingest", str(SEEDS["001"]), "--index", str(index), "--json"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env)
+    first = subprocess.Popen(
+        [str(PRECEDENT), "ingest", str(SEEDS["001"]), "--index", str(index), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 300
         while not Path(str(hold) + ".held").exists():
@@ -217,4 +238,3 @@ def test_damaged_vector_store_names_the_fix_and_the_fix_works(run_precedent, cli
     counts = check_counts(run_precedent, index)
     assert_consistent(counts)
     assert counts == check_counts(run_precedent, cli_index)
-

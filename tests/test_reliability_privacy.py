@@ -1,5 +1,6 @@
 """Privacy (issue 7): nothing leaves the machine. The suite's network guard itself (in this process and in the
 `precedent` subprocesses), no connection past loopback below Python (strace), and the app binds to loopback."""
+
 from __future__ import annotations
 
 import re
@@ -43,16 +44,25 @@ def test_network_guard_blocks_outbound_connections():
 
 def test_network_guard_blocks_outbound_in_subprocesses(tmp_path):
     """The `precedent` subprocesses the tests start get the same guard (through sitecustomize on PYTHONPATH)."""
-    code = ("import socket\ntry:\n    socket.create_connection(('203.0.113.1', 80), timeout=2)\n"
-            "except ConnectionRefusedError as e:\n    print('BLOCKED', type(e).__name__)\n")
-    p = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], capture_output=True, text=True,
-                       env=subprocess_env(), timeout=60)
+    code = (
+        "import socket\ntry:\n    socket.create_connection(('203.0.113.1', 80), timeout=2)\n"
+        "except ConnectionRefusedError as e:\n    print('BLOCKED', type(e).__name__)\n"
+    )
+    p = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", code],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert "BLOCKED OutboundNetworkBlocked" in p.stdout, (p.stdout, p.stderr)
     assert netguard.MARK in p.stderr
 
 
-_INET_CONNECT = re.compile(r'connect\(\d+, \{sa_family=AF_INET6?, (?:sin6?_port)=htons\((\d+)\),.*?'
-                           r'(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")')
+_INET_CONNECT = re.compile(
+    r"connect\(\d+, \{sa_family=AF_INET6?, (?:sin6?_port)=htons\((\d+)\),.*?"
+    r'(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")'
+)
 
 
 def _outbound(strace_log: str) -> list[str]:
@@ -76,9 +86,14 @@ def test_nothing_phones_home_below_python(run_precedent, cli_index, tmp_path):
     args = ["draft", "--facts", facts, "--index", cli_index, "--json"]
     if strace:
         log = tmp_path / "strace.log"
-        p = subprocess.run([strace, "-f", "-qq", "-e", "trace=connect,execve", "-o", str(log), str(PRECEDENT), *map(str, args)],
-                           capture_output=True, text=True, env=subprocess_env(TMPDIR=str(tmp)), timeout=600,
-                           stdin=subprocess.DEVNULL)
+        p = subprocess.run(
+            [strace, "-f", "-qq", "-e", "trace=connect,execve", "-o", str(log), str(PRECEDENT), *map(str, args)],
+            capture_output=True,
+            text=True,
+            env=subprocess_env(TMPDIR=str(tmp)),
+            timeout=600,
+            stdin=subprocess.DEVNULL,
+        )
         if p.returncode != 0 and "ptrace" in p.stderr.lower():
             pytest.skip(f"strace cannot trace here: {p.stderr.strip()[:200]}")
         assert p.returncode == 0, p.stderr[-2000:]

@@ -1,5 +1,6 @@
 """Reliability (issue 7), a Chroma server that stops answering: one that stalls after answering, one that stalls
 before the handshake, and one that is not there. Each gives a one-line error within the timeout, never a hang."""
+
 from __future__ import annotations
 
 import socket
@@ -70,7 +71,9 @@ def test_server_that_stalls_after_answering_fails_within_the_timeout(chroma_serv
 
     proxy = StallingProxy(int(chroma_server.rsplit(":", 1)[1]))
     try:
-        idx = Index(tmp_path / "index", FakeEmbeddings(), f"http://127.0.0.1:{proxy.port}", chroma_timeout_s=2, create=True)
+        idx = Index(
+            tmp_path / "index", FakeEmbeddings(), f"http://127.0.0.1:{proxy.port}", chroma_timeout_s=2, create=True
+        )
         assert idx.check()["vectors"] >= 0  # connected through the proxy, collection made
         proxy.stall.set()
         box: dict = {}
@@ -123,8 +126,16 @@ def test_server_that_stalls_before_the_handshake_fails_in_one_line(run_precedent
     threading.Thread(target=serve, daemon=True).start()
     try:
         t0 = time.monotonic()
-        run = run_precedent("search", "occupational therapy", "--index", cli_index, "--chroma-url",
-                            f"http://127.0.0.1:{srv.getsockname()[1]}", env={"PRECEDENT_CHROMA_TIMEOUT_S": "2"}, timeout=120)
+        run = run_precedent(
+            "search",
+            "occupational therapy",
+            "--index",
+            cli_index,
+            "--chroma-url",
+            f"http://127.0.0.1:{srv.getsockname()[1]}",
+            env={"PRECEDENT_CHROMA_TIMEOUT_S": "2"},
+            timeout=120,
+        )
         elapsed = time.monotonic() - t0
     finally:
         stop.set()
@@ -143,9 +154,16 @@ def test_unreachable_server_fails_before_any_embedding(run_precedent, tmp_path):
         port = s.getsockname()[1]  # closed again: nothing listens
     index = tmp_path / "index"
     t0 = time.monotonic()
-    run = run_precedent("ingest", CORPUS, "--index", index, "--chroma-url", f"http://127.0.0.1:{port}",
-                        env={"PRECEDENT_CHROMA_TIMEOUT_S": "2"}, timeout=300)
+    run = run_precedent(
+        "ingest",
+        CORPUS,
+        "--index",
+        index,
+        "--chroma-url",
+        f"http://127.0.0.1:{port}",
+        env={"PRECEDENT_CHROMA_TIMEOUT_S": "2"},
+        timeout=300,
+    )
     assert run.code != 0 and one_error_line(run) and f"127.0.0.1:{port}" in run.stderr, run.stderr
     assert time.monotonic() - t0 < 30  # embedding the seeds alone takes longer than that
     assert not (index / "INGEST_IN_PROGRESS").exists()
-

@@ -4,6 +4,7 @@ The server runs in a subprocess under the network guard, on a free loopback port
 first start builds the index from corpus/ (the five seeds), its second start reuses it. Both start-up times (until
 the page says it is ready) are written to test-artifacts/ui-startup.json, with screenshots of each desk.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,14 @@ pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 SETTLED = "#status [data-phase=ready], #status [data-phase=error]"
 # No wait for readiness is longer than about a minute and a half: the search model is prepared before the server
@@ -55,9 +62,25 @@ class Server:
         assert exe, "the precedent console script is not installed"
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(
-            [exe, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--index", str(self.index), "--llm", "template"],
-            stdout=self.log.open("a"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(ROOT),
-            env=subprocess_env(), start_new_session=True)
+            [
+                exe,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--index",
+                str(self.index),
+                "--llm",
+                "template",
+            ],
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=str(ROOT),
+            env=subprocess_env(),
+            start_new_session=True,
+        )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"server exited early:\n{self.output()}"
@@ -99,8 +122,11 @@ def _wait_usable(page, server: Server) -> dict:
     page.wait_for_selector(SETTLED, timeout=READY_TIMEOUT_S * 1000)
     if page.locator("#status [data-phase=error]").count():
         pytest.fail(f"the app says it cannot get ready: {page.locator('#status').inner_text()}", pytrace=False)
-    return {"page_shown_s": round(shown, 1), "ready_s": round(time.monotonic() - server.started_at, 1),
-            "first_phase": first_phase}
+    return {
+        "page_shown_s": round(shown, 1),
+        "ready_s": round(time.monotonic() - server.started_at, 1),
+        "first_phase": first_phase,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -155,11 +181,16 @@ def _fill(page, elem_id: str, text: str) -> None:
 def _submit(page, button: str, prefix: str) -> None:
     """Click `button` and wait for this click's outcome on desk `prefix`: a new verified letter or a new notice
     (what an earlier click left on the page is marked old first)."""
-    page.evaluate("(p) => document.querySelectorAll(`#${p}-letter .letter, #${p}-notice .notice`)"
-                  ".forEach(e => e.dataset.old = '1')", prefix)
+    page.evaluate(
+        "(p) => document.querySelectorAll(`#${p}-letter .letter, #${p}-notice .notice`)"
+        ".forEach(e => e.dataset.old = '1')",
+        prefix,
+    )
     page.locator(button).click()
-    page.wait_for_selector(f"#{prefix}-letter .letter[data-state=verified]:not([data-old]), "
-                           f"#{prefix}-notice .notice:not([data-old])", timeout=DRAFT_TIMEOUT_MS)
+    page.wait_for_selector(
+        f"#{prefix}-letter .letter[data-state=verified]:not([data-old]), #{prefix}-notice .notice:not([data-old])",
+        timeout=DRAFT_TIMEOUT_MS,
+    )
 
 
 def _draft_parent(page) -> None:
@@ -185,8 +216,14 @@ def _fill_parent(page, **override) -> None:
 
 
 def _paragraph_text(index: Path, doc_id: str, para: str) -> str:
-    p = subprocess.run([str(PRECEDENT), "show", doc_id, para, "--index", str(index), "--json"], capture_output=True,
-                       text=True, timeout=120, env=subprocess_env(), stdin=subprocess.DEVNULL)
+    p = subprocess.run(
+        [str(PRECEDENT), "show", doc_id, para, "--index", str(index), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=subprocess_env(),
+        stdin=subprocess.DEVNULL,
+    )
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout)["paragraphs"][0]["text"]
 
@@ -223,9 +260,14 @@ def test_parent_desk_drafts_a_verified_letter_whose_citations_open_their_paragra
     assert target.get_attribute("id") == f"p{para}"
     assert target.locator(".num").inner_text().strip() == para
     assert ws(target.locator(".text").inner_text()) == ws(_paragraph_text(server.index, doc_id, para))
-    assert dp.evaluate("getComputedStyle(document.querySelector(':target')).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
-    assert dp.evaluate("(() => { const r = document.querySelector(':target').getBoundingClientRect();"
-                       " return r.top >= 0 && r.top < window.innerHeight; })()")
+    assert dp.evaluate("getComputedStyle(document.querySelector(':target')).backgroundColor") not in (
+        "rgba(0, 0, 0, 0)",
+        "transparent",
+    )
+    assert dp.evaluate(
+        "(() => { const r = document.querySelector(':target').getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight; })()"
+    )
     assert doc_id in dp.locator("dl.meta").inner_text()
     dp.close()
 
@@ -236,7 +278,9 @@ def test_parent_desk_drafts_a_verified_letter_whose_citations_open_their_paragra
     import docx
 
     d = docx.Document(str(path))
-    text = "\n".join(p.text for p in d.paragraphs) + "\n".join(c.text for t in d.tables for r in t.rows for c in r.cells)
+    text = "\n".join(p.text for p in d.paragraphs) + "\n".join(
+        c.text for t in d.tables for r in t.rows for c in r.cells
+    )
     for label in labels:
         if label.startswith("["):
             assert label in text, label
@@ -258,8 +302,17 @@ def test_refine_adds_a_fact(page):
 
 
 def test_script_typed_into_the_intake_is_shown_as_text(page):
-    _fill_parent(page, **{"p-council": XSS, "p-issue": "OT missing from Section F. " + XSS, "p-impact": XSS,
-                          "p-provision": XSS, "p-outcome": XSS, "p-contacts": XSS})
+    _fill_parent(
+        page,
+        **{
+            "p-council": XSS,
+            "p-issue": "OT missing from Section F. " + XSS,
+            "p-impact": XSS,
+            "p-provision": XSS,
+            "p-outcome": XSS,
+            "p-contacts": XSS,
+        },
+    )
     _draft_parent(page)
     assert page.locator("#p-letter [data-state=verified]").count() == 1, page.locator("#p-notice").inner_text()
     assert page.evaluate("typeof window.__xss") == "undefined"
@@ -288,8 +341,12 @@ def test_mistakes_are_readable_messages(page):
 
 def test_officer_desk_drafts_a_response(page):
     page.get_by_role("tab", name="Officer desk").click()
-    _fill(page, "o-complaint", "My son's EHC plan says he should get speech and language therapy every week (Section F) "
-                               "but he has had none since January 2024. I have emailed the SEN team three times.")
+    _fill(
+        page,
+        "o-complaint",
+        "My son's EHC plan says he should get speech and language therapy every week (Section F) "
+        "but he has had none since January 2024. I have emailed the SEN team three times.",
+    )
     _submit(page, "#o-draft", "o")
     assert page.locator("#o-letter [data-state=verified]").count() == 1, page.locator("#o-notice").inner_text()
     assert page.locator("#o-letter a.cite").count() > 0
@@ -307,7 +364,9 @@ def test_precedents_search_groups_by_decision_and_filters(page):
     assert len(docs) == len(set(docs)) >= 2
     _fill(page, "s-from", "2025-01-01")
     page.locator("#s-go").click()
-    page.wait_for_function("() => !document.querySelector('#s-results').innerText.includes('23 009 620')", timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('#s-results').innerText.includes('23 009 620')", timeout=60_000
+    )
     assert "24 004 187" not in page.locator("#s-results").inner_text()  # decided in 2024
     _fill(page, "s-from", "not a date")
     page.locator("#s-go").click()
@@ -329,5 +388,7 @@ def test_second_start_reuses_the_index(server, browser, startup, page):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "ui-startup.json").write_text(json.dumps(startup, indent=2) + "\n")
     first = startup.get("first_start", {})
-    print(f"\nfirst start (builds the seed index): page shown {first.get('page_shown_s')} s, ready {first.get('ready_s')} s;"
-          f" second start: page shown {second['page_shown_s']} s, ready {second['ready_s']} s")
+    print(
+        f"\nfirst start (builds the seed index): page shown {first.get('page_shown_s')} s, ready {first.get('ready_s')} s;"
+        f" second start: page shown {second['page_shown_s']} s, ready {second['ready_s']} s"
+    )

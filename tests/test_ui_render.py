@@ -1,5 +1,6 @@
 """The web app's rendering, without a browser: what users type is escaped, citations become paragraph links,
 decision pages carry one id per paragraph, and intake mistakes read as one line."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,17 +26,26 @@ XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
 
 def test_markdown_never_passes_html_links_or_images_through():
-    out = render_markdown(f"**Issue.** {XSS}\n\n[click](javascript:alert(1)) ![t](http://example.org/t.png) <http://x.org>")
+    out = render_markdown(
+        f"**Issue.** {XSS}\n\n[click](javascript:alert(1)) ![t](http://example.org/t.png) <http://x.org>"
+    )
     assert "<script" not in out and "<img" not in out and "<a " not in out
     assert "&lt;script&gt;" in out and "onerror" in out  # shown as text
     assert "<strong>Issue.</strong>" in out
 
 
 def test_citations_become_links_to_their_paragraph():
-    html = link_citations(render_markdown("As found [24 004 187, para 19], and [24 004 187, summary]. "
-                                          "Also [23 009 620, paras 19 and 25]. Not [99 999 999, para 1]."),
-                          known={"24 004 187", "23 009 620"})
-    assert '<a class="cite" href="/decision/24%20004%20187#p19" target="_blank" rel="noopener">[24 004 187, para 19]</a>' in html
+    html = link_citations(
+        render_markdown(
+            "As found [24 004 187, para 19], and [24 004 187, summary]. "
+            "Also [23 009 620, paras 19 and 25]. Not [99 999 999, para 1]."
+        ),
+        known={"24 004 187", "23 009 620"},
+    )
+    assert (
+        '<a class="cite" href="/decision/24%20004%20187#p19" target="_blank" rel="noopener">[24 004 187, para 19]</a>'
+        in html
+    )
     assert 'href="/decision/24%20004%20187#summary"' in html
     assert 'href="/decision/23%20009%20620#p19"' in html and 'href="/decision/23%20009%20620#p25"' in html
     assert "[99 999 999, para 1]" in html and "99%20999" not in html  # not a decision we know: left as text
@@ -46,11 +56,22 @@ def test_decision_href_escapes_odd_ids():
 
 
 def _doc(**kw):
-    base = dict(doc_id="24 004 187", refs=["24 004 187"], organisation="Liverpool <City> Council",
-                category="Education > Special educational needs", outcome="Upheld", decision_date="2024-10-24",
-                kind="decision", summary="We upheld <b>it</b>.", source="/x.txt",
-                source_url="https://www.lgo.org.uk/decisions/x", paragraphs=[
-                    Paragraph("1", "The complaint", "Ms X complained."), Paragraph("2.3", "Analysis", "A <script>x</script> fault.")])
+    base = dict(
+        doc_id="24 004 187",
+        refs=["24 004 187"],
+        organisation="Liverpool <City> Council",
+        category="Education > Special educational needs",
+        outcome="Upheld",
+        decision_date="2024-10-24",
+        kind="decision",
+        summary="We upheld <b>it</b>.",
+        source="/x.txt",
+        source_url="https://www.lgo.org.uk/decisions/x",
+        paragraphs=[
+            Paragraph("1", "The complaint", "Ms X complained."),
+            Paragraph("2.3", "Analysis", "A <script>x</script> fault."),
+        ],
+    )
     base.update(kw)
     return Document(**base)
 
@@ -70,11 +91,30 @@ def test_decision_page_links_only_web_urls():
 
 
 def _hit(doc_id, para, text="t", **kw):
-    d = dict(ref=doc_id, organisation="Org <i>", section="Findings", score=1.0, source="/x", outcome="Upheld",
-             category=None, decision_date="2024-03-08")
+    d = dict(
+        ref=doc_id,
+        organisation="Org <i>",
+        section="Findings",
+        score=1.0,
+        source="/x",
+        outcome="Upheld",
+        category=None,
+        decision_date="2024-03-08",
+    )
     d.update(kw)
-    return Hit(doc_id, d["ref"], d["organisation"], para, d["section"], text, d["score"], d["source"], d["outcome"],
-               d["category"], d["decision_date"])
+    return Hit(
+        doc_id,
+        d["ref"],
+        d["organisation"],
+        para,
+        d["section"],
+        text,
+        d["score"],
+        d["source"],
+        d["outcome"],
+        d["category"],
+        d["decision_date"],
+    )
 
 
 def test_precedents_are_grouped_by_decision_in_rank_order():
@@ -86,9 +126,21 @@ def test_precedents_are_grouped_by_decision_in_rank_order():
 
 
 def test_remedy_table_escapes_and_links():
-    html = remedies_html([{"amount": 600.0, "amount_text": "£600", "purpose": XSS, "period": None, "doc_id": "23 009 620",
-                           "organisation": "Notts", "para": "25", "citation": "[23 009 620, para 25]",
-                           "decision_date": "2024-03-08"}])
+    html = remedies_html(
+        [
+            {
+                "amount": 600.0,
+                "amount_text": "£600",
+                "purpose": XSS,
+                "period": None,
+                "doc_id": "23 009 620",
+                "organisation": "Notts",
+                "para": "25",
+                "citation": "[23 009 620, para 25]",
+                "decision_date": "2024-03-08",
+            }
+        ]
+    )
     assert "<script>" not in html and 'href="/decision/23%20009%20620#p25"' in html and "£600" in html
 
 
@@ -164,10 +216,13 @@ def test_no_badge_says_verified_over_a_model_letter():
     assert letter_badge(SimpleNamespace(verification=failed, writer="template"))[1] == "warn"
 
 
-@pytest.mark.parametrize("error, words", [
-    ("encoder", "make setup"),
-    ("unexpected", "make run"),
-])
+@pytest.mark.parametrize(
+    "error, words",
+    [
+        ("encoder", "make setup"),
+        ("unexpected", "make run"),
+    ],
+)
 def test_a_first_start_that_cannot_search_says_so_in_plain_words(tmp_path, capsys, error, words):
     """Issue 11: the page says what is wrong and the command that repairs it, never a cosine or a file name."""
     from app.encoder_files import EmbeddingError
@@ -180,7 +235,9 @@ def test_a_first_start_that_cannot_search_says_so_in_plain_words(tmp_path, capsy
 
         def search(self, *a, **k):
             if error == "encoder":
-                raise EmbeddingError("ONNX export check failed for onnx/model_qint8_avx512_vnni.onnx: cosine 0.9486 < 0.95")
+                raise EmbeddingError(
+                    "ONNX export check failed for onnx/model_qint8_avx512_vnni.onnx: cosine 0.9486 < 0.95"
+                )
             raise RuntimeError("/root/.cache/precedent/onnx-all-MiniLM-L6-v2/onnx/model.onnx: bad magic number")
 
     rt = Runtime(Settings(index=tmp_path / "index"), builtin_corpus=None, engine=BrokenEngine())

@@ -18,6 +18,7 @@ Dense hits are joined to SQLite, so an orphan vector can never surface as a prec
 - `recovery`: the writer lock, the in-progress marker, reconciling after a crash, `precedent check`
 - `ingest`: files -> vectors then rows, pipelined
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -43,9 +44,23 @@ from .store import SCHEMA_VERSION, Store
 from .vectors import COLLECTION, COLLECTION_METADATA, Vectors, chroma_where
 
 __all__ = [
-    "BM25_BUDGET", "BM25_CANDIDATES", "COLLECTION", "COLLECTION_METADATA", "ENCODER_KEY", "LEGACY_ENCODER",
-    "SCHEMA_VERSION", "SUMMARY", "DocMeta", "Index", "IndexError_", "IngestReport", "NoIndex", "ParagraphRow",
-    "embed_text", "rows_of", "vector_id",
+    "BM25_BUDGET",
+    "BM25_CANDIDATES",
+    "COLLECTION",
+    "COLLECTION_METADATA",
+    "ENCODER_KEY",
+    "LEGACY_ENCODER",
+    "SCHEMA_VERSION",
+    "SUMMARY",
+    "DocMeta",
+    "Index",
+    "IndexError_",
+    "IngestReport",
+    "NoIndex",
+    "ParagraphRow",
+    "embed_text",
+    "rows_of",
+    "vector_id",
 ]
 
 
@@ -53,8 +68,14 @@ class Index:
     """One index folder: `index.sqlite` (SQLite), `chroma/` (embedded Chroma, unless `chroma_url` names a server),
     and while a write runs, `writer.lock` and `INGEST_IN_PROGRESS`."""
 
-    def __init__(self, directory: Path, embeddings=None, chroma_url: str | None = None, chroma_timeout_s: float = 10.0,
-                 create: bool = False):
+    def __init__(
+        self,
+        directory: Path,
+        embeddings=None,
+        chroma_url: str | None = None,
+        chroma_timeout_s: float = 10.0,
+        create: bool = False,
+    ):
         self.dir = Path(directory).expanduser().resolve()
         self.embeddings = embeddings
         self.chroma_url = chroma_url
@@ -124,9 +145,14 @@ class Index:
         return self.store.refs()
 
     # writing
-    def ingest(self, paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None,
-               synthetic: bool = False, batch_paragraphs: int = 512,
-               parse: Callable[[Path], Document] | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        progress: Callable[[int, int], None] | None = None,
+        synthetic: bool = False,
+        batch_paragraphs: int = 512,
+        parse: Callable[[Path], Document] | None = None,
+    ) -> IngestReport:
         """`parse` replaces `parse_file` (the benchmark uses it to give synthetic documents SYN ids)."""
         return self._ingester.ingest(paths, progress, synthetic, batch_paragraphs, parse)
 

@@ -1,6 +1,7 @@
 """Which encoder made the stored vectors: recorded in the meta table, checked before dense search (a query's vector
 is only comparable with vectors from the same encoder), and every stored row re-embedded when an ingest runs with
 another encoder."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -74,7 +75,8 @@ class EncoderRecord:
 def _encoder_label(fingerprint: str) -> str:
     backend = _encoder_backend(fingerprint)
     return f"the {backend} encoder ({fingerprint.removeprefix('rebuilding:')})" + (
-        ", re-embedding interrupted" if fingerprint.startswith("rebuilding:") else "")
+        ", re-embedding interrupted" if fingerprint.startswith("rebuilding:") else ""
+    )
 
 
 def _encoder_backend(fingerprint: str) -> str:

@@ -4,6 +4,7 @@ A file whose bytes are unchanged is skipped before parsing. For a new or changed
 first under ids that name the content hash, then the document's rows are committed in one transaction, so a crash
 in between leaves only orphan vectors for `Recovery` to sweep. Embedding one batch overlaps parsing the next.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,9 +34,14 @@ class Ingester:
         self.encoder = encoder
         self.embeddings = embeddings
 
-    def ingest(self, paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None,
-               synthetic: bool = False, batch_paragraphs: int = 512,
-               parse: Callable[[Path], Document] | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        progress: Callable[[int, int], None] | None = None,
+        synthetic: bool = False,
+        batch_paragraphs: int = 512,
+        parse: Callable[[Path], Document] | None = None,
+    ) -> IngestReport:
         """`parse` replaces `parse_file` (the benchmark uses it to give synthetic documents SYN ids)."""
         t0 = time.perf_counter()
         report = IngestReport()
@@ -111,8 +117,14 @@ class Ingester:
                 f"{src}: claims reference {doc.doc_id}, already indexed from {stored}; skipped (remove one of them)"
             )
 
-    def _flush(self, inflight: Inflight | None, docs: list[Document], pool: ThreadPoolExecutor, report: IngestReport,
-               synthetic: bool) -> Inflight | None:
+    def _flush(
+        self,
+        inflight: Inflight | None,
+        docs: list[Document],
+        pool: ThreadPoolExecutor,
+        report: IngestReport,
+        synthetic: bool,
+    ) -> Inflight | None:
         """Start embedding `docs` in the worker, then commit the batch already in flight; returns the new one."""
         nxt = None
         if docs:
@@ -132,15 +144,18 @@ class Ingester:
                 metas.append(metadata(doc, synthetic))
         return texts, ids, metas
 
-    def _commit(self, docs: list[Document], ids: list[str], metas: list[dict], vectors, report: IngestReport,
-                synthetic: bool) -> None:
+    def _commit(
+        self, docs: list[Document], ids: list[str], metas: list[dict], vectors, report: IngestReport, synthetic: bool
+    ) -> None:
         """Vectors first, then one SQLite transaction: a crash in between leaves only orphans to sweep."""
         replaced = self.store.replaced_by(docs)
         old_ids = self.store.vec_ids(replaced)
         self.vectors.upsert(ids, vectors, metas)
         self.store.replace(replaced, docs, synthetic)
         report.documents += len(docs)
-        report.paragraphs += sum(len(doc.paragraphs) for doc in docs)  # numbered paragraphs; the summary row rides along
+        report.paragraphs += sum(
+            len(doc.paragraphs) for doc in docs
+        )  # numbered paragraphs; the summary row rides along
         stale = sorted(set(old_ids) - set(ids))
         if stale:
             self.vectors.delete(stale)

@@ -1,5 +1,6 @@
 """Lexical search: SQLite FTS5 BM25 over the paragraphs (text, and headings at 0.3 weight), with the filters applied
 in SQL. On a large index an OR query is scored on candidates from its rarest terms, with FTS5's own formula."""
+
 from __future__ import annotations
 
 import math
@@ -97,7 +98,9 @@ class Lexical:
             self._df_cache, self._df_generation = {}, generation
         # the index's tokenizer stems the terms ('payments' -> 'payment')
         self.db.execute("DELETE FROM temp.scratch_fts")
-        self.db.executemany("INSERT INTO temp.scratch_fts(rowid, text, section) VALUES (?,?,'')", list(enumerate(terms)))
+        self.db.executemany(
+            "INSERT INTO temp.scratch_fts(rowid, text, section) VALUES (?,?,'')", list(enumerate(terms))
+        )
         tokens: dict[int, list[str]] = {}
         for term, doc in self.db.execute("SELECT term, doc FROM temp.scratch_vocab"):
             tokens.setdefault(doc, []).append(term)
@@ -109,22 +112,37 @@ class Lexical:
             self._df_cache[stem] = got[0] if got else 0
         return stems, {s: self._df_cache[s] for s in stems}, n_rows, total_tokens / n_rows
 
-    def _bm25_scores(self, ids: list[int], stems: list[str], df: dict[str, int], n_rows: int, avgdl: float,
-                     weights: tuple[float, float] = (1.0, 0.3), k1: float = 1.2, b: float = 0.75) -> dict[int, float]:
+    def _bm25_scores(
+        self,
+        ids: list[int],
+        stems: list[str],
+        df: dict[str, int],
+        n_rows: int,
+        avgdl: float,
+        weights: tuple[float, float] = (1.0, 0.3),
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> dict[int, float]:
         """FTS5's bm25() (fts5_aux.c) for the given rows: the rows are re-tokenised in a scratch FTS5 table with the
         same tokenizer to count each term's instances per column and the row's length; IDF from the whole index."""
         marks = ",".join("?" * len(ids))
-        length = {i: sum(varints(sz)) for i, sz in self.db.execute(
-            f"SELECT id, sz FROM para_fts_docsize WHERE id IN ({marks})", ids)}  # tokens a row holds, all columns
+        length = {
+            i: sum(varints(sz))
+            for i, sz in self.db.execute(f"SELECT id, sz FROM para_fts_docsize WHERE id IN ({marks})", ids)
+        }  # tokens a row holds, all columns
         self.db.execute("DELETE FROM temp.scratch_fts")
         self.db.execute(
             "INSERT INTO temp.scratch_fts(rowid, text, section) SELECT id, text, coalesce(section, '') FROM paragraphs "
-            f"WHERE id IN ({marks})", ids)
+            f"WHERE id IN ({marks})",
+            ids,
+        )
         uniq = sorted(set(stems))
         freq: dict[tuple[int, str], float] = {}
         for term, doc, col, n in self.db.execute(
-                "SELECT term, doc, col, count(*) FROM temp.scratch_vocab "
-                f"WHERE term IN ({','.join('?' * len(uniq))}) GROUP BY term, doc, col", uniq):
+            "SELECT term, doc, col, count(*) FROM temp.scratch_vocab "
+            f"WHERE term IN ({','.join('?' * len(uniq))}) GROUP BY term, doc, col",
+            uniq,
+        ):
             freq[(doc, term)] = freq.get((doc, term), 0.0) + n * weights[0 if col == "text" else 1]
         self.db.execute("DELETE FROM temp.scratch_fts")
         idf = {}

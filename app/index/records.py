@@ -1,5 +1,6 @@
 """What the index's units share: its errors, the ingest report, the row a search reads, and how a document
 becomes rows (its numbered paragraphs plus a summary row) and vector ids."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,6 +1,7 @@
 """Crash safety: one writer per index across processes, the in-progress marker an ingest leaves while it runs, and
 reconciling the two stores after a run that died (orphan vectors deleted, documents missing vectors dropped so the
 next ingest embeds them again); also the consistency counts `precedent check` prints."""
+
 from __future__ import annotations
 
 import time
@@ -51,8 +52,10 @@ class Recovery:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             f.close()
-            raise IndexError_(f"another process is writing to the index at {self.dir} (an ingest or a repair): "
-                              "wait for it to finish, then try again") from None
+            raise IndexError_(
+                f"another process is writing to the index at {self.dir} (an ingest or a repair): "
+                "wait for it to finish, then try again"
+            ) from None
         self._writer = f
         return True
 

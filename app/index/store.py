@@ -3,6 +3,7 @@
 Every SQL statement of the product on `index.sqlite` lives in this package; the FTS5 ranking queries are in
 `lexical.py`, everything else here.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._schema()
         except sqlite3.DatabaseError as e:
-            raise IndexError_(f"index database at {db_path} is unreadable ({e}); move it aside and ingest again") from None
+            raise IndexError_(
+                f"index database at {db_path} is unreadable ({e}); move it aside and ingest again"
+            ) from None
 
     def _schema(self) -> None:
         with self.db:
@@ -71,7 +74,9 @@ class Store:
         return self.db.execute("SELECT COUNT(*) FROM paragraphs WHERE ordinal>=0").fetchone()[0]
 
     def documents(self) -> list[Document]:
-        rows = self.db.execute("SELECT meta FROM documents WHERE synthetic=0 ORDER BY decision_date DESC, doc_id").fetchall()
+        rows = self.db.execute(
+            "SELECT meta FROM documents WHERE synthetic=0 ORDER BY decision_date DESC, doc_id"
+        ).fetchall()
         return [_doc_from_meta(json.loads(m), []) for (m,) in rows]
 
     def resolve(self, ident: str) -> str | None:
@@ -99,7 +104,9 @@ class Store:
 
     def paragraph_texts(self, doc_id: str) -> list[tuple[str, str]]:
         """(para, text) of every row of a document in order, the summary row ('summary') first when it has one."""
-        rows = self.db.execute("SELECT para, text FROM paragraphs WHERE doc_id=? ORDER BY ordinal", (doc_id,)).fetchall()
+        rows = self.db.execute(
+            "SELECT para, text FROM paragraphs WHERE doc_id=? ORDER BY ordinal", (doc_id,)
+        ).fetchall()
         return [(p, t) for p, t in rows]
 
     def doc_meta(self, doc_id: str) -> DocMeta | None:
@@ -135,17 +142,26 @@ class Store:
         if not ids:
             return set()
         where_sql, args = filter_sql(f, synthetic_ok)
-        return {r for (r,) in self.db.execute(
-            f"SELECT p.id FROM paragraphs p JOIN documents d USING(doc_id) WHERE p.id IN ({','.join('?' * len(ids))}) AND {where_sql}",
-            [*ids, *args])}
+        return {
+            r
+            for (r,) in self.db.execute(
+                f"SELECT p.id FROM paragraphs p JOIN documents d USING(doc_id) WHERE p.id IN ({','.join('?' * len(ids))}) AND {where_sql}",
+                [*ids, *args],
+            )
+        }
 
     # what an ingest asks before writing
     def is_unchanged(self, source: str, sha256: str) -> bool:
-        return self.db.execute("SELECT doc_id FROM documents WHERE source=? AND sha256=?", (source, sha256)).fetchone() is not None
+        return (
+            self.db.execute("SELECT doc_id FROM documents WHERE source=? AND sha256=?", (source, sha256)).fetchone()
+            is not None
+        )
 
     def same_content(self, sha256: str, source: str) -> tuple[str, str] | None:
         """(doc_id, source) of a document from another file with these bytes."""
-        row = self.db.execute("SELECT doc_id, source FROM documents WHERE sha256=? AND source<>?", (sha256, source)).fetchone()
+        row = self.db.execute(
+            "SELECT doc_id, source FROM documents WHERE sha256=? AND source<>?", (sha256, source)
+        ).fetchone()
         return (row[0], row[1]) if row else None
 
     def source_of(self, doc_id: str) -> str | None:
@@ -157,7 +173,8 @@ class Store:
         file can now carry another reference)."""
         marks = ",".join("?" * len(docs))
         return [
-            doc_id for (doc_id,) in self.db.execute(
+            doc_id
+            for (doc_id,) in self.db.execute(
                 f"SELECT doc_id FROM documents WHERE doc_id IN ({marks}) OR source IN ({marks})",
                 [d.doc_id for d in docs] + [d.source for d in docs],
             )
@@ -167,7 +184,8 @@ class Store:
         if not doc_ids:
             return []
         return [
-            vid for (vid,) in self.db.execute(
+            vid
+            for (vid,) in self.db.execute(
                 f"SELECT vec_id FROM paragraphs WHERE doc_id IN ({','.join('?' * len(doc_ids))})", doc_ids
             )
         ]
@@ -185,8 +203,20 @@ class Store:
             for doc in docs:
                 self.db.execute(
                     "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (doc.doc_id, doc.source, doc.sha256, doc.kind, doc.organisation, doc.category, doc.outcome,
-                     doc.decision_date, doc.ref, json.dumps(_meta_of(doc)), int(synthetic), time.time()),
+                    (
+                        doc.doc_id,
+                        doc.source,
+                        doc.sha256,
+                        doc.kind,
+                        doc.organisation,
+                        doc.category,
+                        doc.outcome,
+                        doc.decision_date,
+                        doc.ref,
+                        json.dumps(_meta_of(doc)),
+                        int(synthetic),
+                        time.time(),
+                    ),
                 )
                 self.db.executemany("INSERT OR IGNORE INTO refs VALUES (?,?)", [(r, doc.doc_id) for r in doc.refs])
                 self.db.executemany(
@@ -274,10 +304,20 @@ def _meta_of(doc: Document) -> dict:
 
 def _doc_from_meta(m: dict, paragraphs: list[Paragraph]) -> Document:
     doc = Document(
-        doc_id=m["doc_id"], refs=m.get("refs", []), organisation=m.get("organisation"), category=m.get("category"),
-        outcome=m.get("outcome"), decision_date=m.get("decision_date"), kind=m.get("kind", "decision"),
-        summary=m.get("summary"), source=m.get("source", ""), source_url=m.get("source_url"), paragraphs=paragraphs,
-        remedies=[Remedy(**r) for r in m.get("remedies", [])], title=m.get("title"), numbering=m.get("numbering", "source"),
+        doc_id=m["doc_id"],
+        refs=m.get("refs", []),
+        organisation=m.get("organisation"),
+        category=m.get("category"),
+        outcome=m.get("outcome"),
+        decision_date=m.get("decision_date"),
+        kind=m.get("kind", "decision"),
+        summary=m.get("summary"),
+        source=m.get("source", ""),
+        source_url=m.get("source_url"),
+        paragraphs=paragraphs,
+        remedies=[Remedy(**r) for r in m.get("remedies", [])],
+        title=m.get("title"),
+        numbering=m.get("numbering", "source"),
         sha256=m.get("sha256", ""),
     )
     if not paragraphs:

@@ -1,6 +1,7 @@
 """Chroma, the vectors: an embedded PersistentClient in the index folder, or a server when a URL is set. Each stored
 row's vector is upserted under its `vector_id` (`doc_id::sha12::ordinal`) with the few metadata keys the filters
 need; dense hits are joined back to SQLite by that id."""
+
 from __future__ import annotations
 
 import socket
@@ -59,8 +60,12 @@ class Vectors:
             store = self.dir / "chroma"
             try:
                 client = chromadb.PersistentClient(path=str(store), settings=settings)
-                return Chroma(client=client, collection_name=COLLECTION, embedding_function=self.embeddings,
-                              collection_metadata=COLLECTION_METADATA)
+                return Chroma(
+                    client=client,
+                    collection_name=COLLECTION,
+                    embedding_function=self.embeddings,
+                    collection_metadata=COLLECTION_METADATA,
+                )
             except Exception as e:  # a damaged store: SQLite still holds every paragraph, so the vectors can be rebuilt
                 first = first_line(e)
                 raise IndexError_(
@@ -79,8 +84,11 @@ class Vectors:
         for start in range(0, len(ids), CHUNK):
             # no `documents=`: the text lives in SQLite; a copy in Chroma cost ~30% of its upsert time (its own
             # full-text index) and half its disk, and dense search only needs ids and distances
-            coll.upsert(ids=ids[start:start + CHUNK], embeddings=vectors[start:start + CHUNK],
-                        metadatas=metas[start:start + CHUNK])
+            coll.upsert(
+                ids=ids[start : start + CHUNK],
+                embeddings=vectors[start : start + CHUNK],
+                metadatas=metas[start : start + CHUNK],
+            )
 
     def update(self, ids: list[str], vectors) -> None:
         """New vectors for ids already stored (metadata unchanged)."""
@@ -89,7 +97,7 @@ class Vectors:
     def delete(self, ids: list[str]) -> None:
         coll = self.collection
         for start in range(0, len(ids), CHUNK):
-            coll.delete(ids=ids[start:start + CHUNK])
+            coll.delete(ids=ids[start : start + CHUNK])
 
     def all_ids(self) -> set[str]:
         coll = self.collection
@@ -149,7 +157,9 @@ def _http_client(chromadb, u, settings, timeout: float, url: str):
 
     def build() -> None:  # the constructor already talks to the server (tenant and database checks)
         try:
-            box["client"] = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=settings)
+            box["client"] = chromadb.HttpClient(
+                host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=settings
+            )
         except Exception as e:
             box["error"] = e
 
@@ -157,8 +167,10 @@ def _http_client(chromadb, u, settings, timeout: float, url: str):
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise IndexError_(f"Chroma server at {url} did not answer within {timeout:g}s (timed out; "
-                          "raise PRECEDENT_CHROMA_TIMEOUT_S for a slow server)")
+        raise IndexError_(
+            f"Chroma server at {url} did not answer within {timeout:g}s (timed out; "
+            "raise PRECEDENT_CHROMA_TIMEOUT_S for a slow server)"
+        )
     if "error" in box:
         e = box["error"]
         raise IndexError_(f"Chroma server at {url} is not usable: {first_line(e)}")
@@ -172,8 +184,10 @@ def _http_client(chromadb, u, settings, timeout: float, url: str):
             try:
                 return send(*args, **kwargs)
             except httpx.TimeoutException:
-                raise IndexError_(f"Chroma server at {url} did not answer within {timeout:g}s (timed out; "
-                                  "raise PRECEDENT_CHROMA_TIMEOUT_S for a slow server)") from None
+                raise IndexError_(
+                    f"Chroma server at {url} did not answer within {timeout:g}s (timed out; "
+                    "raise PRECEDENT_CHROMA_TIMEOUT_S for a slow server)"
+                ) from None
             except httpx.TransportError as e:
                 raise IndexError_(f"Chroma server at {url} is unreachable ({type(e).__name__})") from None
 

@@ -16,6 +16,7 @@ searching, drafting, refining and verifying are `app.engine.Engine`'s.
   state lives in `gr.State`, never in module globals, so users never see each other's drafts.
 * `forms`: the boxes' values as facts and filters; `labels`: the words for fixed choices; `assets`: `static/`.
 """
+
 import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before anything imports gradio
@@ -25,19 +26,83 @@ from .blocks import build_blocks
 from .desk import Desk, stream_call
 from .forms import intake_facts, make_filters, officer_facts, parent_facts
 from .labels import FIELD_LABELS, STAGES, WRITER_LABELS
-from .render import (decision_href, decision_page, downloads_html, esc, letter_badge, letter_failed_html,
-                     letter_final_html, letter_placeholder, letter_streaming_html, link_citations, md_text,
-                     message_page, notice_html, precedents_html, remedies_html, render_markdown, verification_html)
-from .runtime import (EXPORT_MAX, EXPORT_TTL_S, PREPARE_FAILED, SEARCH_MODEL_BROKEN, WARM_WAIT_S, ExportStore, Runtime,
-                      friendly, friendly_errors, rt_draft_limit)
+from .render import (
+    decision_href,
+    decision_page,
+    downloads_html,
+    esc,
+    letter_badge,
+    letter_failed_html,
+    letter_final_html,
+    letter_placeholder,
+    letter_streaming_html,
+    link_citations,
+    md_text,
+    message_page,
+    notice_html,
+    precedents_html,
+    remedies_html,
+    render_markdown,
+    verification_html,
+)
+from .runtime import (
+    EXPORT_MAX,
+    EXPORT_TTL_S,
+    PREPARE_FAILED,
+    SEARCH_MODEL_BROKEN,
+    WARM_WAIT_S,
+    ExportStore,
+    Runtime,
+    friendly,
+    friendly_errors,
+    rt_draft_limit,
+)
 from .server import BasicAuth, create_app, parse_auth, serve
 
 __all__ = [
-    "COPY_JS", "CSS", "DECISION_CSS", "EXPORT_MAX", "EXPORT_TTL_S", "FIELD_LABELS", "HEAD", "PREPARE_FAILED",
-    "SEARCH_MODEL_BROKEN", "STAGES", "WARM_WAIT_S", "WRITER_LABELS", "BasicAuth", "Desk", "ExportStore", "Runtime",
-    "build_blocks", "create_app", "decision_href", "decision_page", "downloads_html", "esc", "friendly",
-    "friendly_errors", "intake_facts", "letter_badge", "letter_failed_html", "letter_final_html", "letter_placeholder",
-    "letter_streaming_html", "link_citations", "make_filters", "md_text", "message_page", "notice_html",
-    "officer_facts", "parent_facts", "parse_auth", "precedents_html", "remedies_html", "render_markdown",
-    "rt_draft_limit", "serve", "stream_call", "verification_html",
+    "COPY_JS",
+    "CSS",
+    "DECISION_CSS",
+    "EXPORT_MAX",
+    "EXPORT_TTL_S",
+    "FIELD_LABELS",
+    "HEAD",
+    "PREPARE_FAILED",
+    "SEARCH_MODEL_BROKEN",
+    "STAGES",
+    "WARM_WAIT_S",
+    "WRITER_LABELS",
+    "BasicAuth",
+    "Desk",
+    "ExportStore",
+    "Runtime",
+    "build_blocks",
+    "create_app",
+    "decision_href",
+    "decision_page",
+    "downloads_html",
+    "esc",
+    "friendly",
+    "friendly_errors",
+    "intake_facts",
+    "letter_badge",
+    "letter_failed_html",
+    "letter_final_html",
+    "letter_placeholder",
+    "letter_streaming_html",
+    "link_citations",
+    "make_filters",
+    "md_text",
+    "message_page",
+    "notice_html",
+    "officer_facts",
+    "parent_facts",
+    "parse_auth",
+    "precedents_html",
+    "remedies_html",
+    "render_markdown",
+    "rt_draft_limit",
+    "serve",
+    "stream_call",
+    "verification_html",
 ]

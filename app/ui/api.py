@@ -1,5 +1,6 @@
 """API endpoints for load tests (`gradio_client`): `/search`, `/draft`, `/refine` take plain values and return
 JSON-able values (draft: the letter Markdown and the verification report)."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -23,8 +24,9 @@ def build(rt: Runtime) -> None:
     eng = rt.engine
 
     @friendly_errors(api_error)
-    def search(query: str, category: str = "", outcome: str = "", date_from: str = "", date_to: str = "",
-               k: int = 10) -> dict:
+    def search(
+        query: str, category: str = "", outcome: str = "", date_from: str = "", date_to: str = "", k: int = 10
+    ) -> dict:
         """Search paragraphs of past decisions. Returns {"query", "results": [...], "no_close_precedent"}."""
         _api_ready(rt)
         res = eng.search(query, k=int(k), filters=make_filters(category, outcome, date_from, date_to))
@@ -33,17 +35,28 @@ def build(rt: Runtime) -> None:
         return out
 
     @friendly_errors(api_error)
-    def draft(issue: str, role: str = "parent", council: str = "", child: str = "", provision: str = "",
-              since: str = "", contacts: str = "", impact: str = "", outcome_sought: str = "", stage: str = "",
-              writer: str = "") -> tuple[str, dict]:
+    def draft(
+        issue: str,
+        role: str = "parent",
+        council: str = "",
+        child: str = "",
+        provision: str = "",
+        since: str = "",
+        contacts: str = "",
+        impact: str = "",
+        outcome_sought: str = "",
+        stage: str = "",
+        writer: str = "",
+    ) -> tuple[str, dict]:
         """Draft a letter (parent) or response (officer). Contacts: one per line. Returns (letter Markdown,
         {"verification", "citations", "remedies", "issues", "writer", "notes", "facts"})."""
         _api_ready(rt)
         if role == "officer":
             facts = officer_facts(issue, council)
         else:
-            facts = parent_facts(council, child, provision, issue, since, contacts, impact, outcome_sought,
-                                 stage or "council-stage-1")
+            facts = parent_facts(
+                council, child, provision, issue, since, contacts, impact, outcome_sought, stage or "council-stage-1"
+            )
         result = eng.draft(facts, llm=writer or rt.default_writer)
         return result.markdown(), _api_report(result, facts)
 

@@ -1,4 +1,5 @@
 """The page's static files (`static/`: the app's CSS, the decision page's CSS, the copy button's script), read once."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """The Gradio page: the header and readiness banner, then one tab per desk (each lays out and wires itself), then the
 API endpoints."""
+
 from __future__ import annotations
 
 from . import api, officer, parent, precedents
@@ -10,11 +11,14 @@ from .runtime import Runtime
 def build_blocks(rt: Runtime):
     import gradio as gr
 
-    with gr.Blocks(title="Precedent · SEND complaints with checked citations", analytics_enabled=False,
-                   delete_cache=(3600, 3600)) as demo:
-        html_block('<div id="header"><h1>Precedent</h1><p>Draft a complaint about special educational needs support, or a '
-                   "council's response, grounded in published decisions of the Local Government and Social Care Ombudsman. "
-                   '<span class="tick">Every citation is checked</span> against the paragraph it names before you see it.</p></div>')
+    with gr.Blocks(
+        title="Precedent · SEND complaints with checked citations", analytics_enabled=False, delete_cache=(3600, 3600)
+    ) as demo:
+        html_block(
+            '<div id="header"><h1>Precedent</h1><p>Draft a complaint about special educational needs support, or a '
+            "council's response, grounded in published decisions of the Local Government and Social Care Ombudsman. "
+            '<span class="tick">Every citation is checked</span> against the paragraph it names before you see it.</p></div>'
+        )
         status = html_block(rt.status_html(), "status")
         timer = gr.Timer(1.0, active=True)
 
@@ -30,10 +34,20 @@ def build_blocks(rt: Runtime):
             outs = [("Any outcome", "")] + [(o, o) for o in rt.outcomes]
             return (rt.status_html(), gr.Dropdown(choices=cats), gr.Dropdown(choices=outs), gr.Timer(active=not ready))
 
-        demo.load(refresh, outputs=[status, s_category, s_outcome, timer], api_visibility="private", queue=False,
-                  show_progress="hidden")
-        timer.tick(refresh, outputs=[status, s_category, s_outcome, timer], api_visibility="private", queue=False,
-                   show_progress="hidden")
+        demo.load(
+            refresh,
+            outputs=[status, s_category, s_outcome, timer],
+            api_visibility="private",
+            queue=False,
+            show_progress="hidden",
+        )
+        timer.tick(
+            refresh,
+            outputs=[status, s_category, s_outcome, timer],
+            api_visibility="private",
+            queue=False,
+            show_progress="hidden",
+        )
 
         api.build(rt)
 

@@ -1,6 +1,7 @@
 """What the drafting desks (parent, officer) share: `Desk`, the outputs of one desk and the protocol its handlers
 follow to stream a draft into the page; `stream_call`, which runs an engine call in a thread and streams its tokens;
 and the small widgets every tab uses (`html_block`, `writer_radio`)."""
+
 from __future__ import annotations
 
 import queue
@@ -11,8 +12,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .assets import COPY_JS
-from .render import (downloads_html, esc, letter_failed_html, letter_final_html, letter_placeholder,
-                     letter_streaming_html, notice_html, precedents_html, remedies_html, verification_html)
+from .render import (
+    downloads_html,
+    esc,
+    letter_failed_html,
+    letter_final_html,
+    letter_placeholder,
+    letter_streaming_html,
+    notice_html,
+    precedents_html,
+    remedies_html,
+    verification_html,
+)
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors, rt_draft_limit
 
 
@@ -71,8 +82,7 @@ def writer_radio(rt: Runtime, prefix: str):
     """The 'Who writes the draft' choice of a desk (`{prefix}-writer`), with a note when the local model is missing."""
     import gradio as gr
 
-    r = gr.Radio(rt.writer_choices(), value=rt.default_writer, label="Who writes the draft",
-                 elem_id=f"{prefix}-writer")
+    r = gr.Radio(rt.writer_choices(), value=rt.default_writer, label="Who writes the draft", elem_id=f"{prefix}-writer")
     if rt.writer_note:
         note = re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(rt.writer_note))
         html_block(f'<div class="writer-note">{note}</div>', f"{prefix}-writer-note")
@@ -112,14 +122,18 @@ class Desk:
         self.downloads = html_block("", f"{prefix}-downloads", js_on_load=COPY_JS)
         with gr.Tabs(elem_id=f"{prefix}-reports", elem_classes=["reports"]):
             with gr.Tab("Citation check", id=f"{prefix}-tab-verify"):
-                self.verify = html_block('<p class="muted">The check of every citation and quotation appears here.</p>',
-                                         f"{prefix}-verify")
+                self.verify = html_block(
+                    '<p class="muted">The check of every citation and quotation appears here.</p>', f"{prefix}-verify"
+                )
             with gr.Tab("Remedies", id=f"{prefix}-tab-remedies"):
-                self.remedies = html_block('<p class="muted">Sums of money the cited decisions set appear here.</p>',
-                                           f"{prefix}-remedies")
+                self.remedies = html_block(
+                    '<p class="muted">Sums of money the cited decisions set appear here.</p>', f"{prefix}-remedies"
+                )
             with gr.Tab("Decisions used", id=f"{prefix}-tab-precedents"):
-                self.precedents = html_block('<p class="muted">The decisions and paragraphs the draft relies on appear '
-                                             'here.</p>', f"{prefix}-precedents")
+                self.precedents = html_block(
+                    '<p class="muted">The decisions and paragraphs the draft relies on appear here.</p>',
+                    f"{prefix}-precedents",
+                )
         self.state = gr.State(None)
 
     @property
@@ -129,9 +143,13 @@ class Desk:
     def wiring(self, *before) -> dict:
         """Keyword arguments for an event whose handler streams into this desk: outputs (any `before` first), the
         shared draft queue, progress shown on the letter."""
-        return {"outputs": [*before, *self.outputs], "concurrency_id": "draft",
-                "concurrency_limit": rt_draft_limit(self.rt), "show_progress": "minimal",
-                "show_progress_on": [self.letter]}
+        return {
+            "outputs": [*before, *self.outputs],
+            "concurrency_id": "draft",
+            "concurrency_limit": rt_draft_limit(self.rt),
+            "show_progress": "minimal",
+            "show_progress_on": [self.letter],
+        }
 
     def catches(self, handler):
         """Decorator: whatever the handler raises is shown as one plain line in this desk's notice."""
@@ -160,15 +178,19 @@ class Desk:
     def draft(self, facts, writer: str | None, state, what: str) -> Iterator[dict]:
         """Draft from `facts` with the chosen writer, streamed into this desk; `what` is the first status line."""
         eng = self.rt.engine
-        return self.run(lambda tok: eng.draft(facts, on_token=tok, llm=writer or None), facts, state,
-                        first_status(writer, what))
+        return self.run(
+            lambda tok: eng.draft(facts, on_token=tok, llm=writer or None), facts, state, first_status(writer, what)
+        )
 
     def run(self, call, facts, state, status0: str) -> Iterator[dict]:
         """Stream a draft into this desk; finish with the verified letter and its report."""
         import gradio as gr
 
-        yield {self.notice: gr.HTML("", visible=False), self.letter: letter_streaming_html("", status0),
-               self.downloads: ""}
+        yield {
+            self.notice: gr.HTML("", visible=False),
+            self.letter: letter_streaming_html("", status0),
+            self.downloads: "",
+        }
         seen_text, t0 = False, time.monotonic()
         try:
             for kind, value in stream_call(call):
@@ -176,14 +198,18 @@ class Desk:
                     yield {self.letter: letter_streaming_html("", f"{status0} ({value:.0f} s)")}
                 elif kind == "text":
                     seen_text = True
-                    yield {self.letter: letter_streaming_html(value, "Writing… (the citations are checked when it "
-                                                                     "is finished)")}
+                    yield {
+                        self.letter: letter_streaming_html(
+                            value, "Writing… (the citations are checked when it is finished)"
+                        )
+                    }
                 elif kind == "done":
                     new_facts, result = value if isinstance(value, tuple) else (facts, value)
                     old = (state or {}).get("token")
                     token = self.rt.exports.put(result, replaces=old)
-                    yield self.final(result, {"facts": new_facts, "result": result, "token": token},
-                                     time.monotonic() - t0)
+                    yield self.final(
+                        result, {"facts": new_facts, "result": result, "token": token}, time.monotonic() - t0
+                    )
         except Exception:
             yield {self.letter: letter_failed_html()}
             raise
@@ -195,11 +221,13 @@ class Desk:
         return {
             self.notice: gr.HTML("", visible=False),
             self.letter: letter_final_html(result),
-            self.downloads: downloads_html(state["token"], result.markdown(), self.prefix,
-                                           "letter" if self.role == "parent" else "response"),
+            self.downloads: downloads_html(
+                state["token"], result.markdown(), self.prefix, "letter" if self.role == "parent" else "response"
+            ),
             self.verify: verification_html(result, seconds),
             self.remedies: remedies_html(result.remedies),
-            self.precedents: precedents_html(result.precedents, heading,
-                                             empty="No close precedent was found, so none is cited."),
+            self.precedents: precedents_html(
+                result.precedents, heading, empty="No close precedent was found, so none is cited."
+            ),
             self.state: state,
         }

@@ -1,5 +1,6 @@
 """What the page's boxes hold, turned into the engine's inputs: the parent's and the officer's facts, search filters.
 A mistake reads as one line naming the box (a `UserError`)."""
+
 from __future__ import annotations
 
 import re
@@ -26,10 +27,18 @@ def _since(s: str | None) -> str | None:
 def parent_facts(council, child, provision, issue, since, contacts, impact, outcome_sought, stage):
     if not _none(issue):
         raise UserError("Please say what went wrong: the 'What went wrong' box is empty.")
-    data = {"role": "parent", "council": _none(council), "child": _none(child), "provision": _none(provision),
-            "issue": _none(issue), "since": _since(since),
-            "contacts": [c.strip() for c in (contacts or "").splitlines() if c.strip()],
-            "impact": _none(impact), "outcome_sought": _none(outcome_sought), "stage": stage or "council-stage-1"}
+    data = {
+        "role": "parent",
+        "council": _none(council),
+        "child": _none(child),
+        "provision": _none(provision),
+        "issue": _none(issue),
+        "since": _since(since),
+        "contacts": [c.strip() for c in (contacts or "").splitlines() if c.strip()],
+        "impact": _none(impact),
+        "outcome_sought": _none(outcome_sought),
+        "stage": stage or "council-stage-1",
+    }
     return intake_facts(data)
 
 
@@ -62,6 +71,10 @@ def make_filters(category, outcome, date_from, date_to) -> Filters | None:
             raise UserError(f"'{name}' must be a date like 2023-01-31 (got {v[:30]!r})")
         return d
 
-    f = Filters(category=(category or None), outcome=(outcome or None), date_from=iso(date_from, "Decided from"),
-                date_to=iso(date_to, "Decided to"))
+    f = Filters(
+        category=(category or None),
+        outcome=(outcome or None),
+        date_from=iso(date_from, "Decided from"),
+        date_to=iso(date_to, "Decided to"),
+    )
     return None if f.is_empty() else f

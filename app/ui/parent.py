@@ -1,4 +1,5 @@
 """The parent desk: the intake form, the streamed letter and its report, and the chat that refines the letter."""
+
 from __future__ import annotations
 
 from .desk import Desk, first_status, html_block, writer_radio
@@ -17,45 +18,90 @@ def build(rt: Runtime) -> Desk:
     with gr.Tab("Parent desk", id="parent", elem_id="parent-desk"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=340):
-                html_block('<h3 class="desk-h">Tell us what happened</h3><p class="intro">A few short answers are enough; only <b>What went wrong</b> is required. '
-                           "Nothing you type is saved: a draft is kept in memory only, for an hour at most, so that you can "
-                           "download it.</p>")
+                html_block(
+                    '<h3 class="desk-h">Tell us what happened</h3><p class="intro">A few short answers are enough; only <b>What went wrong</b> is required. '
+                    "Nothing you type is saved: a draft is kept in memory only, for an hour at most, so that you can "
+                    "download it.</p>"
+                )
                 with gr.Row():
-                    p_council = gr.Textbox(label="Council", placeholder="e.g. Liverpool City Council",
-                                           max_length=200, elem_id="p-council", scale=3)
-                    p_child = gr.Textbox(label="Child's initial", placeholder="e.g. A", max_length=40,
-                                         elem_id="p-child", scale=1, min_width=110)
-                p_provision = gr.Textbox(label="What the plan says", lines=2, max_length=10_000,
-                                         placeholder="e.g. Section F: a weekly 45-minute session with a qualified occupational therapist",
-                                         elem_id="p-provision")
-                p_issue = gr.Textbox(label="What went wrong", lines=3, max_length=20_000,
-                                     placeholder="e.g. The occupational therapy in Section F has not been delivered.",
-                                     elem_id="p-issue")
-                p_since = gr.Textbox(label="Since when (YYYY-MM)", placeholder="e.g. 2023-09", max_length=20,
-                                     elem_id="p-since")
-                p_contacts = gr.Textbox(label="Who you contacted (one per line)", lines=3,
-                                        placeholder="Emailed the SEN caseworker on 4 October 2023\nPhoned the council in November 2023",
-                                        elem_id="p-contacts")
-                p_impact = gr.Textbox(label="Impact on your child and family", lines=2, max_length=10_000,
-                                      elem_id="p-impact")
-                p_outcome = gr.Textbox(label="What you want", lines=2, max_length=10_000,
-                                       placeholder="e.g. The therapy to start now, and a payment for what was missed",
-                                       elem_id="p-outcome")
-                p_stage = gr.Radio(STAGES, value="council-stage-1", label="Where are you in the process?",
-                                   elem_id="p-stage")
+                    p_council = gr.Textbox(
+                        label="Council",
+                        placeholder="e.g. Liverpool City Council",
+                        max_length=200,
+                        elem_id="p-council",
+                        scale=3,
+                    )
+                    p_child = gr.Textbox(
+                        label="Child's initial",
+                        placeholder="e.g. A",
+                        max_length=40,
+                        elem_id="p-child",
+                        scale=1,
+                        min_width=110,
+                    )
+                p_provision = gr.Textbox(
+                    label="What the plan says",
+                    lines=2,
+                    max_length=10_000,
+                    placeholder="e.g. Section F: a weekly 45-minute session with a qualified occupational therapist",
+                    elem_id="p-provision",
+                )
+                p_issue = gr.Textbox(
+                    label="What went wrong",
+                    lines=3,
+                    max_length=20_000,
+                    placeholder="e.g. The occupational therapy in Section F has not been delivered.",
+                    elem_id="p-issue",
+                )
+                p_since = gr.Textbox(
+                    label="Since when (YYYY-MM)", placeholder="e.g. 2023-09", max_length=20, elem_id="p-since"
+                )
+                p_contacts = gr.Textbox(
+                    label="Who you contacted (one per line)",
+                    lines=3,
+                    placeholder="Emailed the SEN caseworker on 4 October 2023\nPhoned the council in November 2023",
+                    elem_id="p-contacts",
+                )
+                p_impact = gr.Textbox(
+                    label="Impact on your child and family", lines=2, max_length=10_000, elem_id="p-impact"
+                )
+                p_outcome = gr.Textbox(
+                    label="What you want",
+                    lines=2,
+                    max_length=10_000,
+                    placeholder="e.g. The therapy to start now, and a payment for what was missed",
+                    elem_id="p-outcome",
+                )
+                p_stage = gr.Radio(
+                    STAGES, value="council-stage-1", label="Where are you in the process?", elem_id="p-stage"
+                )
                 p_writer = writer_radio(rt, "p")
                 p_go = gr.Button("Draft my letter", variant="primary", elem_id="p-draft", size="lg")
             with gr.Column(scale=7, min_width=420):
                 html_block('<h3 class="desk-h">Your letter</h3>')
                 parent = Desk(rt, "p", "parent")
-                html_block('<h3 class="desk-h">Refine the letter</h3><p class="intro">Ask for changes in your own words; '
-                           'the letter is redrafted and every citation checked again.</p>')
-                p_chat = gr.Chatbot(label="Changes", height=180, elem_id="p-chat", feedback_options=None,
-                                    placeholder="Ask for a change, e.g. “make it shorter” or “add that I emailed twice in March”.",
-                                    buttons=[], show_label=False, latex_delimiters=[])
+                html_block(
+                    '<h3 class="desk-h">Refine the letter</h3><p class="intro">Ask for changes in your own words; '
+                    "the letter is redrafted and every citation checked again.</p>"
+                )
+                p_chat = gr.Chatbot(
+                    label="Changes",
+                    height=180,
+                    elem_id="p-chat",
+                    feedback_options=None,
+                    placeholder="Ask for a change, e.g. “make it shorter” or “add that I emailed twice in March”.",
+                    buttons=[],
+                    show_label=False,
+                    latex_delimiters=[],
+                )
                 with gr.Row():
-                    p_instruction = gr.Textbox(show_label=False, placeholder="What should change?",
-                                               max_length=5000, elem_id="p-instruction", scale=5)
+                    p_instruction = gr.Textbox(
+                        show_label=False,
+                        placeholder="What should change?",
+                        max_length=5000,
+                        elem_id="p-instruction",
+                        scale=5,
+                    )
                     p_send = gr.Button("Update letter", elem_id="p-send", scale=1, min_width=130)
                 pending = gr.State("")  # the instruction being applied, while the box is cleared
 
@@ -66,10 +112,20 @@ def build(rt: Runtime) -> Desk:
         facts = parent_facts(council, child, provision, issue, since, contacts, impact, outcome, stage)
         yield from parent.draft(facts, writer, state, "Finding precedents for each issue…")
 
-    p_inputs = [p_council, p_child, p_provision, p_issue, p_since, p_contacts, p_impact, p_outcome, p_stage, p_writer,
-                parent.state]
-    p_go.click(parent_draft, inputs=p_inputs, api_name="parent_draft", api_visibility="undocumented",
-               **parent.wiring())
+    p_inputs = [
+        p_council,
+        p_child,
+        p_provision,
+        p_issue,
+        p_since,
+        p_contacts,
+        p_impact,
+        p_outcome,
+        p_stage,
+        p_writer,
+        parent.state,
+    ]
+    p_go.click(parent_draft, inputs=p_inputs, api_name="parent_draft", api_visibility="undocumented", **parent.wiring())
 
     def chat_user(instruction, history):
         instruction = (instruction or "").strip()
@@ -92,14 +148,22 @@ def build(rt: Runtime) -> Desk:
             yield {p_chat: history}
             return
         if not state or not state.get("result"):
-            history.append({"role": "assistant", "content": "Draft a letter first (the button under the intake), then ask for changes here."})
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": "Draft a letter first (the button under the intake), then ask for changes here.",
+                }
+            )
             yield {p_chat: history}
             return
         facts, prev = state["facts"], state["result"]
         last = None
-        for update in parent.run(lambda tok: eng.refine(facts, instruction, previous=prev, on_token=tok,
-                                                        llm=writer or None),
-                                 facts, state, first_status(writer, "Updating the letter…")):
+        for update in parent.run(
+            lambda tok: eng.refine(facts, instruction, previous=prev, on_token=tok, llm=writer or None),
+            facts,
+            state,
+            first_status(writer, "Updating the letter…"),
+        ):
             last = update
             yield update
         res = (last or {}).get(parent.state, {}) or {}
@@ -109,14 +173,25 @@ def build(rt: Runtime) -> Desk:
             if not v.citations_checked:
                 reply = "Updated. The letter now cites no decisions."
             else:
-                reply = (f"Updated. {v.citations_checked} citations checked"
-                         f"{', ' + str(v.citations_removed) + ' removed' if v.citations_removed else ''}"
-                         f"{'; all verified' if v.passed and result.writer == 'template' else '; see the citation check'}.")
+                reply = (
+                    f"Updated. {v.citations_checked} citations checked"
+                    f"{', ' + str(v.citations_removed) + ' removed' if v.citations_removed else ''}"
+                    f"{'; all verified' if v.passed and result.writer == 'template' else '; see the citation check'}."
+                )
             history.append({"role": "assistant", "content": reply})
             yield {p_chat: history}
 
-    gr.on([p_instruction.submit, p_send.click], chat_user, inputs=[p_instruction, p_chat],
-          outputs=[p_instruction, p_chat, pending], queue=False, api_visibility="private").then(
-            parent_refine, inputs=[pending, p_chat, p_writer, parent.state], api_visibility="private",
-            **parent.wiring(p_chat))
+    gr.on(
+        [p_instruction.submit, p_send.click],
+        chat_user,
+        inputs=[p_instruction, p_chat],
+        outputs=[p_instruction, p_chat, pending],
+        queue=False,
+        api_visibility="private",
+    ).then(
+        parent_refine,
+        inputs=[pending, p_chat, p_writer, parent.state],
+        api_visibility="private",
+        **parent.wiring(p_chat),
+    )
     return parent

@@ -1,4 +1,5 @@
 """The precedents desk (the search tab): paragraphs of past decisions for a described problem, with filters."""
+
 from __future__ import annotations
 
 from .desk import html_block
@@ -14,11 +15,18 @@ def build(rt: Runtime):
 
     eng = rt.engine
     with gr.Tab("Precedents", id="precedents", elem_id="precedents-tab"):
-        html_block('<p class="intro">Search the paragraphs of past decisions. Results are grouped by decision; open '
-                   "one to read the whole decision with the paragraph highlighted.</p>")
+        html_block(
+            '<p class="intro">Search the paragraphs of past decisions. Results are grouped by decision; open '
+            "one to read the whole decision with the paragraph highlighted.</p>"
+        )
         with gr.Row():
-            s_query = gr.Textbox(label="Describe the problem", scale=5, max_length=2000, elem_id="s-query",
-                                 placeholder="e.g. speech and language therapy in section F not delivered")
+            s_query = gr.Textbox(
+                label="Describe the problem",
+                scale=5,
+                max_length=2000,
+                elem_id="s-query",
+                placeholder="e.g. speech and language therapy in section F not delivered",
+            )
             s_go = gr.Button("Search", variant="primary", scale=1, min_width=120, elem_id="s-go")
         with gr.Row():
             s_category = gr.Dropdown([("Any category", "")], value="", label="Category", elem_id="s-category")
@@ -38,15 +46,28 @@ def build(rt: Runtime):
         if not (query or "").strip():
             return problem("Describe the problem to search for, e.g. 'speech therapy not delivered'.")
         res = eng.search(query, k=20, filters=make_filters(category, outcome, date_from, date_to))
-        note = ("No close precedent: these are the nearest paragraphs, but none is a close match."
-                if res.no_close_precedent and res.hits else None)
+        note = (
+            "No close precedent: these are the nearest paragraphs, but none is a close match."
+            if res.no_close_precedent and res.hits
+            else None
+        )
         n = len({h.doc_id for h in res.hits})
         return gr.HTML("", visible=False), precedents_html(
-            res.hits, f"{len(res.hits)} paragraphs from {n} decisions", note=note,
-            empty="No paragraphs match these filters.")
+            res.hits,
+            f"{len(res.hits)} paragraphs from {n} decisions",
+            note=note,
+            empty="No paragraphs match these filters.",
+        )
 
-    gr.on([s_go.click, s_query.submit], search_ui, inputs=[s_query, s_category, s_outcome, s_from, s_to],
-          outputs=[s_notice, s_results],
-          api_visibility="undocumented", concurrency_limit=4, api_name="search_ui", show_progress="minimal",
-          show_progress_on=[s_results])
+    gr.on(
+        [s_go.click, s_query.submit],
+        search_ui,
+        inputs=[s_query, s_category, s_outcome, s_from, s_to],
+        outputs=[s_notice, s_results],
+        api_visibility="undocumented",
+        concurrency_limit=4,
+        api_name="search_ui",
+        show_progress="minimal",
+        show_progress_on=[s_results],
+    )
     return s_category, s_outcome

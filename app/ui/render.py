@@ -3,6 +3,7 @@
 Everything that came from a user or a document is escaped: the letter goes through markdown-it with raw HTML, links
 and images disabled, so text typed into the intake is only ever shown as text.
 """
+
 from __future__ import annotations
 
 import html
@@ -61,7 +62,10 @@ def link_citations(rendered: str, known: set[str] | None = None) -> str:
         nums = expand_nums(m.group("nums") or "")
         if len(nums) == 1:
             return f'<a class="cite" href="{esc(decision_href(ident, nums[0]))}" target="_blank" rel="noopener">{m.group(0)}</a>'
-        links = [f'<a class="cite" href="{esc(decision_href(ident, n))}" target="_blank" rel="noopener">{esc(n)}</a>' for n in nums]
+        links = [
+            f'<a class="cite" href="{esc(decision_href(ident, n))}" target="_blank" rel="noopener">{esc(n)}</a>'
+            for n in nums
+        ]
         joined = ", ".join(links[:-1]) + " and " + links[-1]
         return f'<span class="cite-multi">[{esc(ident)}, paras {joined}]</span>'
 
@@ -70,16 +74,20 @@ def link_citations(rendered: str, known: set[str] | None = None) -> str:
 
 def letter_placeholder(role: str = "parent") -> str:
     what = "letter" if role == "parent" else "response"
-    return (f'<article class="letter empty" data-state="empty"><p>Your {what} will appear here.</p>'
-            '<p>Every citation in it is checked against the decision it names before you see it: anything that cannot '
-            'be verified is removed or marked <code>[unverified]</code>, and the check is reported below.</p></article>')
+    return (
+        f'<article class="letter empty" data-state="empty"><p>Your {what} will appear here.</p>'
+        "<p>Every citation in it is checked against the decision it names before you see it: anything that cannot "
+        "be verified is removed or marked <code>[unverified]</code>, and the check is reported below.</p></article>"
+    )
 
 
 def letter_streaming_html(partial: str, status: str) -> str:
     body = render_markdown(partial) if partial.strip() else ""
     # column-reverse keeps a scrolled box pinned to its newest line while the text grows
-    return (f'<article class="letter streaming" data-state="streaming"><div class="stream-inner">'
-            f'<p class="stream-status">{esc(status)}</p>{body}</div></article>')
+    return (
+        f'<article class="letter streaming" data-state="streaming"><div class="stream-inner">'
+        f'<p class="stream-status">{esc(status)}</p>{body}</div></article>'
+    )
 
 
 def letter_badge(result) -> tuple[str, str]:
@@ -89,18 +97,24 @@ def letter_badge(result) -> tuple[str, str]:
     if not v.passed:
         return "Checked: see the report below", "warn"
     if result.writer != "template":
-        return ("Citations and quotations checked; the model's own sentences may still misstate a decision: read "
-                "every sentence before sending"), "warn"
+        return (
+            "Citations and quotations checked; the model's own sentences may still misstate a decision: read "
+            "every sentence before sending"
+        ), "warn"
     if not v.citations_checked:
         return "No decisions cited", "ok"
     return "All citations verified", "ok"
 
 
 def letter_final_html(result) -> str:
-    known = {c.doc_id for c in result.citations} | {h.doc_id for h in result.precedents} | {r["doc_id"] for r in result.remedies}
+    known = (
+        {c.doc_id for c in result.citations}
+        | {h.doc_id for h in result.precedents}
+        | {r["doc_id"] for r in result.remedies}
+    )
     body = link_citations(render_markdown(result.letter), known)
     badge, cls = letter_badge(result)
-    return (f'<article class="letter verified" data-state="verified"><p class="badge {cls}">{esc(badge)}</p>{body}</article>')
+    return f'<article class="letter verified" data-state="verified"><p class="badge {cls}">{esc(badge)}</p>{body}</article>'
 
 
 def verification_html(result, seconds: float | None = None) -> str:
@@ -108,48 +122,68 @@ def verification_html(result, seconds: float | None = None) -> str:
     if v.passed and not v.citations_checked:
         verdict = "The draft cites no decisions, so there was nothing to check."
     elif v.passed:
-        verdict = (f"Every citation ({v.citations_checked}) and quotation ({v.quotes_checked}) was checked against the "
-                   "decision it names. Nothing needed changing.")
+        verdict = (
+            f"Every citation ({v.citations_checked}) and quotation ({v.quotes_checked}) was checked against the "
+            "decision it names. Nothing needed changing."
+        )
     else:
         verdict = "Some things were removed or marked so that the letter only says what the decisions support:"
-    counts = [(v.citations_checked, "citations checked"), (v.citations_removed, "citations removed"),
-              (v.quotes_checked, "quotations checked"), (v.quotes_fixed_or_removed, "quotations fixed or removed"),
-              (len(v.unsupported_facts), "facts marked [unverified]")]
+    counts = [
+        (v.citations_checked, "citations checked"),
+        (v.citations_removed, "citations removed"),
+        (v.quotes_checked, "quotations checked"),
+        (v.quotes_fixed_or_removed, "quotations fixed or removed"),
+        (len(v.unsupported_facts), "facts marked [unverified]"),
+    ]
     items = "".join(f'<li><span class="n">{n}</span> {esc(label)}</li>' for n, label in counts)
     notes = "".join(f"<li>{esc(n)}</li>" for n in v.notes)
     extra = "".join(f"<li>{esc(n)}</li>" for n in result.notes)
-    parts = [f'<section class="verify {"ok" if v.passed else "warn"}" data-passed="{str(v.passed).lower()}">',
-             "<h3>Citation check</h3>", f'<p class="verdict">{esc(verdict)}</p>', f'<ul class="counts">{items}</ul>']
+    parts = [
+        f'<section class="verify {"ok" if v.passed else "warn"}" data-passed="{str(v.passed).lower()}">',
+        "<h3>Citation check</h3>",
+        f'<p class="verdict">{esc(verdict)}</p>',
+        f'<ul class="counts">{items}</ul>',
+    ]
     if notes:
         parts.append(f'<ul class="notes">{notes}</ul>')
     if result.no_close_precedent:
-        parts.append('<p class="callout">No close precedent was found in the index, so the letter does not rely on one.</p>')
+        parts.append(
+            '<p class="callout">No close precedent was found in the index, so the letter does not rely on one.</p>'
+        )
     if extra:
         parts.append(f'<ul class="notes engine-notes">{extra}</ul>')
     issues = "; ".join(BY_LABEL[i].title if i in BY_LABEL else i.replace("_", " ") for i in result.issues)
     took = f" in {seconds:.1f} s" if seconds is not None else ""
-    parts.append(f'<p class="meta">Issues recognised: {esc(issues or "none")}. Written by the {esc(result.writer)} '
-                 f'writer{took}.</p></section>')
+    parts.append(
+        f'<p class="meta">Issues recognised: {esc(issues or "none")}. Written by the {esc(result.writer)} '
+        f"writer{took}.</p></section>"
+    )
     return "".join(parts)
 
 
 def remedies_html(rows: list[dict]) -> str:
     if not rows:
-        return ('<section class="remedies"><h3>Remedies in comparable decisions</h3>'
-                '<p class="muted">The cited decisions state no sums of money.</p></section>')
+        return (
+            '<section class="remedies"><h3>Remedies in comparable decisions</h3>'
+            '<p class="muted">The cited decisions state no sums of money.</p></section>'
+        )
     body = []
     for r in rows:
         cite = r.get("citation") or ""
         href = decision_href(r["doc_id"], r.get("para"))
         body.append(
-            f"<tr><td class=\"amt\">{esc(r.get('amount_text'))}</td><td>{esc(r.get('purpose'))}</td>"
+            f'<tr><td class="amt">{esc(r.get("amount_text"))}</td><td>{esc(r.get("purpose"))}</td>'
             f"<td>{esc(r.get('period') or '—')}</td><td>{esc(r.get('organisation') or r['doc_id'])}"
-            f"<br><span class=\"muted\">{esc(long_date(r.get('decision_date')))}</span></td>"
-            f'<td><a class="cite" href="{esc(href)}" target="_blank" rel="noopener">{esc(cite)}</a></td></tr>')
-    return ('<section class="remedies"><h3>Remedies in comparable decisions</h3><table><colgroup><col class="c-amt">'
-            '<col class="c-purpose"><col class="c-period"><col class="c-dec"><col class="c-src"></colgroup><thead><tr>'
-            '<th>Amount</th><th>What it was for</th><th>Period</th><th>Decision</th><th>Source</th></tr></thead><tbody>'
-            + "".join(body) + "</tbody></table></section>")
+            f'<br><span class="muted">{esc(long_date(r.get("decision_date")))}</span></td>'
+            f'<td><a class="cite" href="{esc(href)}" target="_blank" rel="noopener">{esc(cite)}</a></td></tr>'
+        )
+    return (
+        '<section class="remedies"><h3>Remedies in comparable decisions</h3><table><colgroup><col class="c-amt">'
+        '<col class="c-purpose"><col class="c-period"><col class="c-dec"><col class="c-src"></colgroup><thead><tr>'
+        "<th>Amount</th><th>What it was for</th><th>Period</th><th>Decision</th><th>Source</th></tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></section>"
+    )
 
 
 def _shorten(text: str, n: int = 700) -> str:
@@ -157,8 +191,9 @@ def _shorten(text: str, n: int = 700) -> str:
     return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
 
 
-def precedents_html(hits: list[Hit], heading: str | None = None, empty: str = "No matching paragraphs.",
-                    note: str | None = None) -> str:
+def precedents_html(
+    hits: list[Hit], heading: str | None = None, empty: str = "No matching paragraphs.", note: str | None = None
+) -> str:
     """Paragraphs grouped by decision, in rank order of each decision's best paragraph."""
     groups: OrderedDict[str, list[Hit]] = OrderedDict()
     for h in hits:
@@ -173,18 +208,30 @@ def precedents_html(hits: list[Hit], heading: str | None = None, empty: str = "N
     for doc_id, hs in groups.items():
         h0 = hs[0]
         ref = h0.ref or doc_id
-        meta = [x for x in (h0.outcome, long_date(h0.decision_date), h0.category,
-                            None if h0.kind in ("decision", None) else h0.kind) if x]
-        parts.append(f'<div class="decision-card" data-doc="{esc(doc_id)}">'
-                     f'<div class="dc-head"><a class="dc-title" href="{esc(decision_href(doc_id))}" target="_blank" '
-                     f'rel="noopener">{esc(h0.organisation or "Unknown organisation")}</a>'
-                     f'<span class="dc-ref">{esc(ref)}</span></div>'
-                     f'<div class="dc-meta">{" · ".join(esc(m) for m in meta)}</div><ul class="dc-paras">')
+        meta = [
+            x
+            for x in (
+                h0.outcome,
+                long_date(h0.decision_date),
+                h0.category,
+                None if h0.kind in ("decision", None) else h0.kind,
+            )
+            if x
+        ]
+        parts.append(
+            f'<div class="decision-card" data-doc="{esc(doc_id)}">'
+            f'<div class="dc-head"><a class="dc-title" href="{esc(decision_href(doc_id))}" target="_blank" '
+            f'rel="noopener">{esc(h0.organisation or "Unknown organisation")}</a>'
+            f'<span class="dc-ref">{esc(ref)}</span></div>'
+            f'<div class="dc-meta">{" · ".join(esc(m) for m in meta)}</div><ul class="dc-paras">'
+        )
         for h in hs:
             label = "Summary" if h.para == "summary" else f"para {h.para}"
             section = f'<span class="dc-section">{esc(h.section)}</span>' if h.section and h.para != "summary" else ""
-            parts.append(f'<li><a class="para-link" href="{esc(decision_href(doc_id, h.para))}" target="_blank" '
-                         f'rel="noopener">{esc(label)}</a>{section}<div class="dc-text">{esc(_shorten(h.text))}</div></li>')
+            parts.append(
+                f'<li><a class="para-link" href="{esc(decision_href(doc_id, h.para))}" target="_blank" '
+                f'rel="noopener">{esc(label)}</a>{section}<div class="dc-text">{esc(_shorten(h.text))}</div></li>'
+            )
         parts.append("</ul></div>")
     parts.append("</section>")
     return "".join(parts)
@@ -201,59 +248,80 @@ def downloads_html(token: str | None, plain: str = "", prefix: str = "p", what: 
     if not token:
         return ""
     t = quote(token, safe="")
-    return ('<div class="downloads"><span class="dl-label">Download</span>'
-            f'<a class="dl" id="{prefix}-dl-docx" href="/export/{t}/letter.docx" download>Word (.docx)</a>'
-            f'<a class="dl" id="{prefix}-dl-md" href="/export/{t}/letter.md" download>Markdown (.md)</a>'
-            f'<button type="button" class="dl copy" id="{prefix}-copy" data-label="Copy {what}">Copy {what}</button>'
-            f'<textarea class="copy-src" hidden readonly>{esc(plain)}</textarea></div>')
+    return (
+        '<div class="downloads"><span class="dl-label">Download</span>'
+        f'<a class="dl" id="{prefix}-dl-docx" href="/export/{t}/letter.docx" download>Word (.docx)</a>'
+        f'<a class="dl" id="{prefix}-dl-md" href="/export/{t}/letter.md" download>Markdown (.md)</a>'
+        f'<button type="button" class="dl copy" id="{prefix}-copy" data-label="Copy {what}">Copy {what}</button>'
+        f'<textarea class="copy-src" hidden readonly>{esc(plain)}</textarea></div>'
+    )
 
 
 def letter_failed_html() -> str:
-    return ('<article class="letter empty" data-state="failed"><p>The draft could not be finished: see the message '
-            'above. Nothing was kept.</p></article>')
+    return (
+        '<article class="letter empty" data-state="failed"><p>The draft could not be finished: see the message '
+        "above. Nothing was kept.</p></article>"
+    )
 
 
 def decision_page(doc, para: str | None = None) -> str:
     """A whole decision; every paragraph carries id="p{para}", the summary id="summary"."""
     title = doc.title or doc.organisation or doc.doc_id
     refs = ", ".join(doc.refs) or doc.doc_id
-    rows = [("Organisation", esc(doc.organisation or "—")), ("Reference", esc(refs)),
-            ("Outcome", esc(doc.outcome or "—")), ("Date", esc(long_date(doc.decision_date) or "—")),
-            ("Category", esc(doc.category or "—")), ("Kind", esc(doc.kind))]
+    rows = [
+        ("Organisation", esc(doc.organisation or "—")),
+        ("Reference", esc(refs)),
+        ("Outcome", esc(doc.outcome or "—")),
+        ("Date", esc(long_date(doc.decision_date) or "—")),
+        ("Category", esc(doc.category or "—")),
+        ("Kind", esc(doc.kind)),
+    ]
     url = doc.source_url or ""
     if re.match(r"^https?://", url, re.I):
         rows.append(("Source", f'<a href="{esc(url)}" rel="noopener noreferrer" target="_blank">{esc(url)}</a>'))
     meta = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    out = [f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+    out = [
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex"><title>{esc(refs)} · {esc(doc.organisation or '')} · Precedent</title>
+<meta name="robots" content="noindex"><title>{esc(refs)} · {esc(doc.organisation or "")} · Precedent</title>
 <style>{DECISION_CSS}</style></head><body><main>
 <p class="crumb">Precedent · decision of the Local Government and Social Care Ombudsman</p>
-<h1>{esc(title)}</h1><dl class="meta">{meta}</dl>"""]
+<h1>{esc(title)}</h1><dl class="meta">{meta}</dl>"""
+    ]
     if doc.numbering == "reconstructed":
-        out.append('<p class="note">This copy of the decision did not print paragraph numbers; Precedent numbered the '
-                   'paragraphs in order.</p>')
+        out.append(
+            '<p class="note">This copy of the decision did not print paragraph numbers; Precedent numbered the '
+            "paragraphs in order.</p>"
+        )
     if doc.summary:
-        out.append(f'<section class="para summary" id="summary"><h2>Summary</h2><p class="text">{esc(doc.summary)}</p></section>')
+        out.append(
+            f'<section class="para summary" id="summary"><h2>Summary</h2><p class="text">{esc(doc.summary)}</p></section>'
+        )
     section = None
     for p in doc.paragraphs:
         if p.section != section:
             section = p.section
             if section:
                 out.append(f"<h2>{esc(section)}</h2>")
-        out.append(f'<p class="para" id="p{esc(p.para)}"><a class="num" href="#p{esc(p.para)}">{esc(p.para)}</a>'
-                   f'<span class="text">{esc(p.text)}</span></p>')
-    out.append('<footer>Decisions of the Local Government and Social Care Ombudsman, re-used with attribution.</footer>'
-               '</main><script>(function(){var t=location.hash&&document.getElementById(decodeURIComponent('
-               'location.hash.slice(1)));if(t){t.scrollIntoView({block:"center"});}})();</script></body></html>')
+        out.append(
+            f'<p class="para" id="p{esc(p.para)}"><a class="num" href="#p{esc(p.para)}">{esc(p.para)}</a>'
+            f'<span class="text">{esc(p.text)}</span></p>'
+        )
+    out.append(
+        "<footer>Decisions of the Local Government and Social Care Ombudsman, re-used with attribution.</footer>"
+        "</main><script>(function(){var t=location.hash&&document.getElementById(decodeURIComponent("
+        'location.hash.slice(1)));if(t){t.scrollIntoView({block:"center"});}})();</script></body></html>'
+    )
     return "".join(out)
 
 
 def message_page(title: str, message: str, refresh: int | None = None) -> str:
     meta = f'<meta http-equiv="refresh" content="{int(refresh)}">' if refresh else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">{meta}<title>{esc(title)} · Precedent</title>'
-            f'<style>{DECISION_CSS}</style></head><body><main><h1>{esc(title)}</h1><p>{esc(message)}</p>'
-            '<p><a href="/">Back to Precedent</a></p></main></body></html>')
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">{meta}<title>{esc(title)} · Precedent</title>'
+        f"<style>{DECISION_CSS}</style></head><body><main><h1>{esc(title)}</h1><p>{esc(message)}</p>"
+        '<p><a href="/">Back to Precedent</a></p></main></body></html>'
+    )
 
 
 def md_text(s: str) -> str:

@@ -1,5 +1,6 @@
 """One per server process: the engine, whether the index is ready, the filter choices, the export store; and the one
 plain line a page or an API caller sees when something goes wrong (`friendly`, `friendly_errors`)."""
+
 from __future__ import annotations
 
 import functools
@@ -69,7 +70,9 @@ class Runtime:
     def __init__(self, settings: Settings, builtin_corpus: Path | None, engine=None):
         self.settings = settings
         self.builtin_corpus = Path(builtin_corpus) if builtin_corpus else None
-        self.engine = engine or Engine(settings, on_notice=lambda line: print(f"Precedent: {line}", file=sys.stderr, flush=True))
+        self.engine = engine or Engine(
+            settings, on_notice=lambda line: print(f"Precedent: {line}", file=sys.stderr, flush=True)
+        )
         self.encoder: str | None = None  # one line: which encoder searches, and why
         self.exports = ExportStore()
         self.phase = "starting"  # starting | building | warming | ready | error
@@ -95,8 +98,10 @@ class Runtime:
         # The template writer is the default, whatever is installed: the local model's letters are experimental
         # (slow on 2 cores, and its own sentences can misstate a decision) until its quality gates pass. Someone who
         # asks for a model (PRECEDENT_LLM or --llm) gets it as the default.
-        missing = ("The local model isn't installed, so only the template writer is offered (every citation is still "
-                   "checked). To try the experimental local model, run `make llm` and restart Precedent.")
+        missing = (
+            "The local model isn't installed, so only the template writer is offered (every citation is still "
+            "checked). To try the experimental local model, run `make llm` and restart Precedent."
+        )
         if "llm" in s.model_fields_set and s.llm and s.llm != "template":
             return s.llm, missing if s.llm == "local" and not have_local else None
         return "template", None if have_local else missing
@@ -123,11 +128,16 @@ class Runtime:
             if build and not self._has_documents():
                 corpus = self.builtin_corpus
                 if corpus is None or not corpus.exists():
-                    raise UserError(f"no index at {self.settings.index} and no built-in corpus to build one from: run "
-                                    "`precedent ingest FOLDER` first")
+                    raise UserError(
+                        f"no index at {self.settings.index} and no built-in corpus to build one from: run "
+                        "`precedent ingest FOLDER` first"
+                    )
                 self.phase = "building"
-                print(f"Precedent: first start, building the index at {self.settings.index} from {corpus} …",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"Precedent: first start, building the index at {self.settings.index} from {corpus} …",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 bar = None
 
                 def progress(i: int, total: int) -> None:
@@ -159,7 +169,11 @@ class Runtime:
             self.outcomes = sorted({d.outcome for d in docs if d.outcome})
             self.ready_after = time.monotonic() - self.started
             self.phase = "ready"
-            print(f"Precedent: ready ({self.documents} documents) after {self.ready_after:.1f} s", file=sys.stderr, flush=True)
+            print(
+                f"Precedent: ready ({self.documents} documents) after {self.ready_after:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         except EmbeddingError as e:
             print(f"error: {e}", file=sys.stderr, flush=True)
             self.error, self.phase = SEARCH_MODEL_BROKEN, "error"
@@ -197,29 +211,44 @@ class Runtime:
     def status_html(self) -> str:
         if self.phase == "ready":
             encoder = f'<span class="encoder">{esc(self.encoder)}</span>' if self.encoder else ""
-            return (f'<div class="status ready" data-phase="ready">Ready · {self.documents} decisions and reports '
-                    f'indexed · nothing you type is saved{encoder}</div>')
+            return (
+                f'<div class="status ready" data-phase="ready">Ready · {self.documents} decisions and reports '
+                f"indexed · nothing you type is saved{encoder}</div>"
+            )
         if self.phase == "error":
             return f'<div class="status error" data-phase="error">{esc(self.not_ready())}</div>'
         if self.phase == "building":
             pct = int(100 * self.done / self.total) if self.total else 0
-            n = (f"read {self.done} of {self.total} files" if self.total and self.done < self.total else
-                 f"embedding the paragraphs of {self.total} files" if self.total else "reading the corpus")
-            return (f'<div class="status busy" data-phase="building">Building the index… {esc(n)}. This happens on the '
-                    'first start only; you can fill in the form meanwhile.'
-                    f'<div class="bar"><span style="width:{pct}%"></span></div></div>')
+            n = (
+                f"read {self.done} of {self.total} files"
+                if self.total and self.done < self.total
+                else f"embedding the paragraphs of {self.total} files"
+                if self.total
+                else "reading the corpus"
+            )
+            return (
+                f'<div class="status busy" data-phase="building">Building the index… {esc(n)}. This happens on the '
+                "first start only; you can fill in the form meanwhile."
+                f'<div class="bar"><span style="width:{pct}%"></span></div></div>'
+            )
         if self.phase == "starting":
             return '<div class="status busy" data-phase="starting">Starting up…</div>'
-        return ('<div class="status busy" data-phase="warming">Starting up: loading the search model… You can fill in '
-                'the form meanwhile.</div>')
+        return (
+            '<div class="status busy" data-phase="warming">Starting up: loading the search model… You can fill in '
+            "the form meanwhile.</div>"
+        )
 
 
 # What the page says when Precedent cannot get ready: plain words and the command that repairs it, never a file
 # name or a figure (the details go to the terminal it runs in).
-SEARCH_MODEL_BROKEN = ("its search model could not be loaded on this computer. To repair it, stop Precedent "
-                       "(Ctrl+C in its terminal), run `make setup`, then `make run` again.")
-PREPARE_FAILED = ("something went wrong while preparing the decisions. Stop Precedent (Ctrl+C in its terminal) and "
-                  "run `make run` again; if it happens again, the details are in that terminal.")
+SEARCH_MODEL_BROKEN = (
+    "its search model could not be loaded on this computer. To repair it, stop Precedent "
+    "(Ctrl+C in its terminal), run `make setup`, then `make run` again."
+)
+PREPARE_FAILED = (
+    "something went wrong while preparing the decisions. Stop Precedent (Ctrl+C in its terminal) and "
+    "run `make run` again; if it happens again, the details are in that terminal."
+)
 
 
 def friendly(e: BaseException) -> str:
@@ -237,6 +266,7 @@ def friendly_errors(reply: Callable[..., Any]):
 
     def wrap(fn):
         if inspect.isgeneratorfunction(fn):
+
             @functools.wraps(fn)
             def stream(*args, **kwargs):
                 try:

@@ -5,6 +5,7 @@ The test suite installs this in-process (tests/conftest.py) and in every `preced
 sockets pass; anything else raises `OutboundNetworkBlocked`, is written to stderr, and is recorded in
 `ATTEMPTS` so a test fails even when a library swallows the error.
 """
+
 from __future__ import annotations
 
 import ipaddress
