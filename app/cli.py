@@ -277,8 +277,13 @@ def draft(
     chroma_url: Optional[str] = ChromaOpt,
     out: Optional[Path] = typer.Option(None, "--out", help="write letter.md or letter.docx"),
     as_json: bool = JsonOpt,
+    keep_going: bool = typer.Option(
+        False, "--keep-going", help="write --out and exit 0 even when the letter fails its checks (you have read them)"
+    ),
 ):
-    """Draft a complaint (parent) or a response (officer) citing verified precedents."""
+    """Draft a complaint (parent) or a response (officer) citing verified precedents. A letter that fails its checks
+    is not finished: it is shown with its report, not written to --out, and the exit status is 1 (unless
+    --keep-going)."""
     eng = _engine(index, chroma_url, llm=llm)
     f = load_facts(facts)
     stream = None
@@ -291,7 +296,8 @@ def draft(
     result = eng.draft(f, on_token=stream)
     if stream is not None:
         sys.stderr.write("\n\n")
-    if out is not None:
+    unfinished = not result.verification.passed and not keep_going
+    if out is not None and not unfinished:
         write_letter(result, out)
         typer.echo(f"wrote {out}", err=True)
     if as_json:
@@ -307,6 +313,12 @@ def draft(
         f"{'passed' if v.passed else 'see report'}",
         err=True,
     )
+    if unfinished:
+        _fail(
+            "the letter failed its checks, so it is not finished"
+            + (f" and {out} was not written" if out is not None else "")
+            + ": read the report above (--json lists each problem), then fix the facts or pass --keep-going"
+        )
 
 
 @app.command("eval")

@@ -73,6 +73,7 @@ class DraftResult:
 
     def to_dict(self) -> dict:
         return {
+            "passed": self.verification.passed,  # False: the letter failed its checks and is not finished
             "letter": self.letter,
             "citations": [c.to_dict() for c in self.citations],
             "remedies": self.remedies,

@@ -909,3 +909,27 @@ def test_drafting_modules_import_one_way():
         return any(d == b or (d not in seen and not seen.add(d) and reaches(d, b, seen)) for d in graph.get(a, ()))
 
     assert not [m for m in graph if reaches(m, m, set())], "an import cycle"
+
+
+def test_cli_a_letter_that_fails_its_checks_is_not_finished(cli, full_index, ot_facts_file, tmp_path, monkeypatch):
+    """Issue 15: `draft --json` says passed: false and exits 1, --out is not written, and only --keep-going (the
+    person has read the report) writes it and exits 0."""
+    import app.engine
+    from app.writers import ChatWriter, MadeWriter
+
+    hostile = (
+        "Dear Council,\n\nThe Ombudsman ordered £25,000 for every child [99 999 999, para 99].\n\nYours faithfully"
+    )
+    made = MadeWriter(ChatWriter("local", FakeChat(reply=lambda prompt: hostile)))
+    monkeypatch.setattr(app.engine.Engine, "writer", lambda self, llm=None, chat_model=None: made)
+    out = tmp_path / "letter.docx"
+    r = cli("draft", "--facts", ot_facts_file, "--llm", "local", "--index", full_index, "--json", "--out", out)
+    assert r.code == 1 and r.json()["passed"] is False, r.stderr
+    assert not out.exists()
+    assert "failed its checks" in r.stderr and "was not written" in r.stderr and "--keep-going" in r.stderr
+    kept = cli("draft", "--facts", ot_facts_file, "--llm", "local", "--index", full_index, "--out", out, "--keep-going")
+    assert kept.code == 0 and out.exists(), kept.stderr
+
+
+def test_cli_a_letter_that_passes_exits_zero_with_passed_true(cli_json):
+    assert cli_json.json()["passed"] is True
