@@ -18,8 +18,20 @@ LAYERS = {
     "drafting": {"draft", "writers", "draft_types", "quoting", "facts", "cite", "issues", "export"},
     "retrieve": {"retrieve"},
     "index": {"index"},
-    "foundation": {"corpus", "embed", "onnx_export", "encoder_check", "encoder_files", "models", "settings", "text",
-                   "errors", "gguf", "writer_catalog"},
+    "foundation": {
+        "corpus",
+        "embed",
+        "onnx_export",
+        "encoder_check",
+        "encoder_files",
+        "models",
+        "settings",
+        "text",
+        "errors",
+        "gguf",
+        "writer_catalog",
+        "roles",
+    },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]
 RANK = {unit: ORDER.index(layer) for layer, units in LAYERS.items() for unit in units}
@@ -88,13 +100,22 @@ def test_no_import_cycles_between_units():
 
 
 def test_own_modules_are_imported_at_the_top():
-    inside = [f"{module} imports {target} inside a function" for module, path in _modules().items()
-              for target, at_top in _imports(path, module) if not at_top]
+    inside = [
+        f"{module} imports {target} inside a function"
+        for module, path in _modules().items()
+        for target, at_top in _imports(path, module)
+        if not at_top
+    ]
     assert not inside, "\n".join(inside)
 
 
 def test_no_sql_outside_the_index_package():
     sql = re.compile(r"\.execute(many)?\(|\b(SELECT|INSERT|DELETE FROM|UPDATE \w+ SET)\b")
-    found = [f"{p.relative_to(ROOT)}:{i}" for p in APP.rglob("*.py") if "index" not in p.relative_to(APP).parts[:1]
-             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if sql.search(line)]
+    found = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in APP.rglob("*.py")
+        if "index" not in p.relative_to(APP).parts[:1]
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if sql.search(line)
+    ]
     assert not found, found
