@@ -174,7 +174,12 @@ def test_show_summary_row_that_search_returns(cli, full_index, full_engine):
     run = cli("show", "24 004 187", "summary", "--json", "--index", full_index)
     assert run.code == 0, run.stderr
     assert run.json()["paragraphs"] == [
-        {"para": "summary", "section": "Summary", "text": full_engine.document("24 004 187").summary}
+        {
+            "para": "summary",
+            "section": "Summary",
+            "text": full_engine.document("24 004 187").summary,
+            "role": "finding_fault",  # read whole, a summary is the Ombudsman's finding ("We upheld ...")
+        }
     ]
 
 
