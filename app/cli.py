@@ -235,7 +235,7 @@ def show(
                 if nums
                 else f"{doc.cite_id} has no paragraphs"
             )
-        d["paragraphs"] = [p.to_dict()]
+        d["paragraphs"] = [p.to_dict(doc.kind)]
     if as_json:
         _print_json(d)
         return

@@ -8,11 +8,12 @@
   support, and drafts that pass verification untouched.
 - The verifier's catch rate on evals/gold/hostile.jsonl (must be 100%) and its false alarms on clean items.
 - The support judge's agreement with hand labels (evals/gold/support_labels.jsonl), 2-fold cross-validated.
+- Paragraph roles (app/roles.py) against evals/gold/roles.jsonl: accuracy on the tuning split and on the held-out third.
 
 With only corpus/ (no ../shared), the gold items about the seeds run, against the `seed_only` thresholds.
 
 `run_eval` reads as its steps: `build_eval_index`, `eval_retrieval`, `eval_support_judge`, `eval_drafting`,
-`eval_verifier`, `check_thresholds`, `write_report`.
+`eval_verifier`, `eval_roles`, `check_thresholds`, `write_report`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .cite import CITE_RE, IndexSource, SupportJudge, cited_paragraphs, contradi
 from .draft import build_context, cite_label, parse_facts, run_draft
 from .engine import Engine
 from .models import Filters
+from .roles import paragraph_role
 from .settings import Settings
 from .text import content_words, words3
 from .writers import ChatWriter, TemplateWriter, make_writer, sources_block
@@ -40,7 +42,13 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "evals" / "gold"
 BUILTIN = ROOT / "corpus"
 DEFAULT_SHARED = ROOT.parent / "shared" / "corpus"
-PART_OF = {"retrieval": "retrieval", "out_of_scope": "retrieval", "drafting": "drafting", "verifier": "verifier"}
+PART_OF = {
+    "retrieval": "retrieval",
+    "out_of_scope": "retrieval",
+    "drafting": "drafting",
+    "verifier": "verifier",
+    "roles": "roles",
+}
 SEED_REFS = {"24 004 187", "23 009 620", "24 010 960", "24 012 399", "25 022 150"}
 
 
@@ -172,6 +180,32 @@ def alce(letter: str, source: IndexSource, judge: SupportJudge) -> dict:
     return {"claims": len(claims), "supported": supported, "citations": cited_total, "relevant": cited_relevant}
 
 
+# ----------------------------------------------------------------------------- paragraph roles (app/roles.py)
+
+ROLE_GOLD_KIND = {"report": "report", "council-paper": "council response"}  # every other format is a decision
+
+
+def role_scores(rows: list[dict]) -> dict[str, dict]:
+    """Per split of the role gold ('tune', 'heldout'): accuracy, size, and the confusion as 'gold -> got' counts."""
+    out: dict[str, dict] = {}
+    for split in ("tune", "heldout"):
+        items = [r for r in rows if r.get("split", "tune") == split]
+        confusion: dict[str, int] = {}
+        right = 0
+        for r in items:
+            got = paragraph_role(r["section"], r["text"], ROLE_GOLD_KIND.get(r.get("format", ""), "decision"))
+            right += got == r["role"]
+            if got != r["role"]:
+                key = f"{r['role']} -> {got}"
+                confusion[key] = confusion.get(key, 0) + 1
+        out[split] = {
+            "n": len(items),
+            "accuracy": round(right / len(items), 4) if items else None,
+            "confusion": dict(sorted(confusion.items(), key=lambda kv: -kv[1])),
+        }
+    return out
+
+
 # ----------------------------------------------------------------------------- fake writer (CI: the LLM path, offline)
 
 
@@ -200,7 +234,7 @@ def run_eval(
     engine=None,
     verify_fn=verify,
     quiet: bool = False,
-    parts: tuple[str, ...] = ("retrieval", "drafting", "verifier"),
+    parts: tuple[str, ...] = ("retrieval", "drafting", "verifier", "roles"),
 ) -> bool:
     """Run the eval; True when every threshold that applies is met. `engine` and `verify_fn` can be replaced
     (tests prove the eval fails with a broken retriever or verifier); `parts` limits what runs."""
@@ -216,7 +250,8 @@ def run_eval(
     judge_stats, judge = eval_support_judge(engine, source, parts, say)
     drafting = eval_drafting(engine, source, judge, scope, llm, parts, say)
     verifier = eval_verifier(source, verify_fn, parts, say)
-    limits, figures, failures = check_thresholds(thresholds, scope, parts, retrieval, drafting, verifier)
+    roles = eval_roles(parts, say)
+    limits, figures, failures = check_thresholds(thresholds, scope, parts, retrieval, drafting, verifier, roles)
 
     encoder = engine.encoder_notice() if hasattr(engine, "encoder_notice") else None
     say(encoder or "search model: (supplied by the caller)")
@@ -229,6 +264,7 @@ def run_eval(
         "support_judge": judge_stats,
         "drafting": drafting.by_writer,
         "verifier": verifier.report,
+        "roles": roles,
         "figures": figures,
         "thresholds": limits,
         "failures": failures,
@@ -466,6 +502,15 @@ def eval_verifier(source: IndexSource, verify_fn: Callable, parts: tuple[str, ..
     return VerifierResult(verifier, len(hostile))
 
 
+def eval_roles(parts: tuple[str, ...], say: Callable) -> dict[str, dict]:
+    """Step 6: paragraph roles against evals/gold/roles.jsonl, per split ({} when roles are not measured)."""
+    if "roles" not in parts:
+        return {}
+    scores = role_scores(_jsonl(GOLD / "roles.jsonl"))
+    say("roles: " + "; ".join(f"{s} {v['accuracy']} over {v['n']} {v['confusion']}" for s, v in scores.items()))
+    return scores
+
+
 def check_thresholds(
     thresholds: Path,
     scope: str,
@@ -473,8 +518,9 @@ def check_thresholds(
     retrieval: RetrievalResult,
     drafting: DraftingResult,
     verifier: VerifierResult,
+    roles: dict[str, dict] | None = None,
 ) -> tuple[dict, dict[str, object], list[str]]:
-    """Step 6: the scope's limits from evals/thresholds.yaml, the figures they name, and one line per limit missed
+    """Step 7: the scope's limits from evals/thresholds.yaml, the figures they name, and one line per limit missed
     (among the parts that ran)."""
     limits = yaml.safe_load(Path(thresholds).read_text(encoding="utf-8")) if Path(thresholds).is_file() else {}
     limits = limits.get(scope, {})
@@ -493,6 +539,8 @@ def check_thresholds(
             "verifier.catch_rate": verifier.report["catch_rate"],
             "verifier.false_alarms": verifier.report["false_alarms"],
         }
+    if roles:
+        figures |= {"roles.accuracy": roles["tune"]["accuracy"], "roles.heldout_accuracy": roles["heldout"]["accuracy"]}
     for wname, d in drafting.by_writer.items():
         for key in (
             "citations_resolve",
@@ -517,7 +565,7 @@ def check_thresholds(
 
 
 def write_report(out: Path, report: dict, letters: dict[str, list[str]], say: Callable) -> None:
-    """Step 7: report.json, report.md and letters.md in `out`, and the verdict on the console."""
+    """Step 8: report.json, report.md and letters.md in `out`, and the verdict on the console."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "report.md").write_text(report_md(report), encoding="utf-8")
@@ -580,6 +628,18 @@ def report_md(r: dict) -> str:
         "",
         f"{v['caught']}/{v['hostile_items']} defects caught (catch rate {v['catch_rate']}); {v['false_alarms']}/{v['clean_items']} false alarms on clean items.",
         "",
+    ]
+    roles = r.get("roles") or {}
+    if roles:
+        tune, held = roles["tune"], roles["heldout"]
+        lines += [
+            "## Paragraph roles",
+            "",
+            f"Accuracy against hand labels: {tune['accuracy']} on {tune['n']} tuning paragraphs, {held['accuracy']} on "
+            f"{held['n']} held out; misread: {dict(tune['confusion']) or 'none'} / {dict(held['confusion']) or 'none'}.",
+            "",
+        ]
+    lines += [
         "## Thresholds",
         "",
     ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from .roles import paragraph_role
+
 Kind = Literal["decision", "report", "council response", "law", "other"]
 
 
@@ -19,8 +21,9 @@ class Paragraph:
     section: str
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self, kind: str = "decision") -> dict[str, Any]:
+        """The paragraph and its role (`app/roles.py`), read in a document of this kind."""
+        return asdict(self) | {"role": paragraph_role(self.section, self.text, kind)}
 
 
 @dataclass
@@ -97,7 +100,7 @@ class Document:
                 "source_url": self.source_url,
                 "numbering": self.numbering,
                 "remedies": [r.to_dict() for r in self.remedies],
-                "paragraphs": [p.to_dict() for p in self.paragraphs],
+                "paragraphs": [p.to_dict(self.kind) for p in self.paragraphs],
             }
         )
         return d
@@ -122,7 +125,7 @@ class Hit:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("kind")
+        d["role"] = paragraph_role(self.section, self.text, d.pop("kind"))
         return d
 
     @property

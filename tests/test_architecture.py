@@ -30,6 +30,7 @@ LAYERS = {
         "errors",
         "gguf",
         "writer_catalog",
+        "roles",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]

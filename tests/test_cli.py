@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.roles import ROLES
 from helpers import CORPUS, OT_QUERY, SEEDS, one_line_error, problem_lines
 
 SEARCH_FIELDS = {
@@ -22,6 +23,7 @@ SEARCH_FIELDS = {
     "outcome": (str, type(None)),
     "category": (str, type(None)),
     "decision_date": (str, type(None)),
+    "role": (str,),  # app/roles.py
 }
 LIST_FIELDS = {
     "doc_id": (str,),
@@ -52,7 +54,7 @@ def assert_search_result(obj: dict, query: str, k: int | None = None) -> None:
             assert len(r["decision_date"]) == 10 and r["decision_date"][4] == "-" and r["decision_date"][7] == "-"
         if r["ref"] is not None:
             assert len(r["ref"]) == 10 and r["ref"].replace(" ", "").isdigit()
-        assert r["text"].strip()
+        assert r["text"].strip() and r["role"] in ROLES
         scores.append(r["score"])
     assert scores == sorted(scores, reverse=True)  # best first
 
@@ -136,7 +138,17 @@ def test_show_accepts_any_reference(cli, full_index, ident):
     assert d["doc_id"] == "24 012 399" and d["refs"] == ["24 012 399", "25 022 150"]
     assert [p["para"] for p in d["paragraphs"]] == [str(i) for i in range(1, 75)]
     for p in d["paragraphs"]:
-        assert set(p) == {"para", "section", "text"} and all(isinstance(v, str) for v in p.values())
+        assert set(p) == {"para", "section", "text", "role"} and all(isinstance(v, str) for v in p.values())
+        assert p["role"] in ROLES
+    roles = {p["para"]: p["role"] for p in d["paragraphs"]}
+    assert (roles["1"], roles["3"], roles["9"], roles["50"], roles["70"], roles["73"]) == (
+        "complaint",
+        "jurisdiction",
+        "law",
+        "finding_fault",
+        "remedy",
+        "decision",
+    )
 
 
 def test_show_one_paragraph(cli, full_index):
@@ -150,6 +162,7 @@ def test_show_one_paragraph(cli, full_index):
         p["para"] == "22"
         and p["section"] == "Agreed action"
         and p["text"].startswith("As set out in paragraphs 19 and 21")
+        and p["role"] == "remedy"
     )
 
     text = cli("show", "24 004 187", "22", "--index", full_index)
@@ -161,7 +174,12 @@ def test_show_summary_row_that_search_returns(cli, full_index, full_engine):
     run = cli("show", "24 004 187", "summary", "--json", "--index", full_index)
     assert run.code == 0, run.stderr
     assert run.json()["paragraphs"] == [
-        {"para": "summary", "section": "Summary", "text": full_engine.document("24 004 187").summary}
+        {
+            "para": "summary",
+            "section": "Summary",
+            "text": full_engine.document("24 004 187").summary,
+            "role": "finding_fault",  # read whole, a summary is the Ombudsman's finding ("We upheld ...")
+        }
     ]
 
 
