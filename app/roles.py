@@ -94,6 +94,9 @@ def section_role(section: str) -> str:
 NO_FAULT = _re(
     r"\bno fault\b",
     r"\bnot (at )?fault\b",
+    r"\b(do|did|does|cannot|can ?not) not find\b[^.]{0,60}\bfault",  # "I do not find the Council at fault for ..."
+    r"\bnot find\b[^.]{0,60}\bfault",
+    r"\bfind no fault\b",
     r"\bwas not fault",
     r"\bno flaws\b",
     r"not enough evidence of fault",

@@ -77,3 +77,18 @@ def test_sentence_roles_of_a_summary():
     )
     assert [r for _, r in sentence_roles(summary)] == ["complaint", "finding_no_fault", "finding_fault", "remedy"]
     assert sentence_roles("") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I do not find the Council at fault for the delay.",
+        "We did not find fault in how the Council considered the request.",
+        "I find no fault with the Council's decision.",
+        "The Council was not at fault.",
+    ],
+)
+def test_a_finding_of_no_fault_is_never_read_as_a_finding_of_fault(text):
+    """Issue 13: a reversed finding is the worst misuse of a quotation ("the Ombudsman found fault" over no fault)."""
+    assert paragraph_role("Analysis", text, "decision") == "finding_no_fault"
+    assert [r for _, r in sentence_roles(text)] == ["finding_no_fault"]
