@@ -14,7 +14,7 @@ as facts). The heading decides most paragraphs; the cues decide findings, chrono
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 Role = Literal[
     "complaint",
@@ -27,17 +27,7 @@ Role = Literal[
     "decision",
     "jurisdiction",
 ]
-ROLES: tuple[Role, ...] = (
-    "complaint",
-    "background",
-    "council_account",
-    "law",
-    "finding_fault",
-    "finding_no_fault",
-    "remedy",
-    "decision",
-    "jurisdiction",
-)
+ROLES: tuple[Role, ...] = get_args(Role)
 
 
 def _re(*alternatives: str) -> re.Pattern[str]:
