@@ -301,6 +301,30 @@ def test_refine_adds_a_fact(page):
     assert "emailed twice in March" in page.locator("#p-letter").inner_text()
 
 
+def test_update_letter_with_an_empty_box_keeps_everything(page):
+    """Issue 18: an empty "Update letter" says so next to the box and leaves the letter as it was."""
+    # what the user sees (the page's own wrappers may change while an event runs, so compare the content)
+    parts = ("#p-letter .letter", "#p-verify .verify", "#p-downloads .downloads", "#p-chat")
+    before = {sel: page.locator(sel).inner_text() for sel in parts}
+    assert page.locator("#p-letter .letter").get_attribute("data-state") == "verified"
+    _fill(page, "p-instruction", "   ")
+    page.locator("#p-send").click()
+    hint = page.locator("#p-refine-hint .notice")
+    hint.wait_for(state="visible", timeout=30_000)
+    assert "Type what you want changed first" in hint.inner_text()
+    page.wait_for_timeout(1500)  # what a wrongly wired refine would have done by now
+    for sel in parts:
+        assert page.locator(sel).inner_text() == before[sel], sel
+    assert page.locator("#p-letter [data-state=verified]").is_visible()
+    assert page.locator("#p-copy").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "refine-empty-box.png"), full_page=True)
+    # a real instruction afterwards clears the hint
+    _fill(page, "p-instruction", "make it shorter")
+    _submit(page, "#p-send", "p")
+    page.wait_for_selector("#p-refine-hint .notice", state="detached", timeout=30_000)
+
+
 def test_script_typed_into_the_intake_is_shown_as_text(page):
     _fill_parent(
         page,

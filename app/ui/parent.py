@@ -5,8 +5,10 @@ from __future__ import annotations
 from .desk import Desk, first_status, html_block, writer_radio
 from .forms import parent_facts
 from .labels import STAGES
-from .render import md_text
+from .render import md_text, notice_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
+
+NOTHING_TO_UPDATE = "Type what you want changed first, e.g. “make it shorter”; the letter is left as it is."
 
 
 def build(rt: Runtime) -> Desk:
@@ -103,6 +105,8 @@ def build(rt: Runtime) -> Desk:
                         scale=5,
                     )
                     p_send = gr.Button("Update letter", elem_id="p-send", scale=1, min_width=130)
+                # says why "Update letter" did nothing, next to the box the user is looking at
+                p_refine_hint = html_block("", "p-refine-hint", visible=False)
                 pending = gr.State("")  # the instruction being applied, while the box is cleared
 
     @parent.catches
@@ -130,9 +134,10 @@ def build(rt: Runtime) -> Desk:
     def chat_user(instruction, history):
         instruction = (instruction or "").strip()
         history = list(history or [])
-        if instruction:
-            history.append({"role": "user", "content": md_text(instruction)})
-        return "", history, instruction
+        if not instruction:  # nothing to apply: keep the box, the chat and the letter as they are
+            return gr.skip(), gr.skip(), "", gr.HTML(notice_html(NOTHING_TO_UPDATE, "info"), visible=True)
+        history.append({"role": "user", "content": md_text(instruction)})
+        return "", history, instruction, gr.HTML("", visible=False)
 
     def refine_failed(msg, instruction, history, writer, state):
         """The chat says what went wrong, and so does the desk's notice."""
@@ -142,6 +147,9 @@ def build(rt: Runtime) -> Desk:
     def parent_refine(instruction, history, writer, state):
         history = list(history or [])
         if not instruction:
+            # an empty click changes nothing: skip() leaves the letter, its check, the downloads and the chat as
+            # they were (a handler that yields nothing would blank them all)
+            yield gr.skip()
             return
         if msg := rt.not_ready(WARM_WAIT_S):
             history.append({"role": "assistant", "content": md_text(msg)})
@@ -185,7 +193,7 @@ def build(rt: Runtime) -> Desk:
         [p_instruction.submit, p_send.click],
         chat_user,
         inputs=[p_instruction, p_chat],
-        outputs=[p_instruction, p_chat, pending],
+        outputs=[p_instruction, p_chat, pending, p_refine_hint],
         queue=False,
         api_visibility="private",
     ).then(
