@@ -350,6 +350,50 @@ def test_script_typed_into_the_intake_is_shown_as_text(page):
     assert XSS in page.locator("#p-chat").inner_text()
 
 
+def _below(page, upper: str, lower: str) -> float:
+    """How far (px) the top of `lower` is below the bottom of `upper`."""
+    a, b = page.locator(upper).bounding_box(), page.locator(lower).bounding_box()
+    return b["y"] - (a["y"] + a["height"])
+
+
+def test_progress_and_errors_show_next_to_the_draft_button(page):
+    """Issue 18: the status line and any error appear under the Draft button, where the user is looking."""
+    page.get_by_role("tab", name="Parent desk").click()
+    _fill_parent(page)
+    # every status line the page shows there, in order (a template draft is over in a second or two)
+    page.evaluate(
+        """() => { window.__progress = []; const el = document.querySelector('#p-progress');
+        new MutationObserver(() => { const t = el.innerText.trim();
+          if (t && window.__progress[window.__progress.length - 1] !== t) window.__progress.push(t); })
+        .observe(el, {subtree: true, childList: true, characterData: true}); }"""
+    )
+    _draft_parent(page)
+    seen = page.evaluate("window.__progress")
+    assert any(t.startswith("Finding precedents for each issue") for t in seen), seen
+    assert seen[-1].startswith("Done: your letter"), seen
+    page.locator("#p-draft").scroll_into_view_if_needed()
+    assert 0 <= _below(page, "#p-draft", "#p-progress .progress") < 40
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "progress-next-to-draft-done.png"))
+
+    _fill_parent(page, **{"p-issue": ""})
+    _draft_parent(page)
+    err = page.locator("#p-progress .progress.error")
+    assert "What went wrong" in err.inner_text()
+    page.locator("#p-draft").scroll_into_view_if_needed()
+    assert err.is_visible() and 0 <= _below(page, "#p-draft", "#p-progress .progress") < 40
+    box, view = err.bounding_box(), page.viewport_size
+    assert box["y"] + box["height"] <= view["height"], "the error is out of sight"
+    page.screenshot(path=str(ARTIFACTS / "progress-next-to-draft-error.png"))
+
+    page.get_by_role("tab", name="Officer desk").click()
+    _fill(page, "o-complaint", " ")
+    _submit(page, "#o-draft", "o")
+    assert "complaint box is empty" in page.locator("#o-progress .progress.error").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "progress-next-to-draft-officer-error.png"))
+    page.get_by_role("tab", name="Parent desk").click()
+
+
 def test_mistakes_are_readable_messages(page):
     _fill_parent(page, **{"p-since": "Sept 2023"})
     _draft_parent(page)

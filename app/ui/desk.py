@@ -21,6 +21,7 @@ from .render import (
     letter_streaming_html,
     notice_html,
     precedents_html,
+    progress_html,
     remedies_html,
     verification_html,
 )
@@ -89,6 +90,11 @@ def writer_radio(rt: Runtime, prefix: str):
     return r
 
 
+def progress_block(prefix: str):
+    """The live status line under a desk's Draft button (`{prefix}-progress`); the Desk writes to it."""
+    return html_block(progress_html(""), f"{prefix}-progress")
+
+
 def first_status(writer: str | None, what: str) -> str:
     return f"Loading the local model, then: {what[0].lower()}{what[1:]}" if writer == "local" else what
 
@@ -113,10 +119,13 @@ class Desk:
     display; `run(call, ...)` streams any engine call that takes `on_token` (refine, for one).
     """
 
-    def __init__(self, rt: Runtime, prefix: str, role: str):
+    def __init__(self, rt: Runtime, prefix: str, role: str, progress=None):
         import gradio as gr
 
         self.rt, self.prefix, self.role = rt, prefix, role
+        # the status line and any error next to the Draft button (`progress_block`, laid out with the form), where
+        # the user is looking when they click; the letter column may be out of sight on a long form
+        self.progress = progress
         self.notice = html_block("", f"{prefix}-notice", visible=False)
         self.letter = html_block(letter_placeholder(role), f"{prefix}-letter")
         self.downloads = html_block("", f"{prefix}-downloads", js_on_load=COPY_JS)
@@ -138,7 +147,21 @@ class Desk:
 
     @property
     def outputs(self):
-        return [self.notice, self.letter, self.downloads, self.verify, self.remedies, self.precedents, self.state]
+        near = [self.progress] if self.progress is not None else []
+        return [
+            self.notice,
+            *near,
+            self.letter,
+            self.downloads,
+            self.verify,
+            self.remedies,
+            self.precedents,
+            self.state,
+        ]
+
+    def status(self, text: str, kind: str = "busy") -> dict:
+        """The line next to the Draft button (nothing when the desk has none)."""
+        return {self.progress: progress_html(text, kind)} if self.progress is not None else {}
 
     def wiring(self, *before) -> dict:
         """Keyword arguments for an event whose handler streams into this desk: outputs (any `before` first), the
@@ -158,14 +181,17 @@ class Desk:
     def error(self, msg: str) -> dict:
         import gradio as gr
 
-        return {self.notice: gr.HTML(notice_html(msg), visible=True)}
+        return {self.notice: gr.HTML(notice_html(msg), visible=True), **self.status(msg, "error")}
 
     def ready(self):
         """Generator: shows 'loading' while the search model loads (waiting for it); returns False with a
         message on the page when the engine cannot be used yet (e.g. the index is still being built)."""
         waited = self.rt.phase in ("starting", "warming")
         if waited:
-            yield {self.letter: letter_streaming_html("", "Loading the search model…")}
+            yield {
+                self.letter: letter_streaming_html("", "Loading the search model…"),
+                **self.status("Loading the search model…"),
+            }
         msg = self.rt.not_ready(WARM_WAIT_S)
         if msg:
             update = self.error(msg)
@@ -190,18 +216,25 @@ class Desk:
             self.notice: gr.HTML("", visible=False),
             self.letter: letter_streaming_html("", status0),
             self.downloads: "",
+            **self.status(status0),
         }
         seen_text, t0 = False, time.monotonic()
         try:
             for kind, value in stream_call(call):
                 if kind == "tick" and not seen_text:
-                    yield {self.letter: letter_streaming_html("", f"{status0} ({value:.0f} s)")}
+                    yield {
+                        self.letter: letter_streaming_html("", f"{status0} ({value:.0f} s)"),
+                        **self.status(f"{status0} ({value:.0f} s)"),
+                    }
+                elif kind == "tick":
+                    yield self.status(f"Writing… ({value:.0f} s)")
                 elif kind == "text":
-                    seen_text = True
+                    first, seen_text = not seen_text, True
                     yield {
                         self.letter: letter_streaming_html(
                             value, "Writing… (the citations are checked when it is finished)"
-                        )
+                        ),
+                        **(self.status("Writing…") if first else {}),
                     }
                 elif kind == "done":
                     new_facts, result = value if isinstance(value, tuple) else (facts, value)
@@ -218,8 +251,10 @@ class Desk:
         import gradio as gr
 
         heading = "Decisions this letter draws on" if self.role == "parent" else "Decisions this response draws on"
+        what = "letter" if self.role == "parent" else "response"
         return {
             self.notice: gr.HTML("", visible=False),
+            **self.status(f"Done: your {what} and its citation check are ready.", "done"),
             self.letter: letter_final_html(result),
             self.downloads: downloads_html(
                 state["token"], result.markdown(), self.prefix, "letter" if self.role == "parent" else "response"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .desk import Desk, first_status, html_block, writer_radio
+from .desk import Desk, first_status, html_block, progress_block, writer_radio
 from .forms import parent_facts
 from .labels import STAGES
 from .render import md_text, notice_html
@@ -79,9 +79,10 @@ def build(rt: Runtime) -> Desk:
                 )
                 p_writer = writer_radio(rt, "p")
                 p_go = gr.Button("Draft my letter", variant="primary", elem_id="p-draft", size="lg")
+                p_progress = progress_block("p")
             with gr.Column(scale=7, min_width=420):
                 html_block('<h3 class="desk-h">Your letter</h3>')
-                parent = Desk(rt, "p", "parent")
+                parent = Desk(rt, "p", "parent", progress=p_progress)
                 html_block(
                     '<h3 class="desk-h">Refine the letter</h3><p class="intro">Ask for changes in your own words; '
                     "the letter is redrafted and every citation checked again.</p>"

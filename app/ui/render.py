@@ -243,6 +243,15 @@ def notice_html(message: str | None, kind: str = "error") -> str:
     return f'<div class="notice {esc(kind)}" role="alert">{esc(message)}</div>'
 
 
+def progress_html(text: str, kind: str = "busy") -> str:
+    """The line next to a Draft button: what is happening now ("busy"), that it finished ("done"), or what went
+    wrong ("error"). Empty before the first click; announced to screen readers as it changes."""
+    if not text:
+        return '<div class="progress idle" role="status" aria-live="polite"></div>'
+    role = "alert" if kind == "error" else "status"
+    return f'<div class="progress {esc(kind)}" role="{role}" aria-live="polite">{esc(text)}</div>'
+
+
 def downloads_html(token: str | None, plain: str = "", prefix: str = "p", what: str = "letter") -> str:
     """Download links and a copy button; the letter to copy sits, escaped, in a hidden textarea."""
     if not token:
