@@ -325,6 +325,22 @@ def test_update_letter_with_an_empty_box_keeps_everything(page):
     page.wait_for_selector("#p-refine-hint .notice", state="detached", timeout=30_000)
 
 
+def test_copy_letter_copies_plain_text(page, context, server):
+    """Issue 18: "Copy letter" copies text that pastes cleanly into an email: no Markdown, citations kept."""
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url.rstrip("/"))
+    page.locator("#p-copy").click()
+    page.wait_for_function("() => document.querySelector('#p-copy').textContent === 'Copied'", timeout=10_000)
+    text = page.evaluate("navigator.clipboard.readText()")
+    assert "Liverpool City Council" in text
+    assert "**" not in text and not re.search(r"(?m)^\s*#", text) and "|---" not in text, text[:400]
+    assert re.search(r"\[\d\d \d{3} \d{3}, para \d+\]", text), text[:400]
+    assert "References" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "copy-letter.txt").write_text(text)
+    page.locator("#p-downloads").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "copy-letter.png"))
+
+
 def test_script_typed_into_the_intake_is_shown_as_text(page):
     _fill_parent(
         page,

@@ -17,6 +17,7 @@ from app.ui import (
     officer_facts,
     parent_facts,
     parse_auth,
+    plain_text,
     precedents_html,
     remedies_html,
     render_markdown,
@@ -249,3 +250,18 @@ def test_a_first_start_that_cannot_search_says_so_in_plain_words(tmp_path, capsy
     assert "can't search yet" in page and words in page, page
     for leak in ("cosine", "0.9486", ".onnx", "/root", "RuntimeError", "EmbeddingError"):
         assert leak not in page, (leak, page)
+
+
+def test_copied_letter_is_plain_text_with_its_citations():
+    """Issue 18: what "Copy letter" copies pastes cleanly into an email."""
+    md = (
+        "**Formal complaint (stage 1)**\n\nThe therapy was *not* delivered [24 004 187, para 19]. A_B's file_name.\n\n"
+        "## Remedies in comparable decisions\n\n| Amount | What it was for |\n|---|---|\n| £600 | missed OT |\n\n"
+        "## References\n\n- **[24 004 187, para 19]** Liverpool City Council. The council must act.\n"
+    )
+    text = plain_text(md)
+    assert text.startswith("Formal complaint (stage 1)\n\nThe therapy was not delivered [24 004 187, para 19].")
+    assert "A_B's file_name" in text  # underscores inside words are not emphasis
+    assert "**" not in text and "#" not in text and "|" not in text and "---" not in text
+    assert "Remedies in comparable decisions\n\nAmount · What it was for\n£600 · missed OT" in text
+    assert "- [24 004 187, para 19] Liverpool City Council." in text

@@ -20,6 +20,7 @@ from .render import (
     letter_placeholder,
     letter_streaming_html,
     notice_html,
+    plain_text,
     precedents_html,
     progress_html,
     remedies_html,
@@ -256,9 +257,7 @@ class Desk:
             self.notice: gr.HTML("", visible=False),
             **self.status(f"Done: your {what} and its citation check are ready.", "done"),
             self.letter: letter_final_html(result),
-            self.downloads: downloads_html(
-                state["token"], result.markdown(), self.prefix, "letter" if self.role == "parent" else "response"
-            ),
+            self.downloads: downloads_html(state["token"], plain_text(result.markdown()), self.prefix, what),
             self.verify: verification_html(result, seconds),
             self.remedies: remedies_html(result.remedies),
             self.precedents: precedents_html(

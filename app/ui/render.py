@@ -252,8 +252,43 @@ def progress_html(text: str, kind: str = "busy") -> str:
     return f'<div class="progress {esc(kind)}" role="{role}" aria-live="polite">{esc(text)}</div>'
 
 
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+!|~>-])")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPH = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
+
+
+def strip_emphasis(text: str) -> str:
+    """`**bold**`, `__bold__`, `*it*`, `_it_` and `` `code` `` as their words; stray runs of `*` dropped. Citations
+    (`[24 004 187, para 19]`) are untouched."""
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPH.sub(r"\2", text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"\*{2,}", "", text)
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
+def plain_text(markdown: str) -> str:
+    """A letter in Markdown as plain text that pastes cleanly into an email: headings as their words, no emphasis
+    markers, bullets as "- ", tables as one line per row, citations kept as they are."""
+    out: list[str] = []
+    for line in (markdown or "").splitlines():
+        if re.fullmatch(r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*", line):
+            continue  # a table's |---|---| rule
+        if re.fullmatch(r"\s*(\*\s*){3,}|\s*(-\s*){3,}|\s*(_\s*){3,}", line):
+            out.append("")  # a thematic break
+            continue
+        line = re.sub(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", r"\1", line)
+        line = re.sub(r"^\s{0,3}>\s?", "", line)
+        line = re.sub(r"^(\s*)[*+]\s+", r"\1- ", line)
+        if re.match(r"^\s*\|.*\|\s*$", line):
+            line = " · ".join(c.strip() for c in line.strip().strip("|").split("|"))
+        out.append(strip_emphasis(line).rstrip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
+
+
 def downloads_html(token: str | None, plain: str = "", prefix: str = "p", what: str = "letter") -> str:
-    """Download links and a copy button; the letter to copy sits, escaped, in a hidden textarea."""
+    """Download links and a copy button; the letter to copy (`plain`: plain text, see `plain_text`) sits, escaped,
+    in a hidden textarea."""
     if not token:
         return ""
     t = quote(token, safe="")
