@@ -423,6 +423,21 @@ def test_mistakes_are_readable_messages(page):
     assert page.evaluate("typeof window.__xss") == "undefined"
 
 
+def test_since_when_takes_a_month_name(page):
+    """Issue 18: "September" and "September 2023" are months, as in the facts file."""
+    _fill_parent(page, **{"p-since": "September 2023"})
+    _draft_parent(page)
+    assert page.locator("#p-notice .notice").count() == 0, page.locator("#p-notice").inner_text()
+    assert "since September 2023" in page.locator("#p-letter").inner_text()
+    _fill_parent(page, **{"p-since": "September"})
+    _draft_parent(page)
+    assert page.locator("#p-notice .notice").count() == 0, page.locator("#p-notice").inner_text()
+    assert re.search(r"since September 20\d\d", page.locator("#p-letter").inner_text())
+    page.locator("#p-since").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "since-when-month-name.png"))
+
+
 def test_officer_desk_drafts_a_response(page):
     page.get_by_role("tab", name="Officer desk").click()
     _fill(
@@ -452,9 +467,19 @@ def test_precedents_search_groups_by_decision_and_filters(page):
         "() => !document.querySelector('#s-results').innerText.includes('23 009 620')", timeout=60_000
     )
     assert "24 004 187" not in page.locator("#s-results").inner_text()  # decided in 2024
-    _fill(page, "s-from", "not a date")
+    # dates the wrong way round say so, not "No paragraphs match"
+    _fill(page, "s-from", "2025-01-01")
+    _fill(page, "s-to", "2024-01-01")
     page.locator("#s-go").click()
     page.wait_for_selector("#s-notice .notice", timeout=60_000)
+    assert "wrong way round" in page.locator("#s-notice").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "search-dates-wrong-way-round.png"))
+    _fill(page, "s-to", "")
+    _fill(page, "s-from", "not a date")
+    page.locator("#s-go").click()
+    page.wait_for_function(
+        "() => document.querySelector('#s-notice').innerText.includes('must be a date')", timeout=60_000
+    )
     assert "Decided from" in page.locator("#s-notice").inner_text()
 
 

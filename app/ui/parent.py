@@ -56,7 +56,10 @@ def build(rt: Runtime) -> Desk:
                     elem_id="p-issue",
                 )
                 p_since = gr.Textbox(
-                    label="Since when (YYYY-MM)", placeholder="e.g. 2023-09", max_length=20, elem_id="p-since"
+                    label="Since when (month and year)",
+                    placeholder="e.g. September 2023 or 2023-09",
+                    max_length=20,
+                    elem_id="p-since",
                 )
                 p_contacts = gr.Textbox(
                     label="Who you contacted (one per line)",

@@ -81,7 +81,19 @@ def letter_placeholder(role: str = "parent") -> str:
     )
 
 
+# a model's source markers ([S1], [S2, S3]) while it writes, and one half-written at the end ("[S1", "[S"): they
+# become real citations only when the letter is finished, so the streaming view hides them rather than flash them
+_STREAM_MARKER = re.compile(
+    r"[ \t]*\[\s*S\d+(?:\s*[,;]\s*S?\d+)*\s*\]|[ \t]*\[\s*(?:S\d*(?:\s*[,;]\s*S?\d*)*)?\s*$", re.I
+)
+
+
+def hide_source_markers(partial: str) -> str:
+    return _STREAM_MARKER.sub("", partial)
+
+
 def letter_streaming_html(partial: str, status: str) -> str:
+    partial = hide_source_markers(partial)
     body = render_markdown(partial) if partial.strip() else ""
     # column-reverse keeps a scrolled box pinned to its newest line while the text grows
     return (
@@ -136,8 +148,9 @@ def verification_html(result, seconds: float | None = None) -> str:
         (len(v.unsupported_facts), "facts marked [unverified]"),
     ]
     items = "".join(f'<li><span class="n">{n}</span> {esc(label)}</li>' for n, label in counts)
-    notes = "".join(f"<li>{esc(n)}</li>" for n in v.notes)
-    extra = "".join(f"<li>{esc(n)}</li>" for n in result.notes)
+    # notes may quote a model's letter ("**** **End of the Letter**"): shown as plain words, without Markdown
+    notes = "".join(f"<li>{esc(plain_note(n))}</li>" for n in v.notes if plain_note(n))
+    extra = "".join(f"<li>{esc(plain_note(n))}</li>" for n in result.notes if plain_note(n))
     parts = [
         f'<section class="verify {"ok" if v.passed else "warn"}" data-passed="{str(v.passed).lower()}">',
         "<h3>Citation check</h3>",
@@ -237,6 +250,24 @@ def precedents_html(
     return "".join(parts)
 
 
+NEAREST_WHEN_NOT_CLOSE = 3
+
+
+def search_results_html(res, empty: str = "No paragraphs match these filters.") -> str:
+    """A search's results. When nothing is close (`no_close_precedent`), the notice and only the few nearest
+    paragraphs, under a heading that says they are not close: twenty loosely related paragraphs would read as
+    support that is not there."""
+    hits = list(res.hits)
+    if res.no_close_precedent and hits:
+        hits = hits[:NEAREST_WHEN_NOT_CLOSE]
+        n = len(hits)
+        heading = f"The {n} nearest paragraph{'s' if n != 1 else ''}: not close matches"
+        note = "No close precedent: nothing in the index is a close match for this problem."
+        return precedents_html(hits, heading, note=note, empty=empty)
+    n = len({h.doc_id for h in hits})
+    return precedents_html(hits, f"{len(hits)} paragraphs from {n} decisions", empty=empty)
+
+
 def notice_html(message: str | None, kind: str = "error") -> str:
     if not message:
         return ""
@@ -263,8 +294,13 @@ def strip_emphasis(text: str) -> str:
     text = _STRONG.sub(r"\2", text)
     text = _EMPH.sub(r"\2", text)
     text = re.sub(r"`([^`]*)`", r"\1", text)
-    text = re.sub(r"\*{2,}", "", text)
+    text = re.sub(r"\*{2,}\s*", "", text)  # stray runs ("**** End"): gone with the space they leave
     return _MD_ESCAPE.sub(r"\1", text)
+
+
+def plain_note(note: object) -> str:
+    """One note of the citation check as plain words: Markdown emphasis markers gone, spaces collapsed."""
+    return " ".join(strip_emphasis(str(note or "")).split())
 
 
 def plain_text(markdown: str) -> str:
