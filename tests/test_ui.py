@@ -438,6 +438,43 @@ def test_since_when_takes_a_month_name(page):
     page.screenshot(path=str(ARTIFACTS / "since-when-month-name.png"))
 
 
+def test_a_reload_keeps_the_form_and_clear_form_empties_it(page):
+    """Issue 18: reloading mid-draft loses nothing that was typed; "Clear form" removes it (after asking)."""
+    page.get_by_role("tab", name="Parent desk").click()
+    typed = {"p-council": "Leeds City Council", "p-since": "March 2024", "p-contacts": "Phoned twice\nEmailed once"}
+    _fill_parent(page, **typed)
+    page.locator("#p-stage").get_by_text("Ombudsman").click()
+    page.wait_for_timeout(500)  # the browser keeps the boxes as they change
+    page.reload()
+    page.wait_for_selector(SETTLED, timeout=READY_TIMEOUT_S * 1000)
+    box = lambda elem_id: page.locator(f"#{elem_id}").locator("textarea, input").first  # noqa: E731
+    page.wait_for_function(
+        "() => document.querySelector('#p-council input, #p-council textarea').value === 'Leeds City Council'",
+        timeout=15_000,
+    )
+    for elem_id, text in typed.items():
+        assert box(elem_id).input_value() == text, elem_id
+    assert "not been delivered" in box("p-issue").input_value()
+    assert page.locator("#p-stage input[value=ombudsman]").is_checked()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "reload-keeps-form.png"), full_page=True)
+
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#p-clear").click()
+    page.wait_for_function(
+        "() => document.querySelector('#p-council input, #p-council textarea').value === ''", timeout=15_000
+    )
+    assert box("p-issue").input_value() == "" and box("p-since").input_value() == ""
+    assert page.locator("#p-stage input[value=council-stage-1]").is_checked()
+    page.wait_for_timeout(500)
+    page.reload()
+    page.wait_for_selector(SETTLED, timeout=READY_TIMEOUT_S * 1000)
+    page.wait_for_timeout(1000)
+    assert box("p-council").input_value() == "" and box("p-issue").input_value() == ""
+    page.locator("#p-clear").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "clear-form.png"))
+
+
 def test_officer_desk_drafts_a_response(page):
     page.get_by_role("tab", name="Officer desk").click()
     _fill(

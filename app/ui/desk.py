@@ -4,6 +4,7 @@ and the small widgets every tab uses (`html_block`, `writer_radio`)."""
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import threading
@@ -96,6 +97,30 @@ def progress_block(prefix: str):
     return html_block(progress_html(""), f"{prefix}-progress")
 
 
+def remember_form(demo, key: str, fields: dict, clear=None) -> None:
+    """Keep a form's boxes in this browser's localStorage under `key`, and put them back when the page is (re)loaded,
+    so that a reload mid-draft loses nothing; `clear` (a button) empties them, after asking. `fields` maps each
+    component to its empty value. All in the browser (js-only events): the server never sees or keeps the copy."""
+    import gradio as gr
+
+    comps, ids = list(fields), json.dumps([c.elem_id for c in fields])
+    empty = json.dumps(list(fields.values()))
+    k = json.dumps(key)
+    restore = f"""(...cur) => {{ let saved = null;
+        try {{ saved = JSON.parse(localStorage.getItem({k}) || "null"); }} catch (e) {{ saved = null; }}
+        const ids = {ids};
+        return cur.map((v, i) => saved && typeof saved[ids[i]] === "string" ? saved[ids[i]] : v); }}"""
+    save = f"""(...vals) => {{ const ids = {ids}, o = {{}}; ids.forEach((id, i) => {{ o[id] = vals[i] ?? ""; }});
+        try {{ localStorage.setItem({k}, JSON.stringify(o)); }} catch (e) {{}} return []; }}"""
+    private = {"queue": False, "api_visibility": "private", "show_progress": "hidden"}
+    demo.load(None, inputs=comps, outputs=comps, js=restore, **private)
+    gr.on([c.change for c in comps], None, inputs=comps, js=save, **private)
+    if clear is not None:
+        wipe = f"""(...cur) => {{ if (!window.confirm("Clear every box of the form? This cannot be undone.")) return cur;
+            try {{ localStorage.removeItem({k}); }} catch (e) {{}} return {empty}; }}"""
+        clear.click(None, inputs=comps, outputs=comps, js=wipe, **private)
+
+
 def first_status(writer: str | None, what: str) -> str:
     return f"Loading the local model, then: {what[0].lower()}{what[1:]}" if writer == "local" else what
 
@@ -145,6 +170,10 @@ class Desk:
                     f"{prefix}-precedents",
                 )
         self.state = gr.State(None)
+        # the boxes kept in the browser across a reload, with their empty values, and the button that clears them
+        # (`remember_form`); the desk's builder fills them in
+        self.form: dict = {}
+        self.clear = None
 
     @property
     def outputs(self):

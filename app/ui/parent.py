@@ -22,7 +22,8 @@ def build(rt: Runtime) -> Desk:
             with gr.Column(scale=5, min_width=340):
                 html_block(
                     '<h3 class="desk-h">Tell us what happened</h3><p class="intro">A few short answers are enough; only <b>What went wrong</b> is required. '
-                    "Nothing you type is saved: a draft is kept in memory only, for an hour at most, so that you can "
+                    "What you type is kept in this browser only, so that a reload loses nothing (<b>Clear form</b> "
+                    "removes it); a draft is kept in the server's memory only, for an hour at most, so that you can "
                     "download it.</p>"
                 )
                 with gr.Row():
@@ -83,6 +84,7 @@ def build(rt: Runtime) -> Desk:
                 p_writer = writer_radio(rt, "p")
                 p_go = gr.Button("Draft my letter", variant="primary", elem_id="p-draft", size="lg")
                 p_progress = progress_block("p")
+                p_clear = gr.Button("Clear form", elem_id="p-clear", size="sm", variant="secondary")
             with gr.Column(scale=7, min_width=420):
                 html_block('<h3 class="desk-h">Your letter</h3>')
                 parent = Desk(rt, "p", "parent", progress=p_progress)
@@ -133,6 +135,10 @@ def build(rt: Runtime) -> Desk:
         p_writer,
         parent.state,
     ]
+    # the intake survives a reload (the writer choice and the chat do not: they are not what a parent types)
+    parent.form = {p_council: "", p_child: "", p_provision: "", p_issue: "", p_since: "", p_contacts: ""}
+    parent.form |= {p_impact: "", p_outcome: "", p_stage: "council-stage-1"}
+    parent.clear = p_clear
     p_go.click(parent_draft, inputs=p_inputs, api_name="parent_draft", api_visibility="undocumented", **parent.wiring())
 
     def chat_user(instruction, history):
