@@ -406,8 +406,8 @@ def test_progress_and_errors_show_next_to_the_draft_button(page):
     _fill(page, "o-complaint", " ")
     _submit(page, "#o-draft", "o")
     assert "complaint box is empty" in page.locator("#o-progress .progress.error").inner_text()
-    page.locator("#o-draft").scroll_into_view_if_needed()
     assert 0 <= _below(page, "#o-draft", "#o-progress .progress") < 40
+    page.locator("#o-progress .progress").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "progress-next-to-draft-officer-error.png"))
     page.get_by_role("tab", name="Parent desk").click()
 
