@@ -301,6 +301,46 @@ def test_refine_adds_a_fact(page):
     assert "emailed twice in March" in page.locator("#p-letter").inner_text()
 
 
+def test_update_letter_with_an_empty_box_keeps_everything(page):
+    """Issue 18: an empty "Update letter" says so next to the box and leaves the letter as it was."""
+    # what the user sees (the page's own wrappers may change while an event runs, so compare the content)
+    parts = ("#p-letter .letter", "#p-verify .verify", "#p-downloads .downloads", "#p-chat")
+    before = {sel: page.locator(sel).inner_text() for sel in parts}
+    assert page.locator("#p-letter .letter").get_attribute("data-state") == "verified"
+    _fill(page, "p-instruction", "   ")
+    page.locator("#p-send").click()
+    hint = page.locator("#p-refine-hint .notice")
+    hint.wait_for(state="visible", timeout=30_000)
+    assert "Type what you want changed first" in hint.inner_text()
+    page.wait_for_timeout(1500)  # what a wrongly wired refine would have done by now
+    for sel in parts:
+        assert page.locator(sel).inner_text() == before[sel], sel
+    assert page.locator("#p-letter [data-state=verified]").is_visible()
+    assert page.locator("#p-copy").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "refine-empty-box.png"), full_page=True)
+    # a real instruction afterwards clears the hint
+    _fill(page, "p-instruction", "make it shorter")
+    _submit(page, "#p-send", "p")
+    page.wait_for_selector("#p-refine-hint .notice", state="detached", timeout=30_000)
+
+
+def test_copy_letter_copies_plain_text(page, context, server):
+    """Issue 18: "Copy letter" copies text that pastes cleanly into an email: no Markdown, citations kept."""
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url.rstrip("/"))
+    page.locator("#p-copy").click()
+    page.wait_for_function("() => document.querySelector('#p-copy').textContent === 'Copied'", timeout=10_000)
+    text = page.evaluate("navigator.clipboard.readText()")
+    assert "Liverpool City Council" in text
+    assert "**" not in text and not re.search(r"(?m)^\s*#", text) and "|---" not in text, text[:400]
+    assert re.search(r"\[\d\d \d{3} \d{3}, para \d+\]", text), text[:400]
+    assert "References" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "copy-letter.txt").write_text(text)
+    page.locator("#p-downloads").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "copy-letter.png"))
+
+
 def test_script_typed_into_the_intake_is_shown_as_text(page):
     _fill_parent(
         page,
@@ -326,6 +366,52 @@ def test_script_typed_into_the_intake_is_shown_as_text(page):
     assert XSS in page.locator("#p-chat").inner_text()
 
 
+def _below(page, upper: str, lower: str) -> float:
+    """How far (px) the top of `lower` is below the bottom of `upper`."""
+    a, b = page.locator(upper).bounding_box(), page.locator(lower).bounding_box()
+    return b["y"] - (a["y"] + a["height"])
+
+
+def test_progress_and_errors_show_next_to_the_draft_button(page):
+    """Issue 18: the status line and any error appear under the Draft button, where the user is looking."""
+    page.get_by_role("tab", name="Parent desk").click()
+    _fill_parent(page)
+    # every status line the page shows there, in order (a template draft is over in a second or two)
+    page.evaluate(
+        """() => { window.__progress = []; const el = document.querySelector('#p-progress');
+        new MutationObserver(() => { const t = el.innerText.trim();
+          if (t && window.__progress[window.__progress.length - 1] !== t) window.__progress.push(t); })
+        .observe(el, {subtree: true, childList: true, characterData: true}); }"""
+    )
+    _draft_parent(page)
+    seen = page.evaluate("window.__progress")
+    assert any(t.startswith("Finding precedents for each issue") for t in seen), seen
+    assert seen[-1].startswith("Done: your letter"), seen
+    page.locator("#p-draft").scroll_into_view_if_needed()
+    assert 0 <= _below(page, "#p-draft", "#p-progress .progress") < 40
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "progress-next-to-draft-done.png"))
+
+    _fill_parent(page, **{"p-issue": ""})
+    _draft_parent(page)
+    err = page.locator("#p-progress .progress.error")
+    assert "What went wrong" in err.inner_text()
+    page.locator("#p-draft").scroll_into_view_if_needed()
+    assert err.is_visible() and 0 <= _below(page, "#p-draft", "#p-progress .progress") < 40
+    box, view = err.bounding_box(), page.viewport_size
+    assert box["y"] + box["height"] <= view["height"], "the error is out of sight"
+    page.screenshot(path=str(ARTIFACTS / "progress-next-to-draft-error.png"))
+
+    page.get_by_role("tab", name="Officer desk").click()
+    _fill(page, "o-complaint", " ")
+    _submit(page, "#o-draft", "o")
+    assert "complaint box is empty" in page.locator("#o-progress .progress.error").inner_text()
+    assert 0 <= _below(page, "#o-draft", "#o-progress .progress") < 40
+    page.locator("#o-progress .progress").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "progress-next-to-draft-officer-error.png"))
+    page.get_by_role("tab", name="Parent desk").click()
+
+
 def test_mistakes_are_readable_messages(page):
     _fill_parent(page, **{"p-since": "Sept 2023"})
     _draft_parent(page)
@@ -337,6 +423,58 @@ def test_mistakes_are_readable_messages(page):
     body = page.locator("body").inner_text()
     assert "Traceback" not in body and "Error" not in page.locator("#p-notice").inner_text()
     assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_since_when_takes_a_month_name(page):
+    """Issue 18: "September" and "September 2023" are months, as in the facts file."""
+    _fill_parent(page, **{"p-since": "September 2023"})
+    _draft_parent(page)
+    assert page.locator("#p-notice .notice").count() == 0, page.locator("#p-notice").inner_text()
+    assert "since September 2023" in page.locator("#p-letter").inner_text()
+    _fill_parent(page, **{"p-since": "September"})
+    _draft_parent(page)
+    assert page.locator("#p-notice .notice").count() == 0, page.locator("#p-notice").inner_text()
+    assert re.search(r"since September 20\d\d", page.locator("#p-letter").inner_text())
+    page.locator("#p-since").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "since-when-month-name.png"))
+
+
+def test_a_reload_keeps_the_form_and_clear_form_empties_it(page):
+    """Issue 18: reloading mid-draft loses nothing that was typed; "Clear form" removes it (after asking)."""
+    page.get_by_role("tab", name="Parent desk").click()
+    typed = {"p-council": "Leeds City Council", "p-since": "March 2024", "p-contacts": "Phoned twice\nEmailed once"}
+    _fill_parent(page, **typed)
+    page.locator("#p-stage").get_by_text("Ombudsman").click()
+    page.wait_for_timeout(500)  # the browser keeps the boxes as they change
+    page.reload()
+    page.wait_for_selector(SETTLED, timeout=READY_TIMEOUT_S * 1000)
+    box = lambda elem_id: page.locator(f"#{elem_id}").locator("textarea, input").first  # noqa: E731
+    page.wait_for_function(
+        "() => document.querySelector('#p-council input, #p-council textarea').value === 'Leeds City Council'",
+        timeout=15_000,
+    )
+    for elem_id, text in typed.items():
+        assert box(elem_id).input_value() == text, elem_id
+    assert "not been delivered" in box("p-issue").input_value()
+    assert page.locator("#p-stage input[value=ombudsman]").is_checked()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "reload-keeps-form.png"), full_page=True)
+
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#p-clear").click()
+    page.wait_for_function(
+        "() => document.querySelector('#p-council input, #p-council textarea').value === ''", timeout=15_000
+    )
+    assert box("p-issue").input_value() == "" and box("p-since").input_value() == ""
+    assert page.locator("#p-stage input[value=council-stage-1]").is_checked()
+    page.wait_for_timeout(500)
+    page.reload()
+    page.wait_for_selector(SETTLED, timeout=READY_TIMEOUT_S * 1000)
+    page.wait_for_timeout(1000)
+    assert box("p-council").input_value() == "" and box("p-issue").input_value() == ""
+    page.locator("#p-clear").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "clear-form.png"))
 
 
 def test_officer_desk_drafts_a_response(page):
@@ -368,9 +506,19 @@ def test_precedents_search_groups_by_decision_and_filters(page):
         "() => !document.querySelector('#s-results').innerText.includes('23 009 620')", timeout=60_000
     )
     assert "24 004 187" not in page.locator("#s-results").inner_text()  # decided in 2024
-    _fill(page, "s-from", "not a date")
+    # dates the wrong way round say so, not "No paragraphs match"
+    _fill(page, "s-from", "2025-01-01")
+    _fill(page, "s-to", "2024-01-01")
     page.locator("#s-go").click()
     page.wait_for_selector("#s-notice .notice", timeout=60_000)
+    assert "wrong way round" in page.locator("#s-notice").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "search-dates-wrong-way-round.png"))
+    _fill(page, "s-to", "")
+    _fill(page, "s-from", "not a date")
+    page.locator("#s-go").click()
+    page.wait_for_function(
+        "() => document.querySelector('#s-notice').innerText.includes('must be a date')", timeout=60_000
+    )
     assert "Decided from" in page.locator("#s-notice").inner_text()
 
 

@@ -17,6 +17,7 @@ from app.ui import (
     officer_facts,
     parent_facts,
     parse_auth,
+    plain_text,
     precedents_html,
     remedies_html,
     render_markdown,
@@ -249,3 +250,82 @@ def test_a_first_start_that_cannot_search_says_so_in_plain_words(tmp_path, capsy
     assert "can't search yet" in page and words in page, page
     for leak in ("cosine", "0.9486", ".onnx", "/root", "RuntimeError", "EmbeddingError"):
         assert leak not in page, (leak, page)
+
+
+def test_copied_letter_is_plain_text_with_its_citations():
+    """Issue 18: what "Copy letter" copies pastes cleanly into an email."""
+    md = (
+        "**Formal complaint (stage 1)**\n\nThe therapy was *not* delivered [24 004 187, para 19]. A_B's file_name.\n\n"
+        "## Remedies in comparable decisions\n\n| Amount | What it was for |\n|---|---|\n| £600 | missed OT |\n\n"
+        "## References\n\n- **[24 004 187, para 19]** Liverpool City Council. The council must act.\n"
+    )
+    text = plain_text(md)
+    assert text.startswith("Formal complaint (stage 1)\n\nThe therapy was not delivered [24 004 187, para 19].")
+    assert "A_B's file_name" in text  # underscores inside words are not emphasis
+    assert "**" not in text and "#" not in text and "|" not in text and "---" not in text
+    assert "Remedies in comparable decisions\n\nAmount · What it was for\n£600 · missed OT" in text
+    assert "- [24 004 187, para 19] Liverpool City Council." in text
+
+
+def test_since_when_takes_what_people_write():
+    """Issue 18: the form takes the months the facts file takes ("September 2023", "Sep 2023"), and a month name
+    alone as the last such month."""
+    from datetime import date
+
+    from app.ui.forms import _since
+
+    for typed in ("September 2023", "sep 2023", "2023-09", "2023/9"):
+        assert parent_facts("", "", "", "OT missing", typed, "", "", "", "council-stage-1").since == "2023-09"
+    assert _since("September", today=date(2026, 11, 27)) == "2026-09"
+    assert _since("december", today=date(2026, 11, 27)) == "2025-12"  # not come yet this year: last year's
+    assert _since("Nov", today=date(2026, 11, 27)) == "2026-11"
+    f = parent_facts("", "", "", "OT missing", "September", "", "", "", "council-stage-1")
+    assert f.since and f.since.endswith("-09")
+    with pytest.raises(UserError, match="Since when"):
+        parent_facts("", "", "", "OT missing", "last autumn", "", "", "", "council-stage-1")
+
+
+def test_search_dates_the_wrong_way_round_say_so():
+    with pytest.raises(UserError, match="wrong way round") as e:
+        make_filters("", "", "2025-01-01", "2024-01-01")
+    assert "Decided from" in str(e.value) and "Decided to" in str(e.value)
+    assert make_filters("", "", "2024-01-01", "2024-01-01").date_to == "2024-01-01"  # one day is fine
+
+
+def test_citation_check_notes_are_plain_text():
+    from types import SimpleNamespace
+
+    from app.cite import Verification
+    from app.ui import verification_html
+
+    v = Verification(citations_checked=1, passed=False, notes=["Removed '**** **End of the Letter**'", "*a* _b_"])
+    result = SimpleNamespace(
+        verification=v, notes=["**Added** the precedents"], no_close_precedent=False, issues=[], writer="local"
+    )
+    html = verification_html(result)
+    assert "*" not in html and "_b_" not in html
+    assert "Removed &#x27;End of the Letter&#x27;" in html and "<li>a b</li>" in html
+    assert "<li>Added the precedents</li>" in html
+
+
+def test_streaming_letter_hides_source_markers():
+    from app.ui import letter_streaming_html
+
+    html = letter_streaming_html("The council must act [S1]. It did not [S2, S3]. See also [S", "Writing…")
+    assert "[S" not in html and "S1" not in html
+    assert "The council must act. It did not. See also" in html
+    assert "[24 004 187, para 19]" in letter_streaming_html("Found [24 004 187, para 19].", "Writing…")
+
+
+def test_a_search_with_nothing_close_shows_the_notice_and_three_nearest():
+    from types import SimpleNamespace
+
+    from app.ui import search_results_html
+
+    hits = [_hit(f"D{i}", str(i)) for i in range(20)]
+    html = search_results_html(SimpleNamespace(hits=hits, no_close_precedent=True))
+    assert html.count("<li>") == 3 and "No close precedent" in html
+    assert "The 3 nearest paragraphs: not close matches" in html
+    close = search_results_html(SimpleNamespace(hits=hits, no_close_precedent=False))
+    assert close.count("<li>") == 20 and "No close precedent" not in close
+    assert "20 paragraphs from 20 decisions" in close

@@ -4,7 +4,7 @@ API endpoints."""
 from __future__ import annotations
 
 from . import api, officer, parent, precedents
-from .desk import html_block
+from .desk import html_block, remember_form
 from .runtime import Runtime
 
 
@@ -23,7 +23,7 @@ def build_blocks(rt: Runtime):
         timer = gr.Timer(1.0, active=True)
 
         with gr.Tabs(elem_id="tabs"):
-            parent.build(rt)
+            parent_desk = parent.build(rt)
             officer.build(rt)
             s_category, s_outcome = precedents.build(rt)
 
@@ -49,6 +49,7 @@ def build_blocks(rt: Runtime):
             show_progress="hidden",
         )
 
+        remember_form(demo, "precedent-parent-form", parent_desk.form, parent_desk.clear)
         api.build(rt)
 
     demo.queue(default_concurrency_limit=2, max_size=64)

@@ -4,6 +4,7 @@ and the small widgets every tab uses (`html_block`, `writer_radio`)."""
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import threading
@@ -20,7 +21,9 @@ from .render import (
     letter_placeholder,
     letter_streaming_html,
     notice_html,
+    plain_text,
     precedents_html,
+    progress_html,
     remedies_html,
     verification_html,
 )
@@ -89,6 +92,35 @@ def writer_radio(rt: Runtime, prefix: str):
     return r
 
 
+def progress_block(prefix: str):
+    """The live status line under a desk's Draft button (`{prefix}-progress`); the Desk writes to it."""
+    return html_block(progress_html(""), f"{prefix}-progress")
+
+
+def remember_form(demo, key: str, fields: dict, clear=None) -> None:
+    """Keep a form's boxes in this browser's localStorage under `key`, and put them back when the page is (re)loaded,
+    so that a reload mid-draft loses nothing; `clear` (a button) empties them, after asking. `fields` maps each
+    component to its empty value. All in the browser (js-only events): the server never sees or keeps the copy."""
+    import gradio as gr
+
+    comps, ids = list(fields), json.dumps([c.elem_id for c in fields])
+    empty = json.dumps(list(fields.values()))
+    k = json.dumps(key)
+    restore = f"""(...cur) => {{ let saved = null;
+        try {{ saved = JSON.parse(localStorage.getItem({k}) || "null"); }} catch (e) {{ saved = null; }}
+        const ids = {ids};
+        return cur.map((v, i) => saved && typeof saved[ids[i]] === "string" ? saved[ids[i]] : v); }}"""
+    save = f"""(...vals) => {{ const ids = {ids}, o = {{}}; ids.forEach((id, i) => {{ o[id] = vals[i] ?? ""; }});
+        try {{ localStorage.setItem({k}, JSON.stringify(o)); }} catch (e) {{}} return []; }}"""
+    private = {"queue": False, "api_visibility": "private", "show_progress": "hidden"}
+    demo.load(None, inputs=comps, outputs=comps, js=restore, **private)
+    gr.on([c.change for c in comps], None, inputs=comps, js=save, **private)
+    if clear is not None:
+        wipe = f"""(...cur) => {{ if (!window.confirm("Clear every box of the form? This cannot be undone.")) return cur;
+            try {{ localStorage.removeItem({k}); }} catch (e) {{}} return {empty}; }}"""
+        clear.click(None, inputs=comps, outputs=comps, js=wipe, **private)
+
+
 def first_status(writer: str | None, what: str) -> str:
     return f"Loading the local model, then: {what[0].lower()}{what[1:]}" if writer == "local" else what
 
@@ -113,10 +145,13 @@ class Desk:
     display; `run(call, ...)` streams any engine call that takes `on_token` (refine, for one).
     """
 
-    def __init__(self, rt: Runtime, prefix: str, role: str):
+    def __init__(self, rt: Runtime, prefix: str, role: str, progress=None):
         import gradio as gr
 
         self.rt, self.prefix, self.role = rt, prefix, role
+        # the status line and any error next to the Draft button (`progress_block`, laid out with the form), where
+        # the user is looking when they click; the letter column may be out of sight on a long form
+        self.progress = progress
         self.notice = html_block("", f"{prefix}-notice", visible=False)
         self.letter = html_block(letter_placeholder(role), f"{prefix}-letter")
         self.downloads = html_block("", f"{prefix}-downloads", js_on_load=COPY_JS)
@@ -135,10 +170,28 @@ class Desk:
                     f"{prefix}-precedents",
                 )
         self.state = gr.State(None)
+        # the boxes kept in the browser across a reload, with their empty values, and the button that clears them
+        # (`remember_form`); the desk's builder fills them in
+        self.form: dict = {}
+        self.clear = None
 
     @property
     def outputs(self):
-        return [self.notice, self.letter, self.downloads, self.verify, self.remedies, self.precedents, self.state]
+        near = [self.progress] if self.progress is not None else []
+        return [
+            self.notice,
+            *near,
+            self.letter,
+            self.downloads,
+            self.verify,
+            self.remedies,
+            self.precedents,
+            self.state,
+        ]
+
+    def status(self, text: str, kind: str = "busy") -> dict:
+        """The line next to the Draft button (nothing when the desk has none)."""
+        return {self.progress: progress_html(text, kind)} if self.progress is not None else {}
 
     def wiring(self, *before) -> dict:
         """Keyword arguments for an event whose handler streams into this desk: outputs (any `before` first), the
@@ -158,14 +211,17 @@ class Desk:
     def error(self, msg: str) -> dict:
         import gradio as gr
 
-        return {self.notice: gr.HTML(notice_html(msg), visible=True)}
+        return {self.notice: gr.HTML(notice_html(msg), visible=True), **self.status(msg, "error")}
 
     def ready(self):
         """Generator: shows 'loading' while the search model loads (waiting for it); returns False with a
         message on the page when the engine cannot be used yet (e.g. the index is still being built)."""
         waited = self.rt.phase in ("starting", "warming")
         if waited:
-            yield {self.letter: letter_streaming_html("", "Loading the search model…")}
+            yield {
+                self.letter: letter_streaming_html("", "Loading the search model…"),
+                **self.status("Loading the search model…"),
+            }
         msg = self.rt.not_ready(WARM_WAIT_S)
         if msg:
             update = self.error(msg)
@@ -190,18 +246,25 @@ class Desk:
             self.notice: gr.HTML("", visible=False),
             self.letter: letter_streaming_html("", status0),
             self.downloads: "",
+            **self.status(status0),
         }
         seen_text, t0 = False, time.monotonic()
         try:
             for kind, value in stream_call(call):
                 if kind == "tick" and not seen_text:
-                    yield {self.letter: letter_streaming_html("", f"{status0} ({value:.0f} s)")}
+                    yield {
+                        self.letter: letter_streaming_html("", f"{status0} ({value:.0f} s)"),
+                        **self.status(f"{status0} ({value:.0f} s)"),
+                    }
+                elif kind == "tick":
+                    yield self.status(f"Writing… ({value:.0f} s)")
                 elif kind == "text":
-                    seen_text = True
+                    first, seen_text = not seen_text, True
                     yield {
                         self.letter: letter_streaming_html(
                             value, "Writing… (the citations are checked when it is finished)"
-                        )
+                        ),
+                        **(self.status("Writing…") if first else {}),
                     }
                 elif kind == "done":
                     new_facts, result = value if isinstance(value, tuple) else (facts, value)
@@ -218,12 +281,12 @@ class Desk:
         import gradio as gr
 
         heading = "Decisions this letter draws on" if self.role == "parent" else "Decisions this response draws on"
+        what = "letter" if self.role == "parent" else "response"
         return {
             self.notice: gr.HTML("", visible=False),
+            **self.status(f"Done: your {what} and its citation check are ready.", "done"),
             self.letter: letter_final_html(result),
-            self.downloads: downloads_html(
-                state["token"], result.markdown(), self.prefix, "letter" if self.role == "parent" else "response"
-            ),
+            self.downloads: downloads_html(state["token"], plain_text(result.markdown()), self.prefix, what),
             self.verify: verification_html(result, seconds),
             self.remedies: remedies_html(result.remedies),
             self.precedents: precedents_html(

@@ -4,6 +4,7 @@ A mistake reads as one line naming the box (a `UserError`)."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from ..corpus import parse_date
 from ..draft import FactsError, parse_facts
@@ -17,10 +18,22 @@ def _none(s: str | None) -> str | None:
     return s or None
 
 
-def _since(s: str | None) -> str | None:
+def _since(s: str | None, today: date | None = None) -> str | None:
+    """The "Since when" box as the facts file takes it. Beyond what `Facts` reads (2023-09, "September 2023",
+    "Sep 2023"): 2023/9, and a month name alone ("September"), which a parent means as the last one, this year's or,
+    if it has not come yet, last year's."""
     s = _none(s)
     if s and (m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", s)):
         return f"{m.group(1)}-{int(m.group(2)):02d}"
+    if s:
+        for fmt in ("%B", "%b"):
+            try:
+                month = datetime.strptime(" ".join(s.split()), fmt).month
+            except ValueError:
+                continue
+            today = today or date.today()
+            year = today.year if month <= today.month else today.year - 1
+            return f"{year:04d}-{month:02d}"
     return s
 
 
@@ -71,10 +84,15 @@ def make_filters(category, outcome, date_from, date_to) -> Filters | None:
             raise UserError(f"'{name}' must be a date like 2023-01-31 (got {v[:30]!r})")
         return d
 
+    date_from, date_to = iso(date_from, "Decided from"), iso(date_to, "Decided to")
+    if date_from and date_to and date_from > date_to:
+        raise UserError(
+            f"The dates are the wrong way round: 'Decided from' ({date_from}) is after 'Decided to' ({date_to})."
+        )
     f = Filters(
         category=(category or None),
         outcome=(outcome or None),
-        date_from=iso(date_from, "Decided from"),
-        date_to=iso(date_to, "Decided to"),
+        date_from=date_from,
+        date_to=date_to,
     )
     return None if f.is_empty() else f

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .desk import Desk, html_block, writer_radio
+from .desk import Desk, html_block, progress_block, writer_radio
 from .forms import officer_facts
 from .runtime import Runtime
 
@@ -31,9 +31,10 @@ def build(rt: Runtime) -> Desk:
                 o_go = gr.Button(
                     "Find precedents and draft a response", variant="primary", elem_id="o-draft", size="lg"
                 )
+                o_progress = progress_block("o")
             with gr.Column(scale=7, min_width=420):
                 html_block('<h3 class="desk-h">Draft response</h3>')
-                officer = Desk(rt, "o", "officer")
+                officer = Desk(rt, "o", "officer", progress=o_progress)
 
     @officer.catches
     def officer_draft(complaint, council, writer, state):

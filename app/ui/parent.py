@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from .desk import Desk, first_status, html_block, writer_radio
+from .desk import Desk, first_status, html_block, progress_block, writer_radio
 from .forms import parent_facts
 from .labels import STAGES
-from .render import md_text
+from .render import md_text, notice_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
+
+NOTHING_TO_UPDATE = "Type what you want changed first, e.g. “make it shorter”; the letter is left as it is."
 
 
 def build(rt: Runtime) -> Desk:
@@ -20,7 +22,8 @@ def build(rt: Runtime) -> Desk:
             with gr.Column(scale=5, min_width=340):
                 html_block(
                     '<h3 class="desk-h">Tell us what happened</h3><p class="intro">A few short answers are enough; only <b>What went wrong</b> is required. '
-                    "Nothing you type is saved: a draft is kept in memory only, for an hour at most, so that you can "
+                    "What you type is kept in this browser only, so that a reload loses nothing (<b>Clear form</b> "
+                    "removes it); a draft is kept in the server's memory only, for an hour at most, so that you can "
                     "download it.</p>"
                 )
                 with gr.Row():
@@ -54,7 +57,10 @@ def build(rt: Runtime) -> Desk:
                     elem_id="p-issue",
                 )
                 p_since = gr.Textbox(
-                    label="Since when (YYYY-MM)", placeholder="e.g. 2023-09", max_length=20, elem_id="p-since"
+                    label="Since when (month and year)",
+                    placeholder="e.g. September 2023 or 2023-09",
+                    max_length=20,
+                    elem_id="p-since",
                 )
                 p_contacts = gr.Textbox(
                     label="Who you contacted (one per line)",
@@ -77,9 +83,11 @@ def build(rt: Runtime) -> Desk:
                 )
                 p_writer = writer_radio(rt, "p")
                 p_go = gr.Button("Draft my letter", variant="primary", elem_id="p-draft", size="lg")
+                p_progress = progress_block("p")
+                p_clear = gr.Button("Clear form", elem_id="p-clear", size="sm", variant="secondary")
             with gr.Column(scale=7, min_width=420):
                 html_block('<h3 class="desk-h">Your letter</h3>')
-                parent = Desk(rt, "p", "parent")
+                parent = Desk(rt, "p", "parent", progress=p_progress)
                 html_block(
                     '<h3 class="desk-h">Refine the letter</h3><p class="intro">Ask for changes in your own words; '
                     "the letter is redrafted and every citation checked again.</p>"
@@ -103,6 +111,8 @@ def build(rt: Runtime) -> Desk:
                         scale=5,
                     )
                     p_send = gr.Button("Update letter", elem_id="p-send", scale=1, min_width=130)
+                # says why "Update letter" did nothing, next to the box the user is looking at
+                p_refine_hint = html_block("", "p-refine-hint", visible=False)
                 pending = gr.State("")  # the instruction being applied, while the box is cleared
 
     @parent.catches
@@ -125,14 +135,19 @@ def build(rt: Runtime) -> Desk:
         p_writer,
         parent.state,
     ]
+    # the intake survives a reload (the writer choice and the chat do not: they are not what a parent types)
+    parent.form = {p_council: "", p_child: "", p_provision: "", p_issue: "", p_since: "", p_contacts: ""}
+    parent.form |= {p_impact: "", p_outcome: "", p_stage: "council-stage-1"}
+    parent.clear = p_clear
     p_go.click(parent_draft, inputs=p_inputs, api_name="parent_draft", api_visibility="undocumented", **parent.wiring())
 
     def chat_user(instruction, history):
         instruction = (instruction or "").strip()
         history = list(history or [])
-        if instruction:
-            history.append({"role": "user", "content": md_text(instruction)})
-        return "", history, instruction
+        if not instruction:  # nothing to apply: keep the box, the chat and the letter as they are
+            return gr.skip(), gr.skip(), "", gr.HTML(notice_html(NOTHING_TO_UPDATE, "info"), visible=True)
+        history.append({"role": "user", "content": md_text(instruction)})
+        return "", history, instruction, gr.HTML("", visible=False)
 
     def refine_failed(msg, instruction, history, writer, state):
         """The chat says what went wrong, and so does the desk's notice."""
@@ -142,6 +157,9 @@ def build(rt: Runtime) -> Desk:
     def parent_refine(instruction, history, writer, state):
         history = list(history or [])
         if not instruction:
+            # an empty click changes nothing: skip() leaves the letter, its check, the downloads and the chat as
+            # they were (a handler that yields nothing would blank them all)
+            yield gr.skip()
             return
         if msg := rt.not_ready(WARM_WAIT_S):
             history.append({"role": "assistant", "content": md_text(msg)})
@@ -185,7 +203,7 @@ def build(rt: Runtime) -> Desk:
         [p_instruction.submit, p_send.click],
         chat_user,
         inputs=[p_instruction, p_chat],
-        outputs=[p_instruction, p_chat, pending],
+        outputs=[p_instruction, p_chat, pending, p_refine_hint],
         queue=False,
         api_visibility="private",
     ).then(

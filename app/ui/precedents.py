@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .desk import html_block
 from .forms import make_filters
-from .render import notice_html, precedents_html
+from .render import notice_html, search_results_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
 
 
@@ -46,18 +46,7 @@ def build(rt: Runtime):
         if not (query or "").strip():
             return problem("Describe the problem to search for, e.g. 'speech therapy not delivered'.")
         res = eng.search(query, k=20, filters=make_filters(category, outcome, date_from, date_to))
-        note = (
-            "No close precedent: these are the nearest paragraphs, but none is a close match."
-            if res.no_close_precedent and res.hits
-            else None
-        )
-        n = len({h.doc_id for h in res.hits})
-        return gr.HTML("", visible=False), precedents_html(
-            res.hits,
-            f"{len(res.hits)} paragraphs from {n} decisions",
-            note=note,
-            empty="No paragraphs match these filters.",
-        )
+        return gr.HTML("", visible=False), search_results_html(res)
 
     gr.on(
         [s_go.click, s_query.submit],

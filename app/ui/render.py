@@ -81,7 +81,19 @@ def letter_placeholder(role: str = "parent") -> str:
     )
 
 
+# a model's source markers ([S1], [S2, S3]) while it writes, and one half-written at the end ("[S1", "[S"): they
+# become real citations only when the letter is finished, so the streaming view hides them rather than flash them
+_STREAM_MARKER = re.compile(
+    r"[ \t]*\[\s*S\d+(?:\s*[,;]\s*S?\d+)*\s*\]|[ \t]*\[\s*(?:S\d*(?:\s*[,;]\s*S?\d*)*)?\s*$", re.I
+)
+
+
+def hide_source_markers(partial: str) -> str:
+    return _STREAM_MARKER.sub("", partial)
+
+
 def letter_streaming_html(partial: str, status: str) -> str:
+    partial = hide_source_markers(partial)
     body = render_markdown(partial) if partial.strip() else ""
     # column-reverse keeps a scrolled box pinned to its newest line while the text grows
     return (
@@ -136,8 +148,9 @@ def verification_html(result, seconds: float | None = None) -> str:
         (len(v.unsupported_facts), "facts marked [unverified]"),
     ]
     items = "".join(f'<li><span class="n">{n}</span> {esc(label)}</li>' for n, label in counts)
-    notes = "".join(f"<li>{esc(n)}</li>" for n in v.notes)
-    extra = "".join(f"<li>{esc(n)}</li>" for n in result.notes)
+    # notes may quote a model's letter ("**** **End of the Letter**"): shown as plain words, without Markdown
+    notes = "".join(f"<li>{esc(plain_note(n))}</li>" for n in v.notes if plain_note(n))
+    extra = "".join(f"<li>{esc(plain_note(n))}</li>" for n in result.notes if plain_note(n))
     parts = [
         f'<section class="verify {"ok" if v.passed else "warn"}" data-passed="{str(v.passed).lower()}">',
         "<h3>Citation check</h3>",
@@ -237,14 +250,81 @@ def precedents_html(
     return "".join(parts)
 
 
+NEAREST_WHEN_NOT_CLOSE = 3
+
+
+def search_results_html(res, empty: str = "No paragraphs match these filters.") -> str:
+    """A search's results. When nothing is close (`no_close_precedent`), the notice and only the few nearest
+    paragraphs, under a heading that says they are not close: twenty loosely related paragraphs would read as
+    support that is not there."""
+    hits = list(res.hits)
+    if res.no_close_precedent and hits:
+        hits = hits[:NEAREST_WHEN_NOT_CLOSE]
+        n = len(hits)
+        heading = f"The {n} nearest paragraph{'s' if n != 1 else ''}: not close matches"
+        note = "No close precedent: nothing in the index is a close match for this problem."
+        return precedents_html(hits, heading, note=note, empty=empty)
+    n = len({h.doc_id for h in hits})
+    return precedents_html(hits, f"{len(hits)} paragraphs from {n} decisions", empty=empty)
+
+
 def notice_html(message: str | None, kind: str = "error") -> str:
     if not message:
         return ""
     return f'<div class="notice {esc(kind)}" role="alert">{esc(message)}</div>'
 
 
+def progress_html(text: str, kind: str = "busy") -> str:
+    """The line next to a Draft button: what is happening now ("busy"), that it finished ("done"), or what went
+    wrong ("error"). Empty before the first click; announced to screen readers as it changes."""
+    if not text:
+        return '<div class="progress idle" role="status" aria-live="polite"></div>'
+    role = "alert" if kind == "error" else "status"
+    return f'<div class="progress {esc(kind)}" role="{role}" aria-live="polite">{esc(text)}</div>'
+
+
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+!|~>-])")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPH = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
+
+
+def strip_emphasis(text: str) -> str:
+    """`**bold**`, `__bold__`, `*it*`, `_it_` and `` `code` `` as their words; stray runs of `*` dropped. Citations
+    (`[24 004 187, para 19]`) are untouched."""
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPH.sub(r"\2", text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"\*{2,}\s*", "", text)  # stray runs ("**** End"): gone with the space they leave
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
+def plain_note(note: object) -> str:
+    """One note of the citation check as plain words: Markdown emphasis markers gone, spaces collapsed."""
+    return " ".join(strip_emphasis(str(note or "")).split())
+
+
+def plain_text(markdown: str) -> str:
+    """A letter in Markdown as plain text that pastes cleanly into an email: headings as their words, no emphasis
+    markers, bullets as "- ", tables as one line per row, citations kept as they are."""
+    out: list[str] = []
+    for line in (markdown or "").splitlines():
+        if re.fullmatch(r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*", line):
+            continue  # a table's |---|---| rule
+        if re.fullmatch(r"\s*(\*\s*){3,}|\s*(-\s*){3,}|\s*(_\s*){3,}", line):
+            out.append("")  # a thematic break
+            continue
+        line = re.sub(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", r"\1", line)
+        line = re.sub(r"^\s{0,3}>\s?", "", line)
+        line = re.sub(r"^(\s*)[*+]\s+", r"\1- ", line)
+        if re.match(r"^\s*\|.*\|\s*$", line):
+            line = " · ".join(c.strip() for c in line.strip().strip("|").split("|"))
+        out.append(strip_emphasis(line).rstrip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
+
+
 def downloads_html(token: str | None, plain: str = "", prefix: str = "p", what: str = "letter") -> str:
-    """Download links and a copy button; the letter to copy sits, escaped, in a hidden textarea."""
+    """Download links and a copy button; the letter to copy (`plain`: plain text, see `plain_text`) sits, escaped,
+    in a hidden textarea."""
     if not token:
         return ""
     t = quote(token, safe="")

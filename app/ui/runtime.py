@@ -213,7 +213,7 @@ class Runtime:
             encoder = f'<span class="encoder">{esc(self.encoder)}</span>' if self.encoder else ""
             return (
                 f'<div class="status ready" data-phase="ready">Ready · {self.documents} decisions and reports '
-                f"indexed · nothing you type is saved{encoder}</div>"
+                f"indexed · nothing you type is stored by the server{encoder}</div>"
             )
         if self.phase == "error":
             return f'<div class="status error" data-phase="error">{esc(self.not_ready())}</div>'
