@@ -313,6 +313,9 @@ def draft(
         f"{'passed' if v.passed else 'see report'}",
         err=True,
     )
+    if not v.passed:  # the report: what was removed or marked, and why, one line each
+        for note in v.notes:
+            typer.echo(f"failed: {first_line(note, 300)}", err=True)
     if unfinished:
         _fail(
             "the letter failed its checks, so it is not finished"

@@ -50,6 +50,13 @@ class Engine:
         choice = getattr(self.embeddings, "choice", None)
         return choice.notice() if choice is not None else None
 
+    def reembed_if_stale(self) -> IngestReport | None:
+        """Re-embed every stored paragraph when the index was built with another encoder than this computer now
+        uses (an ingest of nothing does exactly that); None when nothing needed doing."""
+        if not self.index().encoder_stale():
+            return None
+        return self.ingest([])
+
     def has_index(self) -> bool:
         return (Path(self.settings.index).expanduser() / "index.sqlite").exists()
 

@@ -262,6 +262,8 @@ def paragraph_role(section: str, text: str, kind: str = "decision") -> Role:
     """The role of one paragraph, from its heading, its words and its document's kind."""
     if kind == "council response":
         return "council_account"  # a council's own paper is its account, whatever it quotes
+    if kind == "law":
+        return "law"  # a statutory extract (corpus/law) is law, whatever its heading
     t = _first(text)
     by_section = section_role(section)
     if by_section == "law" and COUNCIL_POLICY.search(t):

@@ -95,6 +95,13 @@ class Settings(BaseSettings):
         """Where the local model's joined weights are kept."""
         return self.model_dir or self.cache_dir / "models"
 
+    @field_validator("cache_dir", "model_dir", "index")
+    @classmethod
+    def _expand_home(cls, value: Path | None) -> Path | None:
+        """A `~` in PRECEDENT_CACHE_DIR, PRECEDENT_MODEL_DIR or PRECEDENT_INDEX (from a .env file or a service
+        manager, which do not expand it) means the home folder, as it does in a shell."""
+        return Path(value).expanduser() if value is not None else None
+
     def with_overrides(self, **kw) -> "Settings":
         """A copy with the non-None keyword values applied (what CLI flags do)."""
         return self.model_copy(update={k: v for k, v in kw.items() if v is not None})

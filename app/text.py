@@ -37,6 +37,6 @@ def long_date(iso: str | None) -> str:
 
 def first_line(e: BaseException | str, limit: int = 200) -> str:
     """The first line of an error's message, at most `limit` characters; the error's type name when it has none."""
-    text = str(e)
-    line = text.splitlines()[0][:limit] if text.strip() else ""
+    lines = [ln for ln in str(e).splitlines() if ln.strip()]
+    line = lines[0].strip()[:limit] if lines else ""
     return line or (type(e).__name__ if isinstance(e, BaseException) else "")

@@ -927,6 +927,7 @@ def test_cli_a_letter_that_fails_its_checks_is_not_finished(cli, full_index, ot_
     assert r.code == 1 and r.json()["passed"] is False, r.stderr
     assert not out.exists()
     assert "failed its checks" in r.stderr and "was not written" in r.stderr and "--keep-going" in r.stderr
+    assert any(ln.startswith("failed: ") and "99 999 999" in ln for ln in r.stderr.splitlines()), r.stderr
     kept = cli("draft", "--facts", ot_facts_file, "--llm", "local", "--index", full_index, "--out", out, "--keep-going")
     assert kept.code == 0 and out.exists(), kept.stderr
 

@@ -145,3 +145,30 @@ def test_the_check_judges_real_text_not_a_two_letter_string():
     noise = tuple(v / np.linalg.norm(v, axis=1, keepdims=True) for v in noise)
     bad = encoder_check.agreement(ref, noise, "int8")
     assert not bad.passed and "top10 agreement" in bad.failed_on
+
+
+def test_an_index_built_with_another_graph_is_re_embedded_not_refused(monkeypatch, tmp_path):
+    """The same clone on another CPU (int8 avx512_vnni -> no int8 path, so fp32): the index's vectors came from
+    another graph. The app re-embeds it while starting and searches; the CLI's refusal names the right fix."""
+    from app.index import IndexError_
+    from app.settings import Settings
+    from app.ui import Runtime
+
+    _pretend_cpu(monkeypatch, *CPUS["avx512_vnni"][:2])
+    eng = make_engine(tmp_path / "index", LocalEmbeddings("onnx", cache_dir=tmp_path / "cache"))
+    eng.ingest([CORPUS])
+    eng.close()
+
+    _pretend_cpu(monkeypatch, *CPUS["no-avx"][:2])
+    moved = LocalEmbeddings("onnx", cache_dir=tmp_path / "cache")
+    cli_engine = make_engine(tmp_path / "index", moved)
+    with pytest.raises(IndexError_) as refused:
+        cli_engine.search(OT_QUERY)
+    assert "precedent ingest" in str(refused.value) and "PRECEDENT_EMBED_BACKEND" not in str(refused.value)
+    cli_engine.close()
+
+    rt = Runtime(Settings(index=tmp_path / "index"), builtin_corpus=None, engine=make_engine(tmp_path / "index", moved))
+    rt.start(build=False)
+    assert rt.wait(300) and rt.phase == "ready", rt.error
+    assert {h.ref for h in rt.engine.search(OT_QUERY, k=3).hits} & {"24 004 187", "23 009 620"}
+    rt.engine.close()

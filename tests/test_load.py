@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import netguard
+from app.settings import default_cache_dir
 from helpers import PRECEDENT, free_port, stop_process, subprocess_env
 
 USERS = 20
@@ -241,8 +242,9 @@ def test_nothing_users_typed_reaches_the_disk(server):
     roots = [server["index"], server["cwd"], server["tmp"], server["root"]]
     default_gradio = Path(os.environ.get("GRADIO_TEMP_DIR") or Path("/tmp") / "gradio")
     home_cache = Path.home() / ".cache"
+    product_cache = default_cache_dir()  # CI points it at a fresh folder outside ~/.cache
     seen, hits = 0, []
-    for root in roots + [default_gradio, home_cache]:
+    for root in roots + [default_gradio, home_cache, product_cache]:
         if not root.exists():
             continue
         for path in _files(root):

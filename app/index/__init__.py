@@ -167,6 +167,10 @@ class Index:
     def stored_encoder(self) -> str | None:
         return self.encoder.stored()
 
+    def encoder_stale(self) -> bool:
+        """True when the stored vectors come from another encoder than the one in use (see `reembed`)."""
+        return self.encoder.stale()
+
     def require_encoder(self) -> None:
         """Dense search compares the query's vector with stored ones: both must come from the same encoder."""
         self.encoder.require()

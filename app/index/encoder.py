@@ -33,6 +33,12 @@ class EncoderRecord:
             return value
         return LEGACY_ENCODER if self.store.has_paragraphs() else None
 
+    def stale(self) -> bool:
+        """The stored vectors come from another encoder than the one in use (a backend was changed, or this
+        computer's CPU makes the ONNX speed-up fall back to another graph): they must be re-embedded."""
+        now, stored = self.now(), self.stored()
+        return now is not None and stored is not None and stored != now
+
     def require(self) -> None:
         """Dense search compares the query's vector with stored ones: both must come from the same encoder."""
         now = self.now()
@@ -40,10 +46,16 @@ class EncoderRecord:
             return
         stored = self.stored()
         if stored is not None and stored != now:
+            if _encoder_backend(stored) == _encoder_backend(now):  # same setting, another graph on this CPU
+                fix = "run `precedent ingest` on your folders once to re-embed it (unchanged files are not re-read)"
+            else:
+                fix = (
+                    f"run `precedent ingest` on your folders to re-embed it, or set PRECEDENT_EMBED_BACKEND="
+                    f"{_encoder_backend(stored)}"
+                )
             raise IndexError_(
-                f"the index at {self.dir} was embedded with {_encoder_label(stored)}, but {_encoder_label(now)} is "
-                f"selected: run `precedent ingest` on your folders to re-embed it, or set PRECEDENT_EMBED_BACKEND="
-                f"{_encoder_backend(stored)}"
+                f"the index at {self.dir} was embedded with {_encoder_label(stored)}, but this computer searches "
+                f"with {_encoder_label(now)}: {fix}"
             )
         self._ok = now
 

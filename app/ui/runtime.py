@@ -99,8 +99,8 @@ class Runtime:
         # (slow on 2 cores, and its own sentences can misstate a decision) until its quality gates pass. Someone who
         # asks for a model (PRECEDENT_LLM or --llm) gets it as the default.
         missing = (
-            "The local model isn't installed, so only the template writer is offered (every citation is still "
-            "checked). To try the experimental local model, run `make llm` and restart Precedent."
+            "The experimental local model isn't installed, so letters are written by the template writer even if "
+            "you choose it (every citation is still checked). To try it, run `make llm` and restart Precedent."
         )
         if "llm" in s.model_fields_set and s.llm and s.llm != "template":
             return s.llm, missing if s.llm == "local" and not have_local else None
@@ -156,6 +156,15 @@ class Runtime:
             elif not eng.has_index():
                 raise UserError(f"no index at {self.settings.index}: build one with `precedent ingest corpus/`")
             self.phase = "warming"
+            # an index built with another encoder (this computer's CPU makes the ONNX speed-up fall back, or the
+            # backend changed) is re-embedded here, so a speed-up never leaves the page unable to search
+            if eng.index().encoder_stale():
+                self.phase = "building"
+                print(
+                    "Precedent: re-embedding the index for this computer's search model …", file=sys.stderr, flush=True
+                )
+                report = eng.reembed_if_stale()
+                print(f"Precedent: re-embedded {report.reembedded} paragraphs", file=sys.stderr, flush=True)
             eng.search("special educational needs provision", k=1)  # loads the encoder, SQLite and the vector store
             self.encoder = eng.encoder_notice()
             docs = eng.documents()
