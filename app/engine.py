@@ -50,10 +50,14 @@ class Engine:
         choice = getattr(self.embeddings, "choice", None)
         return choice.notice() if choice is not None else None
 
+    def encoder_stale(self) -> bool:
+        """The index was built with another encoder than this computer uses now (loads the encoder to know)."""
+        return self.index().encoder_stale()
+
     def reembed_if_stale(self) -> IngestReport | None:
         """Re-embed every stored paragraph when the index was built with another encoder than this computer now
         uses (an ingest of nothing does exactly that); None when nothing needed doing."""
-        if not self.index().encoder_stale():
+        if not self.encoder_stale():
             return None
         return self.ingest([])
 

@@ -234,6 +234,9 @@ def test_a_first_start_that_cannot_search_says_so_in_plain_words(tmp_path, capsy
         def has_index(self):
             return True
 
+        def encoder_stale(self):  # the real engine loads the encoder to answer this
+            return self.search()
+
         def search(self, *a, **k):
             if error == "encoder":
                 raise EmbeddingError(

@@ -158,7 +158,7 @@ class Runtime:
             self.phase = "warming"
             # an index built with another encoder (this computer's CPU makes the ONNX speed-up fall back, or the
             # backend changed) is re-embedded here, so a speed-up never leaves the page unable to search
-            if eng.index().encoder_stale():
+            if eng.encoder_stale():
                 self.phase = "building"
                 print(
                     "Precedent: re-embedding the index for this computer's search model …", file=sys.stderr, flush=True
