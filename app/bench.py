@@ -33,7 +33,7 @@ from .engine import Engine
 from .errors import UserError
 from .index import Index, embed_text, rows_of
 from .retrieve import Retriever
-from .settings import Settings, default_cache_dir
+from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILTIN_CORPUS = ROOT / "corpus"
@@ -236,7 +236,7 @@ def speedup(texts: list[str]) -> dict:
     alternating rounds over every (backend, batch size), and every configuration keeps its best run. Symmetric on
     purpose: torch keeps speeding up while it sees shapes again (its first passes at a batch size ran 20-35% slow)
     and suits smaller batches than ONNX does, so a single round or a single batch size would bias the ratio."""
-    encoders = {"onnx": LocalEmbeddings("onnx", cache_dir=default_cache_dir()), "torch": LocalEmbeddings("torch")}
+    encoders = {"onnx": LocalEmbeddings("onnx"), "torch": LocalEmbeddings("torch")}
     best: dict[tuple[str, int], float] = {}
     for _round in range(3):
         for name, enc in encoders.items():

@@ -14,7 +14,7 @@ from typing import Callable
 from langchain_core.embeddings import Embeddings
 
 from .encoder_files import MODEL_NAME, EmbeddingError, packaged_model_path
-from .onnx_export import FP32_FILE, OnnxEncoder, cpu_quant_config, ensure_onnx_model
+from .onnx_export import FP32_FILE, OnnxEncoder, ensure_onnx_model
 from .settings import default_cache_dir
 from .text import first_line
 
@@ -119,7 +119,7 @@ class LocalEmbeddings(Embeddings):
                 True,
             )
         why: list[str] = []
-        if cpu_quant_config() is None:
+        if export.quantization is None:  # the export asked for the int8 config this CPU has: none
             why.append("this CPU has no int8 speed-up (no AVX2, AVX-512 or arm64)")
         for name, failed_on in export.rejected().items():
             kind = "fp32" if name == FP32_FILE else "int8"

@@ -54,11 +54,9 @@ class Engine:
         """The index was built with another encoder than this computer uses now (loads the encoder to know)."""
         return self.index().encoder_stale()
 
-    def reembed_if_stale(self) -> IngestReport | None:
-        """Re-embed every stored paragraph when the index was built with another encoder than this computer now
-        uses (an ingest of nothing does exactly that); None when nothing needed doing."""
-        if not self.encoder_stale():
-            return None
+    def reembed(self) -> IngestReport:
+        """Re-embed every stored paragraph with this computer's encoder (an ingest of nothing does exactly that, and
+        nothing more when the encoder is the one the index was built with)."""
         return self.ingest([])
 
     def has_index(self) -> bool:

@@ -253,7 +253,7 @@ def run_eval(
     roles = eval_roles(parts, say)
     limits, figures, failures = check_thresholds(thresholds, scope, parts, retrieval, drafting, verifier, roles)
 
-    encoder = engine.encoder_notice() if hasattr(engine, "encoder_notice") else None
+    encoder = engine.encoder_notice()
     say(encoder or "search model: (supplied by the caller)")
     report = {
         "commit": commit_id(),

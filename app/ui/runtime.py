@@ -163,7 +163,7 @@ class Runtime:
                 print(
                     "Precedent: re-embedding the index for this computer's search model …", file=sys.stderr, flush=True
                 )
-                report = eng.reembed_if_stale()
+                report = eng.reembed()
                 print(f"Precedent: re-embedded {report.reembedded} paragraphs", file=sys.stderr, flush=True)
             eng.search("special educational needs provision", k=1)  # loads the encoder, SQLite and the vector store
             self.encoder = eng.encoder_notice()
