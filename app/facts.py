@@ -16,10 +16,56 @@ from .errors import UserError
 MAX_FACTS_BYTES = 200_000
 PARENT_STAGES = ("council-stage-1", "council-stage-2", "ombudsman")
 OFFICER_STAGES = ("response",)
+# who is writing (a parent's letter never assumes "parent": special guardians, carers and young people write too)
+Complainant = Literal["parent", "carer", "special guardian", "foster carer", "young person", "advocate"]
+# the complaints procedure in use: the council's own (corporate) stages, the Children Act 1989 statutory three-stage
+# procedure (children's social care), or a matter for the SEND Tribunal (the plan's content, a refusal to assess)
+Procedure = Literal["corporate", "children-act", "send-tribunal"]
+Finding = Literal["upheld", "partly upheld", "not upheld"]
+ISO_DATE = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 
 
 class FactsError(UserError, ValueError):
     pass
+
+
+def _iso_date(v):
+    """A day as YYYY-MM-DD (YAML may hand over a date)."""
+    if v is None:
+        return v
+    if isinstance(v, date):
+        return v.isoformat()[:10]
+    t = str(v).strip()
+    if ISO_DATE.fullmatch(t):
+        try:
+            date.fromisoformat(t)
+            return t
+        except ValueError:
+            pass
+    raise ValueError("must be a date written YYYY-MM-DD, e.g. 2025-03-14")
+
+
+class ComplaintPoint(BaseModel):
+    """One point complained of, as the officer investigating it records it: what the council's records show, and
+    the decision on it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    point: str = Field(min_length=3, max_length=2000)
+    evidence: Optional[str] = Field(None, max_length=5000)  # what the council's own records show
+    finding: Optional[Finding] = None
+
+
+class Action(BaseModel):
+    """An action the council commits to: what, by when (YYYY-MM-DD), and who is responsible."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    action: str = Field(min_length=3, max_length=1000)
+    by: Optional[str] = None
+    owner: Optional[str] = Field(None, max_length=200)
+
+    _by = field_validator("by", mode="before")(classmethod(lambda cls, v: _iso_date(v)))
 
 
 class Facts(BaseModel):
@@ -37,6 +83,38 @@ class Facts(BaseModel):
     contacts: list[str] = Field(default_factory=list, max_length=100)
     impact: Optional[str] = Field(None, max_length=10_000)
     outcome_sought: Optional[str] = Field(None, max_length=10_000)
+    # who is writing and about whom; None: not said (a letter then assumes neither)
+    complainant: Optional[Complainant] = None
+    name: Optional[str] = Field(None, max_length=200)  # the writer's name (parent) / the complainant's (officer)
+    address: Optional[str] = Field(None, max_length=500)
+    has_plan: Optional[bool] = None  # does the child have an EHC plan
+    procedure: Optional[Procedure] = None
+    # named dates (YYYY-MM-DD) deadlines are computed from, e.g. assessment_requested, review_meeting, final_plan,
+    # complaint_made, stage1_response, panel_requested, decision_letter, mediation_certificate (app.deadlines)
+    dates: dict[str, str] = Field(default_factory=dict, max_length=40)
+    # the officer's investigation: each point and its finding, the actions, the remedy offered, who signs
+    points: list[ComplaintPoint] = Field(default_factory=list, max_length=30)
+    actions: list[Action] = Field(default_factory=list, max_length=30)
+    remedy_offer: Optional[str] = Field(None, max_length=200)  # "£900" or "£600 to £900"
+    changes: Optional[str] = Field(None, max_length=5000)  # what the council will change
+    officer: Optional[str] = Field(None, max_length=200)  # the officer signing / the named contact
+
+    @field_validator("dates", mode="before")
+    @classmethod
+    def _dates(cls, v):
+        if v is None:
+            return {}
+        if not isinstance(v, dict):
+            raise ValueError("must be a mapping of event names to dates (YYYY-MM-DD)")
+        out = {}
+        for k, d in v.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", str(k)):
+                raise ValueError(f"event name {str(k)[:40]!r} must be lower_case_words")
+            try:
+                out[str(k)] = _iso_date(d)
+            except ValueError:
+                raise ValueError(f"{k}: must be a date written YYYY-MM-DD, e.g. 2025-03-14") from None
+        return out
 
     @field_validator("since", mode="before")
     @classmethod
@@ -81,12 +159,20 @@ class Facts(BaseModel):
         parts = [
             self.council,
             self.child,
+            self.name,
+            self.address,
             self.issue,
             self.provision,
             self.since,
             self.impact,
             self.outcome_sought,
             *self.contacts,
+            *(f"{k.replace('_', ' ')}: {_long(v)} ({v})" for k, v in self.dates.items()),
+            *(" ".join(x for x in (p.point, p.evidence, p.finding) if x) for p in self.points),
+            *(" ".join(x for x in (a.action, a.owner, a.by and _long(a.by)) if x) for a in self.actions),
+            self.remedy_offer,
+            self.changes,
+            self.officer,
         ]
         return "\n".join(p for p in parts if p)
 
@@ -96,6 +182,11 @@ class Facts(BaseModel):
             return None
         y, m = self.since.split("-")
         return f"{date(int(y), int(m), 1):%B %Y}"
+
+
+def _long(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
 
 
 def parse_facts(data: object, where: str = "facts") -> Facts:
