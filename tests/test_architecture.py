@@ -31,6 +31,7 @@ LAYERS = {
         "gguf",
         "writer_catalog",
         "roles",
+        "deadlines",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]
