@@ -15,7 +15,7 @@ APP = ROOT / "app"
 LAYERS = {
     "faces": {"cli", "ui", "evals", "bench"},
     "engine": {"engine"},
-    "drafting": {"draft", "writers", "draft_types", "quoting", "facts", "cite", "issues", "export"},
+    "drafting": {"draft", "writers", "draft_types", "quoting", "facts", "cite", "issues", "export", "timeline", "template"},
     "retrieve": {"retrieve"},
     "index": {"index"},
     "foundation": {
@@ -32,6 +32,7 @@ LAYERS = {
         "writer_catalog",
         "roles",
         "deadlines",
+        "law",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]
