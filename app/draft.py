@@ -384,7 +384,7 @@ def run_draft(
         return verify(
             letter,
             source,
-            facts_text=facts.text() + "\n" + date.today().strftime("%d %B %Y"),
+            facts_text=facts.text() + "\n" + long_date(date.today().isoformat()),
             allowed=ctx.allowed(),
             source_path=source.source_of,
             extra_allowed_text=_doc_facts(ctx.precedents) + "\n" + ctx.derived_text(),
@@ -428,6 +428,8 @@ def run_draft(
         facts=facts,
         precedents_added=precedents_added,
         notes=list(dict.fromkeys(ctx.advice)),
+        derived=ctx.derived_text() + "\n" + long_date(date.today().isoformat()),
+        timeline=ctx.timeline.to_dict() if ctx.timeline else None,
     )
     result.letter = body.rstrip() + "\n\n" + references_md(citations, ctx.precedents) + "\n"
     return result

@@ -118,6 +118,8 @@ class DraftResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the whole draft, retrieval included (set by Engine.draft / Engine.refine)
     precedents_added: bool = False  # the model cited nothing, so the template's precedent section was added
+    derived: str = ""  # dates and sums computed from the facts by fixed rules (due dates, the figure, today)
+    timeline: dict | None = None  # `Timeline.to_dict()`: the facts' dates, the due dates and how late, time limits
 
     def markdown(self, with_remedies: bool = True) -> str:
         parts = [self.body.rstrip()]
@@ -138,6 +140,7 @@ class DraftResult:
             "writer": self.writer,
             "precedents_added": self.precedents_added,
             "notes": self.notes,
+            "timeline": self.timeline,
         }
 
 

@@ -57,7 +57,7 @@ ISSUE_TYPES: list[IssueType] = [
         "The council must decide whether to assess within 6 weeks of a request, and issue any final EHC Plan within 20 weeks of it.",
         "payment to recognise the delay in completing the EHC needs assessment and issuing the plan",
         r"assessment|delay|plan",
-        topic=r"needs assessment|ehc (needs )?assessment|20[- ]week|educational psycholog|\bassess",
+        topic=r"needs assessment|ehc (needs )?assessment|20[- ]week|\bassess",
         provisions=("SEND2014-reg4", "SEND2014-reg13", "CFA2014-s36"),
         route="send",
         ask="the assessment completed and the final plan issued without further delay, with a date",
@@ -305,6 +305,40 @@ def plan_status(has_plan: bool | None, text: str) -> bool | None:
     if HAS_PLAN.search(text):
         return True
     return None
+
+
+WHO_CUES: list[tuple[str, str]] = [
+    (
+        "special guardian",
+        r"\b(i am|i'm|as) (his|her|their|the|a|[A-Z]'s) special guardian|\bspecial guardianship order (for|in respect of)|\bour special guardianship\b|\bmy special guardianship\b",
+    ),
+    (
+        "foster carer",
+        r"\b(i am|i'm|as) (his|her|their|the|a) foster carer|\bwe foster\b|\bour foster (son|daughter|child)\b",
+    ),
+    (
+        "young person",
+        r"\b(i am|i'm) (1[6-9]|2[0-5])( years old)?\b|\bmy (own )?(ehc ?plan|education|college|pathway plan|personal adviser)\b|\bi left care\b|\bi am a care leaver\b",
+    ),
+    (
+        "advocate",
+        r"\b(i am|i'm) (an|the|a) (advocate|caseworker|support worker) (for|of|supporting)\b|\bon behalf of (my client|the family)\b",
+    ),
+    ("carer", r"\bmy (grandson|granddaughter|grandchild|nephew|niece)\b|\b(kinship|family) carer\b"),
+    (
+        "parent",
+        r"\bmy (son|daughter|child|children|boy|girl)\b|\bour (son|daughter|child)\b|\bas (his|her|their) (mum|mother|dad|father|parent)\b",
+    ),
+]
+
+
+def who_is_writing(facts: Facts) -> str | None:
+    """Who the complainant is: as the facts say, else from their words ("my grandson" → carer, "I am 19 and my
+    college..." → young person), else None (a letter then assumes nothing)."""
+    if facts.complainant:
+        return facts.complainant
+    words = "\n".join(x for x in (facts.issue, facts.impact, facts.outcome_sought, *facts.contacts) if x)
+    return next((who for who, cue in WHO_CUES if re.search(cue, words, re.I)), None)
 
 
 def issues_for(facts: Facts) -> list[IssueType]:

@@ -17,7 +17,7 @@ from datetime import date
 from .deadlines import add_working_days
 from .draft_types import DraftContext, Point, quote_of
 from .facts import Facts
-from .issues import plan_status
+from .issues import plan_status, who_is_writing
 from .law import REGISTER
 from .models import Hit
 from .quoting import cite_label
@@ -190,9 +190,7 @@ class TemplateWriter:
             "foster carer": f"as {_possessive(f.child)} foster carer" if f.child else "as a foster carer",
             "young person": "about my own education and support",
             "advocate": f"as an advocate for {f.child}" if f.child else "as an advocate",
-        }.get(f.complainant or "", f"about {f.child}" if f.child else "about my child")
-        if f.complainant is None and f.child:
-            who = f"about {f.child}"
+        }.get(who_is_writing(f) or "", f"about {f.child}" if f.child else "about my child")
         if stage == "council-stage-1":
             return f"I am writing {who} to make a formal complaint about {council}."
         if stage == "council-stage-2":
@@ -420,7 +418,24 @@ class TemplateWriter:
                 "contains, so this complaint is about the delay."
             )
         children_act = self._procedure(ctx) == "children-act"
-        if children_act:
+        ev = t.events if t else {}
+        if children_act and ev.get("panel_requested"):
+            due = add_working_days(ev["panel_requested"], 30)
+            ctx.derived.append(_day(due))
+            held = ev.get("panel_held")
+            late = "" if held or today <= due else ", and it has not been"
+            out.append(
+                f"I asked for a review panel on {_day(ev['panel_requested'])}. Under the Children Act 1989 statutory "
+                f"procedure it had to be held within 30 working days, by {_day(due)}{late}. If the panel is not convened "
+                "now, I will complain to the Local Government and Social Care Ombudsman without waiting further."
+            )
+        elif children_act and ev.get("stage2_response"):
+            out.append(
+                "Under the Children Act 1989 statutory procedure I can ask for a review panel within 20 working days of the "
+                "stage 2 response, and the panel must be held within 30 working days of my request; after that I can go to "
+                "the Local Government and Social Care Ombudsman."
+            )
+        elif children_act:
             out.append(
                 "This complaint is about children's social care, so it falls under the statutory Children Act 1989 "
                 "complaints procedure, not the corporate one: if stage 1 does not resolve it, I can ask for a stage 2 "
@@ -462,6 +477,11 @@ class TemplateWriter:
                     f"The Ombudsman normally expects a complaint within 12 months of when the problem began ({began}), that is "
                     f"by {_day(t.ombudsman_by)}, or later where there is good reason."
                 )
+        if (t is None or t.aware is None) and stage != "ombudsman":
+            out.append(
+                "The Ombudsman normally expects a complaint within 12 months of when the problem began, or later where "
+                "there is good reason."
+            )
         if t and t.ombudsman_by and stage != "ombudsman" and today > t.ombudsman_by:
             ctx.advice.append(
                 f"The Ombudsman's 12-month window from when the problem began ({t.aware:%B %Y}) ended on "

@@ -73,7 +73,8 @@ def excerpt(text: str, focus: str | None, max_words: int = SOURCE_WORDS) -> str:
     if len(text.split()) <= max_words:
         return text
     sents = QUOTABLE_SENTENCE_SPLIT.split(text)  # the same cut as the sentence chosen to quote
-    at = next((i for i, x in enumerate(sents) if focus and " ".join(focus.split()) in x), 0)
+    first = QUOTABLE_SENTENCE_SPLIT.split(" ".join(focus.split()))[0] if focus else ""  # a quote may run on
+    at = next((i for i, x in enumerate(sents) if first and first in x), 0)
     lo = hi = at
     words = len(sents[at].split())
     while True:  # grow around the focus, after it first (the finding usually follows its context)

@@ -15,7 +15,18 @@ APP = ROOT / "app"
 LAYERS = {
     "faces": {"cli", "ui", "evals", "bench"},
     "engine": {"engine"},
-    "drafting": {"draft", "writers", "draft_types", "quoting", "facts", "cite", "issues", "export", "timeline", "template"},
+    "drafting": {
+        "draft",
+        "writers",
+        "draft_types",
+        "quoting",
+        "facts",
+        "cite",
+        "issues",
+        "export",
+        "timeline",
+        "template",
+    },
     "retrieve": {"retrieve"},
     "index": {"index"},
     "foundation": {
