@@ -693,6 +693,7 @@ PRONOUNS = [
     (r"\bshe\b", "you"),
     (r"\bher (son|daughter|child|grandson|granddaughter)\b", r"your \1"),
     (r"\bhis (son|daughter|child|grandson|granddaughter)\b", r"your \1"),
+    (r"\b(her|his) (e-?mails?|calls?|complaints?|letters?|requests?|messages?)\b", r"your \2"),
 ]
 
 
