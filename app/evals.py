@@ -502,10 +502,17 @@ def eval_coverage(
 ) -> dict[str, dict]:
     """A writer's coverage on the drafting situations (from the letters it already wrote, in order) and on the
     held-back ones, which it drafts here (their letters are not written to letters.md)."""
-    out = {"drafting": coverage_summary([coverage(x, s) for x, s in zip(letters, situations, strict=True)], situations)}
+
+    def rows(texts: list[str], sits: list[dict]) -> list[dict]:
+        # each text is "### <id> (<role>, <stage>)" and the letter: only the letter is scored
+        return [
+            coverage(x.split("\n", 1)[1] if x.startswith("### ") else x, s) for x, s in zip(texts, sits, strict=True)
+        ]
+
+    out = {"drafting": coverage_summary(rows(letters, situations), situations)}
     if heldout:
         _, held_letters = _draft_with(wname, heldout, engine, source, judge, lambda *a: None)
-        out["heldout"] = coverage_summary([coverage(x, s) for x, s in zip(held_letters, heldout, strict=True)], heldout)
+        out["heldout"] = coverage_summary(rows(held_letters, heldout), heldout)
     return out
 
 
