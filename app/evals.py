@@ -399,6 +399,8 @@ def eval_drafting(
 # ----------------------------------------------------------------------------- what the letters say (must-say items)
 
 ITEM_LIBRARY = GOLD / "drafting_items.yaml"
+# what follows the letter: the remedies table and the references quote the decisions, they are not the letter's words
+LETTER_END = re.compile(r"\n## (?:References|Remedies in comparable decisions)\b")
 CURLY_APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
@@ -442,9 +444,10 @@ def _said(item: dict, body: str) -> str | None:
 
 def coverage(letter: str, situation: dict, library: dict | None = None) -> dict:
     """What one letter says of what an adviser would expect for this situation: each must-say item is met when one
-    of its regexes matches the letter body (the text before "## References", case-insensitive, curly apostrophes
-    read as straight, whitespace folded); each must-not-say item is met when none does. Pure: no index, no model."""
-    body = letter.split("\n## References")[0].translate(CURLY_APOSTROPHE)
+    of its regexes matches the letter body (the text before the remedies table and the references; case-insensitive,
+    curly apostrophes read as straight, whitespace folded); each must-not-say item is met when none does. Pure: no
+    index, no model."""
+    body = LETTER_END.split(letter, maxsplit=1)[0].translate(CURLY_APOSTROPHE)
     body = re.sub(r"\s+", " ", body)
     must = situation_items(situation, "must_say", library)
     must_not = situation_items(situation, "must_not_say", library)

@@ -153,3 +153,8 @@ def test_the_gold_situations_cover_every_issue_type_on_both_desks():
     full_officer = [s for s in everything if s["facts"]["role"] == "officer" and s["facts"].get("points")]
     assert len({t for s in full_officer for t in s["issue_types"]}) >= 6
     assert any(s["facts"].get("procedure") == "children-act" for s in full_officer)
+
+
+def test_the_remedies_table_after_the_letter_is_not_read_as_the_letter():
+    letter = "I ask for an apology.\n\n## Remedies in comparable decisions\n\n| £500 | missed SALT in his EHC Plan |"
+    assert coverage(letter, SPECIAL_GUARDIAN)["must_not_say_said"] == {}
