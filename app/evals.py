@@ -516,6 +516,10 @@ def eval_coverage(
     if heldout:
         _, held_letters = _draft_with(wname, heldout, engine, source, judge, lambda *a: None)
         out["heldout"] = coverage_summary(rows(held_letters, heldout), heldout)
+        # scores only: the items a held-back letter missed would give the set's contents away (report.json is read)
+        out["heldout"]["per_situation"] = [
+            {k: r[k] for k in ("id", "met", "items", "coverage")} for r in out["heldout"]["per_situation"]
+        ]
     return out
 
 
