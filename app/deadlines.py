@@ -94,7 +94,8 @@ class Due:
         }
 
 
-def _wd(start: date, n: int) -> tuple[date, str | None]:
+def due_in_working_days(start: date, n: int) -> tuple[date, str | None]:
+    """The date `n` working days after `start`, and a note when bank holidays for its year are not held."""
     due = add_working_days(start, n)
     note = None if holidays_known(due) else "bank holidays after 2028 are not held: weekends only were skipped"
     return due, note
@@ -109,64 +110,70 @@ def complaint_due_dates(received: date, procedure: str = "corporate", stage: int
     out: list[Due] = []
     if procedure == "children-act":
         if stage == 1:
-            d, n = _wd(received, 10)
+            d, n = due_in_working_days(received, 10)
             out.append(
                 Due(
                     "Stage 1 response",
                     d,
-                    "Representations Procedure (England) Regulations 2006, reg 14",
+                    "10 working days (20 at most) from the complaint",
                     "CA-Reps-reg14",
                     note=n,
                 )
             )
-            d, n = _wd(received, 20)
+            d, n = due_in_working_days(received, 20)
             out.append(
                 Due(
                     "Stage 1 response, if extended",
                     d,
-                    "Representations Procedure (England) Regulations 2006, reg 14",
+                    "10 working days (20 at most) from the complaint",
                     "CA-Reps-reg14",
                     note=n,
                 )
             )
         elif stage == 2:
-            d, n = _wd(received, 25)
+            d, n = due_in_working_days(received, 25)
             out.append(
                 Due(
                     "Stage 2 investigation response",
                     d,
-                    "Representations Procedure (England) Regulations 2006, reg 17",
+                    "25 working days (65 at most) from the request",
                     "CA-Reps-reg17",
                     note=n,
                 )
             )
-            d, n = _wd(received, 65)
+            d, n = due_in_working_days(received, 65)
             out.append(
                 Due(
                     "Stage 2 response, at the latest",
                     d,
-                    "Representations Procedure (England) Regulations 2006, reg 17",
+                    "25 working days (65 at most) from the request",
                     "CA-Reps-reg17",
                     note=n,
                 )
             )
         else:
-            d, n = _wd(received, 30)
+            d, n = due_in_working_days(received, 30)
             out.append(
                 Due(
                     "Stage 3 review panel convened",
                     d,
-                    "Representations Procedure (England) Regulations 2006, reg 19",
+                    "30 working days from the request",
                     "CA-Reps-reg19",
                     note=n,
                 )
             )
         return out
-    ack, n1 = _wd(received, 5)
-    out.append(Due("Acknowledgement", ack, "LGSCO Complaint Handling Code", "LGSCO-CHC-ack", note=n1))
+    ack, n1 = due_in_working_days(received, 5)
+    out.append(Due("Acknowledgement", ack, "5 working days from the complaint", "LGSCO-CHC-ack", note=n1))
     days = 10 if stage == 1 else 20
-    resp, n2 = _wd(ack, days)
+    resp, n2 = due_in_working_days(ack, days)
     out.append(
-        Due(f"Stage {stage} response", resp, "LGSCO Complaint Handling Code", f"LGSCO-CHC-stage{stage}", note=n2)
+        Due(
+            f"Stage {stage} response",
+            resp,
+            f"{days} working days from the acknowledgement, the Ombudsman's Complaint Handling Code",
+            f"LGSCO-CHC-stage{stage}",
+            note=n2,
+        )
     )
     return out

@@ -477,6 +477,14 @@ class TemplateWriter:
                     f"The Ombudsman normally expects a complaint within 12 months of when the problem began ({began}), that is "
                     f"by {_day(t.ombudsman_by)}, or later where there is good reason."
                 )
+        if t and t.aware and t.ombudsman_by and stage != "ombudsman" and today > t.ombudsman_by:
+            pursued = t.events.get("complaint_made") or t.events.get("stage2_requested")
+            since_when = f" since {_day(pursued)}" if pursued else ""
+            out.append(
+                f"I know the Ombudsman normally expects a complaint within 12 months of when the problem began "
+                f"({t.aware:%B %Y}), and can consider a later one where there is good reason; I have been trying to resolve "
+                f"this with the council{since_when}, and the problem is continuing."
+            )
         if (t is None or t.aware is None) and stage != "ombudsman":
             out.append(
                 "The Ombudsman normally expects a complaint within 12 months of when the problem began, or later where "
@@ -503,7 +511,7 @@ class TemplateWriter:
         t = ctx.timeline
         today = t.today if t else date.today()
         out = [f"**{STAGE_TITLE['response']}** ({council})", long_date(today.isoformat())]
-        out.append(f"Dear {f.name}," if f.name else "Dear Sir or Madam,")
+        out.append(f"Dear {salutation(f.name)}," if f.name else "Dear Sir or Madam,")
         ev = t.events if t else {}
         received = ev.get("complaint_received") or ev.get("stage2_requested") or ev.get("complaint_made")
         thanks = (
@@ -560,7 +568,7 @@ class TemplateWriter:
             }.get(p.finding or "", "I have not reached a decision on this point")
             evidence = f" Our records show: {_sentence(p.evidence)}" if p.evidence else ""
             sorry = " I am sorry that this happened." if p.finding in ("upheld", "partly upheld") else ""
-            lines.append(f"{i}. {verdict}.{evidence}{sorry}")
+            lines.append(f"{i}. {_second_person(p.point, f).rstrip('.')}: {verdict}.{evidence}{sorry}")
         return "**What I found.**\n" + "\n".join(lines)
 
     def _putting_right(self, ctx: DraftContext, upheld: bool, child: str) -> str:
@@ -681,6 +689,17 @@ class TemplateWriter:
                 "after a mediation certificate, if later); the Ombudsman cannot consider what a plan contains."
             )
         return " ".join(out)
+
+
+TITLES = r"(Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?"
+
+
+def salutation(name: str) -> str:
+    """How a letter greets someone: "Mr Daniel Hughes" -> "Mr Hughes"; a name without a title as given."""
+    parts = name.split()
+    if len(parts) >= 3 and re.fullmatch(TITLES, parts[0]):
+        return f"{parts[0]} {parts[-1]}"
+    return name
 
 
 PRONOUNS = [

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .deadlines import Due, add_months, complaint_due_dates
+from .deadlines import Due, add_months, complaint_due_dates, due_in_working_days
 from .facts import Facts
 from .text import long_date
 
@@ -44,7 +44,24 @@ EVENT_CUES: list[tuple[str, str]] = [
         r"stage (1|one) complaint|formal complaint|complain(ed|t) (made|sent|emailed|submitted)|complained at stage (1|one)",
     ),
     ("decision_letter", r"refus(al|ed)|decision letter|decided not to"),
+    ("referral", r"\breferr(al|ed)\b|asked the (disabled children'?s|social care|children'?s services)"),
 ]
+# other names people and forms give the same events
+SYNONYMS = {
+    "amended_plan": "final_plan",
+    "final_amended_plan": "final_plan",
+    "final_ehc_plan": "final_plan",
+    "ehc_request": "assessment_requested",
+    "assessment_request": "assessment_requested",
+    "annual_review": "review_meeting",
+    "annual_review_meeting": "review_meeting",
+    "complaint": "complaint_made",
+    "stage1_complaint": "complaint_made",
+    "stage2_request": "stage2_requested",
+    "panel_request": "panel_requested",
+    "tribunal_decision": "tribunal_order",
+    "referral_date": "referral",
+}
 REPLY_RE = re.compile(r"^\s*(reply|response|answered|replied)\b", re.I)
 NOT_YET = re.compile(
     r"\bnot (yet )?(been )?(issued|held|received|sent|done|convened)|\bstill (no|not)\b|\bno (reply|response)\b", re.I
@@ -131,7 +148,7 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
     """The facts' dates and what they set, for the issues found (`labels`)."""
     today = today or date.today()
     events = found_events([*facts.contacts, facts.issue])
-    events.update({k: date.fromisoformat(v) for k, v in facts.dates.items()})
+    events.update({SYNONYMS.get(k, k): date.fromisoformat(v) for k, v in facts.dates.items()})
     t = Timeline(events, today=today)
     ev = events.get
     if "needs_assessment" in labels and ev("assessment_requested"):
@@ -182,6 +199,28 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
                 "31 March before a move to post-16 education" if post16 else "15 February in the year of the move",
                 "SEND2014-reg18",
                 done=ev("final_plan"),
+            )
+        )
+    if "tribunal_order" in labels and ev("tribunal_order"):
+        t.due.append(
+            Due(
+                "Plan amended as the Tribunal ordered",
+                ev("tribunal_order") + timedelta(weeks=5),
+                "5 weeks from the order",
+                "SEND2014-reg44",
+                done=ev("final_plan"),
+            )
+        )
+    if "social_care_assessment" in labels and ev("referral"):
+        d, note = due_in_working_days(ev("referral"), 45)
+        t.due.append(
+            Due(
+                "Social care assessment completed",
+                d,
+                "45 working days from the referral",
+                "WT2023-assessment",
+                done=ev("assessment_completed"),
+                note=note,
             )
         )
     procedure = facts.procedure or ("children-act" if "children_act_complaint" in labels else "corporate")
