@@ -18,7 +18,7 @@ from typing import Any, Callable, Protocol
 from .cite import IndexSource, SupportJudge, find_verbatim, flag_unsupported, verify
 from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
 from .draft_types import DraftContext, DraftResult, Figure, LawLine, Point
-from .facts import Facts, FactsError, load_facts, parse_facts, refine_facts
+from .facts import Facts, FactsError, load_facts, parse_facts
 from .index import Index
 from .issues import IssueType, issue_query, issues_for, outside_corpus
 from .law import REGISTER, held_quote
@@ -36,7 +36,6 @@ __all__ = [
     "FactsError",
     "load_facts",
     "parse_facts",
-    "refine_facts",
     "DraftContext",
     "DraftResult",
     "build_context",
@@ -143,7 +142,7 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         ctx.outside = topic
         return ctx
     issues = issues_for(facts)
-    retriever = engine.retriever
+    retriever = _Excluding(engine.retriever, facts.exclude) if facts.exclude else engine.retriever
     points: list[Point] = []
     used: set[tuple[str, str]] = set()
     remedy_hits: list[Hit] = []
@@ -182,6 +181,23 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         point.law = law_lines(engine.index(), t)
         points.append(point)
     return _finish(facts, points, remedy_hits, no_close=not any(p.close for p in points), retriever=retriever)
+
+
+class _Excluding:
+    """A retriever that leaves out the decisions the user asked not to cite (by reference or council name)."""
+
+    def __init__(self, retriever: Retriever, exclude: list[str]):
+        self._r = retriever
+        self._out = [x.lower() for x in exclude]
+
+    def _keep(self, h: Hit) -> bool:
+        names = f"{h.doc_id} {h.ref or ''} {h.organisation or ''}".lower()
+        return not any(x in names or names in x for x in self._out)
+
+    def search(self, *args, **kwargs):
+        res = self._r.search(*args, **kwargs)
+        res.hits = [h for h in res.hits if self._keep(h)]
+        return res
 
 
 def law_lines(index: Index, t: IssueType) -> list[LawLine]:

@@ -120,6 +120,8 @@ class DraftResult:
     precedents_added: bool = False  # the model cited nothing, so the template's precedent section was added
     derived: str = ""  # dates and sums computed from the facts by fixed rules (due dates, the figure, today)
     timeline: dict | None = None  # `Timeline.to_dict()`: the facts' dates, the due dates and how late, time limits
+    reply: str | None = None  # the answer to a follow-up message, or what it changed (never part of the letter)
+    changed: list[str] = field(default_factory=list)
 
     def markdown(self, with_remedies: bool = True) -> str:
         parts = [self.body.rstrip()]
@@ -141,6 +143,7 @@ class DraftResult:
             "precedents_added": self.precedents_added,
             "notes": self.notes,
             "timeline": self.timeline,
+            "reply": self.reply,
         }
 
 

@@ -115,7 +115,7 @@ class TemplateWriter:
         return text
 
     def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
-        return self.write(ctx, on_token)  # the instruction was applied to the facts (app.facts.refine_facts)
+        return self.write(ctx, on_token)  # the instruction was applied to the facts (app.refine.interpret)
 
     # ================================================================= parent
     def _parent(self, ctx: DraftContext) -> str:
@@ -141,7 +141,7 @@ class TemplateWriter:
                 else f"**What {f.child or 'my child'} needs.** "
             )
             out.append(f"{what}{f.provision.rstrip('.')}.")
-        told, cut = story(f.issue)
+        told, cut = story(f.issue, 120 if ctx.short else LONG_STORY_WORDS)
         since = f" This has been the case since {f.since_words}." if f.since_words else ""
         more = " My full account is attached." if cut else ""
         out.append(f"**What has happened.** {told}{since}{more}")
@@ -170,7 +170,12 @@ class TemplateWriter:
             )
         out.append(self._asks(ctx, plan))
         reply = self._reply_by(ctx, stage)
-        if reply and not ctx.short:
+        if reply:  # kept in a shorter letter too: the request for a reply is what the letter is for
+            if f.firm and stage != "ombudsman":
+                reply += (
+                    " If I do not receive a full response within that time, I will take my complaint to the next stage "
+                    "without further notice."
+                )
             out.append(reply)
         out.append(f"**Next steps.** {self._route(ctx, stage, labels, plan)}")
         out.append("Yours sincerely,\n\n" + (f.name or "[Your name]"))

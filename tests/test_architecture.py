@@ -26,6 +26,7 @@ LAYERS = {
         "export",
         "timeline",
         "template",
+        "refine",
     },
     "retrieve": {"retrieve"},
     "index": {"index"},

@@ -279,3 +279,46 @@ def test_an_officer_response_can_be_sent(full_engine):
     ]
     assert "stage 2" in body and "Ombudsman" in body
     assert r.verification.passed, r.verification.notes
+
+
+# ============================================================================= refining is a conversation
+
+
+def test_a_question_is_answered_from_the_benchmarks_and_never_pasted_into_the_letter(full_engine):
+    facts = parse_facts(OT)
+    first = full_engine.draft(facts, llm="template")
+    same, r = full_engine.refine(facts, "How much compensation could I ask for?", previous=first, llm="template")
+    assert same == facts and r.body == first.body  # the letter is as it was
+    assert "compensation" not in r.body.lower()
+    assert "£" in r.reply and re.search(r"\[\d{2} \d{3} \d{3}, para \w+\]", r.reply), r.reply
+
+
+def test_edits_build_on_each_other_and_keep_the_request_for_a_reply(full_engine):
+    facts = parse_facts(OT)
+    first = full_engine.draft(facts, llm="template")
+    f1, r1 = full_engine.refine(facts, "Make it shorter and more firm", previous=first, llm="template")
+    assert f1.short and f1.firm and r1.changed == ["shorter", "firmer"]
+    assert len(r1.body) < len(first.body)
+    assert "working days" in r1.body and "without further notice" in r1.body
+    f2, r2 = full_engine.refine(f1, "Sign it from Sarah Jones", previous=r1, llm="template")
+    assert f2.short and f2.name == "Sarah Jones" and r2.body.rstrip().endswith("Sarah Jones")
+    assert "Sign it" not in r2.body
+    assert len(r2.body) < len(first.body)  # the shortening was not undone
+
+
+def test_remove_a_citation_by_council(full_engine):
+    facts = parse_facts(OT)
+    first = full_engine.draft(facts, llm="template")
+    council = next(c for c in first.citations if c.doc_id[:2].isdigit())
+    org = full_engine.document(council.doc_id).organisation.split()[0]
+    f1, r1 = full_engine.refine(facts, f"remove the {org} citation", previous=first, llm="template")
+    assert f1.exclude == [org]
+    assert all(org not in (full_engine.document(c.doc_id).organisation or "") for c in r1.citations)
+    assert r1.verification.passed
+
+
+def test_an_unclear_message_changes_nothing_and_says_what_can_be_done(full_engine):
+    facts = parse_facts(OT)
+    first = full_engine.draft(facts, llm="template")
+    same, r = full_engine.refine(facts, "hmm not sure about this", previous=first, llm="template")
+    assert same == facts and r.body == first.body and "I did not change the letter" in r.reply
