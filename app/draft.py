@@ -408,7 +408,7 @@ def run_draft(
 
     body, verification, citations = check(text)
     writer_name = writer.name
-    by_model = writer_name != "template"
+    by_model = getattr(writer, "free_form", writer_name != "template")  # a restating model writes no claims
     precedents_added = False
     if not citations and by_model:
         grounded = add_precedents(ctx, body)

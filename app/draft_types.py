@@ -86,6 +86,7 @@ class DraftContext:
     timeline: Timeline | None = None  # the facts' dates and the due dates they set
     figure: Figure | None = None  # the benchmarked sum for the ask or offer
     advice: list[str] = field(default_factory=list)  # what the writer wants the user told, outside the letter
+    restated: str | None = None  # the person's account restated by a model, checked (`writers.check_restatement`)
     derived: list[str] = field(default_factory=list)  # other dates and sums the writer computed from the facts
 
     def derived_text(self) -> str:

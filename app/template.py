@@ -141,7 +141,7 @@ class TemplateWriter:
                 else f"**What {f.child or 'my child'} needs.** "
             )
             out.append(f"{what}{f.provision.rstrip('.')}.")
-        told, cut = story(f.issue, 120 if ctx.short else LONG_STORY_WORDS)
+        told, cut = (ctx.restated, False) if ctx.restated else story(f.issue, 120 if ctx.short else LONG_STORY_WORDS)
         since = f" This has been the case since {f.since_words}." if f.since_words else ""
         more = " My full account is attached." if cut else ""
         out.append(f"**What has happened.** {told}{since}{more}")

@@ -296,9 +296,7 @@ def _local(settings: Settings) -> MadeWriter:
         model = load_chat_model(settings.local_model, max_tokens=settings.max_tokens, cache_dir=settings.models_dir)
     except (ModelMissing, ModelCorrupt) as e:
         return MadeWriter(TemplateWriter(), f"{e} — drafted with the template writer instead")
-    writer = ChatWriter("local", model, sectioned=True)
-    writer.warm()
-    return MadeWriter(writer)
+    return MadeWriter(RestatingWriter("local", model))
 
 
 def _ollama(settings: Settings) -> MadeWriter:
@@ -364,6 +362,85 @@ def make_writer(name: str, settings: Settings, chat_model=None) -> MadeWriter:
     if spec is None:
         raise WriterError(unknown_writer(name))
     return spec.factory(settings)
+
+
+RESTATE_PROMPT = (
+    "Rewrite the account below as clear, calm first-person prose for a complaint letter, in at most {words} words. "
+    "Keep every fact, name, date and number exactly as written. Add nothing: no new facts, names, dates, numbers, "
+    "laws or opinions. Write only the rewritten account.\n\nAccount:\n{story}"
+)
+# words a restatement may capitalise although the account does not (sentence starts are allowed anyway)
+RESTATE_CAPITALS = {"I", "EHC", "SEN", "SEND", "SENCO", "OT", "SALT", "Plan", "Section", "Council", "School"}
+NUMBERISH = re.compile(r"£\s?[\d,]+(?:\.\d+)?|\b\d[\d,./:-]*\b")
+
+
+def check_restatement(own_words: str, restated: str) -> str | None:
+    """Why a model's restatement of the person's account cannot be used, or None when it can: every number, date
+    and amount in it, and every capitalised name after a sentence's first word, must be in the person's own words;
+    it is prose of about the same length (not a letter, not a list, no brackets)."""
+    text = " ".join(restated.split())
+    own = " ".join(own_words.split()).lower()
+    if not text:
+        return "it was empty"
+    n, m = len(text.split()), len(own_words.split())
+    if n < 0.4 * min(m, 220) or n > 1.6 * max(m, 40):
+        return f"its length ({n} words) is far from the account's ({m})"
+    if re.search(r"\[|\]|^dear\b|yours (sincerely|faithfully)|^\s*[-*•]", restated, re.I | re.M):
+        return "it is not plain prose (a letter, a list or brackets)"
+    for tok in NUMBERISH.findall(text):
+        if tok.lower().rstrip(".,") not in own:
+            return f"it says \u201c{tok}\u201d, which is not in your words"
+    for sent in re.split(r"(?<=[.!?])\s+", text):
+        for word in re.findall(r"(?<=\s)[A-Z][a-zA-Z'\-]+", " " + sent)[1:]:
+            w = word.rstrip("'s").rstrip("'")
+            if w not in RESTATE_CAPITALS and w.lower() not in own:
+                return f"it names \u201c{w}\u201d, which is not in your words"
+    return None
+
+
+class RestatingWriter:
+    """The local model's narrow job: restate the person's own account as clear first-person prose. Everything else
+    (the law, the dates, the findings, the remedies, the ask) is the template's, and the restatement is used only
+    when `check_restatement` passes; otherwise the person's own words stay and the reason is told to them."""
+
+    free_form = False  # the letter's claims are the template's: judged as the template's are
+
+    def __init__(self, name: str, model):
+        self.name = name
+        self.model = model
+        self._lock = threading.Lock()
+
+    def restate(self, story: str, on_token: OnToken | None = None) -> str:
+        from langchain_core.messages import HumanMessage
+
+        words = min(220, max(60, len(story.split())))
+        prompt = RESTATE_PROMPT.format(words=words, story=story.strip()[:6000])
+        chunks: list[str] = []
+        try:
+            with self._lock:
+                for chunk in self.model.stream([HumanMessage(prompt)]):
+                    piece = chunk.content if isinstance(chunk.content, str) else ""
+                    chunks.append(piece)
+                    if on_token and piece:
+                        on_token("")  # progress only: the restatement is checked before anything is shown
+        except Exception as e:
+            raise WriterError(f"the {self.name} writer failed: {type(e).__name__}: {first_line(e)}") from None
+        return "".join(chunks).strip()
+
+    def write(self, ctx: DraftContext, on_token: OnToken | None = None) -> str:
+        f = ctx.facts
+        if f.role == "parent":
+            restated = self.restate(f.issue, on_token)
+            why = check_restatement(f.text(), restated)
+            if why is None:
+                ctx.restated = restated
+                ctx.advice.append(f"The {self.name} model restated your account; check it says what you meant.")
+            else:
+                ctx.advice.append(f"The {self.name} model's restatement of your account was not used: {why}.")
+        return TemplateWriter().write(ctx, on_token)
+
+    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token: OnToken | None = None) -> str:
+        return self.write(ctx, on_token)
 
 
 SIGN_OFF_RE = re.compile(

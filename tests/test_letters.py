@@ -322,3 +322,31 @@ def test_an_unclear_message_changes_nothing_and_says_what_can_be_done(full_engin
     first = full_engine.draft(facts, llm="template")
     same, r = full_engine.refine(facts, "hmm not sure about this", previous=first, llm="template")
     assert same == facts and r.body == first.body and "I did not change the letter" in r.reply
+
+
+# ============================================================================= the local model's narrow job
+
+
+def test_the_local_model_only_restates_the_account_and_is_checked(full_engine):
+    from fakes import FakeChat
+
+    from app.writers import RestatingWriter, check_restatement
+
+    facts = parse_facts(OT)
+    own = facts.issue
+    faithful = (
+        "My son T has an EHC plan that says he should have occupational therapy from a specialist OT. "
+        "He has not had a single session since September 2024."
+    )
+    assert check_restatement(facts.text(), faithful) is None
+    invented = faithful + " He was diagnosed in 2015 and Westmoor Council paid £600."
+    assert "2015" in check_restatement(facts.text(), invented)
+
+    r = run_draft(full_engine, facts, RestatingWriter("local", FakeChat(faithful)))
+    assert faithful in r.body and own not in r.body
+    assert r.verification.passed, r.verification.notes
+    assert any("restated your account" in n for n in r.notes)
+
+    bad = run_draft(full_engine, facts, RestatingWriter("local", FakeChat(invented)))
+    assert "2015" not in bad.body and "Westmoor" not in bad.body and own.rstrip(".") in bad.body
+    assert any("not used" in n and "2015" in n for n in bad.notes), bad.notes
