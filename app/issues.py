@@ -249,7 +249,8 @@ ISSUE_TYPES: list[IssueType] = [
         "Poor communication",
         r"\b(emails? .{0,40}(ignored|unanswered|no (reply|response))|(ignored|unanswered) .{0,30}(emails?|calls?|letters?)|chas(ed|ing)|"
         r"no one (has )?(replied|responded|got back)|not kept (me )?(informed|updated)|communication|no (reply|response)|"
-        r"emailed .{0,40}(times|twice|again)|without telling (me|us)|(nobody|no one|no-one) (told|tells|has told) (me|us))",
+        r"emailed .{0,40}(times|twice|again)|without telling (me|us)|(nobody|no one|no-one) (told|tells|has told) (me|us)|"
+        r"(none of them|nobody|no one|never) (answered|replied to|responded to|returned) (my|our) (e-?mails?|calls?|letters?))",
         "council failed to respond to a parent's emails and keep her updated; poor communication; frustration; time and trouble",
         "The council should respond to a family's contacts and keep them informed.",
         "apologise and pay for the frustration caused by poor communication and time and trouble chasing the Council",

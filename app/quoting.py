@@ -65,6 +65,11 @@ def best_sentence(
 DUTY_WORDS = re.compile(
     r"\b(has a duty|have a duty|duty to|must|should have|is required|requires|statutory|the law)\b", re.I
 )
+FINDING_WORDS = re.compile(
+    r"^(there was|there were|we found|i found|the council (delayed|failed|did not|was wrong|should have))|"
+    r"\b(was|were) (delay|unreasonabl|wrong)",
+    re.I,
+)
 MONEY_JOB = re.compile(r"£\s?\d", re.I)
 
 
@@ -75,8 +80,8 @@ def quote_job(job: str) -> Callable[[str], bool]:
 
     def keep(s: str) -> bool:
         role = sentence_role(s)
-        if job == "finding":
-            return role == "finding_fault"
+        if job == "finding":  # a summary states a finding without the word "fault": "There was delay in ..."
+            return role == "finding_fault" or (role == "background" and bool(FINDING_WORDS.search(s)))
         if job == "remedy":
             return role == "remedy" or (role in ("background", "finding_fault") and bool(MONEY_JOB.search(s)))
         if job == "duty":
