@@ -149,16 +149,8 @@ class TemplateWriter:
             out.append("**What I have done to resolve this.**\n" + "\n".join(f"- {_sentence(c)}" for c in f.contacts))
         if f.impact:
             out.append(f"**The impact.** {_sentence(f.impact)}")
-        law = self.law_section(ctx)
-        if law:
-            out.append(law)
-        dates = self.dates_section(ctx)
-        if dates:
-            out.append(dates)
-        section = self.precedents(ctx)
-        if section:
-            out.append(section)
-        else:
+        out += self._grounds(ctx, "**The law.**")
+        if not self.precedents(ctx):
             why = (
                 f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})"
                 if ctx.outside
@@ -204,6 +196,11 @@ class TemplateWriter:
                 "considered at the next stage of the complaints procedure."
             )
         return f"I am writing {who} to complain about {council}. I have been through the council's complaints procedure and remain dissatisfied."
+
+    def _grounds(self, ctx: DraftContext, law_heading: str) -> list[str]:
+        """The law, the dates and what the Ombudsman has found: the sections both desks share, those that apply."""
+        law = self.law_section(ctx).replace("**The law.**", law_heading)
+        return [x for x in (law, self.dates_section(ctx), self.precedents(ctx)) if x]
 
     # ------------------------------------------------------------- the law
     def law_section(self, ctx: DraftContext) -> str:
@@ -537,15 +534,7 @@ class TemplateWriter:
         findings = self._officer_findings(ctx)
         if findings:
             out.append(findings)
-        law = self.law_section(ctx)
-        if law:
-            out.append(law.replace("**The law.**", "**The law and guidance we have applied.**"))
-        dates = self.dates_section(ctx)
-        if dates:
-            out.append(dates)
-        section = self.precedents(ctx)
-        if section:
-            out.append(section)
+        out += self._grounds(ctx, "**The law and guidance we have applied.**")
         upheld = any(p.finding in ("upheld", "partly upheld") for p in f.points) or not f.points
         if not f.points:
             ctx.advice.append(
