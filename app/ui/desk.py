@@ -248,7 +248,8 @@ class Desk:
         private = {"queue": False, "api_visibility": "private", "show_progress": "hidden"}
         if self.progress is not None:
             self.line_timer.tick(self._line_tick, outputs=[self.progress, self.line_timer], **private)
-        self.ack.change(self._acknowledge, inputs=[self.ack, self.state], outputs=[self.downloads], **private)
+        # .input: the user ticking it, not the desk resetting it for a new letter
+        self.ack.input(self._acknowledge, inputs=[self.ack, self.state], outputs=[self.downloads], **private)
 
         @self.catches
         def retemplate(state):
@@ -262,43 +263,47 @@ class Desk:
         self.click(self.retemplate.click, retemplate, inputs=[self.state])
 
     # ------------------------------------------------------------------ the queue
-    def _key(self) -> tuple:
+    def session_key(self) -> tuple:
         session = _session()
         return (session, self.prefix) if session else (object(), self.prefix)
 
     def click(self, trigger, fn, inputs, api_name: str | None = None, before=()):
         """Wire `fn` (a drafting handler) to `trigger` (e.g. `button.click`): a first, unqueued step puts the
         request's place in the queue next to the button, and keeps it current while it waits."""
-        import gradio as gr
-
-        def enter_line():
-            key = self._key()
-            self.rt.drafts.wait(key)
-            pos = self.rt.drafts.position(key)
-            ahead, seconds = pos if pos else (0, 0.0)
-            text = waiting_text(ahead, seconds)
-            return {**self.status(text), self.line_timer: gr.Timer(active=ahead > 0)}
 
         outputs = [x for x in (self.progress, self.line_timer) if x is not None]
         kw = {"api_name": api_name, "api_visibility": "undocumented"} if api_name else {"api_visibility": "private"}
-        return trigger(enter_line, outputs=outputs, queue=False, api_visibility="private", show_progress="hidden").then(
-            fn, inputs=inputs, **kw, **self.wiring(*before)
-        )
+        return trigger(
+            self.enter_line, outputs=outputs, queue=False, api_visibility="private", show_progress="hidden"
+        ).then(fn, inputs=inputs, **kw, **self.wiring(*before))
+
+    def enter_line(self) -> dict:
+        """For an unqueued first step: this session's draft joins the line; its place goes next to the button (and
+        is kept current while it waits). Outputs: the desk's progress line and `line_timer`."""
+        import gradio as gr
+
+        key = self.session_key()
+        self.rt.drafts.wait(key)
+        pos = self.rt.drafts.position(key)
+        ahead, seconds = pos if pos else (0, 0.0)
+        return {**self.status(waiting_text(ahead, seconds)), self.line_timer: gr.Timer(active=ahead > 0)}
 
     def _line_tick(self):
         import gradio as gr
 
-        pos = self.rt.drafts.position(self._key())
+        pos = self.rt.drafts.position(self.session_key())
         if pos is None:  # started (the handler writes the line now), or gone
             return gr.skip(), gr.Timer(active=False)
         return progress_html(waiting_text(*pos)), gr.skip()
 
     # ------------------------------------------------------------------ a failing letter
     def _acknowledge(self, checked, state):
+        import gradio as gr
+
         token = (state or {}).get("token")
         result = (state or {}).get("result")
-        if not token or result is None:
-            return ""
+        if not token or result is None or result.verification.passed:
+            return gr.skip()
         self.rt.exports.unlock(token, bool(checked))
         return self._downloads(result, token)
 
@@ -353,7 +358,7 @@ class Desk:
         """Generator: shows 'loading' while the search model loads (waiting for it); returns False with a
         message on the page when the engine cannot be used yet (e.g. the index is still being built). The request
         has left the queue by now."""
-        self.rt.drafts.leave(self._key())
+        self.rt.drafts.leave(self.session_key())
         waited = self.rt.phase in ("starting", "warming")
         if waited:
             yield {
@@ -381,7 +386,7 @@ class Desk:
         to, at its next token) when the page that asked for it is closed or reloaded."""
         import gradio as gr
 
-        key = self._key()
+        key = self.session_key()
         stop = self.rt.drafts.start(key)
         ok = False
         yield {

@@ -165,9 +165,21 @@ def build(rt: Runtime) -> Desk:
         instruction = (instruction or "").strip()
         history = list(history or [])
         if not instruction:  # nothing to apply: keep the box, the chat and the letter as they are
-            return gr.skip(), gr.skip(), "", gr.HTML(notice_html(NOTHING_TO_UPDATE, "info"), visible=True)
+            return {
+                p_instruction: gr.skip(),
+                p_chat: gr.skip(),
+                pending: "",
+                p_refine_hint: gr.HTML(notice_html(NOTHING_TO_UPDATE, "info"), visible=True),
+            }
         history.append({"role": "user", "content": md_text(instruction)})
-        return "", history, instruction, gr.HTML("", visible=False)
+        # the update waits in the same queue as drafts: its place shows next to the Draft button too
+        line = parent.enter_line()
+        return {
+            p_instruction: "",
+            p_chat: history,
+            pending: instruction,
+            p_refine_hint: gr.HTML("", visible=False),
+        } | line
 
     def refine_failed(msg, instruction, history, writer, state):
         """The chat says what went wrong, and so does the desk's notice."""
@@ -181,6 +193,7 @@ def build(rt: Runtime) -> Desk:
             # they were (a handler that yields nothing would blank them all)
             yield gr.skip()
             return
+        parent.rt.drafts.leave(parent.session_key())
         if msg := rt.not_ready(WARM_WAIT_S):
             history.append({"role": "assistant", "content": md_text(msg)})
             yield {p_chat: history}
@@ -223,7 +236,7 @@ def build(rt: Runtime) -> Desk:
         [p_instruction.submit, p_send.click],
         chat_user,
         inputs=[p_instruction, p_chat],
-        outputs=[p_instruction, p_chat, pending, p_refine_hint],
+        outputs=[p_instruction, p_chat, pending, p_refine_hint, p_progress, parent.line_timer],
         queue=False,
         api_visibility="private",
     ).then(
