@@ -376,6 +376,17 @@ def test_the_page_and_remedies_fit_a_390px_phone(desk_server, browser):
         _shot(page, "phone-390-remedies.png")
         page.locator("#p-letter").scroll_into_view_if_needed()
         _shot(page, "phone-390-letter.png", full=True)
+        # wider screens keep the table, and no cell's text runs into the next column
+        for width in (700, 1000, 1360, 1800):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(300)
+            spill = page.locator("#p-remedies td").evaluate_all(
+                "tds => tds.filter(td => td.scrollWidth > td.clientWidth + 1).map(td => td.innerText)"
+            )
+            assert not spill, (width, spill)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.locator("#p-remedies").scroll_into_view_if_needed()
+            _shot(page, f"remedies-{width}.png")
     finally:
         ctx.close()
 

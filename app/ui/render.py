@@ -310,15 +310,28 @@ def remedies_html(rows: list[dict], renumbered: set[str] | frozenset[str] = froz
     for r in rows:
         cite = r.get("citation") or ""
         href = decision_href(r["doc_id"], r.get("para"))
-        # data-label: on a phone each row is a card, every cell labelled (style.css)
+        # data-label: in a narrow box each row is a card, every cell labelled (head.css); the value sits in one div
+        cells = [
+            ("Amount", esc(r.get("amount_text")), ' class="amt"'),
+            ("What it was for", esc(r.get("purpose")), ""),
+            ("Period", esc(r.get("period") or "—"), ""),
+            (
+                "Decision",
+                f"{esc(r.get('organisation') or r['doc_id'])}<br>"
+                f'<span class="muted">{esc(long_date(r.get("decision_date")))}</span>',
+                "",
+            ),
+            (
+                "Source",
+                f'<a class="cite" href="{esc(href)}" target="_blank" rel="noopener">{esc(cite)}</a>'
+                f"{_dagger(cite, renumbered)}",
+                "",
+            ),
+        ]
         body.append(
-            f'<tr><td class="amt" data-label="Amount">{esc(r.get("amount_text"))}</td>'
-            f'<td data-label="What it was for">{esc(r.get("purpose"))}</td>'
-            f'<td data-label="Period">{esc(r.get("period") or "—")}</td>'
-            f'<td data-label="Decision">{esc(r.get("organisation") or r["doc_id"])}'
-            f'<br><span class="muted">{esc(long_date(r.get("decision_date")))}</span></td>'
-            f'<td data-label="Source"><a class="cite" href="{esc(href)}" target="_blank" rel="noopener">{esc(cite)}</a>'
-            f"{_dagger(cite, renumbered)}</td></tr>"
+            "<tr>"
+            + "".join(f'<td{cls} data-label="{label}"><div class="v">{v}</div></td>' for label, v, cls in cells)
+            + "</tr>"
         )
     return (
         '<section class="remedies"><h3>Remedies in comparable decisions</h3><table><colgroup><col class="c-amt">'
