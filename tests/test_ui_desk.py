@@ -332,6 +332,13 @@ def test_long_text_is_counted_as_typed_and_never_cut(desk_server, browser):
             timeout=5_000,
         )
         _shot(page, "long-text-near-limit.png")
+        # the change box of the refine chat: kept whole, refused in one line
+        _fill(page, "p-instruction", "make it shorter " * 320)
+        assert len(page.locator("#p-instruction input, #p-instruction textarea").first.input_value()) == 5120
+        page.locator("#p-send").click()
+        hint = page.locator("#p-refine-hint .notice")
+        hint.wait_for(state="visible", timeout=15_000)
+        assert "5,119 characters long; it takes at most 5,000" in hint.inner_text(), hint.inner_text()
     finally:
         ctx.close()
 

@@ -11,6 +11,7 @@ from .labels import STAGES
 from .render import md_text, notice_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
 
+INSTRUCTION_LIMIT = 5000  # app.facts.refine_facts takes no more
 NOTHING_TO_UPDATE = "Type what you want changed first, e.g. “make it shorter”; the letter is left as it is."
 
 
@@ -119,7 +120,6 @@ def build(rt: Runtime) -> Desk:
                     p_instruction = gr.Textbox(
                         show_label=False,
                         placeholder="What should change?",
-                        max_length=5000,
                         elem_id="p-instruction",
                         scale=5,
                     )
@@ -170,6 +170,17 @@ def build(rt: Runtime) -> Desk:
                 p_chat: gr.skip(),
                 pending: "",
                 p_refine_hint: gr.HTML(notice_html(NOTHING_TO_UPDATE, "info"), visible=True),
+            }
+        if len(instruction) > INSTRUCTION_LIMIT:  # said, not cut (the browser's own limit would cut it silently)
+            msg = (
+                f"That change is {len(instruction):,} characters long; it takes at most {INSTRUCTION_LIMIT:,}. "
+                "Please shorten it (nothing was cut or sent)."
+            )
+            return {
+                p_instruction: gr.skip(),
+                p_chat: gr.skip(),
+                pending: "",
+                p_refine_hint: gr.HTML(notice_html(msg, "error"), visible=True),
             }
         history.append({"role": "user", "content": md_text(instruction)})
         # the update waits in the same queue as drafts: its place shows next to the Draft button too
