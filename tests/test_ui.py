@@ -179,8 +179,8 @@ def _fill(page, elem_id: str, text: str) -> None:
 
 
 def _submit(page, button: str, prefix: str) -> None:
-    """Click `button` and wait for this click's outcome on desk `prefix`: a new verified letter or a new notice
-    (what an earlier click left on the page is marked old first)."""
+    """Click `button` and wait for this click's outcome on desk `prefix`: a new finished letter (verified, or failed
+    its checks: needs-check) or a new notice (what an earlier click left on the page is marked old first)."""
     page.evaluate(
         "(p) => document.querySelectorAll(`#${p}-letter .letter, #${p}-notice .notice`)"
         ".forEach(e => e.dataset.old = '1')",
@@ -188,7 +188,8 @@ def _submit(page, button: str, prefix: str) -> None:
     )
     page.locator(button).click()
     page.wait_for_selector(
-        f"#{prefix}-letter .letter[data-state=verified]:not([data-old]), #{prefix}-notice .notice:not([data-old])",
+        f"#{prefix}-letter .letter[data-state=verified]:not([data-old]), "
+        f"#{prefix}-letter .letter[data-state=needs-check]:not([data-old]), #{prefix}-notice .notice:not([data-old])",
         timeout=DRAFT_TIMEOUT_MS,
     )
 

@@ -37,11 +37,86 @@ def _since(s: str | None, today: date | None = None) -> str | None:
     return s
 
 
-def parent_facts(council, child, provision, issue, since, contacts, impact, outcome_sought, stage):
+# the most each parent box takes (the facts file's own limits, app.facts.Facts), by the box's key; a contact is one
+# line of its box. The page counts as the user types (`LIMITS_BY_ELEM`); a box over its limit is refused with one
+# line, never cut.
+LIMITS = {
+    "council": 200,
+    "child": 40,
+    "name": 200,
+    "address": 500,
+    "provision": 10_000,
+    "issue": 20_000,
+    "contacts": 2_000,
+    "impact": 10_000,
+    "outcome_sought": 10_000,
+}
+LIMITS_BY_ELEM = {
+    "p-council": LIMITS["council"],
+    "p-child": LIMITS["child"],
+    "p-name": LIMITS["name"],
+    "p-address": LIMITS["address"],
+    "p-provision": LIMITS["provision"],
+    "p-issue": LIMITS["issue"],
+    "p-contacts": LIMITS["contacts"],
+    "p-impact": LIMITS["impact"],
+    "p-outcome": LIMITS["outcome_sought"],
+}
+
+
+def check_lengths(values: dict[str, str | None]) -> None:
+    """One line naming the first box over its limit, and by how much (nothing is ever cut to fit)."""
+    for key, value in values.items():
+        limit = LIMITS.get(key)
+        if not limit or not value:
+            continue
+        pieces = value.splitlines() if key == "contacts" else [value]
+        for piece in pieces:
+            n = len(piece.strip())
+            if n > limit:
+                what = (
+                    f"A line of '{FIELD_LABELS.get(key, key)}'"
+                    if key == "contacts"
+                    else f"'{FIELD_LABELS.get(key, key)}'"
+                )
+                raise UserError(
+                    f"{what} is {n:,} characters long; it takes at most {limit:,}. Please shorten it by "
+                    f"{n - limit:,} characters (nothing was cut or sent)."
+                )
+
+
+def parent_facts(
+    council,
+    child,
+    provision,
+    issue,
+    since,
+    contacts,
+    impact,
+    outcome_sought,
+    stage,
+    name=None,
+    address=None,
+):
     if not _none(issue):
         raise UserError("Please say what went wrong: the 'What went wrong' box is empty.")
+    check_lengths(
+        {
+            "council": council,
+            "child": child,
+            "name": name,
+            "address": address,
+            "provision": provision,
+            "issue": issue,
+            "contacts": contacts,
+            "impact": impact,
+            "outcome_sought": outcome_sought,
+        }
+    )
     data = {
         "role": "parent",
+        "name": _none(name),
+        "address": _none(address),
         "council": _none(council),
         "child": _none(child),
         "provision": _none(provision),

@@ -12,6 +12,8 @@ STAGES = [
 WRITER_LABELS = {name: info.label for name, info in CATALOG.items()}  # the writer registry's own words
 FIELD_LABELS = {
     "council": "Council",
+    "name": "Your name",
+    "address": "Your address",
     "child": "Child's initial",
     "provision": "What the plan says",
     "issue": "What went wrong",
