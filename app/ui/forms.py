@@ -97,6 +97,8 @@ def parent_facts(
     stage,
     name=None,
     address=None,
+    complainant=None,
+    has_plan=None,
 ):
     if not _none(issue):
         raise UserError("Please say what went wrong: the 'What went wrong' box is empty.")
@@ -126,6 +128,8 @@ def parent_facts(
         "impact": _none(impact),
         "outcome_sought": _none(outcome_sought),
         "stage": stage or "council-stage-1",
+        "complainant": _none(complainant),
+        "has_plan": {"yes": True, "no": False}.get((has_plan or "").strip().lower()),
     }
     return intake_facts(data)
 

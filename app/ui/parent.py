@@ -7,7 +7,7 @@ import json
 from .assets import LIMITS_JS
 from .desk import Desk, first_status, html_block, progress_block, writer_radio
 from .forms import LIMITS_BY_ELEM, parent_facts
-from .labels import STAGES
+from .labels import PLAN_CHOICES, STAGES, WHO_CHOICES
 from .render import md_text, notice_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
 
@@ -45,6 +45,17 @@ def build(rt: Runtime) -> Desk:
                         placeholder="e.g. 4 Mill Lane, Liverpool L1 2AB",
                         elem_id="p-address",
                         scale=3,
+                    )
+                with gr.Row():
+                    p_who = gr.Dropdown(
+                        WHO_CHOICES,
+                        value="",
+                        label="You are writing as",
+                        elem_id="p-who",
+                        scale=2,
+                    )
+                    p_plan = gr.Radio(
+                        PLAN_CHOICES, value="", label="Does the child have an EHC plan?", elem_id="p-plan", scale=3
                     )
                 with gr.Row():
                     p_council = gr.Textbox(
@@ -130,12 +141,38 @@ def build(rt: Runtime) -> Desk:
 
     @parent.catches
     def parent_draft(
-        council, child, provision, issue, since, contacts, impact, outcome, stage, writer, state, name="", address=""
+        council,
+        child,
+        provision,
+        issue,
+        since,
+        contacts,
+        impact,
+        outcome,
+        stage,
+        writer,
+        state,
+        name="",
+        address="",
+        who="",
+        plan="",
     ):
         if not (yield from parent.ready()):
             return
         facts = parent_facts(
-            council, child, provision, issue, since, contacts, impact, outcome, stage, name=name, address=address
+            council,
+            child,
+            provision,
+            issue,
+            since,
+            contacts,
+            impact,
+            outcome,
+            stage,
+            name=name,
+            address=address,
+            complainant=who,
+            has_plan=plan,
         )
         yield from parent.draft(facts, writer, state, "Finding precedents for each issue…")
 
@@ -153,11 +190,13 @@ def build(rt: Runtime) -> Desk:
         parent.state,
         p_name,
         p_address,
+        p_who,
+        p_plan,
     ]
     # the intake survives a reload (the writer choice and the chat do not: they are not what a parent types)
     parent.form = {p_name: "", p_address: "", p_council: "", p_child: "", p_provision: ""}
     parent.form |= {p_issue: "", p_since: "", p_contacts: ""}
-    parent.form |= {p_impact: "", p_outcome: "", p_stage: "council-stage-1"}
+    parent.form |= {p_impact: "", p_outcome: "", p_stage: "council-stage-1", p_who: "", p_plan: ""}
     parent.clear = p_clear
     parent.click(p_go.click, parent_draft, inputs=p_inputs, api_name="parent_draft")
 
@@ -230,9 +269,20 @@ def build(rt: Runtime) -> Desk:
             yield update
         res = (last or {}).get(parent.state, {}) or {}
         result = res.get("result") if isinstance(res, dict) else None
-        if result is not None:
+        if result is not None and result.reply and not result.changed:
+            # a question answered, or a message that changed nothing: the letter is as it was
+            history.append({"role": "assistant", "content": md_text(result.reply)})
+            yield {p_chat: history}
+        elif result is not None:
             v = result.verification
-            if not v.citations_checked:
+            if result.changed:
+                reply = "Changed: " + "; ".join(result.changed) + ". "
+                reply += (
+                    f"{v.citations_checked} citations checked"
+                    f"{', ' + str(v.citations_removed) + ' removed' if v.citations_removed else ''}"
+                    f"{'; all verified' if v.passed and result.writer == 'template' else '; see the citation check'}."
+                )
+            elif not v.citations_checked:
                 reply = "Updated. The letter now cites no decisions."
             else:
                 reply = (
