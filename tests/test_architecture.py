@@ -15,7 +15,18 @@ APP = ROOT / "app"
 LAYERS = {
     "faces": {"cli", "ui", "evals", "bench"},
     "engine": {"engine"},
-    "drafting": {"draft", "writers", "draft_types", "quoting", "facts", "cite", "issues", "export"},
+    "drafting": {
+        "draft",
+        "writers",
+        "draft_types",
+        "quoting",
+        "facts",
+        "cite",
+        "issues",
+        "export",
+        "intake",
+        "precedent_summary",
+    },
     "retrieve": {"retrieve"},
     "index": {"index"},
     "foundation": {
