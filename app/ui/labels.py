@@ -21,4 +21,13 @@ FIELD_LABELS = {
     "outcome_sought": "What you want",
     "stage": "Stage",
     "role": "Role",
+    "name": "Complainant's name",
+    "complainant": "Who is complaining",
+    "procedure": "Procedure",
+    "dates": "Date the complaint arrived",
+    "points": "Points",
+    "actions": "Actions",
+    "remedy_offer": "Remedy offer",
+    "changes": "What the council will change",
+    "officer": "Officer who signs",
 }
