@@ -60,6 +60,12 @@ class IssueSummary:
     title: str
     close: bool  # something in the index is close to this issue
     decisions: list[DecisionOutcome] = field(default_factory=list)
+    # the duty, in the words of the paragraph the draft would cite for it (a statute extract or a decision's
+    # "what should have happened"), verbatim, and its citation
+    duty_quote: str | None = None
+    duty_citation: str | None = None
+    duty_doc: str | None = None
+    duty_para: str | None = None
 
     @property
     def fault(self) -> int:
@@ -227,7 +233,12 @@ def precedent_summary(engine: DraftEngine, facts: Facts) -> PrecedentSummary:
             query = base
         else:
             query = f"{issue_query(BY_LABEL.get(t.label, t), facts.provision, facts.issue)}. {base}"
-        issues.append(_issue_summary(engine, facts, t, query))
+        summary = _issue_summary(engine, facts, t, query)
+        q = ctx.quotes.get((p.duty.doc_id, p.duty.para)) if p.duty is not None and p.close else None
+        if q:
+            summary.duty_quote, summary.duty_citation = q, cite_label(p.duty)
+            summary.duty_doc, summary.duty_para = p.duty.doc_id, p.duty.para
+        issues.append(summary)
     rows = list(ctx.remedies)
     groups: dict[str, RemedyRange] = {}
     every = RemedyRange("all", [], [])

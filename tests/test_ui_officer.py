@@ -122,6 +122,11 @@ def test_officer_investigates_a_complaint_and_downloads_the_response(page):  # n
     _box(page, "o-action-1-owner").fill("SEN Team Manager")
     page.locator("#o-add-action").click()
     page.locator("#o-action-2").wait_for(state="visible", timeout=15_000)
+    page.locator("#o-use-median").click()  # the benchmark's median as a starting figure, then adjusted
+    page.wait_for_function(
+        "() => /^£[\\d,]+$/.test(document.querySelector('#o-remedy textarea, #o-remedy input').value)",
+        timeout=15_000,
+    )
     _box(page, "o-remedy").fill("£650")
     _box(page, "o-changes").fill("Monthly checks that Section F provision is in place")
     _box(page, "o-officer").fill("Jo Smith")

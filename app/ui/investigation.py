@@ -20,10 +20,10 @@ def _cite(citation: str, doc_id: str, para: str) -> str:
 
 def _decision_li(d) -> str:
     who = ", ".join(x for x in (d.organisation, long_date(d.decision_date)) if x)
-    quote = f" “{esc(d.quote)}”" if d.quote else ""
+    quote = f": “{esc(d.quote)}”" if d.quote else ""
     return (
-        f'<li data-found="{esc(d.found)}"><span class="outcome">{esc(d.outcome or "Outcome not recorded")}</span> '
-        f"{esc(who)}{quote} {_cite(d.citation, d.doc_id, d.para)}</li>"
+        f'<li data-found="{esc(d.found)}"><span class="outcome {esc(d.found.replace(" ", "-"))}">'
+        f"{esc(d.outcome or 'Outcome not recorded')}</span> {esc(who)}{quote} {_cite(d.citation, d.doc_id, d.para)}</li>"
     )
 
 
@@ -32,9 +32,15 @@ def issue_html(i: IssueSummary, limit: int | None = None) -> str:
     more = len(i.decisions) - len(items)
     lis = "".join(_decision_li(d) for d in items)
     tail = f'<li class="muted">and {more} more (see the summary above)</li>' if more > 0 else ""
+    duty = ""
+    if i.duty_quote and i.duty_citation:
+        duty = (
+            f'<p class="ps-law">The duty, as cited: “{esc(i.duty_quote)}” '
+            f"{_cite(i.duty_citation, i.duty_doc or '', i.duty_para or '')}</p>"
+        )
     return (
         f'<div class="ps-issue" data-issue="{esc(i.label)}"><p class="ps-title"><b>{esc(i.title)}.</b> '
-        f"{esc(i.line())}</p>" + (f'<ul class="ps-decisions">{lis}{tail}</ul>' if lis else "") + "</div>"
+        f"{esc(i.line())}</p>{duty}" + (f'<ul class="ps-decisions">{lis}{tail}</ul>' if lis else "") + "</div>"
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from ..deadlines import complaint_due_dates
 from ..errors import UserError
 from ..intake import split_complaint
+from ..precedent_summary import money
 from .desk import Desk, html_block, progress_block, writer_radio
 from .forms import FINDINGS, ActionRow, OfficerForm, PointRow, day, officer_facts
 from .investigation import benchmark_html, due_html, point_precedents_html, summary_html
@@ -139,6 +140,7 @@ def build(rt: Runtime) -> Desk:
                         scale=2,
                     )
                     o_benchmark = html_block(benchmark_html(None), "o-benchmark", scale=3)
+                o_use_median = gr.Button("Use the median", size="sm", elem_id="o-use-median", visible=False)
                 arows, a_what, a_by, a_owner = [], [], [], []
                 for j in range(1, MAX_ACTIONS + 1):
                     with gr.Row(visible=j == 1, elem_id=f"o-arow-{j}", equal_height=False) as r:
@@ -219,6 +221,12 @@ def build(rt: Runtime) -> Desk:
             n_points: len(got),
             o_summary: summary_html(found, note),
             o_benchmark: benchmark_html(found),
+            o_use_median: gr.Button(
+                f"Offer the median of comparable decisions ({money(found.overall.median)})",
+                visible=True,
+            )
+            if found is not None and found.overall is not None
+            else gr.Button(visible=False),
             summary: found,
             sought: intake.outcome_sought or "",
         }
@@ -251,6 +259,7 @@ def build(rt: Runtime) -> Desk:
             n_points,
             o_summary,
             o_benchmark,
+            o_use_median,
             summary,
             sought,
             o_read_status,
@@ -265,6 +274,11 @@ def build(rt: Runtime) -> Desk:
         show_progress="minimal",
         show_progress_on=[o_summary],
     )
+
+    def use_median(found):
+        return money(found.overall.median) if found is not None and found.overall is not None else gr.update()
+
+    o_use_median.click(use_median, inputs=summary, outputs=o_remedy, queue=False, api_visibility="private")
 
     # ------------------------------------------------------------------ the due dates, rows added by hand
     gr.on(
