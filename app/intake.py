@@ -280,6 +280,7 @@ _PREAMBLE = re.compile(
 )
 _LIST_ITEM = re.compile(r"(?m)^[ \t]*(?:\(?(?:\d{1,2}|[a-hA-H]|i{1,3}|iv|v)[.)](?!\d)|[-•*–▪◦])[ \t]+(?=\S)")
 _INLINE_ITEM = re.compile(r"(?:^|[\s:;,])\(?(?P<n>[1-9]|[a-h])\)\s+(?=\S)")
+_INLINE_NUM = re.compile(r"(?:^|(?<=[\s:;,.]))(?P<n>[1-9])\.\s+(?=[A-Z])")  # "1. The OT ... 2. The review ..."
 _ORDINAL = (
     r"first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|next|finally|lastly|in addition|additionally|"
     r"furthermore|moreover|on top of (?:this|that)|as well as this|another (?:issue|problem|concern|complaint|matter|"
@@ -381,7 +382,14 @@ def _list_points(body: str) -> list[str] | None:
             items.append(chunk)
         return items
     # inline: "(a) delayed ...; (b) failed ...; and (c) did not ..."
-    inline = list(_INLINE_ITEM.finditer(body))
+    for rx in (_INLINE_ITEM, _INLINE_NUM):
+        if items := _inline_items(body, list(rx.finditer(body))):
+            return items
+    return None
+
+
+def _inline_items(body: str, inline: list[re.Match]) -> list[str] | None:
+    """Items numbered within a paragraph, when the numbers run 1, 2, 3 (or a, b, c) from the first."""
     if len(inline) >= 2:
         seq = [m.group("n") for m in inline]
         first = seq[0]

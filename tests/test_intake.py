@@ -154,6 +154,19 @@ def test_asks_are_not_points_but_are_kept_as_what_is_sought():
     assert "stage 2" in (got.outcome_sought or "")
 
 
+def test_numbers_within_one_paragraph_are_a_list():
+    text = (
+        "I complain about three things. 1. The OT in Section F has not been delivered since January. 2. The annual "
+        "review was late. 3. Nobody answered my emails."
+    )
+    got = split_complaint(text)
+    assert got.points == [
+        "The OT in Section F has not been delivered since January.",
+        "The annual review was late.",
+        "Nobody answered my emails.",
+    ]
+
+
 def test_empty_and_unsplittable_text():
     assert split_complaint("   ") == Intake()
     got = split_complaint("I am unhappy with the council.")
