@@ -48,9 +48,11 @@ _NOT_NAME = frozenset(
 )
 _TITLED = rf"{_TITLE}\s+{_NAME_WORD}(?:\s+{_NAME_WORD})?"
 _FULL = r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}"
+# a sign-off alone on its line, or followed by nothing but a name ("Thanks to the council's delay ..." is not one)
 _SIGN_OFF = re.compile(
     r"(?im)^[ \t]*(?:yours\s+(?:sincerely|faithfully|truly)|kind(?:est)?\s+regards|warm\s+regards|best\s+(?:regards|wishes)|"
-    r"many\s+thanks|thanks(?:\s+you)?|thank\s+you|regards|sincerely)\b[ \t]*[,.!]?"
+    r"many\s+thanks|thanks(?:\s+you)?|thank\s+you|regards|sincerely)\b[ \t]*[,.!]?[ \t]*"
+    rf"(?=$|(?:{_TITLED}|{_FULL}|[A-Z][a-z]+)[ \t.]*$)"
 )
 _REPORTED = (
     r"says|said|states|stated|complains|complained|has complained|is complaining|reports|reported|told|tells|"
@@ -97,6 +99,15 @@ def _signature(text: str) -> tuple[str | None, int]:
     """The name under the last sign-off ("Yours sincerely,\\n\\nSarah Jones"), and where the sign-off starts (the
     end of the text when there is none)."""
     offs = list(_SIGN_OFF.finditer(text))
+    inline = re.search(
+        r"(?<=[.!?])[ \t]+(?P<off>(?:yours\s+(?:sincerely|faithfully)|kind(?:est)?\s+regards|best\s+wishes|many\s+thanks|"
+        rf"thanks|thank\s+you|regards)[ \t]*[,.!]?[ \t]*)(?P<name>{_TITLED}|{_FULL})[ \t.]*$",
+        text,
+        re.I,
+    )
+    if inline and (name := _clean_name(inline.group("name"))):
+        if not offs or offs[-1].start() < inline.start("off"):
+            return name, inline.start("off")
     if not offs:
         return None, len(text)
     m = offs[-1]
@@ -128,22 +139,27 @@ def _name(text: str, first_person: bool) -> str | None:
         return found
     # an officer's note: "Ms A says her son P ...", "Mr and Mrs D complain that ..."
     return _first(
-        [rf"(?P<name>{_TITLED})\s+(?:also\s+)?(?:{_REPORTED}|complain)\b", rf"^\s*(?P<name>{_TITLED})\b"], text
+        [
+            rf"(?P<name>{_TITLED})\s+(?:also\s+)?(?:{_REPORTED}|complain)\b",
+            rf"\b(?i:mum|mother|dad|father|parent|carer|grandmother|grandfather)\s*\(\s*(?P<name>{_TITLED})\s*\)",
+            rf"^\s*(?P<name>{_TITLED})\b",
+        ],
+        text,
     )
 
 
 _CHILD_NOUN = (
     r"(?:foster\s+|step-?|grand|adopted\s+)?(?:son|daughter|child|boy|girl)|grandchild|nephew|niece|young person|"
-    r"ward"
+    r"ward|twins"
 )
-_CHILD_NAME = r"[A-Z][a-z-]*(?:\s+[A-Z][a-z-]+)?"
+_CHILD_NAME = r"[A-Z][a-z-]*(?:\s+(?:and|&)\s+[A-Z][a-z-]+|\s+[A-Z][a-z-]+)?"
 
 
 def _child(text: str) -> str | None:
     owner = r"(?:(?i:my|our|her|his|their|the)|(?:Ms|Mrs|Mr|Miss) \w+'s)"
     patterns = [
         r"(?im)^[ \t]*(?:child|child's name|young person)[ \t]*:[ \t]*(?P<name>[^\n,(]{1,40})",
-        rf"\b{owner}\s+(?:[\w-]+\s+){{0,3}}?(?:{_CHILD_NOUN})\b(?:\s*,\s*|\s*\(\s*|\s+)(?:who is called |called |named )?"
+        rf"\b(?:{owner}\s+(?:[\w-]+\s+){{0,3}}?)?(?:{_CHILD_NOUN})\b(?:\s*,\s*|\s*\(\s*|\s+)(?:who is called |called |named )?"
         rf"(?P<name>{_CHILD_NAME})\b",
         rf"\b(?i:mum|mother|dad|father|parent|carer|special guardian|foster carer|grandmother|grandfather|grandparent)"
         rf" (?i:of|to)\s+(?P<name>{_CHILD_NAME})\b",
@@ -182,7 +198,8 @@ _ROLES: list[tuple[str, str]] = [
 ]
 _PARENT = re.compile(
     r"\b(?:my|our|her|his|their)\s+(?:[\w-]+\s+){0,3}?(?:son|daughter|child|children|boy|girl|twins)\b|"
-    r"\b(?:mother|father|mum|dad|parent) of\b|\bas (?:a|his|her|their) (?:parent|mother|father|mum|dad)\b",
+    r"\b(?:mother|father|mum|dad|parent) of\b|\bas (?:a|his|her|their) (?:parent|mother|father|mum|dad)\b|"
+    r"\b(?:mum|mother|dad|father|parents?)\s*\(\s*(?:Mr|Mrs|Ms|Miss|Mx)\b",
     re.I,
 )
 _YOUNG_PERSON = re.compile(
@@ -260,7 +277,7 @@ def _stage(sentences: list[str]) -> int | None:
 _ABBREV = re.compile(
     r"\b(Mr|Mrs|Ms|Dr|Mx|Prof|St|No|approx|e\.g|i\.e|etc|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I
 )
-_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“‘(£])|\n+")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Za-z0-9\"“‘(£])|\n+")
 _HEADER_LINE = re.compile(
     r"(?im)^[ \t]*(?:dear\b[^\n]*|to whom it may concern[^\n]*|(?:re|subject|from|to|date|sent|cc|complainant(?:'s name)?|"
     r"name|child(?:'s name)?|young person|reference|ref|address|email|tel|phone)[ \t]*:[^\n]*)$"
@@ -269,7 +286,7 @@ _ASK = re.compile(
     r"^(?:(?:and|so|finally|lastly|also)[, ]+)?(?:I|we)\s+(?:would\s+(?:like|want)|want|wish|am asking|are asking|ask|"
     r"request|expect|hope|need you to|would be grateful)(?! to (?:complain|raise|make|lodge|submit))|^(?:please|can you|could you|I'?d like)\b|"
     r"^(?:what I want|the outcome I want|to put (?:this|things) right)|"
-    rf"^(?:they|she|he|{_TITLED})\s+(?:also\s+)?(?:wants?|would like|asks?)\b",
+    rf"^(?:(?:they|she|he|{_TITLED})\s+(?:also\s+)?)?(?:wants?|would like|asks?)\b",
     re.I,
 )
 _PREAMBLE = re.compile(
@@ -293,11 +310,12 @@ _MARKER = re.compile(rf"^(?:{_ORDINAL})\b[,:]?\s*(?:(?:is )?that\s+|about\s+)?",
 _SAYS = (
     r"says|said|states|stated|complains|complained|has complained|is complaining|reports|reported|tells us|told us|"
     r"tells me|told me|explains|explained|feels|felt|believes|alleges|alleged|advises|advised|informs us|informed us|"
-    r"adds|added|confirms|confirmed|is unhappy|was unhappy"
+    r"adds|added|confirms|confirmed|(?:is |was )?unhappy"
 )
 # an officer's frame around the complainant's point: "Ms A says (that)", "She also complains about"
 _FRAME = re.compile(
-    rf"^(?:(?:{_TITLED}|(?i:she|he|they|the complainant|mum|dad|the parents?|the family))\s+(?:also\s+|further\s+)?"
+    rf"^(?:(?:{_TITLED}|(?i:she|he|they|the complainant|mum|dad|the parents?|the family)(?:\s*\([^)]{{1,40}}\))?)\s+"
+    r"(?:also\s+|further\s+)?"
     rf"(?:{_SAYS}|complain)\s+(?:(?i:that|about)\s+)?)",
 )
 # the complainant's own frame: "As Ellie's foster carer I want to complain that ..."
@@ -310,7 +328,7 @@ _OWN_FRAME = re.compile(
 _FAILING = re.compile(
     r"\b(?:nobody|no[- ]one|nothing|refus\w*|ignor\w*|unanswered|overdue|beyond|weeks? after|months? after|too long|"
     r"still (?:waiting|not|no)|took \w+ (?:weeks|months)|changed \w+ times|wrong|unhappy|poor|lost|"
-    r"out of (?:school|education)|excluded|exclusion)\b",
+    r"out of (?:school|education)|excluded|exclusion|cannot|can't|unable|neither|reduced timetable|part[- ]time)\b",
     re.I,
 )
 # topics that separate points where `app.issues` sees no issue ("Nobody answers my emails" after "No OT for months")
@@ -318,7 +336,7 @@ _TOPICS = {
     "contact": r"\b(?:answer\w*|repl(?:y|ied|ies)|respon(?:d|ded|se)|e-?mail\w*|letters?|calls?|phoned?|voicemails?|"
     r"chas(?:ed|ing)|heard back|got back|get back)\b",
     "school place": r"\b(?:named? a school|school place|no school|out of school)\b",
-    "assessment": r"\b(?:assessment|20 weeks|final plan|draft plan)\b",
+    "assessment": r"\b(?:assessment|EHCNA|20 weeks|final plan|draft plan)\b",
 }
 
 
@@ -341,7 +359,7 @@ def _failing(sentence: str) -> bool:
 def _labels(sentence: str) -> set[str]:
     out = {name for name, rx in _TOPICS.items() if re.search(rx, sentence, re.I)}
     for t in ISSUE_TYPES:
-        if re.search(t.pattern, sentence, re.I) and (t.label != "section_f_provision" or FAILURE_CUE.search(sentence)):
+        if re.search(t.pattern, sentence, re.I) and (t.label != "section_f_provision" or _failing(sentence)):
             out.add(t.label)
     return out
 
@@ -410,29 +428,54 @@ def _inline_items(body: str, inline: list[re.Match]) -> list[str] | None:
     return None
 
 
-def _marker_points(sentences: list[str]) -> list[str] | None:
-    marks = [i for i, s in enumerate(sentences) if _MARKER.match(s)]
+def _grouped(paras: list[list[str]]) -> tuple[list[str], list[str]]:
+    """Points from sentences grouped by issue, paragraph by paragraph; and the asks among them."""
+    points: list[str] = []
+    asks: list[str] = []
+    for sents in paras:
+        kept, para_asks = _drop_asks(sents)
+        asks += para_asks
+        points += _sentence_points(kept)
+    return points, asks
+
+
+def _marker_points(paras: list[list[str]]) -> tuple[list[str], list[str]] | None:
+    """Points introduced by "Firstly", "Secondly", "I also complain": each runs to the next; what comes before the
+    first (unless it is "Firstly") is grouped as sentences are."""
+    flat = [(pi, s) for pi, sents in enumerate(paras) for s in sents]
+    marks = [i for i, (_, s) in enumerate(flat) if _MARKER.match(s)]
     if not marks or (
         len(marks) < 2
         and not re.match(
-            r"(?i)second|another|in addition|additionally|(?:I|we|she|he|they) (?:also|further)", sentences[marks[0]]
+            r"(?i)second|another|in addition|additionally|(?:I|we|she|he|they) (?:also|further)", flat[marks[0]][1]
         )
     ):
         return None
-    segments: list[list[str]] = []
-    lead = sentences[: marks[0]]
-    if lead and not re.match(r"(?i)first", sentences[marks[0]]):
-        lead_fail = [s for s in lead if _failing(s) and not _PREAMBLE.search(s)]
-        if lead_fail:
-            segments.append(lead_fail)
+    points: list[str] = []
+    asks: list[str] = []
+    if not re.match(r"(?i)first", flat[marks[0]][1]):
+        lead: list[list[str]] = [[] for _ in paras]
+        for pi, sent in flat[: marks[0]]:
+            lead[pi].append(sent)
+        points, asks = _grouped([x for x in lead if x])
     for j, i in enumerate(marks):
-        end = marks[j + 1] if j + 1 < len(marks) else len(sentences)
-        segments.append(sentences[i:end])
-    return [" ".join(seg) for seg in segments]
+        end = marks[j + 1] if j + 1 < len(marks) else len(flat)
+        kept, seg_asks = _drop_asks([sent for _, sent in flat[i:end]])
+        asks += seg_asks
+        if kept:
+            points.append(" ".join(kept))
+    return points, asks
+
+
+# what the plan says, before the failure it frames: "His EHC plan says he must have weekly SALT."
+_PLAN_CONTEXT = re.compile(
+    r"\b(?:plan|section f|provision)\b.*\b(?:says?|should|must|entitled|includes?|sets out)\b", re.I
+)
 
 
 def _sentence_points(sentences: list[str]) -> list[str]:
     groups: list[tuple[set[str], list[str]]] = []
+    context: list[str] = []  # what the plan says, before any failure: kept with the first point it frames
     for s in sentences:
         if _PREAMBLE.search(s) and not _labels(s):
             continue
@@ -443,7 +486,10 @@ def _sentence_points(sentences: list[str]) -> list[str]:
                 groups[-1][1].append(s)
             continue
         if failing:
-            groups.append((set(labels), [s]))
+            groups.append((set(labels), [*context, s]))
+            context = []
+        elif not groups and _PLAN_CONTEXT.search(s):
+            context.append(s)
     return [" ".join(g[1]) for g in groups]
 
 
@@ -453,12 +499,10 @@ def split_complaint(text: str) -> Intake:
     if not text:
         return Intake()
     body = _body(text)
-    sents = _sentences(body)
-    first_person = any(re.search(r"\b(?:I|my|me|we|our)\b", s) for s in sents[:3])
+    first_person = any(re.search(r"\b(?:I|my|me|we|our)\b", s) for s in _sentences(body)[:3])
 
+    paras = [_sentences(p) for p in re.split(r"\n[ \t]*\n", body)]
     raw = _list_points(body)
-    if raw is None:
-        raw = _marker_points(sents)
     asks: list[str] = []
     if raw is not None:
         points = []
@@ -467,14 +511,12 @@ def split_complaint(text: str) -> Intake:
             asks += item_asks
             if kept:
                 points.append(" ".join(kept))
-        if raw:
-            tail_start = body.rfind(raw[-1].strip()[:40]) if raw[-1].strip() else -1
-            if tail_start >= 0:
-                _, tail_asks = _drop_asks(_sentences(body[tail_start + len(raw[-1].strip()) :]))
-                asks += tail_asks
+        tail_start = body.rfind(raw[-1].strip()[:40]) if raw and raw[-1].strip() else -1
+        if tail_start >= 0:
+            _, tail_asks = _drop_asks(_sentences(body[tail_start + len(raw[-1].strip()) :]))
+            asks += tail_asks
     else:
-        kept, asks = _drop_asks(sents)
-        points = _sentence_points(kept)
+        points, asks = _marker_points(paras) or _grouped(paras)
     if not points and body:
         points = [body]
     points = [p for p in (_tidy(p) for p in points) if len(p) >= 3]

@@ -123,6 +123,42 @@ CASES = {
         {"name": "Mrs K", "child": "R", "complainant": "parent", "procedure_hint": "children-act"},
         [["section 17 assessment"], ["direct payments"]],
     ),
+    "letter in paragraphs, I also want to complain": (
+        "Re: Formal complaint - ref 12345\n\nTo whom it may concern,\n\nOn 3 March 2025 I emailed my son's "
+        "caseworker to ask why his speech therapy had stopped. I did not get a reply. I emailed again on 17 March and "
+        "phoned on 24 March. Still nothing.\n\nMy son Harry (10) has autism and his EHC plan says he must have weekly "
+        "SALT. He has not had a session since the February half term. He is now refusing to speak at school and is "
+        "very distressed.\n\nI also want to complain about the transport. His taxi has been late 12 times this term, "
+        "and on 2 occasions it did not turn up at all.\n\nI would like the sessions he has missed to be made up and a "
+        "written apology.\n\nRegards,\nMrs Karen O'Neill",
+        {"name": "Mrs Karen O'Neill", "child": "Harry", "complainant": "parent"},
+        [["emailed again on 17 March"], ["weekly SALT", "February half term"], ["taxi has been late"]],
+    ),
+    "officer's shorthand, lower case": (
+        "complaint received by phone 12/11. mum (Ms T) reports daughter K (Y9) has been on a reduced timetable since "
+        "September - only 2 hours a day. school say they cannot meet need. no alternative provision arranged by LA. "
+        "Ms T also unhappy that EHCNA request made in June has had no decision. wants K back in full time education.",
+        {
+            "name": "Ms T",
+            "child": "K",
+            "complainant": "parent",
+            "outcome_sought": "Wants K back in full time education.",
+        },
+        [["reduced timetable", "no alternative provision"], ["EHCNA request made in June"]],
+    ),
+    "twins, signed at the end of the paragraph": (
+        "Hello, my name is Aisha and I'm the mum of twins, Zara and Omar. Both have EHC plans. Neither has received "
+        "the occupational therapy in section F since the new term began. When I raised this with the school they told "
+        "me it was the council's responsibility. Nobody at the council has replied to me. Thank you, Aisha Rahman",
+        {"name": "Aisha Rahman", "child": "Zara and Omar", "complainant": "parent"},
+        [["occupational therapy"], ["Nobody at the council"]],
+    ),
+    "a first word that is not a sign-off": (
+        "Thanks to the council's delay my son has missed a year of school.\nThe council has not named a school in "
+        "his plan.",
+        {"name": None, "complainant": "parent"},
+        [["Thanks to the council's delay", "named a school"]],
+    ),
 }
 
 

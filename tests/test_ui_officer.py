@@ -33,7 +33,7 @@ EVIDENCE = [
 ]
 FINDINGS = ["Upheld", "Partly upheld", "Not upheld"]
 # a bracket that is not a citation ([24 004 187, para 19], [24 012 399, summary]): a placeholder left for the officer
-PLACEHOLDER = re.compile(r"\[(?!\s*[\w ]+,\s*(?:paras?\s|summary))[^\]]*\]")
+PLACEHOLDER = re.compile(r"\[(?!\s*[\w .-]+,\s*(?:paras?\s|summary))[^\]]*\]")
 
 
 def _box(pg, elem_id: str):
