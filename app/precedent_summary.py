@@ -24,6 +24,13 @@ PER_ISSUE_K = 12
 # paragraphs whose words are the Ombudsman's view (quoted); the complaint, the chronology and the council's account
 # are someone else's
 QUOTABLE_ROLES = ("finding_fault", "finding_no_fault", "remedy", "decision")
+# a sentence reporting what someone else said ("The complainant (Mrs X) said ...", "The Council says ..."): not the
+# Ombudsman's finding, so not quoted as one
+REPORTED = re.compile(
+    r"^(?:the complainant|mr|mrs|ms|miss|mx|dr|the council|the school|the parents?|she|he|they)\b[^.;]{0,40}?"
+    r"\b(?:says?|said|complain\w*|told|alleg\w*|explain\w*|believes?|feels?|felt|considers?|argued?)\b",
+    re.I,
+)
 
 
 def fault_found(outcome: str | None) -> str:
@@ -189,6 +196,11 @@ def _best_per_decision(hits: list[Hit], topic: str) -> list[Hit]:
     return [min(hs, key=rank) for hs in by_doc.values()]
 
 
+def _quote(h: Hit, wanted: str, topic: str) -> str | None:
+    q = best_sentence(h.text, wanted, topic=topic)
+    return None if q is None or REPORTED.match(q) else q
+
+
 def _issue_summary(engine: DraftEngine, facts: Facts, t: IssueType, query: str) -> IssueSummary:
     found = engine.retriever.search(query, k=PER_ISSUE_K)
     out = IssueSummary(t.label, t.title, close=not found.no_close_precedent)
@@ -207,7 +219,7 @@ def _issue_summary(engine: DraftEngine, facts: Facts, t: IssueType, query: str) 
                 found=fault_found(h.outcome),
                 citation=cite_label(h),
                 para=h.para,
-                quote=best_sentence(h.text, wanted, topic=t.topic or r".") if quotable else None,
+                quote=_quote(h, wanted, t.topic or r".") if quotable else None,
             )
         )
     return out

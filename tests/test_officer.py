@@ -214,3 +214,12 @@ def test_investigation_html_escapes_everything():
     assert "Read the complaint" in summary_html(None)
     assert point_precedents_html(s, "") == ""
     assert "No issue recognised" in point_precedents_html(s, "The weather was bad.")
+
+
+def test_what_others_said_is_not_quoted_as_a_finding():
+    from app.precedent_summary import REPORTED
+
+    assert REPORTED.match("The complainant (Mrs X) said the Council failed to provide OT")
+    assert REPORTED.match("The Council says two of the children are now in mainstream school")
+    assert not REPORTED.match("The Council was at fault because it failed to issue an amended EHC Plan")
+    assert not REPORTED.match("We find the Council at fault for delay")
