@@ -134,6 +134,7 @@ def test_officer_facts_carry_the_investigation():
         "complaint_received": "2026-11-20",
         "stage2_requested": "2026-11-20",
     }
+    assert officer_facts(NOTE, "", _form(acknowledged="2026-11-23")).dates["complaint_acknowledged"] == "2026-11-23"
     assert officer_facts(NOTE, None).points == []  # the API's complaint-only facts are unchanged
 
 
@@ -147,6 +148,7 @@ def test_officer_facts_carry_the_investigation():
         ({"officer": ""}, "Officer who signs:"),
         ({"received": "last Tuesday"}, "Date the complaint arrived: must be a date"),
         ({"received": ""}, "Date the complaint arrived: type the date"),
+        ({"acknowledged": "2026-11-01"}, "Acknowledged on: 2026-11-01 is before"),
         ({"actions": [ActionRow("", "2026-12-18", "")]}, "Action 1: say what will be done"),
         ({"actions": [ActionRow("Arrange OT", "", "Team")]}, "Action 1: give the date"),
         ({"actions": [ActionRow("Arrange OT", "2026-12-18", "")]}, "Action 1: say who is responsible"),
@@ -192,6 +194,14 @@ def test_due_dates_and_lateness():
     assert "SEND Tribunal" in due_for("2026-11-20", "send-tribunal", "1", today=date(2026, 11, 27))
     assert "must be a date" in due_for("soon", "corporate", "1")
     assert "Type the date" in due_for("", "corporate", "1")
+    # an acknowledgement sent on time is not late; one sent late says by how much
+    sent = due_for("2026-11-02", "corporate", "1", "2026-11-05", today=date(2026, 11, 27))
+    assert '<li data-late="0">Acknowledgement by <b>9 November 2026</b>, done 5 November 2026 <span' in sent
+    sent_late = due_for("2026-11-02", "corporate", "1", "2026-11-12", today=date(2026, 11, 27))
+    assert (
+        'Acknowledgement by <b>9 November 2026</b>, done 12 November 2026 <span class="late">late by 3 days'
+        in sent_late
+    )
     assert due_html([], date(2026, 11, 27), XSS).count("<script>") == 0
 
 

@@ -12,6 +12,7 @@ import pytest
 from test_ui import (  # noqa: F401 - the server, browser, context and page fixtures, shared with the desk tests
     ARTIFACTS,
     DRAFT_TIMEOUT_MS,
+    XSS,
     browser,
     context,
     page,
@@ -70,12 +71,21 @@ def _writer_writes_the_investigation() -> bool:
 
 def test_officer_investigates_a_complaint_and_downloads_the_response(page):  # noqa: F811 - the fixture
     page.get_by_role("tab", name="Officer desk").click()
+    # a script in the complaint is read as text, everywhere the reading shows it
+    _box(page, "o-complaint").fill(f"{XSS} Her son has had no OT since January.")
+    page.locator("#o-read").click()
+    page.wait_for_selector("#o-read-status .progress.done", timeout=DRAFT_TIMEOUT_MS)
+    assert XSS in _box(page, "o-point-1").input_value()
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+
+    page.evaluate("() => document.querySelectorAll('#o-read-status .progress').forEach(e => e.dataset.old = '1')")
     _box(page, "o-complaint").fill(NOTE)
     _shot(page, "1-pasted")
 
     # read: the points appear, with the complainant's name, the child, the due dates and the precedents
     page.locator("#o-read").click()
-    page.wait_for_selector("#o-read-status .progress.done", timeout=DRAFT_TIMEOUT_MS)
+    page.wait_for_selector("#o-read-status .progress.done:not([data-old])", timeout=DRAFT_TIMEOUT_MS)
     assert "Read 3 points from Ms A" in page.locator("#o-read-status").inner_text()
     assert _box(page, "o-name").input_value() == "Ms A"
     assert _box(page, "o-child").input_value() == "P"
@@ -99,8 +109,16 @@ def test_officer_investigates_a_complaint_and_downloads_the_response(page):  # n
     _box(page, "o-received").fill("2025-01-06")
     _box(page, "o-received").blur()
     page.wait_for_function("() => document.querySelector('#o-due').innerText.includes('late by')", timeout=15_000)
+    # an acknowledgement sent on time is marked done, not late; the response is still late
+    _box(page, "o-acknowledged").fill("2025-01-08")
+    _box(page, "o-acknowledged").blur()
+    page.wait_for_function("() => document.querySelector('#o-due').innerText.includes('done 8 January 2025')")
+    due = ws(page.locator("#o-due").inner_text())
+    assert re.search(r"Acknowledgement by 13 January 2025, done 8 January 2025 LGSCO", due), due
+    assert re.search(r"Stage 1 response by 27 January 2025 late by \d+ days", due), due
     page.locator("#o-due").scroll_into_view_if_needed()
     _shot(page, "3-late", full=False)
+    _box(page, "o-acknowledged").fill("")
     _box(page, "o-received").fill("2026-11-20")
     _box(page, "o-received").blur()
 

@@ -87,6 +87,7 @@ class OfficerForm:
     procedure: str | None = "corporate"
     stage: int = 1
     received: str = ""
+    acknowledged: str = ""
     points: list[PointRow] = field(default_factory=list)
     actions: list[ActionRow] = field(default_factory=list)
     remedy_offer: str = ""
@@ -174,6 +175,10 @@ def officer_facts(complaint, council, form: OfficerForm | None = None):
             "an owner)."
         )
     dates = {"complaint_received": received}
+    if ack := day(form.acknowledged, "Acknowledged on"):
+        if ack < received:
+            raise UserError(f"Acknowledged on: {ack} is before the complaint arrived ({received}).")
+        dates["complaint_acknowledged"] = ack
     if form.stage in (2, 3):
         dates[f"stage{form.stage}_requested"] = received
     data |= {

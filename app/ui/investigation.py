@@ -114,6 +114,8 @@ def due_html(dues: list[Due], today: date, note: str | None = None) -> str:
         when = f"{d.due.day} {d.due:%B %Y}"
         flag = f' <span class="late">late by {late.days} day{"s" if late.days != 1 else ""}</span>' if late else ""
         extra = f' <span class="muted">({esc(d.note)})</span>' if d.note else ""
+        if d.done:
+            flag = f", done {d.done.day} {d.done:%B %Y}{flag}"
         items.append(
             f'<li data-late="{late.days if late else 0}">{esc(d.label)} by <b>{esc(when)}</b>{flag} '
             f'<span class="muted">{esc(d.rule)}</span>{extra}</li>'

@@ -4,6 +4,7 @@ evidence and finding, the actions and the remedy offer beside the benchmark, the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ..deadlines import complaint_due_dates
@@ -39,11 +40,19 @@ TRIBUNAL_NOTE = (
 )
 
 
-def due_for(received: str | None, procedure: str | None, stage: str | None, today: date | None = None) -> str:
-    """The due-dates box: the procedure's dates from the day the complaint arrived, or what is wrong with that day."""
+def due_for(
+    received: str | None,
+    procedure: str | None,
+    stage: str | None,
+    acknowledged: str | None = None,
+    today: date | None = None,
+) -> str:
+    """The due-dates box: the procedure's dates from the day the complaint arrived (the acknowledgement marked done
+    on the day it was sent, if it was), or what is wrong with a day typed."""
     today = today or date.today()
     try:
         iso = day(received, "Date the complaint arrived")
+        ack = day(acknowledged, "Acknowledged on")
     except UserError as e:
         return due_html([], today, str(e))
     if not iso:
@@ -53,6 +62,8 @@ def due_for(received: str | None, procedure: str | None, stage: str | None, toda
     if proc == "corporate" and n == 3:
         n = 2  # the council's own procedure has two stages; the Complaint Handling Code's stage 2 timescale applies
     dues = complaint_due_dates(date.fromisoformat(iso), proc, n)
+    if ack:
+        dues = [replace(d, done=date.fromisoformat(ack)) if d.label == "Acknowledgement" else d for d in dues]
     return due_html(dues, today, TRIBUNAL_NOTE if procedure == "send-tribunal" else None)
 
 
@@ -103,6 +114,12 @@ def build(rt: Runtime) -> Desk:
                         scale=1,
                         min_width=150,
                     )
+                o_acknowledged = gr.Textbox(
+                    label="Acknowledged on (if it has been)",
+                    max_length=40,
+                    elem_id="o-acknowledged",
+                    placeholder="YYYY-MM-DD",
+                )
                 o_due = html_block(lambda: due_for(date.today().isoformat(), "corporate", "1"), "o-due")
 
                 o_summary = html_block(summary_html(None), "o-summary")
@@ -282,9 +299,9 @@ def build(rt: Runtime) -> Desk:
 
     # ------------------------------------------------------------------ the due dates, rows added by hand
     gr.on(
-        [o_received.change, o_procedure.change, o_stage.change],
+        [o_received.change, o_procedure.change, o_stage.change, o_acknowledged.change],
         due_for,
-        inputs=[o_received, o_procedure, o_stage],
+        inputs=[o_received, o_procedure, o_stage, o_acknowledged],
         outputs=o_due,
         queue=False,
         api_visibility="private",
@@ -315,7 +332,7 @@ def build(rt: Runtime) -> Desk:
 
     # ------------------------------------------------------------------ drafting
     @officer.catches
-    def officer_draft(complaint, council, name, child, complainant, procedure, stage, received, *rest):
+    def officer_draft(complaint, council, name, child, complainant, procedure, stage, received, acknowledged, *rest):
         if not (yield from officer.ready()):
             return
         k = MAX_POINTS
@@ -330,6 +347,7 @@ def build(rt: Runtime) -> Desk:
             procedure=procedure or "corporate",
             stage=int(stage or 1),
             received=received or "",
+            acknowledged=acknowledged or "",
             points=[PointRow(p_text[i] or "", p_ev[i] or "", p_find[i] or None) for i in range(min(np or 0, k))],
             actions=[ActionRow(a_w[j] or "", a_b[j] or "", a_o[j] or "") for j in range(min(na or 1, m))],
             remedy_offer=remedy or "",
@@ -351,6 +369,7 @@ def build(rt: Runtime) -> Desk:
             o_procedure,
             o_stage,
             o_received,
+            o_acknowledged,
             *points,
             *evidence,
             *findings,
