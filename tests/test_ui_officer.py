@@ -151,6 +151,15 @@ def test_officer_investigates_a_complaint_and_downloads_the_response(page):  # n
     page.locator("#o-remedy").scroll_into_view_if_needed()
     _shot(page, "5-investigated")
 
+    # reading the complaint again keeps what was recorded on the same points
+    page.locator("#o-read").click()
+    page.wait_for_function(
+        "() => document.querySelector('#o-read-status').innerText.includes('What you recorded on 3 of them is kept')",
+        timeout=DRAFT_TIMEOUT_MS,
+    )
+    assert _box(page, "o-evidence-1").input_value() == EVIDENCE[0]
+    assert page.locator("#o-finding-3 input[value='not upheld']").is_checked()
+
     # draft
     page.evaluate("() => document.querySelectorAll('#o-progress .progress').forEach(e => e.dataset.old = '1')")
     page.locator("#o-draft").click()

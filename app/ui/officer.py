@@ -213,7 +213,14 @@ def build(rt: Runtime) -> Desk:
         return {o_read_status: progress_html(msg, "error")}
 
     @friendly_errors(read_failed)
-    def officer_read(complaint, council, name, child):
+    def officer_read(complaint, council, name, child, *before):
+        # what the officer already recorded on a point read again word for word is kept
+        k = MAX_POINTS
+        kept = {
+            " ".join((p or "").split()): (e or "", f)
+            for p, e, f in zip(before[:k], before[k : 2 * k], before[2 * k : 3 * k], strict=True)
+            if (p or "").strip() and ((e or "").strip() or f)
+        }
         if not (complaint or "").strip():
             raise UserError("Please paste the complaint: the complaint box is empty.")
         intake = split_complaint(complaint)
@@ -249,24 +256,28 @@ def build(rt: Runtime) -> Desk:
         }
         for i in range(MAX_POINTS):
             text = got[i] if i < len(got) else ""
+            ev, fd = kept.get(" ".join(text.split()), ("", None))
             out |= {
                 rows[i]: gr.Group(visible=i < len(got)),
                 points[i]: text,
-                evidence[i]: "",
-                findings[i]: None,
+                evidence[i]: ev,
+                findings[i]: fd,
                 precs[i]: point_precedents_html(found, text),
             }
         who = f" from {intake.name}" if intake.name else ""
         n = len(got)
-        out[o_read_status] = progress_html(
-            f"Read {n} point{'s' if n != 1 else ''}{who}. For each, record what your records show and your finding.",
-            "done",
+        carried = sum(" ".join(t.split()) in kept for t in got)
+        tail = (
+            f" What you recorded on {carried} of them is kept."
+            if carried
+            else " For each, record what your records show and your finding."
         )
+        out[o_read_status] = progress_html(f"Read {n} point{'s' if n != 1 else ''}{who}.{tail}", "done")
         return out
 
     o_read.click(
         officer_read,
-        inputs=[o_complaint, o_council, o_name, o_child],
+        inputs=[o_complaint, o_council, o_name, o_child, *points, *evidence, *findings],
         outputs=[
             o_name,
             o_child,
