@@ -213,7 +213,7 @@ def build(rt: Runtime) -> Desk:
         return {o_read_status: progress_html(msg, "error")}
 
     @friendly_errors(read_failed)
-    def officer_read(complaint, council, name, child, *before):
+    def officer_read(complaint, council, *before):
         # what the officer already recorded on a point read again word for word is kept
         k = MAX_POINTS
         kept = {
@@ -277,7 +277,7 @@ def build(rt: Runtime) -> Desk:
 
     o_read.click(
         officer_read,
-        inputs=[o_complaint, o_council, o_name, o_child, *points, *evidence, *findings],
+        inputs=[o_complaint, o_council, *points, *evidence, *findings],
         outputs=[
             o_name,
             o_child,
