@@ -13,6 +13,7 @@ from .embed import LocalEmbeddings
 from .facts import Facts
 from .index import Index, IngestReport
 from .models import Document, Filters
+from .precedent_summary import PrecedentSummary, precedent_summary
 from .refine import HELP, answer, interpret
 from .retrieve import Retriever, SearchResult
 from .settings import Settings
@@ -86,6 +87,10 @@ class Engine:
             self._index = None
 
     # ------------------------------------------------------------------ drafting
+    def precedent_summary(self, facts: Facts) -> PrecedentSummary:
+        """Before drafting: how the Ombudsman decided complaints like these facts (issues, outcomes, remedy sums)."""
+        return precedent_summary(self, facts)
+
     def writer(self, llm: str | None = None, chat_model=None) -> MadeWriter:
         """The writer `llm` names (default: the settings'), and its note. Model-backed writers are made once per
         engine: the local model loads a single time. `chat_model`: written with under the name `llm` or "chat"."""

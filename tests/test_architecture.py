@@ -27,6 +27,8 @@ LAYERS = {
         "timeline",
         "template",
         "refine",
+        "intake",
+        "precedent_summary",
     },
     "retrieve": {"retrieve"},
     "index": {"index"},

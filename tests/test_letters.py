@@ -328,9 +328,8 @@ def test_an_unclear_message_changes_nothing_and_says_what_can_be_done(full_engin
 
 
 def test_the_local_model_only_restates_the_account_and_is_checked(full_engine):
-    from fakes import FakeChat
-
     from app.writers import RestatingWriter, check_restatement
+    from fakes import FakeChat
 
     facts = parse_facts(OT)
     own = facts.issue

@@ -478,7 +478,9 @@ def test_a_reload_keeps_the_form_and_clear_form_empties_it(page):
     page.screenshot(path=str(ARTIFACTS / "clear-form.png"))
 
 
-def test_officer_desk_drafts_a_response(page):
+def test_officer_desk_asks_for_the_investigation_before_drafting(page):
+    """The officer desk drafts from an investigation (tests/test_ui_officer.py drives it from paste to .docx): a
+    complaint drafted unread says what to do first, in one line, and nothing is drafted."""
     page.get_by_role("tab", name="Officer desk").click()
     _fill(
         page,
@@ -487,8 +489,8 @@ def test_officer_desk_drafts_a_response(page):
         "but he has had none since January 2024. I have emailed the SEN team three times.",
     )
     _submit(page, "#o-draft", "o")
-    assert page.locator("#o-letter [data-state=verified]").count() == 1, page.locator("#o-notice").inner_text()
-    assert page.locator("#o-letter a.cite").count() > 0
+    assert "Read the complaint first" in page.locator("#o-notice").inner_text()
+    assert page.locator("#o-letter [data-state=verified]").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "officer-desk.png"), full_page=True)
 
