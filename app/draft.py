@@ -23,7 +23,7 @@ from .index import Index
 from .issues import IssueType, issue_query, issues_for, outside_corpus
 from .law import REGISTER, held_quote
 from .models import Hit
-from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_job, references_md
+from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_job, references_md, with_point
 from .retrieve import Retriever
 from .roles import paragraph_role
 from .text import long_date
@@ -323,10 +323,16 @@ def _finish(facts, points, remedy_hits, no_close: bool, retriever: Retriever | N
         for h in p.hits():
             precedents.append(h)
             job = "remedy" if h is p.remedy else "duty" if h is p.duty else "finding"
-            wanted = REMEDY_QUERY if h is p.remedy else f"{p.issue.query} {facts.issue}"
+            wanted = (
+                REMEDY_QUERY
+                if h is p.remedy
+                else f"{p.issue.duty} {p.issue.query}"
+                if h is p.duty
+                else f"{p.issue.query} {facts.issue}"
+            )
             s = best_sentence(h.text, wanted, money=h is p.remedy, topic=p.issue.topic or r".", keep=quote_job(job))
             if s:
-                quotes[(h.doc_id, h.para)] = s
+                quotes[(h.doc_id, h.para)] = with_point(h.text, s) if job != "remedy" else s
     seen = {(h.doc_id, h.para) for h in precedents}
     table_hits = [h for h in precedents if h.para != "summary"] + [
         h for h in remedy_hits if (h.doc_id, h.para) not in seen

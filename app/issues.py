@@ -39,7 +39,7 @@ ISSUE_TYPES: list[IssueType] = [
         r"\b(therap|occupational|\bOT\b|speech|language|SALT|physio|section f|provision|tutor|1:1|one[- ]to[- ]one|teaching assistant|"
         r"specialist teach|sessions?|support (in|set out in|from) (the|his|her|their) plan|not (been )?(provided|delivered|received|in place))",
         "council failed to secure {provision} set out in section F of the EHC plan; missed provision; fault; payment to remedy lost provision",
-        "The council must secure the special educational provision in Section F of an EHC Plan; the duty cannot be delegated.",
+        "The council must secure the special educational provision in Section F of an EHC Plan; councils cannot delegate this duty.",
         "recommended the Council pay to reflect the missed provision in the EHC plan and apologise",
         r"provision|sessions|therap|tuition|support",
         topic=r"section f|provision|therap|\bOT\b|SALT|speech|sessions",

@@ -63,7 +63,8 @@ def best_sentence(
 
 
 DUTY_WORDS = re.compile(
-    r"\b(has a duty|have a duty|duty to|must|should have|is required|requires|statutory|the law)\b", re.I
+    r"\b(has a duty|have a duty|duty to|this duty|must|should have|is required|requires|statutory|the law|delegate)\b",
+    re.I,
 )
 FINDING_WORDS = re.compile(
     r"^(there was|there were|we found|i found|the council (delayed|failed|did not|was wrong|should have))|"
@@ -89,6 +90,28 @@ def quote_job(job: str) -> Callable[[str], bool]:
         return role not in ("complaint", "council_account")
 
     return keep
+
+
+# a following sentence that carries the point of the one quoted ("… cannot delegate this duty", "… remains liable")
+CARRIES_POINT = re.compile(
+    r"cannot delegate|remains? (liable|responsible)|owe[sd]? (it )?personally|denied (the family |them |her |him )?a right|"
+    r"right of appeal|is (also )?fault\b",
+    re.I,
+)
+
+
+def with_point(text: str, quote: str, most_words: int = 80) -> str:
+    """`quote` and the sentence after it in `text` when that sentence carries the point ("The Courts have said
+    councils cannot delegate this duty…"), so a quotation does not stop short of what the reader needs."""
+    sents = [x.strip() for x in QUOTABLE_SENTENCE_SPLIT.split(text)]
+    for i, sent in enumerate(sents[:-1]):
+        if _trim(sent) == quote:
+            nxt = _trim(sents[i + 1])
+            joined = f"{sent} {nxt}"
+            if CARRIES_POINT.search(nxt) and len(joined.split()) <= most_words:
+                return joined
+            break
+    return quote
 
 
 def sentence_role(s: str) -> Role:

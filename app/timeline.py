@@ -59,6 +59,7 @@ SYNONYMS = {
     "stage1_complaint": "complaint_made",
     "stage2_request": "stage2_requested",
     "panel_request": "panel_requested",
+    "stage3_requested": "panel_requested",
     "tribunal_decision": "tribunal_order",
     "referral_date": "referral",
 }

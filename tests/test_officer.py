@@ -190,7 +190,7 @@ def test_due_dates_and_lateness():
     late = due_for("2026-11-02", "corporate", "1", today=date(2026, 11, 27))
     assert "late by 18 days" in late  # the acknowledgement was due on 9 November
     ca = due_for("2026-11-02", "children-act", "2", today=date(2026, 11, 27))
-    assert "Stage 2 investigation response by" in ca and "reg 17" in ca
+    assert "Stage 2 investigation response by" in ca and "25 working days (65 at most)" in ca
     assert "SEND Tribunal" in due_for("2026-11-20", "send-tribunal", "1", today=date(2026, 11, 27))
     assert "must be a date" in due_for("soon", "corporate", "1")
     assert "Type the date" in due_for("", "corporate", "1")
