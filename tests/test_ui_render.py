@@ -452,3 +452,29 @@ def test_a_date_filter_says_how_many_undated_decisions_it_left_out():
     assert rt.undated_left_out(Filters(category="Education")) == 0
     html = search_results_html(SimpleNamespace(hits=[_hit("A", "1")], no_close_precedent=False), undated=2)
     assert "2 decisions have no date in the index, so the date filter left them out" in html
+
+
+def test_the_timeline_shows_each_due_date_how_late_and_the_time_limits():
+    from app.ui.render import timeline_html
+
+    html = timeline_html(
+        {
+            "due": [
+                {"label": "Final amended plan", "due": "2025-04-09", "rule": "8 weeks", "done": None, "late_days": 597},
+                {
+                    "label": "Stage 1 response",
+                    "due": "2025-04-10",
+                    "rule": "10 working days <b>",
+                    "done": "2025-04-08",
+                    "late_days": 0,
+                },
+            ],
+            "appeal_by": "2027-01-10",
+            "ombudsman_by": "2026-01-01",
+        }
+    )
+    assert "Final amended plan: due <b>9 April 2025</b>" in html and "597 days late" in html
+    assert "done 8 April 2025" in html and "on time" in html
+    assert "SEND Tribunal appeal: by <b>10 January 2027</b>" in html and "1 January 2026" in html
+    assert '<b>"' not in html and "10 working days &lt;b&gt;" in html  # escaped
+    assert timeline_html({"due": [], "appeal_by": None, "ombudsman_by": None}) == "" == timeline_html(None)

@@ -27,6 +27,7 @@ from .render import (
     precedents_html,
     progress_html,
     remedies_html,
+    timeline_html,
     verification_html,
 )
 from .runtime import WARM_WAIT_S, DraftCancelled, Runtime, friendly_errors, rt_draft_limit
@@ -454,7 +455,7 @@ class Desk:
             self.ack: gr.Checkbox(value=False, visible=failed),
             self.downloads: self._downloads(result, state["token"]),
             self.verify: verification_html(result, seconds),
-            self.remedies: remedies_html(result.remedies, renumbered),
+            self.remedies: timeline_html(result.timeline) + remedies_html(result.remedies, renumbered),
             self.precedents: precedents_html(
                 result.precedents,
                 heading,

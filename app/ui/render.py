@@ -300,6 +300,33 @@ def verification_html(result, seconds: float | None = None) -> str:
     return "".join(parts)
 
 
+def timeline_html(timeline: dict | None) -> str:
+    """The dates the facts set running: each due date, when it happened or how late it is, and the time limits (a
+    SEND Tribunal appeal, the Ombudsman's 12 months). Empty when the facts give no dates to count from."""
+    if not timeline or not (timeline.get("due") or timeline.get("appeal_by") or timeline.get("ombudsman_by")):
+        return ""
+    items = []
+    for d in timeline.get("due") or []:
+        late = d.get("late_days") or 0
+        done = f", done {esc(long_date(d['done']))}" if d.get("done") else ""
+        status = f' <span class="late">{late} days late</span>' if late else ' <span class="ok">on time</span>'
+        items.append(
+            f'<li data-late="{late}">{esc(d["label"])}: due <b>{esc(long_date(d["due"]))}</b>{done}{status} '
+            f'<span class="muted">{esc(d["rule"])}</span></li>'
+        )
+    if timeline.get("appeal_by"):
+        items.append(
+            f"<li>SEND Tribunal appeal: by <b>{esc(long_date(timeline['appeal_by']))}</b> "
+            '<span class="muted">2 months from the decision, or 1 month after a mediation certificate</span></li>'
+        )
+    if timeline.get("ombudsman_by"):
+        items.append(
+            f"<li>The Ombudsman's 12 months from when the problem began: <b>{esc(long_date(timeline['ombudsman_by']))}"
+            '</b> <span class="muted">later complaints are accepted for good reason</span></li>'
+        )
+    return f'<section class="timeline"><h3>Dates and deadlines</h3><ul>{"".join(items)}</ul></section>'
+
+
 def remedies_html(rows: list[dict], renumbered: set[str] | frozenset[str] = frozenset()) -> str:
     if not rows:
         return (
