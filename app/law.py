@@ -261,7 +261,7 @@ NAMED_RE = re.compile(
 
 
 def _expand(nums: str) -> list[str]:
-    """"13 to 18" -> 13..18; "13, 14 and 16" -> each."""
+    """ "13 to 18" -> 13..18; "13, 14 and 16" -> each."""
     out: list[str] = []
     for part in re.split(r"\s*(?:,|and|or)\s*", nums):
         m = re.match(r"^(\d+)\s*(?:to|-|–)\s*(\d+)$", part.strip())
