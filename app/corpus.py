@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import UserError
-from .law import instrument_name, split_law_id
+from .law import instrument_name
 from .models import Document, Paragraph, Remedy
 from .text import first_line
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .cite import Citation
+from .law import cite_text, split_law_id
 from .models import Hit
 from .text import content_words, long_date
 
@@ -53,8 +54,9 @@ def _trim(s: str) -> str:
 
 
 def cite_label(h: Hit) -> str:
-    """How a letter cites a paragraph: [24 004 187, para 19], or [doc_id, summary]."""
-    return f"[{h.doc_id}, summary]" if h.para == "summary" else f"[{h.doc_id}, para {h.para}]"
+    """How a letter cites a paragraph: [24 004 187, para 19], [doc_id, summary], or for the law
+    [Education Act 1996, s 19(1)], [SEND Regulations 2014, reg 13(2)], [SEND Code of Practice 2015, para 9.166]."""
+    return cite_text(h.doc_id, h.para)
 
 
 def remedy_table_md(rows: list[dict]) -> str:
@@ -86,11 +88,13 @@ def references_md(citations: list[Citation], precedents: list[Hit]) -> str:
         seen.add((c.doc_id, c.para))
         h = by_key.get((c.doc_id, c.para))
         who = f"{h.organisation}{_long_date(h.decision_date)}" if h else c.doc_id
-        label = f"[{c.doc_id}, summary]" if c.para == "summary" else f"[{c.doc_id}, para {c.para}]"
+        label = cite_text(c.doc_id, c.para)
         text = (h.text if h else "").replace("\n", " ")
         lines.append(f"- **{label}** {who}. {text}" if text else f"- **{label}** {who}")
     if len(lines) == 2:
         lines.append("No decisions are cited.")
     lines.append("")
     lines.append("Decisions of the Local Government and Social Care Ombudsman, re-used with attribution.")
+    if any(split_law_id(c.doc_id) for c in citations):
+        lines.append("Legislation: Crown copyright, Open Government Licence v3.0 (each extract names its source).")
     return "\n".join(lines)
