@@ -32,6 +32,7 @@ LAYERS = {
         "writer_catalog",
         "roles",
         "deadlines",
+        "law",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]
