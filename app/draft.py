@@ -24,6 +24,7 @@ from .issues import IssueType, issue_query, outside_corpus, spot_issues
 from .models import Hit
 from .quoting import best_sentence, cite_label, references_md
 from .retrieve import Retriever
+from .roles import paragraph_role
 from .text import long_date
 from .writers import RefiningWriter, Writer, add_precedents
 
@@ -118,7 +119,8 @@ def _kind(h: Hit) -> str | None:
             return "finding+remedy"
         return "finding"
     if DUTY_SECTION.search(sec):
-        return "duty"
+        # a council's own complaint procedure or policy is its account of itself, never the law
+        return None if paragraph_role(sec, h.text, h.kind) == "council_account" else "duty"
     if re.search(r"\b(has|have) a duty|\bmust (secure|arrange|provide|review|complete)", h.text):
         return "duty"
     if "£" in h.text and OMBUDSMAN_REMEDY.search(h.text):
