@@ -519,6 +519,7 @@ def _sch(m: re.Match) -> str:
     return f"Sch {m.group(1)}" + (f" {_paras(m.group(2), m.group(3))}" if m.group(2) else "")
 
 
+TRUNCATION_RE = re.compile(r"\s*\[\.\.\. truncated[^\]]*\]")
 LAW_REG_RE = re.compile(r"^(\d+[A-Z]?)\s*\.?\s*[—–-]*\s*\((\d+[A-Z]*|[A-Z]{1,2})\)\s*(.*)$")  # 13.—(1), 4 (1), 20.(ZA)
 LAW_SUB_RE = re.compile(r"^\((\d+[A-Z]*|ZA)\)\s*(.*)$")  # (1), (1A)
 LAW_CODE_RE = re.compile(r"^(\d+\.\d+):?\s+(.*)$")  # 9.166: / 6.2
@@ -566,7 +567,11 @@ def law_paragraphs(body: list[str], provision: str = "") -> list[Paragraph]:
                 loose.append(part)
                 section = part.rstrip(":")
                 cur = None
-    paras = [Paragraph(b.para or "", b.section, b.text) for b in out if re.sub(r"[.\s]", "", b.text)]
+    # where the stored copy was cut short the extract says "[... truncated in the stored copy]": in the paragraph
+    # that is an ellipsis (words left out), so no quotation carries the note as if it were the law's words
+    paras = [
+        Paragraph(b.para or "", b.section, TRUNCATION_RE.sub(" …", b.text)) for b in out if re.sub(r"[.\s]", "", b.text)
+    ]
     if not paras and loose:
         sub = re.search(r"(\(\w+\))$", num)
         paras = [Paragraph(sub.group(1) if sub else base, "", "\n".join(loose))]

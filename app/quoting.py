@@ -29,8 +29,8 @@ def best_sentence(text: str, query: str, max_words: int = 55, money: bool = Fals
     for sent in QUOTABLE_SENTENCE_SPLIT.split(text):
         s = sent.strip()
         n = len(s.split())
-        if n < 6 or n > max_words or re.search(r"(:|;|;? and|;? or)$", s) or COMPLAINANT.match(s):
-            continue  # not a whole statement, or the complainant's view rather than the Ombudsman's
+        if n < 6 or n > max_words or re.search(r"(:|;|;? and|;? or|…|\[…\])$", s) or COMPLAINANT.match(s):
+            continue  # not a whole statement (or cut short), or the complainant's view rather than the Ombudsman's
         if not re.search(topic, s, re.I):
             continue
         score = len(content_words(s) & q) + (2 if re.search(r"\bfault\b|\bduty\b|\bfailed\b", s) else 0)
@@ -42,7 +42,12 @@ def best_sentence(text: str, query: str, max_words: int = 55, money: bool = Fals
         # no whole sentence of a quotable length: quote the opening clause of the longest sentence, verbatim
         longest = max(re.split(r"(?<=[.!?])\s+", text), key=len, default="").strip()
         clause = re.split(r"[;:,](?=\s)", longest)[0].strip()
-        ok = 6 <= len(clause.split()) <= 60 and not COMPLAINANT.match(clause) and re.search(topic, clause, re.I)
+        ok = (
+            6 <= len(clause.split()) <= 60
+            and "…" not in clause
+            and not COMPLAINANT.match(clause)
+            and re.search(topic, clause, re.I)
+        )
         return _trim(clause) if ok else None
     return _trim(best)
 
