@@ -21,6 +21,7 @@ from .draft_types import DraftContext, DraftResult, Point
 from .facts import Facts, FactsError, load_facts, parse_facts, refine_facts
 from .index import Index
 from .issues import IssueType, issue_query, outside_corpus, spot_issues
+from .law import held_places
 from .models import Hit
 from .quoting import best_sentence, cite_label, references_md
 from .retrieve import Retriever
@@ -100,7 +101,10 @@ def _kind(h: Hit) -> str | None:
     """What a paragraph can support: 'duty' (the law applied), 'finding', 'remedy'; None for boilerplate."""
     sec = h.section or ""
     if h.kind == "law":
-        return "duty"
+        # only a paragraph the law register holds as carrying a duty: by similarity alone, retrieval put the care
+        # leavers' s 23C(2) under "poor communication" and s 49(3) ("Regulations may make provision") under personal
+        # budgets in the eval's letters
+        return "duty" if (h.doc_id, h.para) in held_places() else None
     if h.kind not in ("decision", "report"):
         return None
     if (h.outcome or "").lower().startswith("not upheld") or (NO_FAULT.search(h.text) and not FAULT.search(h.text)):

@@ -187,6 +187,12 @@ def provision(pid: str) -> Provision:
     return p
 
 
+@cache
+def held_places() -> frozenset[tuple[str, str]]:
+    """Every (doc_id, para) the register holds a provision's words in: the paragraphs that carry a duty."""
+    return frozenset((h.doc_id, h.para) for p in REGISTER.values() for h in p.held)
+
+
 def held_quote(pid: str, indexed: Callable[[str], bool] | None = None) -> Held | None:
     """The first place the provision's words are held whose document is indexed (any, when `indexed` is None)."""
     for h in provision(pid).held:
