@@ -463,27 +463,19 @@ def check_provisions(letter: str, source: ParagraphSource, resolve: Callable[[st
             f"names {text!r}, which the law register does not hold: check the provision, or name one the register "
             "holds (app/data/law_register.yaml)"
         )
-    matches = list(CITE_RE.finditer(letter))
-    i = 0
-    while i < len(matches):
-        j = i  # the citations of one sentence
-        while j + 1 < len(matches) and not re.search(
-            r"[.!?](?:\s|$)|\n", letter[matches[j].end() : matches[j + 1].start()]
-        ):
-            j += 1
-        start = _sentence_start(letter, matches[i].start())
-        if len(CITE_RE.sub("", letter[start : matches[i].start()]).split()) < 3:
+    for group in cited_sentences(letter):
+        start = _sentence_start(letter, group[0].start())
+        if len(CITE_RE.sub("", letter[start : group[0].start()]).split()) < 3:
             start = _sentence_start(letter, max(0, start - 2))  # "... is the law. [cite]": the sentence before
-        claim = CITE_RE.sub(" ", own[start : matches[j].end()])
+        claim = CITE_RE.sub(" ", own[start : group[-1].end()])
         if LAW_CLAIM_RE.search(claim):
-            pairs = [(d, n) for c in matches[i : j + 1] for d, n in citation_targets(c, source, resolve) if d]
+            pairs = [(d, n) for c in group for d, n in citation_targets(c, source, resolve) if d]
             roles = [_role(source, d, n) for d, n in pairs]
             if roles and all(r == "council_account" for r in roles):
                 v.notes.append(
                     f"'{_short(' '.join(claim.split()))}' presents as the law what "
                     f"{', '.join(cite_text(d, n) for d, n in pairs)} gives as the council's own account or policy"
                 )
-        i = j + 1
     v.passed = not v.notes
     return v
 
@@ -735,43 +727,45 @@ def flag_unsupported(body: str, source: ParagraphSource, judge: SupportJudge) ->
     """Mark each sentence whose citations do not bear it out (by `judge`) with UNSUPPORTED_MARK after its last
     citation; returns (body, one note per sentence marked). For model-written letters: a real paragraph cited for
     words it does not say is the misgrounding citation checks alone cannot see."""
-    matches = list(CITE_RE.finditer(body))
     inserts: list[int] = []
     notes: list[str] = []
-    i = 0
-    while i < len(matches):
-        j = i  # the citations of one sentence: nothing that ends a sentence between them
-        while j + 1 < len(matches) and not re.search(
-            r"[.!?](?:\s|$)|\n", body[matches[j].end() : matches[j + 1].start()]
-        ):
-            j += 1
-        start = _sentence_start(body, matches[i].start())
-        end = _sentence_end(
-            body, matches[j].end()
-        )  # the whole sentence: "In [cite], the council ..." claims what follows
-        line_end = body.find("\n", matches[j].end())
+    for group in cited_sentences(body):
+        first, last = group[0], group[-1]
+        start = _sentence_start(body, first.start())
+        end = _sentence_end(body, last.end())  # the whole sentence: "In [cite], the council ..." claims what follows
+        line_end = body.find("\n", last.end())
         if line_end != -1:
             end = min(end, line_end)
-        end = max(end, matches[j].end())
+        end = max(end, last.end())
         claim = body[start:end]
         if len(CITE_RE.sub("", claim).split()) < 4:  # "... found this. [cite]": the claim is the sentence before
             start = _sentence_start(body, max(0, start - 2))
             claim = body[start:end]
-        texts = [t for t in cited_paragraphs(source, matches[i : j + 1]) if t]
+        texts = [t for t in cited_paragraphs(source, group) if t]
         if (
             texts
-            and UNSUPPORTED_MARK not in body[matches[j].end() : matches[j].end() + len(UNSUPPORTED_MARK) + 2]
+            and UNSUPPORTED_MARK not in body[last.end() : last.end() + len(UNSUPPORTED_MARK) + 2]
             and not judge.supports(claim, texts)
         ):
-            inserts.append(matches[j].end())
+            inserts.append(last.end())
             notes.append(
                 f"marked '{_short(' '.join(CITE_RE.sub('', claim).split()))}': the paragraph it cites may not "
                 "say this (check it before relying on it)"
             )
-        i = j + 1
     for pos in reversed(inserts):
         body = body[:pos] + " " + UNSUPPORTED_MARK + body[pos:]
     return body, notes
+
+
+def cited_sentences(body: str) -> list[list[re.Match]]:
+    """The letter's citations grouped by sentence: consecutive citations with nothing that ends a sentence between."""
+    groups: list[list[re.Match]] = []
+    for m in CITE_RE.finditer(body):
+        if groups and not re.search(r"[.!?](?:\s|$)|\n", body[groups[-1][-1].end() : m.start()]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
 
 
 def _sentence_start(text: str, pos: int) -> int:

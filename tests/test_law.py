@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import BUILTIN_DOCUMENTS, CORPUS, LAW_EXTRACTS, SHARED_CORPUS
 
 from app.cite import IndexSource, check_provisions, find_verbatim, verify
 from app.corpus import parse_file
@@ -15,6 +14,7 @@ from app.errors import UserError
 from app.law import REGISTER, cite_text, held_quote, named_provisions, provision
 from app.models import Hit
 from app.quoting import cite_label
+from helpers import BUILTIN_DOCUMENTS, CORPUS, LAW_EXTRACTS, SHARED_CORPUS
 
 LAW = CORPUS / "law"
 
