@@ -19,6 +19,7 @@ from typing import Callable, Protocol, runtime_checkable
 from .draft_types import DraftContext, Point, quote_of
 from .errors import UserError
 from .gguf import ModelCorrupt, ModelMissing, load_chat_model
+from .law import split_law_id
 from .models import Hit
 from .quoting import QUOTABLE_SENTENCE_SPLIT, cite_label
 from .settings import Settings
@@ -181,7 +182,9 @@ class TemplateWriter:
             )
             return " ".join(x for x in lines if x)
         if p.duty:
-            lines.append(_support(ctx, p.duty, "The Ombudsman has explained the law in these terms:"))
+            law = split_law_id(p.duty.doc_id)  # an extract of the law itself is not the Ombudsman's words
+            lead = f"In the words of the {law[0]}:" if law else "The Ombudsman has explained the law in these terms:"
+            lines.append(_support(ctx, p.duty, lead))
         if p.finding:
             lines.append(
                 _support(
