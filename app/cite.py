@@ -4,10 +4,13 @@ in a cited paragraph. What fails is removed or visibly marked, and the report sa
 
 `verify` runs the checks in turn, each a function returning a partial `Verification` that `Verification.merge`
 adds up: `check_citations` (resolve, and among the paragraphs retrieved), `check_citation_form` (malformed
-citations and stray source markers), `check_quotations` (verbatim), `check_facts` (amounts, dates, references),
-then `citation_list`.
+citations and stray source markers), `check_quotations` (verbatim), `check_provisions` (every provision named is in
+the law register; a council's own policy is never presented as the law), `check_facts` (amounts, dates,
+references), then `citation_list`.
 
-Citation syntax: `[24 004 187, para 19]`, `[24 004 187, paras 19 and 21]`, `[24 004 187, summary]`.
+Citation syntax: `[24 004 187, para 19]`, `[24 004 187, paras 19 and 21]`, `[24 004 187, summary]`; the law as
+`[Education Act 1996, s 19(1)]`, `[SEND Regulations 2014, reg 13(2)]`, `[SEND Code of Practice 2015, para 9.166]`
+(`citation_targets` resolves either form to the held paragraphs).
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol
 
 from .corpus import normalise_ref
+from .law import cite_text, instrument_name, law_label, named_provisions, pinpoint_key, split_law_id
+from .roles import paragraph_role
 from .text import content_words, words3
 
 CITE_RE = re.compile(
     r"\[\s*(?P<id>[^\[\],\n]{2,80}?)\s*,\s*(?:(?P<summary>summary)|(?:paras?|paragraphs?|¶¶?)\.?\s*"
-    r"(?P<nums>[0-9][0-9.()a-z]*(?:\s*(?:,|and|&)\s*[0-9][0-9.()a-z]*)*))\s*\]",
+    r"(?P<nums>[0-9][0-9.()a-z]*(?:\s*(?:,|and|&)\s*[0-9][0-9.()a-z]*)*)"
+    # the law: [Education Act 1996, s 19(1)], [SEND Regulations 2014, reg 13(2)], [Education Act 1996, Sch 35B para 2]
+    r"|(?P<law>(?:s|ss|sections?|regs?|regulations?|r|rules?|Sch(?:edule)?\.?\s*\d+[A-Z]*\s+paras?|page)\.?\s*"
+    r"\d+[A-Z]*(?:\([0-9A-Za-z]{1,3}\))*))\s*\]",
     re.I,
 )
 QUOTE_RE = re.compile(r"“((?:[^”\n]|\n(?![ \t]*\n)){1,1500})”|\"((?:[^\"\n]|\n(?![ \t]*\n)){1,1500})\"")
@@ -236,6 +244,44 @@ def expand_nums(nums: str) -> list[str]:
     return [n for n in re.split(r"\s*(?:,|and|&)\s*", nums.strip()) if n]
 
 
+def law_targets(source: ParagraphSource, instrument: str, pinpoint: str) -> list[tuple[str, str]]:
+    """(doc_id, para) of the held law paragraphs a pinpoint names: "s 19(1)" of the Education Act 1996, or a whole
+    extract ("s 19") as all its paragraphs. Empty when the source holds no such words (or cannot list law)."""
+    docs = getattr(source, "law_docs", None)
+    if docs is None:
+        return []
+    key = pinpoint_key(pinpoint)
+    found: list[tuple[str, str]] = []
+    for doc_id in docs(instrument_name(instrument) or " ".join(instrument.split())):
+        _, provision = split_law_id(doc_id) or ("", "")
+        paras = source.paragraphs_of(doc_id)
+        if pinpoint_key(provision) == key:
+            return [(doc_id, p) for p, _ in paras]
+        found += [(doc_id, p) for p, _ in paras if pinpoint_key((law_label(doc_id, p) or "").partition(", ")[2]) == key]
+    return found[:1]
+
+
+def citation_targets(
+    c: re.Match, source: ParagraphSource, resolve: Callable[[str], str | None] | None = None
+) -> list[tuple[str | None, str]]:
+    """(doc_id, para) for each paragraph one CITE_RE match cites; doc_id None where nothing held answers it (the
+    para is then the pinpoint as written). A decision: `[24 004 187, paras 19 and 21]`; the law:
+    `[Education Act 1996, s 19(1)]`, or `[SEND Code of Practice 2015, para 9.166]` when no decision has that name."""
+    resolve = resolve or source.resolve
+    ident = c.group("id").strip()
+    if c.group("law"):
+        pin = " ".join(c.group("law").split())
+        return law_targets(source, ident, pin) or [(None, pin)]
+    doc_id = resolve(ident)
+    nums = _paras_cited(c)
+    if doc_id is None and not c.group("summary"):
+        out: list[tuple[str | None, str]] = []
+        for n in nums:
+            out += law_targets(source, ident, f"para {n}")[:1] or [(None, n)]
+        return out
+    return [(doc_id, n) for n in nums]
+
+
 def verify(
     letter: str,
     source: ParagraphSource,
@@ -254,9 +300,10 @@ def verify(
     letter, by_citations = check_citations(letter, source, resolve, allowed)
     letter, by_form = check_citation_form(letter)
     letter, by_quotes, quotes = check_quotations(letter, source, resolve, facts_text, allowed)
-    cited = cited_pairs(letter, resolve)
+    by_law = check_provisions(letter, source, resolve)
+    cited = cited_pairs(letter, resolve, source)
     letter, by_facts = check_facts(letter, original, source, cited, facts_text, extra_allowed_text)
-    v = by_citations.merge(by_form).merge(by_quotes).merge(by_facts)
+    v = by_citations.merge(by_form).merge(by_quotes).merge(by_law).merge(by_facts)
     return _tidy_spacing(letter), v, citation_list(source, cited, quotes, source_path)
 
 
@@ -274,14 +321,16 @@ def check_citations(
 
     def fix_citation(m: re.Match) -> str:
         ident = m.group("id").strip()
-        nums = _paras_cited(m)
-        good = []
-        doc_id = resolve(ident)
-        for n in nums:
+        targets = citation_targets(m, source, resolve)
+        good: list[tuple[str, str]] = []
+        for doc_id, n in targets:
             v.citations_checked += 1
             if doc_id is None:
                 v.citations_removed += 1
-                v.notes.append(f"removed citation [{ident}, para {n}]: no decision {ident!r} in the index")
+                if m.group("law") or (instrument_name(ident) and resolve(ident) is None):
+                    v.notes.append(f"removed citation {m.group(0)}: no such provision is held in the index")
+                else:
+                    v.notes.append(f"removed citation [{ident}, para {n}]: no decision {ident!r} in the index")
                 continue
             if source.paragraph_text(doc_id, n) is None:
                 v.citations_removed += 1
@@ -290,16 +339,22 @@ def check_citations(
             if allowed is not None and (doc_id, n) not in allowed:
                 v.citations_removed += 1
                 v.notes.append(
-                    f"removed citation [{doc_id}, para {n}]: not among the paragraphs retrieved for this draft"
+                    f"removed citation {cite_text(doc_id, n)}: not among the paragraphs retrieved for this draft"
                 )
                 continue
-            good.append(n)
+            good.append((doc_id, n))
         if not good:
-            return UNVERIFIED if nums else ""
-        if good == ["summary"]:
+            return UNVERIFIED if targets else ""
+        if any(split_law_id(d) for d, _ in good):
+            # the law keeps the form it was cited in when every paragraph held; else each held paragraph's own label
+            if len(good) == len(targets):
+                return m.group(0)
+            return " ".join(cite_text(d, n) for d, n in good)
+        doc_id, nums = good[0][0], [n for _, n in good]
+        if nums == ["summary"]:
             return f"[{doc_id}, summary]"
-        label = "para" if len(good) == 1 else "paras"
-        joined = good[0] if len(good) == 1 else ", ".join(good[:-1]) + " and " + good[-1]
+        label = "para" if len(nums) == 1 else "paras"
+        joined = nums[0] if len(nums) == 1 else ", ".join(nums[:-1]) + " and " + nums[-1]
         return f"[{doc_id}, {label} {joined}]"
 
     letter = CITE_RE.sub(fix_citation, letter)
@@ -341,11 +396,8 @@ def check_quotations(
         q = m.group(1) if m.group(1) is not None else m.group(2)
         words = len(q.split())
         sentence_end = _sentence_end(letter, m.end())
-        cites = [(resolve(c.group("id").strip()), c) for c in CITE_RE.finditer(letter, m.end(), sentence_end)]
-        targets = []
-        for doc_id, c in cites:
-            if doc_id:
-                targets += [(doc_id, n) for n in _paras_cited(c)]
+        cites = [(citation_targets(c, source, resolve), c) for c in CITE_RE.finditer(letter, m.end(), sentence_end)]
+        targets = [(doc_id, n) for ts, _ in cites for doc_id, n in ts if doc_id]
         if not targets and words <= 3:
             continue  # a term in quotation marks, not a quotation
         if not targets and find_verbatim(q, facts_text):
@@ -372,16 +424,16 @@ def check_quotations(
         v.quotes_fixed_or_removed += 1
         if moved:
             doc_id, n, span = moved
-            old = [c for d, c in cites if d == doc_id][0]
+            old = next(c for ts, c in cites if any(d == doc_id for d, _ in ts))
             v.notes.append(
-                f"moved citation of quotation \u201c{_short(q)}\u201d from {old.group(0)} to [{doc_id}, para {n}]"
+                f"moved citation of quotation \u201c{_short(q)}\u201d from {old.group(0)} to {cite_text(doc_id, n)}"
             )
             quotes.setdefault((doc_id, n), []).append(span)
             out.append(letter[pos : old.start()])
-            out.append(f"[{doc_id}, para {n}]")
+            out.append(cite_text(doc_id, n))
             pos = old.end()
             continue
-        where = ", ".join(f"[{d}, para {n}]" for d, n in targets) or "no cited paragraph"
+        where = ", ".join(cite_text(d, n) for d, n in targets) or "no cited paragraph"
         v.notes.append(f"removed quotation \u201c{_short(q)}\u201d: not verbatim in {where}")
         out.append(letter[pos : m.start()])
         out.append("[quotation removed: not found verbatim in the cited decision]")
@@ -391,10 +443,61 @@ def check_quotations(
     return "".join(out), v, quotes
 
 
-def cited_pairs(letter: str, resolve: Callable[[str], str | None]) -> list[tuple[str, str]]:
-    """(doc_id, para) for every paragraph the letter cites, in order, repeats included."""
+# a sentence in the letter's own voice that presents something as the law
+LAW_CLAIM_RE = re.compile(
+    r"\bthe law\b|\bstatutory\b|\b(?:legal|statutory) (?:duty|requirement|obligation|timescale)|\brequired by law\b|"
+    r"\bthe (?:regulations|legislation)\b",
+    re.I,
+)
+
+
+def check_provisions(letter: str, source: ParagraphSource, resolve: Callable[[str], str | None]) -> Verification:
+    """Check 2b, the law: every provision the letter names in its own words (quotations aside) is in the law register
+    (`app.law.named_provisions`); and no sentence presents as the law ("the law says", "statutory") what its only
+    citations hold as a council's own account or policy (`roles.paragraph_role` reads them as council_account).
+    Nothing is removed: each is a note, and the letter does not pass."""
+    v = Verification()
+    own = QUOTE_RE.sub(lambda m: " " * len(m.group(0)), letter)
+    for text in dict.fromkeys(n.text for n in named_provisions(own) if n.provision is None):
+        v.notes.append(
+            f"names {text!r}, which the law register does not hold: check the provision, or name one the register "
+            "holds (app/data/law_register.yaml)"
+        )
+    for group in cited_sentences(letter):
+        start = _sentence_start(letter, group[0].start())
+        if len(CITE_RE.sub("", letter[start : group[0].start()]).split()) < 3:
+            start = _sentence_start(letter, max(0, start - 2))  # "... is the law. [cite]": the sentence before
+        claim = CITE_RE.sub(" ", own[start : group[-1].end()])
+        if LAW_CLAIM_RE.search(claim):
+            pairs = [(d, n) for c in group for d, n in citation_targets(c, source, resolve) if d]
+            roles = [_role(source, d, n) for d, n in pairs]
+            if roles and all(r == "council_account" for r in roles):
+                v.notes.append(
+                    f"'{_short(' '.join(claim.split()))}' presents as the law what "
+                    f"{', '.join(cite_text(d, n) for d, n in pairs)} gives as the council's own account or policy"
+                )
+    v.passed = not v.notes
+    return v
+
+
+def _role(source: ParagraphSource, doc_id: str, para: str) -> str:
+    """The role of a cited paragraph: the source's own reading (heading and kind) when it has one."""
+    own = getattr(source, "paragraph_role", None)
+    if own is not None:
+        return own(doc_id, para)
+    return paragraph_role("", source.paragraph_text(doc_id, para) or "")
+
+
+def cited_pairs(
+    letter: str, resolve: Callable[[str], str | None], source: ParagraphSource | None = None
+) -> list[tuple[str, str]]:
+    """(doc_id, para) for every paragraph the letter cites, in order, repeats included (the law too, given a
+    `source` that holds it)."""
     pairs = []
     for c in CITE_RE.finditer(letter):
+        if source is not None:
+            pairs += [(d, n) for d, n in citation_targets(c, source, resolve) if d]
+            continue
         doc_id = resolve(c.group("id").strip())
         if doc_id:
             pairs += [(doc_id, n) for n in _paras_cited(c)]
@@ -497,9 +600,29 @@ class IndexSource:
         self.index = index
         self._paras: dict[str, list[tuple[str, str]]] = {}
         self._meta: dict[str, tuple[str | None, str]] = {}
+        self._law: dict[str, list[str]] | None = None
+        self._docs: dict = {}
 
     def resolve(self, ident: str) -> str | None:
         return self.index.resolve(ident)
+
+    def paragraph_role(self, doc_id: str, para: str) -> str:
+        """The role (`app.roles`) of a stored paragraph, read under its heading and in its document's kind."""
+        if doc_id not in self._docs:
+            self._docs[doc_id] = self.index.document(doc_id)
+        doc = self._docs[doc_id]
+        p = doc.paragraph(para) if doc is not None else None
+        return paragraph_role(p.section, p.text, doc.kind) if doc is not None and p is not None else "background"
+
+    def law_docs(self, instrument: str) -> list[str]:
+        """The ids of the law extracts held for an instrument ("Education Act 1996, s 19", ...)."""
+        if self._law is None:
+            self._law = {}
+            for d in self.index.documents():
+                parts = split_law_id(d.doc_id) if d.kind == "law" else None
+                if parts:
+                    self._law.setdefault(parts[0], []).append(d.doc_id)
+        return self._law.get(instrument, [])
 
     def _load(self, doc_id: str) -> list[tuple[str, str]]:
         if doc_id not in self._paras:
@@ -593,9 +716,7 @@ def cited_paragraphs(source: ParagraphSource, matches) -> list[str]:
     """The text of every paragraph the CITE_RE matches name, in order ("" for one the source does not hold)."""
     out: list[str] = []
     for m in matches:
-        doc_id = source.resolve(m.group("id").strip())
-        nums = ["summary"] if m.group("summary") else expand_nums(m.group("nums") or "")
-        out += [source.paragraph_text(doc_id, n) or "" for n in nums] if doc_id else []
+        out += [source.paragraph_text(d, n) or "" for d, n in citation_targets(m, source) if d]
     return out
 
 
@@ -606,43 +727,45 @@ def flag_unsupported(body: str, source: ParagraphSource, judge: SupportJudge) ->
     """Mark each sentence whose citations do not bear it out (by `judge`) with UNSUPPORTED_MARK after its last
     citation; returns (body, one note per sentence marked). For model-written letters: a real paragraph cited for
     words it does not say is the misgrounding citation checks alone cannot see."""
-    matches = list(CITE_RE.finditer(body))
     inserts: list[int] = []
     notes: list[str] = []
-    i = 0
-    while i < len(matches):
-        j = i  # the citations of one sentence: nothing that ends a sentence between them
-        while j + 1 < len(matches) and not re.search(
-            r"[.!?](?:\s|$)|\n", body[matches[j].end() : matches[j + 1].start()]
-        ):
-            j += 1
-        start = _sentence_start(body, matches[i].start())
-        end = _sentence_end(
-            body, matches[j].end()
-        )  # the whole sentence: "In [cite], the council ..." claims what follows
-        line_end = body.find("\n", matches[j].end())
+    for group in cited_sentences(body):
+        first, last = group[0], group[-1]
+        start = _sentence_start(body, first.start())
+        end = _sentence_end(body, last.end())  # the whole sentence: "In [cite], the council ..." claims what follows
+        line_end = body.find("\n", last.end())
         if line_end != -1:
             end = min(end, line_end)
-        end = max(end, matches[j].end())
+        end = max(end, last.end())
         claim = body[start:end]
         if len(CITE_RE.sub("", claim).split()) < 4:  # "... found this. [cite]": the claim is the sentence before
             start = _sentence_start(body, max(0, start - 2))
             claim = body[start:end]
-        texts = [t for t in cited_paragraphs(source, matches[i : j + 1]) if t]
+        texts = [t for t in cited_paragraphs(source, group) if t]
         if (
             texts
-            and UNSUPPORTED_MARK not in body[matches[j].end() : matches[j].end() + len(UNSUPPORTED_MARK) + 2]
+            and UNSUPPORTED_MARK not in body[last.end() : last.end() + len(UNSUPPORTED_MARK) + 2]
             and not judge.supports(claim, texts)
         ):
-            inserts.append(matches[j].end())
+            inserts.append(last.end())
             notes.append(
                 f"marked '{_short(' '.join(CITE_RE.sub('', claim).split()))}': the paragraph it cites may not "
                 "say this (check it before relying on it)"
             )
-        i = j + 1
     for pos in reversed(inserts):
         body = body[:pos] + " " + UNSUPPORTED_MARK + body[pos:]
     return body, notes
+
+
+def cited_sentences(body: str) -> list[list[re.Match]]:
+    """The letter's citations grouped by sentence: consecutive citations with nothing that ends a sentence between."""
+    groups: list[list[re.Match]] = []
+    for m in CITE_RE.finditer(body):
+        if groups and not re.search(r"[.!?](?:\s|$)|\n", body[groups[-1][-1].end() : m.start()]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
 
 
 def _sentence_start(text: str, pos: int) -> int:

@@ -191,6 +191,9 @@ def search(
         typer.echo("no matching paragraphs")
     for i, h in enumerate(res.hits, 1):
         head = f"{i}. [{h.doc_id}, para {h.para}] {h.organisation or ''} — {h.outcome or 'outcome not stated'}, {h.decision_date or 'undated'}"
+        if h.kind == "law":  # an extract of the law: its citation and the source it was copied from
+            doc = eng.document(h.doc_id)
+            head = f"{i}. {h.label} — law extract; source: {(doc.source_url if doc else None) or h.source}"
         typer.echo(head)
         typer.echo(f"   {h.section}: {h.text[:400]}{'…' if len(h.text) > 400 else ''}\n")
 

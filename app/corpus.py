@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import UserError
+from .law import instrument_name
 from .models import Document, Paragraph, Remedy
 from .text import first_line
 
@@ -484,32 +485,97 @@ def council_paragraphs(body: list[str]) -> list[Paragraph]:
     return [Paragraph(b.para or "", b.section, b.text) for b in out]
 
 
-def law_paragraphs(body: list[str]) -> list[Paragraph]:
-    """Statutory extracts: Code paragraphs '9.166:' and regulation subsections '13.—(1)' / '(2)'."""
+def law_citation(stripped: list[str]) -> tuple[str, str]:
+    """(instrument, provision) a law extract's first line names: ("Education Act 1996", "s 19"),
+    ("SEND Regulations 2014", "reg 13"), ("SEND Code of Practice 2015", "paras 9.166-9.169"),
+    ("Education Act 1996", "Sch 35B paras 2-3"). The instrument is its short name (`app.law.INSTRUMENTS`) when known,
+    else as the line writes it; the provision is the earliest one the line names ("" if none)."""
+    line = next((s for s in stripped if s), "")
+    instrument = instrument_name(line)
+    if instrument is None:
+        m = re.match(r"^(?:The\s+)?(.+?\b(?:Act|Regulations|Rules|Order)\s+(?:19|20)\d\d)", line)
+        instrument = m.group(1) if m else re.split(r"\s*[(,—]", line, maxsplit=1)[0][:80]
+    rng = r"(\d+(?:\.\d+)?)(?:\s*(?:–|-|to|and)\s*(\d+(?:\.\d+)?))?"
+    found: list[tuple[int, str]] = []
+    for pattern, make in (
+        (rf"\bSchedule\s+(\w+)(?:.*?\bparagraphs?\s+{rng})?", lambda m: _sch(m)),
+        (r"\bsection\s+(\d+[A-Z]*(?:\s*\(\d+[A-Z]*\))?)", lambda m: f"s {m.group(1).replace(' ', '')}"),
+        (r"\bregulation\s+(\d+[A-Z]*)", lambda m: f"reg {m.group(1)}"),
+        (r"\brule\s+(\d+[A-Z]*)", lambda m: f"r {m.group(1)}"),
+        (rf"\bparagraphs?\s+{rng}", lambda m: _paras(m.group(1), m.group(2))),
+        (r"\bpage\s+(\d+)", lambda m: f"page {m.group(1)}"),
+    ):
+        m = re.search(pattern, line)
+        if m:
+            found.append((m.start(), make(m)))
+    return instrument, min(found)[1] if found else ""
+
+
+def _paras(a: str, b: str | None, unit: str = "para") -> str:
+    return f"{unit}s {a}-{b}" if b else f"{unit} {a}"
+
+
+def _sch(m: re.Match) -> str:
+    return f"Sch {m.group(1)}" + (f" {_paras(m.group(2), m.group(3))}" if m.group(2) else "")
+
+
+TRUNCATION_RE = re.compile(r"\s*\[\.\.\. truncated[^\]]*\]")
+LAW_REG_RE = re.compile(r"^(\d+[A-Z]?)\s*\.?\s*[—–-]*\s*\((\d+[A-Z]*|[A-Z]{1,2})\)\s*(.*)$")  # 13.—(1), 4 (1), 20.(ZA)
+LAW_SUB_RE = re.compile(r"^\((\d+[A-Z]*|ZA)\)\s*(.*)$")  # (1), (1A)
+LAW_CODE_RE = re.compile(r"^(\d+\.\d+):?\s+(.*)$")  # 9.166: / 6.2
+LAW_NUM_RE = re.compile(r"^(\d+[A-Z]?)\.?\s+(\S.*)$")  # Sch 35B "2 A child ...", reg 2 "2. In these ..."
+
+
+def law_paragraphs(body: list[str], provision: str = "") -> list[Paragraph]:
+    """A law extract's paragraphs, numbered as its source numbers them: a section's subsections "(1)", "(1A)";
+    a regulation's or rule's paragraphs "13(2)" (a bare "2." when it has none); a Schedule's paragraphs "2"; a
+    Code's paragraphs "9.166". Lettered items, bullets and carried-over lines belong to the paragraph above; headings
+    name the section. An extract quoted whole by a third party (no numbered line) is one paragraph, numbered by the
+    provision it quotes ("(8)" for "s 36(8)", "12" for "para 12"). The first line (the version line) is skipped."""
+    unit, _, num = provision.partition(" ")
+    base = (re.match(r"\d+[A-Z]*", num) or re.match(r".*", num)).group(0)
     out: list[_Builder] = []
+    loose: list[str] = []
+    section = ""
     cur: _Builder | None = None
-    reg = ""
-    for raw in body:
-        s = raw.strip()
+    reg = base
+    lines = [s.strip() for s in body]
+    first = next((i for i, s in enumerate(lines) if s), len(lines))
+    for s in lines[first + 1 :]:
         if not s:
             continue
-        m = re.match(r"^(\d+\.\d+):\s*(.*)$", s)
-        m2 = re.match(r"^(\d+)\.\s*[—-]+\s*\((\d+)\)\s*(.*)$", s)
-        m3 = re.match(r"^\((\d+)\)\s*(.*)$", s)
-        if m:
-            cur = _Builder(m.group(1), "", [m.group(2)])
-        elif m2:
-            reg = m2.group(1)
-            cur = _Builder(f"{reg}({m2.group(2)})", "", [m2.group(3)])
-        elif m3 and reg:
-            cur = _Builder(f"{reg}({m3.group(1)})", "", [m3.group(2)])
-        elif cur is not None:
-            cur.add(s.lstrip("•").strip(), newline=True)
-            continue
-        else:
-            continue
-        out.append(cur)
-    return [Paragraph(b.para or "", b.section, b.text) for b in out]
+        # a quoting page that runs paragraphs together: "(1) Where ... decision. (2) The local authority must ..."
+        for part in re.split(r"(?<=[.;:])\s+(?=\(\d+[A-Z]?\)\s)", s):
+            para = text = None
+            if (m := LAW_REG_RE.match(part)) and unit in ("reg", "regs", "r"):
+                reg = m.group(1)
+                para, text = f"{reg}({m.group(2)})", m.group(3)
+            elif (m := LAW_SUB_RE.match(part)) and unit in ("s", "reg", "regs", "r"):
+                para, text = (f"({m.group(1)})" if unit == "s" else f"{reg}({m.group(1)})"), m.group(2)
+            elif (m := LAW_CODE_RE.match(part)) and unit in ("para", "paras"):
+                para, text = m.group(1), m.group(2)
+            elif (m := LAW_NUM_RE.match(part)) and (
+                (unit == "Sch" and m.group(2)[0].isupper()) or (unit in ("reg", "regs", "r") and "." in part[:5])
+            ):
+                para, text = m.group(1), m.group(2)
+            if para is not None:
+                cur = _Builder(para, section, [text])
+                out.append(cur)
+            elif cur is not None and not (unit == "s" and re.match(r"^\d+[A-Z]*\s+[A-Z]", part)):
+                cur.add(part.lstrip("•").strip(), newline=True)
+            else:
+                loose.append(part)
+                section = part.rstrip(":")
+                cur = None
+    # where the stored copy was cut short the extract says "[... truncated in the stored copy]": in the paragraph
+    # that is an ellipsis (words left out), so no quotation carries the note as if it were the law's words
+    paras = [
+        Paragraph(b.para or "", b.section, TRUNCATION_RE.sub(" …", b.text)) for b in out if re.sub(r"[.\s]", "", b.text)
+    ]
+    if not paras and loose:
+        sub = re.search(r"(\(\w+\))$", num)
+        paras = [Paragraph(sub.group(1) if sub else base, "", "\n".join(loose))]
+    return paras
 
 
 # ----------------------------------------------------------------------------- remedies
@@ -664,11 +730,18 @@ def _document_kind(page: _Page) -> str:
         r"committee|cabinet|council meeting", head, re.I
     ):
         return "council response"
-    if re.search(r"\b(Regulations \d{4}|Code of Practice)\b", " ".join(stripped[:4])) and not re.search(
-        r"ombudsman's final decision", head, re.I
-    ):
+    first = next((s for s in stripped if s), "")
+    if LAW_LINE_RE.search(first) and not re.search(r"ombudsman's final decision|\(\d{2} ?\d{3} ?\d{3}\)", head, re.I):
         return "law"
     return "decision"
+
+
+# the first line of a law extract names its instrument: "Education Act 1996 (c. 56), section 19 ...",
+# "SEND Code of Practice: 0 to 25 years ...", "Local Government and Social Care Ombudsman, Complaint Handling Code ..."
+LAW_LINE_RE = re.compile(
+    r"^(?:The\s+)?[A-Z][^.]{0,150}?\b(?:Act|Regulations|Rules|Order)\s+(?:19|20)\d\d\b|Code of Practice|"
+    r"Complaint Handling Code|\bstatutory guidance\b"
+)
 
 
 def _read_metadata(page: _Page, kind: str) -> _Meta:
@@ -679,6 +752,8 @@ def _read_metadata(page: _Page, kind: str) -> _Meta:
         title = next((s for s in stripped[:10] if s), None)
     elif kind == "law":
         title = next((s for s in stripped if s), None)
+        instrument, _ = law_citation(stripped)
+        return _Meta(refs=[], title=title, organisation=instrument, category=None, outcome=None, decision_date=None)
     return _Meta(
         refs=_references(stripped, kind, page.source_url, ref),
         title=title,
@@ -859,7 +934,8 @@ def _paragraphs(page: _Page, kind: str, body_start: int | None) -> tuple[list[Pa
     if kind == "council response":
         return council_paragraphs(page.lines), "source", []
     if kind == "law":
-        return law_paragraphs(page.lines), "source", []
+        instrument, provision = law_citation(page.stripped)
+        return law_paragraphs(page.lines, provision), "source", []
     lines, stripped = page.lines, page.stripped
     if body_start is None:
         # no "The complaint" heading: start after the summary, else at the first numbered line
@@ -890,6 +966,9 @@ def _complete_summary(summary: str | None, paragraphs: list[Paragraph], kind: st
 def _doc_id(meta: _Meta, kind: str, source_url: str | None, source: str) -> str:
     """A decision's or report's reference (a later report chapter marked 'ch2'); for anything else, a slug of
     organisation, title and date, else of the file name."""
+    if kind == "law":
+        instrument, provision = law_citation([meta.title or ""])
+        return f"{instrument}, {provision}" if provision else instrument
     refs = meta.refs
     doc_id = refs[0] if refs and kind in ("decision", "report") else None
     chapter = re.search(r"[?&]chapter=(\d+)", source_url or "")

@@ -21,7 +21,7 @@ from .draft_types import DraftContext, DraftResult, Figure, LawLine, Point
 from .facts import Facts, FactsError, load_facts, parse_facts
 from .index import Index
 from .issues import IssueType, issue_query, issues_for, outside_corpus
-from .law import REGISTER, held_quote
+from .law import REGISTER, held_places, held_quote
 from .models import Hit
 from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_job, references_md, with_point
 from .retrieve import Retriever
@@ -101,7 +101,10 @@ def _kind(h: Hit) -> str | None:
     """What a paragraph can support: 'duty' (the law applied), 'finding', 'remedy'; None for boilerplate."""
     sec = h.section or ""
     if h.kind == "law":
-        return "duty"
+        # only a paragraph the law register holds as carrying a duty: by similarity alone, retrieval put the care
+        # leavers' s 23C(2) under "poor communication" and s 49(3) ("Regulations may make provision") under personal
+        # budgets in the eval's letters
+        return "duty" if (h.doc_id, h.para) in held_places() else None
     if h.kind not in ("decision", "report"):
         return None
     if (h.outcome or "").lower().startswith("not upheld") or (NO_FAULT.search(h.text) and not FAULT.search(h.text)):
@@ -125,7 +128,8 @@ def _kind(h: Hit) -> str | None:
             return "finding+remedy"
         return "finding"
     if DUTY_SECTION.search(sec):
-        return "duty"
+        # a council's own complaint procedure or policy is its account of itself, never the law
+        return None if paragraph_role(sec, h.text, h.kind) == "council_account" else "duty"
     if re.search(r"\b(has|have) a duty|\bmust (secure|arrange|provide|review|complete)", h.text):
         return "duty"
     if "£" in h.text and OMBUDSMAN_REMEDY.search(h.text):

@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from .cite import IndexSource, law_targets
 from .draft import DraftResult, build_context, run_draft
 from .embed import LocalEmbeddings
 from .facts import Facts
@@ -79,7 +80,13 @@ class Engine:
         return self.index().documents()
 
     def document(self, ident: str) -> Document | None:
-        return self.index().document(ident)
+        """A document by id or reference; for the law also by a pinpoint ("Education Act 1996, s 19(1)")."""
+        doc = self.index().document(ident)
+        if doc is None and "," in ident:
+            instrument, _, pin = ident.partition(",")
+            targets = law_targets(IndexSource(self.index()), instrument, pin.strip())
+            doc = self.index().document(targets[0][0]) if targets else None
+        return doc
 
     def close(self) -> None:
         if self._index is not None:

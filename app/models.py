@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from .law import cite_text
 from .roles import paragraph_role
 
 Kind = Literal["decision", "report", "council response", "law", "other"]
@@ -130,8 +131,8 @@ class Hit:
 
     @property
     def label(self) -> str:
-        """How a letter cites this paragraph: `[24 004 187, para 19]`."""
-        return f"[{self.doc_id}, para {self.para}]"
+        """How a letter cites this paragraph: `[24 004 187, para 19]`, or `[Education Act 1996, s 19(1)]`."""
+        return cite_text(self.doc_id, self.para)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import re
 from typing import Callable
 
 from .cite import Citation
+from .law import cite_text, split_law_id
 from .models import Hit
 from .roles import Role, sentence_roles
 from .text import content_words, long_date
@@ -40,8 +41,8 @@ def best_sentence(
     for sent in QUOTABLE_SENTENCE_SPLIT.split(text):
         s = sent.strip()
         n = len(s.split())
-        if n < 6 or n > max_words or re.search(r"(:|;|;? and|;? or)$", s) or COMPLAINANT.match(s):
-            continue  # not a whole statement, or the complainant's view rather than the Ombudsman's
+        if n < 6 or n > max_words or re.search(r"(:|;|;? and|;? or|…|\[…\])$", s) or COMPLAINANT.match(s):
+            continue  # not a whole statement (or cut short), or the complainant's view rather than the Ombudsman's
         if not re.search(topic, s, re.I):
             continue
         if keep is not None and not keep(s):
@@ -57,7 +58,12 @@ def best_sentence(
         # no whole sentence of a quotable length: quote the opening clause of the longest sentence, verbatim
         longest = max(re.split(r"(?<=[.!?])\s+", text), key=len, default="").strip()
         clause = re.split(r"[;:,](?=\s)", longest)[0].strip()
-        ok = 6 <= len(clause.split()) <= 60 and not COMPLAINANT.match(clause) and re.search(topic, clause, re.I)
+        ok = (
+            6 <= len(clause.split()) <= 60
+            and "…" not in clause
+            and not COMPLAINANT.match(clause)
+            and re.search(topic, clause, re.I)
+        )
         return _trim(clause) if ok else None
     return _trim(best)
 
@@ -127,8 +133,9 @@ def _trim(s: str) -> str:
 
 
 def cite_label(h: Hit) -> str:
-    """How a letter cites a paragraph: [24 004 187, para 19], or [doc_id, summary]."""
-    return f"[{h.doc_id}, summary]" if h.para == "summary" else f"[{h.doc_id}, para {h.para}]"
+    """How a letter cites a paragraph: [24 004 187, para 19], [doc_id, summary], or for the law
+    [Education Act 1996, s 19(1)], [SEND Regulations 2014, reg 13(2)], [SEND Code of Practice 2015, para 9.166]."""
+    return cite_text(h.doc_id, h.para)
 
 
 def remedy_table_md(rows: list[dict]) -> str:
@@ -160,11 +167,13 @@ def references_md(citations: list[Citation], precedents: list[Hit]) -> str:
         seen.add((c.doc_id, c.para))
         h = by_key.get((c.doc_id, c.para))
         who = f"{h.organisation}{_long_date(h.decision_date)}" if h else c.doc_id
-        label = f"[{c.doc_id}, summary]" if c.para == "summary" else f"[{c.doc_id}, para {c.para}]"
+        label = cite_text(c.doc_id, c.para)
         text = (h.text if h else "").replace("\n", " ")
         lines.append(f"- **{label}** {who}. {text}" if text else f"- **{label}** {who}")
     if len(lines) == 2:
         lines.append("No decisions are cited.")
     lines.append("")
     lines.append("Decisions of the Local Government and Social Care Ombudsman, re-used with attribution.")
+    if any(split_law_id(c.doc_id) for c in citations):
+        lines.append("Legislation: Crown copyright, Open Government Licence v3.0 (each extract names its source).")
     return "\n".join(lines)

@@ -232,7 +232,12 @@ class TemplateWriter:
                     text += f" {says}: \u201c{line.quote}\u201d {cite_label(line.hit)}."
                 lines.append(text)
         for p in ctx.points:  # the Ombudsman stating the law, for an issue with a decision paragraph that does
-            s = _support(ctx, p.duty, "The Ombudsman has explained the duty in these terms:")
+            lead = (
+                f"In the words of the {p.duty.organisation or 'law'}:"
+                if p.duty is not None and p.duty.kind == "law"
+                else "The Ombudsman has explained the duty in these terms:"
+            )
+            s = _support(ctx, p.duty, lead)
             if s and not ctx.short:
                 lines.append(f"- {s}")
         if not lines:

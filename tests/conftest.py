@@ -35,6 +35,7 @@ pytest.register_assert_rewrite("reliability_support")  # its checks fail with th
 import netguard
 from fakes import CountingEmbeddings
 from helpers import (
+    BUILTIN_DOCUMENTS,
     CORPUS,
     PRECEDENT,
     ROOT,
@@ -105,10 +106,11 @@ def counting_encoder(encoder) -> CountingEmbeddings:
 
 @pytest.fixture(scope="session")
 def full_index(tmp_path_factory, encoder, shared_corpus) -> Path:
-    """corpus/ plus ../shared/corpus, ingested once per session. Read-only for tests: build your own to change one."""
+    """corpus/ plus ../shared/corpus/lgsco, ingested once per session. Read-only for tests: build your own to change
+    one. (../shared/corpus/law is left out: its two extracts are also built in, in corpus/law.)"""
     directory = tmp_path_factory.mktemp("full-index") / "index"
     eng = make_engine(directory, encoder)
-    report = eng.ingest([CORPUS, shared_corpus])
+    report = eng.ingest([CORPUS, shared_corpus / "lgsco"])
     eng.close()
     assert not report.failed, report.failed
     assert report.documents >= 190, report.summary_line()
@@ -124,12 +126,12 @@ def full_engine(full_index, encoder):
 
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory, encoder) -> Path:
-    """The five seeds alone, in the embedded store."""
+    """The built-in corpus alone (the five seeds and corpus/law), in the embedded store."""
     directory = tmp_path_factory.mktemp("seed-index") / "index"
     eng = make_engine(directory, encoder)
     report = eng.ingest([CORPUS])
     eng.close()
-    assert report.documents == 5 and not report.failed, report.summary_line()
+    assert report.documents == BUILTIN_DOCUMENTS and not report.failed, report.summary_line()
     return directory
 
 
@@ -210,13 +212,13 @@ def poisoned_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def cli_index(tmp_path_factory, run_precedent, poisoned_file) -> Path:
-    """The five seeds plus the poisoned decision, ingested by a `precedent` subprocess (so copies of its folder,
+    """The built-in corpus plus the poisoned decision, ingested by a `precedent` subprocess (so copies of its folder,
     taken after the process exited, are complete). Read-only: copy it (reliability_support.copy_index) to change it."""
     index = tmp_path_factory.mktemp("cli-index") / "index"
     run = run_precedent("ingest", CORPUS, poisoned_file, "--index", index, "--json", timeout=600)
     assert run.code == 0, run.stderr
     report = run.json()
-    assert report["documents"] == 6 and not report["failed"], report
+    assert report["documents"] == BUILTIN_DOCUMENTS + 1 and not report["failed"], report
     return index
 
 

@@ -13,6 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+# corpus/ holds the five seed documents and the built-in law extracts (corpus/law). Tests and evals ingest
+# ../shared/corpus/lgsco beside it, never ../shared/corpus/law: its two extracts are also in corpus/law.
+LAW_EXTRACTS = 30
+BUILTIN_DOCUMENTS = 5 + LAW_EXTRACTS
 NETGUARD_DIR = Path(__file__).resolve().parent / "_netguard"
 PRECEDENT = ROOT / ".venv" / "bin" / "precedent"
 SEEDS = {

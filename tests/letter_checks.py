@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from app.cite import CITE_RE
+from app.cite import CITE_RE, citation_targets
 
 UNVERIFIED = "[unverified]"
 _FOLD = str.maketrans(
@@ -98,13 +98,7 @@ def cited_pairs(letter: str, source) -> list[tuple[str | None, str, str]]:
     """(doc_id or None, para, the citation as written) for every citation in the letter."""
     out = []
     for m in CITE_RE.finditer(letter):
-        doc_id = source.resolve(m.group("id").strip())
-        nums = (
-            ["summary"]
-            if m.group("summary")
-            else [n for n in re.split(r"\s*(?:,|and|&)\s*", (m.group("nums") or "").strip()) if n]
-        )
-        out += [(doc_id, n, m.group(0)) for n in nums]
+        out += [(doc_id, n, m.group(0)) for doc_id, n in citation_targets(m, source)]  # decisions and the law
     return out
 
 

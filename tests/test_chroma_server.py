@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from helpers import CORPUS, OT_QUERY, free_port, one_line_error, problem_lines
+from helpers import BUILTIN_DOCUMENTS, CORPUS, OT_QUERY, free_port, one_line_error, problem_lines
 
 QUERIES = [OT_QUERY, "the council did not investigate my complaint about the disabled children's service assessment"]
 
@@ -24,7 +24,7 @@ def test_server_gives_the_same_search_as_the_embedded_store(chroma_server, run_p
     ing = run_precedent("ingest", CORPUS, "--index", index, "--chroma-url", chroma_server, "--json", timeout=600)
     assert ing.code == 0, ing.stderr
     report = ing.json()
-    assert report["documents"] == 5 and report["failed"] == []
+    assert report["documents"] == BUILTIN_DOCUMENTS and report["failed"] == []
     assert not (index / "chroma").exists()  # the vectors went to the server, not to an embedded store
 
     import chromadb

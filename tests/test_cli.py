@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.roles import ROLES
-from helpers import CORPUS, OT_QUERY, SEEDS, one_line_error, problem_lines
+from helpers import BUILTIN_DOCUMENTS, CORPUS, OT_QUERY, SEEDS, one_line_error, problem_lines
 
 SEARCH_FIELDS = {
     "doc_id": (str,),
@@ -107,7 +107,9 @@ def test_list_json(cli, full_index, shared_corpus):
     run = cli("list", "--json", "--index", full_index)
     assert run.code == 0, run.stderr
     docs = run.json()
-    assert isinstance(docs, list) and len(docs) == 5 + len(list(shared_corpus.rglob("*.txt")))
+    assert isinstance(docs, list) and len(docs) == BUILTIN_DOCUMENTS + len(
+        list((shared_corpus / "lgsco").glob("*.txt"))
+    )
     for d in docs:
         assert set(d) == set(LIST_FIELDS), sorted(d)
         for name, types in LIST_FIELDS.items():

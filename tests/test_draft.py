@@ -17,6 +17,7 @@ import yaml
 from app.cite import CITE_RE, IndexSource, fold_text
 from app.draft import FactsError, build_context, load_facts, parse_facts
 from app.errors import UserError
+from app.law import cite_text
 from fakes import FakeChat
 from helpers import one_line_error, problem_lines
 from letter_checks import cited_pairs, unmarked_defects, verbatim_in
@@ -248,13 +249,19 @@ def test_cli_json_has_the_documented_shape(cli_json):
 
 def test_cli_json_every_inline_citation_is_listed_and_every_listed_one_is_inline(cli_json):
     d = cli_json.json()
-    listed = {(c["doc_id"], c["para"]) for c in d["citations"]}
+    listed = {cite_text(c["doc_id"], c["para"]) for c in d["citations"]}
     inline = set()
     for m in CITE_RE.finditer(d["letter"]):
+        if m.group("law"):  # [Education Act 1996, s 19(1)]: one held paragraph of the law
+            inline.add(m.group(0))
+            continue
         nums = ["summary"] if m.group("summary") else re.split(r"\s*(?:,|and)\s*", m.group("nums"))
-        inline |= {(m.group("id").strip(), n) for n in nums}
+        inline |= {
+            f"[{m.group('id').strip()}, summary]" if n == "summary" else f"[{m.group('id').strip()}, para {n}]"
+            for n in nums
+        }
     assert inline == listed, inline ^ listed
-    assert len({(d_, p) for d_, p in listed}) >= 2
+    assert len(listed) >= 2
 
 
 def test_cli_json_sources_are_absolute_paths_that_exist(cli_json):
@@ -277,10 +284,7 @@ def test_cli_json_quotes_are_verbatim_in_precedent_show(cli_json, cli, full_inde
 def test_cli_out_docx_and_md_carry_the_same_citations(cli, cli_json, full_index, ot_facts_file, tmp_path):
     import docx
 
-    labels = {
-        f"[{c['doc_id']}, summary]" if c["para"] == "summary" else f"[{c['doc_id']}, para {c['para']}]"
-        for c in cli_json.json()["citations"]
-    }
+    labels = {cite_text(c["doc_id"], c["para"]) for c in cli_json.json()["citations"]}
     out = tmp_path / "letter.docx"
     r = cli("draft", "--facts", ot_facts_file, "--llm", "template", "--index", full_index, "--out", out)
     assert r.code == 0, r.stderr
@@ -500,7 +504,7 @@ def _hostile_cases(engine, ctx):
 
 
 def cite_of(h) -> str:
-    return f"[{h.doc_id}, summary]" if h.para == "summary" else f"[{h.doc_id}, para {h.para}]"
+    return cite_text(h.doc_id, h.para)
 
 
 HOSTILE_CASES = [

@@ -96,7 +96,7 @@ def test_kill_9_during_ingest_then_ingest_again(run_precedent, tmp_path, full_en
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(HOOK)
-    args = [str(PRECEDENT), "ingest", str(CORPUS), str(shared_corpus), "--index", str(index), "--json"]
+    args = [str(PRECEDENT), "ingest", str(CORPUS), str(shared_corpus / "lgsco"), "--index", str(index), "--json"]
 
     def start(**env) -> subprocess.Popen:
         e = subprocess_env(**env)
@@ -137,7 +137,7 @@ def test_kill_9_during_ingest_then_ingest_again(run_precedent, tmp_path, full_en
     after_kill("at start-up")
 
     # the next ingest finishes the job: complete, consistent, and no marker left
-    run = run_precedent("ingest", CORPUS, shared_corpus, "--index", index, "--json", timeout=900)
+    run = run_precedent("ingest", CORPUS, shared_corpus / "lgsco", "--index", index, "--json", timeout=900)
     assert run.code == 0 and "Traceback" not in run.stderr, run.stderr
     assert not run.json()["failed"]
     final = check_counts(run_precedent, index)

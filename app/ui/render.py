@@ -55,8 +55,8 @@ def link_citations(rendered: str, known: set[str] | None = None) -> str:
 
     def repl(m: re.Match) -> str:
         ident = html.unescape(m.group("id").strip())
-        if known is not None and ident not in known:
-            return m.group(0)
+        if m.group("law") or (known is not None and ident not in known):
+            return m.group(0)  # the law ([Education Act 1996, s 19(1)]) is shown as written, not linked
         if m.group("summary"):
             return f'<a class="cite" href="{esc(decision_href(ident, "summary"))}" target="_blank" rel="noopener">{m.group(0)}</a>'
         nums = expand_nums(m.group("nums") or "")
