@@ -182,7 +182,7 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
                 others = [h for h in found.hits if h.doc_id != point.finding.doc_id]
                 point.another = _pick(others, "finding", used, t.topic, wanted)
         point.close = point.close and bool(point.hits())
-        point.law = law_lines(engine.index(), t)
+        point.law = law_lines(engine.index(), t, facts.exclude)
         points.append(point)
     return _finish(facts, points, remedy_hits, no_close=not any(p.close for p in points), retriever=retriever)
 
@@ -204,15 +204,26 @@ class _Excluding:
         return res
 
 
-def law_lines(index: Index, t: IssueType) -> list[LawLine]:
+def law_lines(index: Index, t: IssueType, exclude: list[str] | None = None) -> list[LawLine]:
     """The duties an issue rests on, from the law register: each named, with its words quoted and cited where they
-    are held in an indexed extract or decision paragraph (and still verbatim there), else named only."""
+    are held in an indexed extract or decision paragraph (and still verbatim there), else named only. A decision the
+    user asked not to cite (`exclude`) is not used to hold them."""
     out = []
+
+    def usable(doc_id: str) -> bool:
+        if index.resolve(doc_id) is None:
+            return False
+        if not exclude:
+            return True
+        doc = index.document(doc_id)
+        names = f"{doc_id} {doc.organisation if doc else ''}".lower()
+        return not any(x.lower() in names for x in exclude)
+
     for pid in t.provisions:
         p = REGISTER.get(pid)
         if p is None:
             continue
-        held = held_quote(pid, indexed=lambda d: index.resolve(d) is not None)
+        held = held_quote(pid, indexed=usable)
         hit = hit_at(index, held.doc_id, held.para) if held else None
         quote = held.quote if held and hit and find_verbatim(held.quote, hit.text) else None
         out.append(LawLine(p, quote, hit if quote else None))

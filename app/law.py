@@ -251,7 +251,9 @@ _UNIT = r"(?:sections?|ss?\.?|regulations?|regs?\.?|rules?|r\.?|schedule|sch\.?|
 _NUM = r"\d+(?:\.\d+)?[A-Z]{0,2}(?:\(\w{1,3}\))*"
 _NUMS = rf"{_NUM}(?:\s*(?:,|and|or|to|-|–)\s*{_NUM})*"
 _INST = (
-    r"(?:the\s+)?(?P<inst>(?-i:[A-Z][\w()’'&-]*(?:\s+(?:[A-Z(][\w()’'&:-]*|and|of|for|the|to|with|in|on|\d+))*?"
+    # greedy, so that "the Children Act 1989 Representations Procedure (England) Regulations 2006" is one name, not
+    # "the Children Act 1989"; a bracket is only a word in brackets ("(England)"), not the start of an aside
+    r"(?:the\s+)?(?P<inst>(?-i:[A-Z][\w’'&-]*(?:\s+(?:[A-Z][\w’'&:-]*|\([A-Z][\w ]*\)|and|of|for|the|to|with|in|on|\d+))*"
     r"\s+(?:Act|Regulations|Regs|Rules|Code(?:\s+of\s+Practice)?))(?:\s+(?:19|20)\d\d)?)"
 )
 NAMED_RE = re.compile(

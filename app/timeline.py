@@ -218,8 +218,8 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
             Due(
                 "Social care assessment completed",
                 d,
-                "45 working days from the referral",
-                "WT2023-assessment",
+                "45 working days from the referral, Working Together to Safeguard Children (statutory guidance)",
+                None,  # not in the law register: its words are not held, so it is named, never quoted
                 done=ev("assessment_completed"),
                 note=note,
             )

@@ -262,3 +262,17 @@ def test_search_shows_a_law_extract_with_its_source(cli, seed_index):
     )
     assert run.code == 0, run.stderr
     assert "[Education Act 1996, s 19(1)] — law extract; source: https://legislation.gov.uk/" in run.stdout
+
+
+def test_every_numbered_provision_is_found_by_its_own_name():
+    """A letter names a provision as the register names it; the verifier must then find that very entry (the name of
+    the Children Act 1989 Representations Procedure (England) Regulations 2006 begins with another Act's name)."""
+    from app.law import REGISTER, named_provisions
+
+    for p in REGISTER.values():
+        if not p.number:
+            continue
+        got = [n.provision.id if n.provision else None for n in named_provisions(p.name)]
+        assert got in ([p.id], []), (p.id, p.name, got)
+        if re.match(r"(section|regulation|rule|schedule)", p.name, re.I):
+            assert got == [p.id], (p.id, p.name, got)
