@@ -61,7 +61,7 @@ CHECK_MARK_RE = re.compile(r"\[check: [^\[\]\n]+\]")
 MARKS: dict[str, str] = {
     "uncited": "[check: no decision is cited for this]",
     "council": "[check: the cited decision is about another council]",
-    "figure": "[check: this figure is not in the decision cited here]",
+    "figure": "[check: this figure is not in your facts or the decision cited here]",
     "reversed": "[check: the cited decision found the opposite]",
     "finding": "[check: the quoted words are not the Ombudsman's finding]",
     "remedy": "[check: the quoted words are not a remedy]",
@@ -234,7 +234,7 @@ SAYS_NO_FAULT = re.compile(
     re.I,
 )
 SAYS_FAULT = re.compile(
-    r"\bfound fault\b|\bfinds? fault\b|\b(?:was|were|is|been) (?:at )?fault\b|\bfault (?:by|with|in|causing)\b|"
+    r"\bfound fault\b|\bfinds? fault\b|\b(?:was|were|is|been) (?:at )?fault\b|\bat fault\b|\bfault (?:by|with|in|causing)\b|"
     r"\bfailed to\b|\bfailures?\b|\bfailings?\b|\bunreasonabl\w*|\bupheld\b|\bcriticised\b|\bmaladministration\b|"
     r"\binjustice\b",
     re.I,
@@ -546,8 +546,8 @@ def _read_claim(
         claim.kind = "council_act"
     elif cites and _job(frame) == "law":
         claim.kind = "law"
-    elif _figures(frame, lambda i: body[start + i : start + i + 20]):
-        claim.kind = "amount"
+    elif any(not _figure_in(k, t, facts_text) for k, t in _figures(frame, lambda i: body[start + i : start + i + 20])):
+        claim.kind = "amount"  # a figure the user did not give, with no citation to hold it
     elif cites:
         claim.kind = "cited"
 
@@ -695,7 +695,7 @@ def _pair_supports(claim: Claim, pair: tuple[str, str], book: DecisionBook, fram
 
 
 def _short(text: str, n: int = 60) -> str:
-    text = " ".join(CITE_RE.sub("", text).split())
+    text = re.sub(r"\s+([.,;:])", r"\1", " ".join(CITE_RE.sub("", text).split()))
     return text if len(text) <= n else text[: n - 1] + "…"
 
 

@@ -15,8 +15,8 @@ import re
 from datetime import date
 from typing import Any, Callable, Protocol
 
-from .claims import check_claims
 from .cite import IndexSource, SupportJudge, flag_unsupported, verify
+from .claims import check_claims
 from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
 from .draft_types import DraftContext, DraftResult, Point
 from .facts import Facts, FactsError, load_facts, parse_facts, refine_facts

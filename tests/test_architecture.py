@@ -15,7 +15,7 @@ APP = ROOT / "app"
 LAYERS = {
     "faces": {"cli", "ui", "evals", "bench"},
     "engine": {"engine"},
-    "drafting": {"draft", "writers", "draft_types", "quoting", "facts", "cite", "issues", "export"},
+    "drafting": {"draft", "writers", "draft_types", "quoting", "facts", "cite", "claims", "issues", "export"},
     "retrieve": {"retrieve"},
     "index": {"index"},
     "foundation": {
