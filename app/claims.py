@@ -183,10 +183,17 @@ def sentence_spans(body: str) -> list[tuple[int, int]]:
 
 _VERB_PREFIX = r"(?:(?:has|have|had|also|then|further|previously|recently|repeatedly|often|clearly|already|once) )*"
 ATTRIBUTION = re.compile(
-    r"\b(?:the )?(?:Ombudsman|LGSCO|investigator)(?:['’]s)?\b[^.;:“\"]{0,80}?\b" + _VERB_PREFIX + r"(?P<verb>"
+    r"\b(?:the )?(?:Ombudsman|LGSCO)(?:['’]s)?\b[^.;:“\"]{0,80}?\b" + _VERB_PREFIX + r"(?P<verb>"
     r"found|finds|concluded|concludes|decided(?!\s+(?:on\s+)?\d)|decides|recommended|recommends|awarded|awards|ordered|"
     r"criticised|criticized|criticises|upheld|ruled|held that|said|says|stated|required|requires|agreed|accepted|"
     r"asked the council|told the council|made clear|confirmed)\b",
+    re.I,
+)
+# what the Ombudsman does in general, not what it found in a decision ("The Ombudsman says it normally expects complaints
+# within 12 months"): no citation needed
+PROCEDURE = re.compile(
+    r"\b(?:12|twelve) months\b|\bcomplain(?:t|ts)? to the (?:Local Government and Social Care )?Ombudsman\b|"
+    r"\bOmbudsman(?:['’]s)? (?:will|would|can|could|may|might|normally|usually) ",
     re.I,
 )
 DECISION_CONTEXT = re.compile(
@@ -515,7 +522,7 @@ def _read_claim(
     marked = bool(CHECK_MARK_RE.search(sentence)) or UNVERIFIED in sentence
     claim = Claim(sentence, start, end, "own", cites=cites, marked=marked)
     claim.ask = bool(ASK.search(frame))
-    attribution = ATTRIBUTION.search(frame)
+    attribution = None if PROCEDURE.search(frame) else ATTRIBUTION.search(frame)
     context = DECISION_CONTEXT.search(frame)
     in_facts = lambda core: core <= facts_words  # noqa: E731
     named = council_names(frame)
