@@ -6,7 +6,12 @@
 - Citations, per writer, over evals/gold/drafting.yaml: citations that resolve, quotations that are verbatim,
   ALCE-style citation recall and precision under an offline support judge, amounts/dates/references without
   support, and drafts that pass verification untouched.
-- The verifier's catch rate on evals/gold/hostile.jsonl (must be 100%) and its false alarms on clean items.
+- Claims per writer (app/claims.py): quote-function accuracy (each quotation's role against the job its sentence
+  gives it), claim recall and precision per sentence (a claim borne out by its own citations; a citation that bears
+  its sentence out), claims failing a check left unmarked (must be 0), and letters whose ask or offer states a figure
+  its own citation holds.
+- The verifier (`claims.verify_claims`: `cite.verify`, then the claim checks) on evals/gold/hostile.jsonl: its catch
+  rate (must be 100%) and its false alarms on clean items.
 - The support judge's agreement with hand labels (evals/gold/support_labels.jsonl), 2-fold cross-validated.
 - Paragraph roles (app/roles.py) against evals/gold/roles.jsonl: accuracy on the tuning split and on the held-out third.
 

@@ -207,3 +207,16 @@ def test_the_eval_figures_count_a_marked_claim_as_marked(seed_source):
     body, _ = check_claims("The Ombudsman also found that the council ignored every email.", seed_source, "")
     assert [c for c in read_claims(body, seed_source, "") if c.problems and not c.marked] == []
     assert re.search(r"\[check: no decision is cited for this\]\.$", body)
+
+
+def test_the_eval_reports_claim_figures_per_writer(full_engine):
+    from app.cite import SupportJudge
+    from app.evals import _draft_with
+
+    situation = {"id": "ot", "facts": OT_FACTS, "expect_issues": ["section_f_provision"]}
+    source = IndexSource(full_engine.index())
+    figures, _ = _draft_with("template", [situation], full_engine, source, SupportJudge(full_engine.embeddings), print)
+    assert figures["misattributions_unmarked"] == 0, "every failing claim in a finished letter is marked"
+    assert figures["quotes_with_a_job"] >= 2 and 0 <= figures["quote_function_accuracy"] <= 1, figures
+    assert figures["claims_needing_support"] >= 2 and figures["claim_recall"] is not None, figures
+    assert figures["ask_figure_cited"] in (0.0, 1.0), figures
