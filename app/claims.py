@@ -639,6 +639,15 @@ def _read_quote(quoted: Quoted, job: Job, role: str | None, sroles: list[tuple[s
         quoted.role = next((r for r in roles if (r in allowed) == quoted.fits), roles[0] if roles else role)
 
 
+def fits_job(job: Job, quote: str, text: str, section: str | None, kind: str = "decision") -> bool:
+    """Would quoting `quote` from this paragraph (its heading `section`, None for a decision's summary) as `job` pass
+    the quote-function check? For a writer choosing what to quote: a `Hit`'s `section`, `text` and `kind`."""
+    role = paragraph_role(section, text, kind) if section is not None else None
+    quoted = Quoted(quote, job)
+    _read_quote(quoted, job, role, _sentence_roles_of(text, quote))
+    return quoted.fits is not False
+
+
 def _plain(s: str) -> str:
     return s.strip().replace("’", "'").replace("‘", "'")
 

@@ -224,3 +224,16 @@ def test_the_eval_reports_claim_figures_per_writer(full_engine):
     assert figures["quotes_with_a_job"] >= 2 and 0 <= figures["quote_function_accuracy"] <= 1, figures
     assert figures["claims_needing_support"] >= 2 and figures["claim_recall"] is not None, figures
     assert figures["ask_figure_cited"] in (0.0, 1.0), figures
+
+
+def test_a_writer_can_ask_whether_a_quotation_fits_the_job_it_means_to_give_it(seed_source):
+    from app.claims import fits_job
+
+    doc = seed_source.index.document("23 009 620")
+    p19, p25 = doc.paragraph("19"), doc.paragraph("25")
+    recommended = "I recommended the Council pay Ms B £600 to reflect the missing sessions"
+    assert fits_job("remedy", recommended, p25.text, p25.section)
+    assert not fits_job("remedy", "failure to do so is fault", p19.text, p19.section)
+    assert fits_job("finding", "failure to do so is fault", p19.text, p19.section)
+    summary = seed_source.index.document("24 010 960").summary
+    assert not fits_job("finding", "Mrs X complained the Council failed to properly assess her child", summary, None)
