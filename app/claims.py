@@ -144,6 +144,14 @@ def _masked(body: str) -> str:
     return "".join(chars)
 
 
+def _soft_wrap(masked: str, at: int) -> bool:
+    """A single line break inside a sentence (a hard-wrapped paragraph): the line before it ends mid-sentence and the
+    next line goes on with it (not blank, not a list item or heading)."""
+    before = masked[:at].rstrip(" \t")
+    after = masked[at + 1 :]
+    return bool(before) and before[-1] not in '.!?:;,*)]”"\n' and bool(re.match(r"[ \t]*[^\s\-*#>|0-9]", after))
+
+
 def sentence_spans(body: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence: a sentence ends at . ! ? followed by a space and something that is not
     lower case (a citation after the full stop, `... “quote”. [24 004 187, para 19]`, stays with its sentence) or at a
@@ -153,9 +161,15 @@ def sentence_spans(body: str) -> list[tuple[int, int]]:
     start = 0
     for m in _SPLIT.finditer(masked):
         end = m.end()
+        if m.group(0) == "\n" and _soft_wrap(masked, m.start()):
+            continue
         if m.group(0) != "\n":
             rest = masked[end:].lstrip(" \t")
-            if (rest and rest[0].islower()) or _ABBREV.search(masked[max(start, end - 8) : end].rstrip("*”\"’')")):
+            if (
+                (rest and rest[0].islower())
+                or _ABBREV.search(masked[max(start, end - 8) : end].rstrip("*”\"’')"))
+                or re.fullmatch(r"\s*\d{1,3}\.", masked[start:end])  # a numbered list's "1."
+            ):
                 continue
         spans.append((start, end))
         start = end
