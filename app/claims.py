@@ -586,7 +586,7 @@ def _read_claim(
 
     # 2. the council it names
     if cites:
-        _check_councils(claim, frame, named, book, attribution, facts_words)
+        _check_councils(claim, frame, named, book, attribution, facts_words, facts_text)
 
     # 3. its figures: in the facts or in the paragraphs it cites
     support = "\n".join(
@@ -687,9 +687,11 @@ def _check_councils(
     book: DecisionBook,
     attribution: re.Match | None,
     facts_words: set[str],
+    facts_text: str,
 ) -> None:
     """A council named in a cited sentence is the cited decision's (or is named in the cited words), or it is the
-    user's own council in the user's own clause, before anything is attributed to a decision."""
+    user's own council in the user's own clause, before anything is attributed to a decision, and that clause does not
+    give it the cited decision's award or words ("Liverpool City Council will pay me £2,200 [Norfolk's decision]")."""
     orgs = [(d, book.organisation(d)) for d in dict.fromkeys(d for d, _ in claim.cites)]
     known = [(d, council_core(o), o) for d, o in orgs if o]
     if not known:
@@ -700,7 +702,9 @@ def _check_councils(
     for at, name, core in named:
         if any(same_council(core, c) for _, c, _ in known) or core <= cited_words:
             continue
-        if core <= facts_words and at < claim_from and not DECISION_CONTEXT.search(frame[:at]):
+        clause = frame[at:claim_from]  # what the sentence says of the user's council, before any attribution
+        pinned = bool(money_values(clause) - money_values(facts_text)) or (attribution is None and bool(claim.quotes))
+        if core <= facts_words and at < claim_from and not DECISION_CONTEXT.search(frame[:at]) and not pinned:
             continue  # "Liverpool City Council has failed T, as the Ombudsman found in a similar case [..]"
         about = " and ".join(dict.fromkeys(o for _, _, o in known))
         claim.problems.append(

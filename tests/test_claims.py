@@ -133,6 +133,27 @@ def test_another_decisions_finding_pinned_on_the_users_council_is_marked(seed_so
     assert "Nottinghamshire County Council" in v.notes[0] and "Liverpool City Council" in v.notes[0], v.notes
 
 
+@pytest.mark.parametrize(
+    "sentence, fails",
+    [
+        (
+            "Liverpool City Council has failed T in the same way, as the Ombudsman found in a similar case "
+            "[23 009 620, para 19].",
+            False,
+        ),  # the user's own clause, then the comparison
+        ("Liverpool City Council will therefore pay me £600 [23 009 620, para 25].", True),  # another decision's award
+        (
+            "Liverpool City Council “failed to ensure Ms B's son received his occupational therapy sessions” "
+            "[23 009 620, para 19].",
+            True,
+        ),  # another decision's words, as if said of the user's council
+    ],
+)
+def test_the_users_council_may_be_compared_but_not_given_another_decisions_award(seed_source, sentence, fails):
+    body, v = check_claims(sentence, seed_source, FACTS_TEXT)
+    assert (MARKS["council"] in body) == fails and v.passed == (not fails), v.notes
+
+
 def test_a_figure_supported_only_by_another_sentences_citation_is_marked(seed_source):
     letter = (
         "On the remedy, the Ombudsman said: “I recommended the Council pay Ms B £600 to reflect the missing sessions” "
