@@ -298,7 +298,10 @@ def draft(
         sys.stderr.write("\n\n")
     unfinished = not result.verification.passed and not keep_going
     if out is not None and not unfinished:
-        write_letter(result, out)
+        # the references say where Precedent numbered a decision's paragraphs itself (its copy printed none)
+        cited = {c.doc_id for c in result.citations}
+        renumbered = {d.doc_id for d in eng.documents() if d.doc_id in cited and d.numbering == "reconstructed"}
+        write_letter(result, out, renumbered)
         typer.echo(f"wrote {out}", err=True)
     if as_json:
         _print_json(result.to_dict())

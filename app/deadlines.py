@@ -94,10 +94,26 @@ class Due:
         }
 
 
-def _wd(start: date, n: int) -> tuple[date, str | None]:
+def due_in_working_days(start: date, n: int) -> tuple[date, str | None]:
+    """The date `n` working days after `start`, and a note when bank holidays for its year are not held."""
     due = add_working_days(start, n)
     note = None if holidays_known(due) else "bank holidays after 2028 are not held: weekends only were skipped"
     return due, note
+
+
+# the Children Act 1989 statutory procedure's timescales (Representations Procedure (England) Regulations 2006), per
+# stage: (what is due, working days from the complaint or request, the rule in words, the law register id)
+CHILDREN_ACT_STAGES: dict[int, list[tuple[str, int, str, str]]] = {
+    1: [
+        ("Stage 1 response", 10, "10 working days (20 at most) from the complaint", "CAReps2006-reg14"),
+        ("Stage 1 response, if extended", 20, "10 working days (20 at most) from the complaint", "CAReps2006-reg14"),
+    ],
+    2: [
+        ("Stage 2 investigation response", 25, "25 working days (65 at most) from the request", "CAReps2006-reg17"),
+        ("Stage 2 response, at the latest", 65, "25 working days (65 at most) from the request", "CAReps2006-reg17"),
+    ],
+    3: [("Stage 3 review panel convened", 30, "30 working days from the request", "CAReps2006-reg19")],
+}
 
 
 def complaint_due_dates(received: date, procedure: str = "corporate", stage: int = 1) -> list[Due]:
@@ -106,67 +122,14 @@ def complaint_due_dates(received: date, procedure: str = "corporate", stage: int
     last day it was due). Children Act 1989 statutory procedure: stage 1 within 10 working days (up to 20 with an
     extension), stage 2 within 25 working days (up to 65), the stage 3 review panel within 30 working days of the
     request (Children Act 1989 Representations Procedure (England) Regulations 2006)."""
-    out: list[Due] = []
     if procedure == "children-act":
-        if stage == 1:
-            d, n = _wd(received, 10)
-            out.append(
-                Due(
-                    "Stage 1 response",
-                    d,
-                    "Representations Procedure (England) Regulations 2006, reg 14",
-                    "CA-Reps-reg14",
-                    note=n,
-                )
-            )
-            d, n = _wd(received, 20)
-            out.append(
-                Due(
-                    "Stage 1 response, if extended",
-                    d,
-                    "Representations Procedure (England) Regulations 2006, reg 14",
-                    "CA-Reps-reg14",
-                    note=n,
-                )
-            )
-        elif stage == 2:
-            d, n = _wd(received, 25)
-            out.append(
-                Due(
-                    "Stage 2 investigation response",
-                    d,
-                    "Representations Procedure (England) Regulations 2006, reg 17",
-                    "CA-Reps-reg17",
-                    note=n,
-                )
-            )
-            d, n = _wd(received, 65)
-            out.append(
-                Due(
-                    "Stage 2 response, at the latest",
-                    d,
-                    "Representations Procedure (England) Regulations 2006, reg 17",
-                    "CA-Reps-reg17",
-                    note=n,
-                )
-            )
-        else:
-            d, n = _wd(received, 30)
-            out.append(
-                Due(
-                    "Stage 3 review panel convened",
-                    d,
-                    "Representations Procedure (England) Regulations 2006, reg 19",
-                    "CA-Reps-reg19",
-                    note=n,
-                )
-            )
-        return out
-    ack, n1 = _wd(received, 5)
-    out.append(Due("Acknowledgement", ack, "LGSCO Complaint Handling Code", "LGSCO-CHC-ack", note=n1))
+        return [_due(label, received, days, rule, pid) for label, days, rule, pid in CHILDREN_ACT_STAGES[min(stage, 3)]]
+    ack = _due("Acknowledgement", received, 5, "5 working days from the complaint", "LGSCO-CHC-ack")
     days = 10 if stage == 1 else 20
-    resp, n2 = _wd(ack, days)
-    out.append(
-        Due(f"Stage {stage} response", resp, "LGSCO Complaint Handling Code", f"LGSCO-CHC-stage{stage}", note=n2)
-    )
-    return out
+    rule = f"{days} working days from the acknowledgement, the Ombudsman's Complaint Handling Code"
+    return [ack, _due(f"Stage {stage} response", ack.due, days, rule, f"LGSCO-CHC-stage{stage}")]
+
+
+def _due(label: str, start: date, days: int, rule: str, provision: str) -> Due:
+    due, note = due_in_working_days(start, days)
+    return Due(label, due, rule, provision, note=note)

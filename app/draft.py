@@ -15,17 +15,20 @@ import re
 from datetime import date
 from typing import Any, Callable, Protocol
 
-from .cite import IndexSource, SupportJudge, flag_unsupported, verify
+from .cite import IndexSource, SupportJudge, find_verbatim, flag_unsupported, verify
 from .claims import check_claims
 from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
-from .draft_types import DraftContext, DraftResult, Point
-from .facts import Facts, FactsError, load_facts, parse_facts, refine_facts
+from .draft_types import DraftContext, DraftResult, Figure, LawLine, Point
+from .facts import Facts, FactsError, load_facts, parse_facts
 from .index import Index
-from .issues import IssueType, issue_query, outside_corpus, spot_issues
+from .issues import IssueType, issue_query, issues_for, outside_corpus
+from .law import REGISTER, held_quote
 from .models import Hit
-from .quoting import best_sentence, cite_label, references_md
+from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_job, references_md
 from .retrieve import Retriever
+from .roles import paragraph_role
 from .text import long_date
+from .timeline import build_timeline
 from .writers import RefiningWriter, Writer, add_precedents
 
 # faces, evals and tests import the facts and result types from here (they live in app.facts and app.draft_types)
@@ -34,7 +37,6 @@ __all__ = [
     "FactsError",
     "load_facts",
     "parse_facts",
-    "refine_facts",
     "DraftContext",
     "DraftResult",
     "build_context",
@@ -107,6 +109,11 @@ def _kind(h: Hit) -> str | None:
         return None  # a decision that found no fault supports no complaint
     if h.para == "summary":
         return "finding+remedy" if "£" in h.text and re.search(r"\b(pay|payment|paid)\b", h.text, re.I) else "finding"
+    role = paragraph_role(sec, h.text, h.kind)
+    if role in ("complaint", "council_account", "jurisdiction", "finding_no_fault", "decision"):
+        return None  # what someone said, or not the Ombudsman's view on this: never quoted as a finding or the law
+    if role == "remedy" and "£" in h.text:
+        return "remedy"
     if BOILERPLATE_SECTIONS.search(sec) or re.search(r"^(the )?complaints?$|complaint background", sec, re.I):
         return None
     if FACTS_SECTION.search(sec):
@@ -135,8 +142,8 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         ctx = _finish(facts, [], [], no_close=True)
         ctx.outside = topic
         return ctx
-    issues = spot_issues(facts.text()) or []
-    retriever = engine.retriever
+    issues = issues_for(facts)
+    retriever = _Excluding(engine.retriever, facts.exclude) if facts.exclude else engine.retriever
     points: list[Point] = []
     used: set[tuple[str, str]] = set()
     remedy_hits: list[Hit] = []
@@ -172,11 +179,117 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
                 others = [h for h in found.hits if h.doc_id != point.finding.doc_id]
                 point.another = _pick(others, "finding", used, t.topic, wanted)
         point.close = point.close and bool(point.hits())
+        point.law = law_lines(engine.index(), t)
         points.append(point)
-    return _finish(facts, points, remedy_hits, no_close=not any(p.close for p in points))
+    return _finish(facts, points, remedy_hits, no_close=not any(p.close for p in points), retriever=retriever)
+
+
+class _Excluding:
+    """A retriever that leaves out the decisions the user asked not to cite (by reference or council name)."""
+
+    def __init__(self, retriever: Retriever, exclude: list[str]):
+        self._r = retriever
+        self._out = [x.lower() for x in exclude]
+
+    def _keep(self, h: Hit) -> bool:
+        names = f"{h.doc_id} {h.ref or ''} {h.organisation or ''}".lower()
+        return not any(x in names or names in x for x in self._out)
+
+    def search(self, *args, **kwargs):
+        res = self._r.search(*args, **kwargs)
+        res.hits = [h for h in res.hits if self._keep(h)]
+        return res
+
+
+def law_lines(index: Index, t: IssueType) -> list[LawLine]:
+    """The duties an issue rests on, from the law register: each named, with its words quoted and cited where they
+    are held in an indexed extract or decision paragraph (and still verbatim there), else named only."""
+    out = []
+    for pid in t.provisions:
+        p = REGISTER.get(pid)
+        if p is None:
+            continue
+        held = held_quote(pid, indexed=lambda d: index.resolve(d) is not None)
+        hit = hit_at(index, held.doc_id, held.para) if held else None
+        quote = held.quote if held and hit and find_verbatim(held.quote, hit.text) else None
+        out.append(LawLine(p, quote, hit if quote else None))
+    return out
+
+
+def hit_at(index: Index, ident: str, para: str) -> Hit | None:
+    """One stored paragraph as a `Hit` (what drafting cites), or None."""
+    found = index.paragraph(ident, para)
+    if not found:
+        return None
+    doc, p = found
+    return Hit(
+        doc.doc_id,
+        doc.ref,
+        doc.organisation,
+        p.para,
+        p.section,
+        p.text,
+        1.0,
+        doc.source,
+        doc.outcome,
+        doc.category,
+        doc.decision_date,
+        doc.kind,
+    )
 
 
 REMEDY_QUERY = "pay apologise payment remedy £ agreed"
+# a rate the Ombudsman states or accepts: "a range of £900 to £2400 per term", "the equivalent of £650 a term"
+PER_UNIT = re.compile(r"£([\d,]+)(?:\s*(?:to|-|–)\s*£([\d,]+))?\s+(?:per|a|each)\s+(term|month|week)\b", re.I)
+ENDORSED = re.compile(r"in line with (our|the) guidance|appropriate|reasonable|proportionate", re.I)
+LOST_PROVISION = {"section_f_provision": "provision", "out_of_school": "education", "eotas": "education"}
+BENCHMARK_QUERY = "Guidance on Remedies suggests a range per term for loss of educational provision missed therapy"
+DAYS_PER_TERM = 365.25 / 3  # a school year is three terms; months out of provision include the holidays
+
+
+def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
+    """The sum to ask for: the terms of provision lost (from the month the facts say it began to today) at the rate
+    a cited paragraph states. Missed therapy takes a single rate the Ombudsman accepted ("£650 a term") where one is
+    held, since the Guidance puts it below the range for lost education; lost education takes the range."""
+    f = ctx.facts
+    lost = [LOST_PROVISION[p.issue.label] for p in ctx.points if p.issue.label in LOST_PROVISION]
+    if not lost or not f.since:
+        return None
+    begun = date.fromisoformat(f.since + "-01")
+    units = int((date.today() - begun).days // DAYS_PER_TERM)
+    if units < 1:
+        return None
+    education = "education" in lost
+    seen = {(h.doc_id, h.para) for h in ctx.precedents}
+    candidates = list(ctx.precedents) + [
+        h
+        for h in retriever.search(BENCHMARK_QUERY, k=20).hits
+        if (h.doc_id, h.para) not in seen and PER_UNIT.search(h.text)
+    ]
+    best: tuple[int, Figure] | None = None
+    for h in candidates:
+        if h.kind not in ("decision", "report") or _kind(h) is None:
+            continue
+        sents = QUOTABLE_SENTENCE_SPLIT.split(h.text)
+        for i, sent in enumerate(sents):
+            m = PER_UNIT.search(sent)
+            if not m or m.group(3).lower() != "term":
+                continue
+            lo, hi = int(m.group(1).replace(",", "")), m.group(2) and int(m.group(2).replace(",", ""))
+            # lost education wants the range; missed therapy a single accepted rate, else the bottom of the range
+            score = (2 if hi else 1) if education else (2 if not hi else 1)
+            quote = sent.strip()
+            if i + 1 < len(sents) and ENDORSED.search(sents[i + 1]):
+                quote = f"{quote} {sents[i + 1].strip()}"  # "... £650 a term. The payment ... is in line with our guidance."
+            quote = quote.rstrip(".")
+            if not find_verbatim(quote, h.text):
+                continue
+            fig = Figure(
+                lo, hi if education else None, "term", units, "education" if education else "provision", h, quote
+            )
+            if best is None or score > best[0]:
+                best = (score, fig)
+    return best[1] if best else None
 
 
 def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r".", query: str = "") -> Hit | None:
@@ -185,23 +298,34 @@ def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r
         if (
             (h.doc_id, h.para) not in used
             and kind in (_kind(h) or "").split("+")
-            and best_sentence(h.text, query if kind != "remedy" else REMEDY_QUERY, money=kind == "remedy", topic=topic)
+            and best_sentence(
+                h.text,
+                query if kind != "remedy" else REMEDY_QUERY,
+                money=kind == "remedy",
+                topic=topic,
+                keep=quote_job(kind),
+            )
         ):
             used.add((h.doc_id, h.para))
             return h
     return None
 
 
-def _finish(facts, points, remedy_hits, no_close: bool) -> DraftContext:
+def _finish(facts, points, remedy_hits, no_close: bool, retriever: Retriever | None = None) -> DraftContext:
     precedents: list[Hit] = []
     quotes: dict[tuple[str, str], str] = {}
     for p in points:
+        for line in p.law:
+            if line.hit is not None and (line.hit.doc_id, line.hit.para) not in quotes:
+                precedents.append(line.hit)
+                quotes[(line.hit.doc_id, line.hit.para)] = line.quote
         if not p.close:
             continue
         for h in p.hits():
             precedents.append(h)
+            job = "remedy" if h is p.remedy else "duty" if h is p.duty else "finding"
             wanted = REMEDY_QUERY if h is p.remedy else f"{p.issue.query} {facts.issue}"
-            s = best_sentence(h.text, wanted, money=h is p.remedy, topic=p.issue.topic or r".")
+            s = best_sentence(h.text, wanted, money=h is p.remedy, topic=p.issue.topic or r".", keep=quote_job(job))
             if s:
                 quotes[(h.doc_id, h.para)] = s
     seen = {(h.doc_id, h.para) for h in precedents}
@@ -209,7 +333,14 @@ def _finish(facts, points, remedy_hits, no_close: bool) -> DraftContext:
         h for h in remedy_hits if (h.doc_id, h.para) not in seen
     ]
     remedies = remedy_rows(table_hits) if precedents else []
-    return DraftContext(facts, points, precedents, remedies, no_close, quotes)
+    labels = {p.issue.label for p in points}
+    ctx = DraftContext(facts, points, precedents, remedies, no_close, quotes)
+    ctx.timeline = build_timeline(facts, labels)
+    ctx.figure = benchmark_figure(ctx, retriever) if retriever is not None else None
+    if ctx.figure and ctx.figure.hit is not None and (ctx.figure.hit.doc_id, ctx.figure.hit.para) not in quotes:
+        ctx.precedents.append(ctx.figure.hit)
+        ctx.quotes[(ctx.figure.hit.doc_id, ctx.figure.hit.para)] = ctx.figure.quote
+    return ctx
 
 
 def remedy_rows(hits: list[Hit]) -> list[dict]:
@@ -265,7 +396,7 @@ def run_draft(
     else:
         text = writer.write(ctx, on_token)
     source = IndexSource(engine.index())
-    facts_text = facts.text() + "\n" + date.today().strftime("%d %B %Y")
+    facts_text = facts.text() + "\n" + long_date(date.today().isoformat())
 
     def check(letter: str):
         return verify(
@@ -274,12 +405,12 @@ def run_draft(
             facts_text=facts_text,
             allowed=ctx.allowed(),
             source_path=source.source_of,
-            extra_allowed_text=_doc_facts(ctx.precedents),
+            extra_allowed_text=_doc_facts(ctx.precedents) + "\n" + ctx.derived_text(),
         )
 
     body, verification, citations = check(text)
     writer_name = writer.name
-    by_model = writer_name != "template"
+    by_model = getattr(writer, "free_form", writer_name != "template")  # a restating model writes no claims
     precedents_added = False
     if not citations and by_model:
         grounded = add_precedents(ctx, body)
@@ -301,7 +432,7 @@ def run_draft(
             verification.claims_flagged = len(flagged)
             verification.passed = False
     # every writer's claims, last: each sentence against the paragraphs it cites (app.claims)
-    body, by_claims = check_claims(body, source, facts_text)
+    body, by_claims = check_claims(body, source, facts_text + "\n" + ctx.derived_text())
     verification = verification.merge(by_claims)
     cited_docs = {c.doc_id for c in citations}
     remedies = [r for r in ctx.remedies if r["doc_id"] in cited_docs] or ctx.remedies
@@ -317,6 +448,9 @@ def run_draft(
         writer=writer_name,
         facts=facts,
         precedents_added=precedents_added,
+        notes=list(dict.fromkeys(ctx.advice)),
+        derived=ctx.derived_text() + "\n" + long_date(date.today().isoformat()),
+        timeline=ctx.timeline.to_dict() if ctx.timeline else None,
     )
     result.letter = body.rstrip() + "\n\n" + references_md(citations, ctx.precedents) + "\n"
     return result

@@ -9,8 +9,49 @@ from dataclasses import dataclass, field
 from .cite import Citation, Verification, find_verbatim
 from .facts import Facts
 from .issues import IssueType
+from .law import Provision
 from .models import Hit
 from .quoting import references_md, remedy_table_md
+from .timeline import Timeline
+
+
+@dataclass
+class LawLine:
+    """One duty an issue rests on: the register's provision, and its words where they are held (quote and the
+    paragraph holding it), else None (the letter names the provision without quoting it)."""
+
+    provision: Provision
+    quote: str | None = None
+    hit: Hit | None = None
+
+
+@dataclass
+class Figure:
+    """A sum to ask for (or offer), benchmarked on a cited paragraph: `units` of loss at the per-unit amount(s) that
+    paragraph states (`quote`), e.g. 3 terms at £650 a term."""
+
+    unit_low: int
+    unit_high: int | None
+    unit: str  # "term"
+    units: int  # how many were lost, counted from the facts
+    what: str  # "OT", "education"
+    hit: Hit
+    quote: str
+
+    @property
+    def low(self) -> int:
+        return self.unit_low * self.units
+
+    @property
+    def high(self) -> int | None:
+        return self.unit_high * self.units if self.unit_high else None
+
+    def amount_words(self) -> str:
+        return f"£{self.low:,} to £{self.high:,}" if self.high else f"£{self.low:,}"
+
+    def text(self) -> str:
+        """The sums this figure states (computed from the facts and the cited rate), for the verifier."""
+        return " ".join(f"£{v:,}" for v in (self.low, self.high) if v)
 
 
 @dataclass
@@ -24,6 +65,7 @@ class Point:
     another: Hit | None = None  # a second decision's finding, when the first leaves the point thinly supported
     best_similarity: float = 0.0
     close: bool = True
+    law: list[LawLine] = field(default_factory=list)
 
     def hits(self) -> list[Hit]:
         return [h for h in (self.finding, self.duty, self.remedy, self.another) if h is not None]
@@ -41,6 +83,20 @@ class DraftContext:
     quotes: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc_id, para) -> verbatim sentence to quote
     short: bool = False
     outside: str | None = None  # an out-of-corpus topic the facts are about ("parking")
+    timeline: Timeline | None = None  # the facts' dates and the due dates they set
+    figure: Figure | None = None  # the benchmarked sum for the ask or offer
+    advice: list[str] = field(default_factory=list)  # what the writer wants the user told, outside the letter
+    restated: str | None = None  # the person's account restated by a model, checked (`writers.check_restatement`)
+    derived: list[str] = field(default_factory=list)  # other dates and sums the writer computed from the facts
+
+    def derived_text(self) -> str:
+        """Dates and sums the letter may state that are computed from the facts (not copied from them)."""
+        parts = [
+            self.timeline.text() if self.timeline else "",
+            self.figure.text() if self.figure else "",
+            *self.derived,
+        ]
+        return "\n".join(p for p in parts if p)
 
     def allowed(self) -> set[tuple[str, str]]:
         return {(h.doc_id, h.para) for h in self.precedents}
@@ -63,6 +119,10 @@ class DraftResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the whole draft, retrieval included (set by Engine.draft / Engine.refine)
     precedents_added: bool = False  # the model cited nothing, so the template's precedent section was added
+    derived: str = ""  # dates and sums computed from the facts by fixed rules (due dates, the figure, today)
+    timeline: dict | None = None  # `Timeline.to_dict()`: the facts' dates, the due dates and how late, time limits
+    reply: str | None = None  # the answer to a follow-up message, or what it changed (never part of the letter)
+    changed: list[str] = field(default_factory=list)
 
     def markdown(self, with_remedies: bool = True) -> str:
         parts = [self.body.rstrip()]
@@ -83,6 +143,8 @@ class DraftResult:
             "writer": self.writer,
             "precedents_added": self.precedents_added,
             "notes": self.notes,
+            "timeline": self.timeline,
+            "reply": self.reply,
         }
 
 

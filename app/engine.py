@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .draft import DraftResult, build_context, run_draft
 from .embed import LocalEmbeddings
-from .facts import Facts, refine_facts
+from .facts import Facts
 from .index import Index, IngestReport
 from .models import Document, Filters
+from .precedent_summary import PrecedentSummary, precedent_summary
+from .refine import HELP, answer, interpret
 from .retrieve import Retriever, SearchResult
 from .settings import Settings
 from .writers import MadeWriter, make_writer
@@ -84,6 +87,10 @@ class Engine:
             self._index = None
 
     # ------------------------------------------------------------------ drafting
+    def precedent_summary(self, facts: Facts) -> PrecedentSummary:
+        """Before drafting: how the Ombudsman decided complaints like these facts (issues, outcomes, remedy sums)."""
+        return precedent_summary(self, facts)
+
     def writer(self, llm: str | None = None, chat_model=None) -> MadeWriter:
         """The writer `llm` names (default: the settings'), and its note. Model-backed writers are made once per
         engine: the local model loads a single time. `chat_model`: written with under the name `llm` or "chat"."""
@@ -102,7 +109,7 @@ class Engine:
         t0 = time.perf_counter()
         made = self.writer(llm, chat_model)
         ctx = build_context(self, facts)
-        ctx.short = short
+        ctx.short = short or facts.short
         result = run_draft(self, facts, made.writer, on_token=on_token, ctx=ctx)
         if made.note:
             result.notes.append(made.note)
@@ -118,17 +125,31 @@ class Engine:
         llm: str | None = None,
         chat_model=None,
     ) -> tuple[Facts, DraftResult]:
-        """Apply a follow-up ('make it shorter', 'add that I emailed twice in March'); returns (new facts, result)."""
+        """A follow-up message (`app.refine.interpret`): an edit or a change to the facts redrafts, building on the
+        last; a question is answered from the draft (`result.reply`) and leaves the letter as it was."""
         t0 = time.perf_counter()
+        ref = interpret(facts, instruction)
+        if not ref.redraft:
+            ctx = build_context(self, facts)
+            ctx.short = facts.short
+            reply = answer(ref.question or "", ctx) if ref.kind == "question" else HELP
+            if previous is not None:
+                result = replace(previous, reply=reply, changed=[], seconds=time.perf_counter() - t0)
+            else:
+                result = run_draft(self, facts, self.writer(llm, chat_model).writer, ctx=ctx)
+                result.reply = reply
+            return facts, result
         made = self.writer(llm, chat_model)
-        new_facts, short = refine_facts(facts, instruction)
+        new_facts = ref.facts
         ctx = build_context(self, new_facts)
-        ctx.short = bool(short)
+        ctx.short = new_facts.short
         prev_text = previous.body if previous is not None else None
         result = run_draft(
             self, new_facts, made.writer, on_token=on_token, ctx=ctx, instruction=instruction, previous=prev_text
         )
         if made.note:
             result.notes.append(made.note)
+        result.changed = ref.changed
+        result.reply = "Changed: " + "; ".join(ref.changed) + "."
         result.seconds = time.perf_counter() - t0
         return new_facts, result

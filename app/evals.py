@@ -14,6 +14,9 @@
   rate (must be 100%) and its false alarms on clean items.
 - The support judge's agreement with hand labels (evals/gold/support_labels.jsonl), 2-fold cross-validated.
 - Paragraph roles (app/roles.py) against evals/gold/roles.jsonl: accuracy on the tuning split and on the held-out third.
+- What the letters say, per writer: each situation's must-say and must-not-say items (regexes written from the law and
+  an adviser's checklist, evals/gold/README.md) met or missed (`coverage`), over drafting.yaml and, reported apart,
+  over the held-back situations in drafting_heldout.yaml.
 
 With only corpus/ (no ../shared), the gold items about the seeds run, against the `seed_only` thresholds.
 
@@ -28,8 +31,9 @@ import math
 import re
 import subprocess
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -53,6 +57,7 @@ PART_OF = {
     "retrieval": "retrieval",
     "out_of_scope": "retrieval",
     "drafting": "drafting",
+    "heldout": "drafting",
     "verifier": "verifier",
     "roles": "roles",
 }
@@ -270,6 +275,7 @@ def run_eval(
         "out_of_scope": retrieval.out_of_scope,
         "support_judge": judge_stats,
         "drafting": drafting.by_writer,
+        "coverage": drafting.coverage,
         "verifier": verifier.report,
         "roles": roles,
         "figures": figures,
@@ -296,6 +302,8 @@ class DraftingResult:
 
     by_writer: dict[str, dict] = field(default_factory=dict)
     letters: dict[str, list[str]] = field(default_factory=dict)
+    # per writer: {"drafting": ..., "heldout": ...}, each a `coverage_summary` of what the letters say
+    coverage: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -376,17 +384,149 @@ def eval_drafting(
 ) -> DraftingResult:
     """Step 4: every situation in evals/gold/drafting.yaml drafted by each writer (the template, and the fake LLM or
     the model named), with the verifier's and the support judge's figures per writer."""
-    situations = yaml.safe_load((GOLD / "drafting.yaml").read_text(encoding="utf-8"))
+    situations = load_situations(GOLD / "drafting.yaml")
     if scope == "seed_only":
         situations = [s for s in situations if s.get("seed_only", False) or _about_seeds(s)]
     writers = ["template", "fake-llm"] if not llm or llm == "template" else ["template", llm]
     if "drafting" not in parts:
         writers = []
+    heldout = load_situations(GOLD / "drafting_heldout.yaml")
+    if scope == "seed_only":
+        heldout = [s for s in heldout if s.get("seed_only", False) or _about_seeds(s)]
     result = DraftingResult()
     for wname in writers:
         result.by_writer[wname], result.letters[wname] = _draft_with(wname, situations, engine, source, judge, say)
         say(f"drafting [{wname}]: {result.by_writer[wname]}")
+        result.coverage[wname] = eval_coverage(wname, situations, result.letters[wname], heldout, engine, source, judge)
+        say(f"coverage [{wname}]: " + "; ".join(f"{k} {v['coverage']}" for k, v in result.coverage[wname].items()))
     return result
+
+
+# ----------------------------------------------------------------------------- what the letters say (must-say items)
+
+ITEM_LIBRARY = GOLD / "drafting_items.yaml"
+# what follows the letter: the remedies table and the references quote the decisions, they are not the letter's words
+LETTER_END = re.compile(r"\n## (?:References|Remedies in comparable decisions)\b")
+CURLY_APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+def load_situations(path: Path) -> list[dict]:
+    """Drafting situations from a gold file ([] when the file is absent, e.g. a clone without the held-back set)."""
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or []) if path.is_file() else []
+
+
+@lru_cache(maxsize=1)
+def item_library() -> dict[str, dict]:
+    """The named items situations take with `- use: <id>` (evals/gold/drafting_items.yaml)."""
+    return yaml.safe_load(ITEM_LIBRARY.read_text(encoding="utf-8")) or {}
+
+
+def situation_items(situation: dict, key: str, library: dict | None = None) -> list[dict]:
+    """A situation's `must_say` or `must_not_say` items, each {id, any, why}, with `use:` items taken from the library."""
+    library = item_library() if library is None else library
+    out = []
+    for item in situation.get(key) or []:
+        if "use" in item:
+            if item["use"] not in library:
+                raise KeyError(f"{situation.get('id')}: {key} uses unknown item {item['use']!r}")
+            item = {"id": item["use"], **library[item["use"]], **{k: v for k, v in item.items() if k != "use"}}
+        out.append(item)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _rx(pattern: str, case_sensitive: bool) -> re.Pattern:
+    return re.compile(pattern, 0 if case_sensitive else re.I)
+
+
+def _said(item: dict, body: str) -> str | None:
+    """The words of `body` that one of the item's regexes matches, or None."""
+    for pattern in item["any"]:
+        m = _rx(pattern, bool(item.get("case_sensitive"))).search(body)
+        if m:
+            return m.group(0)
+    return None
+
+
+def coverage(letter: str, situation: dict, library: dict | None = None) -> dict:
+    """What one letter says of what an adviser would expect for this situation: each must-say item is met when one
+    of its regexes matches the letter body (the text before the remedies table and the references; case-insensitive,
+    curly apostrophes read as straight, whitespace folded); each must-not-say item is met when none does. Pure: no
+    index, no model."""
+    body = LETTER_END.split(letter, maxsplit=1)[0].translate(CURLY_APOSTROPHE)
+    body = re.sub(r"\s+", " ", body)
+    must = situation_items(situation, "must_say", library)
+    must_not = situation_items(situation, "must_not_say", library)
+    said = [i["id"] for i in must if _said(i, body) is not None]
+    wrong = {i["id"]: _said(i, body) for i in must_not if _said(i, body) is not None}
+    items = len(must) + len(must_not)
+    met = len(said) + len(must_not) - len(wrong)
+    return {
+        "id": situation.get("id"),
+        "must_say_met": said,
+        "must_say_missed": [i["id"] for i in must if i["id"] not in said],
+        "must_not_say_said": wrong,  # item id -> the words that broke it
+        "must_say_items": len(must),
+        "must_not_say_items": len(must_not),
+        "met": met,
+        "items": items,
+        "coverage": round(met / items, 4) if items else None,
+    }
+
+
+def _share(met: int, n: int) -> float | None:
+    return round(met / n, 4) if n else None
+
+
+def coverage_summary(rows: list[dict], situations: list[dict]) -> dict:
+    """One writer's coverage rows for a set of situations, totalled: the share of must-say items met, of must-not-say
+    items kept, of all items (`coverage`), by desk and by issue type, and each situation's row."""
+
+    def total(rs):
+        ms = sum(r["must_say_items"] for r in rs)
+        ms_met = sum(len(r["must_say_met"]) for r in rs)
+        mn = sum(r["must_not_say_items"] for r in rs)
+        mn_met = mn - sum(len(r["must_not_say_said"]) for r in rs)
+        return {
+            "situations": len(rs),
+            "must_say": _share(ms_met, ms),
+            "must_not_say": _share(mn_met, mn),
+            "coverage": _share(ms_met + mn_met, ms + mn),
+        }
+
+    by_desk, by_issue = defaultdict(list), defaultdict(list)
+    for r, s in zip(rows, situations, strict=True):
+        by_desk[s["facts"]["role"]].append(r)
+        for t in s.get("issue_types") or ["(none)"]:
+            by_issue[t].append(r)
+    return total(rows) | {
+        "by_desk": {k: total(v) for k, v in sorted(by_desk.items())},
+        "by_issue_type": {k: total(v) for k, v in sorted(by_issue.items())},
+        "per_situation": rows,
+    }
+
+
+def eval_coverage(
+    wname: str, situations: list[dict], letters: list[str], heldout: list[dict], engine, source, judge
+) -> dict[str, dict]:
+    """A writer's coverage on the drafting situations (from the letters it already wrote, in order) and on the
+    held-back ones, which it drafts here (their letters are not written to letters.md)."""
+
+    def rows(texts: list[str], sits: list[dict]) -> list[dict]:
+        # each text is "### <id> (<role>, <stage>)" and the letter: only the letter is scored
+        return [
+            coverage(x.split("\n", 1)[1] if x.startswith("### ") else x, s) for x, s in zip(texts, sits, strict=True)
+        ]
+
+    out = {"drafting": coverage_summary(rows(letters, situations), situations)}
+    if heldout:
+        _, held_letters = _draft_with(wname, heldout, engine, source, judge, lambda *a: None)
+        out["heldout"] = coverage_summary(rows(held_letters, heldout), heldout)
+        # scores only: the items a held-back letter missed would give the set's contents away (report.json is read)
+        out["heldout"]["per_situation"] = [
+            {k: r[k] for k in ("id", "met", "items", "coverage")} for r in out["heldout"]["per_situation"]
+        ]
+    return out
 
 
 def _writer_for(wname: str, ctx, engine, say: Callable):
@@ -475,7 +615,9 @@ def _add_claim_figures(agg: dict, r, source: IndexSource) -> None:
     and carry no mark, and whether the ask or offer states a figure its own citation holds."""
     for key in CLAIM_COUNTS:
         agg.setdefault(key, 0)
-    facts_text = r.facts.text() + "\n" + date.today().strftime("%d %B %Y")
+    facts_text = (
+        r.facts.text() + "\n" + r.derived
+    )  # as run_draft checked it: the facts, and what was computed from them
     claims = read_claims(r.body, source, facts_text)
     for c in claims:
         for q in c.quotes:
@@ -619,6 +761,7 @@ def check_thresholds(
             "verifier.catch_rate": verifier.report["catch_rate"],
             "verifier.false_alarms": verifier.report["false_alarms"],
         }
+    figures |= coverage_figures(drafting)
     if roles:
         figures |= {"roles.accuracy": roles["tune"]["accuracy"], "roles.heldout_accuracy": roles["heldout"]["accuracy"]}
     for wname, d in drafting.by_writer.items():
@@ -643,6 +786,16 @@ def check_thresholds(
         if not ok:
             failures.append(f"{key} = {val} (needs {op} {target:g})")
     return limits, figures, failures
+
+
+def coverage_figures(drafting: DraftingResult) -> dict[str, object]:
+    """`drafting.<writer>.must_say|must_not_say|coverage`, and the same under `heldout.` for the held-back set."""
+    figures: dict[str, object] = {}
+    for wname, sets in drafting.coverage.items():
+        for name, c in sets.items():
+            for key in ("must_say", "must_not_say", "coverage"):
+                figures[f"{name}.{wname}.{key}"] = c[key]
+    return figures
 
 
 def write_report(out: Path, report: dict, letters: dict[str, list[str]], say: Callable) -> None:
@@ -742,6 +895,7 @@ def report_md(r: dict) -> str:
             f"{held['n']} held out; misread: {dict(tune['confusion']) or 'none'} / {dict(held['confusion']) or 'none'}.",
             "",
         ]
+    lines += coverage_md(r.get("coverage") or {})
     lines += [
         "## Thresholds",
         "",
@@ -754,3 +908,51 @@ def report_md(r: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def coverage_md(cov: dict[str, dict]) -> list[str]:
+    """The report's section on what the letters say: per writer and set, then each drafting situation's misses (the
+    held-back situations show their scores only, so the report does not give their contents away)."""
+    if not cov:
+        return []
+    lines = [
+        "## What the letters say (must-say coverage)",
+        "",
+        "Each situation lists what an adviser would expect its letter to say (the duty and its section, the deadline "
+        "missed and by how long, the route and time limits, the asks or the officer's findings, actions and remedy) "
+        "and what it must not say (an invented EHC plan, the wrong complainant, placeholders). See evals/gold/README.md.",
+        "",
+        "| writer | set | situations | must-say met | must-not-say kept | coverage | parent | officer |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for w, sets in cov.items():
+        for name, c in sets.items():
+            desk = c["by_desk"]
+            lines.append(
+                f"| {w} | {name} | {c['situations']} | {c['must_say']} | {c['must_not_say']} | {c['coverage']} | "
+                f"{desk.get('parent', {}).get('coverage')} | {desk.get('officer', {}).get('coverage')} |"
+            )
+    for w, sets in cov.items():
+        types = sets["drafting"]["by_issue_type"]
+        held = sets.get("heldout", {}).get("by_issue_type", {})
+        lines += ["", f"Coverage by issue type, {w} (drafting / held back):", ""]
+        lines += [
+            f"- {t}: {v['coverage']} ({v['situations']})"
+            + (f" / {held[t]['coverage']} ({held[t]['situations']})" if t in held else "")
+            for t, v in types.items()
+        ]
+        lines += [f"- {t}: - / {v['coverage']} ({v['situations']})" for t, v in held.items() if t not in types]
+    for w, sets in cov.items():
+        lines += ["", f"### What each letter lacked ({w})", ""]
+        for row in sets["drafting"]["per_situation"]:
+            missed = ", ".join(row["must_say_missed"]) or "nothing"
+            said = "; ".join(f"{k} (“{v}”)" for k, v in row["must_not_say_said"].items())
+            lines.append(
+                f"- {row['id']} {row['met']}/{row['items']}: missed {missed}" + (f"; said {said}" if said else "")
+            )
+        if "heldout" in sets:
+            lines.append(
+                "- held back: "
+                + ", ".join(f"{row['id']} {row['met']}/{row['items']}" for row in sets["heldout"]["per_situation"])
+            )
+    return lines + [""]

@@ -1,21 +1,55 @@
-"""Writing a draft to disk: Markdown, or a Word document (python-docx) with the same content."""
+"""Writing a draft to disk: Markdown, or a Word document (python-docx) with the same content.
+
+What is exported is the letter a reader receives: the letter, signed; then its references (the cited paragraphs);
+then, as a titled annex, the remedies the cited decisions set. The remedy table is evidence a reader consults after
+the letter, as the references are, so it follows them rather than sit between the letter and its signature (where it
+used to land, after the sign-off, looking like part of the signature block). The checker's internal marks
+(`[check: …]`, `[unverified]`) are never exported: the page shows them, and asks for them to be checked first.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from .cite import UNSUPPORTED_MARK, UNVERIFIED
 from .errors import UserError
+from .quoting import remedy_table_md
+
+ANNEX_HEADING = "## Annex: remedies in comparable decisions"
+RENUMBERED_NOTE = "(paragraph number assigned by Precedent: this copy of the decision printed none, so the published decision may number it differently)"
+# the checker's marks: `[unverified]`, and `[check: …]` (UNSUPPORTED_MARK and any variant of its wording)
+_MARKS = re.compile(r"[ \t]*(?:" + re.escape(UNVERIFIED) + "|" + re.escape(UNSUPPORTED_MARK) + r"|\[check:[^\]\n]*\])")
 
 
-def write_letter(result, path: str | Path) -> Path:
+def strip_marks(text: str) -> str:
+    """The letter without the checker's internal marks (`[check: the cited decision may not say this]`,
+    `[unverified]`)."""
+    return _MARKS.sub("", text or "")
+
+
+def export_markdown(result, renumbered: set[str] | frozenset[str] = frozenset()) -> str:
+    """The letter as exported (.md, .docx, the page's copy): body, references, then the remedies annex; no internal
+    marks. `renumbered`: decisions whose paragraph numbers Precedent assigned, flagged in the references."""
+    text = result.markdown(with_remedies=False).rstrip()
+    if result.remedies:
+        table = remedy_table_md(result.remedies)
+        table = re.sub(r"^## .*$", ANNEX_HEADING, table, count=1, flags=re.M)
+        text += "\n\n" + table
+    if renumbered:
+        ids = "|".join(re.escape(d) for d in sorted(renumbered, key=len, reverse=True))
+        text = re.sub(rf"(?m)^(- \*\*\[(?:{ids}), (?:para|paras) [^\]]*\]\*\*)", rf"\1 {RENUMBERED_NOTE}", text)
+    return strip_marks(text) + "\n"
+
+
+def write_letter(result, path: str | Path, renumbered: set[str] | frozenset[str] = frozenset()) -> Path:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".md", ".docx"):
         raise UserError(f"{p}: --out must end in .md or .docx")
     if p.parent and not p.parent.exists():
         raise UserError(f"{p.parent}: no such folder")
-    text = result.markdown()
+    text = export_markdown(result, renumbered)
     if suffix == ".md":
         p.write_text(text, encoding="utf-8")
     else:

@@ -1,5 +1,5 @@
 """The facts file: what the user says happened (`Facts`), read from YAML or JSON (`load_facts`) or a mapping
-(`parse_facts`), with one-line `FactsError`s; and `refine_facts`, the template writer's follow-up edits to them."""
+(`parse_facts`), with one-line `FactsError`s. Follow-up edits to them are `app.refine`."""
 
 from __future__ import annotations
 
@@ -98,6 +98,10 @@ class Facts(BaseModel):
     remedy_offer: Optional[str] = Field(None, max_length=200)  # "£900" or "£600 to £900"
     changes: Optional[str] = Field(None, max_length=5000)  # what the council will change
     officer: Optional[str] = Field(None, max_length=200)  # the officer signing / the named contact
+    # how the letter is written, kept so that refinements build on each other ("shorter", then "firmer")
+    short: bool = False
+    firm: bool = False
+    exclude: list[str] = Field(default_factory=list, max_length=20)  # decisions not to cite: a reference or a council
 
     @field_validator("dates", mode="before")
     @classmethod
@@ -266,29 +270,3 @@ def load_facts(path: str | Path) -> Facts:
         problem = getattr(e, "problem", None) or "syntax error"
         raise FactsError(f"{p}: not valid YAML or JSON{where}: {problem}") from None
     return parse_facts(data, str(p))
-
-
-def refine_facts(facts: Facts, instruction: str) -> tuple[Facts, bool | None]:
-    """Template writer refinements: 'add that I emailed twice in March' adds a fact; 'make it shorter' shortens."""
-    text = instruction.strip()
-    if not text:
-        raise FactsError("tell me what to change, e.g. 'make it shorter' or 'add that I emailed twice in March'")
-    if len(text) > 5000:
-        raise FactsError("that instruction is too long; keep it under 5,000 characters")
-    short = None
-    if re.search(r"\b(shorter|brief|concise|cut|trim)\b", text, re.I):
-        short = True
-    elif re.search(r"\b(longer|more detail|expand)\b", text, re.I):
-        short = False
-    m = re.match(r"^(?:please\s+)?(?:add|include|mention|say|note)\s+(?:that\s+)?(.+)$", text, re.I | re.S)
-    if m:
-        fact = m.group(1).strip().rstrip(".")
-        fact = fact[0].upper() + fact[1:]
-        data = facts.model_dump()
-        data["contacts"] = [*data.get("contacts", []), fact]
-        facts = Facts.model_validate(data)
-    elif short is None:
-        data = facts.model_dump()
-        data["issue"] = f"{data['issue']}\n{text}"
-        facts = Facts.model_validate(data)
-    return facts, short

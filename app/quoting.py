@@ -5,9 +5,11 @@ table and the references). Pure functions of paragraphs and text; writers, draft
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .cite import Citation
 from .models import Hit
+from .roles import Role, sentence_roles
 from .text import content_words, long_date
 
 # the complainant's view rather than the Ombudsman's: never quoted as a finding
@@ -20,9 +22,19 @@ COMPLAINANT = re.compile(
 QUOTABLE_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"'‘])|\n")
 
 
-def best_sentence(text: str, query: str, max_words: int = 55, money: bool = False, topic: str = r".") -> str | None:
+def best_sentence(
+    text: str,
+    query: str,
+    max_words: int = 55,
+    money: bool = False,
+    topic: str = r".",
+    keep: Callable[[str], bool] | None = None,
+) -> str | None:
     """The paragraph sentence that shares most words with the query, verbatim, for quoting. It must be about
-    `topic` (a regex): a paragraph on topic can still hold an off-topic sentence. With `money`, a sum of money wins."""
+    `topic` (a regex): a paragraph on topic can still hold an off-topic sentence. With `money`, a sum of money wins.
+    With `keep` (`quote_job`), the sentence must do the job it is quoted for (a finding quotes a finding of fault,
+    never the complaint or the council's account; a remedy quotes the remedy), and no clause is cut out of a longer
+    one."""
     q = content_words(query)
     best, best_score = None, -50.0
     for sent in QUOTABLE_SENTENCE_SPLIT.split(text):
@@ -32,11 +44,15 @@ def best_sentence(text: str, query: str, max_words: int = 55, money: bool = Fals
             continue  # not a whole statement, or the complainant's view rather than the Ombudsman's
         if not re.search(topic, s, re.I):
             continue
+        if keep is not None and not keep(s):
+            continue
         score = len(content_words(s) & q) + (2 if re.search(r"\bfault\b|\bduty\b|\bfailed\b", s) else 0)
         if money and "£" in s:
             score += 10
         if score > best_score:
             best, best_score = s, score
+    if best is None and keep is not None:
+        return None  # a clause cut from a sentence of another kind would not do the job
     if best is None:
         # no whole sentence of a quotable length: quote the opening clause of the longest sentence, verbatim
         longest = max(re.split(r"(?<=[.!?])\s+", text), key=len, default="").strip()
@@ -44,6 +60,41 @@ def best_sentence(text: str, query: str, max_words: int = 55, money: bool = Fals
         ok = 6 <= len(clause.split()) <= 60 and not COMPLAINANT.match(clause) and re.search(topic, clause, re.I)
         return _trim(clause) if ok else None
     return _trim(best)
+
+
+DUTY_WORDS = re.compile(
+    r"\b(has a duty|have a duty|duty to|must|should have|is required|requires|statutory|the law)\b", re.I
+)
+FINDING_WORDS = re.compile(
+    r"^(there was|there were|we found|i found|the council (delayed|failed|did not|was wrong|should have))|"
+    r"\b(was|were) (delay|unreasonabl|wrong)",
+    re.I,
+)
+MONEY_JOB = re.compile(r"£\s?\d", re.I)
+
+
+def quote_job(job: str) -> Callable[[str], bool]:
+    """Which sentences can be quoted for a job: 'finding' (a finding of fault), 'remedy' (a remedy, or a sum the
+    Ombudsman benchmarks: "Our Guidance on Remedies suggests a range of £900 to £2400 per term"), 'duty' (the law
+    stated, or a sentence of duty: "It has a duty to secure all provision")."""
+
+    def keep(s: str) -> bool:
+        role = sentence_role(s)
+        if job == "finding":  # a summary states a finding without the word "fault": "There was delay in ..."
+            return role == "finding_fault" or (role == "background" and bool(FINDING_WORDS.search(s)))
+        if job == "remedy":
+            return role == "remedy" or (role in ("background", "finding_fault") and bool(MONEY_JOB.search(s)))
+        if job == "duty":
+            return role == "law" or (role in ("background", "finding_fault") and bool(DUTY_WORDS.search(s)))
+        return role not in ("complaint", "council_account")
+
+    return keep
+
+
+def sentence_role(s: str) -> Role:
+    """The job one sentence does, read as a findings sentence is (`app.roles.sentence_roles`)."""
+    read = sentence_roles(s)
+    return read[0][1] if read else "background"
 
 
 def _trim(s: str) -> str:

@@ -29,8 +29,9 @@ CATALOG: dict[str, WriterInfo] = {
     ),
     "local": WriterInfo(
         "local",
-        "Local model (experimental: slow, may misword; runs on this computer)",
-        "the packaged Qwen2.5 model through llama.cpp, on this computer",
+        "Local model (experimental: restates your account in clearer words; the law and precedents stay the template's)",
+        "the packaged Qwen2.5 model through llama.cpp, on this computer: it restates your own account, checked so that "
+        "it adds no name, date, number or council you did not give",
         experimental=True,
     ),
     "ollama": WriterInfo(

@@ -16,22 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol, runtime_checkable
 
-from .draft_types import DraftContext, Point, quote_of
+from .draft_types import DraftContext
 from .errors import UserError
 from .gguf import ModelCorrupt, ModelMissing, load_chat_model
 from .models import Hit
 from .quoting import QUOTABLE_SENTENCE_SPLIT, cite_label
 from .settings import Settings
-from .text import first_line, long_date
+from .template import STAGE_TITLE, TemplateWriter, _when
+from .text import first_line
 from .writer_catalog import CATALOG, WriterInfo, unknown_writer
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
-STAGE_TITLE = {
-    "council-stage-1": "Formal complaint (stage 1)",
-    "council-stage-2": "Request to escalate my complaint to stage 2",
-    "ombudsman": "Complaint to the Local Government and Social Care Ombudsman",
-    "response": "Response to your complaint",
-}
 
 
 OnToken = Callable[[str], None]
@@ -58,222 +53,6 @@ class RefiningWriter(Writer, Protocol):
     def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token: OnToken | None = None) -> str: ...
 
 
-def _when(h: Hit) -> str:
-    if not h.decision_date:
-        return ""
-    return f" (decided {long_date(h.decision_date)})"
-
-
-def _sentence(text: str) -> str:
-    """The user's words as a sentence: first letter capitalised, one full stop. Nothing else changes."""
-    t = text.strip().rstrip(".")
-    return (t[:1].upper() + t[1:] + ".") if t else ""
-
-
-def _who(h: Hit) -> str:
-    return h.organisation or "a council"
-
-
-def _support(ctx: DraftContext, h: Hit | None, lead: str) -> str:
-    """One sentence citing `h`, quoting its most relevant sentence verbatim when there is one."""
-    if h is None:
-        return ""
-    q = quote_of(ctx, h)
-    label = cite_label(h)
-    if q:
-        return f"{lead} \u201c{q}\u201d {label}."
-    return ""  # nothing quotable: say nothing rather than cite a paragraph for words it does not contain
-
-
-class TemplateWriter:
-    name = "template"
-
-    def write(self, ctx: DraftContext, on_token: OnToken | None = None) -> str:
-        text = self._officer(ctx) if ctx.facts.role == "officer" else self._parent(ctx)
-        if on_token:
-            for piece in re.split(r"(?<=\n)", text):
-                on_token(piece)
-        return text
-
-    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token: OnToken | None = None) -> str:
-        return self.write(ctx, on_token)  # the instruction was applied to the facts (app.facts.refine_facts)
-
-    # -------------------------------------------------------------- parent
-    def _parent(self, ctx: DraftContext) -> str:
-        f = ctx.facts
-        child = f.child or "my child"
-        council = f.council or "the Council"
-        stage = f.stage or "council-stage-1"
-        parent_of = f"the parent of {f.child}" if f.child else "a parent"
-        out: list[str] = []
-        if stage == "ombudsman":
-            out.append("To the Local Government and Social Care Ombudsman")
-        else:
-            out.append(f"To the complaints team, {council}")
-        out.append(
-            f"**{STAGE_TITLE[stage]}: {(f.child + chr(39) + 's') if f.child else 'my child' + chr(39) + 's'} special educational needs and support**"
-        )
-        intro = {
-            "council-stage-1": f"I am writing as {parent_of} to make a formal complaint about {council}.",
-            "council-stage-2": f"I am writing as {parent_of}. I am not satisfied with the council's response to my complaint and ask for it to be considered at stage 2 of the complaints procedure.",
-            "ombudsman": f"I am writing as {parent_of} to complain about {council}. I have completed the council's complaints procedure and remain dissatisfied.",
-        }[stage]
-        out.append(intro)
-        if f.provision:
-            out.append(f"**What {child}'s plan requires.** The EHC Plan says: {f.provision.rstrip('.')}.")
-        since = f" This has been the case since {f.since_words}." if f.since_words else ""
-        out.append(f"**What has gone wrong.** {_sentence(f.issue)}{since}")
-        if f.contacts:
-            contacts = "; ".join(c.rstrip(".;") for c in f.contacts)
-            out.append(f"**What I have done to resolve this.** {contacts}.")
-        if f.impact:
-            out.append(f"**The impact.** {_sentence(f.impact)}")
-        section = self.precedents(ctx)
-        if section:
-            out.append(section)
-        else:
-            why = (
-                f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})"
-                if ctx.outside
-                else ""
-            )
-            out.append(
-                f"I have not found a published Ombudsman decision close enough to these facts to cite{why}, so I do not rely on "
-                "any precedent here; I ask the council to consider my complaint on its own facts."
-            )
-        asks = f.outcome_sought.rstrip(".") + "." if f.outcome_sought else self._default_asks(ctx)
-        out.append(f"**What I am asking for.** {asks}")
-        deadline = {
-            "council-stage-1": "Please acknowledge this complaint and reply within the timescale your complaints procedure sets (often 10 to 20 working days).",
-            "council-stage-2": "Please confirm who will investigate at stage 2 and when I can expect the council's final response.",
-            "ombudsman": "I would be grateful if the Ombudsman would investigate. I can provide copies of the plan and my correspondence with the council.",
-        }[stage]
-        if not ctx.short:
-            out.append(deadline)
-        nxt = {
-            "council-stage-1": "If I am not satisfied with the council's response, I will ask for my complaint to go to stage 2, and then to the Local Government and Social Care Ombudsman, who normally expects complaints within 12 months of when I became aware of the problem.",
-            "council-stage-2": "If the council's final response does not put this right, I will complain to the Local Government and Social Care Ombudsman, who normally expects complaints within 12 months of when I became aware of the problem.",
-            "ombudsman": "I understand the Ombudsman normally considers complaints made within 12 months of when the complainant became aware of the problem; I have pursued this with the council without delay.",
-        }[stage]
-        out.append(f"**Next steps.** {nxt}")
-        out.append("Yours faithfully,\n\n" + (f"Parent of {f.child}" if f.child else "[Your name]"))
-        return "\n\n".join(s for s in out if s)
-
-    def precedents(self, ctx: DraftContext) -> str:
-        """The letter's precedent section (a heading, then each close issue's duty, findings and remedy, quoted and
-        cited), or "" when no issue has a close precedent."""
-        close_points = [p for p in ctx.points if p.close and p.hits()]
-        if not close_points:
-            return ""
-        heading = (
-            "**What the Ombudsman has said in comparable cases.**"
-            if ctx.facts.role == "officer"
-            else "**The council's duties and what the Ombudsman has found in similar cases.**"
-        )
-        return "\n\n".join([heading, *(self._point(ctx, p) for p in close_points)])
-
-    def _point(self, ctx: DraftContext, p: Point) -> str:
-        """One issue: the duty in plain words, then the law, a finding and a remedy, each quoted and cited."""
-        lines = [f"*{p.issue.title}.* {p.issue.duty}".strip()]
-        if ctx.short:  # the shorter letter keeps one finding per point
-            lines.append(
-                _support(ctx, p.finding or p.duty or p.remedy, "The Ombudsman has found fault in a similar case:")
-            )
-            return " ".join(x for x in lines if x)
-        if p.duty:
-            lines.append(_support(ctx, p.duty, "The Ombudsman has explained the law in these terms:"))
-        if p.finding:
-            lines.append(
-                _support(
-                    ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, the Ombudsman found:"
-                )
-            )
-        if p.another:
-            lines.append(
-                _support(
-                    ctx,
-                    p.another,
-                    f"In another complaint, against {_who(p.another)}{_when(p.another)}, the Ombudsman found:",
-                )
-            )
-        if p.remedy:
-            lines.append(
-                _support(
-                    ctx,
-                    p.remedy,
-                    f"On the remedy, in a complaint against {_who(p.remedy)}{_when(p.remedy)}, the Ombudsman said:",
-                )
-            )
-        return " ".join(x for x in lines if x)
-
-    def _default_asks(self, ctx: DraftContext) -> str:
-        asks = ["an apology"]
-        labels = {p.issue.label for p in ctx.points}
-        if "section_f_provision" in labels:
-            asks.append("confirmation of when all the provision in Section F will be in place and who will deliver it")
-            asks.append(
-                "a payment to recognise the provision that has been missed, in line with the Ombudsman's guidance"
-            )
-        if "annual_review" in labels:
-            asks.append("the review to be completed and the amended plan issued without further delay")
-        if "needs_assessment" in labels:
-            asks.append("the assessment to be completed and a decision issued without further delay")
-        if "out_of_school" in labels:
-            asks.append("suitable full-time education to be arranged now")
-        if "transport" in labels:
-            asks.append("suitable transport to be arranged now")
-        if labels & {"complaint_handling", "communication"}:
-            asks.append("a named officer to keep me updated")
-        return "I ask the council for " + ", ".join(asks[:-1]) + (", and " if len(asks) > 1 else "") + asks[-1] + "."
-
-    # -------------------------------------------------------------- officer
-    def _officer(self, ctx: DraftContext) -> str:
-        f = ctx.facts
-        child = f.child or "your child"
-        council = f.council or "the Council"
-        out = [f"**{STAGE_TITLE['response']}** ({council})", "Dear complainant,"]
-        words = " ".join(f.issue.split())
-        out.append(
-            f"**Your complaint as we understand it.** You wrote: \u201c{words}\u201d"
-            + (f" You say this began in {f.since_words}." if f.since_words else "")
-        )
-        if f.provision:
-            out.append(f"**What the plan requires.** {child}'s EHC Plan says: {f.provision.rstrip('.')}.")
-        section = self.precedents(ctx)
-        if section:
-            out.append(section)
-            out.append(
-                "**Our position on fault.** [Officer to confirm against our records.] If our records confirm the facts above, "
-                "the council accepts that this was fault, consistent with the decisions cited."
-            )
-            pay = self._remedy_sentence(ctx)
-            out.append(f"**Remedy.** We apologise for the distress, time and trouble this has caused.{pay}")
-        else:
-            out.append(
-                "**Precedent.** We have not found a published Ombudsman decision close enough to these facts to rely on, so "
-                "we have considered your complaint on its own facts. [Officer to set out the council's findings.]"
-            )
-        out.append(
-            "**If you are not satisfied.** You can ask for your complaint to be considered at the next stage of our "
-            "complaints procedure. After that, you can complain to the Local Government and Social Care Ombudsman, "
-            "who normally expects complaints within 12 months of when you became aware of the problem."
-        )
-        out.append("Yours sincerely,\n\nComplaints and Resolution Team")
-        return "\n\n".join(out)
-
-    def _remedy_sentence(self, ctx: DraftContext) -> str:
-        """The remedy comes from the remedy paragraph chosen for one of this complaint's own issues, quoted."""
-        for p in ctx.points:
-            h = p.remedy
-            q = quote_of(ctx, h) if (p.close and h is not None) else None
-            if q and "£" in q:
-                return (
-                    f" We propose a payment in line with comparable decisions, to be confirmed once our records are checked; "
-                    f"in a complaint against {_who(h)}{_when(h)} about {p.issue.title.lower()}, the Ombudsman said: \u201c{q}\u201d {cite_label(h)}."
-                )
-        return " [Officer to propose a remedy in line with the Ombudsman's guidance on remedies and the table below.]"
-
-
 # ----------------------------------------------------------------------------- LLM writers
 
 
@@ -294,7 +73,8 @@ def excerpt(text: str, focus: str | None, max_words: int = SOURCE_WORDS) -> str:
     if len(text.split()) <= max_words:
         return text
     sents = QUOTABLE_SENTENCE_SPLIT.split(text)  # the same cut as the sentence chosen to quote
-    at = next((i for i, x in enumerate(sents) if focus and " ".join(focus.split()) in x), 0)
+    first = QUOTABLE_SENTENCE_SPLIT.split(" ".join(focus.split()))[0] if focus else ""  # a quote may run on
+    at = next((i for i, x in enumerate(sents) if first and first in x), 0)
     lo = hi = at
     words = len(sents[at].split())
     while True:  # grow around the focus, after it first (the finding usually follows its context)
@@ -516,9 +296,7 @@ def _local(settings: Settings) -> MadeWriter:
         model = load_chat_model(settings.local_model, max_tokens=settings.max_tokens, cache_dir=settings.models_dir)
     except (ModelMissing, ModelCorrupt) as e:
         return MadeWriter(TemplateWriter(), f"{e} — drafted with the template writer instead")
-    writer = ChatWriter("local", model, sectioned=True)
-    writer.warm()
-    return MadeWriter(writer)
+    return MadeWriter(RestatingWriter("local", model))
 
 
 def _ollama(settings: Settings) -> MadeWriter:
@@ -584,6 +362,85 @@ def make_writer(name: str, settings: Settings, chat_model=None) -> MadeWriter:
     if spec is None:
         raise WriterError(unknown_writer(name))
     return spec.factory(settings)
+
+
+RESTATE_PROMPT = (
+    "Rewrite the account below as clear, calm first-person prose for a complaint letter, in at most {words} words. "
+    "Keep every fact, name, date and number exactly as written. Add nothing: no new facts, names, dates, numbers, "
+    "laws or opinions. Write only the rewritten account.\n\nAccount:\n{story}"
+)
+# words a restatement may capitalise although the account does not (sentence starts are allowed anyway)
+RESTATE_CAPITALS = {"I", "EHC", "SEN", "SEND", "SENCO", "OT", "SALT", "Plan", "Section", "Council", "School"}
+NUMBERISH = re.compile(r"£\s?[\d,]+(?:\.\d+)?|\b\d[\d,./:-]*\b")
+
+
+def check_restatement(own_words: str, restated: str) -> str | None:
+    """Why a model's restatement of the person's account cannot be used, or None when it can: every number, date
+    and amount in it, and every capitalised name after a sentence's first word, must be in the person's own words;
+    it is prose of about the same length (not a letter, not a list, no brackets)."""
+    text = " ".join(restated.split())
+    own = " ".join(own_words.split()).lower()
+    if not text:
+        return "it was empty"
+    n, m = len(text.split()), len(own_words.split())
+    if n < 0.4 * min(m, 220) or n > 1.6 * max(m, 40):
+        return f"its length ({n} words) is far from the account's ({m})"
+    if re.search(r"\[|\]|^dear\b|yours (sincerely|faithfully)|^\s*[-*•]", restated, re.I | re.M):
+        return "it is not plain prose (a letter, a list or brackets)"
+    for tok in NUMBERISH.findall(text):
+        if tok.lower().rstrip(".,") not in own:
+            return f"it says \u201c{tok}\u201d, which is not in your words"
+    for sent in re.split(r"(?<=[.!?])\s+", text):
+        for word in re.findall(r"(?<=\s)[A-Z][a-zA-Z'\-]+", " " + sent)[1:]:
+            w = word.rstrip("'s").rstrip("'")
+            if w not in RESTATE_CAPITALS and w.lower() not in own:
+                return f"it names \u201c{w}\u201d, which is not in your words"
+    return None
+
+
+class RestatingWriter:
+    """The local model's narrow job: restate the person's own account as clear first-person prose. Everything else
+    (the law, the dates, the findings, the remedies, the ask) is the template's, and the restatement is used only
+    when `check_restatement` passes; otherwise the person's own words stay and the reason is told to them."""
+
+    free_form = False  # the letter's claims are the template's: judged as the template's are
+
+    def __init__(self, name: str, model):
+        self.name = name
+        self.model = model
+        self._lock = threading.Lock()
+
+    def restate(self, story: str, on_token: OnToken | None = None) -> str:
+        from langchain_core.messages import HumanMessage
+
+        words = min(220, max(60, len(story.split())))
+        prompt = RESTATE_PROMPT.format(words=words, story=story.strip()[:6000])
+        chunks: list[str] = []
+        try:
+            with self._lock:
+                for chunk in self.model.stream([HumanMessage(prompt)]):
+                    piece = chunk.content if isinstance(chunk.content, str) else ""
+                    chunks.append(piece)
+                    if on_token and piece:
+                        on_token("")  # progress only: the restatement is checked before anything is shown
+        except Exception as e:
+            raise WriterError(f"the {self.name} writer failed: {type(e).__name__}: {first_line(e)}") from None
+        return "".join(chunks).strip()
+
+    def write(self, ctx: DraftContext, on_token: OnToken | None = None) -> str:
+        f = ctx.facts
+        if f.role == "parent":
+            restated = self.restate(f.issue, on_token)
+            why = check_restatement(f.text(), restated)
+            if why is None:
+                ctx.restated = restated
+                ctx.advice.append(f"The {self.name} model restated your account; check it says what you meant.")
+            else:
+                ctx.advice.append(f"The {self.name} model's restatement of your account was not used: {why}.")
+        return TemplateWriter().write(ctx, on_token)
+
+    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token: OnToken | None = None) -> str:
+        return self.write(ctx, on_token)
 
 
 SIGN_OFF_RE = re.compile(

@@ -15,7 +15,22 @@ APP = ROOT / "app"
 LAYERS = {
     "faces": {"cli", "ui", "evals", "bench"},
     "engine": {"engine"},
-    "drafting": {"draft", "writers", "draft_types", "quoting", "facts", "cite", "claims", "issues", "export"},
+    "drafting": {
+        "draft",
+        "writers",
+        "draft_types",
+        "quoting",
+        "facts",
+        "cite",
+        "claims",
+        "issues",
+        "export",
+        "timeline",
+        "template",
+        "refine",
+        "intake",
+        "precedent_summary",
+    },
     "retrieve": {"retrieve"},
     "index": {"index"},
     "foundation": {
@@ -32,6 +47,7 @@ LAYERS = {
         "writer_catalog",
         "roles",
         "deadlines",
+        "law",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]

@@ -179,8 +179,8 @@ def _fill(page, elem_id: str, text: str) -> None:
 
 
 def _submit(page, button: str, prefix: str) -> None:
-    """Click `button` and wait for this click's outcome on desk `prefix`: a new verified letter or a new notice
-    (what an earlier click left on the page is marked old first)."""
+    """Click `button` and wait for this click's outcome on desk `prefix`: a new finished letter (verified, or failed
+    its checks: needs-check) or a new notice (what an earlier click left on the page is marked old first)."""
     page.evaluate(
         "(p) => document.querySelectorAll(`#${p}-letter .letter, #${p}-notice .notice`)"
         ".forEach(e => e.dataset.old = '1')",
@@ -188,7 +188,8 @@ def _submit(page, button: str, prefix: str) -> None:
     )
     page.locator(button).click()
     page.wait_for_selector(
-        f"#{prefix}-letter .letter[data-state=verified]:not([data-old]), #{prefix}-notice .notice:not([data-old])",
+        f"#{prefix}-letter .letter[data-state=verified]:not([data-old]), "
+        f"#{prefix}-letter .letter[data-state=needs-check]:not([data-old]), #{prefix}-notice .notice:not([data-old])",
         timeout=DRAFT_TIMEOUT_MS,
     )
 
@@ -477,7 +478,9 @@ def test_a_reload_keeps_the_form_and_clear_form_empties_it(page):
     page.screenshot(path=str(ARTIFACTS / "clear-form.png"))
 
 
-def test_officer_desk_drafts_a_response(page):
+def test_officer_desk_asks_for_the_investigation_before_drafting(page):
+    """The officer desk drafts from an investigation (tests/test_ui_officer.py drives it from paste to .docx): a
+    complaint drafted unread says what to do first, in one line, and nothing is drafted."""
     page.get_by_role("tab", name="Officer desk").click()
     _fill(
         page,
@@ -486,8 +489,8 @@ def test_officer_desk_drafts_a_response(page):
         "but he has had none since January 2024. I have emailed the SEN team three times.",
     )
     _submit(page, "#o-draft", "o")
-    assert page.locator("#o-letter [data-state=verified]").count() == 1, page.locator("#o-notice").inner_text()
-    assert page.locator("#o-letter a.cite").count() > 0
+    assert "Read the complaint first" in page.locator("#o-notice").inner_text()
+    assert page.locator("#o-letter [data-state=verified]").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "officer-desk.png"), full_page=True)
 

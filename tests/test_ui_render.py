@@ -3,6 +3,8 @@ decision pages carry one id per paragraph, and intake mistakes read as one line.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.errors import UserError
@@ -332,3 +334,121 @@ def test_a_search_with_nothing_close_shows_the_notice_and_three_nearest():
     close = search_results_html(SimpleNamespace(hits=hits, no_close_precedent=False))
     assert close.count("<li>") == 20 and "No close precedent" not in close
     assert "20 paragraphs from 20 decisions" in close
+
+
+def _result(letter: str, passed: bool = True, remedies=None, writer: str = "local"):
+    from app.cite import Citation, Verification
+    from app.draft_types import DraftResult
+    from app.facts import Facts
+
+    hit = _hit("24 004 187", "19", "The Council is at fault.", organisation="Liverpool City Council")
+    return DraftResult(
+        letter=letter,
+        body=letter,
+        citations=[Citation("24 004 187", "24 004 187", "19", None, "x")],
+        remedies=remedies or [],
+        verification=Verification(citations_checked=1, passed=passed),
+        precedents=[hit],
+        issues=[],
+        no_close_precedent=False,
+        writer=writer,
+        facts=Facts(role="parent", issue="OT missing"),
+    )
+
+
+REMEDY = {
+    "amount": 900.0,
+    "amount_text": "£900–£2400",
+    "purpose": "Our Guidance",
+    "period": "per term",
+    "doc_id": "24 004 187",
+    "organisation": "Liverpool City Council",
+    "para": "19",
+    "citation": "[24 004 187, para 19]",
+    "decision_date": "2024-10-24",
+}
+
+
+def test_export_puts_the_remedies_after_the_references_as_an_annex_and_drops_internal_marks():
+    """Issue 18 item 7 and issue 15: the .md/.docx/copy text is the letter, signed; its references; then a titled
+    annex of remedies. No `[check: …]` or `[unverified]` ever leaves the page; self-numbered paragraphs are said."""
+    from app.export import ANNEX_HEADING, export_markdown
+
+    letter = (
+        "Dear Council,\n\nYou owe £9,999 [unverified] for it [24 004 187, para 19] "
+        "[check: the cited decision may not say this].\n\nYours faithfully\n\nSam Jones"
+    )
+    md = export_markdown(_result(letter, passed=False, remedies=[REMEDY]), {"24 004 187"})
+    assert "[unverified]" not in md and "[check:" not in md
+    assert md.index("Sam Jones") < md.index("## References") < md.index(ANNEX_HEADING)
+    assert "£900–£2400" in md[md.index(ANNEX_HEADING) :]
+    assert "[24 004 187, para 19]** (paragraph number assigned by Precedent" in md
+
+
+def test_a_failing_letter_highlights_its_sentences_and_locks_its_downloads():
+    from app.ui import letter_final_html
+    from app.ui.render import downloads_html
+
+    letter = "Dear Council,\n\nYou owe £9,999 [unverified] for it [24 004 187, para 19]. Thanks.\n\nYours faithfully"
+    html = letter_final_html(_result(letter, passed=False), {"24 004 187"})
+    assert 'data-state="needs-check"' in html and "Not ready to send" in html
+    assert "[unverified]" not in html
+    m = re.search(r'<mark class="flag unverified"[^>]*>(.*?)</mark>', html, re.S)
+    assert m and "£9,999" in m.group(1) and "not in your facts" in m.group(1) and "Thanks" not in m.group(1)
+    assert 'class="renumbered"' in html and "assigned by Precedent" in html
+    locked = downloads_html("tok", "text", "p", "letter", locked=True)
+    assert "/export/" not in locked and "copy-src" not in locked and "I have checked" in locked
+    assert "/export/tok/letter.docx" in downloads_html("tok", "text", "p", "letter")
+
+
+def test_an_exported_letter_that_failed_is_locked_until_acknowledged():
+    store = ExportStore()
+    t = store.put(object(), locked=True)
+    assert store.locked(t)
+    store.unlock(t)
+    assert not store.locked(t)
+    store.unlock(t, False)
+    assert store.locked(t)
+    t2 = store.put(object(), replaces=t)
+    assert not store.locked(t2) and store.get(t) is None
+
+
+def test_a_waiting_draft_knows_its_place_and_when_it_should_start():
+    from app.ui.runtime import DraftLine
+
+    line = DraftLine(limit=1)
+    line._took.extend([30.0, 30.0])
+    running = line.start(("a", "p"))
+    line.wait(("b", "p"))
+    line.wait(("c", "p"))
+    ahead, seconds = line.position(("c", "p"))
+    assert ahead == 2 and 55 <= seconds <= 61
+    assert line.position(("b", "p"))[0] == 1
+    assert line.page_gone("a") == 1 and running.is_set()
+    assert line.position(("zzz", "p")) is None
+
+
+def test_limits_refuse_with_one_line_and_cut_nothing():
+    with pytest.raises(UserError, match=r"'What went wrong' is 20,500 characters long; it takes at most 20,000"):
+        parent_facts("", "", "", "x" * 20_500, "", "", "", "", "council-stage-1")
+    with pytest.raises(UserError, match=r"A line of 'Who you contacted' is 2,001"):
+        parent_facts("", "", "", "OT missing", "", "ok\n" + "y" * 2001, "", "", "council-stage-1")
+    f = parent_facts("", "", "", "OT " * 6000, "", "", "", "", "council-stage-1", name="Sam", address="1 Road")
+    assert len(f.issue) == len(("OT " * 6000).strip()) and f.name == "Sam" and f.address == "1 Road"
+
+
+def test_a_date_filter_says_how_many_undated_decisions_it_left_out():
+    from types import SimpleNamespace
+
+    from app.models import Filters
+    from app.settings import Settings
+    from app.ui import search_results_html
+    from app.ui.runtime import Runtime
+
+    rt = Runtime(Settings(), builtin_corpus=None, engine=object())
+    rt.undated = [("Education > SEN", "Upheld"), ("Planning", "Upheld")]
+    assert rt.undated_left_out(Filters(date_from="2020-01-01")) == 2
+    assert rt.undated_left_out(Filters(date_from="2020-01-01", category="Education")) == 1
+    assert rt.undated_left_out(Filters(category="Education")) == 0
+    html = search_results_html(SimpleNamespace(hits=[_hit("A", "1")], no_close_precedent=False), undated=2)
+    assert "2 decisions have no date in the index, so the date filter left them out" in html

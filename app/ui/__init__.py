@@ -11,7 +11,8 @@ searching, drafting, refining and verifying are `app.engine.Engine`'s.
 * `blocks`: the page, composed of one module per tab (`parent`, `officer`, `precedents`) and the API endpoints
   (`api`: `/search`, `/draft`, `/refine` for `gradio_client`; the page's own streaming handlers are callable too,
   undocumented: `/parent_draft`, `/officer_draft`, `/search_ui`). `desk.Desk` is what the drafting desks share.
-* `render`: engine results as HTML in which everything that came from a user or a document is escaped.
+* `render`: engine results as HTML in which everything that came from a user or a document is escaped;
+  `investigation`: the officer's investigation as HTML (precedent summary, remedy benchmark, due dates), likewise.
 * `runtime`: the engine, readiness and the export store (drafts in memory only, forgotten after an hour); per-session
   state lives in `gr.State`, never in module globals, so users never see each other's drafts.
 * `forms`: the boxes' values as facts and filters; `labels`: the words for fixed choices; `assets`: `static/`.

@@ -1,4 +1,4 @@
-"""The page's static files (`static/`: the app's CSS, the decision page's CSS, the copy button's script), read once."""
+"""The page's static files (`static/`: the app's CSS, the decision page's CSS, the copy button's script, the character counts' script), read once."""
 
 from __future__ import annotations
 
@@ -14,4 +14,8 @@ def _read(name: str) -> str:
 CSS = _read("style.css")
 DECISION_CSS = _read("decision.css")
 COPY_JS = _read("copy.js")
-HEAD = '<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">'
+LIMITS_JS = _read("limits.js")  # needs `const LIMITS = {elem id: characters}` before it
+HEAD = (
+    '<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">'
+    f"<style>{_read('head.css')}</style>"
+)

@@ -50,6 +50,14 @@ def build_blocks(rt: Runtime):
         )
 
         remember_form(demo, "precedent-parent-form", parent_desk.form, parent_desk.clear)
+
+        # a page closed or reloaded: its drafts stop (Gradio stops reading them, but their writer would run on)
+        def page_gone(request):
+            rt.drafts.page_gone(getattr(request, "session_hash", None))
+
+        # a real annotation (this module's are strings, and `gr` is not one of its globals): Gradio passes the request
+        page_gone.__annotations__ = {"request": gr.Request}
+        demo.unload(page_gone)
         api.build(rt)
 
     demo.queue(default_concurrency_limit=2, max_size=64)

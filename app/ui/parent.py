@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
+from .assets import LIMITS_JS
 from .desk import Desk, first_status, html_block, progress_block, writer_radio
-from .forms import parent_facts
-from .labels import STAGES
+from .forms import LIMITS_BY_ELEM, parent_facts
+from .labels import PLAN_CHOICES, STAGES, WHO_CHOICES
 from .render import md_text, notice_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
 
+INSTRUCTION_LIMIT = 5000  # app.facts.refine_facts takes no more
 NOTHING_TO_UPDATE = "Type what you want changed first, e.g. “make it shorter”; the letter is left as it is."
 
 
@@ -26,18 +30,43 @@ def build(rt: Runtime) -> Desk:
                     "removes it); a draft is kept in the server's memory only, for an hour at most, so that you can "
                     "download it.</p>"
                 )
+                # no box has a browser max_length: the browser would cut a long paste silently; the counts under
+                # the boxes (limits.js) and the server's one-line refusal say what is too long instead
+                with gr.Row():
+                    p_name = gr.Textbox(
+                        label="Your name (to sign the letter)",
+                        placeholder="e.g. Sam Jones",
+                        elem_id="p-name",
+                        scale=2,
+                    )
+                    p_address = gr.Textbox(
+                        label="Your address (optional)",
+                        lines=2,
+                        placeholder="e.g. 4 Mill Lane, Liverpool L1 2AB",
+                        elem_id="p-address",
+                        scale=3,
+                    )
+                with gr.Row():
+                    p_who = gr.Dropdown(
+                        WHO_CHOICES,
+                        value="",
+                        label="You are writing as",
+                        elem_id="p-who",
+                        scale=2,
+                    )
+                    p_plan = gr.Radio(
+                        PLAN_CHOICES, value="", label="Does the child have an EHC plan?", elem_id="p-plan", scale=3
+                    )
                 with gr.Row():
                     p_council = gr.Textbox(
                         label="Council",
                         placeholder="e.g. Liverpool City Council",
-                        max_length=200,
                         elem_id="p-council",
                         scale=3,
                     )
                     p_child = gr.Textbox(
                         label="Child's initial",
                         placeholder="e.g. A",
-                        max_length=40,
                         elem_id="p-child",
                         scale=1,
                         min_width=110,
@@ -45,14 +74,12 @@ def build(rt: Runtime) -> Desk:
                 p_provision = gr.Textbox(
                     label="What the plan says",
                     lines=2,
-                    max_length=10_000,
                     placeholder="e.g. Section F: a weekly 45-minute session with a qualified occupational therapist",
                     elem_id="p-provision",
                 )
                 p_issue = gr.Textbox(
                     label="What went wrong",
                     lines=3,
-                    max_length=20_000,
                     placeholder="e.g. The occupational therapy in Section F has not been delivered.",
                     elem_id="p-issue",
                 )
@@ -68,13 +95,10 @@ def build(rt: Runtime) -> Desk:
                     placeholder="Emailed the SEN caseworker on 4 October 2023\nPhoned the council in November 2023",
                     elem_id="p-contacts",
                 )
-                p_impact = gr.Textbox(
-                    label="Impact on your child and family", lines=2, max_length=10_000, elem_id="p-impact"
-                )
+                p_impact = gr.Textbox(label="Impact on your child and family", lines=2, elem_id="p-impact")
                 p_outcome = gr.Textbox(
                     label="What you want",
                     lines=2,
-                    max_length=10_000,
                     placeholder="e.g. The therapy to start now, and a payment for what was missed",
                     elem_id="p-outcome",
                 )
@@ -82,6 +106,7 @@ def build(rt: Runtime) -> Desk:
                     STAGES, value="council-stage-1", label="Where are you in the process?", elem_id="p-stage"
                 )
                 p_writer = writer_radio(rt, "p")
+                html_block("", "p-limits", js_on_load=f"const LIMITS = {json.dumps(LIMITS_BY_ELEM)};\n{LIMITS_JS}")
                 p_go = gr.Button("Draft my letter", variant="primary", elem_id="p-draft", size="lg")
                 p_progress = progress_block("p")
                 p_clear = gr.Button("Clear form", elem_id="p-clear", size="sm", variant="secondary")
@@ -106,7 +131,6 @@ def build(rt: Runtime) -> Desk:
                     p_instruction = gr.Textbox(
                         show_label=False,
                         placeholder="What should change?",
-                        max_length=5000,
                         elem_id="p-instruction",
                         scale=5,
                     )
@@ -116,10 +140,40 @@ def build(rt: Runtime) -> Desk:
                 pending = gr.State("")  # the instruction being applied, while the box is cleared
 
     @parent.catches
-    def parent_draft(council, child, provision, issue, since, contacts, impact, outcome, stage, writer, state):
+    def parent_draft(
+        council,
+        child,
+        provision,
+        issue,
+        since,
+        contacts,
+        impact,
+        outcome,
+        stage,
+        writer,
+        state,
+        name="",
+        address="",
+        who="",
+        plan="",
+    ):
         if not (yield from parent.ready()):
             return
-        facts = parent_facts(council, child, provision, issue, since, contacts, impact, outcome, stage)
+        facts = parent_facts(
+            council,
+            child,
+            provision,
+            issue,
+            since,
+            contacts,
+            impact,
+            outcome,
+            stage,
+            name=name,
+            address=address,
+            complainant=who,
+            has_plan=plan,
+        )
         yield from parent.draft(facts, writer, state, "Finding precedents for each issue…")
 
     p_inputs = [
@@ -134,20 +188,48 @@ def build(rt: Runtime) -> Desk:
         p_stage,
         p_writer,
         parent.state,
+        p_name,
+        p_address,
+        p_who,
+        p_plan,
     ]
     # the intake survives a reload (the writer choice and the chat do not: they are not what a parent types)
-    parent.form = {p_council: "", p_child: "", p_provision: "", p_issue: "", p_since: "", p_contacts: ""}
-    parent.form |= {p_impact: "", p_outcome: "", p_stage: "council-stage-1"}
+    parent.form = {p_name: "", p_address: "", p_council: "", p_child: "", p_provision: ""}
+    parent.form |= {p_issue: "", p_since: "", p_contacts: ""}
+    parent.form |= {p_impact: "", p_outcome: "", p_stage: "council-stage-1", p_who: "", p_plan: ""}
     parent.clear = p_clear
-    p_go.click(parent_draft, inputs=p_inputs, api_name="parent_draft", api_visibility="undocumented", **parent.wiring())
+    parent.click(p_go.click, parent_draft, inputs=p_inputs, api_name="parent_draft")
 
     def chat_user(instruction, history):
         instruction = (instruction or "").strip()
         history = list(history or [])
         if not instruction:  # nothing to apply: keep the box, the chat and the letter as they are
-            return gr.skip(), gr.skip(), "", gr.HTML(notice_html(NOTHING_TO_UPDATE, "info"), visible=True)
+            return {
+                p_instruction: gr.skip(),
+                p_chat: gr.skip(),
+                pending: "",
+                p_refine_hint: gr.HTML(notice_html(NOTHING_TO_UPDATE, "info"), visible=True),
+            }
+        if len(instruction) > INSTRUCTION_LIMIT:  # said, not cut (the browser's own limit would cut it silently)
+            msg = (
+                f"That change is {len(instruction):,} characters long; it takes at most {INSTRUCTION_LIMIT:,}. "
+                "Please shorten it (nothing was cut or sent)."
+            )
+            return {
+                p_instruction: gr.skip(),
+                p_chat: gr.skip(),
+                pending: "",
+                p_refine_hint: gr.HTML(notice_html(msg, "error"), visible=True),
+            }
         history.append({"role": "user", "content": md_text(instruction)})
-        return "", history, instruction, gr.HTML("", visible=False)
+        # the update waits in the same queue as drafts: its place shows next to the Draft button too
+        line = parent.enter_line()
+        return {
+            p_instruction: "",
+            p_chat: history,
+            pending: instruction,
+            p_refine_hint: gr.HTML("", visible=False),
+        } | line
 
     def refine_failed(msg, instruction, history, writer, state):
         """The chat says what went wrong, and so does the desk's notice."""
@@ -161,6 +243,7 @@ def build(rt: Runtime) -> Desk:
             # they were (a handler that yields nothing would blank them all)
             yield gr.skip()
             return
+        parent.rt.drafts.leave(parent.session_key())
         if msg := rt.not_ready(WARM_WAIT_S):
             history.append({"role": "assistant", "content": md_text(msg)})
             yield {p_chat: history}
@@ -186,9 +269,20 @@ def build(rt: Runtime) -> Desk:
             yield update
         res = (last or {}).get(parent.state, {}) or {}
         result = res.get("result") if isinstance(res, dict) else None
-        if result is not None:
+        if result is not None and result.reply and not result.changed:
+            # a question answered, or a message that changed nothing: the letter is as it was
+            history.append({"role": "assistant", "content": md_text(result.reply)})
+            yield {p_chat: history}
+        elif result is not None:
             v = result.verification
-            if not v.citations_checked:
+            if result.changed:
+                reply = "Changed: " + "; ".join(result.changed) + ". "
+                reply += (
+                    f"{v.citations_checked} citations checked"
+                    f"{', ' + str(v.citations_removed) + ' removed' if v.citations_removed else ''}"
+                    f"{'; all verified' if v.passed and result.writer == 'template' else '; see the citation check'}."
+                )
+            elif not v.citations_checked:
                 reply = "Updated. The letter now cites no decisions."
             else:
                 reply = (
@@ -203,7 +297,7 @@ def build(rt: Runtime) -> Desk:
         [p_instruction.submit, p_send.click],
         chat_user,
         inputs=[p_instruction, p_chat],
-        outputs=[p_instruction, p_chat, pending, p_refine_hint],
+        outputs=[p_instruction, p_chat, pending, p_refine_hint, p_progress, parent.line_timer],
         queue=False,
         api_visibility="private",
     ).then(

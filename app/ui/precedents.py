@@ -45,8 +45,10 @@ def build(rt: Runtime):
             return problem(msg)
         if not (query or "").strip():
             return problem("Describe the problem to search for, e.g. 'speech therapy not delivered'.")
-        res = eng.search(query, k=20, filters=make_filters(category, outcome, date_from, date_to))
-        return gr.HTML("", visible=False), search_results_html(res)
+        filters = make_filters(category, outcome, date_from, date_to)
+        res = eng.search(query, k=20, filters=filters)
+        html = search_results_html(res, renumbered=rt.reconstructed, undated=rt.undated_left_out(filters))
+        return gr.HTML("", visible=False), html
 
     gr.on(
         [s_go.click, s_query.submit],

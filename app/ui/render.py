@@ -77,7 +77,7 @@ def letter_placeholder(role: str = "parent") -> str:
     return (
         f'<article class="letter empty" data-state="empty"><p>Your {what} will appear here.</p>'
         "<p>Every citation in it is checked against the decision it names before you see it: anything that cannot "
-        "be verified is removed or marked <code>[unverified]</code>, and the check is reported below.</p></article>"
+        "be verified is removed or highlighted, and the check is reported below.</p></article>"
     )
 
 
@@ -107,7 +107,7 @@ def letter_badge(result) -> tuple[str, str]:
     state the person's own facts and quote decisions word for word. A model's own sentences are not all checkable."""
     v = result.verification
     if not v.passed:
-        return "Checked: see the report below", "warn"
+        return "Not ready to send: it did not pass its citation check", "warn"
     if result.writer != "template":
         return (
             "Citations and quotations checked; the model's own sentences may still misstate a decision: read "
@@ -118,15 +118,141 @@ def letter_badge(result) -> tuple[str, str]:
     return "All citations verified", "ok"
 
 
-def letter_final_html(result) -> str:
+RENUMBERED_TITLE = (
+    "Precedent numbered this decision's paragraphs itself (its copy printed none): the published decision may number "
+    "them differently"
+)
+RENUMBERED_FOOT = (
+    "† Paragraph numbers assigned by Precedent: the copy of this decision in the index printed none, so the "
+    "published decision may number its paragraphs differently. Find the quoted words to be sure."
+)
+
+# the checker's marks in a letter, and what each means to the person who must check the sentence
+_FLAG_WHY = {
+    "check": "the decision it cites may not say this",
+    "unverified": "a sum, date or reference here is not in your facts or in any decision cited",
+    "both": "a sum, date or reference here is not in your facts or in any decision cited, and the decision it cites "
+    "may not say this",
+}
+_MARK_RE = re.compile(r"[ \t]*(\[unverified\]|\[check:[^\]\n]*\])")
+_FLAG_OPEN, _FLAG_MID, _FLAG_CLOSE = "\ue000", "\ue001", "\ue002"
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` starts (after the last . ! ? followed by a space, or a line break)."""
+    cut = 0
+    for m in re.finditer(r"[.!?][\"”’)]*\s+(?=\S)|\n", text[:pos]):
+        if m.end() <= pos:
+            cut = m.end()
+    return cut
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    m = re.compile(r"[.!?](?=[\s\"”’)]|$)|\n").search(text, pos)
+    return m.end() if m and m.group(0) != "\n" else (m.start() if m else len(text))
+
+
+def flag_sentences(markdown: str) -> tuple[str, list[tuple[str, str]]]:
+    """The letter with each sentence the checker marked wrapped in private-use sentinels (turned into `<mark>`
+    after rendering, `mark_flags`) and its marks gone; and (sentence, why) for each."""
+    spans: list[list] = []  # [start, end, kinds]
+    for m in _MARK_RE.finditer(markdown):
+        kind = "unverified" if m.group(1) == "[unverified]" else "check"
+        start, end = _sentence_start(markdown, m.start()), _sentence_end(markdown, m.end())
+        if spans and start < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+            spans[-1][2].append(kind)
+        else:
+            spans.append([start, end, [kind]])
+    out, flagged, last = [], [], 0
+    for start, end, kinds in spans:
+        prefix = re.match(r"\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+)?", markdown[start:end])
+        start += prefix.end() if prefix else 0
+        sentence = _MARK_RE.sub("", markdown[start:end])
+        kind = kinds[0] if len(set(kinds)) == 1 else "both"
+        out.append(markdown[last:start])
+        out.append(f"{_FLAG_OPEN}{kind}{_FLAG_MID}{sentence}{_FLAG_CLOSE}")
+        flagged.append((strip_emphasis(" ".join(sentence.split())), _FLAG_WHY[kind]))
+        last = end
+    out.append(markdown[last:])
+    return "".join(out), flagged
+
+
+def mark_flags(rendered: str) -> str:
+    def repl(m: re.Match) -> str:
+        why = _FLAG_WHY.get(m.group(1), _FLAG_WHY["check"])
+        return (
+            f'<mark class="flag {esc(m.group(1))}" title="{esc(why)}">{m.group(2)}'
+            f'<span class="why"> ⚠ {esc(why)}</span></mark>'
+        )
+
+    return re.sub(f"{_FLAG_OPEN}(\\w+){_FLAG_MID}(.*?){_FLAG_CLOSE}", repl, rendered, flags=re.S)
+
+
+def _mark_renumbered(rendered: str, renumbered) -> tuple[str, bool]:
+    """A dagger, with a tooltip, after each citation (as `link_citations` made it) of a decision whose paragraph
+    numbers Precedent assigned; and whether there was one."""
+    if not renumbered:
+        return rendered, False
+    out = re.sub(
+        r"(?:<a class=\"cite\"[^>]*>(?P<a>\[[^\]<]*\])</a>|<span class=\"cite-multi\">(?P<m>\[.*?\])</span>)",
+        lambda m: m.group(0) + _dagger(m.group("a") or m.group("m"), renumbered),
+        rendered,
+    )
+    return out, out != rendered
+
+
+def _dagger(citation_html: str, renumbered) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", "", citation_html))
+    m = CITE_RE.fullmatch(text)
+    if not m or m.group("summary") or m.group("id").strip() not in renumbered:
+        return ""
+    return f'<sup class="renumbered" title="{esc(RENUMBERED_TITLE)}">†</sup>'
+
+
+def letter_final_html(result, renumbered: set[str] | frozenset[str] = frozenset()) -> str:
+    """The finished letter. One that failed its checks is not presented as finished: a box says so, and each
+    sentence the checker marked is highlighted with why (its mark is not shown as text). Citations of decisions
+    Precedent numbered itself (`renumbered`) carry a dagger and a footnote."""
     known = (
         {c.doc_id for c in result.citations}
         | {h.doc_id for h in result.precedents}
         | {r["doc_id"] for r in result.remedies}
     )
-    body = link_citations(render_markdown(result.letter), known)
-    badge, cls = letter_badge(result)
-    return f'<article class="letter verified" data-state="verified"><p class="badge {cls}">{esc(badge)}</p>{body}</article>'
+    flagged_md, flagged = flag_sentences(result.letter)
+    body = link_citations(render_markdown(flagged_md), known)
+    body = mark_flags(body)
+    body, daggers = _mark_renumbered(body, renumbered)
+    foot = f'<p class="renumbered-note">{esc(RENUMBERED_FOOT)}</p>' if daggers else ""
+    if result.verification.passed:
+        badge, cls = letter_badge(result)
+        return (
+            f'<article class="letter verified" data-state="verified"><p class="badge {cls}">{esc(badge)}</p>'
+            f"{body}{foot}</article>"
+        )
+    v = result.verification
+    n = len(flagged)
+    lead = (
+        f"{n} sentence{'s are' if n != 1 else ' is'} highlighted below"
+        if n
+        else "Something in it could not be checked (see the citation check below)"
+    )
+    whys = "".join(f"<li><q>{esc(_shorten(s, 160))}</q>: {esc(why)}</li>" for s, why in flagged)
+    removed = []
+    if v.citations_removed:
+        removed.append(f"{v.citations_removed} citation{'s' if v.citations_removed != 1 else ''} removed")
+    if v.quotes_fixed_or_removed:
+        removed.append(
+            f"{v.quotes_fixed_or_removed} quotation{'s' if v.quotes_fixed_or_removed != 1 else ''} fixed or removed"
+        )
+    extra = f"<p>Also: {esc('; '.join(removed))}.</p>" if removed else ""
+    box = (
+        '<div class="check-failed" role="alert"><p><b>Not ready to send: this draft did not pass its citation check.'
+        f"</b> {esc(lead)}. Check each against the decision it cites, or redraft it with the template writer, "
+        "which only quotes the decisions word for word. Download and copy open once you tick "
+        f"“I have checked the highlighted sentences”.</p>{f'<ul>{whys}</ul>' if whys else ''}{extra}</div>"
+    )
+    return f'<article class="letter needs-check" data-state="needs-check">{box}{body}{foot}</article>'
 
 
 def verification_html(result, seconds: float | None = None) -> str:
@@ -145,7 +271,7 @@ def verification_html(result, seconds: float | None = None) -> str:
         (v.citations_removed, "citations removed"),
         (v.quotes_checked, "quotations checked"),
         (v.quotes_fixed_or_removed, "quotations fixed or removed"),
-        (len(v.unsupported_facts), "facts marked [unverified]"),
+        (len(v.unsupported_facts), "sums, dates or references not found in your facts or the decisions"),
     ]
     items = "".join(f'<li><span class="n">{n}</span> {esc(label)}</li>' for n, label in counts)
     # notes may quote a model's letter ("**** **End of the Letter**"): shown as plain words, without Markdown
@@ -174,7 +300,7 @@ def verification_html(result, seconds: float | None = None) -> str:
     return "".join(parts)
 
 
-def remedies_html(rows: list[dict]) -> str:
+def remedies_html(rows: list[dict], renumbered: set[str] | frozenset[str] = frozenset()) -> str:
     if not rows:
         return (
             '<section class="remedies"><h3>Remedies in comparable decisions</h3>'
@@ -184,11 +310,28 @@ def remedies_html(rows: list[dict]) -> str:
     for r in rows:
         cite = r.get("citation") or ""
         href = decision_href(r["doc_id"], r.get("para"))
+        # data-label: in a narrow box each row is a card, every cell labelled (head.css); the value sits in one div
+        cells = [
+            ("Amount", esc(r.get("amount_text")), ' class="amt"'),
+            ("What it was for", esc(r.get("purpose")), ""),
+            ("Period", esc(r.get("period") or "—"), ""),
+            (
+                "Decision",
+                f"{esc(r.get('organisation') or r['doc_id'])}<br>"
+                f'<span class="muted">{esc(long_date(r.get("decision_date")))}</span>',
+                "",
+            ),
+            (
+                "Source",
+                f'<a class="cite" href="{esc(href)}" target="_blank" rel="noopener">{esc(cite)}</a>'
+                f"{_dagger(cite, renumbered)}",
+                "",
+            ),
+        ]
         body.append(
-            f'<tr><td class="amt">{esc(r.get("amount_text"))}</td><td>{esc(r.get("purpose"))}</td>'
-            f"<td>{esc(r.get('period') or '—')}</td><td>{esc(r.get('organisation') or r['doc_id'])}"
-            f'<br><span class="muted">{esc(long_date(r.get("decision_date")))}</span></td>'
-            f'<td><a class="cite" href="{esc(href)}" target="_blank" rel="noopener">{esc(cite)}</a></td></tr>'
+            "<tr>"
+            + "".join(f'<td{cls} data-label="{label}"><div class="v">{v}</div></td>' for label, v, cls in cells)
+            + "</tr>"
         )
     return (
         '<section class="remedies"><h3>Remedies in comparable decisions</h3><table><colgroup><col class="c-amt">'
@@ -205,9 +348,14 @@ def _shorten(text: str, n: int = 700) -> str:
 
 
 def precedents_html(
-    hits: list[Hit], heading: str | None = None, empty: str = "No matching paragraphs.", note: str | None = None
+    hits: list[Hit],
+    heading: str | None = None,
+    empty: str = "No matching paragraphs.",
+    note: str | None = None,
+    renumbered: set[str] | frozenset[str] = frozenset(),
 ) -> str:
-    """Paragraphs grouped by decision, in rank order of each decision's best paragraph."""
+    """Paragraphs grouped by decision, in rank order of each decision's best paragraph. A decision whose paragraph
+    numbers Precedent assigned (`renumbered`) says so on its card, and its numbers carry a dagger."""
     groups: OrderedDict[str, list[Hit]] = OrderedDict()
     for h in hits:
         groups.setdefault(h.doc_id, []).append(h)
@@ -236,10 +384,17 @@ def precedents_html(
             f'<div class="dc-head"><a class="dc-title" href="{esc(decision_href(doc_id))}" target="_blank" '
             f'rel="noopener">{esc(h0.organisation or "Unknown organisation")}</a>'
             f'<span class="dc-ref">{esc(ref)}</span></div>'
-            f'<div class="dc-meta">{" · ".join(esc(m) for m in meta)}</div><ul class="dc-paras">'
+            f'<div class="dc-meta">{" · ".join(esc(m) for m in meta)}</div>'
         )
+        renum = doc_id in renumbered
+        if renum:
+            parts.append(
+                '<div class="dc-renumbered">† Paragraph numbers assigned by Precedent (this copy printed none): '
+                "the published decision may number them differently.</div>"
+            )
+        parts.append('<ul class="dc-paras">')
         for h in hs:
-            label = "Summary" if h.para == "summary" else f"para {h.para}"
+            label = "Summary" if h.para == "summary" else f"para {h.para}{' †' if renum else ''}"
             section = f'<span class="dc-section">{esc(h.section)}</span>' if h.section and h.para != "summary" else ""
             parts.append(
                 f'<li><a class="para-link" href="{esc(decision_href(doc_id, h.para))}" target="_blank" '
@@ -253,19 +408,37 @@ def precedents_html(
 NEAREST_WHEN_NOT_CLOSE = 3
 
 
-def search_results_html(res, empty: str = "No paragraphs match these filters.") -> str:
+def undated_note(n: int) -> str:
+    """What a date filter left out without a word before: decisions with no date."""
+    if n <= 0:
+        return ""
+    which = "1 decision has" if n == 1 else f"{n} decisions have"
+    return (
+        f'<p class="undated-note" role="note">{which} no date in the index, so the date filter left '
+        f"{'it' if n == 1 else 'them'} out. Clear the dates to include {'it' if n == 1 else 'them'}.</p>"
+    )
+
+
+def search_results_html(
+    res,
+    empty: str = "No paragraphs match these filters.",
+    renumbered: set[str] | frozenset[str] = frozenset(),
+    undated: int = 0,
+) -> str:
     """A search's results. When nothing is close (`no_close_precedent`), the notice and only the few nearest
     paragraphs, under a heading that says they are not close: twenty loosely related paragraphs would read as
-    support that is not there."""
+    support that is not there. `undated`: how many undated decisions a date filter left out (said, not hidden)."""
     hits = list(res.hits)
     if res.no_close_precedent and hits:
         hits = hits[:NEAREST_WHEN_NOT_CLOSE]
         n = len(hits)
         heading = f"The {n} nearest paragraph{'s' if n != 1 else ''}: not close matches"
         note = "No close precedent: nothing in the index is a close match for this problem."
-        return precedents_html(hits, heading, note=note, empty=empty)
+        return undated_note(undated) + precedents_html(hits, heading, note=note, empty=empty, renumbered=renumbered)
     n = len({h.doc_id for h in hits})
-    return precedents_html(hits, f"{len(hits)} paragraphs from {n} decisions", empty=empty)
+    return undated_note(undated) + precedents_html(
+        hits, f"{len(hits)} paragraphs from {n} decisions", empty=empty, renumbered=renumbered
+    )
 
 
 def notice_html(message: str | None, kind: str = "error") -> str:
@@ -299,8 +472,9 @@ def strip_emphasis(text: str) -> str:
 
 
 def plain_note(note: object) -> str:
-    """One note of the citation check as plain words: Markdown emphasis markers gone, spaces collapsed."""
-    return " ".join(strip_emphasis(str(note or "")).split())
+    """One note of the citation check as plain words: Markdown emphasis markers and the checker's own marks
+    (`[unverified]`, `[check: …]`, which a note quoting the letter may carry) gone, spaces collapsed."""
+    return " ".join(strip_emphasis(_MARK_RE.sub("", str(note or ""))).split())
 
 
 def plain_text(markdown: str) -> str:
@@ -322,11 +496,20 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
 
 
-def downloads_html(token: str | None, plain: str = "", prefix: str = "p", what: str = "letter") -> str:
+def downloads_html(
+    token: str | None, plain: str = "", prefix: str = "p", what: str = "letter", locked: bool = False
+) -> str:
     """Download links and a copy button; the letter to copy (`plain`: plain text, see `plain_text`) sits, escaped,
-    in a hidden textarea."""
+    in a hidden textarea. `locked` (a letter that failed its checks, not yet acknowledged): no links and nothing to
+    copy, only what to do first."""
     if not token:
         return ""
+    if locked:
+        return (
+            f'<div class="downloads locked" id="{prefix}-dl-locked"><span class="dl-label">Download and copy</span>'
+            f"<span>open once you tick “I have checked the highlighted sentences” above, or redraft the {esc(what)} "
+            "with the template writer.</span></div>"
+        )
     t = quote(token, safe="")
     return (
         '<div class="downloads"><span class="dl-label">Download</span>'
@@ -368,10 +551,12 @@ def decision_page(doc, para: str | None = None) -> str:
 <p class="crumb">Precedent · decision of the Local Government and Social Care Ombudsman</p>
 <h1>{esc(title)}</h1><dl class="meta">{meta}</dl>"""
     ]
-    if doc.numbering == "reconstructed":
+    renum = doc.numbering == "reconstructed"
+    if renum:
         out.append(
-            '<p class="note">This copy of the decision did not print paragraph numbers; Precedent numbered the '
-            "paragraphs in order.</p>"
+            '<p class="note renumbered-note">† This copy of the decision did not print paragraph numbers: Precedent '
+            "numbered the paragraphs in order, so the published decision may number them differently. To find a "
+            "paragraph there, look for its words.</p>"
         )
     if doc.summary:
         out.append(
@@ -383,10 +568,13 @@ def decision_page(doc, para: str | None = None) -> str:
             section = p.section
             if section:
                 out.append(f"<h2>{esc(section)}</h2>")
-        out.append(
-            f'<p class="para" id="p{esc(p.para)}"><a class="num" href="#p{esc(p.para)}">{esc(p.para)}</a>'
-            f'<span class="text">{esc(p.text)}</span></p>'
+        num = (
+            f'<a class="num" href="#p{esc(p.para)}" title="{esc(RENUMBERED_TITLE)}">{esc(p.para)}</a>'
+            f'<sup class="renumbered" title="{esc(RENUMBERED_TITLE)}">†</sup>'
+            if renum
+            else f'<a class="num" href="#p{esc(p.para)}">{esc(p.para)}</a>'
         )
+        out.append(f'<p class="para" id="p{esc(p.para)}">{num}<span class="text">{esc(p.text)}</span></p>')
     out.append(
         "<footer>Decisions of the Local Government and Social Care Ombudsman, re-used with attribution.</footer>"
         "</main><script>(function(){var t=location.hash&&document.getElementById(decodeURIComponent("

@@ -4,13 +4,15 @@ plain line a page or an API caller sees when something goes wrong (`friendly`, `
 from __future__ import annotations
 
 import functools
+import heapq
 import inspect
 import logging
 import secrets
+import statistics
 import sys
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,21 +36,41 @@ EXPORT_MAX = 256
 
 
 class ExportStore:
-    """Drafts a user may download, in memory only, keyed by an unguessable token; forgotten after an hour."""
+    """Drafts a user may download, in memory only, keyed by an unguessable token; forgotten after an hour. A draft
+    that failed its checks is put `locked`: it cannot be downloaded until the user says they have checked it
+    (`unlock`)."""
 
     def __init__(self, ttl_s: int = EXPORT_TTL_S, max_items: int = EXPORT_MAX):
         self.ttl_s, self.max_items = ttl_s, max_items
         self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._locked: set[str] = set()
         self._lock = threading.Lock()
 
-    def put(self, result, replaces: str | None = None) -> str:
+    def put(self, result, replaces: str | None = None, locked: bool = False) -> str:
         token = secrets.token_urlsafe(24)
         with self._lock:
             if replaces:
                 self._items.pop(replaces, None)
+                self._locked.discard(replaces)
             self._items[token] = (time.monotonic() + self.ttl_s, result)
+            if locked:
+                self._locked.add(token)
             self._expire()
         return token
+
+    def locked(self, token: str) -> bool:
+        with self._lock:
+            return token in self._locked
+
+    def unlock(self, token: str, unlocked: bool = True) -> None:
+        """The user has checked the failing sentences (or, `unlocked=False`, taken that back)."""
+        with self._lock:
+            if token not in self._items:
+                return
+            if unlocked:
+                self._locked.discard(token)
+            else:
+                self._locked.add(token)
 
     def get(self, token: str):
         with self._lock:
@@ -62,6 +84,92 @@ class ExportStore:
             del self._items[k]
         while len(self._items) > self.max_items:
             self._items.popitem(last=False)
+        self._locked &= set(self._items)
+
+
+class DraftCancelled(Exception):
+    """The page that asked for a draft has gone (closed or reloaded): its writer is told to stop."""
+
+
+class DraftLine:
+    """The page's drafts on this server: those running (each with a stop flag, set when its page goes away), those
+    waiting for a place (Gradio's queue holds them; `limit` run at once), and how long recent drafts took, for the
+    waiting ones' estimate. Keys are (browser session, desk prefix)."""
+
+    TYPICAL_S = 20.0  # before any draft has finished
+    FORGET_WAITING_S = 900
+
+    def __init__(self, limit: int):
+        self.limit = max(1, limit)
+        self._waiting: OrderedDict[tuple, float] = OrderedDict()
+        self._running: dict[tuple, tuple[float, threading.Event]] = {}
+        self._took: deque[float] = deque(maxlen=20)
+        self._lock = threading.Lock()
+
+    def wait(self, key: tuple) -> None:
+        with self._lock:
+            self._waiting.pop(key, None)
+            self._waiting[key] = time.monotonic()
+
+    def typical(self) -> float:
+        return statistics.median(self._took) if self._took else self.TYPICAL_S
+
+    def position(self, key: tuple) -> tuple[int, float] | None:
+        """(drafts ahead of this one that must finish first, seconds until it should start), or None when it is not
+        waiting (it started, or its page went)."""
+        now = time.monotonic()
+        with self._lock:
+            for k in [k for k, t in self._waiting.items() if now - t > self.FORGET_WAITING_S]:
+                del self._waiting[k]
+            if key not in self._waiting:
+                return None
+            typical = self.typical()
+            # each place frees when its draft should end; the waiting drafts take the places in turn
+            free = sorted(max(1.0, typical - (now - t0)) for t0, _ in self._running.values())[: self.limit]
+            free += [0.0] * (self.limit - len(free))
+            heapq.heapify(free)
+            ahead = len(self._running)
+            for k in self._waiting:
+                start = heapq.heappop(free)
+                if k == key:
+                    return max(0, ahead - self.limit + 1), start
+                ahead += 1
+                heapq.heappush(free, start + typical)
+        return None
+
+    def start(self, key: tuple) -> threading.Event:
+        """This draft leaves the queue and runs; the flag returned is set when it should stop."""
+        ev = threading.Event()
+        with self._lock:
+            self._waiting.pop(key, None)
+            self._running[key] = (time.monotonic(), ev)
+        return ev
+
+    def leave(self, key: tuple) -> None:
+        with self._lock:
+            self._waiting.pop(key, None)
+
+    def finish(self, key: tuple, ok: bool) -> None:
+        with self._lock:
+            t0, _ = self._running.pop(key, (None, None))
+            if ok and t0 is not None:
+                self._took.append(time.monotonic() - t0)
+
+    def running(self) -> int:
+        with self._lock:
+            return len(self._running)
+
+    def page_gone(self, session: str | None) -> int:
+        """A page closed or reloaded: its drafts are told to stop and its waiting ones forgotten. How many stopped."""
+        n = 0
+        with self._lock:
+            for k in [k for k in self._waiting if k[0] == session]:
+                del self._waiting[k]
+            for k, (_, ev) in self._running.items():
+                if k[0] == session and not ev.is_set():
+                    ev.set()
+                    n += 1
+        return n
 
 
 class Runtime:
@@ -82,9 +190,14 @@ class Runtime:
         self.documents = 0
         self.categories: list[str] = []
         self.outcomes: list[str] = []
+        # decisions whose paragraph numbers Precedent assigned (the copy printed none), and those with no date
+        # (category, outcome) that a date filter leaves out
+        self.reconstructed: set[str] = set()
+        self.undated: list[tuple[str | None, str | None]] = []
         self.started = time.monotonic()
         self.ready_after: float | None = None
         self.default_writer, self.writer_note = self._writer_default()
+        self.drafts = DraftLine(rt_draft_limit(self))
         self._thread: threading.Thread | None = None
 
     # -------------------------------------------------------------- writers
@@ -176,6 +289,8 @@ class Runtime:
                     cats.add(d.category.split(" > ")[0])
             self.categories = sorted(cats)
             self.outcomes = sorted({d.outcome for d in docs if d.outcome})
+            self.reconstructed = {d.doc_id for d in docs if d.numbering == "reconstructed"}
+            self.undated = [(d.category, d.outcome) for d in docs if not d.decision_date]
             self.ready_after = time.monotonic() - self.started
             self.phase = "ready"
             print(
@@ -216,6 +331,21 @@ class Runtime:
             n = f" ({self.done} of {self.total} files read)" if self.total else ""
             return f"Building the index of decisions{n}. This happens once, on the first start; please try again in a moment."
         return "Precedent is still starting up (loading the search model). Please try again in a moment."
+
+    def undated_left_out(self, filters) -> int:
+        """How many undated decisions a date filter leaves out (those the other filters would have kept)."""
+        if filters is None or not (filters.date_from or filters.date_to):
+            return 0
+        return sum(
+            1
+            for cat, out in self.undated
+            if (
+                not filters.category
+                or (cat or "") == filters.category
+                or (cat or "").startswith(filters.category + " > ")
+            )
+            and (not filters.outcome or out == filters.outcome)
+        )
 
     def status_html(self) -> str:
         if self.phase == "ready":

@@ -102,8 +102,18 @@ def create_app(settings: Settings, builtin_corpus: Path | None = None, runtime: 
                 ),
                 status_code=404,
             )
+        if rt.exports.locked(token):
+            # a letter that failed its checks is downloaded only once the user says they have checked it
+            return HTMLResponse(
+                message_page(
+                    "Check the letter first",
+                    "This letter did not pass its citation check. Read the highlighted sentences, tick “I have "
+                    "checked the highlighted sentences”, then download it.",
+                ),
+                status_code=403,
+            )
         with tempfile.TemporaryDirectory(prefix="precedent-export-") as tmp:
-            path = write_letter(result, Path(tmp) / name)
+            path = write_letter(result, Path(tmp) / name, rt.reconstructed)
             data = path.read_bytes()
         media = (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

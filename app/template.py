@@ -1,0 +1,732 @@
+"""The template writer: the letter an experienced adviser would send, built from the user's own words, the law
+register, the timeline computed from their dates, and sentences of decisions quoted for what they are (a finding as a
+finding, a remedy as a remedy). No model: every sentence is either the user's, a fixed sentence of ours, or a
+verbatim quotation with its citation.
+
+Parent letters: who is writing, what happened, the law, the dates and how late, what the Ombudsman has found, the ask
+with a benchmarked figure, and the right next step (including a SEND Tribunal deadline, the Children Act procedure,
+or the Ombudsman's 12 months). Officer responses: addressed by name, a finding on each point from the council's
+records, an apology, actions with dates and a named officer, a figure, what will change, and the next step.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .deadlines import add_working_days
+from .draft_types import DraftContext, Point, quote_of
+from .facts import Facts
+from .issues import plan_status, who_is_writing
+from .law import REGISTER
+from .models import Hit
+from .quoting import cite_label
+from .text import long_date
+from .timeline import how_late
+
+STAGE_TITLE = {
+    "council-stage-1": "Formal complaint (stage 1)",
+    "council-stage-2": "Request to escalate my complaint to stage 2",
+    "ombudsman": "Complaint to the Local Government and Social Care Ombudsman",
+    "response": "Response to your complaint",
+}
+SEND_ISSUES = {
+    "section_f_provision",
+    "needs_assessment",
+    "annual_review",
+    "phase_transfer",
+    "tribunal_order",
+    "eotas",
+    "personal_budget",
+    "transport",
+    "out_of_school",
+}
+LONG_STORY_WORDS = 220  # a longer account is summarised in the letter: its opening and every sentence with a date
+
+
+def _when(h: Hit) -> str:
+    return f" (decided {long_date(h.decision_date)})" if h.decision_date else ""
+
+
+def _who(h: Hit) -> str:
+    return h.organisation or "a council"
+
+
+def _sentence(text: str) -> str:
+    """The user's words as a sentence: first letter capitalised, one full stop. Nothing else changes."""
+    t = text.strip().rstrip(".")
+    return (t[:1].upper() + t[1:] + ".") if t else ""
+
+
+def _day(d: date) -> str:
+    return long_date(d.isoformat())
+
+
+def _support(ctx: DraftContext, h: Hit | None, lead: str) -> str:
+    """One sentence citing `h`, quoting its chosen sentence verbatim; nothing when there is none."""
+    if h is None:
+        return ""
+    q = quote_of(ctx, h)
+    return f"{lead} \u201c{q}\u201d {cite_label(h)}." if q else ""
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def story(text: str, limit: int = LONG_STORY_WORDS) -> tuple[str, bool]:
+    """The user's account for the letter: whole when short; when long, its opening sentences and every later
+    sentence that carries a date or a number, in their order, up to about `limit` words (and True: it was cut)."""
+    words = text.split()
+    if len(words) <= limit:
+        return _sentence(text), False
+    sents = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(words)) if s.strip()]
+    keep, n = [], 0
+    for i, s in enumerate(sents):
+        wanted = i < 3 or re.search(r"\b(19|20)\d\d\b|\d", s)
+        if wanted and n + len(s.split()) <= limit:
+            keep.append(s)
+            n += len(s.split())
+    return " ".join(_sentence(s) for s in keep), True
+
+
+THERAPIES = [
+    (r"\bOT\b|occupational therap", "occupational therapy"),
+    (r"\bSALT\b|speech (and language )?therap", "speech and language therapy"),
+    (r"physio", "physiotherapy"),
+    (r"tuition|tutor", "tuition"),
+]
+
+
+def _therapy(f: Facts) -> str:
+    """What provision was lost, in the user's terms where they name a therapy ("occupational therapy")."""
+    words = f"{f.issue} {f.provision or ''}"
+    return next((name for rx, name in THERAPIES if re.search(rx, words, re.I)), "the provision in the plan")
+
+
+class TemplateWriter:
+    name = "template"
+
+    def write(self, ctx: DraftContext, on_token=None) -> str:
+        text = self._officer(ctx) if ctx.facts.role == "officer" else self._parent(ctx)
+        if on_token:
+            for piece in re.split(r"(?<=\n)", text):
+                on_token(piece)
+        return text
+
+    def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
+        return self.write(ctx, on_token)  # the instruction was applied to the facts (app.refine.interpret)
+
+    # ================================================================= parent
+    def _parent(self, ctx: DraftContext) -> str:
+        f = ctx.facts
+        stage = f.stage or "council-stage-1"
+        council = f.council or "the council"
+        labels = {p.issue.label for p in ctx.points}
+        plan = plan_status(f.has_plan, f.text())
+        out: list[str] = []
+        out.append(
+            "To the Local Government and Social Care Ombudsman"
+            if stage == "ombudsman"
+            else f"To the complaints team, {council}"
+        )
+        sender = [x for x in (f.name, f.address) if x]
+        out.append("\n".join([*sender, long_date(date.today().isoformat())]))
+        out.append(f"**{STAGE_TITLE[stage]}: {self._subject(ctx)}**")
+        out.append(self._intro(f, stage, council, labels))
+        if f.provision:
+            what = (
+                f"**What {_possessive(f.child) if f.child else 'the'} EHC Plan requires.** The plan says: "
+                if plan
+                else f"**What {f.child or 'my child'} needs.** "
+            )
+            out.append(f"{what}{f.provision.rstrip('.')}.")
+        told, cut = (ctx.restated, False) if ctx.restated else story(f.issue, 120 if ctx.short else LONG_STORY_WORDS)
+        since = f" This has been the case since {f.since_words}." if f.since_words else ""
+        more = " My full account is attached." if cut else ""
+        out.append(f"**What has happened.** {told}{since}{more}")
+        if f.contacts:
+            out.append("**What I have done to resolve this.**\n" + "\n".join(f"- {_sentence(c)}" for c in f.contacts))
+        if f.impact:
+            out.append(f"**The impact.** {_sentence(f.impact)}")
+        out += self._grounds(ctx, "**The law.**")
+        if not self.precedents(ctx):
+            why = (
+                f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})"
+                if ctx.outside
+                else ""
+            )
+            out.append(
+                f"I have not found a published Ombudsman decision close enough to these facts to cite{why}, so I do not rely on "
+                "any precedent here; I ask the council to consider my complaint on its own facts."
+            )
+        out.append(self._asks(ctx, plan))
+        reply = self._reply_by(ctx, stage)
+        if reply:  # kept in a shorter letter too: the request for a reply is what the letter is for
+            if f.firm and stage != "ombudsman":
+                reply += (
+                    " If I do not receive a full response within that time, I will take my complaint to the next stage "
+                    "without further notice."
+                )
+            out.append(reply)
+        out.append(f"**Next steps.** {self._route(ctx, stage, labels, plan)}")
+        out.append("Yours sincerely,\n\n" + (f.name or "[Your name]"))
+        return "\n\n".join(s for s in out if s)
+
+    def _subject(self, ctx: DraftContext) -> str:
+        f = ctx.facts
+        titles = [p.issue.title.rstrip(".") for p in ctx.points if p.issue.label != "general"]
+        about = "; ".join(titles[:3]) if titles else "the council's handling of my concerns"
+        return f"{f.child} — {about}" if f.child else about
+
+    def _intro(self, f: Facts, stage: str, council: str, labels: set[str]) -> str:
+        who = {
+            "parent": f"as {_possessive(f.child)} parent" if f.child else "as a parent",
+            "carer": f"as {_possessive(f.child)} carer" if f.child else "as a carer",
+            "special guardian": f"as {_possessive(f.child)} special guardian" if f.child else "as a special guardian",
+            "foster carer": f"as {_possessive(f.child)} foster carer" if f.child else "as a foster carer",
+            "young person": "about my own education and support",
+            "advocate": f"as an advocate for {f.child}" if f.child else "as an advocate",
+        }.get(who_is_writing(f) or "", f"about {f.child}" if f.child else "about my child")
+        if stage == "council-stage-1":
+            return f"I am writing {who} to make a formal complaint about {council}."
+        if stage == "council-stage-2":
+            return (
+                f"I am writing {who}. I am not satisfied with {council}'s response to my complaint and ask for it to be "
+                "considered at the next stage of the complaints procedure."
+            )
+        return f"I am writing {who} to complain about {council}. I have been through the council's complaints procedure and remain dissatisfied."
+
+    def _grounds(self, ctx: DraftContext, law_heading: str) -> list[str]:
+        """The law, the dates and what the Ombudsman has found: the sections both desks share, those that apply."""
+        law = self.law_section(ctx).replace("**The law.**", law_heading)
+        return [x for x in (law, self.dates_section(ctx), self.precedents(ctx)) if x]
+
+    # ------------------------------------------------------------- the law
+    def law_section(self, ctx: DraftContext) -> str:
+        """Each duty the issues rest on, named, and quoted with its citation where its words are held. Ombudsman
+        guidance is called guidance, never the law."""
+        lines, seen = [], set()
+        for p in ctx.points:
+            for line in p.law:
+                pr = line.provision
+                if pr.id in seen:
+                    continue
+                seen.add(pr.id)
+                requires = pr.requires.strip().rstrip(".")
+                requires = requires[:1].lower() + requires[1:]
+                guidance = "guidance" in pr.kind
+                lead = (
+                    f"{pr.name[:1].upper() + pr.name[1:]} (the Ombudsman's guidance, not law): {requires}"
+                    if guidance
+                    else f"Under {pr.name}, {requires}"
+                )
+                timescale = (
+                    f" ({pr.timescale})" if pr.timescale and pr.timescale.lower() not in requires.lower() else ""
+                )
+                text = f"- {lead}{timescale}."
+                if line.quote and line.hit is not None:
+                    says = "The Code says" if guidance else "The words are"
+                    if line.hit.kind in ("decision", "report"):
+                        says = f"As the Ombudsman has put it, in a complaint against {_who(line.hit)}"
+                    text += f" {says}: \u201c{line.quote}\u201d {cite_label(line.hit)}."
+                lines.append(text)
+        for p in ctx.points:  # the Ombudsman stating the law, for an issue with a decision paragraph that does
+            s = _support(ctx, p.duty, "The Ombudsman has explained the duty in these terms:")
+            if s and not ctx.short:
+                lines.append(f"- {s}")
+        if not lines:
+            return ""
+        return "**The law.**\n" + "\n".join(lines)
+
+    # ------------------------------------------------------------- dates
+    def dates_section(self, ctx: DraftContext) -> str:
+        t = ctx.timeline
+        if t is None or not t.due:
+            return ""
+        lines = []
+        for d in t.due:
+            pr = REGISTER.get(d.provision or "")
+            under = f", {pr.name}" if pr and "guidance" not in pr.kind else ""
+            late = how_late(d, t.today)
+            if d.done:
+                status = f"it happened on {_day(d.done)}" + (f", {late}" if late else ", on time")
+            elif late:
+                status = f"it has still not happened, {late}"
+            else:
+                status = "it is not yet due"
+            lines.append(f"- {d.label}: due by {_day(d.due)} ({d.rule}{under}); {status}.")
+        return "**Dates and deadlines.**\n" + "\n".join(lines)
+
+    # ------------------------------------------------------------- precedents
+    def precedents(self, ctx: DraftContext) -> str:
+        """Each close issue's findings and remedy, quoted for what they are and cited, or "" when none is close."""
+        close_points = [p for p in ctx.points if p.close and (p.finding or p.remedy or p.another)]
+        if not close_points:
+            return ""
+        heading = (
+            "**What the Ombudsman has said in comparable cases.**"
+            if ctx.facts.role == "officer"
+            else "**What the Ombudsman has found in similar cases.**"
+        )
+        body = [self._point(ctx, p) for p in close_points]
+        return "\n\n".join([heading, *(b for b in body if b)])
+
+    def _point(self, ctx: DraftContext, p: Point) -> str:
+        lines = [f"*{p.issue.title}.*"]
+        if ctx.short:
+            lines.append(
+                _support(
+                    ctx,
+                    p.finding or p.remedy,
+                    f"In a complaint against {_who(p.finding or p.remedy)}, the Ombudsman found:",
+                )
+                if (p.finding or p.remedy)
+                else ""
+            )
+            return " ".join(x for x in lines if x)
+        if p.finding:
+            lines.append(
+                _support(
+                    ctx, p.finding, f"In a complaint against {_who(p.finding)}{_when(p.finding)}, the Ombudsman found:"
+                )
+            )
+        if p.another:
+            lines.append(
+                _support(
+                    ctx,
+                    p.another,
+                    f"In another complaint, against {_who(p.another)}{_when(p.another)}, the Ombudsman found:",
+                )
+            )
+        if p.remedy:
+            lines.append(
+                _support(
+                    ctx,
+                    p.remedy,
+                    f"On the remedy, in a complaint against {_who(p.remedy)}{_when(p.remedy)}, the Ombudsman said:",
+                )
+            )
+        return " ".join(x for x in lines if x) if len([x for x in lines if x]) > 1 else ""
+
+    # ------------------------------------------------------------- the ask
+    def _figure_sentence(self, ctx: DraftContext, voice: str) -> str:
+        fig = ctx.figure
+        if fig is None:
+            return ""
+        f = ctx.facts
+        what = "education" if fig.what == "education" else _therapy(f)
+        since = f" since {f.since_words}" if f.since_words else ""
+        rate = f"£{fig.unit_low:,}" + (f" to £{fig.unit_high:,}" if fig.unit_high else "") + f" a {fig.unit}"
+        lead = "a payment of" if voice == "parent" else "a payment of"
+        return (
+            f"{lead} {fig.amount_words()} for the {fig.units} term{'s' if fig.units != 1 else ''} of {what} "
+            f"{f.child or ('my child' if voice == 'parent' else 'your child')} has missed{since}, at {rate}, the rate "
+            f"the Ombudsman has used: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+        )
+
+    def _asks(self, ctx: DraftContext, plan: bool | None) -> str:
+        f = ctx.facts
+        asks = ["an apology"]
+        own = (f.outcome_sought or "").lower()
+        for p in ctx.points:
+            a = p.issue.ask
+            if a and a not in asks and not (p.issue.label == "communication" and "named" in own):  # said already
+                asks.append(a)
+        fig = self._figure_sentence(ctx, "parent")
+        if fig:
+            asks.append(fig)
+        elif any(p.issue.label in ("section_f_provision", "out_of_school", "eotas") for p in ctx.points):
+            asks.append(
+                "a payment to recognise the provision that has been missed, in line with the Ombudsman's Guidance on Remedies"
+            )
+        if {p.issue.label for p in ctx.points} & {"complaint_handling", "children_act_complaint", "communication"}:
+            asks.append("a payment for my time and trouble in pursuing this" + self._trouble_benchmark(ctx))
+        head = "**What I am asking for.**"
+        if f.outcome_sought:
+            head += f" {_sentence(f.outcome_sought)} In particular, I ask for:"
+        else:
+            head += " I ask for:"
+        return head + "\n" + "\n".join(f"- {_sentence(a)}" for a in asks)
+
+    def _trouble_benchmark(self, ctx: DraftContext) -> str:
+        """A comparable award for time and trouble, quoted from the remedy chosen for a complaint-handling issue."""
+        for p in ctx.points:
+            if p.issue.label in ("complaint_handling", "children_act_complaint", "communication") and p.remedy:
+                q = quote_of(ctx, p.remedy)
+                if q and "£" in q:
+                    return f"; in a comparable complaint the Ombudsman said: \u201c{q}\u201d {cite_label(p.remedy)}"
+        return ""
+
+    def _reply_by(self, ctx: DraftContext, stage: str) -> str:
+        children_act = self._procedure(ctx) == "children-act"
+        if stage == "council-stage-1":
+            if children_act:
+                return (
+                    "Please consider this complaint under the Children Act 1989 statutory complaints procedure and respond "
+                    "within 10 working days, or 20 working days at most if you need longer."
+                )
+            return (
+                "Please acknowledge this complaint within 5 working days and send your response within 10 working days "
+                "of acknowledging it, as the Ombudsman's Complaint Handling Code expects."
+            )
+        if stage == "council-stage-2":
+            if children_act:
+                return (
+                    "Please arrange the stage 2 investigation by an independent investigator and independent person; the "
+                    "statutory procedure expects the response within 25 working days, and 65 at most."
+                )
+            return (
+                "Please acknowledge this request within 5 working days and send the council's final response within 20 "
+                "working days of acknowledging it, as the Ombudsman's Complaint Handling Code expects."
+            )
+        plan = plan_status(ctx.facts.has_plan, ctx.facts.text())
+        copies = "the plan, " if plan else ""
+        return f"I would be grateful if the Ombudsman would investigate. I can provide copies of {copies}my correspondence with the council and its responses."
+
+    # ------------------------------------------------------------- route
+    def _procedure(self, ctx: DraftContext) -> str:
+        f = ctx.facts
+        if f.procedure:
+            return f.procedure
+        if {p.issue.route for p in ctx.points} & {"children-act"}:
+            return "children-act"
+        return "corporate"
+
+    def _route(self, ctx: DraftContext, stage: str, labels: set[str], plan: bool | None) -> str:
+        f = ctx.facts
+        t = ctx.timeline
+        today = t.today if t else date.today()
+        out: list[str] = []
+        child = f.child or "my child"
+        if t and t.appeal_by:
+            plan_of = f"{_possessive(f.child)} plan" if f.child else "the plan"
+            if t.appeal_by >= today:
+                out.append(
+                    f"I know I can appeal to the SEND Tribunal about the content of {plan_of} until {_day(t.appeal_by)} "
+                    "(2 months from the council's decision, or 1 month after a mediation certificate if that is later), and "
+                    "that the Ombudsman cannot look at what a plan contains; this complaint is about the council's delay and "
+                    "handling, and does not stop that deadline."
+                )
+            else:
+                out.append(
+                    f"The time to appeal to the SEND Tribunal about the content of {plan_of} ran until {_day(t.appeal_by)}; "
+                    "this complaint is about the council's delay and handling, which the Ombudsman can consider."
+                )
+        elif labels & {"annual_review", "needs_assessment", "phase_transfer"}:
+            out.append(
+                "When the council issues its decision or the final plan, I will have 2 months to appeal to the SEND Tribunal "
+                "about its content (or 1 month after a mediation certificate); the Ombudsman cannot look at what a plan "
+                "contains, so this complaint is about the delay."
+            )
+        children_act = self._procedure(ctx) == "children-act"
+        ev = t.events if t else {}
+        if children_act and ev.get("panel_requested"):
+            due = add_working_days(ev["panel_requested"], 30)
+            ctx.derived.append(_day(due))
+            held = ev.get("panel_held")
+            late = "" if held or today <= due else ", and it has not been"
+            out.append(
+                f"I asked for a review panel on {_day(ev['panel_requested'])}. Under the Children Act 1989 statutory "
+                f"procedure it had to be held within 30 working days, by {_day(due)}{late}. If the panel is not convened "
+                "now, I will complain to the Local Government and Social Care Ombudsman without waiting further."
+            )
+        elif children_act and ev.get("stage2_response"):
+            out.append(
+                "Under the Children Act 1989 statutory procedure I can ask for a review panel within 20 working days of the "
+                "stage 2 response, and the panel must be held within 30 working days of my request; after that I can go to "
+                "the Local Government and Social Care Ombudsman."
+            )
+        elif children_act:
+            out.append(
+                "This complaint is about children's social care, so it falls under the statutory Children Act 1989 "
+                "complaints procedure, not the corporate one: if stage 1 does not resolve it, I can ask for a stage 2 "
+                "investigation by an independent investigator (due within 25 working days, 65 at most), then for a review "
+                "panel (to be held within 30 working days of asking), and then go to the Local Government and Social Care "
+                "Ombudsman."
+            )
+        elif stage == "council-stage-1":
+            out.append(
+                "If I am not satisfied with the council's response, I will ask for my complaint to go to the next stage, and "
+                "then to the Local Government and Social Care Ombudsman."
+            )
+        elif stage == "council-stage-2":
+            out.append(
+                "If the council's final response does not put this right, I will complain to the Local Government and "
+                "Social Care Ombudsman."
+            )
+        if t and t.aware and t.ombudsman_by:
+            began = f"{t.aware:%B %Y}"
+            if stage == "ombudsman":
+                if today <= t.ombudsman_by:
+                    out.append(
+                        f"The problem began in {began}, so this complaint is within the Ombudsman's 12-month time limit "
+                        f"(section 26B of the Local Government Act 1974), which runs until {_day(t.ombudsman_by)}."
+                    )
+                else:
+                    pursued = t.events.get("complaint_made") or t.events.get("stage2_requested")
+                    why = (
+                        f" I have been pursuing it through the council's complaints procedure since {_day(pursued)}"
+                        if pursued
+                        else " I have been trying to resolve it with the council"
+                    )
+                    out.append(
+                        f"The problem began in {began}, more than 12 months ago.{why}, and the problem is continuing, so I ask "
+                        "the Ombudsman to use the discretion section 26B of the Local Government Act 1974 gives to consider it."
+                    )
+            elif today <= t.ombudsman_by:
+                out.append(
+                    f"The Ombudsman normally expects a complaint within 12 months of when the problem began ({began}), that is "
+                    f"by {_day(t.ombudsman_by)}, or later where there is good reason."
+                )
+        if t and t.aware and t.ombudsman_by and stage != "ombudsman" and today > t.ombudsman_by:
+            pursued = t.events.get("complaint_made") or t.events.get("stage2_requested")
+            since_when = f" since {_day(pursued)}" if pursued else ""
+            out.append(
+                f"I know the Ombudsman normally expects a complaint within 12 months of when the problem began "
+                f"({t.aware:%B %Y}), and can consider a later one where there is good reason; I have been trying to resolve "
+                f"this with the council{since_when}, and the problem is continuing."
+            )
+        if (t is None or t.aware is None) and stage != "ombudsman":
+            out.append(
+                "The Ombudsman normally expects a complaint within 12 months of when the problem began, or later where "
+                "there is good reason."
+            )
+        if t and t.ombudsman_by and stage != "ombudsman" and today > t.ombudsman_by:
+            ctx.advice.append(
+                f"The Ombudsman's 12-month window from when the problem began ({t.aware:%B %Y}) ended on "
+                f"{_day(t.ombudsman_by)}. The Ombudsman can still accept a later complaint for good reason (for example while "
+                "the council's complaints procedure was running), so keep your dates and move to the next stage promptly."
+            )
+        if labels & {"out_of_school", "section_f_provision", "eotas"} and not ctx.short:
+            what = "education" if labels & {"out_of_school", "eotas"} else "the provision in the plan"
+            out.append(
+                f"Because {child} is without {what} now, I may also take legal advice about a judicial review pre-action "
+                "letter: a complaint cannot put provision in place quickly."
+            )
+        return " ".join(out)
+
+    # ================================================================= officer
+    def _officer(self, ctx: DraftContext) -> str:
+        f = ctx.facts
+        council = f.council or "the council"
+        t = ctx.timeline
+        today = t.today if t else date.today()
+        out = [f"**{STAGE_TITLE['response']}** ({council})", long_date(today.isoformat())]
+        out.append(f"Dear {salutation(f.name)}," if f.name else "Dear Sir or Madam,")
+        ev = t.events if t else {}
+        received = ev.get("complaint_received") or ev.get("stage2_requested") or ev.get("complaint_made")
+        thanks = (
+            f"Thank you for your complaint, which we received on {_day(received)}."
+            if received
+            else "Thank you for your complaint."
+        )
+        child = f.child or "your child"
+        out.append(
+            f"{thanks} I have investigated it and set out below what I found, what we will do and what you can do next."
+        )
+        if f.points:
+            pts = "\n".join(f"{i}. {_second_person(p.point, f)}" for i, p in enumerate(f.points, 1))
+        else:
+            pts = "\n".join(f"{i}. {p.issue.title}." for i, p in enumerate(ctx.points, 1) if p.issue.label != "general")
+        if pts:
+            out.append("**Your complaint.** You complained about the following:\n" + pts)
+        findings = self._officer_findings(ctx)
+        if findings:
+            out.append(findings)
+        out += self._grounds(ctx, "**The law and guidance we have applied.**")
+        upheld = any(p.finding in ("upheld", "partly upheld") for p in f.points) or not f.points
+        if not f.points:
+            ctx.advice.append(
+                "No decision was recorded on each point complained of, so this draft treats the complaint as upheld: record "
+                "what the council's records show and your decision on each point before sending."
+            )
+        out.append(self._putting_right(ctx, upheld, child))
+        if f.changes:
+            out.append(f"**What we will change.** {_sentence(f.changes)}")
+        out.append(f"**If you are not satisfied.** {self._officer_route(ctx)}")
+        sign = f.officer or "Complaints and Resolution Team"
+        out.append(f"Yours sincerely,\n\n{sign}\n{council}")
+        return "\n\n".join(s for s in out if s)
+
+    def _officer_findings(self, ctx: DraftContext) -> str:
+        f = ctx.facts
+        if not f.points:
+            return ""
+        lines = []
+        for i, p in enumerate(f.points, 1):
+            verdict = {
+                "upheld": "I uphold this point",
+                "partly upheld": "I uphold this point in part",
+                "not upheld": "I do not uphold this point",
+            }.get(p.finding or "", "I have not reached a decision on this point")
+            evidence = f" Our records show: {_sentence(p.evidence)}" if p.evidence else ""
+            sorry = " I am sorry that this happened." if p.finding in ("upheld", "partly upheld") else ""
+            lines.append(f"{i}. {_second_person(p.point, f).rstrip('.')}: {verdict}.{evidence}{sorry}")
+        return "**What I found.**\n" + "\n".join(lines)
+
+    def _putting_right(self, ctx: DraftContext, upheld: bool, child: str) -> str:
+        f = ctx.facts
+        parts = []
+        if upheld:
+            parts.append(
+                "The council apologises for the faults set out above and the distress, time and trouble they caused."
+            )
+        actions = f.actions
+        if actions:
+            lines = []
+            for a in actions:
+                by = f" by {long_date(a.by)}" if a.by else ""
+                owner = f"; {a.owner} is responsible" if a.owner else ""
+                lines.append(f"- {_sentence(a.action).rstrip('.')}{by}{owner}.")
+            parts.append("We will:\n" + "\n".join(lines))
+        elif upheld:
+            due = add_working_days(date.today(), 10)
+            ctx.derived.append(_day(due))
+            ctx.advice.append(
+                f"No actions were recorded, so the response commits to each usual action by {_day(due)} (10 working days): "
+                "check the dates and owners before sending."
+            )
+            acts = [p.issue.action for p in ctx.points if p.issue.action]
+            if acts:
+                parts.append(
+                    "We will:\n" + "\n".join(f"- {_sentence(a).rstrip('.')} by {_day(due)}." for a in acts[:4])
+                )
+        if f.officer:
+            parts.append(
+                f"{f.officer} will be your named contact and will keep you updated until these actions are complete."
+            )
+        if upheld:
+            offer = f.remedy_offer
+            fig = self._figure_sentence(ctx, "officer")
+            if offer:
+                basis = (
+                    f" In setting it we have followed the Ombudsman's approach: \u201c{ctx.figure.quote}\u201d "
+                    f"{cite_label(ctx.figure.hit)}."
+                    if ctx.figure
+                    else ""
+                )
+                parts.append(f"We offer you {offer} to recognise the injustice caused.{basis}")
+            elif fig:
+                parts.append(f"We offer you {fig}.")
+            else:
+                bench = self._comparable_award(ctx)
+                if bench:
+                    amount, text = bench
+                    parts.append(f"We offer you {amount} to recognise the injustice caused. {text}")
+        return "**Putting things right.** " + "\n\n".join(parts) if parts else ""
+
+    def _comparable_award(self, ctx: DraftContext) -> tuple[str, str] | None:
+        """The sum in the remedy quoted for one of this complaint's issues, and the sentence citing it."""
+        for p in ctx.points:
+            q = quote_of(ctx, p.remedy) if p.remedy else None
+            m = re.search(r"£\s?[\d,]+", q or "")
+            if q and m:
+                return m.group(0), (
+                    f"In a comparable complaint against {_who(p.remedy)}, the Ombudsman said: \u201c{q}\u201d "
+                    f"{cite_label(p.remedy)}."
+                )
+        return None
+
+    def _officer_route(self, ctx: DraftContext) -> str:
+        t = ctx.timeline
+        ev = t.events if t else {}
+        today = t.today if t else date.today()
+        out = []
+        if self._procedure(ctx) == "children-act":
+            if ev.get("panel_requested"):
+                due = add_working_days(ev["panel_requested"], 30)
+                held = ev.get("panel_held")
+                if not held and today > due:
+                    out.append(
+                        f"You asked for a review panel on {_day(ev['panel_requested'])}. It should have been held within 30 "
+                        f"working days, by {_day(due)}, and I apologise that it was not; we will convene it as set out above. "
+                        "After the panel's findings you can complain to the Local Government and Social Care Ombudsman."
+                    )
+                else:
+                    out.append(
+                        "After the review panel's findings, you can complain to the Local Government and Social Care Ombudsman."
+                    )
+            elif ev.get("stage2_requested"):
+                out.append(
+                    "If you remain unhappy after this stage 2 response, you can ask for a review panel (stage 3) within 20 "
+                    "working days of receiving it; the panel must be held within 30 working days of your request. After that "
+                    "you can complain to the Local Government and Social Care Ombudsman."
+                )
+            else:
+                out.append(
+                    "This complaint is considered under the Children Act 1989 statutory complaints procedure. If you remain "
+                    "unhappy, you can ask for a stage 2 investigation by an independent investigator within 20 working days of "
+                    "receiving this letter; we will respond within 25 working days (65 at most). After that you can ask for a "
+                    "review panel, and then complain to the Local Government and Social Care Ombudsman."
+                )
+        elif ev.get("stage2_requested") or ev.get("stage1_response"):
+            out.append(
+                "This is the council's final response. If you remain unhappy, you can complain to the Local Government and "
+                "Social Care Ombudsman, who normally expects complaints within 12 months of when you became aware of the problem."
+            )
+        else:
+            out.append(
+                "If you remain unhappy, reply to this letter saying what is unresolved and we will consider your complaint at "
+                "stage 2: we will acknowledge it within 5 working days and respond within 20 working days. After that you can "
+                "complain to the Local Government and Social Care Ombudsman, who normally expects complaints within 12 months "
+                "of when you became aware of the problem."
+            )
+        if t and t.appeal_by and t.appeal_by >= today:
+            out.append(
+                f"If you disagree with the content of the plan, you can appeal to the SEND Tribunal until {_day(t.appeal_by)}; "
+                "the Ombudsman cannot consider what a plan contains."
+            )
+        elif {p.issue.label for p in ctx.points} & {"annual_review", "needs_assessment", "phase_transfer"}:
+            out.append(
+                "When the final plan is issued you will have 2 months to appeal to the SEND Tribunal about its content (1 month "
+                "after a mediation certificate, if later); the Ombudsman cannot consider what a plan contains."
+            )
+        return " ".join(out)
+
+
+TITLES = r"(Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?"
+
+
+def salutation(name: str) -> str:
+    """How a letter greets someone: "Mr Daniel Hughes" -> "Mr Hughes"; a name without a title as given."""
+    parts = name.split()
+    if len(parts) >= 3 and re.fullmatch(TITLES, parts[0]):
+        return f"{parts[0]} {parts[-1]}"
+    return name
+
+
+PRONOUNS = [
+    (r"\bshe has\b", "you have"),
+    (r"\bhe has\b", "you have"),
+    (r"\bshe is\b", "you are"),
+    (r"\bhe is\b", "you are"),
+    (r"\bshe was\b", "you were"),
+    (r"\bhe was\b", "you were"),
+    (r"\bshe\b", "you"),
+    (r"\bher (son|daughter|child|grandson|granddaughter)\b", r"your \1"),
+    (r"\bhis (son|daughter|child|grandson|granddaughter)\b", r"your \1"),
+    (r"\b(her|his) (e-?mails?|calls?|complaints?|letters?|requests?|messages?)\b", r"your \2"),
+]
+
+
+def _second_person(point: str, f: Facts) -> str:
+    """A point as the response puts it back to the complainant: "Ms A says her son P has had no OT" becomes "your son
+    P has had no OT", never a quotation of the officer's own note."""
+    p = point.strip()
+    if f.name:
+        p = re.sub(
+            rf"^{re.escape(f.name)}\s+(says|said|complains|complained|states|reports)( that)?\s+", "", p, flags=re.I
+        )
+    p = re.sub(
+        r"^(Mr|Mrs|Ms|Miss|Dr|Mx)\.? [A-Z]\w*\s+(says|said|complains|complained|states|reports)( that)?\s+", "", p
+    )
+    p = re.sub(
+        r"^(the )?(parent|complainant|mother|father|carer)\s+(says|said|complains|complained)( that)?\s+",
+        "",
+        p,
+        flags=re.I,
+    )
+    for a, b in PRONOUNS:
+        p = re.sub(a, b, p, flags=re.I)
+    return _sentence(p)

@@ -1,0 +1,271 @@
+"""The timeline: the named dates in a set of facts (given in `Facts.dates`, or found in the contacts and the story:
+"Annual review meeting, 15 January 2025"), and the statutory due dates, time limits and appeal deadlines they set.
+
+Every date here is computed from the user's own dates by fixed rules (`app.deadlines` for working days), so a letter
+may state them; `Timeline.text()` is what the verifier is told a letter may say beyond the facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .deadlines import Due, add_months, complaint_due_dates, due_in_working_days
+from .facts import Facts
+from .text import long_date
+
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+DAY_RE = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTHS}) ((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b", re.I
+)
+
+# what a clause naming a date is about: first match wins, so the specific comes before the general
+EVENT_CUES: list[tuple[str, str]] = [
+    ("mediation_certificate", r"mediation certificate"),
+    ("tribunal_order", r"tribunal (order|decision|hearing|ordered)|order(ed)? by the tribunal"),
+    (
+        "assessment_requested",
+        r"request(ed)?( for)? (an? )?(ehc ?)?(needs )?assessment|asked for an? (ehc ?)?(needs )?assessment",
+    ),
+    ("decision_to_assess", r"(decision|agreed|decided) to assess"),
+    ("amendment_notice", r"(draft|proposed) amendments|amendment notice|draft (amended )?plan"),
+    ("final_plan", r"final (amended )?(ehc )?plan|amended final plan|plan (was )?(finali[sz]ed|issued)"),
+    ("review_meeting", r"(annual |phase transfer )?review meeting|annual review"),
+    (
+        "panel_requested",
+        r"(review )?panel (was )?request|request(ed)? (a |the )?(stage 3|review panel)|asked for (a |the )?(stage 3|review panel)",
+    ),
+    ("stage2_response", r"stage (2|two) (response|reply|decision)"),
+    ("stage2_requested", r"stage (2|two) (complaint|request)|request(ed)? stage (2|two)|escalat"),
+    ("stage1_response", r"stage (1|one) (response|reply|decision)"),
+    (
+        "complaint_made",
+        r"stage (1|one) complaint|formal complaint|complain(ed|t) (made|sent|emailed|submitted)|complained at stage (1|one)",
+    ),
+    ("decision_letter", r"refus(al|ed)|decision letter|decided not to"),
+    ("referral", r"\breferr(al|ed)\b|asked the (disabled children'?s|social care|children'?s services)"),
+]
+# other names people and forms give the same events
+SYNONYMS = {
+    "amended_plan": "final_plan",
+    "final_amended_plan": "final_plan",
+    "final_ehc_plan": "final_plan",
+    "ehc_request": "assessment_requested",
+    "assessment_request": "assessment_requested",
+    "annual_review": "review_meeting",
+    "annual_review_meeting": "review_meeting",
+    "complaint": "complaint_made",
+    "stage1_complaint": "complaint_made",
+    "stage2_request": "stage2_requested",
+    "panel_request": "panel_requested",
+    "tribunal_decision": "tribunal_order",
+    "referral_date": "referral",
+}
+REPLY_RE = re.compile(r"^\s*(reply|response|answered|replied)\b", re.I)
+NOT_YET = re.compile(
+    r"\bnot (yet )?(been )?(issued|held|received|sent|done|convened)|\bstill (no|not)\b|\bno (reply|response)\b", re.I
+)
+SEND_DECISIONS = {"annual_review", "needs_assessment", "phase_transfer", "section_f_provision", "tribunal_order"}
+
+
+def _date(m: re.Match) -> date | None:
+    try:
+        if m.group(1):
+            return date(int(m.group(3)), MONTHS.split("|").index(m.group(2).lower()) + 1, int(m.group(1)))
+        return date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
+    except ValueError:
+        return None
+
+
+def found_events(lines: list[str]) -> dict[str, date]:
+    """Named dates from the user's lines: each clause (cut at ';') holding one full date, named by its cue. A bare
+    "reply 2 May 2025" after "Stage 1 complaint, 20 March 2025" is that stage's reply."""
+    out: dict[str, date] = {}
+    for line in lines:
+        last = None
+        for clause in re.split(r";|\n", line):
+            dates = [d for m in DAY_RE.finditer(clause) if (d := _date(m))]
+            if len(dates) != 1 or NOT_YET.search(clause):
+                continue
+            name = next((n for n, cue in EVENT_CUES if re.search(cue, clause, re.I)), None)
+            if name is None and last and REPLY_RE.search(clause):
+                name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}.get(last)
+            if name:
+                out.setdefault(name, dates[0])
+                last = name
+    return out
+
+
+@dataclass
+class Timeline:
+    """The dates the facts give, the due dates they set, and the time limits running."""
+
+    events: dict[str, date]
+    due: list[Due] = field(default_factory=list)
+    today: date = field(default_factory=date.today)
+    aware: date | None = None  # when the problem began, as far as the facts say (the Ombudsman's 12 months run from it)
+    ombudsman_by: date | None = None
+    appeal_by: date | None = None  # SEND Tribunal: 2 months from the decision, or 1 month from a mediation certificate
+    appeal_from: str | None = None  # what the appeal deadline runs from
+
+    def late(self) -> list[Due]:
+        return [d for d in self.due if d.late_by(self.today)]
+
+    def text(self) -> str:
+        """Every date this timeline states, in words, for the verifier (computed from the user's dates)."""
+        days = [*self.events.values(), *(d.due for d in self.due), self.ombudsman_by, self.appeal_by, self.today]
+        return "\n".join(long_date(d.isoformat()) for d in days if d)
+
+    def to_dict(self) -> dict:
+        return {
+            "events": {k: v.isoformat() for k, v in self.events.items()},
+            "due": [d.to_dict(self.today) for d in self.due],
+            "ombudsman_by": self.ombudsman_by.isoformat() if self.ombudsman_by else None,
+            "appeal_by": self.appeal_by.isoformat() if self.appeal_by else None,
+            "appeal_from": self.appeal_from,
+        }
+
+
+def _phase_transfer(facts: Facts) -> tuple[date, bool] | None:
+    """The 15 February (31 March for post-16) before a September move the facts name ("move to secondary school in
+    September 2025"), and whether it is a post-16 move."""
+    text = f"{facts.issue}\n{facts.provision or ''}"
+    m = re.search(
+        r"(mov\w*|transfer\w*|start\w*|going) (up )?(to|into) (secondary|year 7|college|sixth form|post[- ]?16)[^.]{0,60}?"
+        r"september ((?:19|20)\d\d)|september ((?:19|20)\d\d)[^.]{0,60}?(secondary|college|sixth form|year 7)",
+        text,
+        re.I,
+    )
+    if not m:
+        return None
+    year = int(m.group(5) or m.group(6))
+    post16 = bool(re.search(r"college|sixth form|post[- ]?16", m.group(0), re.I))
+    return (date(year, 3, 31) if post16 else date(year, 2, 15)), post16
+
+
+def build_timeline(facts: Facts, labels: set[str], today: date | None = None) -> Timeline:
+    """The facts' dates and what they set, for the issues found (`labels`)."""
+    today = today or date.today()
+    events = found_events([*facts.contacts, facts.issue])
+    events.update({SYNONYMS.get(k, k): date.fromisoformat(v) for k, v in facts.dates.items()})
+    t = Timeline(events, today=today)
+    ev = events.get
+    if "needs_assessment" in labels and ev("assessment_requested"):
+        req = ev("assessment_requested")
+        t.due.append(
+            Due(
+                "Decision whether to assess",
+                req + timedelta(weeks=6),
+                "6 weeks from the request",
+                "SEND2014-reg4",
+                done=ev("decision_to_assess"),
+            )
+        )
+        t.due.append(
+            Due(
+                "Final EHC plan",
+                req + timedelta(weeks=20),
+                "20 weeks from the request",
+                "SEND2014-reg13",
+                done=ev("final_plan"),
+            )
+        )
+    if "annual_review" in labels and ev("review_meeting"):
+        meeting = ev("review_meeting")
+        t.due.append(
+            Due(
+                "The council's decision after the review meeting",
+                meeting + timedelta(weeks=4),
+                "4 weeks from the review meeting",
+                "SEND2014-reg20",
+                done=ev("amendment_notice"),
+            )
+        )
+        start, rule = (
+            (ev("amendment_notice"), "8 weeks from the proposed amendments")
+            if ev("amendment_notice")
+            else (meeting + timedelta(weeks=4), "8 weeks from when the amendments were due to be proposed")
+        )
+        t.due.append(
+            Due("Final amended plan", start + timedelta(weeks=8), rule, "SEND2014-reg22", done=ev("final_plan"))
+        )
+    if "phase_transfer" in labels and (pt := _phase_transfer(facts)):
+        due, post16 = pt
+        t.due.append(
+            Due(
+                "Amended plan naming the new school or college",
+                due,
+                "31 March before a move to post-16 education" if post16 else "15 February in the year of the move",
+                "SEND2014-reg18",
+                done=ev("final_plan"),
+            )
+        )
+    if "tribunal_order" in labels and ev("tribunal_order"):
+        t.due.append(
+            Due(
+                "Plan amended as the Tribunal ordered",
+                ev("tribunal_order") + timedelta(weeks=5),
+                "5 weeks from the order",
+                "SEND2014-reg44",
+                done=ev("final_plan"),
+            )
+        )
+    if "social_care_assessment" in labels and ev("referral"):
+        d, note = due_in_working_days(ev("referral"), 45)
+        t.due.append(
+            Due(
+                "Social care assessment completed",
+                d,
+                "45 working days from the referral",
+                "WT2023-assessment",
+                done=ev("assessment_completed"),
+                note=note,
+            )
+        )
+    procedure = facts.procedure or ("children-act" if "children_act_complaint" in labels else "corporate")
+    if ev("complaint_made"):
+        for d in complaint_due_dates(ev("complaint_made"), procedure, 1):
+            if "response" in d.label.lower() and "extended" not in d.label:
+                t.due.append(_done(d, ev("stage1_response")))
+    if ev("stage2_requested"):
+        for d in complaint_due_dates(ev("stage2_requested"), procedure, 2):
+            if "response" in d.label.lower() and "latest" not in d.label:
+                t.due.append(_done(d, ev("stage2_response")))
+    if ev("panel_requested"):
+        t.due.extend(_done(d, ev("panel_held")) for d in complaint_due_dates(ev("panel_requested"), "children-act", 3))
+    # the Ombudsman's 12 months run from when the person first knew of the problem: the month they give, else the
+    # earliest date in their account
+    starts = [date.fromisoformat(facts.since + "-01")] if facts.since else sorted(events.values())[:1]
+    if starts:
+        t.aware = starts[0]
+        t.ombudsman_by = add_months(t.aware, 12)
+    # a final plan, or a refusal to assess or to issue a plan, opens a SEND Tribunal appeal; a transport or social care
+    # decision does not
+    decision = (ev("final_plan") or ev("decision_letter")) if labels & SEND_DECISIONS else None
+    if decision:
+        t.appeal_by, t.appeal_from = (
+            add_months(decision, 2),
+            "final_plan" if decision == ev("final_plan") else "decision_letter",
+        )
+        if ev("mediation_certificate"):
+            t.appeal_by = max(t.appeal_by, add_months(ev("mediation_certificate"), 1))
+    return t
+
+
+def _done(d: Due, done: date | None) -> Due:
+    return Due(d.label, d.due, d.rule, d.provision, done=done, note=d.note)
+
+
+def how_late(d: Due, today: date) -> str:
+    """'3 weeks late' / '9 months late', from the due date to when it happened or to today."""
+    late = d.late_by(today)
+    if not late:
+        return ""
+    days = late.days
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''} late"
+    if days < 90:
+        return f"{days // 7} weeks late"
+    months = round(days / 30.44)
+    return f"{months} months late"

@@ -1,0 +1,351 @@
+"""What an experienced adviser checks in a letter, on the parts that decide it: who is writing and whether there is a
+plan, which issues the facts raise, the statutory dates and how late, the route, a benchmarked figure, and an officer
+response that can be sent. Dates are counted with England's bank holidays; the rules are checked against dates worked
+out by hand."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from app.deadlines import add_working_days, complaint_due_dates, working_days_between
+from app.draft import parse_facts, run_draft
+from app.issues import issues_for, plan_status, who_is_writing
+from app.timeline import build_timeline, found_events, how_late
+from app.writers import TemplateWriter
+
+TODAY = date(2026, 11, 27)
+
+
+def labels(facts: dict) -> list[str]:
+    return [t.label for t in issues_for(parse_facts(facts))]
+
+
+# ============================================================================= working days and due dates
+
+
+def test_working_days_skip_weekends_and_englands_bank_holidays():
+    # Friday 19 December 2025: Christmas Day, Boxing Day and New Year's Day are not working days
+    assert add_working_days(date(2025, 12, 19), 5) == date(2025, 12, 30)
+    assert working_days_between(date(2025, 12, 19), date(2026, 1, 9)) == 12
+    # the Easter Monday 2026 bank holiday (6 April) is skipped too
+    assert add_working_days(date(2026, 4, 2), 2) == date(2026, 4, 8)
+
+
+def test_complaint_handling_code_and_children_act_timescales():
+    stage1 = {d.label: d.due for d in complaint_due_dates(date(2025, 3, 4), "corporate", 1)}
+    assert stage1 == {"Acknowledgement": date(2025, 3, 11), "Stage 1 response": date(2025, 3, 25)}
+    stage2 = {d.label: d.due for d in complaint_due_dates(date(2025, 3, 4), "corporate", 2)}
+    assert stage2["Stage 2 response"] == date(2025, 4, 8)  # 5 working days to acknowledge, then 20
+    panel = complaint_due_dates(date(2025, 6, 2), "children-act", 3)
+    assert [(d.label, d.due) for d in panel] == [("Stage 3 review panel convened", date(2025, 7, 14))]
+
+
+# ============================================================================= the facts: who, plan, issues, dates
+
+
+@pytest.mark.parametrize(
+    "words, who",
+    [
+        ("I am G's special guardian and the council cut my allowance", "special guardian"),
+        ("My grandson lives with me and has no school place", "carer"),
+        ("I am 19 and my college placement broke down", "young person"),
+        ("My son has had no speech therapy since March", "parent"),
+        ("The council has not arranged tuition", None),
+    ],
+)
+def test_who_is_writing_is_read_from_their_words_and_never_assumed(words, who):
+    assert who_is_writing(parse_facts({"role": "parent", "issue": words})) == who
+
+
+def test_an_explicit_complainant_wins_over_the_words():
+    f = parse_facts({"role": "parent", "issue": "My son has no OT", "complainant": "advocate"})
+    assert who_is_writing(f) == "advocate"
+
+
+def test_no_ehc_plan_means_no_section_f_review_or_phase_transfer():
+    story = (
+        "L has been out of school since February because of anxiety. She does not have an EHC plan. The school "
+        "has her on a part-time timetable and no tuition has been provided."
+    )
+    assert plan_status(None, story) is False
+    assert labels({"role": "parent", "issue": story}) == ["out_of_school"]
+    # said the other way round, by the form's yes/no
+    assert "section_f_provision" not in labels(
+        {"role": "parent", "issue": "OT sessions have not been provided", "has_plan": False}
+    )
+
+
+def test_social_care_complaints_go_through_the_children_act_procedure():
+    got = labels(
+        {
+            "role": "parent",
+            "issue": "I am her special guardian. The council cut our special guardianship allowance and ignored my "
+            "complaint for weeks, and the stage 3 review panel I asked for has not been arranged.",
+        }
+    )
+    assert "special_guardianship" in got and "children_act_complaint" in got and "complaint_handling" not in got
+    # a corporate complaint's "proper stage 2 investigation" is not the Children Act procedure
+    assert "children_act_complaint" not in labels(
+        {"role": "parent", "issue": "M has had no SALT. I want a proper stage 2 investigation of my complaint."}
+    )
+
+
+def test_a_named_date_raises_its_issue():
+    got = labels(
+        {
+            "role": "parent",
+            "issue": "Nothing has happened since the meeting.",
+            "dates": {"review_meeting": "2025-01-15"},
+        }
+    )
+    assert "annual_review" in got
+
+
+def test_events_are_read_from_the_contacts_with_their_replies():
+    ev = found_events(
+        [
+            "Annual review meeting, 15 January 2025",
+            "Stage 1 complaint, 20 March 2025; reply 2 May 2025",
+            "Final amended plan not yet issued at 1 December 2025",
+        ]
+    )
+    assert ev == {
+        "review_meeting": date(2025, 1, 15),
+        "complaint_made": date(2025, 3, 20),
+        "stage1_response": date(2025, 5, 2),
+    }
+
+
+# ============================================================================= the timeline
+
+
+def test_annual_review_due_dates_and_how_late():
+    f = parse_facts(
+        {
+            "role": "parent",
+            "issue": "The annual review has not been finished.",
+            "dates": {"review_meeting": "2025-01-15"},
+        }
+    )
+    t = build_timeline(f, {"annual_review"}, TODAY)
+    due = {d.label: d for d in t.due}
+    decision = due["The council's decision after the review meeting"]
+    final = due["Final amended plan"]
+    assert decision.due == date(2025, 2, 12) and decision.provision == "SEND2014-reg20"  # 4 weeks
+    assert final.due == date(2025, 4, 9) and final.provision == "SEND2014-reg22"  # then 8 weeks
+    assert how_late(final, TODAY) == "20 months late"
+
+
+def test_a_final_plan_starts_the_tribunal_clock_and_a_mediation_certificate_extends_it():
+    f = parse_facts(
+        {
+            "role": "parent",
+            "issue": "The annual review was late.",
+            "dates": {
+                "review_meeting": "2025-01-15",
+                "final_plan": "2026-10-20",
+                "mediation_certificate": "2026-12-10",
+            },
+        }
+    )
+    t = build_timeline(f, {"annual_review"}, TODAY)
+    assert t.appeal_by == date(2027, 1, 10)  # one month after the certificate beats 20 December 2026
+    # a transport refusal opens no SEND Tribunal appeal
+    g = parse_facts({"role": "parent", "issue": "Transport refused", "dates": {"decision_letter": "2026-10-20"}})
+    assert build_timeline(g, {"transport"}, TODAY).appeal_by is None
+
+
+def test_phase_transfer_deadline_is_15_february_or_31_march_for_post16():
+    school = parse_facts({"role": "parent", "issue": "S was due to move to secondary school in September 2025."})
+    college = parse_facts({"role": "parent", "issue": "K is moving to college in September 2026."})
+    assert [d.due for d in build_timeline(school, {"phase_transfer"}, TODAY).due] == [date(2025, 2, 15)]
+    assert [d.due for d in build_timeline(college, {"phase_transfer"}, TODAY).due] == [date(2026, 3, 31)]
+
+
+# ============================================================================= letters
+
+
+SG = {
+    "role": "parent",
+    "council": "Norfolk County Council",
+    "child": "G",
+    "issue": "I am G's special guardian. The council has cut my special guardianship allowance by half because of its "
+    "policy that allowances reduce after two years. Nobody looked at our circumstances.",
+    "since": "2025-01",
+    "contacts": ["Letter reducing the allowance, 6 January 2025", "Asked for a review panel, 2 June 2025"],
+    "outcome_sought": "The allowance restored and backdated.",
+}
+NO_PLAN = {
+    "role": "parent",
+    "council": "Devon County Council",
+    "child": "L",
+    "issue": "L has been out of school since February 2025 because of anxiety. She does not have an EHC plan and the "
+    "council says it is the school's problem.",
+    "since": "2025-02",
+}
+OT = {
+    "role": "parent",
+    "council": "Liverpool City Council",
+    "child": "T",
+    "issue": "T's EHC plan says he gets occupational therapy but he has not had a single session since September 2024.",
+    "provision": "Section F: fortnightly 45-minute OT sessions.",
+    "since": "2024-09",
+}
+
+
+def draft(engine, facts: dict):
+    return run_draft(engine, parse_facts(facts), TemplateWriter())
+
+
+def test_a_special_guardians_letter_is_in_her_voice_and_follows_the_children_act(full_engine):
+    r = draft(full_engine, SG)
+    body = r.body
+    assert "as G's special guardian" in body
+    assert "parent" not in body.lower().replace("parent carer", "")  # never "the parent of G"
+    assert "special educational needs" not in body.lower() and "EHC Plan" not in body
+    assert "Children Act 1989" in body and "30 working days" in body
+    assert r.verification.passed, r.verification.notes
+
+
+def test_no_plan_means_no_plan_in_the_letter_and_section_19_is_named(full_engine):
+    r = draft(full_engine, NO_PLAN)
+    assert "section 19 of the Education Act 1996" in r.body
+    assert not re.search(r"EHC Plan requires|copies of the plan|Section F", r.body)
+    assert r.verification.passed, r.verification.notes
+
+
+def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):
+    r = draft(full_engine, OT)
+    ask = r.body[r.body.index("**What I am asking for.**") :].split("\n\n")[0]
+    m = re.search(r"A payment of (£[\d,]+)[^\n]*?\u201c([^\u201d]+)\u201d (\[[^\]]+\])", ask)
+    assert m, ask
+    cited = next(c for c in r.citations if c.quote and c.quote in m.group(2))
+    assert "£" in cited.quote and re.search(r"\bterm\b", cited.quote)
+    assert r.verification.passed, r.verification.notes
+
+
+def test_quotes_do_the_job_their_sentence_gives_them(full_engine):
+    from app.quoting import sentence_role
+
+    r = draft(full_engine, OT)
+    for m in re.finditer(r"the Ombudsman found: \u201c([^\u201d]+)\u201d", r.body):
+        assert sentence_role(m.group(1)) == "finding_fault", m.group(1)
+        assert not re.match(r"(Mr|Mrs|Ms|Miss) \w+ complain", m.group(1))
+
+
+OFFICER = {
+    "role": "officer",
+    "council": "Liverpool City Council",
+    "name": "Ms A",
+    "child": "P",
+    "issue": "Ms A says her son P has had no occupational therapy since January and nobody answers her emails.",
+    "since": "2025-01",
+    "dates": {"complaint_received": "2026-11-02"},
+    "points": [
+        {
+            "point": "Ms A says her son P has had no OT since January",
+            "evidence": "The provider cancelled 14 sessions.",
+            "finding": "upheld",
+        },
+        {
+            "point": "Nobody answered her emails",
+            "evidence": "Two emails were answered within 5 days.",
+            "finding": "not upheld",
+        },
+    ],
+    "actions": [{"action": "Arrange make-up OT sessions", "by": "2027-01-15", "owner": "Jo Smith, SEN team manager"}],
+    "remedy_offer": "£1,300",
+    "officer": "Jo Smith",
+}
+
+
+def test_an_officer_response_can_be_sent(full_engine):
+    r = draft(full_engine, OFFICER)
+    body = r.body
+    assert body.count("Dear Ms A,") == 1 and "Dear complainant" not in body
+    assert "You wrote" not in body and "Ms A says" not in body  # the officer's own note is not quoted back
+    assert "Your son P has had no OT since January." in body and "Nobody answered your emails." in body
+    assert "I uphold this point" in body and "I do not uphold this point" in body
+    assert "The provider cancelled 14 sessions." in body
+    assert "by 15 January 2027; Jo Smith, SEN team manager is responsible" in body
+    assert "We offer you £1,300" in body
+    assert not [
+        b
+        for b in re.findall(r"\[[^\]\n]+\]", body)
+        if not re.search(r"\d{2} \d{3} \d{3}|para|summary|Act|Regulations|Code", b)
+    ]
+    assert "stage 2" in body and "Ombudsman" in body
+    assert r.verification.passed, r.verification.notes
+
+
+# ============================================================================= refining is a conversation
+
+
+def test_a_question_is_answered_from_the_benchmarks_and_never_pasted_into_the_letter(full_engine):
+    facts = parse_facts(OT)
+    first = full_engine.draft(facts, llm="template")
+    same, r = full_engine.refine(facts, "How much compensation could I ask for?", previous=first, llm="template")
+    assert same == facts and r.body == first.body  # the letter is as it was
+    assert "compensation" not in r.body.lower()
+    assert "£" in r.reply and re.search(r"\[\d{2} \d{3} \d{3}, para \w+\]", r.reply), r.reply
+
+
+def test_edits_build_on_each_other_and_keep_the_request_for_a_reply(full_engine):
+    facts = parse_facts(OT)
+    first = full_engine.draft(facts, llm="template")
+    f1, r1 = full_engine.refine(facts, "Make it shorter and more firm", previous=first, llm="template")
+    assert f1.short and f1.firm and r1.changed == ["shorter", "firmer"]
+    assert len(r1.body) < len(first.body)
+    assert "working days" in r1.body and "without further notice" in r1.body
+    f2, r2 = full_engine.refine(f1, "Sign it from Sarah Jones", previous=r1, llm="template")
+    assert f2.short and f2.name == "Sarah Jones" and r2.body.rstrip().endswith("Sarah Jones")
+    assert "Sign it" not in r2.body
+    assert len(r2.body) < len(first.body)  # the shortening was not undone
+
+
+def test_remove_a_citation_by_council(full_engine):
+    facts = parse_facts(OT)
+    first = full_engine.draft(facts, llm="template")
+    council = next(c for c in first.citations if c.doc_id[:2].isdigit())
+    org = full_engine.document(council.doc_id).organisation.split()[0]
+    f1, r1 = full_engine.refine(facts, f"remove the {org} citation", previous=first, llm="template")
+    assert f1.exclude == [org]
+    assert all(org not in (full_engine.document(c.doc_id).organisation or "") for c in r1.citations)
+    assert r1.verification.passed
+
+
+def test_an_unclear_message_changes_nothing_and_says_what_can_be_done(full_engine):
+    facts = parse_facts(OT)
+    first = full_engine.draft(facts, llm="template")
+    same, r = full_engine.refine(facts, "hmm not sure about this", previous=first, llm="template")
+    assert same == facts and r.body == first.body and "I did not change the letter" in r.reply
+
+
+# ============================================================================= the local model's narrow job
+
+
+def test_the_local_model_only_restates_the_account_and_is_checked(full_engine):
+    from app.writers import RestatingWriter, check_restatement
+    from fakes import FakeChat
+
+    facts = parse_facts(OT)
+    own = facts.issue
+    faithful = (
+        "My son T has an EHC plan that says he should have occupational therapy from a specialist OT. "
+        "He has not had a single session since September 2024."
+    )
+    assert check_restatement(facts.text(), faithful) is None
+    invented = faithful + " He was diagnosed in 2015 and Westmoor Council paid £600."
+    assert "2015" in check_restatement(facts.text(), invented)
+
+    r = run_draft(full_engine, facts, RestatingWriter("local", FakeChat(faithful)))
+    assert faithful in r.body and own not in r.body
+    assert r.verification.passed, r.verification.notes
+    assert any("restated your account" in n for n in r.notes)
+
+    bad = run_draft(full_engine, facts, RestatingWriter("local", FakeChat(invented)))
+    assert "2015" not in bad.body and "Westmoor" not in bad.body and own.rstrip(".") in bad.body
+    assert any("not used" in n and "2015" in n for n in bad.notes), bad.notes
