@@ -83,6 +83,8 @@ class Verification:
     passed: bool = True
     notes: list[str] = field(default_factory=list)  # one line per thing removed, fixed or marked, and why
     claims_flagged: int = 0  # model-written sentences whose cited paragraphs may not bear them out (flag_unsupported)
+    claims_checked: int = 0  # sentences that claim what a decision, the Ombudsman or the law says (app.claims)
+    claims_failed: int = 0  # of those, the ones marked: uncited, another council's, a moved figure, reversed, misquoted
 
     def merge(self, other: Verification) -> Verification:
         """Two records as one (two checks, or two passes over a letter): counts add up, lists and notes run on
@@ -96,6 +98,8 @@ class Verification:
             passed=self.passed and other.passed,
             notes=self.notes + other.notes,
             claims_flagged=self.claims_flagged + other.claims_flagged,
+            claims_checked=self.claims_checked + other.claims_checked,
+            claims_failed=self.claims_failed + other.claims_failed,
         )
 
     def to_dict(self) -> dict:
@@ -107,6 +111,8 @@ class Verification:
             "unsupported_facts": list(self.unsupported_facts),
             "passed": self.passed,
             "claims_flagged": self.claims_flagged,
+            "claims_checked": self.claims_checked,
+            "claims_failed": self.claims_failed,
             "notes": list(self.notes),
         }
 

@@ -316,6 +316,7 @@ def draft(
     typer.echo(
         f"verification: {v.citations_checked} citations checked, {v.citations_removed} removed; {v.quotes_checked} quotations "
         f"checked, {v.quotes_fixed_or_removed} fixed or removed; {len(v.unsupported_facts)} unsupported facts; "
+        f"{v.claims_failed} of {v.claims_checked} claims marked; "
         f"{'passed' if v.passed else 'see report'}",
         err=True,
     )

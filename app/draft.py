@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Callable, Protocol
 
 from .cite import IndexSource, SupportJudge, find_verbatim, flag_unsupported, verify
+from .claims import check_claims
 from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
 from .draft_types import DraftContext, DraftResult, Figure, LawLine, Point
 from .facts import Facts, FactsError, load_facts, parse_facts
@@ -416,12 +417,13 @@ def run_draft(
     else:
         text = writer.write(ctx, on_token)
     source = IndexSource(engine.index())
+    facts_text = facts.text() + "\n" + long_date(date.today().isoformat())
 
     def check(letter: str):
         return verify(
             letter,
             source,
-            facts_text=facts.text() + "\n" + long_date(date.today().isoformat()),
+            facts_text=facts_text,
             allowed=ctx.allowed(),
             source_path=source.source_of,
             extra_allowed_text=_doc_facts(ctx.precedents) + "\n" + ctx.derived_text(),
@@ -450,6 +452,9 @@ def run_draft(
             verification.notes += flagged
             verification.claims_flagged = len(flagged)
             verification.passed = False
+    # every writer's claims, last: each sentence against the paragraphs it cites (app.claims)
+    body, by_claims = check_claims(body, source, facts_text + "\n" + ctx.derived_text())
+    verification = verification.merge(by_claims)
     cited_docs = {c.doc_id for c in citations}
     remedies = [r for r in ctx.remedies if r["doc_id"] in cited_docs] or ctx.remedies
     result = DraftResult(

@@ -6,7 +6,12 @@
 - Citations, per writer, over evals/gold/drafting.yaml: citations that resolve, quotations that are verbatim,
   ALCE-style citation recall and precision under an offline support judge, amounts/dates/references without
   support, and drafts that pass verification untouched.
-- The verifier's catch rate on evals/gold/hostile.jsonl (must be 100%) and its false alarms on clean items.
+- Claims per writer (app/claims.py): quote-function accuracy (each quotation's role against the job its sentence
+  gives it), claim recall and precision per sentence (a claim borne out by its own citations; a citation that bears
+  its sentence out), claims failing a check left unmarked (must be 0), and letters whose ask or offer states a figure
+  its own citation holds.
+- The verifier (`claims.verify_claims`: `cite.verify`, then the claim checks) on evals/gold/hostile.jsonl: its catch
+  rate (must be 100%) and its false alarms on clean items.
 - The support judge's agreement with hand labels (evals/gold/support_labels.jsonl), 2-fold cross-validated.
 - Paragraph roles (app/roles.py) against evals/gold/roles.jsonl: accuracy on the tuning split and on the held-out third.
 - What the letters say, per writer: each situation's must-say and must-not-say items (regexes written from the law and
@@ -34,7 +39,8 @@ from typing import Callable
 
 import yaml
 
-from .cite import CITE_RE, IndexSource, SupportJudge, cited_paragraphs, contradiction_cue, verify
+from .cite import CITE_RE, MONEY_RE, IndexSource, SupportJudge, cited_paragraphs, contradiction_cue, money_values
+from .claims import read_claims, unmarked_failures, verify_claims
 from .draft import build_context, cite_label, parse_facts, run_draft
 from .engine import Engine
 from .models import Filters
@@ -238,7 +244,7 @@ def run_eval(
     shared: Path | None = None,
     thresholds: Path = Path("evals/thresholds.yaml"),
     engine=None,
-    verify_fn=verify,
+    verify_fn=verify_claims,
     quiet: bool = False,
     parts: tuple[str, ...] = ("retrieval", "drafting", "verifier", "roles"),
 ) -> bool:
@@ -580,6 +586,7 @@ def _draft_with(
             agg["no_close_said"] += r.no_close_precedent and distinct == 0
         else:
             agg["min_citations"] = distinct if agg["min_citations"] is None else min(agg["min_citations"], distinct)
+        _add_claim_figures(agg, r, source)
         a = alce(r.body, source, judge)
         agg["claims"] += a["claims"]
         agg["claims_supported"] += a["supported"]
@@ -589,9 +596,73 @@ def _draft_with(
     return _drafting_figures(agg), letters
 
 
+CLAIM_COUNTS = (
+    "quotes_with_a_job",
+    "quotes_fitting_their_job",
+    "claims_needing_support",
+    "claims_borne_out",
+    "claim_citations",
+    "claim_citations_bearing",
+    "misattributions_unmarked",
+    "letters_citing",
+    "asks_with_cited_figure",
+)
+
+
+def _add_claim_figures(agg: dict, r, source: IndexSource) -> None:
+    """One letter's claims (app.claims), read again from the finished letter: quotations against the job their
+    sentence gives them, claims borne out by their own citations (ALCE-style, per sentence), claims that fail a check
+    and carry no mark, and whether the ask or offer states a figure its own citation holds."""
+    for key in CLAIM_COUNTS:
+        agg.setdefault(key, 0)
+    facts_text = (
+        r.facts.text() + "\n" + r.derived
+    )  # as run_draft checked it: the facts, and what was computed from them
+    claims = read_claims(r.body, source, facts_text)
+    for c in claims:
+        for q in c.quotes:
+            if q.fits is not None:
+                agg["quotes_with_a_job"] += 1
+                agg["quotes_fitting_their_job"] += q.fits
+        if not c.needs_support:
+            continue
+        agg["claims_needing_support"] += 1
+        agg["claims_borne_out"] += bool(c.cites) and not c.problems
+        agg["claim_citations"] += len(c.cites)
+        agg["claim_citations_bearing"] += len(c.supporting)
+    agg["misattributions_unmarked"] += len(unmarked_failures(r.body, source, facts_text))
+    if r.citations:
+        agg["letters_citing"] += 1
+        agg["asks_with_cited_figure"] += any(_figure_cited(c, source) for c in claims if c.ask)
+
+
+def _figure_cited(claim, source: IndexSource) -> bool:
+    """An ask or offer that states a sum of money held by a paragraph the same sentence cites."""
+    amounts = money_values(CITE_RE.sub(" ", claim.text))
+    cited = money_values(" ".join(source.paragraph_text(d, n) or "" for d, n in claim.cites))
+    return bool(amounts) and bool(amounts & cited) and bool(MONEY_RE.search(claim.text))
+
+
+def _claim_rates(agg: dict) -> dict:
+    """The claim figures as rates (None when there was nothing to measure)."""
+
+    def rate(a: str, b: str):
+        return round(agg.get(a, 0) / agg[b], 4) if agg.get(b) else None
+
+    return {
+        "quote_function_accuracy": rate("quotes_fitting_their_job", "quotes_with_a_job"),
+        "quotes_with_a_job": agg.get("quotes_with_a_job", 0),
+        "claim_recall": rate("claims_borne_out", "claims_needing_support"),
+        "claim_precision": rate("claim_citations_bearing", "claim_citations"),
+        "claims_needing_support": agg.get("claims_needing_support", 0),
+        "misattributions_unmarked": agg.get("misattributions_unmarked", 0),
+        "ask_figure_cited": rate("asks_with_cited_figure", "letters_citing"),
+    }
+
+
 def _drafting_figures(agg: dict) -> dict:
     """A writer's totals as the report's rates."""
-    return {
+    return _claim_rates(agg) | {
         "drafts": agg["drafts"],
         "passed_untouched": round(agg["passed"] / agg["drafts"], 4) if agg["drafts"] else None,
         "precedents_added": agg["precedents_added"],
@@ -652,6 +723,16 @@ def eval_roles(parts: tuple[str, ...], say: Callable) -> dict[str, dict]:
     return scores
 
 
+# the claim figures a threshold may name (app.claims): see _claim_rates
+CLAIM_FIGURES = (
+    "quote_function_accuracy",
+    "claim_recall",
+    "claim_precision",
+    "misattributions_unmarked",
+    "ask_figure_cited",
+)
+
+
 def check_thresholds(
     thresholds: Path,
     scope: str,
@@ -691,8 +772,9 @@ def check_thresholds(
             "citation_precision",
             "passed_untouched",
             "min_distinct_citations",
+            *CLAIM_FIGURES,
         ):
-            figures[f"drafting.{wname}.{key}"] = d[key]
+            figures[f"drafting.{wname}.{key}"] = d.get(key)
     failures = []
     for key, rule in limits.items():
         if PART_OF[key.split(".")[0]] not in parts:
@@ -732,6 +814,27 @@ def _about_seeds(s: dict) -> bool:
     return "seed" in (s.get("note") or "").lower() or any(r in (s.get("note") or "") for r in SEED_REFS)
 
 
+def _claims_md(drafting: dict) -> list[str]:
+    """The claim figures per writer (app.claims) as a table."""
+    lines = [
+        "",
+        "## Claims per writer",
+        "",
+        "Each sentence that says what the Ombudsman found, recommended or awarded, what a council did in a decision, or "
+        "what the law says, checked against the paragraphs it cites itself (app/claims.py).",
+        "",
+        "| writer | quote function accuracy (quotes) | claim recall | claim precision | claims | misattributions left unmarked | asks with a cited figure |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for w, d in drafting.items():
+        lines.append(
+            f"| {w} | {d.get('quote_function_accuracy')} ({d.get('quotes_with_a_job')}) | {d.get('claim_recall')} | "
+            f"{d.get('claim_precision')} | {d.get('claims_needing_support')} | {d.get('misattributions_unmarked')} | "
+            f"{d.get('ask_figure_cited')} |"
+        )
+    return lines
+
+
 def report_md(r: dict) -> str:
     lines = [
         "# Eval report",
@@ -765,6 +868,7 @@ def report_md(r: dict) -> str:
             f"{d['citation_precision']} | {d['unsupported_facts']} | {d['passed_untouched']} | {d['min_distinct_citations']} | "
             f"{d['no_close_precedent_said']} | {d['seconds_per_draft']} |"
         )
+    lines += _claims_md(r["drafting"])
     j = r["support_judge"]
     v = r["verifier"]
     lines += [

@@ -22,6 +22,7 @@ LAYERS = {
         "quoting",
         "facts",
         "cite",
+        "claims",
         "issues",
         "export",
         "timeline",

@@ -375,6 +375,8 @@ def test_hostile_gold_item(item, seed_source):
         extra_allowed_text=extra,
     )
     kind = item["kind"]
+    if kind in CLAIM_KINDS or kind == "clean":
+        _claims_caught(item, body, v, seed_source, facts, allowed, extra)
     # whatever the item, the letter as shown has no defect left unmarked
     assert unmarked_defects(body, seed_source, facts, allowed, extra) == [], body
     for c in cites:
@@ -383,6 +385,8 @@ def test_hostile_gold_item(item, seed_source):
         if c.quote:
             assert c.quote in seed_source.paragraph_text(c.doc_id, c.para)
 
+    if kind in CLAIM_KINDS:
+        return
     if kind == "clean":
         assert v.passed, v.notes
         assert v.citations_removed == v.quotes_fixed_or_removed == 0 and v.unsupported_facts == []
@@ -421,6 +425,34 @@ def test_hostile_gold_item(item, seed_source):
         pytest.fail(f"unknown kind {kind}")
 
 
+# the defects only the claim checks (app/claims.py) see: each sentence against the paragraphs it cites itself
+CLAIM_KINDS = (
+    "misattribution",
+    "wrong_council",
+    "moved_amount",
+    "reversed_finding",
+    "complaint_as_finding",
+    "finding_as_remedy",
+    "policy_as_law",
+)
+
+
+def _claims_caught(item, body, v, source, facts, allowed, extra) -> None:
+    """A claim defect passes the letter-wide checks and fails exactly one claim check, whose sentence is marked; a
+    clean letter passes the claim checks too."""
+    from app.claims import CHECK_MARK_RE, verify_claims
+
+    marked, vc, _ = verify_claims(item["letter"], source, facts_text=facts, allowed=allowed, extra_allowed_text=extra)
+    if item["kind"] == "clean":
+        assert vc.passed and vc.claims_failed == 0 and not CHECK_MARK_RE.search(marked), vc.notes
+        return
+    assert v.passed, f"{item['id']}: the letter-wide checks alone should not see this: {v.notes}"
+    assert not vc.passed and vc.claims_failed == 1, f"{item['id']} ({item['kind']}) not caught: {item['must_catch']}"
+    marks = CHECK_MARK_RE.findall(marked)
+    assert len(marks) == 1 and marked.replace(" " + marks[0], "") == body, "one mark added, nothing else changed"
+    assert vc.notes[-1].startswith("marked '"), vc.notes
+
+
 def test_the_hostile_set_covers_every_kind():
     kinds = {}
     for i in HOSTILE:
@@ -437,3 +469,5 @@ def test_the_hostile_set_covers_every_kind():
         "wrong_para_quote",
     ):
         assert kinds.get(k, 0) >= 3, kinds
+    for k in CLAIM_KINDS:
+        assert kinds.get(k, 0) >= 2, kinds
