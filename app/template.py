@@ -618,7 +618,7 @@ class TemplateWriter:
                 bench = self._comparable_award(ctx)
                 if bench:
                     amount, text = bench
-                    parts.append(f"We offer you {amount} to recognise the injustice caused. {text}")
+                    parts.append(f"We offer you {amount} to recognise the injustice caused, {text}")
         return "**Putting things right.** " + "\n\n".join(parts) if parts else ""
 
     def _comparable_award(self, ctx: DraftContext) -> tuple[str, str] | None:
@@ -628,7 +628,7 @@ class TemplateWriter:
             m = re.search(r"£\s?[\d,]+", q or "")
             if q and m:
                 return m.group(0), (
-                    f"In a comparable complaint against {_who(p.remedy)}, the Ombudsman said: \u201c{q}\u201d "
+                    f"as in a comparable complaint against {_who(p.remedy)}, where the Ombudsman said: \u201c{q}\u201d "
                     f"{cite_label(p.remedy)}."
                 )
         return None
