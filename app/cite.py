@@ -581,7 +581,8 @@ def citation_list(
 
 def _tidy_spacing(letter: str) -> str:
     """No space before punctuation and no double spaces, where removals left them."""
-    letter = re.sub(r"[ \t]+([.,;:])", r"\1", letter)
+    # (but not inside a statute's ". . ." for repealed words, which a quotation keeps as printed)
+    letter = re.sub(r"(?<!\.)[ \t]+([.,;:])(?! \.)", r"\1", letter)
     return re.sub(r"[ \t]{2,}", " ", letter)
 
 

@@ -226,7 +226,10 @@ def law_lines(index: Index, t: IssueType, exclude: list[str] | None = None) -> l
             continue
         held = held_quote(pid, indexed=usable)
         hit = hit_at(index, held.doc_id, held.para) if held else None
-        quote = held.quote if held and hit and find_verbatim(held.quote, hit.text) else None
+        # a fragment ("he is disabled"), or words with quotation marks of their own, is not quoted: the provision is
+        # named instead
+        whole = held is not None and len(held.quote.split()) >= 6 and not re.search(r"[“”\"]", held.quote)
+        quote = held.quote if whole and hit and find_verbatim(held.quote, hit.text) else None
         out.append(LawLine(p, quote, hit if quote else None))
     return out
 
@@ -329,14 +332,19 @@ def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r
 def _finish(facts, points, remedy_hits, no_close: bool, retriever: Retriever | None = None) -> DraftContext:
     precedents: list[Hit] = []
     quotes: dict[tuple[str, str], str] = {}
+    held = {(line.hit.doc_id, line.hit.para) for p in points for line in p.law if line.hit is not None}
     for p in points:
         for line in p.law:
             if line.hit is not None and (line.hit.doc_id, line.hit.para) not in quotes:
                 precedents.append(line.hit)
                 quotes[(line.hit.doc_id, line.hit.para)] = line.quote
+        if p.duty is not None and (p.duty.doc_id, p.duty.para) in held:
+            p.duty = None  # the law section quotes it already, as the register's words for a provision
         if not p.close:
             continue
         for h in p.hits():
+            if (h.doc_id, h.para) in quotes:
+                continue  # one paragraph, cited once, for one job
             precedents.append(h)
             job = "remedy" if h is p.remedy else "duty" if h is p.duty else "finding"
             wanted = (

@@ -95,6 +95,8 @@ class DraftContext:
             self.timeline.text() if self.timeline else "",
             self.figure.text() if self.figure else "",
             *self.derived,
+            # the law register's own statements of what a provision requires ("by 15 February; 31 March for post-16")
+            *(f"{line.provision.requires} {line.provision.timescale or ''}" for p in self.points for line in p.law),
         ]
         return "\n".join(p for p in parts if p)
 

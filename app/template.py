@@ -216,8 +216,9 @@ class TemplateWriter:
                 requires = pr.requires.strip().rstrip(".")
                 requires = requires[:1].lower() + requires[1:]
                 guidance = "guidance" in pr.kind
+                kind = "the Ombudsman's guidance, not law" if pr.kind == "ombudsman guidance" else pr.kind
                 lead = (
-                    f"{pr.name[:1].upper() + pr.name[1:]} (the Ombudsman's guidance, not law): {requires}"
+                    f"{pr.name[:1].upper() + pr.name[1:]} ({kind}): {requires}"
                     if guidance
                     else f"Under {pr.name}, {requires}"
                 )
@@ -226,7 +227,7 @@ class TemplateWriter:
                 )
                 text = f"- {lead}{timescale}."
                 if line.quote and line.hit is not None:
-                    says = "The Code says" if guidance else "The words are"
+                    says = "The guidance says" if guidance else "The words are"
                     if line.hit.kind in ("decision", "report"):
                         says = f"As the Ombudsman has put it, in a complaint against {_who(line.hit)}"
                     text += f" {says}: \u201c{line.quote}\u201d {cite_label(line.hit)}."

@@ -124,12 +124,14 @@ def unmarked_defects(
             continue
         if re.search(r"\bS\d+\b|\bparas?\b|\bparagraph|\d{2} ?\d{3} ?\d{3}", b):
             problems.append(f"unresolved citation-like text {b}")
-    # quotations
-    for m in QUOTE.finditer(letter):
+    # quotations in the letter (the References quote each cited paragraph whole, including any quotation marks of its
+    # own, such as a third party's quotation of a statute: that is the source, not a claim)
+    body = letter.split("\n## References", 1)[0]
+    for m in QUOTE.finditer(body):
         q = m.group(1) if m.group(1) is not None else m.group(2)
         if len(q.split()) <= 3:
             continue  # a term in quotation marks
-        rest = letter[m.end() :]
+        rest = body[m.end() :]
         para_end = rest.find("\n\n")
         rest = rest if para_end < 0 else rest[:para_end]
         nxt = QUOTE.search(rest)

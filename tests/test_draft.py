@@ -868,7 +868,7 @@ def test_one_registry_names_every_writer_and_makes_each_one():
 
     assert tuple(WRITERS) == get_args(WriterName) == ("template", "local", "ollama", "openai")
     assert WRITERS["template"].label == "Template (recommended: fast, quotes the decisions word for word)"
-    assert WRITERS["local"].label == "Local model (experimental: slow, may misword; runs on this computer)"
+    assert WRITERS["local"].label.startswith("Local model (experimental: restates your account")
     assert [n for n, s in WRITERS.items() if not s.info.experimental] == ["template"]
     assert all(s.label and s.info.description for s in WRITERS.values())
     made = make_writer("template", Settings())
