@@ -293,6 +293,18 @@ FACETS: tuple[Facet, ...] = (
         doc_cue=_cue(r"child protection", r"safeguarding", r"section 47", r"strategy meeting"),
     ),
     Facet(
+        "transition",
+        _cue(r"turn(ed|s)? 18", r"adult (social )?(care|services)", r"transition"),
+        "transition from children's services to adult social care at 18, gap in care and support",
+        doc_cue=_cue(r"transition", r"adult (social )?(care|services)", r"turned 18"),
+    ),
+    Facet(
+        "looked_after",
+        _cue(r"section 20\b", r"looked[- ]after", r"\bfoster", r"\b(into|in) care\b", r"accommodate (her|him|them)"),
+        "looked after child, accommodation under section 20 of the Children Act, corporate parent",
+        doc_cue=_cue(r"section 20\b", r"looked after", r"\bfoster", r"corporate parent", r"accommodat"),
+    ),
+    Facet(
         "remedy",
         _cue(
             r"compensation",
@@ -309,7 +321,90 @@ FACETS: tuple[Facet, ...] = (
 )
 BY_NAME = {f.name: f for f in FACETS}
 
+# Words that place a query in the corpus's field even when no issue above is named ("the laptop in his EHCP").
+IN_FIELD = _cue(
+    r"\bEHC ?P?\b",
+    r"education,? health and care",
+    r"\bSENC?O?\b",
+    r"\bSEND\b",
+    r"special (educational )?needs",
+    r"children'?s services",
+    r"social work",
+)
+
+# The Ombudsman's other areas (its own categories), which this corpus of children's services and SEND decisions does
+# not cover: a query about one of these, naming no issue above, has no close precedent here however similar its words.
+OTHER_AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "school admissions",
+        _cue(r"admissions?\b", r"preferred (primary |secondary )?schools?", r"(school )?place at (any|one) of"),
+    ),
+    (
+        "adult care and charging",
+        _cue(
+            r"care home",
+            r"residential care",
+            r"nursing home",
+            r"top-?up fee",
+            r"deferred payment",
+            r"home care (visits|charges|package)",
+            r"(care|care home) (fees|charges)",
+            r"charg\w+ (my|her|his) (mum|dad|mother|father|husband|wife)",
+            r"financial assessment",
+            r"dementia",
+        ),
+    ),
+    (
+        "council tax and benefits",
+        _cue(r"council tax", r"liability order", r"bailiffs?", r"housing benefit", r"business rates", r"overpayment"),
+    ),
+    (
+        "planning and building control",
+        _cue(r"planning (permission|application|enforcement|officer|committee)", r"building control", r"extension\b"),
+    ),
+    (
+        "highways, parking and transport",
+        _cue(r"parking", r"penalty charge", r"\bPCN\b", r"pothole", r"highways?", r"blue badge", r"speed bump"),
+    ),
+    (
+        "housing",
+        _cue(
+            r"temporary accommodation",
+            r"housing (register|allocation|list|band|banding|officer|association)",
+            r"council (house|flat|tenant)",
+            r"\bmould\b",
+            r"landlord",
+        ),
+    ),
+    (
+        "environment and public protection",
+        _cue(
+            r"\bbins?\b",
+            r"(waste|rubbish|refuse) collection",
+            r"environmental health",
+            r"noise nuisance",
+            r"fly-?tipping",
+            r"barks?\b",
+            r"\btrees?\b",
+        ),
+    ),
+    (
+        "leisure, culture and corporate services",
+        _cue(r"\blibrar(y|ies)\b", r"leisure centre", r"cemeter", r"allotment"),
+    ),
+)
+
 
 def query_facets(text: str) -> list[Facet]:
     """Every facet whose cue the query matches, in `FACETS` order."""
     return [f for f in FACETS if f.cue.search(text)]
+
+
+def other_area(text: str) -> str | None:
+    """The Ombudsman's area outside this corpus a query is about (school admissions, council tax, ...), or None."""
+    return next((name for name, cue in OTHER_AREAS if cue.search(text)), None)
+
+
+def in_field(text: str) -> bool:
+    """Whether a query names the corpus's field (an EHC plan, SEND, children's services) or an issue in it."""
+    return bool(IN_FIELD.search(text)) or bool(query_facets(text))
