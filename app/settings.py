@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     bm25_weight: float = 2.0  # weighted reciprocal rank fusion: lexical evidence counts double
     candidates: int = 50
     diversity: float = 0.7  # each further paragraph of one decision on a results page scores x0.7
-    facet_boost: float = 0.03  # added to a decision's score per share of the query's issues its summary is about
+    facet_boost: float = 0.05  # added to a decision's score per share of the query's issues its summary is about
     evidence_depth: int = 3  # a decision is scored on its best three paragraphs (role-weighted)
     min_similarity: float = 0.45  # below this best dense cosine there is no close precedent (app/retrieve.py)
     # writers
