@@ -32,6 +32,7 @@ LAYERS = {
         "writer_catalog",
         "roles",
         "deadlines",
+        "facets",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]
