@@ -362,7 +362,7 @@ def build_eval_index(index: Path | None, shared: Path | None, scope: str, say: C
 
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 BASELINE = "bm25-files"
-SPLITS = ("tune", "heldback")
+SPLITS = ("tune", "heldback")  # and "stories": the long story-like queries of both splits
 METRICS = ("recall@5", "recall2@5", "mrr", "ndcg@10")
 
 
@@ -378,6 +378,8 @@ def eval_retrieval(engine, scope: str, present: set[str], parts: tuple[str, ...]
         return result
     files = FileBM25.from_index(engine.index())
     groups = {"all": items} | {sp: [g for g in items if g.get("split", "tune") == sp] for sp in SPLITS}
+    groups["stories"] = [g for g in items if g.get("style") == "story"]  # parents' stories, officers' notes
+    groups = {name: group for name, group in groups.items() if group}
     for mode in (*RETRIEVAL_MODES, BASELINE):
         per_query: dict[str, dict] = {}
         seconds = 0.0
@@ -676,6 +678,7 @@ def report_md(r: dict) -> str:
         "## Retrieval (decision level)",
         "",
         "Queries are split into `tune` (retrieval was tuned on these) and `heldback` (never looked at while tuning); "
+        "`stories` are the 20 long parent stories and officer notes of both; "
         "`bm25-files` is plain BM25 over each decision's whole text, on the same queries. recall2@5: grade-2 decisions only.",
         "",
         "| queries | mode | n | recall@5 | recall2@5 | MRR | nDCG@10 | ms/query |",
