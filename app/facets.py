@@ -308,6 +308,21 @@ FACETS: tuple[Facet, ...] = (
         doc_cue=_cue(r"child protection", r"safeguarding", r"section 47", r"strategy meeting"),
     ),
     Facet(
+        "moved_area",
+        _cue(
+            r"moved (from|to|into|house|areas?|count(y|ies))",
+            r"new (council|county|local authority|area)",
+            r"other council",
+        ),
+        "EHC plan transferred when the family moved into the council's area, provision reduced, transfer duties",
+        doc_cue=_cue(
+            r"mov\w* (in)?to (the|another|a new) (council|area|local authority)",
+            r"mov\w* (in)?to .{0,20}area",
+            r"transferr?\w* from (another|a different|the previous) (local )?(council|authority)",
+            r"previous (council|local authority)",
+        ),
+    ),
+    Facet(
         "transition",
         _cue(r"turn(ed|s)? 18", r"adult (social )?(care|services)", r"transition"),
         "transition from children's services to adult social care at 18, gap in care and support",
