@@ -217,7 +217,7 @@ class Retriever:
         for pid, score in fused:
             row = rows.get(pid)
             if row is not None:
-                evidence.setdefault(row[1], []).append(score * ROLE_WEIGHT.get(_role(row), 0.6))
+                evidence.setdefault(row[1], []).append(score * _weight(row))
         strength = {d: sum(sorted(v, reverse=True)[: self.evidence_depth]) for d, v in evidence.items()}
         order = sorted(strength, key=lambda d: -strength[d])
         score = {d: 1.0 / (self.rrf_k + rank + 1) for rank, d in enumerate(order)}
@@ -244,10 +244,14 @@ class Retriever:
         return sorted(ranked, key=lambda kv: -kv[1])
 
 
-def _role(row) -> str:
-    """The role of a search row's paragraph ('summary' for the summary row)."""
+def _weight(row) -> float:
+    """How much a search row counts as evidence for its document: by its role (`ROLE_WEIGHT`, 'summary' for the summary
+    row) in a decision, report or council response; fully in law and other documents, which have no such parts."""
     _, _, para, section, text, *_rest, kind = row
-    return "summary" if para == "summary" else _paragraph_role(section or "", text, kind or "decision")
+    if (kind or "decision") not in ("decision", "report", "council response"):
+        return 1.0
+    role = "summary" if para == "summary" else _paragraph_role(section or "", text, kind or "decision")
+    return ROLE_WEIGHT.get(role, 0.6)
 
 
 # Both read regular expressions over a paragraph (about 50 us each); the same paragraphs come back query after query.

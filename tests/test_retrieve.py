@@ -102,3 +102,13 @@ def test_care_home_fees_get_no_close_precedent_and_an_on_topic_story_does(full_e
     assert off.no_close_precedent and off.other_area == "adult care and charging"
     assert not on.no_close_precedent and on.other_area is None
     assert off.to_dict()["other_area"] == "adult care and charging"
+
+
+def test_the_law_itself_is_not_discounted_like_a_decisions_recital_of_it():
+    """A decision's paragraph restating the law counts less than its findings; a statute's own paragraph counts fully,
+    so the Children and Families Act still comes up when it is what matches."""
+    law = _row(1, "CFA 2014", "42", "Section 42", "The local authority must secure the specified provision.")
+    law = law[:-1] + ("law",)
+    rows = {1: law, 2: _row(2, "B", "10", "Law and guidance", "The council must secure the specified provision.")}
+    scores = Retriever(_KeyTexts({}), facet_boost=0.0).rank_decisions([(2, 0.10), (1, 0.10)], rows, [])
+    assert scores["CFA 2014"] > scores["B"]
