@@ -46,7 +46,7 @@ from .engine import Engine
 from .models import Filters
 from .roles import paragraph_role
 from .settings import Settings
-from .text import content_words, words3
+from .text import STOPWORDS, content_words, words3
 from .writers import ChatWriter, TemplateWriter, make_writer, sources_block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,14 +99,61 @@ def doc_ranking(hits, resolve_ref: Callable[[str], str | None]) -> list[str]:
 
 
 def retrieval_metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
+    """Capped recall@5 (any grade, and grade 2 alone: the decisions directly on point), MRR and nDCG@10."""
     rel = {r: g for r, g in relevant.items() if g > 0}
     top5 = ranked[:5]
     recall5 = len(set(top5) & set(rel)) / min(5, len(rel))
+    on_point = {r for r, g in rel.items() if g >= 2}
+    recall5_2 = len(set(top5) & on_point) / min(5, len(on_point)) if on_point else recall5
     mrr = next((1.0 / (i + 1) for i, r in enumerate(ranked) if r in rel), 0.0)
     dcg = sum((2 ** rel.get(r, 0) - 1) / math.log2(i + 2) for i, r in enumerate(ranked[:10]))
     ideal = sorted(rel.values(), reverse=True)[:10]
     idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return {"recall@5": recall5, "mrr": mrr, "ndcg@10": dcg / idcg if idcg else 0.0}
+    return {"recall@5": recall5, "recall2@5": recall5_2, "mrr": mrr, "ndcg@10": dcg / idcg if idcg else 0.0}
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+class FileBM25:
+    """The baseline an outsider would build first: Okapi BM25 (k1 1.2, b 0.75) over each decision's whole text as one
+    bag of lower-cased words (stop words dropped), with no paragraphs, encoder or fusion. Ranks references."""
+
+    def __init__(self, docs: dict[str, str], k1: float = 1.2, b: float = 0.75):
+        self.k1, self.b = k1, b
+        self.tf: dict[str, dict[str, int]] = {}
+        self.length: dict[str, int] = {}
+        df: dict[str, int] = {}
+        for key, text in docs.items():
+            words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+            counts: dict[str, int] = {}
+            for w in words:
+                counts[w] = counts.get(w, 0) + 1
+            self.tf[key], self.length[key] = counts, len(words)
+            for w in counts:
+                df[w] = df.get(w, 0) + 1
+        n = len(docs) or 1
+        self.avgdl = sum(self.length.values()) / n
+        self.idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in df.items()}
+
+    @classmethod
+    def from_index(cls, idx) -> "FileBM25":
+        """Every decision in the index, keyed by its reference (else its doc_id), its paragraphs joined."""
+        docs: dict[str, str] = {}
+        for d in idx.documents():
+            key = d.ref or d.doc_id
+            docs[key] = docs.get(key, "") + " " + " ".join(t for _, t in idx.paragraph_texts(d.doc_id))
+        return cls(docs)
+
+    def rank(self, query: str, k: int = 60) -> list[str]:
+        terms = set(w for w in _WORD.findall(query.lower()) if w not in STOPWORDS)
+        scores: dict[str, float] = {}
+        for key, counts in self.tf.items():
+            norm = self.k1 * (1 - self.b + self.b * self.length[key] / self.avgdl)
+            s = sum(self.idf[t] * counts[t] * (self.k1 + 1) / (counts[t] + norm) for t in terms if t in counts)
+            if s > 0:
+                scores[key] = s
+        return [key for key, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
 
 
 # ----------------------------------------------------------------------------- support judge (the judge: app/cite.py)
@@ -272,6 +319,7 @@ def run_eval(
         "scope": scope,
         "encoder": encoder,
         "retrieval": retrieval.by_mode,
+        "retrieval_by_split": retrieval.by_split,
         "out_of_scope": retrieval.out_of_scope,
         "support_judge": judge_stats,
         "drafting": drafting.by_writer,
@@ -289,11 +337,13 @@ def run_eval(
 
 @dataclass
 class RetrievalResult:
-    """Decision-level retrieval figures per mode ('hybrid', 'dense', 'bm25'; empty when retrieval did not run), and
-    how each mode but BM25 recognises queries with no close precedent."""
+    """Decision-level retrieval figures per mode ('hybrid', 'dense', 'bm25', and the 'bm25-files' baseline; empty when
+    retrieval did not run) over all the gold queries, the same per split (`by_split`: 'tune', 'heldback'), and how each
+    mode but BM25 recognises queries with no close precedent."""
 
     by_mode: dict[str, dict] = field(default_factory=dict)
     out_of_scope: dict[str, dict] = field(default_factory=dict)
+    by_split: dict[str, dict[str, dict]] = field(default_factory=dict)
 
 
 @dataclass
@@ -325,46 +375,73 @@ def build_eval_index(index: Path | None, shared: Path | None, scope: str, say: C
     return engine
 
 
+RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
+BASELINE = "bm25-files"
+SPLITS = ("tune", "heldback")  # and "stories": the long story-like queries of both splits
+METRICS = ("recall@5", "recall2@5", "mrr", "ndcg@10")
+
+
 def eval_retrieval(engine, scope: str, present: set[str], parts: tuple[str, ...], say: Callable) -> RetrievalResult:
-    """Step 2: recall@5, MRR and nDCG@10 per search mode over evals/gold/retrieval.jsonl, and out-of-scope recognition."""
+    """Step 2: recall@5 (any grade and grade 2), MRR and nDCG@10 per search mode over evals/gold/retrieval.jsonl, all
+    queries and per split (retrieval was tuned on 'tune' only), beside BM25 over whole files on the same queries; and
+    out-of-scope recognition."""
     gold = _jsonl(GOLD / "retrieval.jsonl")
     items = [g for g in gold if (g.get("seed_only") or g.get("out_of_scope")) or scope == "full"]
     items = [g for g in items if g.get("out_of_scope") or set(g["relevant"]) & present]
     result = RetrievalResult()
-    for mode in ("hybrid", "dense", "bm25") if "retrieval" in parts else ():
-        sums = {"recall@5": 0.0, "mrr": 0.0, "ndcg@10": 0.0}
-        n = 0
-        oos_hits = oos_n = flagged_in_scope = in_scope = 0
+    if "retrieval" not in parts:
+        return result
+    files = FileBM25.from_index(engine.index())
+    groups = {"all": items} | {sp: [g for g in items if g.get("split", "tune") == sp] for sp in SPLITS}
+    groups["stories"] = [g for g in items if g.get("style") == "story"]  # parents' stories, officers' notes
+    groups = {name: group for name, group in groups.items() if group}
+    for mode in (*RETRIEVAL_MODES, BASELINE):
+        per_query: dict[str, dict] = {}
+        seconds = 0.0
         for g in items:
-            f = Filters(category=g.get("category"))
-            res = engine.search(g["query"], k=60, filters=f, mode=mode)
-            if g.get("out_of_scope"):
-                oos_n += 1
-                oos_hits += res.no_close_precedent
-                continue
-            in_scope += 1
-            flagged_in_scope += res.no_close_precedent
+            t0 = time.perf_counter()
+            if mode == BASELINE:
+                ranked, flagged = files.rank(g["query"]), False
+            else:
+                res = engine.search(g["query"], k=60, filters=Filters(category=g.get("category")), mode=mode)
+                ranked, flagged = doc_ranking(res.hits, lambda d: None), res.no_close_precedent
+            seconds += time.perf_counter() - t0
             relevant = {r: v for r, v in g["relevant"].items() if r in present}
-            ranked = doc_ranking(res.hits, lambda d: None)
-            for key, val in retrieval_metrics(ranked, relevant).items():
-                sums[key] += val
-            n += 1
-        result.by_mode[mode] = {k: round(v / n, 4) if n else 0.0 for k, v in sums.items()} | {"queries": n}
-        if mode != "bm25":
-            result.out_of_scope[mode] = {
-                "out_of_scope_recognised": round(oos_hits / oos_n, 4) if oos_n else None,
-                "out_of_scope_queries": oos_n,
-                "in_scope_wrongly_flagged": round(flagged_in_scope / in_scope, 4) if in_scope else None,
-            }
-    if result.by_mode:
+            scores = retrieval_metrics(ranked, relevant) if not g.get("out_of_scope") else {}
+            per_query[g["id"]] = {"flagged": flagged, "oos": bool(g.get("out_of_scope"))} | scores
+        for split, group in groups.items():
+            figures = _retrieval_figures([per_query[g["id"]] for g in group], mode)
+            if split == "all":
+                result.by_mode[mode] = figures["ranking"] | {"ms_per_query": round(1000 * seconds / len(items), 1)}
+                if mode in ("hybrid", "dense"):
+                    result.out_of_scope[mode] = figures["out_of_scope"]
+            else:
+                result.by_split.setdefault(split, {})[mode] = figures["ranking"] | (
+                    figures["out_of_scope"] if mode in ("hybrid", "dense") else {}
+                )
+    for split, modes in [("all", result.by_mode), *result.by_split.items()]:
         say(
-            f"retrieval ({scope}, {len(items)} queries): "
+            f"retrieval ({scope}, {split}): "
             + "; ".join(
-                f"{m} R@5 {v['recall@5']:.3f} MRR {v['mrr']:.3f} nDCG@10 {v['ndcg@10']:.3f}"
-                for m, v in result.by_mode.items()
+                f"{m} R@5 {v['recall@5']:.3f} R2@5 {v['recall2@5']:.3f} MRR {v['mrr']:.3f} nDCG@10 {v['ndcg@10']:.3f}"
+                for m, v in modes.items()
             )
         )
     return result
+
+
+def _retrieval_figures(rows: list[dict], mode: str) -> dict[str, dict]:
+    """Mean ranking figures over the in-scope rows, and the out-of-scope recognition over all of them."""
+    inscope = [r for r in rows if not r["oos"]]
+    oos = [r for r in rows if r["oos"]]
+    n = len(inscope)
+    ranking = {k: round(sum(r[k] for r in inscope) / n, 4) if n else 0.0 for k in METRICS} | {"queries": n}
+    recognised = {
+        "out_of_scope_recognised": round(sum(r["flagged"] for r in oos) / len(oos), 4) if oos else None,
+        "out_of_scope_queries": len(oos),
+        "in_scope_wrongly_flagged": round(sum(r["flagged"] for r in inscope) / n, 4) if n else None,
+    }
+    return {"ranking": ranking, "out_of_scope": recognised}
 
 
 def eval_support_judge(engine, source: IndexSource, parts: tuple[str, ...], say: Callable) -> tuple[dict, SupportJudge]:
@@ -756,6 +833,16 @@ def check_thresholds(
             "out_of_scope.recognised": oos["out_of_scope_recognised"],
             "out_of_scope.in_scope_wrongly_flagged": oos["in_scope_wrongly_flagged"],
         }
+        held = retrieval.by_split.get("heldback", {})
+        if held.get("hybrid", {}).get("queries"):
+            h, base = held["hybrid"], held[BASELINE]
+            figures |= {
+                "retrieval.heldback.hybrid.ndcg@10": h["ndcg@10"],
+                "retrieval.heldback.hybrid.recall2@5": h["recall2@5"],
+                "retrieval.heldback.gain_over_bm25_files": round(h["ndcg@10"] / base["ndcg@10"] - 1, 4)
+                if base["ndcg@10"]
+                else None,
+            }
     if verifier.items:
         figures |= {
             "verifier.catch_rate": verifier.report["catch_rate"],
@@ -845,15 +932,31 @@ def report_md(r: dict) -> str:
         "",
         "## Retrieval (decision level)",
         "",
-        "| mode | queries | recall@5 | MRR | nDCG@10 |",
-        "|---|---|---|---|---|",
+        "Queries are split into `tune` (retrieval was tuned on these) and `heldback` (never looked at while tuning); "
+        "`stories` are the 20 long parent stories and officer notes of both; "
+        "`bm25-files` is plain BM25 over each decision's whole text, on the same queries. recall2@5: grade-2 decisions only.",
+        "",
+        "| queries | mode | n | recall@5 | recall2@5 | MRR | nDCG@10 | ms/query |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for m, v in r["retrieval"].items():
-        lines.append(f"| {m} | {v['queries']} | {v['recall@5']:.3f} | {v['mrr']:.3f} | {v['ndcg@10']:.3f} |")
-    lines += ["", "| mode | out-of-scope recognised | in-scope wrongly flagged |", "|---|---|---|"]
-    for m, v in r["out_of_scope"].items():
+    splits = [("all", r["retrieval"]), *(r.get("retrieval_by_split") or {}).items()]
+    for split, modes in splits:
+        for m, v in modes.items():
+            lines.append(
+                f"| {split} | {m} | {v['queries']} | {v['recall@5']:.3f} | {v.get('recall2@5', 0):.3f} | {v['mrr']:.3f} | "
+                f"{v['ndcg@10']:.3f} | {v.get('ms_per_query', '')} |"
+            )
+    lines += ["", "| queries | mode | out-of-scope recognised | in-scope wrongly flagged |", "|---|---|---|---|"]
+    oos_rows = [("all", m, v) for m, v in r["out_of_scope"].items()] + [
+        (split, m, v)
+        for split, modes in (r.get("retrieval_by_split") or {}).items()
+        for m, v in modes.items()
+        if "out_of_scope_queries" in v
+    ]
+    for split, m, v in oos_rows:
         lines.append(
-            f"| {m} | {v['out_of_scope_recognised']} ({v['out_of_scope_queries']} queries) | {v['in_scope_wrongly_flagged']} |"
+            f"| {split} | {m} | {v['out_of_scope_recognised']} ({v['out_of_scope_queries']} queries) | "
+            f"{v['in_scope_wrongly_flagged']} |"
         )
     lines += [
         "",

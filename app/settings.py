@@ -58,8 +58,9 @@ class Settings(BaseSettings):
     bm25_weight: float = 2.0  # weighted reciprocal rank fusion: lexical evidence counts double
     candidates: int = 50
     diversity: float = 0.7  # each further paragraph of one decision on a results page scores x0.7
-    doc_boost: float = 0.25  # share of a decision's best three paragraph scores added to each of its paragraphs
-    min_similarity: float = 0.50  # below this best dense cosine, say there is no close precedent
+    facet_boost: float = 0.05  # added to a decision's score per share of the query's issues its summary is about
+    evidence_depth: int = 3  # a decision is scored on its best three paragraphs (role-weighted)
+    min_similarity: float = 0.45  # below this best dense cosine there is no close precedent (app/retrieve.py)
     # writers
     llm: WriterName = Field("template", description=settings_help())
     local_model: str = "qwen2.5-coder-1.5b"

@@ -48,6 +48,7 @@ LAYERS = {
         "roles",
         "deadlines",
         "law",
+        "facets",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]

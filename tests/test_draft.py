@@ -741,7 +741,7 @@ def test_gold_situation_citations_read_as_support(gold_drafts, full_engine, sid)
 ON_TOPIC = {
     "section_f_provision": r"section f|provision|therap|\bOT\b|SALT|speech|sessions|tuition|support",
     "annual_review": r"review|amend|phase transfer|secondary transfer",
-    "needs_assessment": r"assess|20[- ]week",
+    "needs_assessment": r"assess|20[- ]week|psycholog",  # educational psychologists advise in the assessment
     "out_of_school": r"section 19|s\.19|\beducation\b|school|tuition|alternative provision",
     "transport": r"transport|travel|journey|mileage|taxi|famil",
     "personal_budget": r"personal budget|direct payment",

@@ -137,6 +137,10 @@ class Index:
         """(para, text) of each stored row of a document in order, its summary row ('summary') first if it has one."""
         return self.store.paragraph_texts(doc_id)
 
+    def key_texts(self, doc_ids: list[str]) -> dict[str, str]:
+        """Each document's summary and complaint paragraphs, joined: what it is about (`Store.key_texts`)."""
+        return self.store.key_texts(doc_ids)
+
     def doc_meta(self, doc_id: str) -> DocMeta | None:
         return self.store.doc_meta(doc_id)
 

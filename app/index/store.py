@@ -109,6 +109,20 @@ class Store:
         ).fetchall()
         return [(p, t) for p, t in rows]
 
+    def key_texts(self, doc_ids: list[str]) -> dict[str, str]:
+        """What each document is about, in its own words: its summary row and the paragraphs under its complaint
+        heading ("The complaint", "Mrs X's complaint"), joined; documents with neither are left out."""
+        if not doc_ids:
+            return {}
+        out: dict[str, list[str]] = {}
+        q = (
+            f"SELECT doc_id, text FROM paragraphs WHERE doc_id IN ({','.join('?' * len(doc_ids))}) "
+            "AND (para = 'summary' OR section LIKE '%complaint%') ORDER BY doc_id, ordinal"
+        )
+        for doc_id, text in self.db.execute(q, doc_ids):
+            out.setdefault(doc_id, []).append(text)
+        return {d: " ".join(t) for d, t in out.items()}
+
     def doc_meta(self, doc_id: str) -> DocMeta | None:
         row = self.db.execute("SELECT ref, source, decision_date FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return DocMeta(doc_id, row[0], row[1], row[2]) if row else None
