@@ -26,6 +26,7 @@ LAYERS = {
         "export",
         "timeline",
         "template",
+        "story",
     },
     "retrieve": {"retrieve"},
     "index": {"index"},
