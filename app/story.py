@@ -648,16 +648,23 @@ def _rules(text: str, today: date) -> Extraction:
 
 # --- the model, and what keeps it honest ------------------------------------------------------------------------
 
+
+def _or_null(schema: dict) -> dict:
+    """A value or null. llama.cpp's schema-to-grammar drops a pattern or maxLength given with `"type": [..,
+    "null"]` (it rebuilds the union from the bare types), so the union is spelt out with anyOf."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
 MODEL_FIELDS = {
-    "council": {"type": ["string", "null"], "maxLength": 80},
-    "child": {"type": ["string", "null"], "maxLength": 40},
-    "since": {"type": ["string", "null"], "pattern": "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"},
+    "council": _or_null({"type": "string", "maxLength": 80}),
+    "child": _or_null({"type": "string", "maxLength": 40}),
+    "since": _or_null({"type": "string", "pattern": "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"}),
     "has_plan": {"type": ["boolean", "null"]},
     "complainant": {"enum": ["parent", "carer", "special guardian", "foster carer", "young person", "advocate", None]},
     "stage": {"enum": ["council-stage-1", "council-stage-2", "ombudsman", None]},
-    "provision": {"type": ["string", "null"], "maxLength": 200},
-    "impact": {"type": ["string", "null"], "maxLength": 200},
-    "outcome_sought": {"type": ["string", "null"], "maxLength": 200},
+    "provision": _or_null({"type": "string", "maxLength": 200}),
+    "impact": _or_null({"type": "string", "maxLength": 200}),
+    "outcome_sought": _or_null({"type": "string", "maxLength": 200}),
 }
 SYSTEM = (
     "You read a parent's account of a problem with a council (special educational needs or children's services) and "
@@ -679,6 +686,26 @@ FIELD_HELP = {
 LITERAL = {"council", "child"}
 # share of a free-text value's content words that must be the person's own words
 OWN_WORDS = 0.8
+# a choice the model makes must rest on words that say it
+KEY_WORDS: dict[str, dict[Any, str]] = {
+    "has_plan": {
+        True: r"\b(ehcp|ehc|education,? health and care|section f)\b|\b(his|her|their|my) plan\b",
+        False: r"\b(no|not|n't|nt|without|never|applied for|asked for)\b[^.!?\n]{0,30}\b(ehcp|ehc|education,? health and care)",
+    },
+    "complainant": {
+        "special guardian": r"\bspecial guardian|\bSGO\b",
+        "foster carer": r"\bfoster",
+        "advocate": r"\badvocate|\bcaseworker|\bmy client|\bon behalf of",
+        "young person": r"\bi('m| am|m) (1[6-9]|2[0-5])\b|\bmy (college|course|ehcp|ehc plan|pathway plan)\b|\bcare leaver",
+        "carer": r"\b(grand\w*|aunt|uncle|niece|nephew|kinship|carer)\b",
+        "parent": r"\b(son|daughter|mum|dad|mother|father)\b",
+    },
+    "stage": {
+        "ombudsman": r"\bstage (2|two) (response|reply|outcome|decision)|\bfinal response|\bno (response|reply)",
+        "council-stage-2": r"\bstage (1|one)|\b(response|reply|replied|responded)\b",
+        "council-stage-1": r"\bcomplain",
+    },
+}
 NUMBERISH = re.compile(r"£\s?\d[\d,.]*|\d+(?:[.:/]\d+)*")
 PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
 
@@ -730,23 +757,10 @@ def trace(name: str, value: Any, text: str, today: date | None = None) -> tuple[
             ):
                 return value, mm.span()
         return f"{value} is not a month the words name"
-    if name == "has_plan":
-        got = _has_plan(text)
-        if got and got[0] == value:
-            return value, got[1]
-        return "the words do not say so"
-    if name == "complainant":
-        got = _who(text)
-        if got and got[0] == value:
-            return value, got[1]
-        return "the words do not say so"
-    if name == "stage":
-        got = _stage(text)
-        if got and got[0] == value:
-            return value, got[1]
-        return "the words do not say so"
-    if name in ("date",):
-        return "not traced"
+    if name in KEY_WORDS:
+        cue = KEY_WORDS[name].get(value)
+        m = re.search(cue, text, re.I) if cue else None
+        return (value, m.span()) if m else f"{value!r}: the words do not say so"
     # free text: the person's own words, numbers and names literally
     v = str(value)
     for tok in [*NUMBERISH.findall(v), *PROPER.findall(v)]:
