@@ -1078,3 +1078,69 @@ def evaluate(stories: list[Story], chat_model=None, today: date | None = None) -
                 "seconds_max": round(max(seconds), 4),
             }
     return out
+
+
+def format_report(result: dict) -> str:
+    """`evaluate`'s result as a Markdown table: per field, precision / recall for each reader and split."""
+    cols = [(label, split) for label, splits in result.items() for split in splits]
+    head = "| field | " + " | ".join(f"{label} {split} P / R" for label, split in cols) + " |"
+    rows = [head, "|---" * (len(cols) + 1) + "|"]
+    fields = list(next(iter(next(iter(result.values())).values()))["fields"])
+
+    def pr(d: dict) -> str:
+        f = lambda x: "–" if x is None else f"{x:.2f}"  # noqa: E731
+        return f"{f(d['precision'])} / {f(d['recall'])}"
+
+    for name in fields:
+        rows.append(
+            f"| {name} | " + " | ".join(pr(result[label][split]["fields"][name]) for label, split in cols) + " |"
+        )
+    rows.append(
+        "| rounds of questions (mean, max) | "
+        + " | ".join(
+            f"{result[label][split]['rounds']['mean']}, {result[label][split]['rounds']['max']}"
+            for label, split in cols
+        )
+        + " |"
+    )
+    rows.append(
+        "| seconds per story (mean, max) | "
+        + " | ".join(
+            f"{result[label][split]['seconds_per_story']}, {result[label][split]['seconds_max']}"
+            for label, split in cols
+        )
+        + " |"
+    )
+    return "\n".join(rows)
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m app.story [--llm MODEL] [--heldout-only] [--json]`: the eval on evals/gold/stories.jsonl."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m app.story")
+    ap.add_argument("--gold", default=str(Path(__file__).resolve().parents[1] / "evals" / "gold" / "stories.jsonl"))
+    ap.add_argument("--llm", help="a local model name (app.gguf.MODELS), e.g. smollm2-135m")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--heldout-only", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    stories = load_stories(args.gold)
+    if args.heldout_only:
+        stories = [s for s in stories if s.heldout]
+    model = None
+    if args.llm:
+        from .gguf import load_chat_model
+
+        t0 = time.perf_counter()
+        model = load_chat_model(args.llm, n_threads=args.threads, n_ctx=2048, temperature=0.0, streaming=False)
+        print(f"loaded {args.llm} in {time.perf_counter() - t0:.1f} s")
+    result = evaluate(stories, chat_model=model)
+    print(json.dumps(result, indent=1) if args.json else format_report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))
