@@ -186,3 +186,38 @@ def test_rules_are_well_under_a_second_and_the_eval_reports_every_field():
     assert tuning["seconds_max"] < 0.5
     assert set(tuning["fields"]) >= {"council", "since", "has_plan", "provision", "contacts", "dates"}
     assert tuning["fields"]["council"]["precision"] >= 0.9
+
+
+def test_a_model_offering_words_that_are_not_a_name_as_the_child_is_dropped():
+    story = "hi im 17 and i have an ehcp from Bristol City Council and no support worker since september."
+    ex = extract(story, chat_model=FakeChat(json.dumps({"child": "hi im 17"})), today=TODAY)
+    assert ex.get("child") is None
+    story = "my grandson lives with me and Derbyshire County Council give us nothing."
+    ex = extract(
+        story, chat_model=FakeChat(json.dumps({"child": "my grandson", "stage": "council-stage-1"})), today=TODAY
+    )
+    assert ex.get("child") is None and ex.get("stage") is None  # no complaint made: no stage
+
+
+def test_words_added_later_fill_the_gaps_with_spans_in_the_whole_conversation():
+    first = extract("they stopped his therapy and nobody answers my emails", today=TODAY)
+    assert "council" in missing(first)
+    more = extract("It is Hull City Council, since March 2026.", previous=first, today=TODAY)
+    assert more.get("council") == "Hull City Council" and more.get("since") == "2026-03"
+    start, end = more.source("council")
+    assert more.text[start:end] == "Hull City Council"
+    assert more.text.startswith("they stopped his therapy")
+
+
+def test_the_intake_command_shows_what_it_understood_and_asks_the_rest(tmp_path):
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    story = tmp_path / "story.txt"
+    story.write_text("my son Jack has an ehcp with Leeds City Council, no speech therapy since september.\n")
+    out = CliRunner().invoke(app, ["intake", str(story)])
+    assert out.exit_code == 0, out.output
+    assert "Leeds City Council" in out.output and "? Who have you contacted about it, and when?" in out.output
+    data = json.loads(CliRunner().invoke(app, ["intake", str(story), "--json"]).output)
+    assert data["values"]["council"]["value"] == "Leeds City Council" and data["values"]["council"]["by"] == "rules"
