@@ -420,16 +420,15 @@ WHO_ORDER = ("special guardian", "foster carer", "advocate", "young person", "ca
 
 
 def _who(text: str) -> tuple[str, tuple[int, int]] | None:
-    """Who is writing: `issues.who_is_writing`'s cues and a few more people write ("im his special guardian"), the
-    most specific first (a special guardian also says "my grandson")."""
+    """Who is writing, and the words that say it: `issues.who_is_writing`'s cues (`WHO_CUES`) and a few more
+    people write ("im his special guardian"), the most specific first (a special guardian also says "my grandson")."""
     cues = [*WHO_CUES, *EXTRA_WHO]
     for who in WHO_ORDER:
         for label, cue in cues:
             m = re.search(cue, text, re.I) if label == who else None
             if m:
                 return who, m.span()
-    label = who_is_writing(Facts(role="parent", issue=text if len(text) >= 3 else "..."))
-    return (label, (0, 0)) if label else None
+    return None
 
 
 STAGE_RES: list[tuple[str, re.Pattern]] = [

@@ -221,3 +221,13 @@ def test_the_intake_command_shows_what_it_understood_and_asks_the_rest(tmp_path)
     assert "Leeds City Council" in out.output and "? Who have you contacted about it, and when?" in out.output
     data = json.loads(CliRunner().invoke(app, ["intake", str(story), "--json"]).output)
     assert data["values"]["council"]["value"] == "Leeds City Council" and data["values"]["council"]["by"] == "rules"
+
+
+def test_every_value_read_from_the_gold_stories_can_be_shown_in_the_persons_words():
+    for story in load_stories(GOLD):
+        ex = extract(story.text, today=TODAY)
+        for found in [*ex.values.values(), *ex.contacts, *ex.dates.values()]:
+            start, end = found.source
+            assert 0 <= start < end <= len(story.text), (story.id, found)
+        for c in ex.contacts:
+            assert c.value == story.text[c.source[0] : c.source[1]]
