@@ -881,10 +881,8 @@ def confirm(extraction: Extraction, field_name: str, value: Any) -> Extraction:
         notes=list(extraction.notes),
     )
     if field_name == "contacts":
-        items = value if isinstance(value, list) else [value]
-        ex.contacts += [Found(str(v), "confirmed", "person") for v in items] or [Found(None, "confirmed", "person")]
-        if value is None:
-            ex.contacts = [*extraction.contacts, Found(None, "confirmed", "person")]
+        items = [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+        ex.contacts += [Found(v, "confirmed", "person") for v in items] or [Found(None, "confirmed", "person")]
         return ex
     if field_name == "dates":
         event, day = value
@@ -978,6 +976,9 @@ class Story:
 
 
 def load_stories(path: str | Path) -> list[Story]:
+    """The gold stories, one JSON object a line: `id`, `text` (the story as a person wrote it), `heldout` (not
+    looked at while the rules were written), `facts` (what an adviser reads from it: the SCALARS, null where the
+    story does not say; `contacts`, a list; `dates`, event → YYYY-MM-DD)."""
     out = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -1064,7 +1065,8 @@ def rounds_to_complete(ex: Extraction, gold: dict, limit: int = 6) -> int:
     while missing(ex) and n < limit:
         n += 1
         for name in missing(ex)[:MAX_QUESTIONS]:
-            ex = confirm(ex, name, gold.get(name) or None)
+            answer = gold.get(name)
+            ex = confirm(ex, name, None if answer in ("", []) else answer)
     return n
 
 
