@@ -22,7 +22,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from .facts import Facts
+from pydantic import ValidationError
+
+from .facts import Facts, FactsError
 from .issues import FAILURE_CUE, HAS_PLAN, NO_PLAN, WHO_CUES, who_is_writing
 from .text import STOPWORDS, content_words
 from .timeline import EVENT_CUES, NOT_YET, REPLY_RE
@@ -535,8 +537,8 @@ OUTCOME_CUE = re.compile(
     re.I,
 )
 OUTCOME_HEAD = re.compile(
-    r"^\s*(?:i|we|they|the family|the parents)? ?(?:really )?(?:would like|'d like|want|wish|need|seek|am asking for|are asking for|am asking|ask)"
-    r"(?: (?:for|that))?(?: (?:the council|them|it|him|her) to)?(?: to)?\s+",
+    r"\s*(?:i|we|they|the family|the parents)? ?(?:really )?(?:would like|'d like|want|wish|need|seek|am asking for|are asking for|am asking|ask)"
+    r"(?: (?:for|that))?(?: (?:the council|them|it) to)?(?: to)?\s+",
     re.I,
 )
 
@@ -589,7 +591,9 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         days = [(d, m.span()) for m in DAY_MONTH.finditer(clause) if (d := _day(m, today))]
         dated_reply = days and re.search(r"\b(response|reply)\b", clause, re.I)
         if (CONTACT_CUE.search(clause) or dated_reply) and not re.search(r"\b(want|would like|seek)\b", clause, re.I):
-            contacts.append(Found(clause, s))
+            lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
+            start = s[0] + (lead.end() if lead else 0)
+            contacts.append(Found(text[start : s[1]], (start, s[1])))
         if len(days) != 1 or NOT_YET.search(clause[: days[0][1][1] + 10]):
             continue
         name = next((n for n, cue in EVENT_CUES if re.search(cue, clause, re.I)), None)
@@ -891,7 +895,10 @@ def confirm(extraction: Extraction, field_name: str, value: Any) -> Extraction:
     if field_name not in SCALARS:
         raise ValueError(f"unknown field {field_name!r} (one of {', '.join(FIELDS)})")
     if field_name == "since" and value:
-        value = Facts.model_validate({"role": "parent", "issue": "...", "since": value}).since
+        try:
+            value = Facts.model_validate({"role": "parent", "issue": "...", "since": value}).since
+        except ValidationError:
+            raise FactsError(f"since: {str(value)[:40]!r} is not a month; say it like 'September 2025'") from None
     ex.values[field_name] = Found(value, "confirmed", "person")
     return ex
 
@@ -928,6 +935,29 @@ STAGE_WORDS = {
 }
 
 
+EVENT_WORDS = {
+    "assessment_requested": "You asked for an assessment",
+    "decision_to_assess": "The council decided to assess",
+    "review_meeting": "The review meeting",
+    "amendment_notice": "The proposed amendments",
+    "final_plan": "The final plan",
+    "complaint_made": "Your complaint",
+    "stage1_response": "The stage 1 reply",
+    "stage2_requested": "You asked for stage 2",
+    "stage2_response": "The stage 2 reply",
+    "panel_requested": "You asked for a review panel",
+    "tribunal_order": "The Tribunal's order",
+    "mediation_certificate": "The mediation certificate",
+    "decision_letter": "The decision letter",
+}
+
+
+def _said(extraction: Extraction, name: str) -> str:
+    """For a value read between the lines (a month, yes/no, the stage): the words it was read from."""
+    quote = extraction.quote(name)
+    return f' (you wrote: "{" ".join(quote.split())[:80]}")' if quote else ""
+
+
 def understood(extraction: Extraction) -> str:
     """A short plain summary of what was understood, for the person to confirm or correct."""
     g = extraction.get
@@ -940,20 +970,20 @@ def understood(extraction: Extraction) -> str:
     if g("child"):
         lines.append(f"- About: {g('child')}")
     if g("has_plan") is not None:
-        lines.append(f"- EHC plan: {'yes' if g('has_plan') else 'no'}")
+        lines.append(f"- EHC plan: {'yes' if g('has_plan') else 'no'}{_said(extraction, 'has_plan')}")
     if g("provision"):
         lines.append(f"- What {about} should get: {g('provision')}")
     if g("since"):
         y, m = g("since").split("-")
-        lines.append(f"- Since: {date(int(y), int(m), 1):%B %Y}")
+        lines.append(f"- Since: {date(int(y), int(m), 1):%B %Y}{_said(extraction, 'since')}")
     if g("impact"):
         lines.append(f"- The effect: {g('impact')}")
     for c in g("contacts"):
         lines.append(f"- You contacted them: {c}")
     for k, v in g("dates").items():
-        lines.append(f"- {k.replace('_', ' ').capitalize()}: {date.fromisoformat(v):%-d %B %Y}")
+        lines.append(f"- {EVENT_WORDS.get(k, k.replace('_', ' ').capitalize())}: {date.fromisoformat(v):%-d %B %Y}")
     if g("stage"):
-        lines.append(f"- Where things are: {STAGE_WORDS[g('stage')]}")
+        lines.append(f"- Where things are: {STAGE_WORDS[g('stage')]}{_said(extraction, 'stage')}")
     if g("outcome_sought"):
         lines.append(f"- What you want: {g('outcome_sought')}")
     head = (
