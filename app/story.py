@@ -782,9 +782,13 @@ def trace(name: str, value: Any, text: str, today: date | None = None) -> tuple[
         return (value, m.span()) if m else f"{value!r}: the words do not say so"
     # free text: the person's own words, numbers and names literally
     v = str(value)
-    for tok in [*NUMBERISH.findall(v), *PROPER.findall(v)]:
-        if tok.lower() not in text.lower():
+    for tok in [*NUMBERISH.findall(v), *PROPER.findall(v), *re.findall(rf"\b{MONTH_RE}\b", v, re.I)]:
+        if not re.search(rf"(?<!\w){re.escape(tok)}(?!\w)", text, re.I):
             return f"{tok!r} is not in the words"
+    said = {_day(m, today) for m in DAY_MONTH.finditer(text)}
+    for m in DAY_MONTH.finditer(v):
+        if _day(m, today) not in said:
+            return f"{m.group(0)!r} is not a date the words give"
     span = _find(v, text)
     if span:
         return text[span[0] : span[1]], span

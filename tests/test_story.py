@@ -231,3 +231,15 @@ def test_every_value_read_from_the_gold_stories_can_be_shown_in_the_persons_word
             assert 0 <= start < end <= len(story.text), (story.id, found)
         for c in ex.contacts:
             assert c.value == story.text[c.source[0] : c.source[1]]
+
+
+def test_a_models_text_with_a_date_or_amount_the_person_never_gave_is_dropped():
+    story = "Hull City Council stopped his speech therapy in march and he is falling behind at school."
+    for made_up in (
+        "he is falling behind since 4 march",
+        "he is falling behind, £300 lost",
+        "falling behind since May",
+    ):
+        ex = extract(story, chat_model=FakeChat(json.dumps({"outcome_sought": made_up})), today=TODAY)
+        assert ex.get("outcome_sought") is None, made_up
+        assert any("not" in n for n in ex.notes)
