@@ -99,7 +99,8 @@ class Extraction:
 
     def to_facts(self) -> Facts:
         """The facts form (role parent): the story is the issue, each field as read or confirmed."""
-        data: dict[str, Any] = {"role": "parent", "issue": self.text.strip() or "(no story given)"}
+        story = self.text.strip()[:20_000]
+        data: dict[str, Any] = {"role": "parent", "issue": story if len(story) >= 3 else "(no story given)"}
         for name in SCALARS:
             v = self.get(name)
             if v is not None and v != "":
