@@ -21,9 +21,11 @@ from .engine import Engine
 from .errors import UserError
 from .evals import run_eval
 from .export import write_letter
+from .gguf import ModelMissing, load_chat_model
 from .models import Filters, Paragraph
 from .retrieve import QueryError
 from .settings import Settings
+from .story import extract, follow_up, understood
 from .text import first_line
 from .ui import serve as serve_app
 from .writer_catalog import names_text
@@ -377,14 +379,10 @@ def intake(
     llm: Optional[str] = typer.Option(None, "--llm", help="local: the local model fills what the rules left"),
 ):
     """Read a story into the facts form: what was understood (each value from the person's words) and what to ask."""
-    from .story import extract, follow_up, understood
-
     if not file.is_file():
         raise UserError(f"{file}: no such file")
     model = None
     if llm == "local":
-        from .gguf import ModelMissing, load_chat_model
-
         try:
             model = load_chat_model(Settings().local_model, temperature=0.0, streaming=False, n_ctx=2048)
         except ModelMissing as e:

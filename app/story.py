@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from .facts import Facts, FactsError
+from .gguf import load_chat_model
 from .issues import FAILURE_CUE, HAS_PLAN, NO_PLAN, WHO_CUES, who_is_writing
 from .text import STOPWORDS, content_words
 from .timeline import EVENT_CUES, NOT_YET, REPLY_RE
@@ -1204,8 +1205,6 @@ def _main(argv: list[str]) -> int:
         stories = [s for s in stories if s.heldout]
     model = None
     if args.llm:
-        from .gguf import load_chat_model
-
         t0 = time.perf_counter()
         model = load_chat_model(args.llm, n_threads=args.threads, n_ctx=2048, temperature=0.0, streaming=False)
         print(f"loaded {args.llm} in {time.perf_counter() - t0:.1f} s")
