@@ -193,7 +193,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     """Spans of the clauses of a text: cut at sentence ends, semicolons, new lines and commas, and a run-on stretch
     (people often write with no full stops) also before "and", "but", "so", "then", "because"."""
     out = []
-    for m in re.finditer(r"[^.!?;\n,]+", text):
+    for m in re.finditer(r"(?:[^.!?;\n,]|[.!?,](?=\d))+", text):
         start, end = m.span()
         piece = text[start:end]
         if len(piece.split()) > 14:
@@ -211,7 +211,8 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    return [_trim(text, *m.span()) for m in re.finditer(r"[^.!?\n]+", text) if m.group().strip()]
+    # a full stop inside a number or a word ("32.5 hours", "e.g") does not end a sentence
+    return [_trim(text, *m.span()) for m in re.finditer(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+", text) if m.group().strip()]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -250,6 +251,13 @@ COUNCIL_RES = [
     re.compile(r"\b(" + _AUTH_RE + r")(?:'s)?\s+" + KIND + r"(council|cc|la|local authority)\b", re.I),
     re.compile(r"\b((?:[A-Z][a-z]+[ -]){1,3})" + r"(?:County |City |Borough |Metropolitan Borough )?Council\b"),
     re.compile(r"\b(" + _AUTH_RE + r")\s+(?:send|sen|children's services|social services|send team|sen team)\b", re.I),
+    # "we live in Wigan", "the LA (north tyneside)", "Council: Southwark": the place, named where a council is meant
+    re.compile(
+        r"\b(?:live in|living in|moved to|council(?: is|:)|la(?: is|:)|local authority(?: is|:)|la \(|council \()\s*("
+        + _AUTH_RE
+        + r")\b",
+        re.I,
+    ),
 ]
 NOT_PLACE = re.compile(r"^(the|my|our|a|their|this|that|parish|town|local|county|city|borough)\b", re.I)
 
@@ -262,7 +270,7 @@ def _council(text: str) -> tuple[str, tuple[int, int]] | None:
             if rx is COUNCIL_RES[3]:
                 if NOT_PLACE.match(words):
                     continue
-            if rx is COUNCIL_RES[4]:  # "bristol SEN team": the council's name, not the team's
+            if rx in (COUNCIL_RES[4], COUNCIL_RES[5]):  # "bristol SEN team": the council's name, not the team's
                 span = m.span(1)
                 words = text[span[0] : span[1]] + " Council"
             words = re.sub(r"'s\b", "", words)
@@ -322,8 +330,8 @@ NOT_NAME = STOPWORDS | {
 }
 CHILD_RES = [
     re.compile(rf"\b(?:my|our|her|his|their) {RELATION}(?:,| is| was)? (?:called|named) ([A-Za-z][a-z]*)\b", re.I),
-    re.compile(rf"\b(?:my|our|her|his|their|a) {RELATION},? \(?([A-Z][a-z]*|[a-z]{{2,}})\b(?!')"),
-    re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*|[a-z]{{2,}})\b", re.I),
+    re.compile(rf"\b(?:my|our|her|his|their|a) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b(?!')"),
+    re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
     re.compile(
         r"\b(?:writing as|as|I am|I'm|im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent)"
@@ -338,7 +346,7 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
     for rx in CHILD_RES:
         for m in rx.finditer(text):
             name = m.group(1)
-            if name.lower() in NOT_NAME or name.lower() in MONTHS or len(name) > 20:
+            if name.lower() in NOT_NAME or name.lower() in MONTHS or len(name) > 25:
                 continue
             if name.lower() in {"autism", "adhd", "asd", "down", "cerebral", "non", "autistic", "severe", "complex"}:
                 continue
@@ -416,7 +424,11 @@ EXTRA_WHO = [
     ("advocate", r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     ("carer", r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"),
-    ("parent", r"\b(my|our) (\w+ ){0,3}(son|daughter|child|boy|girl)\b|\b\w+'s (mum|mother|dad|father)\b"),
+    (
+        "parent",
+        r"\b(my|our) (\w+ ){0,3}(son|daughter|child|boy|girl)(s|'s)?\b|\b\w+'s (mum|mother|dad|father)\b"
+        r"|\b(i'm|im|i am) (a |his |her |their )?(single )?(mum|mom|dad|mother|father|parent)\b",
+    ),
 ]
 
 
@@ -472,7 +484,7 @@ def _stage(text: str) -> tuple[str, tuple[int, int]] | None:
 
 
 PROVISION_TERMS = re.compile(
-    r"((?:\d+ hours? (?:a|per) week (?:of |with )?)?(?:weekly |monthly |fortnightly |full[- ]time )?"
+    r"((?:\d+(?:\.\d+)? hours? (?:(?:a|per) week )?(?:of |with )?)?(?:weekly |monthly |fortnightly |full[- ]time )?"
     r"(?:speech and language therapy|speech therapy|SALT|occupational therapy|\bOT\b|physiotherapy|play therapy|"
     r"therapeutic (?:parenting )?support|counselling|1:1(?: teaching assistant)?(?: support)?|one to one support|"
     r"(?:a )?teaching assistant(?: full time)?|\bTA\b|(?:a )?specialist teacher[\w ]{0,20}|(?:a )?mentor|"
@@ -575,7 +587,7 @@ CONTACT_CUE = re.compile(
     r"\b(emailed|e-mailed|email(ed)? (on|in)|sent an email|rang|phoned|called (the|them|him|her|social|children)|wrote to|written to|spoke to|spoken to|"
     r"met with|contacted|chased|complained|complaint (on|was made|made)|made a (formal |stage (1|one) )?complaint|"
     r"replied|responded|requested stage|asked for stage|appealed|asked (\w+ ){0,3}for (an? )?(ehc|ehcp|needs|transport|assessment)|"
-    r"applied|messaged|told the)\b",
+    r"applied|messaged|told the|ignored my|(?:my|our) (?:emails|calls|letters)|called back|rang back)\b",
     re.I,
 )
 

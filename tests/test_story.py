@@ -243,3 +243,16 @@ def test_a_models_text_with_a_date_or_amount_the_person_never_gave_is_dropped():
         ex = extract(story, chat_model=FakeChat(json.dumps({"outcome_sought": made_up})), today=TODAY)
         assert ex.get("outcome_sought") is None, made_up
         assert any("not" in n for n in ex.notes)
+
+
+def test_the_council_named_the_way_people_name_it_and_hours_with_a_decimal():
+    for words, council in (
+        ("We live in Wigan and the SENCO says there is no money.", "Wigan Council"),
+        ("the LA (north tyneside) has ignored my emails since feb.", "North Tyneside Council"),
+        ("Council: Southwark. I would like an apology.", "Southwark Council"),
+        ("the london borough of newham has done nothing", "London Borough of Newham"),
+    ):
+        assert extract(words, today=TODAY).get("council") == council, words
+    ex = extract("my son (12) has an ehcp. his ehcp says 32.5 hours of 1:1 a week.", today=TODAY)
+    assert ex.get("provision").startswith("32.5 hours of 1:1")
+    assert extract("My little girl Evie-Mae is 6.", today=TODAY).get("child") == "Evie-Mae"
