@@ -21,9 +21,11 @@ from .engine import Engine
 from .errors import UserError
 from .evals import run_eval
 from .export import write_letter
+from .gguf import ModelMissing, load_chat_model
 from .models import Filters, Paragraph
 from .retrieve import QueryError
 from .settings import Settings
+from .story import extract, follow_up, understood
 from .text import first_line
 from .ui import serve as serve_app
 from .writer_catalog import names_text
@@ -375,6 +377,32 @@ def serve(
     """Start the web app (on 127.0.0.1 unless --host says otherwise). Builds the built-in corpus index on first start."""
     settings = Settings().with_overrides(host=host, port=port, index=index, chroma_url=chroma_url, llm=llm, auth=auth)
     serve_app(settings, builtin_corpus=BUILTIN_CORPUS)
+
+
+@app.command()
+def intake(
+    file: Path = typer.Argument(..., help="a text file: the story in the person's own words"),
+    as_json: bool = JsonOpt,
+    llm: Optional[str] = typer.Option(None, "--llm", help="local: the local model fills what the rules left"),
+):
+    """Read a story into the facts form: what was understood (each value from the person's words) and what to ask."""
+    if not file.is_file():
+        raise UserError(f"{file}: no such file")
+    model = None
+    if llm == "local":
+        try:
+            model = load_chat_model(Settings().local_model, temperature=0.0, streaming=False, n_ctx=2048)
+        except ModelMissing as e:
+            notice(f"{e}; the rules read it alone")
+    elif llm:
+        raise UserError(f"--llm {llm}: only `local` reads a story")
+    ex = extract(file.read_text(encoding="utf-8", errors="replace"), chat_model=model)
+    if as_json:
+        typer.echo(json.dumps(ex.to_dict(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(understood(ex))
+    for q in follow_up(ex):
+        typer.echo(f"? {q}")
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ LAYERS = {
         "refine",
         "intake",
         "precedent_summary",
+        "story",
     },
     "retrieve": {"retrieve"},
     "index": {"index"},

@@ -1,0 +1,1231 @@
+"""The story intake: a person's own account of what happened, turned into the facts form (`extract`), with short
+questions for what is missing (`follow_up`), a plain summary to confirm (`understood`) and their corrections
+(`confirm`).
+
+Nothing is taken that the person did not say. Every value carries where it came from: a span (start, end) of their
+own text, or "confirmed" (they told us in answer to a question). Plain rules read the story first. A local chat model
+(optional) may then fill gaps, under a JSON schema so that even a small model answers well-formed; each value it
+proposes is kept only if it can be traced to the words (`trace`): names, councils, dates, numbers and amounts must
+appear literally, other words must mostly be the person's own. Otherwise it is dropped.
+
+`evaluate(stories, chat_model=None)` measures it on `evals/gold/stories.jsonl`: precision and recall per field, on the
+tuning and the held-back stories, and how many rounds of questions it takes to complete the required facts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from .facts import Facts, FactsError
+from .gguf import load_chat_model
+from .issues import FAILURE_CUE, HAS_PLAN, NO_PLAN, WHO_CUES, who_is_writing
+from .text import STOPWORDS, content_words
+from .timeline import EVENT_CUES, NOT_YET, REPLY_RE
+
+Source = tuple[int, int] | Literal["confirmed"]
+SCALARS = ("council", "child", "since", "has_plan", "complainant", "stage", "provision", "impact", "outcome_sought")
+FIELDS = (*SCALARS, "contacts", "dates")
+# what a letter cannot be written without, most important first (the order of the questions)
+REQUIRED = ("council", "since", "has_plan", "provision", "contacts", "outcome_sought")
+QUESTIONS = {
+    "council": "Which council is this about?",
+    "since": "When did the problem start (month and year)?",
+    "has_plan": "Does your child have an EHC plan?",
+    "provision": "What should they be getting (what does the plan or support plan say)?",
+    "contacts": "Who have you contacted about it, and when?",
+    "outcome_sought": "What would you like the council to do to put it right?",
+    "child": "What is your child's name (or an initial)?",
+}
+MAX_QUESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Found:
+    """One value and where it came from: a span of the person's text, or "confirmed" (they said so when asked)."""
+
+    value: Any
+    source: Source
+    by: Literal["rules", "model", "person"] = "rules"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.source == "confirmed"
+
+
+@dataclass
+class Extraction:
+    """What the story says, field by field. `values` holds the scalar fields (SCALARS), `contacts` one `Found` per
+    contact, `dates` one per named event (value YYYY-MM-DD). A field confirmed empty (the person said "none" or
+    "not sure") is held as `Found(None, "confirmed")` so it is not asked again."""
+
+    text: str
+    values: dict[str, Found] = field(default_factory=dict)
+    contacts: list[Found] = field(default_factory=list)
+    dates: dict[str, Found] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the model proposed and was dropped, and why
+
+    def get(self, name: str) -> Any:
+        if name == "contacts":
+            return [c.value for c in self.contacts if c.value]
+        if name == "dates":
+            return {k: f.value for k, f in self.dates.items() if f.value}
+        f = self.values.get(name)
+        return f.value if f else None
+
+    def source(self, name: str) -> Source | None:
+        """Where a field's value came from: its span in the text, "confirmed", or None (not known)."""
+        f = self.values.get(name)
+        return f.source if f else None
+
+    def quote(self, name: str) -> str | None:
+        """The person's own words a field was read from."""
+        src = self.source(name)
+        return self.text[src[0] : src[1]] if isinstance(src, tuple) else None
+
+    def answered(self, name: str) -> bool:
+        """Known, or asked and answered (even "none")."""
+        if name == "contacts":
+            return bool(self.contacts)
+        if name == "dates":
+            return bool(self.dates)
+        return name in self.values
+
+    def to_facts(self) -> Facts:
+        """The facts form (role parent): the story is the issue, each field as read or confirmed."""
+        story = self.text.strip()[:20_000]
+        data: dict[str, Any] = {"role": "parent", "issue": story if len(story) >= 3 else "(no story given)"}
+        for name in SCALARS:
+            v = self.get(name)
+            if v is not None and v != "":
+                data[name] = v
+        data["contacts"] = self.get("contacts")
+        data["dates"] = self.get("dates")
+        facts = Facts.model_validate(data)
+        if facts.complainant is None and (who := who_is_writing(facts)):
+            facts = facts.model_copy(update={"complainant": who})
+        return facts
+
+    def to_dict(self) -> dict:
+        def one(f: Found) -> dict:
+            return {"value": f.value, "source": list(f.source) if isinstance(f.source, tuple) else f.source, "by": f.by}
+
+        return {
+            "values": {k: one(f) for k, f in self.values.items()},
+            "contacts": [one(f) for f in self.contacts],
+            "dates": {k: one(f) for k, f in self.dates.items()},
+            "missing": missing(self),
+            "questions": follow_up(self),
+            "notes": list(self.notes),
+        }
+
+
+# --- reading the words ------------------------------------------------------------------------------------------
+
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+YEAR_RE = r"((?:19|20)\d\d|'\d\d)"
+
+
+def _month(word: str) -> int:
+    w = word.lower()[:3]
+    return [m[:3] for m in MONTHS].index(w) + 1
+
+
+def _year_of(month: int, today: date, day: int = 1) -> int:
+    """The year of a month (and day) named without one: the latest that is not after today ("since September",
+    said in November, is this September; "in December" is last December)."""
+    return today.year if (month, day) <= (today.month, today.day) else today.year - 1
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    return 2000 + int(text[1:]) if text.startswith("'") else int(text)
+
+
+DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? {MONTH_RE}\b,?(?: {YEAR_RE}\b)?"
+    rf"|\b{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?\b,?(?: {YEAR_RE}\b)?"
+    r"|\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b",
+    re.I,
+)
+
+
+def _day(m: re.Match, today: date) -> date | None:
+    """The day a DAY_MONTH match names (a missing year is the latest such day not after today)."""
+    g = m.groups()
+    try:
+        if g[0]:
+            d, mo, y = int(g[0]), _month(g[1]), _year(g[2])
+        elif g[3]:
+            d, mo, y = int(g[4]), _month(g[3]), _year(g[5])
+        elif g[6]:
+            d, mo, y = int(g[6]), int(g[7]), int(g[8]) + (2000 if len(g[8]) == 2 else 0)
+        else:
+            return date(int(g[9]), int(g[10]), int(g[11]))
+        return date(y or _year_of(mo, today, d), mo, d)
+    except ValueError:
+        return None
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of a text: cut at sentence ends, semicolons, new lines and commas, and a run-on stretch
+    (people often write with no full stops) also before "and", "but", "so", "then", "because"."""
+    out = []
+    for m in re.finditer(r"(?:[^.!?;\n,]|[.!?,](?=\d))+", text):
+        start, end = m.span()
+        piece = text[start:end]
+        if len(piece.split()) > 14:
+            cuts = [
+                c.start()
+                for c in re.finditer(r"\s(?:and|but|so|then|because|which|although|after|when)\s", piece, re.I)
+            ]
+            bounds = [0, *cuts, len(piece)]
+            for a, b in zip(bounds, bounds[1:], strict=False):
+                if text[start + a : start + b].strip():
+                    out.append(_trim(text, start + a, start + b))
+        elif piece.strip():
+            out.append(_trim(text, start, end))
+    return out
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    # a full stop inside a number or a word ("32.5 hours", "e.g") does not end a sentence
+    return [_trim(text, *m.span()) for m in re.finditer(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+", text) if m.group().strip()]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t,;:-—(":
+        start += 1
+    while end > start and text[end - 1] in " \t,;:-—)":
+        end -= 1
+    return start, end
+
+
+# England's local authorities with education and children's social care duties (the names people write before
+# "Council"); a lower-case "leeds council" is found through this list, any capitalised "X Council" without it.
+AUTHORITIES = """barking and dagenham|barnet|barnsley|bath and north east somerset|bedford|bexley|birmingham|blackburn with
+darwen|blackpool|bolton|bournemouth, christchurch and poole|bracknell forest|bradford|brent|brighton and hove|bristol|
+bromley|buckinghamshire|bury|calderdale|cambridgeshire|camden|central bedfordshire|cheshire east|cheshire west and
+chester|city of london|cornwall|coventry|croydon|cumberland|darlington|derby|derbyshire|devon|doncaster|dorset|dudley|
+durham|ealing|east riding of yorkshire|east sussex|enfield|essex|gateshead|gloucestershire|greenwich|hackney|halton|
+hammersmith and fulham|hampshire|haringey|harrow|hartlepool|havering|herefordshire|hertfordshire|hillingdon|hounslow|
+isle of wight|isles of scilly|islington|kensington and chelsea|kent|kingston upon hull|hull|kingston upon thames|
+kirklees|knowsley|lambeth|lancashire|leeds|leicester|leicestershire|lewisham|lincolnshire|liverpool|luton|manchester|
+medway|merton|middlesbrough|milton keynes|newcastle upon tyne|newcastle|newham|norfolk|north east lincolnshire|north
+lincolnshire|north northamptonshire|north somerset|north tyneside|north yorkshire|northumberland|nottingham|
+nottinghamshire|oldham|oxfordshire|peterborough|plymouth|portsmouth|reading|redbridge|redcar and cleveland|richmond upon
+thames|richmond|rochdale|rotherham|rutland|salford|sandwell|sefton|sheffield|shropshire|slough|solihull|somerset|south
+gloucestershire|south tyneside|southampton|southend-on-sea|southend|southwark|st helens|staffordshire|stockport|
+stockton-on-tees|stoke-on-trent|suffolk|sunderland|surrey|sutton|swindon|tameside|telford and wrekin|thurrock|torbay|
+tower hamlets|trafford|wakefield|walsall|waltham forest|wandsworth|warrington|warwickshire|west berkshire|west
+northamptonshire|west sussex|westminster|westmorland and furness|wigan|wiltshire|windsor and maidenhead|wirral|
+wokingham|wolverhampton|worcestershire|york"""
+_AUTH = sorted({" ".join(a.split()) for a in AUTHORITIES.replace("\n", " ").split("|")}, key=len, reverse=True)
+_AUTH_RE = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in _AUTH)
+KIND = r"(?:county\s+|city\s+|borough\s+|metropolitan\s+borough\s+|district\s+)?"
+COUNCIL_RES = [
+    re.compile(r"\blondon borough of (" + _AUTH_RE + r")\b", re.I),
+    re.compile(r"\b(royal borough of|city of) (" + _AUTH_RE + r")(?: council)?\b", re.I),
+    re.compile(r"\b(" + _AUTH_RE + r")(?:'s)?\s+" + KIND + r"(council|cc|la|local authority)\b", re.I),
+    re.compile(r"\b((?:[A-Z][a-z]+[ -]){1,3})" + r"(?:County |City |Borough |Metropolitan Borough )?Council\b"),
+    re.compile(r"\b(" + _AUTH_RE + r")\s+(?:send|sen|children's services|social services|send team|sen team)\b", re.I),
+    # "we live in Wigan", "the LA (north tyneside)", "Council: Southwark": the place, named where a council is meant
+    re.compile(
+        r"\b(?:live in|living in|moved to|council(?: is|:)|la(?: is|:)|local authority(?: is|:)|la \(|council \()\s*("
+        + _AUTH_RE
+        + r")\b",
+        re.I,
+    ),
+]
+NOT_PLACE = re.compile(r"^(the|my|our|a|their|this|that|parish|town|local|county|city|borough)\b", re.I)
+
+
+def _council(text: str) -> tuple[str, tuple[int, int]] | None:
+    for rx in COUNCIL_RES:
+        for m in rx.finditer(text):
+            span = _trim(text, *m.span())
+            words = text[span[0] : span[1]]
+            if rx is COUNCIL_RES[3]:
+                if NOT_PLACE.match(words):
+                    continue
+            if rx in (COUNCIL_RES[4], COUNCIL_RES[5]):  # "bristol SEN team": the council's name, not the team's
+                span = m.span(1)
+                words = text[span[0] : span[1]] + " Council"
+            words = re.sub(r"'s\b", "", words)
+            words = re.sub(r"\bcc\b", "County Council", words, flags=re.I)
+            words = re.sub(r"\bla\b|\blocal authority\b", "Council", words, flags=re.I)
+            return _tidy_name(words), span
+    return None
+
+
+def _tidy_name(words: str) -> str:
+    words = " ".join(words.split())
+    small = {"of", "and", "upon", "on", "with"}
+    return " ".join(
+        w if w.isupper() and len(w) > 1 else (w.lower() if w.lower() in small and i else w[:1].upper() + w[1:])
+        for i, w in enumerate(words.split())
+    )
+
+
+def council_core(name: str | None) -> str:
+    """A council's name without its kind ("Kent County Council" → "kent"), to compare two ways of writing it."""
+    t = (name or "").lower()
+    t = re.sub(
+        r"\b(the|london borough of|royal borough of|city of|metropolitan|borough|county|city|district|council|cc)\b",
+        " ",
+        t,
+    )
+    return " ".join(t.split())
+
+
+RELATION = r"(?:(?:\d+ year old |little |eldest |youngest |older |younger )?)(?:son|daughter|child|boy|girl|grandson|granddaughter|grandaughter|grandchild|nephew|niece|foster son|foster daughter|little boy|little girl)"
+NOT_NAME = STOPWORDS | {
+    "is",
+    "has",
+    "was",
+    "who",
+    "aged",
+    "age",
+    "also",
+    "now",
+    "still",
+    "currently",
+    "really",
+    "lives",
+    "attends",
+    "goes",
+    "had",
+    "have",
+    "needs",
+    "with",
+    "and",
+    "in",
+    "at",
+    "year",
+    "years",
+    "hes",
+    "shes",
+}
+CHILD_RES = [
+    re.compile(rf"\b(?:my|our|her|his|their) {RELATION}(?:,| is| was)? (?:called|named) ([A-Za-z][a-z]*)\b", re.I),
+    re.compile(rf"\b(?:my|our|her|his|their|a) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b(?!')"),
+    re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
+    re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
+    re.compile(
+        r"\b(?:writing as|as|I am|I'm|im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent)"
+    ),
+    re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
+    re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+) (?:is|has) (?:\d+|had|an? ehc|been)\b"),
+    re.compile(r"\b([A-Z][a-z]+|[A-Z]) \(\d{1,2}\)"),
+]
+
+
+def _child(text: str) -> tuple[str, tuple[int, int]] | None:
+    for rx in CHILD_RES:
+        for m in rx.finditer(text):
+            name = m.group(1)
+            if name.lower() in NOT_NAME or name.lower() in MONTHS or len(name) > 25:
+                continue
+            if name.lower() in {"autism", "adhd", "asd", "down", "cerebral", "non", "autistic", "severe", "complex"}:
+                continue
+            return (name.upper() if len(name) == 1 else name[:1].upper() + name[1:]), m.span(1)
+    return None
+
+
+SINCE_CUE = r"(?:since|from|start(?:ed|ing)? in|stopped in|ended in|began in|beginning of|start of|back in|taken away in|made in|stopped|in)"
+SINCE_RES = [
+    re.compile(
+        rf"\b(?:since|from) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:since|from) (?:the )?(?:start|beginning) of (?:the )?(?:\w+ )?(?:term|year(?: \d+)?) in {MONTH_RE}(?: {YEAR_RE})?\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left|placed \w+ with me|moved|excluded)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        re.I,
+    ),
+    re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
+]
+
+
+EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YEAR_RE}\b", re.I)
+
+
+def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
+    best = None
+    for rx in [*SINCE_RES, EARLIEST]:
+        for m in rx.finditer(text):
+            groups = [g for g in m.groups()]
+            month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
+            year_word = groups[-1]
+            mo = _month(month_word)
+            y = _year(year_word) or _year_of(mo, today)
+            if groups[0] and groups[0].lower() == "last" and not year_word:
+                y = _year_of(mo, today) if mo < today.month else today.year - 1
+            cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
+            if rx is EARLIEST:  # no "since": the earliest month the story dates (as the timeline counts from)
+                cand = (cand[1], cand[1], cand[2])
+            if best is None or cand[0] < best[0]:
+                best = cand
+        if best:
+            break
+    return (best[1], best[2]) if best else None
+
+
+EXTRA_NO_PLAN = re.compile(
+    r"\b(no|not got an?|doesnt have an?|does not have an?|hasnt got an?|has not got an?|not on an?|isnt on an?) "
+    r"(ehcp|ehc ?plan|education,? health and care plan)( yet)?\b|\bno ehcp yet\b"
+    r"|\b(asked|applied|requested?)( \w+){0,4} (for )?an? (ehc|ehcp|education,? health and care)? ?(needs )?assessment\b",
+    re.I,
+)
+PLAN_WORD = re.compile(r"\b(ehcp|ehc ?plan|ehc plan|education,? health and care plan|section f)\b", re.I)
+
+
+def _has_plan(text: str) -> tuple[bool, tuple[int, int]] | None:
+    for rx, value in ((NO_PLAN, False), (EXTRA_NO_PLAN, False), (PLAN_WORD, True)):
+        m = rx.search(text)
+        if m:
+            return value, m.span()
+    m = HAS_PLAN.search(text)
+    if m and not re.search(
+        r"care plan|support plan|pathway plan|child in need plan", text[max(0, m.start() - 10) : m.end() + 5], re.I
+    ):
+        return True, m.span()
+    return None
+
+
+EXTRA_WHO = [
+    ("special guardian", r"\bspecial guardian\b|\bSGO\b"),
+    ("foster carer", r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b"),
+    ("advocate", r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"),
+    ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
+    ("carer", r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"),
+    (
+        "parent",
+        r"\b(my|our) (\w+ ){0,3}(son|daughter|child|boy|girl)(s|'s)?\b|\b\w+'s (mum|mother|dad|father)\b"
+        r"|\b(i'm|im|i am) (a |his |her |their )?(single )?(mum|mom|dad|mother|father|parent)\b",
+    ),
+]
+
+
+WHO_ORDER = ("special guardian", "foster carer", "advocate", "young person", "carer", "parent")
+
+
+def _who(text: str) -> tuple[str, tuple[int, int]] | None:
+    """Who is writing, and the words that say it: `issues.who_is_writing`'s cues (`WHO_CUES`) and a few more
+    people write ("im his special guardian"), the most specific first (a special guardian also says "my grandson")."""
+    cues = [*WHO_CUES, *EXTRA_WHO]
+    for who in WHO_ORDER:
+        for label, cue in cues:
+            m = re.search(cue, text, re.I) if label == who else None
+            if m:
+                return who, m.span()
+    return None
+
+
+STAGE_RES: list[tuple[str, re.Pattern]] = [
+    (
+        "ombudsman",
+        re.compile(
+            r"\b(received|got|had|have had) (the |a |their )?stage (2|two) (response|reply|outcome|decision)"
+            r"|\bstage (2|two) (response|reply) (on|in|dated) "
+            r"|\bcomplain\w*[^.!?\n]{0,60}?\b(no (response|reply) at all|had no (response|reply)|not (had|received) (a|any) (response|reply))",
+            re.I,
+        ),
+    ),
+    (
+        "council-stage-2",
+        re.compile(
+            r"\bstage (1|one) (response|reply|outcome)|\b(requested|asked for) stage (2|two)|\bgo to stage (2|two)"
+            r"|\btake it further\b|\bcomplain\w*[^.!?\n]{0,40}?\b(they |and they |and )?(replied|responded)\b",
+            re.I,
+        ),
+    ),
+    (
+        "council-stage-1",
+        re.compile(
+            r"\b(made|put in|sent|submitted) a (formal )?complaint\b|\bcomplained( formally)? (on|in|to)\b|\bi complained\b",
+            re.I,
+        ),
+    ),
+]
+
+
+def _stage(text: str) -> tuple[str, tuple[int, int]] | None:
+    for stage, rx in STAGE_RES:
+        m = rx.search(text)
+        if m:
+            return stage, _trim(text, *m.span())
+    return None
+
+
+PROVISION_TERMS = re.compile(
+    r"((?:\d+(?:\.\d+)? hours? (?:(?:a|per) week )?(?:of |with )?)?(?:weekly |monthly |fortnightly |full[- ]time )?"
+    r"(?:speech and language therapy|speech therapy|SALT|occupational therapy|\bOT\b|physiotherapy|play therapy|"
+    r"therapeutic (?:parenting )?support|counselling|1:1(?: teaching assistant)?(?: support)?|one to one support|"
+    r"(?:a )?teaching assistant(?: full time)?|\bTA\b|(?:a )?specialist teacher[\w ]{0,20}|(?:a )?mentor|"
+    r"(?:home to )?school transport|\btransport\b|short breaks|direct payments?(?: for a personal assistant)?|"
+    r"home tuition|alternative provision(?: under section 19)?|(?:a )?specialist (?:school|provision)|(?:a )?school place|"
+    r"full[- ]time education|(?:a )?support worker(?: in lessons)?|personal adviser|special guardianship allowance|"
+    r"(?:a )?(?:monthly )?allowance|carers? assessment|child in need assessment|life story work|sensory diet|"
+    r"financial support|(?:a )?small group setting|contact support)"
+    r"(?: (?:every (?:week|fortnight)|weekly|monthly|a week|per week))?)",
+    re.I,
+)
+PROVISION_CUE = re.compile(
+    r"\b(plan|section f|ehcp)\b[^.!?\n]{0,25}?\b(says|states|specifies|specifies|sets out|names|includes|said)\b"
+    r"|\b(supposed|meant|entitled|due|promised) to (get|have|receive)|\bshould (get|have|receive|be getting)"
+    r"|\bsaid (she|he|they) needs?|\bin (his|her|my|their) (ehcp|plan|care plan)|\bit says\b|\bwas meant to have",
+    re.I,
+)
+
+
+def _provision(text: str) -> tuple[str, tuple[int, int]] | None:
+    sentences = _sentences(text)
+    cued = [s for s in sentences if PROVISION_CUE.search(text[s[0] : s[1]])]
+    lacking = [s for s in sentences if FAILURE_CUE.search(text[s[0] : s[1]])]
+    for s in [*cued, *lacking, *sentences]:
+        terms = list(PROVISION_TERMS.finditer(text, s[0], s[1]))
+        if terms:
+            names = []
+            for t in terms:
+                if t.group(1).lower() not in [n.lower() for n in names]:
+                    names.append(t.group(1))
+            return " and ".join(names[:3]), (terms[0].start(), terms[min(2, len(terms) - 1)].end())
+    return None
+
+
+IMPACT_CUE = re.compile(
+    r"\b(regress\w*|anxious|anxiety|self[- ]harm\w*|meltdowns?|nightmares|excluded|exclusions?|isolated|depressed|"
+    r"frustrated|stressed|exhausted|breaking point|breakdown|bullied|falling (further )?behind|behind|struggling|"
+    r"refusing|upset|unhappy|cries|crying|lost (my job|skills|nearly|a whole)|in debt|failing|dropped|sleeping all day|"
+    r"not learning|not leaving|wetting|bruised|restrained|stopped talking|deteriorated|suffering|"
+    r"stuck at home|at home doing nothing|sent home|reduced timetable|leave work|cant write|can't write|cannot read|"
+    r"cant read|doesnt want to go|doesn't want to go|no friends|stupid|drop out|driving her|driving him|"
+    r"lost (?:\w+ ){0,3}education)\b",
+    re.I,
+)
+
+
+WANTS = re.compile(r"\s*(i|we|they|the family)\b.{0,20}\b(want|would like|seek)\b", re.I)
+
+
+def _impact(text: str) -> tuple[str, tuple[int, int]] | None:
+    hits = [s for s in _sentences(text) if IMPACT_CUE.search(text[s[0] : s[1]]) and not WANTS.match(text[s[0] : s[1]])]
+    if not hits:
+        return None
+    s = hits[0]
+    if len(text[s[0] : s[1]].split()) > 25:  # a run-on story: the clauses that say it
+        cl = [c for c in _clauses(text) if s[0] <= c[0] < s[1] and IMPACT_CUE.search(text[c[0] : c[1]])]
+        s = (cl[0][0], cl[min(1, len(cl) - 1)][1]) if cl else s
+    return text[s[0] : s[1]], s
+
+
+OUTCOME_CUE = re.compile(
+    r"\b(i|we|they|the family|the parents)? ?(want|would like|'d like|wish|need|seek|am asking|are asking|ask)\b"
+    r"(?! to (complain|go to the ombudsman))[^.!?\n]{3,}",
+    re.I,
+)
+OUTCOME_HEAD = re.compile(
+    r"\s*(?:i|we|they|the family|the parents)? ?(?:really )?(?:would like|'d like|want|wish|need|seek|am asking for|are asking for|am asking|ask)"
+    r"(?: (?:for|that))?(?: (?:the council|them|it) to)?(?: to)?\s+",
+    re.I,
+)
+
+
+def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
+    hits = []
+    for s in _sentences(text):
+        piece = text[s[0] : s[1]]
+        for m in re.finditer(
+            r"\b(?:i|we|the family|the parents)? ?(?:really )?(?:want|would like|'d like|seek|am asking for|are asking for)\b",
+            piece,
+            re.I,
+        ):
+            rest = piece[m.start() :]
+            if re.match(r"\S+ ?(?:want|would like|'d like) to (complain|know where|make)", rest, re.I):
+                continue
+            hits.append((s[0] + m.start(), s[1]))
+            break
+    if not hits:
+        m = re.search(r"\bi need (him|her|them) [^.!?\n]+", text, re.I)
+        if not m:
+            return None
+        hits = [m.span()]
+    start, end = hits[-1]  # what they want is usually said last
+    head = OUTCOME_HEAD.match(text, start)
+    if head:
+        start = head.end()
+    return text[start:end].strip(), (start, end)
+
+
+CONTACT_CUE = re.compile(
+    r"\b(emailed|e-mailed|email(ed)? (on|in)|sent an email|rang|phoned|called (the|them|him|her|social|children)|wrote to|written to|spoke to|spoken to|"
+    r"met with|contacted|chased|complained|complaint (on|was made|made)|made a (formal |stage (1|one) )?complaint|"
+    r"replied|responded|requested stage|asked for stage|appealed|asked (\w+ ){0,3}for (an? )?(ehc|ehcp|needs|transport|assessment)|"
+    r"applied|messaged|told the|ignored my|(?:my|our) (?:emails|calls|letters)|called back|rang back)\b",
+    re.I,
+)
+
+
+def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
+    """The contacts (each clause naming one, with its date if it has one) and the named dates (a clause holding one
+    date, named by `timeline.EVENT_CUES`; a bare reply after a complaint is that stage's reply)."""
+    contacts: list[Found] = []
+    dates: dict[str, Found] = {}
+    last = None
+    sentences = _sentences(text)
+    for s in _clauses(text):
+        clause = text[s[0] : s[1]]
+        sentence = next((text[a:b] for a, b in sentences if a <= s[0] < b), clause)
+        days = [(d, m.span()) for m in DAY_MONTH.finditer(clause) if (d := _day(m, today))]
+        dated_reply = days and re.search(r"\b(response|reply)\b", clause, re.I)
+        if (CONTACT_CUE.search(clause) or dated_reply) and not re.search(r"\b(want|would like|seek)\b", clause, re.I):
+            lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
+            start = s[0] + (lead.end() if lead else 0)
+            contacts.append(Found(text[start : s[1]], (start, s[1])))
+        if len(days) != 1 or NOT_YET.search(clause[: days[0][1][1] + 10]):
+            continue
+        name = next((n for n, cue in EVENT_CUES if re.search(cue, clause, re.I)), None)
+        if name == "decision_letter":
+            name = None  # "refused" next to a date is usually the request's date, not the decision's
+        if (
+            name is None
+            and re.search(r"\bcomplain(ed|t)\b", clause, re.I)
+            and not re.search(r"stage (2|two)", clause, re.I)
+        ):
+            name = "complaint_made"
+        if (
+            name is None
+            and last
+            and (REPLY_RE.search(clause) or re.search(r"\b(replied|responded|response|reply)\b", clause, re.I))
+        ):
+            name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}.get(last)
+        if name is None and re.search(r"\basked for stage (2|two)\b", clause, re.I):
+            name = "stage2_requested"
+        if (
+            name is None
+            and re.search(r"\b(asked|applied)\b", clause, re.I)
+            and re.search(r"\bassess|\behc", sentence, re.I)
+        ):
+            name = "assessment_requested"
+        if name and name not in dates:
+            d, span = days[0]
+            dates[name] = Found(d.isoformat(), (s[0] + span[0], s[0] + span[1]))
+            last = name
+    return contacts, dates
+
+
+def _rules(text: str, today: date) -> Extraction:
+    ex = Extraction(text)
+    readers = {
+        "council": _council,
+        "child": _child,
+        "since": lambda t: _since(t, today),
+        "has_plan": _has_plan,
+        "complainant": _who,
+        "stage": _stage,
+        "provision": _provision,
+        "impact": _impact,
+        "outcome_sought": _outcome,
+    }
+    for name, read in readers.items():
+        got = read(text)
+        if got is not None:
+            ex.values[name] = Found(got[0], got[1])
+    if ex.get("complainant") == "young person":
+        ex.values.pop("child", None)  # they write about themselves
+    ex.contacts, ex.dates = _events(text, today)
+    return ex
+
+
+# --- the model, and what keeps it honest ------------------------------------------------------------------------
+
+
+def _or_null(schema: dict) -> dict:
+    """A value or null. llama.cpp's schema-to-grammar drops a pattern or maxLength given with `"type": [..,
+    "null"]` (it rebuilds the union from the bare types), so the union is spelt out with anyOf."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+MODEL_FIELDS = {
+    "council": _or_null({"type": "string", "maxLength": 80}),
+    "child": _or_null({"type": "string", "maxLength": 40}),
+    "since": _or_null({"type": "string", "pattern": "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"}),
+    "has_plan": {"type": ["boolean", "null"]},
+    "complainant": {"enum": ["parent", "carer", "special guardian", "foster carer", "young person", "advocate", None]},
+    "stage": {"enum": ["council-stage-1", "council-stage-2", "ombudsman", None]},
+    "provision": _or_null({"type": "string", "maxLength": 200}),
+    "impact": _or_null({"type": "string", "maxLength": 200}),
+    "outcome_sought": _or_null({"type": "string", "maxLength": 200}),
+}
+SYSTEM = (
+    "You read a parent's account of a problem with a council (special educational needs or children's services) and "
+    "fill in a form. Answer with one JSON object and nothing else. Copy words exactly from the account. Use null for "
+    "anything the account does not say. Never guess a name, council, date or amount."
+)
+FIELD_HELP = {
+    "council": "the council's name as written, e.g. 'Leeds City Council'",
+    "child": "the child's first name or initial",
+    "since": "when the problem started, as YYYY-MM",
+    "has_plan": "true if the child has an EHC plan (EHCP), false if the account says they do not",
+    "complainant": "who is writing: parent, carer, special guardian, foster carer, young person or advocate",
+    "stage": "council-stage-1 (complained, no reply yet), council-stage-2 (had the stage 1 reply), ombudsman (had the stage 2 reply)",
+    "provision": "what the child should be getting (therapy, support, transport...)",
+    "impact": "how it has affected the child or family",
+    "outcome_sought": "what the person wants the council to do",
+}
+# a model's answer for these must appear in the words literally (case and spacing aside)
+LITERAL = {"council", "child"}
+# share of a free-text value's content words that must be the person's own words
+OWN_WORDS = 0.8
+# a choice the model makes must rest on words that say it
+KEY_WORDS: dict[str, dict[Any, str]] = {
+    "has_plan": {
+        True: r"\b(ehcp|ehc|education,? health and care|section f)\b|\b(his|her|their|my) plan\b",
+        False: r"\b(no|not|n't|nt|without|never|applied for|asked for)\b[^.!?\n]{0,30}\b(ehcp|ehc|education,? health and care)",
+    },
+    "complainant": {
+        "special guardian": r"\bspecial guardian|\bSGO\b",
+        "foster carer": r"\bfoster",
+        "advocate": r"\badvocate|\bcaseworker|\bmy client|\bon behalf of",
+        "young person": r"\bi('m| am|m) (1[6-9]|2[0-5])\b|\bmy (college|course|ehcp|ehc plan|pathway plan)\b|\bcare leaver",
+        "carer": r"\b(grand\w*|aunt|uncle|niece|nephew|kinship|carer)\b",
+        "parent": r"\b(son|daughter|mum|dad|mother|father)\b",
+    },
+}
+# a stage is an inference, not a phrase: a model's stage stands only where the words say it as plainly as the rules
+# ask ("I am complaining about" is not a complaint made; on the tuning stories a looser cue kept 2 wrong stages of 2)
+KEY_WORDS["stage"] = {stage: rx.pattern for stage, rx in STAGE_RES}
+NUMBERISH = re.compile(r"£\s?\d[\d,.]*|\d+(?:[.:/]\d+)*")
+PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+
+
+def schema_for(fields: list[str]) -> dict:
+    """The JSON schema a model's answer must follow (llama.cpp turns it into a grammar)."""
+    return {
+        "type": "object",
+        "properties": {f: MODEL_FIELDS[f] for f in fields},
+        "required": list(fields),
+        "additionalProperties": False,
+    }
+
+
+def _find(value: str, text: str) -> tuple[int, int] | None:
+    pat = r"\s+".join(re.escape(w) for w in value.split())
+    m = re.search(rf"(?<!\w){pat}(?!\w)", text, re.I) if pat else None
+    return m.span() if m else None
+
+
+def _name_like(v: str) -> bool:
+    """One word that could be a first name, or an initial (a small model also offers "my grandson" or "19")."""
+    v = v.strip().rstrip(".")
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z'-]{0,19}", v)) and v.lower() not in NOT_NAME | set(MONTHS) | {
+        "son",
+        "daughter",
+        "child",
+        "grandson",
+        "granddaughter",
+        "ehcp",
+        "ehc",
+        "sen",
+        "send",
+    }
+
+
+def trace(name: str, value: Any, text: str, today: date | None = None) -> tuple[Any, tuple[int, int]] | str:
+    """Where in the person's words a proposed value comes from: (value, span), or why it cannot be traced (a
+    string). Names and councils must appear literally; a month must be named in the words (and its year, unless it
+    is the latest such month); a yes/no must rest on the words that say it; free text must be mostly the person's own
+    words, with every number, amount and capitalised name in it appearing literally."""
+    today = today or date.today()
+    if value is None or value == "":
+        return "empty"
+    if name == "child" and not _name_like(str(value)):
+        return f"{str(value)[:40]!r} is not a name or an initial"
+    if name in LITERAL:
+        span = _find(str(value), text)
+        if not span:
+            return f"{value!r} is not in the words"
+        if name == "council" and not council_core(str(value)):
+            return "not a council's name"
+        return value, span
+    if name == "since":
+        m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)", str(value))
+        if not m:
+            return "not a month"
+        y, mo = int(m.group(1)), int(m.group(2))
+        for mm in re.finditer(rf"\b{MONTH_RE}\b(?: {YEAR_RE})?", text, re.I):
+            if _month(mm.group(1)) != mo or (mm.group(1).lower() == "may" and not mm.group(2)):
+                continue
+            said = _year(mm.group(2))
+            if (
+                said == y
+                or (said is None and y in (_year_of(mo, today), today.year - 1))
+                or re.search(rf"\b{y}\b", text)
+            ):
+                return value, mm.span()
+        return f"{value} is not a month the words name"
+    if name in KEY_WORDS:
+        cue = KEY_WORDS[name].get(value)
+        m = re.search(cue, text, re.I) if cue else None
+        return (value, m.span()) if m else f"{value!r}: the words do not say so"
+    # free text: the person's own words, numbers and names literally
+    v = str(value)
+    for tok in [*NUMBERISH.findall(v), *PROPER.findall(v), *re.findall(rf"\b{MONTH_RE}\b", v, re.I)]:
+        if not re.search(rf"(?<!\w){re.escape(tok)}(?!\w)", text, re.I):
+            return f"{tok!r} is not in the words"
+    said = {_day(m, today) for m in DAY_MONTH.finditer(text)}
+    for m in DAY_MONTH.finditer(v):
+        if _day(m, today) not in said:
+            return f"{m.group(0)!r} is not a date the words give"
+    span = _find(v, text)
+    if span:
+        return text[span[0] : span[1]], span
+    words = content_words(v)
+    if not words:
+        return "no words of the person's"
+    best = None
+    for s in _sentences(text):
+        own = content_words(text[s[0] : s[1]])
+        share = len(words & own) / len(words)
+        if best is None or share > best[0]:
+            best = (share, s)
+    if best and best[0] >= OWN_WORDS:
+        return v, best[1]
+    return f"{v[:60]!r}: not the person's words"
+
+
+def _ask_model(chat_model, text: str, fields: list[str]) -> dict:
+    """One call: the model fills `fields` under the JSON schema; {} if it answers with no JSON object."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    form = "\n".join(f'- "{f}": {FIELD_HELP[f]}' for f in fields)
+    prompt = f'The account:\n"""\n{text[:6000]}\n"""\n\nFill in these fields (null if not said):\n{form}\n\nJSON:'
+    schema = schema_for(fields)
+    reply = chat_model.invoke(
+        [SystemMessage(SYSTEM), HumanMessage(prompt)],
+        response_format={"type": "json_object", "schema": schema},
+        max_tokens=300,
+    )
+    raw = str(reply.content)
+    m = re.search(r"\{.*\}", raw, re.S)
+    if not m:
+        return {}
+    try:
+        data = json.loads(m.group(0))
+    except ValueError:
+        return {}
+    return {k: v for k, v in data.items() if k in fields} if isinstance(data, dict) else {}
+
+
+# --- the public API -----------------------------------------------------------------------------------------------
+
+
+def _shift(f: Found, offset: int) -> Found:
+    """A value read from added words, its span moved into the whole text."""
+    if isinstance(f.source, tuple):
+        return Found(f.value, (f.source[0] + offset, f.source[1] + offset), f.by)
+    return f
+
+
+def extract(text: str, previous: Extraction | None = None, chat_model=None, today: date | None = None) -> Extraction:
+    """Read the person's words: `text` is their story, or (with `previous`) what they add to it. What was known or
+    confirmed before is kept; new words fill what was missing. With a `chat_model`, the model then fills the gaps
+    the rules left, and each value it proposes is kept only if `trace` finds it in the words."""
+    today = today or date.today()
+    whole = f"{previous.text}\n\n{text}" if previous and previous.text.strip() else text
+    offset = len(whole) - len(text)
+    ex = _rules(whole, today)
+    if previous:
+        new = _rules(text, today)  # spans shifted into the whole text
+        ex = Extraction(
+            whole, dict(previous.values), list(previous.contacts), dict(previous.dates), list(previous.notes)
+        )
+        for k, f in new.values.items():
+            ex.values.setdefault(k, _shift(f, offset))
+        ex.contacts += [_shift(c, offset) for c in new.contacts]
+        for k, f in new.dates.items():
+            ex.dates.setdefault(k, _shift(f, offset))
+    if chat_model is not None:
+        gaps = [f for f in SCALARS if f not in ex.values]
+        if ex.get("complainant") == "young person":
+            gaps = [f for f in gaps if f != "child"]  # they write about themselves
+        if gaps:
+            try:
+                proposed = _ask_model(chat_model, whole, gaps)
+            except Exception as e:  # a model failing is not the person's problem: the rules' reading stands
+                ex.notes.append(f"the local model failed ({type(e).__name__}); the rules' reading stands")
+                proposed = {}
+            for name, value in proposed.items():
+                if value is None:
+                    continue
+                got = trace(name, value, whole, today)
+                if isinstance(got, str):
+                    ex.notes.append(f"dropped {name} from the model: {got}")
+                else:
+                    ex.values[name] = Found(got[0], got[1], "model")
+    return ex
+
+
+def confirm(extraction: Extraction, field_name: str, value: Any) -> Extraction:
+    """The person's answer or correction: the field takes `value`, marked confirmed (None: they said there is
+    none, so it is not asked again). Contacts: a string adds one; dates: a (event, YYYY-MM-DD) pair sets one."""
+    ex = replace(
+        extraction,
+        values=dict(extraction.values),
+        contacts=list(extraction.contacts),
+        dates=dict(extraction.dates),
+        notes=list(extraction.notes),
+    )
+    if field_name == "contacts":
+        items = [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+        ex.contacts += [Found(v, "confirmed", "person") for v in items] or [Found(None, "confirmed", "person")]
+        return ex
+    if field_name == "dates":
+        event, day = value
+        ex.dates[event] = Found(day, "confirmed", "person")
+        return ex
+    if field_name not in SCALARS:
+        raise ValueError(f"unknown field {field_name!r} (one of {', '.join(FIELDS)})")
+    if field_name == "since" and value:
+        try:
+            value = Facts.model_validate({"role": "parent", "issue": "...", "since": value}).since
+        except ValidationError:
+            raise FactsError(f"since: {str(value)[:40]!r} is not a month; say it like 'September 2025'") from None
+    ex.values[field_name] = Found(value, "confirmed", "person")
+    return ex
+
+
+def missing(extraction: Extraction) -> list[str]:
+    """The required fields not yet known or answered, most important first (no plan: no plan provision to ask)."""
+    out = []
+    for name in REQUIRED:
+        if extraction.answered(name):
+            continue
+        if name == "provision" and extraction.get("has_plan") is False and "has_plan" in extraction.values:
+            continue
+        out.append(name)
+    return out
+
+
+def follow_up(extraction: Extraction) -> list[str]:
+    """Short questions for what is missing, most important first, at most three at a time."""
+    return [QUESTIONS[name] for name in missing(extraction)[:MAX_QUESTIONS]]
+
+
+WHO_WORDS = {
+    "parent": "you are the parent",
+    "carer": "you are the child's carer",
+    "special guardian": "you are the child's special guardian",
+    "foster carer": "you are the child's foster carer",
+    "young person": "you are writing about yourself",
+    "advocate": "you are writing as an advocate",
+}
+STAGE_WORDS = {
+    "council-stage-1": "you have complained to the council and are waiting for its reply",
+    "council-stage-2": "you have had the council's first (stage 1) reply and want to go further",
+    "ombudsman": "you have been through the council's complaints procedure (or it has not answered)",
+}
+
+
+EVENT_WORDS = {
+    "assessment_requested": "You asked for an assessment",
+    "decision_to_assess": "The council decided to assess",
+    "review_meeting": "The review meeting",
+    "amendment_notice": "The proposed amendments",
+    "final_plan": "The final plan",
+    "complaint_made": "Your complaint",
+    "stage1_response": "The stage 1 reply",
+    "stage2_requested": "You asked for stage 2",
+    "stage2_response": "The stage 2 reply",
+    "panel_requested": "You asked for a review panel",
+    "tribunal_order": "The Tribunal's order",
+    "mediation_certificate": "The mediation certificate",
+    "decision_letter": "The decision letter",
+}
+
+
+def _said(extraction: Extraction, name: str) -> str:
+    """For a value read between the lines (a month, yes/no, the stage): the words it was read from."""
+    quote = extraction.quote(name)
+    return f' (you wrote: "{" ".join(quote.split())[:80]}")' if quote else ""
+
+
+def understood(extraction: Extraction) -> str:
+    """A short plain summary of what was understood, for the person to confirm or correct."""
+    g = extraction.get
+    lines = []
+    about = g("child") or "your child"
+    if g("council"):
+        lines.append(f"- The council: {g('council')}")
+    if g("complainant"):
+        lines.append(f"- Who is writing: {WHO_WORDS[g('complainant')]}")
+    if g("child"):
+        lines.append(f"- About: {g('child')}")
+    if g("has_plan") is not None:
+        lines.append(f"- EHC plan: {'yes' if g('has_plan') else 'no'}{_said(extraction, 'has_plan')}")
+    if g("provision"):
+        lines.append(f"- What {about} should get: {g('provision')}")
+    if g("since"):
+        y, m = g("since").split("-")
+        lines.append(f"- Since: {date(int(y), int(m), 1):%B %Y}{_said(extraction, 'since')}")
+    if g("impact"):
+        lines.append(f"- The effect: {g('impact')}")
+    for c in g("contacts"):
+        lines.append(f"- You contacted them: {c}")
+    for k, v in g("dates").items():
+        lines.append(f"- {EVENT_WORDS.get(k, k.replace('_', ' ').capitalize())}: {date.fromisoformat(v):%-d %B %Y}")
+    if g("stage"):
+        lines.append(f"- Where things are: {STAGE_WORDS[g('stage')]}{_said(extraction, 'stage')}")
+    if g("outcome_sought"):
+        lines.append(f"- What you want: {g('outcome_sought')}")
+    head = (
+        "This is what I understood. Please correct anything that is wrong:"
+        if lines
+        else "I could not pick out any facts yet."
+    )
+    return "\n".join([head, *lines])
+
+
+# --- the eval --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    text: str
+    facts: dict
+    heldout: bool = False
+
+
+def load_stories(path: str | Path) -> list[Story]:
+    """The gold stories, one JSON object a line: `id`, `text` (the story as a person wrote it), `heldout` (not
+    looked at while the rules were written), `facts` (what an adviser reads from it: the SCALARS, null where the
+    story does not say; `contacts`, a list; `dates`, event → YYYY-MM-DD)."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            out.append(Story(d["id"], d["text"], d["facts"], bool(d.get("heldout"))))
+    return out
+
+
+def _same_text(pred: str, gold: str) -> bool:
+    """A free-text value matches when it holds at least half the gold's content words and is not mostly other
+    words (a whole paragraph does not count as the answer)."""
+    p, g = content_words(pred), content_words(gold)
+    if not g:
+        return gold.lower() in pred.lower()
+    if not p:
+        return False
+    return len(p & g) / len(g) >= 0.5 and len(p & g) / len(p) >= 0.2
+
+
+def field_match(name: str, pred: Any, gold: Any) -> bool:
+    if name == "council":
+        return council_core(pred) == council_core(gold)
+    if name == "child":
+        return str(pred).lower() == str(gold).lower()
+    if name in ("provision", "impact", "outcome_sought"):
+        return _same_text(str(pred), str(gold))
+    return pred == gold
+
+
+def _contact_match(pred: str, gold: str) -> bool:
+    p, g = content_words(pred), content_words(gold)
+    return bool(g) and len(p & g) / len(g) >= 0.5
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    def to_dict(self) -> dict:
+        r = lambda x: None if x is None else round(x, 3)  # noqa: E731
+        return {"precision": r(self.precision), "recall": r(self.recall), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+def score(ex: Extraction, gold: dict, tallies: dict[str, Tally]) -> None:
+    for name in SCALARS:
+        t = tallies.setdefault(name, Tally())
+        p, g = ex.get(name), gold.get(name)
+        if p is not None and g is not None and field_match(name, p, g):
+            t.tp += 1
+        else:
+            t.fp += p is not None
+            t.fn += g is not None
+    t = tallies.setdefault("contacts", Tally())
+    golds, preds = list(gold.get("contacts") or []), ex.get("contacts")
+    hit = sum(any(_contact_match(p, g) for p in preds) for g in golds)
+    good = sum(any(_contact_match(p, g) for g in golds) for p in preds)
+    t.tp += hit
+    t.fn += len(golds) - hit
+    t.fp += len(preds) - good
+    t = tallies.setdefault("dates", Tally())
+    gd, pd = gold.get("dates") or {}, ex.get("dates")
+    for k, v in pd.items():
+        if gd.get(k) == v:
+            t.tp += 1
+        else:
+            t.fp += 1
+    t.fn += sum(1 for k, v in gd.items() if pd.get(k) != v)
+
+
+def rounds_to_complete(ex: Extraction, gold: dict, limit: int = 6) -> int:
+    """How many rounds of questions it takes to complete the required facts, answering each question from the gold
+    (an answer the gold does not have is "none"/"not sure")."""
+    n = 0
+    while missing(ex) and n < limit:
+        n += 1
+        for name in missing(ex)[:MAX_QUESTIONS]:
+            answer = gold.get(name)
+            ex = confirm(ex, name, None if answer in ("", []) else answer)
+    return n
+
+
+def model_alone(text: str, chat_model, today: date | None = None) -> Extraction:
+    """What the model reads with no rules before it (every scalar field asked), each value still traced: for the
+    eval, to see whether the model could stand on its own."""
+    today = today or date.today()
+    ex = Extraction(text)
+    for name, value in _ask_model(chat_model, text, list(SCALARS)).items():
+        got = trace(name, value, text, today) if value is not None else "empty"
+        if isinstance(got, str):
+            ex.notes.append(f"dropped {name} from the model: {got}")
+        else:
+            ex.values[name] = Found(got[0], got[1], "model")
+    return ex
+
+
+def evaluate(stories: list[Story], chat_model=None, today: date | None = None, alone: bool = False) -> dict:
+    """Precision and recall per field, for the rules alone and (with `chat_model`) rules + model, on the tuning and
+    the held-back stories; the rounds of questions to complete the facts; and the time per story. `alone`: also the
+    model with no rules (its scalar fields only; contacts and dates are the rules' job)."""
+    today = today or date(2026, 11, 27)  # the day the gold stories were written ("since September" is 2026-09)
+    out: dict = {}
+    runs = [("rules", None)] + ([("rules+model", chat_model)] if chat_model is not None else [])
+    runs += [("model alone", chat_model)] if chat_model is not None and alone else []
+    for label, model in runs:
+        for split in ("tuning", "heldout"):
+            chosen = [s for s in stories if s.heldout == (split == "heldout")]
+            if not chosen:
+                continue
+            tallies: dict[str, Tally] = {}
+            rounds, seconds = [], []
+            for s in chosen:
+                t0 = time.perf_counter()
+                if label == "model alone":
+                    ex = model_alone(s.text, model, today)
+                else:
+                    ex = extract(s.text, chat_model=model, today=today)
+                seconds.append(time.perf_counter() - t0)
+                score(ex, s.facts, tallies)
+                rounds.append(rounds_to_complete(ex, s.facts))
+            out.setdefault(label, {})[split] = {
+                "stories": len(chosen),
+                "fields": {k: v.to_dict() for k, v in tallies.items()},
+                "rounds": {"mean": round(sum(rounds) / len(rounds), 2), "max": max(rounds), "zero": rounds.count(0)},
+                "seconds_per_story": round(sum(seconds) / len(seconds), 4),
+                "seconds_max": round(max(seconds), 4),
+            }
+    return out
+
+
+def format_report(result: dict) -> str:
+    """`evaluate`'s result as a Markdown table: per field, precision / recall for each reader and split."""
+    cols = [(label, split) for label, splits in result.items() for split in splits]
+    head = "| field | " + " | ".join(f"{label} {split} P / R" for label, split in cols) + " |"
+    rows = [head, "|---" * (len(cols) + 1) + "|"]
+    fields = list(next(iter(next(iter(result.values())).values()))["fields"])
+
+    def pr(d: dict) -> str:
+        f = lambda x: "–" if x is None else f"{x:.2f}"  # noqa: E731
+        return f"{f(d['precision'])} / {f(d['recall'])}"
+
+    for name in fields:
+        rows.append(
+            f"| {name} | " + " | ".join(pr(result[label][split]["fields"][name]) for label, split in cols) + " |"
+        )
+    rows.append(
+        "| rounds of questions (mean, max) | "
+        + " | ".join(
+            f"{result[label][split]['rounds']['mean']}, {result[label][split]['rounds']['max']}"
+            for label, split in cols
+        )
+        + " |"
+    )
+    rows.append(
+        "| seconds per story (mean, max) | "
+        + " | ".join(
+            f"{result[label][split]['seconds_per_story']}, {result[label][split]['seconds_max']}"
+            for label, split in cols
+        )
+        + " |"
+    )
+    return "\n".join(rows)
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m app.story [--llm MODEL] [--heldout-only] [--json]`: the eval on evals/gold/stories.jsonl."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m app.story")
+    ap.add_argument("--gold", default=str(Path(__file__).resolve().parents[1] / "evals" / "gold" / "stories.jsonl"))
+    ap.add_argument("--llm", help="a local model name (app.gguf.MODELS), e.g. smollm2-135m")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--heldout-only", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--alone", action="store_true", help="also the model with no rules before it")
+    args = ap.parse_args(argv)
+    stories = load_stories(args.gold)
+    if args.heldout_only:
+        stories = [s for s in stories if s.heldout]
+    model = None
+    if args.llm:
+        t0 = time.perf_counter()
+        model = load_chat_model(args.llm, n_threads=args.threads, n_ctx=2048, temperature=0.0, streaming=False)
+        print(f"loaded {args.llm} in {time.perf_counter() - t0:.1f} s")
+    result = evaluate(stories, chat_model=model, alone=args.alone)
+    print(json.dumps(result, indent=1) if args.json else format_report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))

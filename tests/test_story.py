@@ -1,0 +1,258 @@
+"""The story intake (app/story.py): what the rules read from a person's own words, that a model's invented council,
+date or amount never reaches the facts, the questions asked for what is missing, and a person's corrections."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from app.story import (
+    Extraction,
+    confirm,
+    evaluate,
+    extract,
+    follow_up,
+    load_stories,
+    missing,
+    schema_for,
+    understood,
+)
+from tests.fakes import FakeChat
+
+TODAY = date(2026, 11, 27)
+GOLD = Path(__file__).resolve().parents[1] / "evals" / "gold" / "stories.jsonl"
+
+PARENT = (
+    "My son Jack is 9 and has an EHCP from Leeds City Council. His plan says he should get weekly speech and language "
+    "therapy but he hasnt had any since September. I emailed the SEN team on 3 October 2026 and again on 20 October, "
+    "no reply. He has stopped talking at school. I want the council to arrange the therapy and make up the sessions."
+)
+RUN_ON = (
+    "i dont know where to start really my daughter amira has been out of school since last march kent county council "
+    "said they would find her a place but nothing she has no ehcp we asked for an assessment on 12 april 2026 and "
+    "they refused it. i made a formal complaint on 2 june 2026 and got the stage 1 reply on 30 june"
+)
+GUARDIAN = (
+    "I am Tyler's special guardian (he's my grandson, 11). Since the SGO was made in January 2025 Manchester City "
+    "Council have not paid the allowance they agreed."
+)
+
+
+def _quote(ex: Extraction, name: str) -> str:
+    start, end = ex.source(name)
+    return ex.text[start:end]
+
+
+def test_rules_read_a_parents_story_with_each_value_pointing_at_their_words():
+    ex = extract(PARENT, today=TODAY)
+    assert ex.get("council") == "Leeds City Council"
+    assert ex.get("child") == "Jack"
+    assert ex.get("since") == "2026-09"  # "since September", said in November 2026
+    assert ex.get("has_plan") is True
+    assert ex.get("complainant") == "parent"
+    assert "speech and language therapy" in ex.get("provision")
+    assert "arrange the therapy" in ex.get("outcome_sought")
+    assert "stopped talking" in ex.get("impact")
+    assert any("3 October 2026" in c for c in ex.get("contacts"))
+    for name in ("council", "child", "since", "has_plan", "provision", "impact", "outcome_sought"):
+        assert ex.values[name].by == "rules"
+        assert _quote(ex, name).strip(), name  # a real span of the person's text
+    assert _quote(ex, "council") == "Leeds City Council"
+    assert _quote(ex, "since").lower().startswith("since september")
+
+
+def test_rules_read_a_run_on_story_with_no_capitals_and_the_complaint_so_far():
+    ex = extract(RUN_ON, today=TODAY)
+    assert ex.get("council") == "Kent County Council"
+    assert ex.get("child") == "Amira"
+    assert ex.get("since") == "2026-03"  # "last March"
+    assert ex.get("has_plan") is False
+    assert ex.get("stage") == "council-stage-2"  # they have the stage 1 reply
+    assert ex.get("dates") == {
+        "assessment_requested": "2026-04-12",
+        "complaint_made": "2026-06-02",
+        "stage1_response": "2026-06-30",
+    }
+
+
+def test_a_special_guardian_is_not_taken_for_a_grandparent_or_parent():
+    ex = extract(GUARDIAN, today=TODAY)
+    assert ex.get("complainant") == "special guardian"
+    assert ex.get("child") == "Tyler"
+    assert ex.get("since") == "2025-01"
+    assert ex.to_facts().complainant == "special guardian"
+
+
+def test_to_facts_gives_the_facts_form_with_the_story_as_the_issue():
+    facts = extract(RUN_ON, today=TODAY).to_facts()
+    assert facts.role == "parent"
+    assert facts.council == "Kent County Council" and facts.since == "2026-03" and facts.has_plan is False
+    assert facts.dates["complaint_made"] == "2026-06-02"
+    assert facts.issue == RUN_ON
+
+
+def test_a_model_that_invents_a_council_date_or_amount_is_not_believed():
+    story = "my son has autism and the school keep sending him home. nobody helps us."
+    invented = {
+        "council": "Leeds City Council",
+        "child": "Harry",
+        "since": "2025-09",
+        "has_plan": True,
+        "complainant": "parent",
+        "stage": "ombudsman",
+        "provision": "£2,000 of tuition",
+        "impact": "he is sent home",
+        "outcome_sought": "a payment of £500",
+    }
+    model = FakeChat(json.dumps(invented))
+    ex = extract(story, chat_model=model, today=TODAY)
+    for name in ("council", "child", "since", "has_plan", "stage", "provision", "outcome_sought"):
+        assert ex.get(name) is None, name
+    facts = ex.to_facts()
+    assert "Leeds" not in facts.text() and "£" not in facts.text() and "2025" not in facts.text()
+    assert any("council" in n and "not in the words" in n for n in ex.notes)
+    # the model was asked under the facts schema, for the gaps only
+    assert ex.values["complainant"].by == "rules"  # "my son": the rules had it, the model was not asked
+    assert "council" in model.prompts[0] and '"complainant"' not in model.prompts[0]
+
+
+def test_a_models_well_formed_answer_for_a_gap_is_kept_with_its_span():
+    story = "Bristol City Council have not given Sam his therapy. he is falling apart and we are in despair."
+    model = FakeChat(json.dumps({"impact": "he is falling apart and we are in despair", "outcome_sought": None}))
+    ex = extract(story, chat_model=model, today=TODAY)
+    found = ex.values["impact"]
+    assert found.by == "model"
+    assert ex.text[found.source[0] : found.source[1]] == "he is falling apart and we are in despair"
+
+
+def test_a_model_that_answers_nonsense_or_fails_leaves_the_rules_reading():
+    ex = extract(PARENT, chat_model=FakeChat("I am sorry, I cannot help with that."), today=TODAY)
+    assert ex.get("council") == "Leeds City Council"
+    ex = extract("the council stopped his transport", chat_model=FakeChat(), today=TODAY)  # no reply left: fails
+    assert ex.get("provision") == "transport" and any("failed" in n for n in ex.notes)
+
+
+def test_the_schema_keeps_patterns_that_llama_cpp_would_drop_from_a_type_list():
+    since = schema_for(["since"])["properties"]["since"]
+    assert {"type": "string", "pattern": "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"} in since["anyOf"]
+
+
+def test_follow_up_asks_for_what_is_missing_most_important_first_three_at_a_time():
+    ex = extract("they have stopped everything and i am at my wits end", today=TODAY)
+    qs = follow_up(ex)
+    assert qs == [
+        "Which council is this about?",
+        "When did the problem start (month and year)?",
+        "Does your child have an EHC plan?",
+    ]
+    ex = confirm(ex, "council", "Hull City Council")
+    assert "Which council is this about?" not in follow_up(ex)
+    assert len(follow_up(ex)) == 3
+    assert follow_up(extract(PARENT, today=TODAY)) == []
+
+
+def test_no_plan_means_no_question_about_what_the_plan_says():
+    ex = extract("Kent County Council refused to assess since May 2026. she has no ehcp.", today=TODAY)
+    assert "provision" not in missing(ex)
+
+
+def test_confirm_marks_the_persons_answer_confirmed_and_correct_wins():
+    ex = extract(PARENT, today=TODAY)
+    fixed = confirm(ex, "council", "Leeds Council")
+    assert fixed.get("council") == "Leeds Council" and fixed.source("council") == "confirmed"
+    assert ex.get("council") == "Leeds City Council"  # the earlier reading is not changed in place
+    fixed = confirm(fixed, "since", "August 2026")
+    assert fixed.get("since") == "2026-08" and fixed.values["since"].by == "person"
+    none = confirm(extract("help", today=TODAY), "contacts", None)
+    assert "contacts" not in missing(none)
+    # added words later do not overwrite what the person confirmed
+    more = extract("It is really Bradford Council.", previous=fixed, today=TODAY)
+    assert more.get("council") == "Leeds Council"
+
+
+def test_understood_is_a_plain_summary_to_confirm():
+    text = understood(extract(RUN_ON, today=TODAY))
+    assert text.startswith("This is what I understood")
+    assert "Kent County Council" in text and "March 2026" in text and "EHC plan: no" in text
+    assert "2 June 2026" in text
+
+
+def test_rules_are_well_under_a_second_and_the_eval_reports_every_field():
+    stories = load_stories(GOLD)
+    assert len(stories) >= 30 and 8 <= sum(s.heldout for s in stories) <= 14
+    report = evaluate(stories)
+    tuning = report["rules"]["tuning"]
+    assert tuning["seconds_max"] < 0.5
+    assert set(tuning["fields"]) >= {"council", "since", "has_plan", "provision", "contacts", "dates"}
+    assert tuning["fields"]["council"]["precision"] >= 0.9
+
+
+def test_a_model_offering_words_that_are_not_a_name_as_the_child_is_dropped():
+    story = "hi im 17 and i have an ehcp from Bristol City Council and no support worker since september."
+    ex = extract(story, chat_model=FakeChat(json.dumps({"child": "hi im 17"})), today=TODAY)
+    assert ex.get("child") is None
+    story = "my grandson lives with me and Derbyshire County Council give us nothing."
+    ex = extract(
+        story, chat_model=FakeChat(json.dumps({"child": "my grandson", "stage": "council-stage-1"})), today=TODAY
+    )
+    assert ex.get("child") is None and ex.get("stage") is None  # no complaint made: no stage
+
+
+def test_words_added_later_fill_the_gaps_with_spans_in_the_whole_conversation():
+    first = extract("they stopped his therapy and nobody answers my emails", today=TODAY)
+    assert "council" in missing(first)
+    more = extract("It is Hull City Council, since March 2026.", previous=first, today=TODAY)
+    assert more.get("council") == "Hull City Council" and more.get("since") == "2026-03"
+    start, end = more.source("council")
+    assert more.text[start:end] == "Hull City Council"
+    assert more.text.startswith("they stopped his therapy")
+
+
+def test_the_intake_command_shows_what_it_understood_and_asks_the_rest(tmp_path):
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    story = tmp_path / "story.txt"
+    story.write_text("my son Jack has an ehcp with Leeds City Council, no speech therapy since september.\n")
+    out = CliRunner().invoke(app, ["intake", str(story)])
+    assert out.exit_code == 0, out.output
+    assert "Leeds City Council" in out.output and "? Who have you contacted about it, and when?" in out.output
+    data = json.loads(CliRunner().invoke(app, ["intake", str(story), "--json"]).output)
+    assert data["values"]["council"]["value"] == "Leeds City Council" and data["values"]["council"]["by"] == "rules"
+
+
+def test_every_value_read_from_the_gold_stories_can_be_shown_in_the_persons_words():
+    for story in load_stories(GOLD):
+        ex = extract(story.text, today=TODAY)
+        for found in [*ex.values.values(), *ex.contacts, *ex.dates.values()]:
+            start, end = found.source
+            assert 0 <= start < end <= len(story.text), (story.id, found)
+        for c in ex.contacts:
+            assert c.value == story.text[c.source[0] : c.source[1]]
+
+
+def test_a_models_text_with_a_date_or_amount_the_person_never_gave_is_dropped():
+    story = "Hull City Council stopped his speech therapy in march and he is falling behind at school."
+    for made_up in (
+        "he is falling behind since 4 march",
+        "he is falling behind, £300 lost",
+        "falling behind since May",
+    ):
+        ex = extract(story, chat_model=FakeChat(json.dumps({"outcome_sought": made_up})), today=TODAY)
+        assert ex.get("outcome_sought") is None, made_up
+        assert any("not" in n for n in ex.notes)
+
+
+def test_the_council_named_the_way_people_name_it_and_hours_with_a_decimal():
+    for words, council in (
+        ("We live in Wigan and the SENCO says there is no money.", "Wigan Council"),
+        ("the LA (north tyneside) has ignored my emails since feb.", "North Tyneside Council"),
+        ("Council: Southwark. I would like an apology.", "Southwark Council"),
+        ("the london borough of newham has done nothing", "London Borough of Newham"),
+    ):
+        assert extract(words, today=TODAY).get("council") == council, words
+    ex = extract("my son (12) has an ehcp. his ehcp says 32.5 hours of 1:1 a week.", today=TODAY)
+    assert ex.get("provision").startswith("32.5 hours of 1:1")
+    assert extract("My little girl Evie-Mae is 6.", today=TODAY).get("child") == "Evie-Mae"
