@@ -46,6 +46,9 @@ from .engine import Engine
 from .models import Filters
 from .roles import paragraph_role
 from .settings import Settings
+from .story import evaluate as evaluate_stories
+from .story import format_report as format_story_report
+from .story import load_stories
 from .text import STOPWORDS, content_words, words3
 from .writers import ChatWriter, TemplateWriter, make_writer, sources_block
 
@@ -60,6 +63,7 @@ PART_OF = {
     "heldout": "drafting",
     "verifier": "verifier",
     "roles": "roles",
+    "stories": "stories",
 }
 SEED_REFS = {"24 004 187", "23 009 620", "24 010 960", "24 012 399", "25 022 150"}
 
@@ -293,7 +297,7 @@ def run_eval(
     engine=None,
     verify_fn=verify_claims,
     quiet: bool = False,
-    parts: tuple[str, ...] = ("retrieval", "drafting", "verifier", "roles"),
+    parts: tuple[str, ...] = ("retrieval", "drafting", "verifier", "roles", "stories"),
 ) -> bool:
     """Run the eval; True when every threshold that applies is met. `engine` and `verify_fn` can be replaced
     (tests prove the eval fails with a broken retriever or verifier); `parts` limits what runs."""
@@ -310,7 +314,10 @@ def run_eval(
     drafting = eval_drafting(engine, source, judge, scope, llm, parts, say)
     verifier = eval_verifier(source, verify_fn, parts, say)
     roles = eval_roles(parts, say)
-    limits, figures, failures = check_thresholds(thresholds, scope, parts, retrieval, drafting, verifier, roles)
+    stories = eval_stories(parts, say)
+    limits, figures, failures = check_thresholds(
+        thresholds, scope, parts, retrieval, drafting, verifier, roles, stories
+    )
 
     encoder = engine.encoder_notice()
     say(encoder or "search model: (supplied by the caller)")
@@ -326,6 +333,7 @@ def run_eval(
         "coverage": drafting.coverage,
         "verifier": verifier.report,
         "roles": roles,
+        "stories": stories,
         "figures": figures,
         "thresholds": limits,
         "failures": failures,
@@ -800,6 +808,36 @@ def eval_roles(parts: tuple[str, ...], say: Callable) -> dict[str, dict]:
     return scores
 
 
+def eval_stories(parts: tuple[str, ...], say: Callable) -> dict:
+    """Step 6b: the story intake (`app.story`, rules only: what CI can run) against evals/gold/stories.jsonl, per
+    field and split, with the follow-up rounds it takes ({} when not measured). The local model's figures are
+    `python -m app.story --llm ...` (too slow for every run on 2 cores)."""
+    if "stories" not in parts:
+        return {}
+    result = evaluate_stories(load_stories(GOLD / "stories.jsonl"))["rules"]
+    for split, r in result.items():
+        worst = min(result[split]["fields"].items(), key=lambda kv: min(kv[1]["precision"] or 0, kv[1]["recall"] or 0))
+        say(
+            f"stories ({split}, rules): {r['stories']} stories; weakest field {worst[0]} {worst[1]['precision']}/"
+            f"{worst[1]['recall']}; follow-up rounds {r['rounds']['mean']}"
+        )
+    return result
+
+
+def story_figures(stories: dict) -> dict[str, object]:
+    """`stories.<split>.<field>.precision|recall`, and each split's micro-averaged `precision` / `recall`."""
+    figures: dict[str, object] = {}
+    for split, r in stories.items():
+        tp = fp = fn = 0
+        for name, f in r["fields"].items():
+            figures[f"stories.{split}.{name}.precision"] = f["precision"]
+            figures[f"stories.{split}.{name}.recall"] = f["recall"]
+            tp, fp, fn = tp + f["tp"], fp + f["fp"], fn + f["fn"]
+        figures[f"stories.{split}.precision"] = round(tp / (tp + fp), 4) if tp + fp else None
+        figures[f"stories.{split}.recall"] = round(tp / (tp + fn), 4) if tp + fn else None
+    return figures
+
+
 # the claim figures a threshold may name (app.claims): see _claim_rates
 CLAIM_FIGURES = (
     "quote_function_accuracy",
@@ -818,6 +856,7 @@ def check_thresholds(
     drafting: DraftingResult,
     verifier: VerifierResult,
     roles: dict[str, dict] | None = None,
+    stories: dict | None = None,
 ) -> tuple[dict, dict[str, object], list[str]]:
     """Step 7: the scope's limits from evals/thresholds.yaml, the figures they name, and one line per limit missed
     (among the parts that ran)."""
@@ -849,6 +888,7 @@ def check_thresholds(
             "verifier.false_alarms": verifier.report["false_alarms"],
         }
     figures |= coverage_figures(drafting)
+    figures |= story_figures(stories or {})
     if roles:
         figures |= {"roles.accuracy": roles["tune"]["accuracy"], "roles.heldout_accuracy": roles["heldout"]["accuracy"]}
     for wname, d in drafting.by_writer.items():
@@ -996,6 +1036,18 @@ def report_md(r: dict) -> str:
             "",
             f"Accuracy against hand labels: {tune['accuracy']} on {tune['n']} tuning paragraphs, {held['accuracy']} on "
             f"{held['n']} held out; misread: {dict(tune['confusion']) or 'none'} / {dict(held['confusion']) or 'none'}.",
+            "",
+        ]
+    if r.get("stories"):
+        lines += [
+            "## Story intake (rules only)",
+            "",
+            format_story_report({"rules": r["stories"]}),
+            "",
+            "Follow-up rounds to complete the facts, answering from the gold: "
+            + "; ".join(
+                f"{split} {v['rounds']['mean']} (at most {v['rounds']['max']})" for split, v in r["stories"].items()
+            ),
             "",
         ]
     lines += coverage_md(r.get("coverage") or {})

@@ -311,19 +311,19 @@ def plan_status(has_plan: bool | None, text: str) -> bool | None:
 WHO_CUES: list[tuple[str, str]] = [
     (
         "special guardian",
-        r"\b(i am|i'm|as) (his|her|their|the|a|[A-Z]'s) special guardian|\bspecial guardianship order (for|in respect of)|\bour special guardianship\b|\bmy special guardianship\b",
+        r"\b(i am|i'?m|as) (his|her|their|the|a|[A-Z]'s) special guardian|\bspecial guardianship order (for|in respect of)|\bour special guardianship\b|\bmy special guardianship\b",
     ),
     (
         "foster carer",
-        r"\b(i am|i'm|as) (his|her|their|the|a) foster carer|\bwe foster\b|\bour foster (son|daughter|child)\b",
+        r"\b(i am|i'?m|as) (his|her|their|the|a) foster carer|\bwe foster\b|\bour foster (son|daughter|child)\b",
     ),
     (
         "young person",
-        r"\b(i am|i'm) (1[6-9]|2[0-5])( years old)?\b|\bmy (own )?(ehc ?plan|education|college|pathway plan|personal adviser)\b|\bi left care\b|\bi am a care leaver\b",
+        r"\b(i am|i'?m) (1[6-9]|2[0-5])( years old)?\b|\bmy (own )?(ehc ?plan|education|college|pathway plan|personal adviser)\b|\bi left care\b|\bi am a care leaver\b",
     ),
     (
         "advocate",
-        r"\b(i am|i'm) (an|the|a) (advocate|caseworker|support worker) (for|of|supporting)\b|\bon behalf of (my client|the family)\b",
+        r"\b(i am|i'?m) (an|the|a) (advocate|caseworker|support worker) (for|of|supporting)\b|\bon behalf of (my client|the family)\b|\badvocate for (a|the) family\b",
     ),
     ("carer", r"\bmy (grandson|granddaughter|grandchild|nephew|niece)\b|\b(kinship|family) carer\b"),
     (
