@@ -29,7 +29,7 @@ CATALOG: dict[str, WriterInfo] = {
     ),
     "local": WriterInfo(
         "local",
-        "Local model (experimental: restates your account in clearer words; the law and precedents stay the template's)",
+        "Local model (experimental: restates your account in clearer words; the law and precedents are unchanged)",
         "the packaged Qwen2.5 model through llama.cpp, on this computer: it restates your own account, checked so that "
         "it adds no name, date, number or council you did not give",
         experimental=True,

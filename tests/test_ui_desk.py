@@ -484,3 +484,46 @@ def test_paragraph_numbers_precedent_assigned_are_flagged_wherever_shown(desk_se
         _shot(dp, "renumbered-decision-page.png")
     finally:
         ctx.close()
+
+
+def test_a_story_told_in_the_chat_fills_the_form_and_drafts_a_verified_letter(desk_server, browser):
+    """Issue 15: the parent tells the story in their own words; the chat reads it into the form (only from their
+    words), asks for what is missing, takes the answer, and the letter drafted from the form passes its checks."""
+    ctx, page = _open(browser, desk_server)
+    try:
+        page.get_by_role("tab", name="Parent desk").click()
+        story = (
+            "my son T has an EHC plan and section F says he should get weekly occupational therapy but he hasnt had "
+            "a single session since September 2025. I emailed the SEN team on 2 October 2025 and nobody replied. "
+            "I want the OT back and a payment for what he missed."
+        )
+        _fill(page, "p-story-in", story)
+        t0 = time.perf_counter()
+        page.locator("#p-story-send").click()
+        page.wait_for_function("() => document.querySelectorAll('#p-story-chat .message').length >= 2", timeout=30_000)
+        first_reply_s = time.perf_counter() - t0
+        chat = page.locator("#p-story-chat").inner_text()
+        assert "September 2025" in chat and "Which council" in chat, chat
+        assert page.locator("#p-child textarea, #p-child input").first.input_value() == "T"
+        assert "October 2025" in page.locator("#p-contacts textarea").input_value()
+        _shot(page, "story-chat-1-first-message.png")
+        _fill(page, "p-story-in", "It is Liverpool City Council")
+        page.locator("#p-story-send").click()
+        page.wait_for_function(  # the second reading: "I understood" twice in the chat
+            "() => (document.querySelector('#p-story-chat').innerText.match(/I understood/g) || []).length >= 2",
+            timeout=30_000,
+        )
+        council = page.locator("#p-council textarea, #p-council input").first.input_value()
+        assert council == "Liverpool City Council", council
+        assert story[:40] in page.locator("#p-issue textarea").input_value()
+        _shot(page, "story-chat-2-answered.png")
+        page.locator("#p-writer").get_by_text("Template").click()
+        _submit(page, "#p-draft", "p")
+        letter = page.locator("#p-letter .letter")
+        assert letter.get_attribute("data-state") == "verified", letter.inner_text()[:500]
+        text = letter.inner_text()
+        assert "Liverpool City Council" in text and "occupational therapy" in text.lower()
+        _shot(page, "story-chat-3-letter.png", full=True)
+        assert first_reply_s < 5, f"the first reply took {first_reply_s:.1f} s"
+    finally:
+        ctx.close()

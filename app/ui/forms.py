@@ -209,6 +209,34 @@ def remedy_offer(value: str | None) -> str | None:
     return " to ".join(text)
 
 
+def story_form_values(ex, first_message: str) -> list[str]:
+    """What the story chat read (`app.story.Extraction`), as the parent form's boxes hold it, in the order council,
+    child, provision, what went wrong (the person's first message), since (September 2025), contacts (one a line),
+    impact, what they want, stage, who is writing, EHC plan ("yes"/"no"/"")."""
+
+    def text(name: str) -> str:
+        v = ex.get(name)
+        return "" if v is None else str(v)
+
+    since = text("since")
+    if re.fullmatch(r"\d{4}-\d{2}", since):
+        since = f"{datetime.strptime(since, '%Y-%m'):%B %Y}"
+    plan = ex.get("has_plan")
+    return [
+        text("council"),
+        text("child"),
+        text("provision"),
+        first_message.strip(),
+        since,
+        "\n".join(str(c) for c in (ex.get("contacts") or [])),
+        text("impact"),
+        text("outcome_sought"),
+        text("stage"),
+        text("complainant"),
+        {True: "yes", False: "no"}.get(plan, ""),
+    ]
+
+
 def officer_facts(complaint, council, form: OfficerForm | None = None):
     """The officer's facts. Without `form` (the API): the complaint alone. With it: the investigation, checked first,
     so that anything the officer must still decide is named in one line (and nothing is drafted)."""

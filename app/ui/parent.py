@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
+from ..errors import UserError
+from ..story import extract as extract_story
+from ..story import follow_up as story_follow_up
+from ..story import understood as story_understood
 from .assets import LIMITS_JS
 from .desk import Desk, first_status, html_block, progress_block, writer_radio
-from .forms import LIMITS_BY_ELEM, parent_facts
+from .forms import LIMITS_BY_ELEM, parent_facts, story_form_values
 from .labels import PLAN_CHOICES, STAGES, WHO_CHOICES
 from .render import md_text, notice_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
@@ -24,6 +28,31 @@ def build(rt: Runtime) -> Desk:
     with gr.Tab("Parent desk", id="parent", elem_id="parent-desk"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=340):
+                with gr.Accordion("Tell your story in your own words", open=True, elem_id="p-story"):
+                    html_block(
+                        '<p class="intro">Write what happened as you would tell a friend. Precedent reads it into the '
+                        "form below (every box it fills comes from your own words), asks for what is missing, and you "
+                        "check the form before drafting.</p>"
+                    )
+                    p_story_chat = gr.Chatbot(
+                        elem_id="p-story-chat",
+                        height=220,
+                        feedback_options=None,
+                        buttons=[],
+                        show_label=False,
+                        latex_delimiters=[],
+                        placeholder="e.g. “My son has had no speech therapy since March although his EHC plan says…”",
+                    )
+                    with gr.Row():
+                        p_story_in = gr.Textbox(
+                            show_label=False,
+                            lines=2,
+                            placeholder="What happened? Your answer to a question goes here too.",
+                            elem_id="p-story-in",
+                            scale=5,
+                        )
+                        p_story_send = gr.Button("Send", elem_id="p-story-send", scale=1, min_width=90)
+                    p_story_state = gr.State(None)
                 html_block(
                     '<h3 class="desk-h">Tell us what happened</h3><p class="intro">A few short answers are enough; only <b>What went wrong</b> is required. '
                     "What you type is kept in this browser only, so that a reload loses nothing (<b>Clear form</b> "
@@ -198,6 +227,60 @@ def build(rt: Runtime) -> Desk:
     parent.form |= {p_issue: "", p_since: "", p_contacts: ""}
     parent.form |= {p_impact: "", p_outcome: "", p_stage: "council-stage-1", p_who: "", p_plan: ""}
     parent.clear = p_clear
+
+    story_boxes = [
+        p_council,
+        p_child,
+        p_provision,
+        p_issue,
+        p_since,
+        p_contacts,
+        p_impact,
+        p_outcome,
+        p_stage,
+        p_who,
+        p_plan,
+    ]
+
+    def story_turn(message, history, state, *boxes):
+        """One message of the story chat: read into the form (only empty boxes are filled, so nothing the person
+        typed is overwritten), then what was understood and the questions for what is missing."""
+        message = (message or "").strip()
+        history = list(history or [])
+        if not message:
+            return (gr.skip(), gr.skip(), gr.skip(), *[gr.skip()] * len(boxes))
+        history.append({"role": "user", "content": md_text(message)})
+        try:
+            ex = extract_story(message, previous=(state or {}).get("extraction"))
+        except UserError as e:
+            history.append({"role": "assistant", "content": md_text(str(e))})
+            return ("", history, state, *[gr.skip()] * len(boxes))
+        first = (state or {}).get("first") or message
+        values = story_form_values(ex, first)
+        # a box is filled when the story says something and the box is empty (or holds the stage's default)
+        empty = [
+            not (cur or "").strip() or (box is p_stage and cur == "council-stage-1")
+            for box, cur in zip(story_boxes, boxes, strict=True)
+        ]
+        updates = [v if (v and blank) else gr.skip() for v, blank in zip(values, empty, strict=True)]
+        questions = story_follow_up(ex)
+        reply = story_understood(ex)
+        reply += (
+            ("\n\n" + "\n".join(f"- {q}" for q in questions))
+            if questions
+            else ("\n\nThat is enough to draft: check the form below, then press **Draft my letter**.")
+        )
+        history.append({"role": "assistant", "content": reply})
+        return ("", history, {"extraction": ex, "first": first}, *updates)
+
+    gr.on(
+        [p_story_in.submit, p_story_send.click],
+        story_turn,
+        inputs=[p_story_in, p_story_chat, p_story_state, *story_boxes],
+        outputs=[p_story_in, p_story_chat, p_story_state, *story_boxes],
+        api_visibility="private",
+        queue=False,
+    )
     parent.click(p_go.click, parent_draft, inputs=p_inputs, api_name="parent_draft")
 
     def chat_user(instruction, history):
