@@ -154,7 +154,7 @@ def test_twenty_concurrent_users_no_errors_no_cross_talk(server):
         i, mine = r["i"], markers[r["i"]]
         assert r["found"]["results"], r["found"]
         letter = r["letter"]
-        assert mine["council"] in letter and f"Parent of {mine['child']}" in letter and mine["marker"] in letter, letter
+        assert mine["council"] in letter and f"{mine['child']} —" in letter and mine["marker"] in letter, letter
         for j, other in markers.items():
             if j != i:
                 for token in (other["council"], other["marker"], f"parent of {other['child']} "):

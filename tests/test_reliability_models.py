@@ -75,7 +75,7 @@ def test_local_model_missing_or_corrupt_names_the_fix_and_the_template_writes(
     # the text form says so on stderr, next to the verification line
     text = run_precedent("draft", "--facts", facts, "--llm", "local", "--index", cli_index, env=env, timeout=600)
     assert text.code == 0
-    notes = [ln for ln in stderr_lines(text.stderr) if ln.startswith("note: ")]
+    notes = [ln for ln in stderr_lines(text.stderr) if ln.startswith("note: ") and "model" in ln]
     assert len(notes) == 1 and "make llm" in notes[0], text.stderr
     assert "Traceback" not in text.stderr
     # no 1 GB join into the temporary cache, and the real cache untouched
@@ -127,7 +127,8 @@ def _check_letter(engine, result, facts) -> None:
 
     source = IndexSource(engine.index())
     allowed = {(h.doc_id, h.para) for h in result.precedents}
-    extra = _doc_facts(result.precedents)  # a cited decision's own date and reference
+    # a cited decision's own date and reference, and what drafting computed from the facts (due dates, the figure)
+    extra = _doc_facts(result.precedents) + "\n" + result.derived
     problems = unmarked_defects(result.body, source, facts.text(), allowed, extra_text=extra)
     assert not problems, (problems, result.body)
     assert all((c.doc_id, c.para) in allowed for c in result.citations)
