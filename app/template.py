@@ -533,10 +533,10 @@ class TemplateWriter:
         )
         if f.points:
             pts = "\n".join(f"{i}. {_second_person(p.point, f)}" for i, p in enumerate(f.points, 1))
-        else:
-            pts = "\n".join(f"{i}. {p.issue.title}." for i, p in enumerate(ctx.points, 1) if p.issue.label != "general")
-        if pts:
             out.append("**Your complaint.** You complained about the following:\n" + pts)
+        else:
+            told, _ = story(f.issue, 120)
+            out.append(f"**Your complaint.** You told us: {_told_back(told, f)}")
         findings = self._officer_findings(ctx)
         if findings:
             out.append(findings)
@@ -558,7 +558,13 @@ class TemplateWriter:
     def _officer_findings(self, ctx: DraftContext) -> str:
         f = ctx.facts
         if not f.points:
-            return ""
+            # no decision recorded per point: what the council's records say (the officer's notes), and the
+            # complaint upheld on them, which the advice tells the officer to confirm
+            records = "\n".join(f"- {_sentence(c)}" for c in f.contacts)
+            titles = [p.issue.title[:1].lower() + p.issue.title[1:] for p in ctx.points if p.issue.label != "general"]
+            upheld = f"On these records, I uphold your complaint: {'; '.join(titles)}." if titles else ""
+            return "**What I found.** " + ("Our records show:\n" + records + "\n\n" if records else "") + upheld
+
         lines = []
         for i, p in enumerate(f.points, 1):
             verdict = {
@@ -714,6 +720,38 @@ PRONOUNS = [
     (r"\bhis (son|daughter|child|grandson|granddaughter)\b", r"your \1"),
     (r"\b(her|his) (e-?mails?|calls?|complaints?|letters?|requests?|messages?)\b", r"your \2"),
 ]
+
+
+FIRST_TO_SECOND = [
+    (r"\byou\b", "\x00us"),  # the council the complainant wrote to: "I have emailed you" -> "you have emailed us"
+    (r"\byour\b", "\x00our"),
+    (r"\bI am\b", "you are"),
+    (r"\bI'm\b", "you're"),
+    (r"\bI've\b", "you've"),
+    (r"\bI\b", "you"),
+    (r"\bmy\b", "your"),
+    (r"\bme\b", "you"),
+    (r"\bmine\b", "yours"),
+    (r"\bmyself\b", "yourself"),
+]
+
+
+def _told_back(text: str, f: Facts) -> str:
+    """A complaint written in the first person, put back to its writer: "I have emailed you five times" becomes
+    "you have emailed us five times"; an officer's note about the complainant goes through `_second_person`."""
+    if not re.search(r"\b(I|my|me)\b", text):
+        return _second_person(text, f)
+    out = text
+    for pattern, to in FIRST_TO_SECOND:
+        flags = 0 if pattern.startswith(r"\bI") else re.I  # "I" is a word only in capitals
+
+        def swap(m: re.Match, to: str = to) -> str:
+            return to if m.group(0)[0].islower() else to.replace("\x00", "").capitalize()
+
+        out = re.sub(pattern, swap, out, flags=flags)
+    out = out.replace("\x00", "")
+    out = re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), out)  # a capital starts each
+    return _sentence(out)
 
 
 def _second_person(point: str, f: Facts) -> str:
