@@ -41,6 +41,9 @@ SEND_ISSUES = {
     "transport",
     "out_of_school",
 }
+AWARD_FOR = re.compile(
+    r"recogni|distress|frustrat|injustice|time and trouble|uncertain|to reflect|acknowledge|symbolic|avoidable", re.I
+)
 LONG_STORY_WORDS = 220  # a longer account is summarised in the letter: its opening and every sentence with a date
 
 
@@ -340,8 +343,12 @@ class TemplateWriter:
             if a and a not in asks and not (p.issue.label == "communication" and "named" in own):  # said already
                 asks.append(a)
         fig = self._figure_sentence(ctx, "parent")
+        bench = None if fig else self._comparable_award(ctx)
         if fig:
             asks.append(fig)
+        elif bench:  # a sum the Ombudsman recommended for one of these issues, quoted with its citation
+            amount, text = bench
+            asks.append(f"a payment of {amount} to recognise the injustice this has caused, {text.rstrip('.')}")
         elif any(p.issue.label in ("section_f_provision", "out_of_school", "eotas") for p in ctx.points):
             asks.append(
                 "a payment to recognise the provision that has been missed, in line with the Ombudsman's Guidance on Remedies"
@@ -612,13 +619,15 @@ class TemplateWriter:
             offer = f.remedy_offer
             fig = self._figure_sentence(ctx, "officer")
             if offer:
+                bench = None if ctx.figure else self._comparable_award(ctx)
                 basis = (
-                    f" In setting it we have followed the Ombudsman's approach: \u201c{ctx.figure.quote}\u201d "
-                    f"{cite_label(ctx.figure.hit)}."
+                    f", in line with the Ombudsman's approach: \u201c{ctx.figure.quote}\u201d {cite_label(ctx.figure.hit)}."
                     if ctx.figure
-                    else ""
+                    else f", {bench[1]}"
+                    if bench
+                    else "."
                 )
-                parts.append(f"We offer you {offer} to recognise the injustice caused.{basis}")
+                parts.append(f"We offer you {offer} to recognise the injustice caused{basis}")
             elif fig:
                 parts.append(f"We offer you {fig}.")
             else:
@@ -632,8 +641,9 @@ class TemplateWriter:
         """The sum in the remedy quoted for one of this complaint's issues, and the sentence citing it."""
         for p in ctx.points:
             q = quote_of(ctx, p.remedy) if p.remedy else None
-            m = re.search(r"£\s?[\d,]+", q or "")
-            if q and m:
+            m = re.search(r"£\s?[\d,]+(?:\.\d\d)?", q or "")
+            # a sum for the injustice (distress, uncertainty, time and trouble), not another family's own repayment
+            if q and m and "." not in m.group(0) and AWARD_FOR.search(q):
                 return m.group(0), (
                     f"as in a comparable complaint against {_who(p.remedy)}, where the Ombudsman said: \u201c{q}\u201d "
                     f"{cite_label(p.remedy)}."
