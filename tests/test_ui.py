@@ -298,8 +298,24 @@ def test_parent_desk_drafts_a_verified_letter_whose_citations_open_their_paragra
 def test_refine_adds_a_fact(page):
     _fill(page, "p-instruction", "add that I emailed twice in March")
     _submit(page, "#p-send", "p")
-    page.wait_for_function("() => document.querySelector('#p-chat').innerText.includes('Updated')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#p-chat').innerText.includes('Changed')", timeout=60_000)
     assert "emailed twice in March" in page.locator("#p-letter").inner_text()
+    assert "added to what you have done" in page.locator("#p-chat").inner_text()
+
+
+def test_refine_answers_a_question_and_leaves_the_letter_as_it_was(page):
+    """Issue 15: a question is answered in the chat, from the decisions found; it is never pasted into the letter."""
+    before = page.locator("#p-letter .letter").inner_text()
+    _fill(page, "p-instruction", "How much compensation could I ask for?")
+    page.locator("#p-send").click()
+    page.wait_for_function(
+        "() => /comparable decisions awarded|cannot suggest a figure/.test(document.querySelector('#p-chat').innerText)",
+        timeout=60_000,
+    )
+    after = page.locator("#p-letter .letter").inner_text()
+    assert after == before and "How much compensation" not in after
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#p-chat").screenshot(path=str(ARTIFACTS / "refine-question-answered.png"))
 
 
 def test_update_letter_with_an_empty_box_keeps_everything(page):
