@@ -14,6 +14,7 @@ tuning and the held-back stories, and how many rounds of questions it takes to c
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import time
@@ -129,20 +130,7 @@ class Extraction:
 
 # --- reading the words ------------------------------------------------------------------------------------------
 
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+MONTHS = [m.lower() for m in calendar.month_name[1:]]
 MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 YEAR_RE = r"((?:19|20)\d\d|'\d\d)"
 
