@@ -350,8 +350,14 @@ def issues_for(facts: Facts) -> list[IssueType]:
     1989 procedure, not the corporate one."""
     words = "\n".join(x for x in (facts.issue, facts.provision, *facts.contacts) if x)
     found = {t.label: t for t in spot_issues(words)}
+    send_words = re.search(
+        r"\behc|education,? health|special educational|\bsend?\b|needs assessment", facts.text(), re.I
+    )
     for t in ISSUE_TYPES:
-        if set(t.events) & set(facts.dates):
+        # a named date raises its issue, but a date alone is not an EHC matter: "assessment_requested" for a
+        # special guardian's support assessment is not an EHC needs assessment
+        named = set(t.events) & set(facts.dates)
+        if named and (send_words or not named <= {"assessment_requested", "decision_to_assess"}):
             found.setdefault(t.label, t)
     if plan_status(facts.has_plan, facts.text()) is False:
         found = {k: t for k, t in found.items() if not t.needs_plan}

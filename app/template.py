@@ -154,13 +154,13 @@ class TemplateWriter:
             out.append(f"**The impact.** {_sentence(f.impact)}")
         out += self._grounds(ctx, "**The law.**")
         if not self.precedents(ctx):
-            why = (
-                f" (the decisions Precedent holds are about special educational needs and children's services, not {ctx.outside})"
-                if ctx.outside
-                else ""
-            )
+            if ctx.outside:  # said to the person, not to the council
+                ctx.advice.append(
+                    f"The decisions Precedent holds are about special educational needs and children's services, not "
+                    f"{ctx.outside}, so the letter relies on no precedent."
+                )
             out.append(
-                f"I have not found a published Ombudsman decision close enough to these facts to cite{why}, so I do not rely on "
+                "I have not found a published Ombudsman decision close enough to these facts to cite, so I do not rely on "
                 "any precedent here; I ask the council to consider my complaint on its own facts."
             )
         out.append(self._asks(ctx, plan))
