@@ -210,6 +210,10 @@ class TemplateWriter:
         """Each duty the issues rest on, named, and quoted with its citation where its words are held. Ombudsman
         guidance is called guidance, never the law."""
         lines, seen = [], set()
+        # a decision paragraph chosen to state the duty may already quote a provision's held words, at more length
+        # ("… The Courts have said the duty … is non-delegable"): the provision is then named, not quoted twice
+        fold = lambda q: " ".join((q or "").split()).lower()[:80]  # noqa: E731
+        stated = [fold(quote_of(ctx, p.duty)) for p in ctx.points if p.duty is not None and quote_of(ctx, p.duty)]
         for p in ctx.points:
             for line in p.law:
                 pr = line.provision
@@ -229,7 +233,7 @@ class TemplateWriter:
                     f" ({pr.timescale})" if pr.timescale and pr.timescale.lower() not in requires.lower() else ""
                 )
                 text = f"- {lead}{timescale}."
-                if line.quote and line.hit is not None:
+                if line.quote and line.hit is not None and not any(fold(line.quote)[:60] in q for q in stated):
                     says = "The guidance says" if guidance else "The words are"
                     if line.hit.kind in ("decision", "report"):
                         says = f"As the Ombudsman has put it, in a complaint against {_who(line.hit)}"
