@@ -359,6 +359,8 @@ def issues_for(facts: Facts) -> list[IssueType]:
         named = set(t.events) & set(facts.dates)
         if named and (send_words or not named <= {"assessment_requested", "decision_to_assess"}):
             found.setdefault(t.label, t)
+    if "tribunal_order" in found and "annual_review" in found and "review_meeting" not in facts.dates:
+        del found["annual_review"]  # "the amended plan" a Tribunal ordered is not a late annual review
     if plan_status(facts.has_plan, facts.text()) is False:
         found = {k: t for k, t in found.items() if not t.needs_plan}
     social_care = bool(CHILDREN_ACT & set(found)) or facts.procedure == "children-act"

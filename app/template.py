@@ -135,8 +135,17 @@ class TemplateWriter:
         )
         sender = [x for x in (f.name, f.address) if x]
         out.append("\n".join([*sender, long_date(date.today().isoformat())]))
-        out.append(f"**{STAGE_TITLE[stage]}: {self._subject(ctx)}**")
-        out.append(self._intro(f, stage, council, labels))
+        panel = self._panel_pending(ctx) if stage != "ombudsman" else None
+        title = "Request to convene the stage 3 review panel" if panel else STAGE_TITLE[stage]
+        out.append(f"**{title}: {self._subject(ctx)}**")
+        intro = self._intro(f, stage, council, labels)
+        if panel:  # past stage 2 of the statutory procedure: the letter is a demand for the panel, not a new complaint
+            intro = intro.split(" to make a formal complaint", 1)[0].split(". I am not satisfied", 1)[0]
+            intro += (
+                f". I asked {council} for a stage 3 review panel on {_day(panel)} under the Children Act 1989 statutory "
+                "complaints procedure, and it has not been convened."
+            )
+        out.append(intro)
         if f.provision:
             what = (
                 f"**What {_possessive(f.child) if f.child else 'the'} EHC Plan requires.** The plan says: "
@@ -164,7 +173,11 @@ class TemplateWriter:
                 "any precedent here; I ask the council to consider my complaint on its own facts."
             )
         out.append(self._asks(ctx, plan))
-        reply = self._reply_by(ctx, stage)
+        reply = (
+            "Please confirm within 10 working days the date on which the review panel will meet."
+            if panel
+            else self._reply_by(ctx, stage)
+        )
         if reply:  # kept in a shorter letter too: the request for a reply is what the letter is for
             if f.firm and stage != "ombudsman":
                 reply += (
@@ -342,8 +355,11 @@ class TemplateWriter:
         f = ctx.facts
         asks = ["an apology"]
         own = (f.outcome_sought or "").lower()
+        issued = ctx.timeline is not None and "final_plan" in ctx.timeline.events
         for p in ctx.points:
             a = p.issue.ask
+            if issued and p.issue.label in ("annual_review", "phase_transfer", "needs_assessment", "tribunal_order"):
+                continue  # the plan has been issued since: asking for it now would contradict the facts
             if a and a not in asks and not (p.issue.label == "communication" and "named" in own):  # said already
                 asks.append(a)
         fig = self._figure_sentence(ctx, "parent")
@@ -365,6 +381,13 @@ class TemplateWriter:
         else:
             head += " I ask for:"
         return head + "\n" + "\n".join(f"- {_sentence(a)}" for a in asks)
+
+    def _panel_pending(self, ctx: DraftContext):
+        """The day a stage 3 review panel was asked for, when it has not been held (Children Act procedure)."""
+        t = ctx.timeline
+        if t is None or self._procedure(ctx) != "children-act":
+            return None
+        return t.events.get("panel_requested") if not t.events.get("panel_held") else None
 
     def _trouble_benchmark(self, ctx: DraftContext) -> str:
         """A comparable award for time and trouble, quoted from the remedy chosen for a complaint-handling issue."""
@@ -472,6 +495,8 @@ class TemplateWriter:
                 "If the council's final response does not put this right, I will complain to the Local Government and "
                 "Social Care Ombudsman."
             )
+        # "continuing" only while something due has not happened (a plan issued late is late, not continuing)
+        continuing = ", and the problem is continuing" if (t is None or t.outstanding() or not t.due) else ""
         if t and t.aware and t.ombudsman_by:
             began = f"{t.aware:%B %Y}"
             if stage == "ombudsman":
@@ -488,7 +513,7 @@ class TemplateWriter:
                         else " I have been trying to resolve it with the council"
                     )
                     out.append(
-                        f"The problem began in {began}, more than 12 months ago.{why}, and the problem is continuing, so I ask "
+                        f"The problem began in {began}, more than 12 months ago.{why}{continuing}, so I ask "
                         "the Ombudsman to use the discretion section 26B of the Local Government Act 1974 gives to consider it."
                     )
             elif today <= t.ombudsman_by:
@@ -502,7 +527,7 @@ class TemplateWriter:
             out.append(
                 f"I know the Ombudsman normally expects a complaint within 12 months of when the problem began "
                 f"({t.aware:%B %Y}), and can consider a later one where there is good reason; I have been trying to resolve "
-                f"this with the council{since_when}, and the problem is continuing."
+                f"this with the council{since_when}{continuing}."
             )
         if (t is None or t.aware is None) and stage != "ombudsman":
             out.append(
@@ -602,7 +627,7 @@ class TemplateWriter:
                 by = f" by {long_date(a.by)}" if a.by else ""
                 owner = f"; {a.owner} is responsible" if a.owner else ""
                 lines.append(f"- {_sentence(a.action).rstrip('.')}{by}{owner}.")
-            parts.append("We will:\n" + "\n".join(lines))
+            parts.append("The actions we will take:\n" + "\n".join(lines))
         elif upheld:
             due = add_working_days(date.today(), 10)
             ctx.derived.append(_day(due))

@@ -113,6 +113,10 @@ class Timeline:
     def late(self) -> list[Due]:
         return [d for d in self.due if d.late_by(self.today)]
 
+    def outstanding(self) -> list[Due]:
+        """What was due and has still not happened."""
+        return [d for d in self.due if d.done is None and d.due < self.today]
+
     def text(self) -> str:
         """Every date this timeline states, in words, for the verifier (computed from the user's dates)."""
         days = [*self.events.values(), *(d.due for d in self.due), self.ombudsman_by, self.appeal_by, self.today]
@@ -180,7 +184,7 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
                 meeting + timedelta(weeks=4),
                 "4 weeks from the review meeting",
                 "SEND2014-reg20",
-                done=ev("amendment_notice"),
+                done=ev("amendment_notice") or ev("final_plan"),  # a final plan issued means the decision was made
             )
         )
         start, rule = (
@@ -243,7 +247,12 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
         t.ombudsman_by = add_months(t.aware, 12)
     # a final plan, or a refusal to assess or to issue a plan, opens a SEND Tribunal appeal; a transport or social care
     # decision does not
-    decision = (ev("final_plan") or ev("decision_letter")) if labels & SEND_DECISIONS else None
+    # (carrying out the Tribunal's own order opens no new appeal)
+    decision = (
+        (ev("final_plan") or ev("decision_letter"))
+        if labels & SEND_DECISIONS and "tribunal_order" not in labels
+        else None
+    )
     if decision:
         t.appeal_by, t.appeal_from = (
             add_months(decision, 2),
