@@ -274,7 +274,10 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     if not lost or not f.since:
         return None
     begun = date.fromisoformat(f.since + "-01")
-    units = int((date.today() - begun).days // DAYS_PER_TERM)
+    # counted to today, or to the day the provision restarted (or will) when the facts give one
+    restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None
+    end = min(date.today(), restarted) if restarted and restarted > begun else date.today()
+    units = int((end - begun).days // DAYS_PER_TERM)
     if units < 1:
         return None
     education = "education" in lost

@@ -45,6 +45,7 @@ EVENT_CUES: list[tuple[str, str]] = [
     ),
     ("decision_letter", r"refus(al|ed)|decision letter|decided not to"),
     ("referral", r"\breferr(al|ed)\b|asked the (disabled children'?s|social care|children'?s services)"),
+    ("provision_restarted", r"\b(can|will|could) (start|restart|resume)|\brestarted\b|\bresumed\b|\bstarted again\b"),
 ]
 # other names people and forms give the same events
 SYNONYMS = {
@@ -207,6 +208,20 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
             )
         )
     if "tribunal_order" in labels and ev("tribunal_order"):
+        # reg 44(2): a school or other institution named in Section I within 2 weeks of the order; other changes to
+        # the plan (Section F) within 5 weeks
+        if re.search(
+            r"\bname[sd]?\b[^.]{0,60}\b(school|college|setting)|section i\b|school (place|named)", facts.text(), re.I
+        ):
+            t.due.append(
+                Due(
+                    "School named in Section I as the Tribunal ordered",
+                    ev("tribunal_order") + timedelta(weeks=2),
+                    "2 weeks from the order",
+                    "SEND2014-reg44",
+                    done=ev("final_plan"),
+                )
+            )
         t.due.append(
             Due(
                 "Plan amended as the Tribunal ordered",
@@ -237,6 +252,12 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
         for d in complaint_due_dates(ev("stage2_requested"), procedure, 2):
             if "response" in d.label.lower() and "latest" not in d.label:
                 t.due.append(_done(d, ev("stage2_response")))
+    if facts.role == "officer":
+        # the council's response being written now: the stage it answers is done today (not "still not happened")
+        answering = [d for d in t.due if d.done is None and "response" in d.label.lower()]
+        if answering:
+            last = answering[-1]
+            t.due[t.due.index(last)] = Due(last.label, last.due, last.rule, last.provision, done=today, note=last.note)
     if ev("panel_requested"):
         t.due.extend(_done(d, ev("panel_held")) for d in complaint_due_dates(ev("panel_requested"), "children-act", 3))
     # the Ombudsman's 12 months run from when the person first knew of the problem: the month they give, else the

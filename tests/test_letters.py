@@ -350,3 +350,30 @@ def test_the_local_model_only_restates_the_account_and_is_checked(full_engine):
     bad = run_draft(full_engine, facts, RestatingWriter("local", FakeChat(invented)))
     assert "2015" not in bad.body and "Westmoor" not in bad.body and own.rstrip(".") in bad.body
     assert any("not used" in n and "2015" in n for n in bad.notes), bad.notes
+
+
+def test_a_tribunal_order_sets_two_weeks_for_the_school_and_five_for_the_plan():
+    f = parse_facts(
+        {
+            "role": "parent",
+            "issue": "The Tribunal ordered the council to add SALT to Section F and to name Brook House School.",
+            "dates": {"tribunal_order": "2026-07-02", "final_plan": "2026-09-30"},
+        }
+    )
+    due = {d.label: d.due for d in build_timeline(f, {"tribunal_order"}, TODAY).due}
+    assert due["School named in Section I as the Tribunal ordered"] == date(2026, 7, 16)
+    assert due["Plan amended as the Tribunal ordered"] == date(2026, 8, 6)
+    assert build_timeline(f, {"tribunal_order"}, TODAY).appeal_by is None  # its own order opens no new appeal
+
+
+def test_an_officers_own_response_is_not_still_awaited():
+    f = parse_facts(
+        {
+            "role": "officer",
+            "issue": "Stage 2 has not started.",
+            "dates": {"stage2_requested": "2026-10-01"},
+            "procedure": "children-act",
+        }
+    )
+    t = build_timeline(f, {"children_act_complaint"}, TODAY)
+    assert [d.done for d in t.due if "response" in d.label.lower()][-1] == TODAY
