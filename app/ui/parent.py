@@ -15,7 +15,7 @@ from .labels import PLAN_CHOICES, STAGES, WHO_CHOICES
 from .render import md_text, notice_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
 
-INSTRUCTION_LIMIT = 5000  # app.facts.refine_facts takes no more
+INSTRUCTION_LIMIT = 5000  # app.refine.interpret takes no more
 NOTHING_TO_UPDATE = "Type what you want changed first, e.g. “make it shorter”; the letter is left as it is."
 
 
