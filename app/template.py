@@ -234,14 +234,20 @@ class TemplateWriter:
                     continue
                 seen.add(pr.id)
                 requires = pr.requires.strip().rstrip(".")
-                requires = requires[:1].lower() + requires[1:]
+                if not requires[:2].isupper():  # "EHC plans must …" keeps its capitals
+                    requires = requires[:1].lower() + requires[1:]
+                first = requires.split(" ", 1)[0]
                 guidance = "guidance" in pr.kind
                 kind = "the Ombudsman's guidance, not law" if pr.kind == "ombudsman guidance" else pr.kind
-                lead = (
-                    f"{pr.name[:1].upper() + pr.name[1:]} ({kind}): {requires}"
-                    if guidance
-                    else f"Under {pr.name}, {requires}"
-                )
+                name = pr.name[:1].upper() + pr.name[1:]
+                if guidance:
+                    lead = f"{name} ({kind}): {requires}"
+                elif first in ("how", "what", "which"):  # "how the council must assess …"
+                    lead = f"{name} sets out {requires}"
+                elif first in ("sets", "defines", "lists", "says", "provides", "requires", "allows", "gives"):
+                    lead = f"{name} {requires}"  # "sets the circumstances in which …"
+                else:
+                    lead = f"Under {pr.name}, {requires}"
                 timescale = (
                     f" ({pr.timescale})" if pr.timescale and pr.timescale.lower() not in requires.lower() else ""
                 )
@@ -374,7 +380,10 @@ class TemplateWriter:
                 "a payment to recognise the provision that has been missed, in line with the Ombudsman's Guidance on Remedies"
             )
         if {p.issue.label for p in ctx.points} & {"complaint_handling", "children_act_complaint", "communication"}:
-            asks.append("a payment for my time and trouble in pursuing this" + self._trouble_benchmark(ctx))
+            trouble = self._trouble_benchmark(ctx)
+            if bench and trouble and bench[1].split("\u201c", 1)[-1][:60] in trouble:
+                trouble = ""  # the same award is not quoted twice
+            asks.append("a payment for my time and trouble in pursuing this" + trouble)
         head = "**What I am asking for.**"
         if f.outcome_sought:
             head += f" {_sentence(f.outcome_sought)} In particular, I ask for:"
