@@ -223,9 +223,12 @@ class TemplateWriter:
         """Each duty the issues rest on, named, and quoted with its citation where its words are held. Ombudsman
         guidance is called guidance, never the law."""
         lines, seen = [], set()
+
         # a decision paragraph chosen to state the duty may already quote a provision's held words, at more length
         # ("… The Courts have said the duty … is non-delegable"): the provision is then named, not quoted twice
-        fold = lambda q: " ".join((q or "").split()).lower()[:80]  # noqa: E731
+        def fold(q: str | None) -> str:
+            return " ".join((q or "").split()).lower()[:80]
+
         stated = [fold(quote_of(ctx, p.duty)) for p in ctx.points if p.duty is not None and quote_of(ctx, p.duty)]
         for p in ctx.points:
             for line in p.law:
@@ -572,7 +575,6 @@ class TemplateWriter:
             if received
             else "Thank you for your complaint."
         )
-        child = f.child or "your child"
         out.append(
             f"{thanks} I have investigated it and set out below what I found, what we will do and what you can do next."
         )
@@ -592,7 +594,7 @@ class TemplateWriter:
                 "No decision was recorded on each point complained of, so this draft treats the complaint as upheld: record "
                 "what the council's records show and your decision on each point before sending."
             )
-        out.append(self._putting_right(ctx, upheld, child))
+        out.append(self._putting_right(ctx, upheld))
         if f.changes:
             out.append(f"**What we will change.** {_sentence(f.changes)}")
         out.append(f"**If you are not satisfied.** {self._officer_route(ctx)}")
@@ -622,7 +624,7 @@ class TemplateWriter:
             lines.append(f"{i}. {_second_person(p.point, f).rstrip('.')}: {verdict}.{evidence}{sorry}")
         return "**What I found.**\n" + "\n".join(lines)
 
-    def _putting_right(self, ctx: DraftContext, upheld: bool, child: str) -> str:
+    def _putting_right(self, ctx: DraftContext, upheld: bool) -> str:
         f = ctx.facts
         parts = []
         if upheld:

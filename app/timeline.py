@@ -112,9 +112,6 @@ class Timeline:
     appeal_by: date | None = None  # SEND Tribunal: 2 months from the decision, or 1 month from a mediation certificate
     appeal_from: str | None = None  # what the appeal deadline runs from
 
-    def late(self) -> list[Due]:
-        return [d for d in self.due if d.late_by(self.today)]
-
     def outstanding(self) -> list[Due]:
         """What was due and has still not happened."""
         return [d for d in self.due if d.done is None and d.due < self.today]
@@ -245,9 +242,12 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
             )
         )
     procedure = facts.procedure or ("children-act" if "children_act_complaint" in labels else "corporate")
+
     # the Ombudsman applies its Complaint Handling Code to councils' corporate complaints from 1 April 2026; before
     # then a council's own procedure set its timescales, which the facts rarely give, so no due date is claimed
-    coded = lambda day: procedure != "corporate" or day >= CHC_FROM  # noqa: E731
+    def coded(day: date) -> bool:
+        return procedure != "corporate" or day >= CHC_FROM
+
     if ev("complaint_made") and coded(ev("complaint_made")):
         for d in complaint_due_dates(ev("complaint_made"), procedure, 1):
             if "response" in d.label.lower() and "extended" not in d.label:

@@ -222,25 +222,6 @@ class ChatWriter:
         parts[0] = re.sub(r"(?<!\S)\*\*\s*\*\*(?!\S)", "", re.sub(r"[ \t]*" + S_RE.pattern, "", parts[0])).strip()
         return resolve_source_markers("\n\n".join(parts), smap)
 
-    def warm(self) -> None:
-        """Read the fixed start of every prompt (the rules and part 1's opening words) into the model's cache, so
-        the first letter waits only for its own facts. For llama.cpp; a no-op for other models."""
-        llm = getattr(self.model, "client", None)
-        if not self.sectioned or llm is None or not hasattr(llm, "create_chat_completion"):
-            return
-        head = _load_prompt("parent_1_opening.md").split("{facts}")[0]
-        try:
-            with self._lock:
-                llm.create_chat_completion(
-                    messages=[
-                        {"role": "system", "content": _load_prompt("system.md")},
-                        {"role": "user", "content": head},
-                    ],
-                    max_tokens=1,
-                )
-        except Exception:  # only a head start: a draft reads the same text anyway, and reports its own errors
-            pass
-
     def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
         from langchain_core.prompts import ChatPromptTemplate
 
