@@ -28,7 +28,7 @@ from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_j
 from .retrieve import Retriever
 from .roles import paragraph_role
 from .text import long_date
-from .timeline import build_timeline
+from .timeline import Timeline, build_timeline
 from .writers import RefiningWriter, Writer, add_precedents
 
 # faces, evals and tests import the facts and result types from here (they live in app.facts and app.draft_types)
@@ -147,6 +147,9 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         ctx.outside = topic
         return ctx
     issues = issues_for(facts)
+    timeline = build_timeline(facts, {t.label for t in issues})
+    # the Code's provisions are not the standard for a complaint made before the Ombudsman applied it
+    skip = set() if timeline.code_applies() else {"LGSCO-CHC-ack", "LGSCO-CHC-stage1", "LGSCO-CHC-stage2"}
     retriever = _Excluding(engine.retriever, facts.exclude) if facts.exclude else engine.retriever
     points: list[Point] = []
     used: set[tuple[str, str]] = set()
@@ -160,7 +163,7 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
             point = Point(generic, best_similarity=res.best_similarity)
             point.finding = _pick(res.hits, "finding", used)
             points.append(point)
-        return _finish(facts, points, remedy_hits, no_close=not any(p.hits() for p in points))
+        return _finish(facts, points, remedy_hits, no_close=not any(p.hits() for p in points), timeline=timeline)
     for t in issues:
         query = f"{issue_query(t, facts.provision, facts.issue)}. {base}"
         found = retriever.search(query, k=k)
@@ -183,9 +186,11 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
                 others = [h for h in found.hits if h.doc_id != point.finding.doc_id]
                 point.another = _pick(others, "finding", used, t.topic, wanted)
         point.close = point.close and bool(point.hits())
-        point.law = law_lines(engine.index(), t, facts.exclude)
+        point.law = law_lines(engine.index(), t, facts.exclude, skip)
         points.append(point)
-    return _finish(facts, points, remedy_hits, no_close=not any(p.close for p in points), retriever=retriever)
+    return _finish(
+        facts, points, remedy_hits, no_close=not any(p.close for p in points), retriever=retriever, timeline=timeline
+    )
 
 
 class _Excluding:
@@ -205,7 +210,9 @@ class _Excluding:
         return res
 
 
-def law_lines(index: Index, t: IssueType, exclude: list[str] | None = None) -> list[LawLine]:
+def law_lines(
+    index: Index, t: IssueType, exclude: list[str] | None = None, skip: set[str] | frozenset[str] = frozenset()
+) -> list[LawLine]:
     """The duties an issue rests on, from the law register: each named, with its words quoted and cited where they
     are held in an indexed extract or decision paragraph (and still verbatim there), else named only. A decision the
     user asked not to cite (`exclude`) is not used to hold them."""
@@ -222,7 +229,7 @@ def law_lines(index: Index, t: IssueType, exclude: list[str] | None = None) -> l
 
     for pid in t.provisions:
         p = REGISTER.get(pid)
-        if p is None:
+        if p is None or pid in skip:
             continue
         held = held_quote(pid, indexed=usable)
         hit = hit_at(index, held.doc_id, held.para) if held else None
@@ -332,7 +339,9 @@ def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r
     return None
 
 
-def _finish(facts, points, remedy_hits, no_close: bool, retriever: Retriever | None = None) -> DraftContext:
+def _finish(
+    facts, points, remedy_hits, no_close: bool, retriever: Retriever | None = None, timeline: Timeline | None = None
+) -> DraftContext:
     precedents: list[Hit] = []
     quotes: dict[tuple[str, str], str] = {}
     held = {(line.hit.doc_id, line.hit.para) for p in points for line in p.law if line.hit is not None}
@@ -367,7 +376,7 @@ def _finish(facts, points, remedy_hits, no_close: bool, retriever: Retriever | N
     remedies = remedy_rows(table_hits) if precedents else []
     labels = {p.issue.label for p in points}
     ctx = DraftContext(facts, points, precedents, remedies, no_close, quotes)
-    ctx.timeline = build_timeline(facts, labels)
+    ctx.timeline = timeline or build_timeline(facts, labels)
     ctx.figure = benchmark_figure(ctx, retriever) if retriever is not None else None
     if ctx.figure and ctx.figure.hit is not None and (ctx.figure.hit.doc_id, ctx.figure.hit.para) not in quotes:
         ctx.precedents.append(ctx.figure.hit)

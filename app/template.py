@@ -406,7 +406,7 @@ class TemplateWriter:
         for p in ctx.points:
             if p.issue.label in ("complaint_handling", "children_act_complaint", "communication") and p.remedy:
                 q = quote_of(ctx, p.remedy)
-                if q and "£" in q:
+                if q and "£" in q and AWARD_FOR.search(q):  # an award for the injustice, not a council's own offer
                     return f"; in a comparable complaint the Ombudsman said: \u201c{q}\u201d {cite_label(p.remedy)}"
         return ""
 

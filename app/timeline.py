@@ -111,6 +111,14 @@ class Timeline:
     ombudsman_by: date | None = None
     appeal_by: date | None = None  # SEND Tribunal: 2 months from the decision, or 1 month from a mediation certificate
     appeal_from: str | None = None  # what the appeal deadline runs from
+    procedure: str = "corporate"  # the complaints procedure in use
+
+    def code_applies(self) -> bool:
+        """Whether the Ombudsman's Complaint Handling Code governs this complaint: a corporate complaint made (or taken
+        to stage 2) from 1 April 2026, when the Ombudsman began applying it; before then a council's own procedure
+        set its timescales, which the facts rarely give, so neither due dates nor the Code are claimed."""
+        made = self.events.get("complaint_made") or self.events.get("stage2_requested")
+        return self.procedure == "corporate" and (made is None or made >= CHC_FROM)
 
     def outstanding(self) -> list[Due]:
         """What was due and has still not happened."""
@@ -243,8 +251,8 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
         )
     procedure = facts.procedure or ("children-act" if "children_act_complaint" in labels else "corporate")
 
-    # the Ombudsman applies its Complaint Handling Code to councils' corporate complaints from 1 April 2026; before
-    # then a council's own procedure set its timescales, which the facts rarely give, so no due date is claimed
+    t.procedure = procedure
+
     def coded(day: date) -> bool:
         return procedure != "corporate" or day >= CHC_FROM
 
