@@ -267,6 +267,8 @@ PARA_FAULT = re.compile(
 )
 PARA_NO_FAULT = re.compile(r"\bnot unreasonabl|\bwas reasonable\b|\bacted (?:reasonably|properly)\b", re.I)
 
+# the sections that hold the ask (a parent's letter) or the offer (an officer's response)
+ASK_HEADING = re.compile(r"\*\*(?:What I am asking for|What we are asking for|Putting things right)\b", re.I)
 ASK = re.compile(
     r"\b(?:I|we) (?:ask|am asking|are asking|request|would like|want|seek|expect|propose|offer|will pay|"
     r"are offering|would ask)\b|\bplease\b|\bwhat I am asking for\b",
@@ -515,9 +517,16 @@ def read_claims(
     facts_low = facts_text.lower()
     facts_words = set(re.findall(r"[a-z’'&-]+", facts_low))
     claims = []
+    in_ask = False
     for start, end in sentence_spans(body):
         sentence = body[start:end]
-        claims.append(_read_claim(body, start, end, sentence, source, book, facts_text, facts_words))
+        claim = _read_claim(body, start, end, sentence, source, book, facts_text, facts_words)
+        line_start = body.rfind("\n", 0, start) + 1
+        if body.startswith("**", line_start):  # a section starts: the ask or the offer, or something else
+            in_ask = bool(ASK_HEADING.match(body, line_start))
+        # every sentence of the ask or the offer is an ask, though a list item does not say "I ask" itself
+        claim.ask = claim.ask or in_ask
+        claims.append(claim)
     return claims
 
 

@@ -18,10 +18,10 @@ from typing import Any, Callable, Protocol
 from .cite import IndexSource, SupportJudge, find_verbatim, flag_unsupported, verify
 from .claims import check_claims
 from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
-from .draft_types import DraftContext, DraftResult, Figure, LawLine, Point
+from .draft_types import Award, DraftContext, DraftResult, Figure, LawLine, Point
 from .facts import Facts, FactsError, load_facts, parse_facts
 from .index import Index
-from .issues import IssueType, issue_query, issues_for, outside_corpus
+from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, IssueType, issue_query, issues_for, outside_corpus
 from .law import REGISTER, held_places, held_quote
 from .models import Hit
 from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_job, references_md, with_point
@@ -278,15 +278,15 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     held, since the Guidance puts it below the range for lost education; lost education takes the range."""
     f = ctx.facts
     lost = [LOST_PROVISION[p.issue.label] for p in ctx.points if p.issue.label in LOST_PROVISION]
-    if not lost or not f.since:
+    if not lost:
         return None
-    begun = date.fromisoformat(f.since + "-01")
-    # counted to today, or to the day the provision restarted (or will) when the facts give one
-    restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None
-    end = min(date.today(), restarted) if restarted and restarted > begun else date.today()
-    units = int((end - begun).days // DAYS_PER_TERM)
-    if units < 1:
-        return None
+    units = 0  # the rate alone when the facts do not say since when
+    if f.since:
+        begun = date.fromisoformat(f.since + "-01")
+        # counted to today, or to the day the provision restarted (or will) when the facts give one
+        restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None
+        end = min(date.today(), restarted) if restarted and restarted > begun else date.today()
+        units = max(0, int((end - begun).days // DAYS_PER_TERM))  # under a term: the rate alone
     education = "education" in lost
     seen = {(h.doc_id, h.para) for h in ctx.precedents}
     candidates = list(ctx.precedents) + [
@@ -318,6 +318,87 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
             if best is None or score > best[0]:
                 best = (score, fig)
     return best[1] if best else None
+
+
+# what a symbolic payment is for, in the words after the sum: the injustice itself, not a loss made good
+SYMBOLIC = re.compile(
+    r"distress|uncertain|frustrat|time and trouble|time,? trouble|inconvenience|anxiety|upset|avoidable|injustice", re.I
+)
+MADE_GOOD = re.compile(
+    r"miss|\blost\b|\bloss\b|education|provision|tuition|sessions|therap|reimburs|refund|backdat|allowance|fees|"
+    r"costs?\b|rent\b|arrears",
+    re.I,
+)
+# an award made to someone other than the person writing ("the grandparents", "the first family"): another harm
+THIRD_PARTY = re.compile(
+    r"grandparents?|foster carers?|siblings?|first family|second family|the family'?s? carers?|teenager|young person|aunt|uncle",
+    re.I,
+)
+# what an award's distress was caused by, when it says: it must be this kind of failure (the delay, the complaint)
+CAUSE = re.compile(r"\b(?:as a result of|because of|caused by|caused through|through|arising from)\s+(.*)", re.I)
+OWN_HARM = r"delay|complaint|communicat|review|assessment|plan\b|fault"
+# the symbolic sums in the remedy paragraphs of ../shared/corpus/lgsco run from £100 to £1,000; a larger sum in the
+# same sentence pays for a loss (lost education, care costs), not for distress or time and trouble
+SYMBOLIC_CAP = 1000
+AWARD_QUERY = "pay £ to acknowledge the distress uncertainty frustration time and trouble caused"
+COMPLAINT_AWARD_QUERY = "pay £ for the time and trouble frustration caused by the complaint handling delays"
+
+
+def symbolic_award(ctx: DraftContext, retriever: Retriever | None) -> Award | None:
+    """The benchmark for a symbolic payment: a sum the Ombudsman recommended for distress, uncertainty or time and
+    trouble, in a remedy paragraph about the same kind of failure, quoted verbatim with its citation. Preferred in
+    order: an award whose own sentence names this complaint's issue, one for the same kind of injustice (the delay,
+    or pursuing the complaint), one found for these issues at all; never another family's loss made good, a council's
+    own offer the Ombudsman did not endorse, or an award to a third party (grandparents, foster carers)."""
+    labels = [p.issue.label for p in ctx.points if p.issue.label != "general"]
+    topics = [p.issue.topic for p in ctx.points if p.issue.label != "general" and p.issue.topic not in (None, ".")]
+    candidates = [h for p in ctx.points for h in (p.remedy,) if h is not None] + list(ctx.precedents)
+    if retriever is not None:
+        for p in [p for p in ctx.points if p.issue.label != "general"][:2]:
+            candidates += retriever.search(f"{p.issue.query} {AWARD_QUERY}", k=15).hits
+        if set(labels) & COMPLAINT_ISSUES:
+            candidates += retriever.search(COMPLAINT_AWARD_QUERY, k=15).hits
+    writer_words = f"{ctx.facts.complainant or ''} {ctx.facts.issue}".lower()
+    best: tuple[tuple, Award] | None = None
+    seen: set[tuple[str, str]] = set()
+    for rank, h in enumerate(candidates):
+        if (h.doc_id, h.para) in seen or "remedy" not in (_kind(h) or ""):
+            continue
+        seen.add((h.doc_id, h.para))
+        for sent in QUOTABLE_SENTENCE_SPLIT.split(h.text):
+            if re.search(r"\boffered\b", sent, re.I) and not ENDORSED.search(sent):
+                continue  # the council's own offer, not the Ombudsman's view of what is due
+            amounts = list(MONEY_RE.finditer(sent))
+            for i, m in enumerate(amounts):
+                upto = amounts[i + 1].start() if i + 1 < len(amounts) else len(sent)
+                pm = PURPOSE_RE.match(sent[m.end() : upto])
+                purpose = (pm.group(1) if pm else "").strip().rstrip(".;,")
+                amount = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+                if not purpose or not SYMBOLIC.search(purpose) or MADE_GOOD.search(purpose):
+                    continue
+                if amount > SYMBOLIC_CAP or not amount.is_integer():
+                    continue
+                cause = CAUSE.search(purpose)
+                if cause and not any(re.search(t, cause.group(1), re.I) for t in [*topics, OWN_HARM]):
+                    continue  # distress about another harm ("as a result of their niece being removed from their care")
+                third = THIRD_PARTY.search(sent)
+                if third and third.group(0).lower() not in writer_words:
+                    continue
+                quote = sent.strip().rstrip(".")
+                if not find_verbatim(quote, h.text):
+                    continue
+                on_issue = any(re.search(t, sent, re.I) for t in topics)
+                fits = (set(labels) & DELAY_ISSUES and re.search(r"delay|uncertain", purpose, re.I)) or (
+                    set(labels) & COMPLAINT_ISSUES
+                    and re.search(r"complaint|time,? (and )?trouble|frustrat", purpose, re.I)
+                )
+                near = any(re.search(t, h.text, re.I) for t in topics)
+                score = (bool(on_issue), bool(fits), bool(near), -rank)
+                if best is None or score > best[0]:
+                    best = (score, Award(int(amount), purpose, h, quote))
+    if best is None or not (best[0][0] or best[0][1]):
+        return None  # nothing for this kind of failure: no benchmark rather than a stranger's
+    return best[1]
 
 
 def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r".", query: str = "") -> Hit | None:
@@ -378,6 +459,11 @@ def _finish(
     ctx = DraftContext(facts, points, precedents, remedies, no_close, quotes)
     ctx.timeline = timeline or build_timeline(facts, labels)
     ctx.figure = benchmark_figure(ctx, retriever) if retriever is not None else None
+    ctx.award = symbolic_award(ctx, retriever)
+    if ctx.award and (ctx.award.hit.doc_id, ctx.award.hit.para) not in ctx.allowed():
+        ctx.precedents.append(ctx.award.hit)
+    if ctx.award:
+        ctx.quotes.setdefault((ctx.award.hit.doc_id, ctx.award.hit.para), ctx.award.quote)
     if ctx.figure and ctx.figure.hit is not None and (ctx.figure.hit.doc_id, ctx.figure.hit.para) not in quotes:
         ctx.precedents.append(ctx.figure.hit)
         ctx.quotes[(ctx.figure.hit.doc_id, ctx.figure.hit.para)] = ctx.figure.quote

@@ -33,7 +33,7 @@ class Figure:
     unit_low: int
     unit_high: int | None
     unit: str  # "term"
-    units: int  # how many were lost, counted from the facts
+    units: int  # how many were lost, counted from the facts (0: the facts do not say since when; the rate alone)
     what: str  # "OT", "education"
     hit: Hit
     quote: str
@@ -49,9 +49,28 @@ class Figure:
     def amount_words(self) -> str:
         return f"£{self.low:,} to £{self.high:,}" if self.high else f"£{self.low:,}"
 
+    def rate_words(self) -> str:
+        """'£900 to £2,400 a term', '£650 a term'."""
+        return f"£{self.unit_low:,}" + (f" to £{self.unit_high:,}" if self.unit_high else "") + f" a {self.unit}"
+
     def text(self) -> str:
         """The sums this figure states (computed from the facts and the cited rate), for the verifier."""
         return " ".join(f"£{v:,}" for v in (self.low, self.high) if v)
+
+
+@dataclass
+class Award:
+    """A sum the Ombudsman recommended for the injustice itself (distress, uncertainty, frustration, time and
+    trouble), quoted from a remedy paragraph: the benchmark for a symbolic payment. `purpose` is the award's own words
+    after the sum ("for the uncertainty caused by the delays in the EHC Plan review")."""
+
+    amount: int
+    purpose: str
+    hit: Hit
+    quote: str
+
+    def amount_words(self) -> str:
+        return f"£{self.amount:,}"
 
 
 @dataclass
@@ -85,6 +104,7 @@ class DraftContext:
     outside: str | None = None  # an out-of-corpus topic the facts are about ("parking")
     timeline: Timeline | None = None  # the facts' dates and the due dates they set
     figure: Figure | None = None  # the benchmarked sum for the ask or offer
+    award: Award | None = None  # the benchmark for a symbolic payment (distress, time and trouble)
     advice: list[str] = field(default_factory=list)  # what the writer wants the user told, outside the letter
     restated: str | None = None  # the person's account restated by a model, checked (`writers.check_restatement`)
     derived: list[str] = field(default_factory=list)  # other dates and sums the writer computed from the facts

@@ -39,7 +39,7 @@ from typing import Callable
 
 import yaml
 
-from .cite import CITE_RE, MONEY_RE, IndexSource, SupportJudge, cited_paragraphs, contradiction_cue, money_values
+from .cite import CITE_RE, QUOTE_RE, IndexSource, SupportJudge, cited_paragraphs, contradiction_cue, money_values
 from .claims import read_claims, unmarked_failures, verify_claims
 from .draft import build_context, cite_label, parse_facts, run_draft
 from .engine import Engine
@@ -690,8 +690,13 @@ CLAIM_COUNTS = (
     "claim_citations_bearing",
     "misattributions_unmarked",
     "letters_citing",
+    "letters_asking_payment",
     "asks_with_cited_figure",
+    "payment_asks",
+    "payment_asks_with_figure",
 )
+# an ask or offer of money: "a payment for ...", "We offer you £450", "reimbursement of the £1,100"
+PAYMENT_ASK = re.compile(r"\bpayment\b|\bpay\b|compensat|reimburs|\brefund|£\s?\d", re.I)
 
 
 def _add_claim_figures(agg: dict, r, source: IndexSource) -> None:
@@ -716,16 +721,27 @@ def _add_claim_figures(agg: dict, r, source: IndexSource) -> None:
         agg["claim_citations"] += len(c.cites)
         agg["claim_citations_bearing"] += len(c.supporting)
     agg["misattributions_unmarked"] += len(unmarked_failures(r.body, source, facts_text))
+    payments = [c for c in claims if c.ask and PAYMENT_ASK.search(CITE_RE.sub(" ", c.text))]
+    agg["payment_asks"] += len(payments)
+    agg["payment_asks_with_figure"] += sum(bool(money_values(_own_words(c.text))) for c in payments)
     if r.citations:
         agg["letters_citing"] += 1
-        agg["asks_with_cited_figure"] += any(_figure_cited(c, source) for c in claims if c.ask)
+    if r.citations and payments:  # the facts allow a figure: the letter asks for (or offers) money
+        agg["letters_asking_payment"] += 1
+        agg["asks_with_cited_figure"] += any(_figure_cited(c, source) for c in payments)
 
 
 def _figure_cited(claim, source: IndexSource) -> bool:
-    """An ask or offer that states a sum of money held by a paragraph the same sentence cites."""
-    amounts = money_values(CITE_RE.sub(" ", claim.text))
+    """An ask or offer that states, in its own words (not only inside a quotation), a sum of money held by a
+    paragraph the same sentence cites."""
+    amounts = money_values(_own_words(claim.text))
     cited = money_values(" ".join(source.paragraph_text(d, n) or "" for d, n in claim.cites))
-    return bool(amounts) and bool(amounts & cited) and bool(MONEY_RE.search(claim.text))
+    return bool(amounts & cited)
+
+
+def _own_words(text: str) -> str:
+    """A sentence without its citations and quotations: what the writer asks for in their own words."""
+    return QUOTE_RE.sub(" ", CITE_RE.sub(" ", text))
 
 
 def _claim_rates(agg: dict) -> dict:
@@ -741,7 +757,11 @@ def _claim_rates(agg: dict) -> dict:
         "claim_precision": rate("claim_citations_bearing", "claim_citations"),
         "claims_needing_support": agg.get("claims_needing_support", 0),
         "misattributions_unmarked": agg.get("misattributions_unmarked", 0),
-        "ask_figure_cited": rate("asks_with_cited_figure", "letters_citing"),
+        # of the letters asking for (or offering) money, those whose ask states a sum its own citation holds
+        "ask_figure_cited": rate("asks_with_cited_figure", "letters_asking_payment"),
+        "letters_asking_payment": agg.get("letters_asking_payment", 0),
+        # every payment asked for or offered, with a sum stated (from the facts or a cited benchmark)
+        "payment_asks_with_figure": rate("payment_asks_with_figure", "payment_asks"),
     }
 
 
@@ -948,16 +968,18 @@ def _claims_md(drafting: dict) -> list[str]:
         "## Claims per writer",
         "",
         "Each sentence that says what the Ombudsman found, recommended or awarded, what a council did in a decision, or "
-        "what the law says, checked against the paragraphs it cites itself (app/claims.py).",
+        "what the law says, checked against the paragraphs it cites itself (app/claims.py). Cited figure: of the "
+        "letters that ask for (or offer) money, those whose ask states a sum, in its own words, that a paragraph the "
+        "same sentence cites holds; sums stated: of every payment asked for or offered, those that name a sum.",
         "",
-        "| writer | quote function accuracy (quotes) | claim recall | claim precision | claims | misattributions left unmarked | asks with a cited figure |",
-        "|---|---|---|---|---|---|---|",
+        "| writer | quote function accuracy (quotes) | claim recall | claim precision | claims | misattributions left unmarked | cited figure (letters asking for money) | payments with a sum stated |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for w, d in drafting.items():
         lines.append(
             f"| {w} | {d.get('quote_function_accuracy')} ({d.get('quotes_with_a_job')}) | {d.get('claim_recall')} | "
             f"{d.get('claim_precision')} | {d.get('claims_needing_support')} | {d.get('misattributions_unmarked')} | "
-            f"{d.get('ask_figure_cited')} |"
+            f"{d.get('ask_figure_cited')} ({d.get('letters_asking_payment')}) | {d.get('payment_asks_with_figure')} |"
         )
     return lines
 

@@ -342,6 +342,12 @@ def who_is_writing(facts: Facts) -> str | None:
     return next((who for who, cue in WHO_CUES if re.search(cue, words, re.I)), None)
 
 
+# issues where the injustice is the delay itself (a symbolic payment for distress and uncertainty), and those where
+# it is the trouble of pursuing the complaint (time and trouble)
+DELAY_ISSUES = {"annual_review", "needs_assessment", "phase_transfer", "tribunal_order", "section_f_provision", "eotas"}
+COMPLAINT_ISSUES = {"complaint_handling", "children_act_complaint", "communication"}
+
+
 def issues_for(facts: Facts) -> list[IssueType]:
     """The issues a set of facts raises: the complaint's own words (`spot_issues` over what went wrong, the plan and
     the contacts; not the impact, where "two exclusions for meltdowns" describes harm, not the complaint), the named

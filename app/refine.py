@@ -96,9 +96,17 @@ def answer(question: str, ctx: DraftContext) -> str:
         fig = ctx.figure
         if fig is not None:
             rate = f"£{fig.unit_low:,}" + (f" to £{fig.unit_high:,}" if fig.unit_high else "") + f" a {fig.unit}"
-            parts.append(
+            counted = (
                 f"For {fig.units} term{'s' if fig.units != 1 else ''} of lost {fig.what} at {rate}, about "
-                f"{fig.amount_words()}. The rate comes from: \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
+                f"{fig.amount_words()}."
+                if fig.units
+                else f"For lost {fig.what}, {rate} (the facts do not say since when, so the terms are not counted)."
+            )
+            parts.append(f"{counted} The rate comes from: \u201c{fig.quote}\u201d {cite_label(fig.hit)}.")
+        a = ctx.award
+        if a is not None:
+            parts.append(
+                f"For distress, time and trouble, {a.amount_words()}: \u201c{a.quote}\u201d {cite_label(a.hit)}."
             )
         for r in ctx.remedies[:4]:
             parts.append(f"{r['amount_text']}: {r['purpose']} {r['citation']}")

@@ -17,7 +17,7 @@ from datetime import date
 from .deadlines import add_working_days
 from .draft_types import DraftContext, Point, quote_of
 from .facts import Facts
-from .issues import plan_status, who_is_writing
+from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, plan_status, who_is_writing
 from .law import REGISTER
 from .models import Hit
 from .quoting import cite_label
@@ -41,9 +41,6 @@ SEND_ISSUES = {
     "transport",
     "out_of_school",
 }
-AWARD_FOR = re.compile(
-    r"recogni|distress|frustrat|injustice|time and trouble|uncertain|to reflect|acknowledge|symbolic|avoidable", re.I
-)
 LONG_STORY_WORDS = 220  # a longer account is summarised in the letter: its opening and every sentence with a date
 
 
@@ -352,12 +349,13 @@ class TemplateWriter:
         f = ctx.facts
         what = "education" if fig.what == "education" else _therapy(f)
         since = f" since {f.since_words}" if f.since_words else ""
-        rate = f"£{fig.unit_low:,}" + (f" to £{fig.unit_high:,}" if fig.unit_high else "") + f" a {fig.unit}"
-        lead = "a payment of" if voice == "parent" else "a payment of"
+        child = f.child or ("my child" if voice == "parent" else "your child")
+        basis = f"at {fig.rate_words()}, the rate the Ombudsman has used: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+        if not fig.units:  # the facts do not say since when: the rate, for the council to count the terms
+            return f"a payment for the {what} {child} has missed, {basis}"
         return (
-            f"{lead} {fig.amount_words()} for the {fig.units} term{'s' if fig.units != 1 else ''} of {what} "
-            f"{f.child or ('my child' if voice == 'parent' else 'your child')} has missed{since}, at {rate}, the rate "
-            f"the Ombudsman has used: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+            f"a payment of {fig.amount_words()} for the {fig.units} term{'s' if fig.units != 1 else ''} of {what} "
+            f"{child} has missed{since}, {basis}"
         )
 
     def _asks(self, ctx: DraftContext, plan: bool | None) -> str:
@@ -372,21 +370,20 @@ class TemplateWriter:
             if a and a not in asks and not (p.issue.label == "communication" and "named" in own):  # said already
                 asks.append(a)
         fig = self._figure_sentence(ctx, "parent")
-        bench = None if fig else self._comparable_award(ctx)
+        labels = {p.issue.label for p in ctx.points}
         if fig:
             asks.append(fig)
-        elif bench:  # a sum the Ombudsman recommended for one of these issues, quoted with its citation
-            amount, text = bench
-            asks.append(f"a payment of {amount} to recognise the injustice this has caused, {text.rstrip('.')}")
-        elif any(p.issue.label in ("section_f_provision", "out_of_school", "eotas") for p in ctx.points):
+        elif labels & {"section_f_provision", "out_of_school", "eotas"}:
             asks.append(
                 "a payment to recognise the provision that has been missed, in line with the Ombudsman's Guidance on Remedies"
             )
-        if {p.issue.label for p in ctx.points} & {"complaint_handling", "children_act_complaint", "communication"}:
-            trouble = self._trouble_benchmark(ctx)
-            if bench and trouble and bench[1].split("\u201c", 1)[-1][:60] in trouble:
-                trouble = ""  # the same award is not quoted twice
-            asks.append("a payment for my time and trouble in pursuing this" + trouble)
+        # a symbolic payment: for pursuing the complaint, or for the distress and uncertainty of a delay when no sum
+        # for lost provision is asked for, or when the person asks for a payment of their own accord
+        wants_money = re.search(
+            r"symbolic|compensat|payment for (?:the |my |our )?(?:delay|distress|time|trouble|upset|uncertain)", own
+        )
+        if labels & COMPLAINT_ISSUES or (not fig and (labels & DELAY_ISSUES or wants_money)):
+            asks.append(self._award_ask(ctx, labels, bool(fig)))
         head = "**What I am asking for.**"
         if f.outcome_sought:
             head += f" {_sentence(f.outcome_sought)} In particular, I ask for:"
@@ -401,14 +398,23 @@ class TemplateWriter:
             return None
         return t.events.get("panel_requested") if not t.events.get("panel_held") else None
 
-    def _trouble_benchmark(self, ctx: DraftContext) -> str:
-        """A comparable award for time and trouble, quoted from the remedy chosen for a complaint-handling issue."""
-        for p in ctx.points:
-            if p.issue.label in ("complaint_handling", "children_act_complaint", "communication") and p.remedy:
-                q = quote_of(ctx, p.remedy)
-                if q and "£" in q and AWARD_FOR.search(q):  # an award for the injustice, not a council's own offer
-                    return f"; in a comparable complaint the Ombudsman said: \u201c{q}\u201d {cite_label(p.remedy)}"
-        return ""
+    def _award_ask(self, ctx: DraftContext, labels: set[str], lost_asked: bool) -> str:
+        """The symbolic payment asked for: what it is for, and its sum and benchmark when one fits this complaint."""
+        harms = []
+        if labels & DELAY_ISSUES and not lost_asked:
+            harms.append("the distress and uncertainty the delay has caused")
+        elif not labels & COMPLAINT_ISSUES:
+            harms.append("the distress this has caused")
+        if labels & COMPLAINT_ISSUES:
+            harms.append("my time and trouble in pursuing this")
+        what = " and ".join(harms)
+        a = ctx.award
+        if a is None:
+            return f"a payment for {what}"
+        return (
+            f"a payment of {a.amount_words()} for {what}: in a comparable complaint against {_who(a.hit)}{_when(a.hit)}, "
+            f"on the remedy, the Ombudsman said: \u201c{a.quote}\u201d {cite_label(a.hit)}"
+        )
 
     def _reply_by(self, ctx: DraftContext, stage: str) -> str:
         children_act = self._procedure(ctx) == "children-act"
@@ -659,36 +665,41 @@ class TemplateWriter:
             offer = f.remedy_offer
             fig = self._figure_sentence(ctx, "officer")
             if offer:
-                bench = None if ctx.figure else self._comparable_award(ctx)
-                basis = (
-                    f", in line with the Ombudsman's approach: \u201c{ctx.figure.quote}\u201d {cite_label(ctx.figure.hit)}."
-                    if ctx.figure
-                    else f", {bench[1]}"
-                    if bench
-                    else "."
-                )
-                parts.append(f"We offer you {offer} to recognise the injustice caused{basis}")
+                parts.append(f"We offer you {offer} to recognise the injustice caused.{self._offer_basis(ctx, offer)}")
             elif fig:
                 parts.append(f"We offer you {fig}.")
-            else:
-                bench = self._comparable_award(ctx)
-                if bench:
-                    amount, text = bench
-                    parts.append(f"We offer you {amount} to recognise the injustice caused, {text}")
+            elif ctx.award:
+                a = ctx.award
+                parts.append(
+                    f"We offer you {a.amount_words()} to recognise the distress this has caused: in a comparable complaint "
+                    f"against {_who(a.hit)}{_when(a.hit)}, on the remedy, the Ombudsman said: \u201c{a.quote}\u201d "
+                    f"{cite_label(a.hit)}."
+                )
         return "**Putting things right.** " + "\n\n".join(parts) if parts else ""
 
-    def _comparable_award(self, ctx: DraftContext) -> tuple[str, str] | None:
-        """The sum in the remedy quoted for one of this complaint's issues, and the sentence citing it."""
-        for p in ctx.points:
-            q = quote_of(ctx, p.remedy) if p.remedy else None
-            m = re.search(r"£\s?[\d,]+(?:\.\d\d)?", q or "")
-            # a sum for the injustice (distress, uncertainty, time and trouble), not another family's own repayment
-            if q and m and "." not in m.group(0) and AWARD_FOR.search(q):
-                return m.group(0), (
-                    f"as in a comparable complaint against {_who(p.remedy)}, where the Ombudsman said: \u201c{q}\u201d "
-                    f"{cite_label(p.remedy)}."
+    def _offer_basis(self, ctx: DraftContext, offer: str) -> str:
+        """The benchmarks beside an officer's own offer, each sum stated and cited; and a note to the officer (outside
+        the letter) when the offer is below the benchmark for the provision missed."""
+        out = []
+        fig = ctx.figure
+        if fig is not None:
+            what = "lost education" if fig.what == "education" else "missed provision"
+            out.append(
+                f" For {what}, the Ombudsman has used {fig.rate_words()}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
+            )
+            offered = [int(x.replace(",", "")) for x in re.findall(r"£\s?([\d,]+)", offer)]
+            if fig.units and offered and max(offered) < fig.low:
+                ctx.advice.append(
+                    f"Your offer ({offer}) is below the benchmark for the {fig.units} term{'s' if fig.units != 1 else ''} "
+                    f"missed ({fig.amount_words()} at {fig.rate_words()}): the Ombudsman may ask the council for more."
                 )
-        return None
+        a = ctx.award
+        if a is not None:
+            out.append(
+                f" For distress, in a comparable complaint against {_who(a.hit)}{_when(a.hit)}, the remedy included "
+                f"{a.amount_words()}: \u201c{a.quote}\u201d {cite_label(a.hit)}."
+            )
+        return "".join(out)
 
     def _officer_route(self, ctx: DraftContext) -> str:
         t = ctx.timeline

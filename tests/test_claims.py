@@ -247,6 +247,19 @@ def test_the_eval_reports_claim_figures_per_writer(full_engine):
     assert figures["ask_figure_cited"] in (0.0, 1.0), figures
 
 
+def test_an_item_of_the_ask_list_is_an_ask_though_it_does_not_say_i_ask(seed_source):
+    from app.claims import read_claims
+
+    body = (
+        "**What happened.** The council paid £200 late.\n\n"
+        "**What I am asking for.** The therapy now. In particular, I ask for:\n- An apology.\n- A payment of £300.\n\n"
+        "**Next steps.** I will go to the Ombudsman."
+    )
+    asks = {c.text.strip() for c in read_claims(body, seed_source, "") if c.ask}
+    assert "- A payment of £300." in asks and "- An apology." in asks
+    assert not any("£200" in a or "Ombudsman" in a for a in asks)
+
+
 def test_a_writer_can_ask_whether_a_quotation_fits_the_job_it_means_to_give_it(seed_source):
     from app.claims import fits_job
 

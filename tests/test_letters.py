@@ -228,6 +228,51 @@ def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):
     assert r.verification.passed, r.verification.notes
 
 
+LATE_REVIEW = {
+    "role": "parent",
+    "council": "Kent County Council",
+    "child": "R",
+    "issue": "R's annual review meeting was held on 3 March 2025 and the council has still not issued the amended plan. "
+    "My stage 1 complaint of 2 June 2025 has had no reply.",
+    "outcome_sought": "The amended plan issued now and a symbolic payment for the delay.",
+}
+
+
+def _ask(body: str) -> str:
+    return body[body.index("**What I am asking for.**") :].split("\n\n")[0]
+
+
+def test_a_symbolic_payment_is_benchmarked_on_an_award_for_the_same_kind_of_injustice(full_engine):
+    r = draft(full_engine, LATE_REVIEW)
+    line = next(x for x in _ask(r.body).splitlines() if "distress and uncertainty" in x)
+    # the sum asked for is stated, and the paragraph the same line cites holds it, for distress or time and trouble
+    m = re.search(
+        r"A payment of (£[\d,]+) for the distress and uncertainty the delay has caused and my time and trouble", line
+    )
+    assert m, line
+    quote = re.search(r"\u201c([^\u201d]+)\u201d", line).group(1)
+    assert m.group(1) in quote and re.search(r"distress|uncertain|frustrat|time and trouble", quote), quote
+    assert not re.search(r"grandparent|aunt|uncle|teenager|removed from", quote), "another family's harm"
+    assert r.verification.passed, r.verification.notes
+
+
+def test_no_date_for_the_loss_still_gives_the_rate_with_its_citation(full_engine):
+    r = draft(full_engine, {k: v for k, v in NO_PLAN.items() if k != "since"})
+    ask = _ask(r.body)
+    assert re.search(r"A payment for the education L has missed, at £900 to £2,400 a term, the rate", ask), ask
+    assert r.verification.passed, r.verification.notes
+
+
+def test_an_officers_offer_is_set_beside_cited_benchmarks_and_a_low_offer_is_flagged(full_engine):
+    low = dict(OFFICER, remedy_offer="£200")
+    r = draft(full_engine, low)
+    offer = r.body[r.body.index("We offer you £200") :].split("\n\n")[0]
+    assert re.search(r"the Ombudsman has used £650 a term: \u201c[^\u201d]*£650 a term", offer), offer
+    assert any("below the benchmark" in n for n in r.notes), r.notes  # told to the officer, not in the letter
+    assert "below the benchmark" not in r.body
+    assert r.verification.passed, r.verification.notes
+
+
 def test_quotes_do_the_job_their_sentence_gives_them(full_engine):
     from app.quoting import sentence_role
 
