@@ -464,6 +464,10 @@ def _finish(
         ctx.precedents.append(ctx.award.hit)
     if ctx.award:
         ctx.quotes.setdefault((ctx.award.hit.doc_id, ctx.award.hit.para), ctx.award.quote)
+    # the benchmark table shows the sums the ask or offer rests on, whatever paragraph they were found in
+    have = {(r["doc_id"], r["para"], r["amount"]) for r in ctx.remedies}
+    for h in [x.hit for x in (ctx.figure, ctx.award) if x is not None and x.hit is not None]:
+        ctx.remedies += [r for r in remedy_rows([h]) if (r["doc_id"], r["para"], r["amount"]) not in have]
     if ctx.figure and ctx.figure.hit is not None and (ctx.figure.hit.doc_id, ctx.figure.hit.para) not in quotes:
         ctx.precedents.append(ctx.figure.hit)
         ctx.quotes[(ctx.figure.hit.doc_id, ctx.figure.hit.para)] = ctx.figure.quote
