@@ -24,6 +24,7 @@ from .index import Index
 from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, IssueType, issue_query, issues_for, outside_corpus
 from .law import REGISTER, held_places, held_quote
 from .models import Hit
+from .owed import owed
 from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_job, references_md, with_point
 from .retrieve import Retriever
 from .roles import paragraph_role
@@ -460,6 +461,7 @@ def _finish(
     ctx.timeline = timeline or build_timeline(facts, labels)
     ctx.figure = benchmark_figure(ctx, retriever) if retriever is not None else None
     ctx.award = symbolic_award(ctx, retriever)
+    ctx.owed = owed(facts)
     if ctx.award and (ctx.award.hit.doc_id, ctx.award.hit.para) not in ctx.allowed():
         ctx.precedents.append(ctx.award.hit)
     if ctx.award:

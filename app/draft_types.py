@@ -11,6 +11,7 @@ from .facts import Facts
 from .issues import IssueType
 from .law import Provision
 from .models import Hit
+from .owed import Owed
 from .quoting import references_md, remedy_table_md
 from .timeline import Timeline
 
@@ -105,6 +106,7 @@ class DraftContext:
     timeline: Timeline | None = None  # the facts' dates and the due dates they set
     figure: Figure | None = None  # the benchmarked sum for the ask or offer
     award: Award | None = None  # the benchmark for a symbolic payment (distress, time and trouble)
+    owed: Owed | None = None  # a sum the facts let us count (a stated weekly rate over a stated gap)
     advice: list[str] = field(default_factory=list)  # what the writer wants the user told, outside the letter
     restated: str | None = None  # the person's account restated by a model, checked (`writers.check_restatement`)
     derived: list[str] = field(default_factory=list)  # other dates and sums the writer computed from the facts
@@ -114,6 +116,7 @@ class DraftContext:
         parts = [
             self.timeline.text() if self.timeline else "",
             self.figure.text() if self.figure else "",
+            self.owed.text() if self.owed else "",
             *self.derived,
             # the law register's own statements of what a provision requires ("by 15 February; 31 March for post-16")
             *(f"{line.provision.requires} {line.provision.timescale or ''}" for p in self.points for line in p.law),

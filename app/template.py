@@ -371,6 +371,11 @@ class TemplateWriter:
                 asks.append(a)
         fig = self._figure_sentence(ctx, "parent")
         labels = {p.issue.label for p in ctx.points}
+        if ctx.owed:  # a sum counted from their own facts
+            o = ctx.owed
+            asks.append(
+                f"the {o.what} missed from {o.start.day} {o.start:%B %Y} to {o.end.day} {o.end:%B %Y} paid: {o.words()}"
+            )
         if fig:
             asks.append(fig)
         elif labels & {"section_f_provision", "out_of_school", "eotas"}:

@@ -26,6 +26,7 @@ LAYERS = {
         "issues",
         "export",
         "timeline",
+        "owed",
         "template",
         "refine",
         "intake",

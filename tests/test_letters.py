@@ -273,6 +273,20 @@ def test_an_officers_offer_is_set_beside_cited_benchmarks_and_a_low_offer_is_fla
     assert r.verification.passed, r.verification.notes
 
 
+def test_missed_weekly_payments_are_counted_from_the_persons_own_rate_and_dates():
+    from app.owed import owed
+
+    facts = {
+        "role": "parent",
+        "issue": "The council agreed direct payments for short breaks but they started months late.",
+        "provision": "Direct payments of £95 a week for short breaks.",
+        "outcome_sought": "Payment of the missing weeks from 16 June to 28 September 2025 and an apology.",
+    }
+    o = owed(parse_facts(facts))
+    assert o is not None and o.words() == "15 weeks at £95 a week, £1,425"  # 105 days, both ends counted
+    assert owed(parse_facts(dict(facts, provision="Direct payments for short breaks."))) is None  # no rate: no sum
+
+
 def test_quotes_do_the_job_their_sentence_gives_them(full_engine):
     from app.quoting import sentence_role
 
