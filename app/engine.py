@@ -15,7 +15,7 @@ from .facts import Facts
 from .index import Index, IngestReport
 from .models import Document, Filters
 from .precedent_summary import PrecedentSummary, precedent_summary
-from .refine import HELP, answer, interpret
+from .refine import answer, help_text, interpret
 from .retrieve import Retriever, SearchResult
 from .settings import Settings
 from .writers import MadeWriter, make_writer
@@ -139,7 +139,7 @@ class Engine:
         if not ref.redraft:
             ctx = build_context(self, facts)
             ctx.short = facts.short
-            reply = answer(ref.question or "", ctx) if ref.kind == "question" else HELP
+            reply = answer(ref.question or "", ctx) if ref.kind == "question" else help_text(facts.role)
             if previous is not None:
                 result = replace(previous, reply=reply, changed=[], seconds=time.perf_counter() - t0)
             else:

@@ -609,7 +609,8 @@ class TemplateWriter:
         if f.changes:
             out.append(f"**What we will change.** {_sentence(f.changes)}")
         out.append(f"**If you are not satisfied.** {self._officer_route(ctx)}")
-        sign = f.officer or "Complaints and Resolution Team"
+        name, role = _signer(f.officer)
+        sign = "\n".join(x for x in (name or "Complaints and Resolution Team", role) if x)
         out.append(f"Yours sincerely,\n\n{sign}\n{council}")
         return "\n\n".join(s for s in out if s)
 
@@ -624,6 +625,8 @@ class TemplateWriter:
             return "**What I found.** " + ("Our records show:\n" + records + "\n\n" if records else "") + upheld
 
         lines = []
+        # facts the officer added after drafting ("add that the OT service has recruited"): more of the records
+        also = "\n".join(f"- {_sentence(c)}" for c in f.contacts)
         for i, p in enumerate(f.points, 1):
             verdict = {
                 "upheld": "I uphold this point",
@@ -633,7 +636,7 @@ class TemplateWriter:
             evidence = f" Our records show: {_sentence(p.evidence)}" if p.evidence else ""
             sorry = " I am sorry that this happened." if p.finding in ("upheld", "partly upheld") else ""
             lines.append(f"{i}. {_second_person(p.point, f).rstrip('.')}: {verdict}.{evidence}{sorry}")
-        return "**What I found.**\n" + "\n".join(lines)
+        return "**What I found.**\n" + "\n".join(lines) + (f"\n\nOur records also show:\n{also}" if also else "")
 
     def _putting_right(self, ctx: DraftContext, upheld: bool) -> str:
         f = ctx.facts
@@ -663,8 +666,10 @@ class TemplateWriter:
                     "We will:\n" + "\n".join(f"- {_sentence(a).rstrip('.')} by {_day(due)}." for a in acts[:4])
                 )
         if f.officer:
+            name, role = _signer(f.officer)
             parts.append(
-                f"{f.officer} will be your named contact and will keep you updated until these actions are complete."
+                f"{name}{f' ({role})' if role else ''} will be your named contact and will keep you updated until "
+                "these actions are complete."
             )
         if upheld:
             offer = f.remedy_offer
@@ -761,6 +766,13 @@ class TemplateWriter:
                 "after a mediation certificate, if later); the Ombudsman cannot consider what a plan contains."
             )
         return " ".join(out)
+
+
+def _signer(officer: str | None) -> tuple[str, str]:
+    """The officer who signs, as typed ("Jo Smith") or as a refinement sets it ("Jane Smith, Head of SEND"): the
+    name, and the role after the first comma ("" when none)."""
+    name, _, role = (officer or "").partition(",")
+    return name.strip(), role.strip()
 
 
 TITLES = r"(Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?"

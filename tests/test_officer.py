@@ -19,6 +19,7 @@ from app.precedent_summary import (
     fault_found,
     remedy_purpose,
 )
+from app.refine import help_text, interpret
 from app.ui.forms import ActionRow, OfficerForm, PointRow, officer_facts, remedy_offer
 from app.ui.investigation import benchmark_html, due_html, point_precedents_html, summary_html
 from app.ui.officer import due_for
@@ -233,3 +234,152 @@ def test_what_others_said_is_not_quoted_as_a_finding():
     assert REPORTED.match("The Council says two of the children are now in mainstream school")
     assert not REPORTED.match("The Council was at fault because it failed to issue an amended EHC Plan")
     assert not REPORTED.match("We find the Council at fault for delay")
+
+
+# ----------------------------------------------------------------------------- refining the response (issue 15)
+
+
+def _officer_facts() -> Facts:
+    return officer_facts(NOTE, "Liverpool City Council", _form())
+
+
+def test_refine_speaks_in_the_councils_voice_on_the_officers_response():
+    """The same words mean the officer's changes: the signing officer and role (never the complainant the response
+    is addressed to), a commitment added to what the council will change, a fact to what its records show."""
+    f = _officer_facts()
+    r = interpret(f, "sign it from Jane Smith, Head of SEND")
+    assert r.kind == "facts" and r.changed == ["signed from Jane Smith, Head of SEND"]
+    assert (r.facts.officer, r.facts.name) == ("Jane Smith, Head of SEND", "Ms A")
+    r = interpret(r.facts, "add that we will review our process by 1 March")
+    assert r.facts.changes == "Monthly checks of Section F provision. We will review our process by 1 March."
+    assert r.changed == ["added to what the council will change: \u201cwe will review our process by 1 March\u201d"]
+    r = interpret(r.facts, "add that the OT service recruited a therapist in June")
+    assert r.facts.contacts == ["The OT service recruited a therapist in June"]
+    assert r.changed[0].startswith("added to what the council's records show")
+    r2 = interpret(r.facts, "remove the Norfolk citation")  # not read as "sign it from"
+    assert r2.facts.exclude == ["Norfolk"] and r2.facts.officer == "Jane Smith, Head of SEND"
+    q = interpret(r.facts, "what have other councils paid for this?")
+    assert q.kind == "question" and q.facts == r.facts
+    assert "Jane Smith, Head of SEND" in help_text("officer") and "Sarah Jones" in help_text("parent")
+    # the parent's letter is unchanged: signed by the parent, a fact added to what they have done
+    p = Facts(role="parent", issue="No OT since January.", name="Sam Jones")
+    assert interpret(p, "sign it from Sarah Jones").facts.name == "Sarah Jones"
+    assert interpret(p, "add that I emailed twice in March").changed == [
+        "added to what you have done: \u201cI emailed twice in March\u201d"
+    ]
+
+
+@pytest.fixture(scope="module")
+def officer_desk(seed_index, encoder):
+    """The officer desk laid out and wired as on the page, over a ready runtime on the seed index; its engine is the
+    real one, except a writer a test installs under a name in `fakes` (as tests/test_ui_desk.py does)."""
+    import gradio as gr
+
+    from app.engine import Engine
+    from app.settings import Settings
+    from app.ui import Runtime
+    from app.ui.officer import build
+
+    class DeskEngine(Engine):
+        fakes: dict = {}
+
+        def writer(self, llm=None, chat_model=None):
+            if (llm or self.settings.llm) in self.fakes:
+                return self.fakes[llm or self.settings.llm]
+            return super().writer(llm, chat_model)
+
+    settings = Settings(index=seed_index, llm="template")
+    eng = DeskEngine(settings, embeddings=encoder)
+    eng.fakes = {}
+    rt = Runtime(settings, None, engine=eng)
+    rt.start(build=False)
+    assert rt.wait(120), rt.error
+    with gr.Blocks(), gr.Tabs():
+        desk = build(rt)
+    yield desk
+    eng.close()
+
+
+def _updates(gen) -> dict:
+    """Every update a handler streamed, the last value of each component kept."""
+    out: dict = {}
+    for u in gen:
+        if isinstance(u, dict):
+            out |= u
+    return out
+
+
+def test_officer_refine_chat_changes_answers_and_rechecks_the_response(officer_desk):
+    """Issue 15 on the officer desk, without a browser: the chat's handler redrafts the response for a change, says
+    what changed and that it was checked again, and answers a question about compensation in the chat from the
+    remedy benchmarks, cited, leaving the response as it was."""
+    desk, chat = officer_desk, officer_desk.refine
+    assert chat is not None and chat.chat.elem_id == "o-chat" and chat.send.value == "Update response"
+    out = _updates(desk.draft(_officer_facts(), "template", None, "Finding comparable decisions…"))
+    state = out[desk.state]
+    first = state["result"]
+    assert first.verification.passed
+
+    # nothing typed: the hint says so, nothing is queued
+    said = chat.user("  ", [])
+    assert said[chat.pending] == "" and "the response is left as it is" in said[chat.hint].value
+
+    # an edit: redrafted, shorter, checked again, and the reply says what changed
+    said = chat.user("make it shorter", [])
+    history = said[chat.chat]
+    out = _updates(chat.respond(said[chat.pending], history, "template", state))
+    state = out[desk.state]
+    shorter = state["result"]
+    assert state["facts"].short and len(shorter.body) < len(first.body)
+    assert shorter.verification.passed and 'data-state="verified"' in out[desk.letter]
+    reply = out[chat.chat][-1]["content"]
+    assert reply.startswith("Changed: shorter. ") and "citations checked; all verified" in reply
+    assert [m["role"] for m in out[chat.chat]] == ["user", "assistant"]
+
+    # signed from the officer named, with the role, in the council's voice
+    out = _updates(chat.respond("sign it from Jane Smith, Head of SEND", out[chat.chat], "template", state))
+    state = out[desk.state]
+    body = state["result"].body
+    assert "Yours sincerely,\n\nJane Smith\nHead of SEND\nLiverpool City Council" in body
+    assert "Dear Ms A," in body and "Jane Smith (Head of SEND) will be your named contact" in body
+    assert "Changed: signed from Jane Smith, Head of SEND." in out[chat.chat][-1]["content"]
+
+    # a question: answered in the chat from the cited remedies, never put into the response
+    before = state["result"].body
+    out = _updates(chat.respond("What have other councils paid for this?", out[chat.chat], "template", state))
+    answer_text = out[chat.chat][-1]["content"]
+    assert "What comparable decisions awarded" in answer_text and "£600" in answer_text
+    assert re.search(r"\\\[\d\d \d{3} \d{3}, para \d+\\\]", answer_text), answer_text  # cited, shown literally
+    assert "The offer in this response: £650" in answer_text
+    assert out[desk.state]["result"].body == before and "What comparable decisions" not in before
+    assert "£600: reflect" not in out[desk.state]["result"].body
+
+
+FAILING_RESPONSE = (
+    "Dear Ms A,\n\nThank you for your complaint.\n\n"
+    "The Ombudsman ordered another council to pay £9,999 for every missed week [S1].\n\n"
+    "Yours sincerely,\n\nJo Smith"
+)
+
+
+def test_a_failing_refined_response_is_shown_as_failing(officer_desk):
+    """The response is checked again after each change: one that fails its checks is shown as failing, with the
+    acknowledgement and the template redraft offered, as on the parent desk."""
+    from app.writers import make_writer
+    from fakes import FakeChat
+
+    desk, chat = officer_desk, officer_desk.refine
+    eng = desk.rt.engine
+    out = _updates(desk.draft(_officer_facts(), "template", None, "Finding comparable decisions…"))
+    eng.fakes["local"] = make_writer("local", desk.rt.settings, chat_model=FakeChat(reply=lambda p: FAILING_RESPONSE))
+    try:
+        out = _updates(chat.respond("make it firmer", [], "local", out[desk.state]))
+    finally:
+        eng.fakes.clear()
+    result = out[desk.state]["result"]
+    assert not result.verification.passed
+    assert 'data-state="needs-check"' in out[desk.letter]
+    assert out[desk.ack].visible and out[desk.retemplate].visible
+    assert out[desk.progress].count("did not pass its citation check")
+    reply = out[chat.chat][-1]["content"]
+    assert reply.startswith("Changed: firmer. ") and "see the citation check" in reply

@@ -1,7 +1,7 @@
 """The officer desk in a real browser (Debian Chromium driven by Playwright) against a real `precedent serve`: a
 complaint pasted in, read into its points, investigated (evidence and a finding per point, an action with a date and
-an owner, a remedy figure), drafted and downloaded as .docx. A screenshot is saved at each step under
-test-artifacts/officer-*.png."""
+an owner, a remedy figure), drafted and downloaded as .docx, then refined in the chat under it. A screenshot is
+saved at each step under test-artifacts/officer-*.png."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from test_ui import (  # noqa: F401 - the server, browser, context and page fixt
     ARTIFACTS,
     DRAFT_TIMEOUT_MS,
     XSS,
+    _fill,
+    _submit,
     browser,
     context,
     page,
@@ -167,3 +169,88 @@ def test_officer_investigates_a_complaint_and_downloads_the_response(page):  # n
     assert "Ms A" in letter and "£650" in letter, letter[:600]
     assert not PLACEHOLDER.search(letter), PLACEHOLDER.findall(letter)
     assert "Ms A" in text and "£650" in text
+
+
+def _draft_response(pg) -> None:
+    """The investigation of NOTE recorded (evidence and a finding per point, an action, a figure, the officer) and
+    the response drafted with the template writer; returns once it is verified."""
+    pg.get_by_role("tab", name="Officer desk").click()
+    _box(pg, "o-complaint").fill(NOTE)
+    # the first point's box is emptied first: a page that read NOTE already shows the same status line
+    if _box(pg, "o-point-1").is_visible():
+        _box(pg, "o-point-1").fill("")
+    pg.locator("#o-read").click()
+    pg.wait_for_function(
+        "() => document.querySelector('#o-read-status .progress.done') && "
+        "(document.querySelector('#o-point-1 textarea')?.value || '').startsWith('Her son P')",
+        timeout=DRAFT_TIMEOUT_MS,
+    )
+    for i, (evidence, finding) in enumerate(zip(EVIDENCE, FINDINGS, strict=True), 1):
+        _box(pg, f"o-evidence-{i}").fill(evidence)
+        pg.locator(f"#o-finding-{i}").get_by_text(finding, exact=True).click()
+    _box(pg, "o-received").fill("2026-11-20")
+    _box(pg, "o-action-1").fill("Arrange the missed OT sessions")
+    _box(pg, "o-action-1-by").fill("2026-12-18")
+    _box(pg, "o-action-1-owner").fill("SEN Team Manager")
+    _box(pg, "o-remedy").fill("£650")
+    _box(pg, "o-officer").fill("Jo Smith")
+    pg.locator("#o-writer").get_by_text("Template").click()
+    _submit(pg, "#o-draft", "o")
+    assert pg.locator("#o-letter .letter").get_attribute("data-state") == "verified", pg.locator(
+        "#o-notice"
+    ).inner_text()
+
+
+def _chat_says(pg, text: str) -> None:
+    pg.wait_for_function(
+        "(t) => document.querySelector('#o-chat').innerText.includes(t)", arg=text, timeout=DRAFT_TIMEOUT_MS
+    )
+
+
+def test_officer_refines_the_response_in_a_chat(page):  # noqa: F811 - the fixture
+    """Issue 15 on the officer desk: "make it shorter" redrafts the response, checks it again and says what changed;
+    a question about compensation is answered in the chat from the cited remedies and never put into the response;
+    the chat fits a 390 px phone."""
+    _draft_response(page)
+    before = page.locator("#o-letter .letter").inner_text()
+    assert "Refine the response" in page.locator("#officer-desk").inner_text()
+
+    _fill(page, "o-instruction", "make it shorter")
+    _submit(page, "#o-send", "o")
+    _chat_says(page, "Changed: shorter.")
+    chat = ws(page.locator("#o-chat").inner_text())
+    assert re.search(r"Changed: shorter\. \d+ citations checked; all verified\.", chat), chat
+    letter = page.locator("#o-letter .letter")
+    assert letter.get_attribute("data-state") == "verified"
+    shorter = letter.inner_text()
+    assert len(shorter) < len(before) and "Dear Ms A" in shorter and "£650" in shorter
+    assert _box(page, "o-instruction").input_value() == ""
+    _shot(page, "8-refined-shorter", full=False)
+
+    _fill(page, "o-instruction", "What have other councils paid for this?")
+    page.locator("#o-send").click()
+    _chat_says(page, "What comparable decisions awarded")
+    chat = ws(page.locator("#o-chat").inner_text())
+    answer = chat.split("What comparable decisions awarded", 1)[1]
+    assert re.search(r"£[\d,]+: .+\[\d\d \d{3} \d{3}, para \d+\]", answer), answer  # a sum, cited
+    assert "The offer in this response: £650" in answer
+    after = page.locator("#o-letter .letter")
+    assert after.get_attribute("data-state") == "verified"
+    assert after.inner_text() == shorter
+    assert "What comparable decisions awarded" not in after.inner_text()
+    assert "What have other councils paid" not in after.inner_text()
+    page.locator("#o-chat").scroll_into_view_if_needed()
+    _shot(page, "9-refine-question", full=False)
+
+    # on a 390 px phone the chat, its box and its button fit the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        for sel in ("#o-chat", "#o-instruction", "#o-send", "#o-letter .letter"):
+            b = page.locator(sel).bounding_box()
+            assert b and b["x"] >= 0 and b["x"] + b["width"] <= 390, (sel, b)
+        page.locator("#o-send").scroll_into_view_if_needed()
+        _shot(page, "10-refine-390", full=False)
+    finally:
+        page.set_viewport_size({"width": 1360, "height": 1000})

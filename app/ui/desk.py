@@ -241,6 +241,9 @@ class Desk:
         # (`remember_form`); the desk's builder fills them in
         self.form: dict = {}
         self.clear = None
+        self.refine = (
+            None  # the chat under the draft that refines it (`refine_chat.RefineChat`), laid out by the builder
+        )
         self._wire_own()
 
     def _wire_own(self) -> None:

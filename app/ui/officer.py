@@ -1,6 +1,7 @@
 """The officer desk, laid out as a complaint investigation: the complaint pasted in and read into its points (who is
 complaining, the child, the procedure and its due dates), how the Ombudsman decided similar complaints, each point's
-evidence and finding, the actions and the remedy offer beside the benchmark, then a response drafted and checked."""
+evidence and finding, the actions and the remedy offer beside the benchmark, then a response drafted and checked, and
+refined in a chat under it (`refine_chat`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..precedent_summary import money
 from .desk import Desk, html_block, progress_block, writer_radio
 from .forms import FINDINGS, ActionRow, OfficerForm, PointRow, day, officer_facts
 from .investigation import benchmark_html, due_html, point_precedents_html, summary_html
+from .refine_chat import RefineChat
 from .render import progress_html
 from .runtime import WARM_WAIT_S, Runtime, friendly_errors
 
@@ -69,7 +71,7 @@ def due_for(
 
 def build(rt: Runtime) -> Desk:
     """Lay out the officer desk's tab (inside `gr.Tabs`) and wire its handlers: "Read the complaint", the due dates,
-    the point and action rows, and `/officer_draft` (undocumented API)."""
+    the point and action rows, `/officer_draft` (undocumented API) and the refine chat under the response."""
     import gradio as gr
 
     eng = rt.engine
@@ -207,6 +209,16 @@ def build(rt: Runtime) -> Desk:
             with gr.Column(scale=7, min_width=420):
                 html_block('<h3 class="desk-h">Draft response</h3>')
                 officer = Desk(rt, "o", "officer", progress=o_progress)
+                officer.refine = RefineChat(
+                    officer,
+                    o_writer,
+                    intro="Ask for changes in your own words (“sign it from Jane Smith, Head of SEND”, “add "
+                    "that we will review our process by 1 March”) or ask a question (“what have other councils "
+                    "paid for this?”, answered here, not in the response); the response is redrafted and every "
+                    "citation checked again.",
+                    placeholder="Ask for a change, e.g. “make it shorter” or “remove the Norfolk citation”.",
+                    first="Draft the response first (the button under the investigation), then ask for changes here.",
+                )
 
     # ------------------------------------------------------------------ reading the complaint
     def read_failed(msg, *args):

@@ -9,14 +9,12 @@ from ..story import extract as extract_story
 from ..story import follow_up as story_follow_up
 from ..story import understood as story_understood
 from .assets import LIMITS_JS
-from .desk import Desk, first_status, html_block, progress_block, writer_radio
+from .desk import Desk, html_block, progress_block, writer_radio
 from .forms import LIMITS_BY_ELEM, parent_facts, story_form_values
 from .labels import PLAN_CHOICES, STAGES, WHO_CHOICES
-from .render import md_text, notice_html
-from .runtime import WARM_WAIT_S, Runtime, friendly_errors
-
-INSTRUCTION_LIMIT = 5000  # app.refine.interpret takes no more
-NOTHING_TO_UPDATE = "Type what you want changed first, e.g. “make it shorter”; the letter is left as it is."
+from .refine_chat import RefineChat
+from .render import md_text
+from .runtime import Runtime
 
 
 def build(rt: Runtime) -> Desk:
@@ -24,7 +22,6 @@ def build(rt: Runtime) -> Desk:
     and the refine chat."""
     import gradio as gr
 
-    eng = rt.engine
     with gr.Tab("Parent desk", id="parent", elem_id="parent-desk"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=340):
@@ -142,31 +139,13 @@ def build(rt: Runtime) -> Desk:
             with gr.Column(scale=7, min_width=420):
                 html_block('<h3 class="desk-h">Your letter</h3>')
                 parent = Desk(rt, "p", "parent", progress=p_progress)
-                html_block(
-                    '<h3 class="desk-h">Refine the letter</h3><p class="intro">Ask for changes in your own words; '
-                    "the letter is redrafted and every citation checked again.</p>"
-                )
-                p_chat = gr.Chatbot(
-                    label="Changes",
-                    height=180,
-                    elem_id="p-chat",
-                    feedback_options=None,
+                parent.refine = RefineChat(
+                    parent,
+                    p_writer,
+                    intro="Ask for changes in your own words; the letter is redrafted and every citation checked again.",
                     placeholder="Ask for a change, e.g. “make it shorter” or “add that I emailed twice in March”.",
-                    buttons=[],
-                    show_label=False,
-                    latex_delimiters=[],
+                    first="Draft a letter first (the button under the intake), then ask for changes here.",
                 )
-                with gr.Row():
-                    p_instruction = gr.Textbox(
-                        show_label=False,
-                        placeholder="What should change?",
-                        elem_id="p-instruction",
-                        scale=5,
-                    )
-                    p_send = gr.Button("Update letter", elem_id="p-send", scale=1, min_width=130)
-                # says why "Update letter" did nothing, next to the box the user is looking at
-                p_refine_hint = html_block("", "p-refine-hint", visible=False)
-                pending = gr.State("")  # the instruction being applied, while the box is cleared
 
     @parent.catches
     def parent_draft(
@@ -282,111 +261,4 @@ def build(rt: Runtime) -> Desk:
         queue=False,
     )
     parent.click(p_go.click, parent_draft, inputs=p_inputs, api_name="parent_draft")
-
-    def chat_user(instruction, history):
-        instruction = (instruction or "").strip()
-        history = list(history or [])
-        if not instruction:  # nothing to apply: keep the box, the chat and the letter as they are
-            return {
-                p_instruction: gr.skip(),
-                p_chat: gr.skip(),
-                pending: "",
-                p_refine_hint: gr.HTML(notice_html(NOTHING_TO_UPDATE, "info"), visible=True),
-            }
-        if len(instruction) > INSTRUCTION_LIMIT:  # said, not cut (the browser's own limit would cut it silently)
-            msg = (
-                f"That change is {len(instruction):,} characters long; it takes at most {INSTRUCTION_LIMIT:,}. "
-                "Please shorten it (nothing was cut or sent)."
-            )
-            return {
-                p_instruction: gr.skip(),
-                p_chat: gr.skip(),
-                pending: "",
-                p_refine_hint: gr.HTML(notice_html(msg, "error"), visible=True),
-            }
-        history.append({"role": "user", "content": md_text(instruction)})
-        # the update waits in the same queue as drafts: its place shows next to the Draft button too
-        line = parent.enter_line()
-        return {
-            p_instruction: "",
-            p_chat: history,
-            pending: instruction,
-            p_refine_hint: gr.HTML("", visible=False),
-        } | line
-
-    def refine_failed(msg, instruction, history, writer, state):
-        """The chat says what went wrong, and so does the desk's notice."""
-        return {p_chat: [*(history or []), {"role": "assistant", "content": md_text(msg)}], **parent.error(msg)}
-
-    @friendly_errors(refine_failed)
-    def parent_refine(instruction, history, writer, state):
-        history = list(history or [])
-        if not instruction:
-            # an empty click changes nothing: skip() leaves the letter, its check, the downloads and the chat as
-            # they were (a handler that yields nothing would blank them all)
-            yield gr.skip()
-            return
-        parent.rt.drafts.leave(parent.session_key())
-        if msg := rt.not_ready(WARM_WAIT_S):
-            history.append({"role": "assistant", "content": md_text(msg)})
-            yield {p_chat: history}
-            return
-        if not state or not state.get("result"):
-            history.append(
-                {
-                    "role": "assistant",
-                    "content": "Draft a letter first (the button under the intake), then ask for changes here.",
-                }
-            )
-            yield {p_chat: history}
-            return
-        facts, prev = state["facts"], state["result"]
-        last = None
-        for update in parent.run(
-            lambda tok: eng.refine(facts, instruction, previous=prev, on_token=tok, llm=writer or None),
-            facts,
-            state,
-            first_status(writer, "Updating the letter…"),
-        ):
-            last = update
-            yield update
-        res = (last or {}).get(parent.state, {}) or {}
-        result = res.get("result") if isinstance(res, dict) else None
-        if result is not None and result.reply and not result.changed:
-            # a question answered, or a message that changed nothing: the letter is as it was
-            history.append({"role": "assistant", "content": md_text(result.reply)})
-            yield {p_chat: history}
-        elif result is not None:
-            v = result.verification
-            if result.changed:
-                reply = "Changed: " + "; ".join(result.changed) + ". "
-                reply += (
-                    f"{v.citations_checked} citations checked"
-                    f"{', ' + str(v.citations_removed) + ' removed' if v.citations_removed else ''}"
-                    f"{'; all verified' if v.passed and result.writer == 'template' else '; see the citation check'}."
-                )
-            elif not v.citations_checked:
-                reply = "Updated. The letter now cites no decisions."
-            else:
-                reply = (
-                    f"Updated. {v.citations_checked} citations checked"
-                    f"{', ' + str(v.citations_removed) + ' removed' if v.citations_removed else ''}"
-                    f"{'; all verified' if v.passed and result.writer == 'template' else '; see the citation check'}."
-                )
-            history.append({"role": "assistant", "content": reply})
-            yield {p_chat: history}
-
-    gr.on(
-        [p_instruction.submit, p_send.click],
-        chat_user,
-        inputs=[p_instruction, p_chat],
-        outputs=[p_instruction, p_chat, pending, p_refine_hint, p_progress, parent.line_timer],
-        queue=False,
-        api_visibility="private",
-    ).then(
-        parent_refine,
-        inputs=[pending, p_chat, p_writer, parent.state],
-        api_visibility="private",
-        **parent.wiring(p_chat),
-    )
     return parent
