@@ -21,7 +21,7 @@ from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
 from .draft_types import Award, DraftContext, DraftResult, Figure, LawLine, Point
 from .facts import Facts, FactsError, load_facts, parse_facts
 from .index import Index
-from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, IssueType, issue_query, issues_for, outside_corpus
+from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, ONLY_WHEN, IssueType, issue_query, issues_for, outside_corpus
 from .law import REGISTER, held_places, held_quote
 from .models import Hit
 from .owed import owed
@@ -151,6 +151,7 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
     timeline = build_timeline(facts, {t.label for t in issues})
     # the Code's provisions are not the standard for a complaint made before the Ombudsman applied it
     skip = set() if timeline.code_applies() else {"LGSCO-CHC-ack", "LGSCO-CHC-stage1", "LGSCO-CHC-stage2"}
+    skip |= {pid for pid, cue in ONLY_WHEN.items() if not re.search(cue, facts.text(), re.I)}
     retriever = _Excluding(engine.retriever, facts.exclude) if facts.exclude else engine.retriever
     points: list[Point] = []
     used: set[tuple[str, str]] = set()

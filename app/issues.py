@@ -179,7 +179,7 @@ ISSUE_TYPES: list[IssueType] = [
         "payment for the distress caused by the delay in the social care assessment and missed support",
         r"assess|social care|support|short break|delay",
         topic=r"section 17|social care|short breaks?|disabled child|respite|\bassess",
-        provisions=("CA1989-s17", "CA1989-s17-10"),
+        provisions=("CA1989-s17", "CA1989-s17-10", "CA1989-s17ZD"),
         route="children-act",
         ask="the assessment completed and the support it identifies put in place, with dates",
         action="complete the assessment and put the support it identifies in place",
@@ -341,6 +341,9 @@ def who_is_writing(facts: Facts) -> str | None:
     words = "\n".join(x for x in (facts.issue, facts.impact, facts.outcome_sought, *facts.contacts) if x)
     return next((who for who, cue in WHO_CUES if re.search(cue, words, re.I)), None)
 
+
+# provisions an issue names only when the facts raise them (register id -> words in the facts)
+ONLY_WHEN = {"CA1989-s17ZD": r"parent carer|carer'?s'? (needs )?assessment"}
 
 # issues where the injustice is the delay itself (a symbolic payment for distress and uncertainty), and those where
 # it is the trouble of pursuing the complaint (time and trouble)

@@ -234,7 +234,7 @@ class TemplateWriter:
                     continue
                 seen.add(pr.id)
                 requires = pr.requires.strip().rstrip(".")
-                if not requires[:2].isupper():  # "EHC plans must …" keeps its capitals
+                if not re.match(r"[A-Z]{2}", requires):  # "EHC plans must …" keeps its capitals; "A child …" does not
                     requires = requires[:1].lower() + requires[1:]
                 first = requires.split(" ", 1)[0]
                 guidance = "guidance" in pr.kind

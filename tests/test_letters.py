@@ -287,6 +287,22 @@ def test_missed_weekly_payments_are_counted_from_the_persons_own_rate_and_dates(
     assert owed(parse_facts(dict(facts, provision="Direct payments for short breaks."))) is None  # no rate: no sum
 
 
+def test_a_parent_carers_needs_assessment_is_named_only_when_the_facts_raise_it(full_engine):
+    care = {
+        "role": "parent",
+        "council": "Liverpool City Council",
+        "child": "D",
+        "issue": "I asked the disabled children's team for support in January 2025 and the assessment is not finished.",
+        "outcome_sought": "The section 17 assessment completed and short breaks arranged.",
+    }
+    without = draft(full_engine, care).body
+    assert "section 17 of the Children Act 1989" in without and "17ZD" not in without
+    asked = draft(full_engine, dict(care, outcome_sought=care["outcome_sought"] + " And a parent carer's assessment."))
+    assert "Under section 17ZD of the Children Act 1989, the council must assess whether a parent carer" in asked.body
+    assert "section 17(10) of the Children Act 1989, a child is in need" in asked.body  # not "…, A child"
+    assert asked.verification.passed, asked.verification.notes
+
+
 def test_quotes_do_the_job_their_sentence_gives_them(full_engine):
     from app.quoting import sentence_role
 
