@@ -21,10 +21,10 @@ from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
 from .draft_types import Award, DraftContext, DraftResult, Figure, LawLine, Point
 from .facts import Facts, FactsError, load_facts, parse_facts
 from .index import Index
-from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, ONLY_WHEN, IssueType, issue_query, issues_for, outside_corpus
+from .issues import COMPLAINT_ISSUES, ONLY_WHEN, IssueType, issue_query, issues_for, outside_corpus, symbolic_harms
 from .law import REGISTER, held_places, held_quote
 from .models import Hit
-from .owed import owed
+from .owed import owed, paid
 from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_job, references_md, with_point
 from .retrieve import Retriever
 from .roles import paragraph_role
@@ -271,7 +271,13 @@ PER_UNIT = re.compile(r"£([\d,]+)(?:\s*(?:to|-|–)\s*£([\d,]+))?\s+(?:per|a|e
 ENDORSED = re.compile(r"in line with (our|the) guidance|appropriate|reasonable|proportionate", re.I)
 LOST_PROVISION = {"section_f_provision": "provision", "out_of_school": "education", "eotas": "education"}
 BENCHMARK_QUERY = "Guidance on Remedies suggests a range per term for loss of educational provision missed therapy"
-DAYS_PER_TERM = 365.25 / 3  # a school year is three terms; months out of provision include the holidays
+DAYS_PER_TERM = 365.25 / 3
+# the sessions the person counts as missed: "missed at least 12 OT sessions", "27 SALT sessions missed"
+MISSED_SESSIONS = re.compile(
+    r"\bmissed (?:at least |about |around )?(\d{1,3}) (?:[\w-]+ ){0,3}sessions\b|"
+    r"\b(\d{1,3}) (?:[\w-]+ ){0,3}sessions (?:have been |were |had been )?missed\b",
+    re.I,
+)  # a school year is three terms; months out of provision include the holidays
 
 
 def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
@@ -283,7 +289,9 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     if not lost:
         return None
     units = 0  # the rate alone when the facts do not say since when
-    if f.since:
+    counted = MISSED_SESSIONS.search(f.text())
+    sessions = int(counted.group(1) or counted.group(2)) if counted else 0
+    if f.since and not sessions:  # sessions counted by the person are the loss; terms would overstate it
         begun = date.fromisoformat(f.since + "-01")
         # counted to today, or to the day the provision restarted (or will) when the facts give one
         restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None
@@ -315,7 +323,14 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
             if not find_verbatim(quote, h.text):
                 continue
             fig = Figure(
-                lo, hi if education else None, "term", units, "education" if education else "provision", h, quote
+                lo,
+                hi if education else None,
+                "term",
+                units,
+                "education" if education else "provision",
+                h,
+                quote,
+                sessions,
             )
             if best is None or score > best[0]:
                 best = (score, fig)
@@ -346,12 +361,13 @@ AWARD_QUERY = "pay £ to acknowledge the distress uncertainty frustration time a
 COMPLAINT_AWARD_QUERY = "pay £ for the time and trouble frustration caused by the complaint handling delays"
 
 
-def symbolic_award(ctx: DraftContext, retriever: Retriever | None) -> Award | None:
+def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int = SYMBOLIC_CAP) -> Award | None:
     """The benchmark for a symbolic payment: a sum the Ombudsman recommended for distress, uncertainty or time and
     trouble, in a remedy paragraph about the same kind of failure, quoted verbatim with its citation. Preferred in
     order: an award whose own sentence names this complaint's issue, one for the same kind of injustice (the delay,
     or pursuing the complaint), one found for these issues at all; never another family's loss made good, a council's
-    own offer the Ombudsman did not endorse, or an award to a third party (grandparents, foster carers)."""
+    own offer the Ombudsman did not endorse, or an award to a third party (grandparents, foster carers). An officer's
+    offer is set beside awards no larger than it (`at_most`): a larger one is told to the officer, not cited."""
     labels = [p.issue.label for p in ctx.points if p.issue.label != "general"]
     topics = [p.issue.topic for p in ctx.points if p.issue.label != "general" and p.issue.topic not in (None, ".")]
     candidates = [h for p in ctx.points for h in (p.remedy,) if h is not None] + list(ctx.precedents)
@@ -361,6 +377,7 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None) -> Award | No
         if set(labels) & COMPLAINT_ISSUES:
             candidates += retriever.search(COMPLAINT_AWARD_QUERY, k=15).hits
     writer_words = f"{ctx.facts.complainant or ''} {ctx.facts.issue}".lower()
+    harms = symbolic_harms(set(labels), bool(ctx.figure or ctx.owed or ctx.paid))
     best: tuple[tuple, Award] | None = None
     seen: set[tuple[str, str]] = set()
     for rank, h in enumerate(candidates):
@@ -378,7 +395,7 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None) -> Award | No
                 amount = float(m.group(1).replace(",", "") + (m.group(2) or ""))
                 if not purpose or not SYMBOLIC.search(purpose) or MADE_GOOD.search(purpose):
                     continue
-                if amount > SYMBOLIC_CAP or not amount.is_integer():
+                if amount > min(at_most, SYMBOLIC_CAP) or not amount.is_integer():
                     continue
                 cause = CAUSE.search(purpose)
                 if cause and not any(re.search(t, cause.group(1), re.I) for t in [*topics, OWN_HARM]):
@@ -390,9 +407,8 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None) -> Award | No
                 if not find_verbatim(quote, h.text):
                     continue
                 on_issue = any(re.search(t, sent, re.I) for t in topics)
-                fits = (set(labels) & DELAY_ISSUES and re.search(r"delay|uncertain", purpose, re.I)) or (
-                    set(labels) & COMPLAINT_ISSUES
-                    and re.search(r"complaint|time,? (and )?trouble|frustrat", purpose, re.I)
+                fits = ("delay" in harms and re.search(r"delay|uncertain", purpose, re.I)) or (
+                    "complaint" in harms and re.search(r"complaint|time,? (and )?trouble|frustrat", purpose, re.I)
                 )
                 near = any(re.search(t, h.text, re.I) for t in topics)
                 score = (bool(on_issue), bool(fits), bool(near), -rank)
@@ -460,9 +476,17 @@ def _finish(
     labels = {p.issue.label for p in points}
     ctx = DraftContext(facts, points, precedents, remedies, no_close, quotes)
     ctx.timeline = timeline or build_timeline(facts, labels)
-    ctx.figure = benchmark_figure(ctx, retriever) if retriever is not None else None
-    ctx.award = symbolic_award(ctx, retriever)
-    ctx.owed = owed(facts)
+    ctx.owed, ctx.paid = owed(facts), paid(facts)
+    # the person paid for the provision themselves: the child did not lose it, so no sum for lost provision is asked
+    ctx.figure = benchmark_figure(ctx, retriever) if retriever is not None and ctx.paid is None else None
+    offered = max((int(x.replace(",", "")) for x in re.findall(r"£\s?([\d,]+)", facts.remedy_offer or "")), default=0)
+    ctx.award = symbolic_award(ctx, retriever, offered or SYMBOLIC_CAP)
+    larger = symbolic_award(ctx, retriever) if offered and ctx.award is None else None
+    if larger is not None:
+        ctx.advice.append(
+            f"Your offer ({facts.remedy_offer}) is below a comparable award for distress ({larger.amount_words()}, "
+            f"{cite_label(larger.hit)}): the Ombudsman may ask the council for more. The response does not cite it."
+        )
     if ctx.award and (ctx.award.hit.doc_id, ctx.award.hit.para) not in ctx.allowed():
         ctx.precedents.append(ctx.award.hit)
     if ctx.award:

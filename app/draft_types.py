@@ -11,7 +11,7 @@ from .facts import Facts
 from .issues import IssueType
 from .law import Provision
 from .models import Hit
-from .owed import Owed
+from .owed import Owed, Paid
 from .quoting import references_md, remedy_table_md
 from .timeline import Timeline
 
@@ -38,6 +38,7 @@ class Figure:
     what: str  # "OT", "education"
     hit: Hit
     quote: str
+    sessions: int = 0  # the sessions the facts say were missed: the loss is counted in them, not in terms
 
     @property
     def low(self) -> int:
@@ -107,6 +108,7 @@ class DraftContext:
     figure: Figure | None = None  # the benchmarked sum for the ask or offer
     award: Award | None = None  # the benchmark for a symbolic payment (distress, time and trouble)
     owed: Owed | None = None  # a sum the facts let us count (a stated weekly rate over a stated gap)
+    paid: Paid | None = None  # what the person paid to cover the provision themselves
     advice: list[str] = field(default_factory=list)  # what the writer wants the user told, outside the letter
     restated: str | None = None  # the person's account restated by a model, checked (`writers.check_restatement`)
     derived: list[str] = field(default_factory=list)  # other dates and sums the writer computed from the facts

@@ -211,7 +211,7 @@ ISSUE_TYPES: list[IssueType] = [
         topic=r"special guardian|allowance|financial support",
         provisions=("SGR2005-reg6", "SGR2005-reg13"),
         route="children-act",
-        ask="the allowance reinstated and backdated, and a fresh assessment of our circumstances",
+        ask="a fresh assessment of our circumstances, with a written decision and reasons, and any allowance found payable backdated to when I asked",
         action="reassess the special guardianship allowance on your family's own circumstances",
     ),
     IssueType(
@@ -347,8 +347,22 @@ ONLY_WHEN = {"CA1989-s17ZD": r"parent carer|carer'?s'? (needs )?assessment"}
 
 # issues where the injustice is the delay itself (a symbolic payment for distress and uncertainty), and those where
 # it is the trouble of pursuing the complaint (time and trouble)
-DELAY_ISSUES = {"annual_review", "needs_assessment", "phase_transfer", "tribunal_order", "section_f_provision", "eotas"}
+DELAY_ISSUES = {"annual_review", "needs_assessment", "phase_transfer", "tribunal_order", "eotas"}
 COMPLAINT_ISSUES = {"complaint_handling", "children_act_complaint", "communication"}
+
+
+def symbolic_harms(labels: set[str], loss_asked: bool) -> tuple[str, ...]:
+    """What a symbolic payment is asked for: "delay" (the distress and uncertainty of a statutory delay, when no sum
+    for the loss itself is asked), "complaint" (the time and trouble of pursuing it), else "distress"."""
+    harms = tuple(
+        h
+        for h, on in (
+            ("delay", bool(labels & DELAY_ISSUES) and not loss_asked),
+            ("complaint", bool(labels & COMPLAINT_ISSUES)),
+        )
+        if on
+    )
+    return harms or ("distress",)
 
 
 def issues_for(facts: Facts) -> list[IssueType]:

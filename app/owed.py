@@ -1,5 +1,7 @@
 """Money the facts let us count: a weekly or monthly sum the person states ("direct payments of £95 a week") over a
-gap they state ("the missing weeks from 16 June to 28 September 2025"). Nothing is assumed: without both a rate and
+gap they state ("the missing weeks from 16 June to 28 September 2025"); and a sum they paid themselves to cover what
+the council did not provide ("I have paid £1,100 to the tutor"), which is asked back instead of a sum for provision
+lost, since the child did not lose it. Nothing is assumed: without both a rate and
 a dated gap in the person's own words there is no sum. The result is arithmetic on their facts, stated in the letter
 with its working (15 weeks at £95 a week: £1,425) and given to the verifier as a computed figure.
 """
@@ -20,6 +22,12 @@ GAP_RE = re.compile(
     re.I,
 )
 DAYS_PER_MONTH = 365.25 / 12
+# what the person paid themselves to cover what the council did not ("I have paid £1,100 to the tutor")
+PAID_RE = re.compile(
+    r"\b(?:I|we)(?: have| had|'ve)?(?: already)? (?:paid|spent|funded|covered)\s+(?:out\s+)?(£\s?[\d,]+(?:\.\d\d)?)"
+    r"([^.;\n]{0,80})",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -82,3 +90,20 @@ def owed(facts: Facts) -> Owed | None:
     rate = float(r.group(1).replace(",", "") + "." + (r.group(2) or "0"))
     what = "direct payments" if re.search(r"direct payment", rate_text, re.I) else "payments"
     return Owed(rate, unit, start, end, units, what)
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A sum the person paid themselves, in their own words: "I have paid £1,100 to the tutor since September"."""
+
+    amount: str  # "£1,100", as they wrote it
+    words: str  # their clause, from "paid"
+
+
+def paid(facts: Facts) -> Paid | None:
+    """The sum the person says they paid to cover the provision themselves, or None."""
+    for text in (facts.impact, facts.issue, facts.outcome_sought):
+        m = PAID_RE.search(text or "")
+        if m:
+            return Paid(m.group(1).replace(" ", ""), f"{m.group(1)}{m.group(2)}".strip())
+    return None

@@ -17,7 +17,7 @@ from datetime import date
 from .deadlines import add_working_days
 from .draft_types import DraftContext, Point, quote_of
 from .facts import Facts
-from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, plan_status, who_is_writing
+from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, plan_status, symbolic_harms, who_is_writing
 from .law import REGISTER
 from .models import Hit
 from .quoting import cite_label
@@ -351,6 +351,8 @@ class TemplateWriter:
         since = f" since {f.since_words}" if f.since_words else ""
         child = f.child or ("my child" if voice == "parent" else "your child")
         basis = f"at {fig.rate_words()}, the rate the Ombudsman has used: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+        if fig.sessions:  # the person counted sessions: the loss in their terms, with the rate the Ombudsman has used
+            return f"a payment for the {fig.sessions} sessions of {what} {child} has missed{since}, {basis}"
         if not fig.units:  # the facts do not say since when: the rate, for the council to count the terms
             return f"a payment for the {what} {child} has missed, {basis}"
         return (
@@ -376,9 +378,13 @@ class TemplateWriter:
             asks.append(
                 f"the {o.what} missed from {o.start.day} {o.start:%B %Y} to {o.end.day} {o.end:%B %Y} paid: {o.words()}"
             )
+        if ctx.paid:  # what they paid to cover the provision: asked back, not a sum for provision lost
+            asks.append(
+                f"repayment of the {ctx.paid.amount} I have paid myself to cover what the council did not provide"
+            )
         if fig:
             asks.append(fig)
-        elif labels & {"section_f_provision", "out_of_school", "eotas"}:
+        elif labels & {"section_f_provision", "out_of_school", "eotas"} and not ctx.paid:
             asks.append(
                 "a payment to recognise the provision that has been missed, in line with the Ombudsman's Guidance on Remedies"
             )
@@ -387,8 +393,9 @@ class TemplateWriter:
         wants_money = re.search(
             r"symbolic|compensat|payment for (?:the |my |our )?(?:delay|distress|time|trouble|upset|uncertain)", own
         )
-        if labels & COMPLAINT_ISSUES or (not fig and (labels & DELAY_ISSUES or wants_money)):
-            asks.append(self._award_ask(ctx, labels, bool(fig)))
+        loss_asked = bool(fig or ctx.owed or ctx.paid)
+        if labels & COMPLAINT_ISSUES or (not loss_asked and (labels & DELAY_ISSUES or wants_money)):
+            asks.append(self._award_ask(ctx, symbolic_harms(labels, loss_asked)))
         head = "**What I am asking for.**"
         if f.outcome_sought:
             head += f" {_sentence(f.outcome_sought)} In particular, I ask for:"
@@ -403,15 +410,14 @@ class TemplateWriter:
             return None
         return t.events.get("panel_requested") if not t.events.get("panel_held") else None
 
-    def _award_ask(self, ctx: DraftContext, labels: set[str], lost_asked: bool) -> str:
+    def _award_ask(self, ctx: DraftContext, harms: tuple[str, ...]) -> str:
         """The symbolic payment asked for: what it is for, and its sum and benchmark when one fits this complaint."""
-        harms = []
-        if labels & DELAY_ISSUES and not lost_asked:
-            harms.append("the distress and uncertainty the delay has caused")
-        elif not labels & COMPLAINT_ISSUES:
-            harms.append("the distress this has caused")
-        if labels & COMPLAINT_ISSUES:
-            harms.append("my time and trouble in pursuing this")
+        words = {
+            "delay": "the distress and uncertainty the delay has caused",
+            "distress": "the distress this has caused",
+            "complaint": "my time and trouble in pursuing this",
+        }
+        harms = [words[h] for h in harms]
         what = " and ".join(harms)
         a = ctx.award
         if a is None:
@@ -688,23 +694,28 @@ class TemplateWriter:
         return "**Putting things right.** " + "\n\n".join(parts) if parts else ""
 
     def _offer_basis(self, ctx: DraftContext, offer: str) -> str:
-        """The benchmarks beside an officer's own offer, each sum stated and cited; and a note to the officer (outside
-        the letter) when the offer is below the benchmark for the provision missed."""
+        """The benchmarks that bear out an officer's own offer, each sum stated and cited. A benchmark above the offer
+        is not put in the letter (it would argue against it) but told to the officer, outside the letter."""
         out = []
-        fig = ctx.figure
+        offered = max((int(x.replace(",", "")) for x in re.findall(r"£\s?([\d,]+)", offer)), default=0)
+        fig, a = ctx.figure, ctx.award
         if fig is not None:
             what = "lost education" if fig.what == "education" else "missed provision"
-            out.append(
-                f" For {what}, the Ombudsman has used {fig.rate_words()}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
-            )
-            offered = [int(x.replace(",", "")) for x in re.findall(r"£\s?([\d,]+)", offer)]
-            if fig.units and offered and max(offered) < fig.low:
-                ctx.advice.append(
-                    f"Your offer ({offer}) is below the benchmark for the {fig.units} term{'s' if fig.units != 1 else ''} "
-                    f"missed ({fig.amount_words()} at {fig.rate_words()}): the Ombudsman may ask the council for more."
+            if offered >= (fig.low if fig.units else fig.unit_low):
+                out.append(
+                    f" For {what}, the Ombudsman has used {fig.rate_words()}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
                 )
-        a = ctx.award
-        if a is not None:
+            else:
+                counted = (
+                    f"the {fig.units} term{'s' if fig.units != 1 else ''} missed ({fig.amount_words()} at "
+                    if fig.units
+                    else "("
+                )
+                ctx.advice.append(
+                    f"Your offer ({offer}) is below the benchmark for {counted}{fig.rate_words()}, "
+                    f"{cite_label(fig.hit)}): the Ombudsman may ask the council for more. The response does not cite it."
+                )
+        if a is not None:  # no larger than the offer (app.draft.symbolic_award); a larger one is told to the officer
             out.append(
                 f" For distress, in a comparable complaint against {_who(a.hit)}{_when(a.hit)}, the remedy included "
                 f"{a.amount_words()}: \u201c{a.quote}\u201d {cite_label(a.hit)}."

@@ -263,13 +263,31 @@ def test_no_date_for_the_loss_still_gives_the_rate_with_its_citation(full_engine
     assert r.verification.passed, r.verification.notes
 
 
-def test_an_officers_offer_is_set_beside_cited_benchmarks_and_a_low_offer_is_flagged(full_engine):
-    low = dict(OFFICER, remedy_offer="£200")
-    r = draft(full_engine, low)
-    offer = r.body[r.body.index("We offer you £200") :].split("\n\n")[0]
+def test_an_officers_offer_cites_the_benchmarks_that_bear_it_out_and_a_low_offer_is_flagged_to_the_officer(full_engine):
+    high = draft(full_engine, dict(OFFICER, remedy_offer="£5,000"))
+    offer = high.body[high.body.index("We offer you £5,000") :].split("\n\n")[0]
     assert re.search(r"the Ombudsman has used £650 a term: \u201c[^\u201d]*£650 a term", offer), offer
-    assert any("below the benchmark" in n for n in r.notes), r.notes  # told to the officer, not in the letter
-    assert "below the benchmark" not in r.body
+    assert high.verification.passed, high.verification.notes
+    low = draft(full_engine, dict(OFFICER, remedy_offer="£200"))
+    assert "£650 a term" not in low.body[low.body.index("We offer you £200") :]  # a benchmark would argue against it
+    assert any("below the benchmark" in n for n in low.notes), low.notes  # told to the officer, not in the letter
+    assert "below the benchmark" not in low.body
+    assert low.verification.passed, low.verification.notes
+
+
+def test_what_the_parent_paid_is_asked_back_instead_of_a_sum_for_provision_the_child_did_not_lose(full_engine):
+    r = draft(full_engine, dict(OT, impact="I have paid £1,100 to a private OT since September; T is anxious."))
+    ask = _ask(r.body)
+    assert "Repayment of the £1,100 I have paid myself" in ask, ask
+    assert not re.search(r"terms? of occupational therapy T has missed", ask), "the same loss counted twice"
+    assert r.verification.passed, r.verification.notes
+
+
+def test_sessions_the_parent_counted_are_the_loss_not_terms_since_the_start(full_engine):
+    r = draft(full_engine, dict(OT, impact="T has missed at least 12 OT sessions; his handwriting has gone backwards."))
+    ask = _ask(r.body)
+    assert "A payment for the 12 sessions of occupational therapy T has missed since September 2024" in ask, ask
+    assert not re.search(r"£[\d,]+ for the \d+ terms", ask)
     assert r.verification.passed, r.verification.notes
 
 
