@@ -605,8 +605,11 @@ def eval_coverage(
 
     out = {"drafting": coverage_summary(rows(letters, situations), situations)}
     if heldout:
-        _, held_letters = _draft_with(wname, heldout, engine, source, judge, lambda *a: None)
+        held_figures, held_letters = _draft_with(wname, heldout, engine, source, judge, lambda *a: None)
         out["heldout"] = coverage_summary(rows(held_letters, heldout), heldout)
+        # the claim figures of the held-back letters too (counts and rates only)
+        keep = (*CLAIM_FIGURES, "letters_asking_payment", "quotes_with_a_job", "claims_needing_support")
+        out["heldout"]["claims"] = {k: held_figures.get(k) for k in (*keep, "payment_asks_with_figure")}
         # scores only: the items a held-back letter missed would give the set's contents away (report.json is read)
         out["heldout"]["per_situation"] = [
             {k: r[k] for k in ("id", "met", "items", "coverage")} for r in out["heldout"]["per_situation"]
@@ -942,6 +945,8 @@ def coverage_figures(drafting: DraftingResult) -> dict[str, object]:
         for name, c in sets.items():
             for key in ("must_say", "must_not_say", "coverage"):
                 figures[f"{name}.{wname}.{key}"] = c[key]
+            for key, v in c.get("claims", {}).items():  # heldout.<writer>.ask_figure_cited, ...
+                figures[f"{name}.{wname}.{key}"] = v
     return figures
 
 
@@ -961,8 +966,8 @@ def _about_seeds(s: dict) -> bool:
     return "seed" in (s.get("note") or "").lower() or any(r in (s.get("note") or "") for r in SEED_REFS)
 
 
-def _claims_md(drafting: dict) -> list[str]:
-    """The claim figures per writer (app.claims) as a table."""
+def _claims_md(drafting: dict, coverage: dict | None = None) -> list[str]:
+    """The claim figures per writer (app.claims) as a table, with the held-back letters' figures beneath."""
     lines = [
         "",
         "## Claims per writer",
@@ -975,7 +980,13 @@ def _claims_md(drafting: dict) -> list[str]:
         "| writer | quote function accuracy (quotes) | claim recall | claim precision | claims | misattributions left unmarked | cited figure (letters asking for money) | payments with a sum stated |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for w, d in drafting.items():
+    rows = list(drafting.items())
+    rows += [
+        (f"{w} (held back)", sets["heldout"]["claims"])
+        for w, sets in (coverage or {}).items()
+        if "claims" in sets.get("heldout", {})
+    ]
+    for w, d in rows:
         lines.append(
             f"| {w} | {d.get('quote_function_accuracy')} ({d.get('quotes_with_a_job')}) | {d.get('claim_recall')} | "
             f"{d.get('claim_precision')} | {d.get('claims_needing_support')} | {d.get('misattributions_unmarked')} | "
@@ -1033,7 +1044,7 @@ def report_md(r: dict) -> str:
             f"{d['citation_precision']} | {d['unsupported_facts']} | {d['passed_untouched']} | {d['min_distinct_citations']} | "
             f"{d['no_close_precedent_said']} | {d['seconds_per_draft']} |"
         )
-    lines += _claims_md(r["drafting"])
+    lines += _claims_md(r["drafting"], r.get("coverage") or {})
     j = r["support_judge"]
     v = r["verifier"]
     lines += [
