@@ -57,7 +57,7 @@ test: setup browser
 	bash scripts/install_llm.sh $(SMOKE_MODEL)
 	@rc=0; $(BIN)/python -m pytest -q || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
-	$(BIN)/precedent eval
+	PRECEDENT_LOCAL_MODEL=$(SMOKE_MODEL) $(BIN)/precedent eval --llm fake-llm,local
 
 run: setup llm
 	$(BIN)/precedent serve

@@ -337,7 +337,10 @@ def draft(
 def eval_(
     index: Optional[Path] = IndexOpt,
     llm: Optional[str] = typer.Option(
-        None, "--llm", help=f"the writer measured beside the template: {names_text()} (default an offline fake model)"
+        None,
+        "--llm",
+        help=f"the writers measured beside the template, comma-separated: {names_text()} or fake-llm "
+        "(default fake-llm, an offline fake model)",
     ),
     out: Path = typer.Option(Path("evals/report"), "--out"),
     shared: Optional[Path] = typer.Option(

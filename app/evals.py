@@ -472,7 +472,9 @@ def eval_drafting(
     situations = load_situations(GOLD / "drafting.yaml")
     if scope == "seed_only":
         situations = [s for s in situations if s.get("seed_only", False) or _about_seeds(s)]
-    writers = ["template", "fake-llm"] if not llm or llm == "template" else ["template", llm]
+    # beside the template: the offline fake model, or the writers named ("fake-llm,local": both)
+    extra = [w.strip() for w in (llm or "").split(",") if w.strip() and w.strip() != "template"]
+    writers = ["template", *(extra or ["fake-llm"])]
     if "drafting" not in parts:
         writers = []
     heldout = load_situations(GOLD / "drafting_heldout.yaml")
@@ -675,6 +677,12 @@ def _draft_with(
         else:
             agg["min_citations"] = distinct if agg["min_citations"] is None else min(agg["min_citations"], distinct)
         _add_claim_figures(agg, r, source)
+        # honest labels: how often a model's part (the restated account) was kept, and how often the check put the
+        # person's own words back in its place
+        agg["model_parts_kept"] = agg.get("model_parts_kept", 0) + any("restated your account;" in n for n in r.notes)
+        agg["model_parts_rejected"] = agg.get("model_parts_rejected", 0) + any(
+            "restatement of your account was not used" in n for n in r.notes
+        )
         a = alce(r.body, source, judge)
         agg["claims"] += a["claims"]
         agg["claims_supported"] += a["supported"]
@@ -772,6 +780,8 @@ def _drafting_figures(agg: dict) -> dict:
     """A writer's totals as the report's rates."""
     return _claim_rates(agg) | {
         "drafts": agg["drafts"],
+        "model_parts_kept": agg.get("model_parts_kept", 0),
+        "model_parts_rejected": agg.get("model_parts_rejected", 0),
         "passed_untouched": round(agg["passed"] / agg["drafts"], 4) if agg["drafts"] else None,
         "precedents_added": agg["precedents_added"],
         "citations_resolve": round(agg["citations_resolved"] / agg["citations_checked"], 4)
@@ -861,6 +871,8 @@ def story_figures(stories: dict) -> dict[str, object]:
     return figures
 
 
+# writers whose limits apply only when they were measured (the default eval measures the template and the fake model)
+OPTIONAL_WRITERS = ("local", "ollama", "openai")
 # the claim figures a threshold may name (app.claims): see _claim_rates
 CLAIM_FIGURES = (
     "quote_function_accuracy",
@@ -929,6 +941,11 @@ def check_thresholds(
     for key, rule in limits.items():
         if PART_OF[key.split(".")[0]] not in parts:
             continue
+        # a limit on a writer that is not measured by default (the local model: `--llm fake-llm,local`, as make test
+        # runs it) applies when that writer ran
+        if key.split(".")[0] in ("drafting", "heldout") and key.split(".")[1] in OPTIONAL_WRITERS:
+            if key.split(".")[1] not in drafting.by_writer:
+                continue
         val = figures.get(key)
         op, target = rule.split(" ", 1) if isinstance(rule, str) else (">=", rule)
         target = float(target)
@@ -992,6 +1009,13 @@ def _claims_md(drafting: dict, coverage: dict | None = None) -> list[str]:
             f"{d.get('claim_precision')} | {d.get('claims_needing_support')} | {d.get('misattributions_unmarked')} | "
             f"{d.get('ask_figure_cited')} ({d.get('letters_asking_payment')}) | {d.get('payment_asks_with_figure')} |"
         )
+    for w, d in drafting.items():
+        if d.get("model_parts_kept") or d.get("model_parts_rejected"):
+            lines.append(
+                f"\n{w}: the model restated the person's account in {d['model_parts_kept']} of {d['drafts']} letters; "
+                f"the check rejected its restatement in {d['model_parts_rejected']} (the person's own words stood in); "
+                "every other part of each letter is the template's."
+            )
     return lines
 
 

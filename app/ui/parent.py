@@ -13,8 +13,12 @@ from .desk import Desk, html_block, progress_block, writer_radio
 from .forms import LIMITS_BY_ELEM, parent_facts, story_form_values
 from .labels import PLAN_CHOICES, STAGES, WHO_CHOICES
 from .refine_chat import RefineChat
-from .render import md_text
+from .render import md_text, search_results_html
 from .runtime import Runtime
+
+# the story searched for precedents beside the chat: its last 2,000 characters (what was told most recently, and
+# about the length of the longest stories in evals/gold/stories.jsonl)
+STORY_QUERY_CHARS = 2000
 
 
 def build(rt: Runtime) -> Desk:
@@ -227,13 +231,14 @@ def build(rt: Runtime) -> Desk:
         message = (message or "").strip()
         history = list(history or [])
         if not message:
-            return (gr.skip(), gr.skip(), gr.skip(), *[gr.skip()] * len(boxes))
+            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), *[gr.skip()] * len(boxes))
         history.append({"role": "user", "content": md_text(message)})
         try:
             ex = extract_story(message, previous=(state or {}).get("extraction"))
         except UserError as e:
             history.append({"role": "assistant", "content": md_text(str(e))})
-            return ("", history, state, *[gr.skip()] * len(boxes))
+            return ("", history, state, gr.skip(), *[gr.skip()] * len(boxes))
+        told = [*(state or {}).get("told", []), message]
         first = (state or {}).get("first") or message
         values = story_form_values(ex, first)
         # a box is filled when the story says something and the box is empty (or holds the stage's default)
@@ -250,13 +255,25 @@ def build(rt: Runtime) -> Desk:
             else ("\n\nThat is enough to draft: check the form below, then press **Draft my letter**.")
         )
         history.append({"role": "assistant", "content": reply})
-        return ("", history, {"extraction": ex, "first": first}, *updates)
+        return ("", history, {"extraction": ex, "first": first, "told": told}, story_precedents(told), *updates)
+
+    def story_precedents(told: list[str]):
+        """The decisions closest to the story so far, beside the chat (the letter's own decisions replace them when
+        it is drafted); nothing while the index is still being built."""
+        if rt.not_ready():
+            return gr.skip()
+        res = rt.engine.search(" ".join(told)[-STORY_QUERY_CHARS:], k=8)
+        intro = (
+            '<p class="muted" id="p-story-precedents">Decisions close to your story so far, updated as you write. '
+            "The letter's own decisions replace these when you draft it.</p>"
+        )
+        return intro + search_results_html(res, renumbered=rt.reconstructed)
 
     gr.on(
         [p_story_in.submit, p_story_send.click],
         story_turn,
         inputs=[p_story_in, p_story_chat, p_story_state, *story_boxes],
-        outputs=[p_story_in, p_story_chat, p_story_state, *story_boxes],
+        outputs=[p_story_in, p_story_chat, p_story_state, parent.precedents, *story_boxes],
         api_visibility="private",
         queue=False,
     )
