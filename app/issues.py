@@ -343,7 +343,11 @@ def who_is_writing(facts: Facts) -> str | None:
 
 
 # provisions an issue names only when the facts raise them (register id -> words in the facts)
-ONLY_WHEN = {"CA1989-s17ZD": r"parent carer|carer'?s'? (needs )?assessment"}
+ONLY_WHEN = {
+    "CA1989-s17ZD": r"parent carer|carer'?s'? (needs )?assessment",
+    # the health needs guidance, for a child out of school because of illness or health needs (not a missing place)
+    "DfE-health-needs": r"\b(ill|illness|health|medical|anxiety|anxious|mental|hospital|cancer|fatigue|school refus|emotional)",
+}
 
 # issues where the injustice is the delay itself (a symbolic payment for distress and uncertainty), and those where
 # it is the trouble of pursuing the complaint (time and trouble)
@@ -365,6 +369,13 @@ def symbolic_harms(labels: set[str], loss_asked: bool) -> tuple[str, ...]:
     return harms or ("distress",)
 
 
+NO_SCHOOL_AT_ALL = re.compile(
+    r"\bno school place|\bout of (?:school|education) (?:since|for)\b|\b(?:at|stuck at) home (?:since|for)\b|"
+    r"\bnot (?:been )?(?:in|attending|going to) (?:any )?school (?:since|for|at all)\b",
+    re.I,
+)
+
+
 def issues_for(facts: Facts) -> list[IssueType]:
     """The issues a set of facts raises: the complaint's own words (`spot_issues` over what went wrong, the plan and
     the contacts; not the impact, where "two exclusions for meltdowns" describes harm, not the complaint), the named
@@ -373,6 +384,9 @@ def issues_for(facts: Facts) -> list[IssueType]:
     1989 procedure, not the corporate one."""
     words = "\n".join(x for x in (facts.issue, facts.provision, *facts.contacts) if x)
     found = {t.label: t for t in spot_issues(words)}
+    # the impact describes harm, but a child with no school place at all is the section 19 duty, wherever it is said
+    if facts.impact and NO_SCHOOL_AT_ALL.search(facts.impact):
+        found.setdefault("out_of_school", BY_LABEL["out_of_school"])
     send_words = re.search(
         r"\behc|education,? health|special educational|\bsend?\b|needs assessment", facts.text(), re.I
     )

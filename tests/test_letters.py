@@ -321,6 +321,24 @@ def test_a_parent_carers_needs_assessment_is_named_only_when_the_facts_raise_it(
     assert asked.verification.passed, asked.verification.notes
 
 
+def test_no_school_place_in_the_impact_is_the_section_19_duty_and_health_guidance_needs_a_health_reason(full_engine):
+    facts = {
+        "role": "parent",
+        "council": "Staffordshire County Council",
+        "child": "O",
+        "issue": "The Tribunal ordered the council on 3 June 2026 to amend O's plan; it still has not.",
+        "impact": "O has been at home since September with no school place.",
+    }
+    assert "out_of_school" in labels(facts)
+    body = draft(full_engine, facts).body
+    assert "section 19 of the Education Act 1996" in body
+    assert "health needs" not in body  # a missing place, not illness: the health needs guidance is not the law here
+    assert "must comply with the order" in body  # the Tribunal's order binds the council
+    ill = draft(full_engine, dict(facts, impact="O has been at home since September because of anxiety.")).body
+    assert "health needs" in ill
+    assert "out_of_school" not in labels(dict(facts, impact="Two exclusions for meltdowns; he is anxious."))
+
+
 def test_quotes_do_the_job_their_sentence_gives_them(full_engine):
     from app.quoting import sentence_role
 
