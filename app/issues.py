@@ -58,7 +58,7 @@ ISSUE_TYPES: list[IssueType] = [
         "payment to recognise the delay in completing the EHC needs assessment and issuing the plan",
         r"assessment|delay|plan",
         topic=r"needs assessment|ehc (needs )?assessment|20[- ]week|\bassess",
-        provisions=("SEND2014-reg4", "SEND2014-reg13", "CFA2014-s36"),
+        provisions=("SEND2014-reg4", "SEND2014-reg13", "SEND2014-reg13-3", "CFA2014-s36"),
         route="send",
         ask="the assessment completed and the final plan issued without further delay, with a date",
         events=("assessment_requested", "decision_to_assess"),
@@ -345,6 +345,8 @@ def who_is_writing(facts: Facts) -> str | None:
 # provisions an issue names only when the facts raise them (register id -> words in the facts)
 ONLY_WHEN = {
     "CA1989-s17ZD": r"parent carer|carer'?s'? (needs )?assessment",
+    # the limits on missing the 20 weeks, when the council blames its own staffing (an EP shortage is no excuse)
+    "SEND2014-reg13-3": r"educational psycholog|\bEPs?\b|shortage|staffing|capacity|backlog|demand",
     # the health needs guidance, for a child out of school because of illness or health needs (not a missing place)
     "DfE-health-needs": r"\b(ill|illness|health|medical|anxiety|anxious|mental|hospital|cancer|fatigue|school refus|emotional)",
 }

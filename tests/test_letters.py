@@ -339,6 +339,21 @@ def test_no_school_place_in_the_impact_is_the_section_19_duty_and_health_guidanc
     assert "out_of_school" not in labels(dict(facts, impact="Two exclusions for meltdowns; he is anxious."))
 
 
+def test_a_shortage_of_educational_psychologists_is_answered_with_the_limits_on_missing_20_weeks(full_engine):
+    late = {
+        "role": "parent",
+        "council": "Kent County Council",
+        "child": "E",
+        "issue": "I asked for an EHC needs assessment on 3 March 2025. The council says it is waiting for an "
+        "educational psychologist because of a shortage, and the plan is months late.",
+    }
+    r = draft(full_engine, late)
+    assert "such as a shortage of educational psychologists, is not a reason it allows" in r.body
+    assert "[SEND Regulations 2014, reg 13(3)]" in r.body and r.verification.passed, r.verification.notes
+    other = draft(full_engine, dict(late, issue="I asked for an EHC needs assessment on 3 March 2025; no plan yet."))
+    assert "13(3)" not in other.body
+
+
 def test_quotes_do_the_job_their_sentence_gives_them(full_engine):
     from app.quoting import sentence_role
 
