@@ -41,6 +41,7 @@ SEND_ISSUES = {
     "transport",
     "out_of_school",
 }
+UNANSWERED_DAYS = 12 * 7  # the Ombudsman: "up to 12 weeks is usually a fair time for the body to ... reply"
 LONG_STORY_WORDS = 220  # a longer account is summarised in the letter: its opening and every sentence with a date
 
 
@@ -403,6 +404,21 @@ class TemplateWriter:
             head += " I ask for:"
         return head + "\n" + "\n".join(f"- {_sentence(a)}" for a in asks)
 
+    def _unanswered(self, ctx: DraftContext) -> date | None:
+        """The day of a corporate complaint (or stage 2 request) the council has not answered after more than 12
+        weeks, the time the Ombudsman says is usually fair for a council to reply (lgo.org.uk, "Submitting a
+        complaint"); None otherwise."""
+        t = ctx.timeline
+        if t is None:
+            return None
+        ev = t.events
+        for asked, answered in (("stage2_requested", "stage2_response"), ("complaint_made", "stage1_response")):
+            if ev.get(asked) and not ev.get(answered) and (t.today - ev[asked]).days > UNANSWERED_DAYS:
+                return ev[asked]
+            if ev.get(asked):
+                return None  # the latest stage asked for was answered, or is not yet 12 weeks old
+        return None
+
     def _panel_pending(self, ctx: DraftContext):
         """The day a stage 3 review panel was asked for, when it has not been held (Children Act procedure)."""
         t = ctx.timeline
@@ -523,6 +539,20 @@ class TemplateWriter:
             out.append(
                 "If the council's final response does not put this right, I will complain to the Local Government and "
                 "Social Care Ombudsman."
+            )
+        unanswered = self._unanswered(ctx)
+        if unanswered is not None and not children_act:
+            ctx.derived.append(_day(unanswered))
+            out.append(
+                f"The council has not replied to my complaint of {_day(unanswered)}, more than 12 weeks ago. The "
+                "Ombudsman considers up to 12 weeks usually a fair time for a council to investigate and reply, and can "
+                + (
+                    "consider a complaint the council has not replied to in that time, so I ask the Ombudsman to consider "
+                    "it now, without waiting for the council's final response."
+                    if stage == "ombudsman"
+                    else "consider a complaint the council has not replied to in that time: if I have no answer soon, I "
+                    "will go to the Ombudsman without waiting further."
+                )
             )
         # "continuing" only while something due has not happened (a plan issued late is late, not continuing)
         continuing = ", and the problem is continuing" if (t is None or t.outstanding() or not t.due) else ""

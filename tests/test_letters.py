@@ -354,6 +354,15 @@ def test_a_shortage_of_educational_psychologists_is_answered_with_the_limits_on_
     assert "13(3)" not in other.body
 
 
+def test_a_complaint_unanswered_for_12_weeks_can_go_to_the_ombudsman_now(full_engine):
+    facts = dict(OT, stage="ombudsman", contacts=["Stage 1 complaint emailed 4 March 2025"])
+    body = draft(full_engine, facts).body
+    assert "The council has not replied to my complaint of 4 March 2025, more than 12 weeks ago." in body
+    assert "so I ask the Ombudsman to consider it now" in body
+    answered = dict(facts, contacts=["Stage 1 complaint emailed 4 March 2025; reply 20 March 2025"])
+    assert "more than 12 weeks ago" not in draft(full_engine, answered).body
+
+
 def test_quotes_do_the_job_their_sentence_gives_them(full_engine):
     from app.quoting import sentence_role
 
