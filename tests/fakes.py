@@ -265,3 +265,19 @@ HOSTILE_CHATS: dict[str, Callable[[], HostileChat]] = {
     "moved amount": amount_moving_chat,
     "uncited claim": uncited_chat,
 }
+
+
+def desk_engine(settings, embeddings):
+    """The real `Engine`, except that `engine.fakes[name] = made_writer` stands in for the writer of that name."""
+    from app.engine import Engine
+
+    class _DeskEngine(Engine):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            self.fakes: dict = {}
+
+        def writer(self, llm=None, chat_model=None):
+            name = llm or self.settings.llm
+            return self.fakes[name] if name in self.fakes else super().writer(llm, chat_model)
+
+    return _DeskEngine(settings, embeddings=embeddings)

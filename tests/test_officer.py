@@ -23,6 +23,7 @@ from app.refine import help_text, interpret
 from app.ui.forms import ActionRow, OfficerForm, PointRow, officer_facts, remedy_offer
 from app.ui.investigation import benchmark_html, due_html, point_precedents_html, summary_html
 from app.ui.officer import due_for
+from fakes import desk_engine
 from helpers import make_engine
 
 NOTE = (
@@ -275,22 +276,12 @@ def officer_desk(seed_index, encoder):
     real one, except a writer a test installs under a name in `fakes` (as tests/test_ui_desk.py does)."""
     import gradio as gr
 
-    from app.engine import Engine
     from app.settings import Settings
     from app.ui import Runtime
     from app.ui.officer import build
 
-    class DeskEngine(Engine):
-        fakes: dict = {}
-
-        def writer(self, llm=None, chat_model=None):
-            if (llm or self.settings.llm) in self.fakes:
-                return self.fakes[llm or self.settings.llm]
-            return super().writer(llm, chat_model)
-
     settings = Settings(index=seed_index, llm="template")
-    eng = DeskEngine(settings, embeddings=encoder)
-    eng.fakes = {}
+    eng = desk_engine(settings, encoder)
     rt = Runtime(settings, None, engine=eng)
     rt.start(build=False)
     assert rt.wait(120), rt.error

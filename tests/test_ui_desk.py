@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from fakes import FakeChat
+from fakes import FakeChat, desk_engine
 from helpers import CORPUS, free_port
 from test_ui import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SETTLED, _fill, _fill_parent, _submit
 
@@ -70,19 +70,8 @@ def _undated_copy(dst):
 def desk_server(tmp_path_factory, encoder):
     import uvicorn
 
-    from app.engine import Engine
     from app.settings import Settings
     from app.ui import Runtime, create_app
-
-    class DeskEngine(Engine):
-        """The real engine, except the writers a test installs under a name in `fakes`."""
-
-        fakes: dict = {}
-
-        def writer(self, llm=None, chat_model=None):
-            if (llm or self.settings.llm) in self.fakes:
-                return self.fakes[llm or self.settings.llm]
-            return super().writer(llm, chat_model)
 
     tmp = tmp_path_factory.mktemp("ui-desk")
     corpus = tmp / "corpus"
@@ -91,8 +80,7 @@ def desk_server(tmp_path_factory, encoder):
         shutil.copy(f, corpus / f.name)
     _undated_copy(corpus / "005_undated.txt")
     settings = Settings(index=tmp / "index", llm="local", port=free_port(), host="127.0.0.1")
-    eng = DeskEngine(settings, embeddings=encoder)
-    eng.fakes = {}
+    eng = desk_engine(settings, encoder)
     report = eng.ingest([str(corpus)])
     assert report.documents == 6 and not report.failed, report.summary_line()
     rt = Runtime(settings, None, engine=eng)
