@@ -1336,6 +1336,14 @@ def format_report(result: dict) -> str:
         rows.append(
             f"| {name} | " + " | ".join(pr(result[label][split]["fields"][name]) for label, split in cols) + " |"
         )
+
+    def micro(fields: dict) -> str:
+        tp, fp, fn = (sum(f[k] for f in fields.values()) for k in ("tp", "fp", "fn"))
+        return pr({"precision": tp / (tp + fp) if tp + fp else None, "recall": tp / (tp + fn) if tp + fn else None})
+
+    rows.append(
+        "| all fields (micro) | " + " | ".join(micro(result[label][split]["fields"]) for label, split in cols) + " |"
+    )
     rows.append(
         "| rounds of questions (mean, max) | "
         + " | ".join(
@@ -1366,18 +1374,61 @@ def _main(argv: list[str]) -> int:
     ap.add_argument("--heldout-only", action="store_true")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--alone", action="store_true", help="also the model with no rules before it")
+    ap.add_argument("--markdown", action="store_true", help="the measured record (evals/report/stories_llm.md)")
     args = ap.parse_args(argv)
     stories = load_stories(args.gold)
     if args.heldout_only:
         stories = [s for s in stories if s.heldout]
-    model = None
+    model, loaded = None, None
     if args.llm:
         t0 = time.perf_counter()
         model = load_chat_model(args.llm, n_threads=args.threads, n_ctx=2048, temperature=0.0, streaming=False)
-        print(f"loaded {args.llm} in {time.perf_counter() - t0:.1f} s")
+        loaded = time.perf_counter() - t0
+        if not args.markdown:
+            print(f"loaded {args.llm} in {loaded:.1f} s")
     result = evaluate(stories, chat_model=model, alone=args.alone)
-    print(json.dumps(result, indent=1) if args.json else format_report(result))
+    if args.json:
+        print(json.dumps(result, indent=1))
+    elif args.markdown:
+        print(_record(result, args.llm, args.threads, loaded))
+    else:
+        print(format_report(result))
     return 0
+
+
+def _record(result: dict, model: str | None, threads: int, loaded: float | None) -> str:
+    """The side-by-side table as a dated record (the commit, the model, the machine): CI runs the rules alone on every
+    change, the model only when someone runs this."""
+    import os
+    import platform
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    info = Path("/proc/cpuinfo")
+    lines = info.read_text().splitlines() if info.exists() else []
+    cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), platform.processor())
+    head = [
+        "# Story intake: the rules alone and with the local model, side by side",
+        "",
+        f"Measured {date.today().isoformat()} at commit {commit} with `python -m app.story"
+        + (f" --llm {model} --threads {threads}" if model else "")
+        + " --markdown`"
+        + f" on {os.cpu_count()} cores ({cpu}).",
+        f"Model: {model or 'none'}"
+        + (f" (loaded in {loaded:.1f} s, once, before the first story)." if loaded else "."),
+        "Each field: precision / recall against evals/gold/stories.jsonl (held back: never read while the rules were "
+        "written). The model only fills the fields the rules left empty, and each value it gives is kept only if it "
+        "can be traced to the person's words. Seconds per story: reading one story (rules, and the model's one call "
+        "when there are gaps), i.e. the time to the first response (the facts understood or a question back).",
+        "",
+    ]
+    return "\n".join(head) + "\n" + format_report(result) + "\n"
 
 
 if __name__ == "__main__":
