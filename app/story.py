@@ -131,6 +131,7 @@ class Extraction:
 # --- reading the words ------------------------------------------------------------------------------------------
 
 MONTHS = [m.lower() for m in calendar.month_name[1:]]
+# "febuary" as people often spell it
 MONTH_RE = r"(jan(?:uary)?|feb(?:r?uary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 YEAR_RE = r"((?:19|20)\d\d|'\d\d)"
 

@@ -309,3 +309,14 @@ def test_officers_notes_foster_carers_and_no_plan_yet():
     assert ex.get("provision") == "portage visits weekly"
     ex = extract("Ben has had an EHCP since he was 6. I have to drive him to school.", today=TODAY)
     assert ex.get("complainant") == "parent"  # a child named by someone writing as I: their parent
+
+
+def test_the_side_by_side_record_names_the_commit_the_model_and_each_field(tmp_path, capsys):
+    from app.story import _main
+
+    gold = tmp_path / "stories.jsonl"
+    gold.write_text(GOLD.read_text().splitlines()[0] + "\n")  # one tuning story
+    assert _main(["--gold", str(gold), "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "at commit " in out and "Model: none." in out
+    assert "| council | 1.00 / 1.00 |" in out and "| all fields (micro) |" in out
