@@ -1387,30 +1387,38 @@ def _main(argv: list[str]) -> int:
         loaded = time.perf_counter() - t0
         if not args.markdown:
             print(f"loaded {args.llm} in {loaded:.1f} s")
+    commit = _commit()
     result = evaluate(stories, chat_model=model, alone=args.alone)
     if args.json:
         print(json.dumps(result, indent=1))
     elif args.markdown:
-        print(_record(result, args.llm, args.threads, loaded))
+        print(_record(result, args.llm, args.threads, loaded, commit))
     else:
         print(format_report(result))
     return 0
 
 
-def _record(result: dict, model: str | None, threads: int, loaded: float | None) -> str:
+def _commit() -> str:
+    """The commit the code runs at (taken before a long run, "+changes" if app/ differs from it)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+
+    try:
+        return git("rev-parse", "--short", "HEAD") + ("+changes" if git("status", "--porcelain", "app") else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _record(result: dict, model: str | None, threads: int, loaded: float | None, commit: str) -> str:
     """The side-by-side table as a dated record (the commit, the model, the machine): CI runs the rules alone on every
     change, the model only when someone runs this."""
     import os
     import platform
-    import subprocess
 
-    root = Path(__file__).resolve().parents[1]
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
     info = Path("/proc/cpuinfo")
     lines = info.read_text().splitlines() if info.exists() else []
     cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), platform.processor())
