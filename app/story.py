@@ -1365,7 +1365,8 @@ def format_report(result: dict) -> str:
 
 
 def _main(argv: list[str]) -> int:
-    """`python -m app.story [--llm MODEL] [--heldout-only] [--json]`: the eval on evals/gold/stories.jsonl."""
+    """`python -m app.story [--llm MODEL] [--heldout-only] [--json | --markdown] [--alone]`: the eval on
+    evals/gold/stories.jsonl (`--markdown`: the dated record kept as evals/report/stories_llm.md)."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m app.story")
@@ -1392,7 +1393,7 @@ def _main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(result, indent=1))
     elif args.markdown:
-        print(_record(result, args.llm, args.threads, loaded, commit))
+        print(_record(result, args.llm, args.threads, loaded, commit, args.alone))
     else:
         print(format_report(result))
     return 0
@@ -1413,7 +1414,9 @@ def _commit() -> str:
         return "unknown"
 
 
-def _record(result: dict, model: str | None, threads: int, loaded: float | None, commit: str) -> str:
+def _record(
+    result: dict, model: str | None, threads: int, loaded: float | None, commit: str, alone: bool = False
+) -> str:
     """The side-by-side table as a dated record (the commit, the model, the machine): CI runs the rules alone on every
     change, the model only when someone runs this."""
     import os
@@ -1427,8 +1430,9 @@ def _record(result: dict, model: str | None, threads: int, loaded: float | None,
         "",
         f"Measured {date.today().isoformat()} at commit {commit} with `python -m app.story"
         + (f" --llm {model} --threads {threads}" if model else "")
+        + (" --alone" if alone else "")
         + " --markdown`"
-        + f" on {os.cpu_count()} cores ({cpu}).",
+        + f" on {os.cpu_count()} cores ({cpu}), load average {os.getloadavg()[0]:.1f} at the end (other jobs share them).",
         f"Model: {model or 'none'}"
         + (f" (loaded in {loaded:.1f} s, once, before the first story)." if loaded else "."),
         "Each field: precision / recall against evals/gold/stories.jsonl (held back: never read while the rules were "
