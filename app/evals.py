@@ -844,7 +844,7 @@ def eval_roles(parts: tuple[str, ...], say: Callable) -> dict[str, dict]:
 def eval_stories(parts: tuple[str, ...], say: Callable) -> dict:
     """Step 6b: the story intake (`app.story`, rules only: what CI can run) against evals/gold/stories.jsonl, per
     field and split, with the follow-up rounds it takes ({} when not measured). The local model's figures are
-    `python -m app.story --llm ...` (too slow for every run on 2 cores)."""
+    `python -m app.story --llm ... --markdown`, kept as evals/report/stories_llm.md (too slow for every run on 2 cores)."""
     if "stories" not in parts:
         return {}
     result = evaluate_stories(load_stories(GOLD / "stories.jsonl"))["rules"]

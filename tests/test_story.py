@@ -256,3 +256,67 @@ def test_the_council_named_the_way_people_name_it_and_hours_with_a_decimal():
     ex = extract("my son (12) has an ehcp. his ehcp says 32.5 hours of 1:1 a week.", today=TODAY)
     assert ex.get("provision").startswith("32.5 hours of 1:1")
     assert extract("My little girl Evie-Mae is 6.", today=TODAY).get("child") == "Evie-Mae"
+
+
+def test_the_complaint_stage_said_the_many_ways_people_say_it():
+    for words, stage in (
+        ("I went to the ombudsman in May.", "ombudsman"),
+        ("Parents have now gone to the LGSCO.", "ombudsman"),
+        ("I complained in july, got the stage 2 response 5 November 2026.", "ombudsman"),
+        ("I complained in June and got a stage one reply in July.", "council-stage-2"),
+        ("We're at stage 2 now.", "council-stage-2"),
+        ("i put in a complaint on 14 April 2026, they answered on 2 May saying no.", "council-stage-2"),
+        ("I emailed a complaint in august, no reply yet.", "council-stage-1"),
+        ("still waiting for the stage 1 response to my complaint of 3 June", "council-stage-1"),
+        # the ombudsman said to complain to the council first: a complaint to the council, not the ombudsman
+        (
+            "I rang the ombudsman and they told me I have to go through the council first, so I complained.",
+            "council-stage-1",
+        ),
+    ):
+        assert extract(words, today=TODAY).get("stage") == stage, words
+    for words in (
+        "I haven't made a formal complaint yet.",
+        "no formal complaint yet, I just want it sorted",
+        "I am thinking of going to the ombudsman.",
+        "I want to make a formal complaint.",
+        "The stage 2 response is due next week.",
+    ):
+        assert extract(words, today=TODAY).get("stage") is None, words
+    ex = extract("I haven't complained formally yet. I left voicemails for the duty team on 2 october.", today=TODAY)
+    assert ex.get("contacts") == [
+        "I left voicemails for the duty team on 2 october"
+    ]  # a complaint not made is no contact
+
+
+def test_the_harm_said_in_everyday_words_not_a_diagnosis_or_the_complaint_itself():
+    assert "cries every morning" in extract("She cries every morning before school.", today=TODAY).get("impact")
+    assert "give up work" in extract("I had to give up work to collect him.", today=TODAY).get("impact")
+    ex = extract("hes got autism and anxiety. he just stays in his room all day now.", today=TODAY)
+    assert ex.get("impact") == "he just stays in his room all day now"
+    ex = extract("D has had no education since July and is behind. D is depressed and sleeping all day.", today=TODAY)
+    assert ex.get("impact") == "D is depressed and sleeping all day"
+
+
+def test_officers_notes_foster_carers_and_no_plan_yet():
+    ex = extract("Case note. Mother (Mrs Hughes) phoned re son Ethan, Y10, EHCP maintained by Wigan.", today=TODAY)
+    assert (ex.get("council"), ex.get("child"), ex.get("complainant")) == ("Wigan Council", "Ethan", "parent")
+    ex = extract("We are foster carers for Dorset Council and have had M (aged 8) with us since 2024.", today=TODAY)
+    assert (ex.get("complainant"), ex.get("child")) == ("foster carer", "M")
+    assert extract("Somerset Council refused an EHC needs assessment in May.", today=TODAY).get("has_plan") is False
+    assert extract("this has been going on since last febuary.", today=TODAY).get("since") == "2026-02"
+    ex = extract("he was promised portage visits weekly from January and only had 3.", today=TODAY)
+    assert ex.get("provision") == "portage visits weekly"
+    ex = extract("Ben has had an EHCP since he was 6. I have to drive him to school.", today=TODAY)
+    assert ex.get("complainant") == "parent"  # a child named by someone writing as I: their parent
+
+
+def test_the_side_by_side_record_names_the_commit_the_model_and_each_field(tmp_path, capsys):
+    from app.story import _main
+
+    gold = tmp_path / "stories.jsonl"
+    gold.write_text(GOLD.read_text().splitlines()[0] + "\n")  # one tuning story
+    assert _main(["--gold", str(gold), "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "at commit " in out and "Model: none." in out
+    assert "| council | 1.00 / 1.00 |" in out and "| all fields (micro) |" in out
