@@ -46,6 +46,8 @@ QUESTIONS = {
     "child": "What is your child's name (or an initial)?",
 }
 MAX_QUESTIONS = 3
+# a later message this long is more of the story; a shorter one answers a question ("It is Liverpool City Council")
+STORY_MESSAGE_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class Extraction:
     contacts: list[Found] = field(default_factory=list)
     dates: dict[str, Found] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the model proposed and was dropped, and why
+    # the messages that tell the story (the first, and any later one long enough to be more of it), not the short
+    # answers to questions ("It is Liverpool City Council"): the letter's account of what happened
+    story: list[str] = field(default_factory=list)
 
     def get(self, name: str) -> Any:
         if name == "contacts":
@@ -101,7 +106,7 @@ class Extraction:
 
     def to_facts(self) -> Facts:
         """The facts form (role parent): the story is the issue, each field as read or confirmed."""
-        story = self.text.strip()[:20_000]
+        story = ("\n\n".join(self.story) if self.story else self.text).strip()[:20_000]
         data: dict[str, Any] = {"role": "parent", "issue": story if len(story) >= 3 else "(no story given)"}
         for name in SCALARS:
             v = self.get(name)
@@ -1017,10 +1022,17 @@ def extract(text: str, previous: Extraction | None = None, chat_model=None, toda
     whole = f"{previous.text}\n\n{text}" if previous and previous.text.strip() else text
     offset = len(whole) - len(text)
     ex = _rules(whole, today)
+    ex.story = [text.strip()]
     if previous:
         new = _rules(text, today)  # spans shifted into the whole text
+        more = [text.strip()] if len(text.split()) >= STORY_MESSAGE_WORDS else []
         ex = Extraction(
-            whole, dict(previous.values), list(previous.contacts), dict(previous.dates), list(previous.notes)
+            whole,
+            dict(previous.values),
+            list(previous.contacts),
+            dict(previous.dates),
+            list(previous.notes),
+            [*previous.story, *more] or [text.strip()],
         )
         for k, f in new.values.items():
             ex.values.setdefault(k, _shift(f, offset))

@@ -320,3 +320,16 @@ def test_the_side_by_side_record_names_the_commit_the_model_and_each_field(tmp_p
     out = capsys.readouterr().out
     assert "at commit " in out and "Model: none." in out
     assert "| council | 1.00 / 1.00 |" in out and "| all fields (micro) |" in out
+
+
+def test_an_answer_to_a_question_fills_its_box_but_is_not_told_as_part_of_what_happened():
+    story = (
+        "my son T has an EHC plan and hasnt had any occupational therapy since September 2025. I emailed the SEN "
+        "team on 2 October 2025 and nobody replied."
+    )
+    ex = extract("It is Liverpool City Council", previous=extract(story))
+    facts = ex.to_facts()
+    assert facts.council == "Liverpool City Council"
+    assert "It is Liverpool City Council" not in facts.issue and facts.issue.startswith("my son T has an EHC plan")
+    more = "Also the school told me in November that the therapist has left and nobody is coming back at all."
+    assert more in extract(more, previous=ex).to_facts().issue  # more of the story is the story
