@@ -476,6 +476,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(went|gone|been|complained|referred|escalated|took|taken|brought|sent|reported|appealed|turned)"
             r"( it| this| my complaint| the complaint| the case)? to the (local government (and social care )?)?(ombudsman|lgsco)"
             r"|\b(ombudsman|lgsco) (is|are) (now )?(investigating|looking into)|\b(case|complaint) (is )?with the (ombudsman|lgsco)"
+            # the Children Act procedure's last stage: a review panel that has sat
+            r"|\b(review|stage (3|three)) panel\b[^.!?\n]{0,40}?\b(met|was held|sat|decided|agreed|upheld|found|recommended|heard)\b"
             r"|\b(their|its|the council's|the) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (2|two)\b"
             r"|\bcomplain\w*[^.!?\n]{0,60}?\b(no (response|reply) at all|had no (response|reply)|not (had|received) (a|any) (response|reply))",

@@ -37,7 +37,11 @@ EVENT_CUES: list[tuple[str, str]] = [
         r"(review )?panel (was )?request|request(ed)? (a |the )?(stage 3|review panel)|asked for (a |the )?(stage 3|review panel)",
     ),
     ("stage2_response", r"stage (2|two) (response|reply|decision)"),
-    ("stage2_requested", r"stage (2|two) (complaint|request)|request(ed)? stage (2|two)|escalat"),
+    (
+        "stage2_requested",
+        r"stage (2|two) (complaint|request)|request(ed)? stage (2|two)|escalat|"
+        r"asked for (a |an |the )?(stage (2|two)|independent investigation)",
+    ),
     ("stage1_response", r"stage (1|one) (response|reply|decision)"),
     (
         "complaint_made",
