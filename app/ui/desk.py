@@ -220,7 +220,7 @@ class Desk:
             elem_id=f"{prefix}-ack",
         )
         self.downloads = html_block("", f"{prefix}-downloads", js_on_load=COPY_JS)
-        with gr.Tabs(elem_id=f"{prefix}-reports", elem_classes=["reports"]):
+        with gr.Tabs(elem_id=f"{prefix}-reports", elem_classes=["reports"]) as self.reports:
             with gr.Tab("Citation check", id=f"{prefix}-tab-verify"):
                 self.verify = html_block(
                     '<p class="muted">The check of every citation and quotation appears here.</p>', f"{prefix}-verify"

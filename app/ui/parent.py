@@ -231,13 +231,13 @@ def build(rt: Runtime) -> Desk:
         message = (message or "").strip()
         history = list(history or [])
         if not message:
-            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), *[gr.skip()] * len(boxes))
+            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), *[gr.skip()] * len(boxes))
         history.append({"role": "user", "content": md_text(message)})
         try:
             ex = extract_story(message, previous=(state or {}).get("extraction"))
         except UserError as e:
             history.append({"role": "assistant", "content": md_text(str(e))})
-            return ("", history, state, gr.skip(), *[gr.skip()] * len(boxes))
+            return ("", history, state, gr.skip(), gr.skip(), *[gr.skip()] * len(boxes))
         told = [*(state or {}).get("told", []), message]
         first = (state or {}).get("first") or message
         values = story_form_values(ex, first)
@@ -255,7 +255,9 @@ def build(rt: Runtime) -> Desk:
             else ("\n\nThat is enough to draft: check the form below, then press **Draft my letter**.")
         )
         history.append({"role": "assistant", "content": reply})
-        return ("", history, {"extraction": ex, "first": first, "told": told}, story_precedents(told), *updates)
+        beside = story_precedents(told)
+        shown = gr.Tabs(selected="p-tab-precedents") if not isinstance(beside, dict) else gr.skip()
+        return ("", history, {"extraction": ex, "first": first, "told": told}, beside, shown, *updates)
 
     def story_precedents(told: list[str]):
         """The decisions closest to the story so far, beside the chat (the letter's own decisions replace them when
@@ -273,7 +275,7 @@ def build(rt: Runtime) -> Desk:
         [p_story_in.submit, p_story_send.click],
         story_turn,
         inputs=[p_story_in, p_story_chat, p_story_state, *story_boxes],
-        outputs=[p_story_in, p_story_chat, p_story_state, parent.precedents, *story_boxes],
+        outputs=[p_story_in, p_story_chat, p_story_state, parent.precedents, parent.reports, *story_boxes],
         api_visibility="private",
         queue=False,
     )
