@@ -112,3 +112,31 @@ def test_the_law_itself_is_not_discounted_like_a_decisions_recital_of_it():
     rows = {1: law, 2: _row(2, "B", "10", "Law and guidance", "The council must secure the specified provision.")}
     scores = Retriever(_KeyTexts({}), facet_boost=0.0).rank_decisions([(2, 0.10), (1, 0.10)], rows, [])
     assert scores["CFA 2014"] > scores["B"]
+
+
+TRIBUNAL_STORY = (
+    "Last summer the SEND Tribunal ordered the council to put a full home education package in my daughter's EHC "
+    "plan, with a tutor every morning and speech therapy at home. It is now March and none of it has started. "
+    "I keep emailing the SEN team and they say they are still looking for a provider. Nobody will tell me when "
+    "she will get what the judge ordered."
+)
+
+
+def test_a_long_story_is_also_searched_in_the_words_decisions_use_and_a_short_query_is_not():
+    r = Retriever(_KeyTexts({}))
+    focused = r.focused_query(TRIBUNAL_STORY, query_facets(TRIBUNAL_STORY))
+    assert focused and "tribunal" in focused.lower()
+    short = "tribunal order not implemented"
+    assert r.focused_query(short, query_facets(short)) is None
+
+
+def test_a_parents_story_about_an_unimplemented_tribunal_order_finds_the_decision_on_it(full_engine):
+    """A parent's 68-word story of a Tribunal-ordered home package that never started: the decision about a council
+    not implementing a Tribunal order within the statutory timescales (24 009 357) is among the top five decisions
+    (it was sixth before the story's issues were also searched in the words decisions use)."""
+    hits = full_engine.search(TRIBUNAL_STORY, k=40).hits
+    top: list[str] = []
+    for h in hits:
+        if h.ref not in top:
+            top.append(h.ref)
+    assert "24 009 357" in top[:5], top[:5]
