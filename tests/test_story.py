@@ -180,7 +180,7 @@ def test_understood_is_a_plain_summary_to_confirm():
 
 def test_rules_are_well_under_a_second_and_the_eval_reports_every_field():
     stories = load_stories(GOLD)
-    assert len(stories) >= 30 and 8 <= sum(s.heldout for s in stories) <= 14
+    assert len(stories) >= 30 and 8 <= sum(s.heldout for s in stories) <= len(stories) // 2
     report = evaluate(stories)
     tuning = report["rules"]["tuning"]
     assert tuning["seconds_max"] < 0.5
