@@ -358,6 +358,7 @@ OWN_HARM = r"delay|complaint|communicat|review|assessment|plan\b|fault"
 # same sentence pays for a loss (lost education, care costs), not for distress or time and trouble
 SYMBOLIC_CAP = 1000
 AWARD_QUERY = "pay £ to acknowledge the distress uncertainty frustration time and trouble caused"
+AWARD_K = 30  # paragraphs searched per query for an award (15 missed the review-delay award for a needs assessment)
 COMPLAINT_AWARD_QUERY = "pay £ for the time and trouble frustration caused by the complaint handling delays"
 
 
@@ -373,9 +374,9 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int 
     candidates = [h for p in ctx.points for h in (p.remedy,) if h is not None] + list(ctx.precedents)
     if retriever is not None:
         for p in [p for p in ctx.points if p.issue.label != "general"][:2]:
-            candidates += retriever.search(f"{p.issue.query} {AWARD_QUERY}", k=15).hits
+            candidates += retriever.search(f"{p.issue.query} {AWARD_QUERY}", k=AWARD_K).hits
         if set(labels) & COMPLAINT_ISSUES:
-            candidates += retriever.search(COMPLAINT_AWARD_QUERY, k=15).hits
+            candidates += retriever.search(COMPLAINT_AWARD_QUERY, k=AWARD_K).hits
     writer_words = f"{ctx.facts.complainant or ''} {ctx.facts.issue}".lower()
     harms = symbolic_harms(set(labels), bool(ctx.figure or ctx.owed or ctx.paid))
     best: tuple[tuple, Award] | None = None
