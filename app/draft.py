@@ -21,7 +21,16 @@ from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
 from .draft_types import Award, DraftContext, DraftResult, Figure, LawLine, Point
 from .facts import Facts, FactsError, load_facts, parse_facts
 from .index import Index
-from .issues import COMPLAINT_ISSUES, ONLY_WHEN, IssueType, issue_query, issues_for, outside_corpus, symbolic_harms
+from .issues import (
+    CHILDREN_ACT,
+    COMPLAINT_ISSUES,
+    ONLY_WHEN,
+    IssueType,
+    issue_query,
+    issues_for,
+    outside_corpus,
+    symbolic_harms,
+)
 from .law import REGISTER, held_places, held_quote
 from .models import Hit
 from .owed import owed, paid
@@ -351,6 +360,7 @@ THIRD_PARTY = re.compile(
     r"grandparents?|foster carers?|siblings?|first family|second family|the family'?s? carers?|teenager|young person|aunt|uncle",
     re.I,
 )
+SEND_WORDS = re.compile(r"\bEHC|education,? health and care|special educational|\bSEND\b", re.I)
 # what an award's distress was caused by, when it says: it must be this kind of failure (the delay, the complaint)
 CAUSE = re.compile(r"\b(?:as a result of|because of|caused by|caused through|through|arising from)\s+(.*)", re.I)
 OWN_HARM = r"delay|complaint|communicat|review|assessment|plan\b|fault"
@@ -379,6 +389,7 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int 
             candidates += retriever.search(COMPLAINT_AWARD_QUERY, k=AWARD_K).hits
     writer_words = f"{ctx.facts.complainant or ''} {ctx.facts.issue}".lower()
     harms = symbolic_harms(set(labels), bool(ctx.figure or ctx.owed or ctx.paid))
+    send = bool(set(labels) - CHILDREN_ACT - COMPLAINT_ISSUES)  # an education (SEND) issue, not only social care
     best: tuple[tuple, Award] | None = None
     seen: set[tuple[str, str]] = set()
     for rank, h in enumerate(candidates):
@@ -401,6 +412,8 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int 
                 cause = CAUSE.search(purpose)
                 if cause and not any(re.search(t, cause.group(1), re.I) for t in [*topics, OWN_HARM]):
                     continue  # distress about another harm ("as a result of their niece being removed from their care")
+                if not send and SEND_WORDS.search(sent):
+                    continue  # an EHC plan's award quoted to a family with no SEND complaint
                 third = THIRD_PARTY.search(sent)
                 if third and third.group(0).lower() not in writer_words:
                     continue
