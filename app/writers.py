@@ -133,28 +133,14 @@ def resolve_source_markers(text: str, smap: dict[str, Hit]) -> str:
     return S_RE.sub(repl, text)
 
 
-SECTIONS = {
-    "1_opening": 260,
-    "2_precedents": 380,
-    "3_closing": 160,
-}  # part -> most tokens it may take (~600 words in all)
-
-
 class ChatWriter:
-    """Any LangChain chat model. Streams tokens to `on_token`.
+    """Any LangChain chat model, writing the whole letter (a strong model the user connects: Ollama, an
+    OpenAI-compatible server; every claim is checked after). Streams tokens to `on_token`."""
 
-    `sectioned` (the local model): the letter is written in three turns of one conversation: the opening from the
-    facts alone, then what the Ombudsman found once the sources are given, then the asks and sign-off. A small
-    model cites far more reliably when citing is the whole of its task, and the first words stream after only the
-    facts are read: llama.cpp keeps the conversation so far in its cache, so each turn reads just its new text."""
-
-    def __init__(self, name: str, model, sectioned: bool = False):
+    def __init__(self, name: str, model):
         self.name = name
         self.model = model
-        self.sectioned = sectioned
-        # a llama.cpp model must not run two generations at once; re-entrant, so a sectioned letter holds it across
-        # its three turns (interleaved with another letter's, each turn would re-read the whole conversation)
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # one generation at a time on a shared model
 
     def _messages(self, ctx: DraftContext, extra: str = ""):
         from langchain_core.prompts import ChatPromptTemplate
@@ -193,34 +179,8 @@ class ChatWriter:
         return chunks
 
     def write(self, ctx: DraftContext, on_token=None) -> str:
-        if self.sectioned:
-            return self._write_sections(ctx, on_token)
         messages, smap = self._messages(ctx)
         return resolve_source_markers(self._run(messages, on_token), smap)
-
-    def _write_sections(self, ctx: DraftContext, on_token=None) -> str:
-        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-
-        role = "officer" if ctx.facts.role == "officer" else "parent"
-        sources, smap = sources_block(ctx)
-        fill = {"facts": facts_block(ctx), "sources": sources}
-        messages: list = [SystemMessage(_load_prompt("system.md"))]
-        parts: list[str] = []
-        budget = getattr(
-            self.model, "max_tokens", None
-        )  # llama.cpp's: no part may take more than its own limit or this
-        with self._lock:
-            for i, (section, tokens) in enumerate(SECTIONS.items()):
-                if i and on_token:
-                    on_token("\n\n")  # the parts stream as written (the final letter is the verified one)
-                messages.append(HumanMessage(_load_prompt(f"{role}_{section}.md").format(**fill)))
-                limit = {"max_tokens": min(tokens, budget)} if isinstance(budget, int) and budget > 0 else {}
-                part = self._run(messages, on_token, **limit).strip()
-                messages.append(AIMessage(part))
-                parts.append(part)
-        # part 1 has not seen the sources: a marker there cites nothing it read (part 3's are resolved and verified)
-        parts[0] = re.sub(r"(?<!\S)\*\*\s*\*\*(?!\S)", "", re.sub(r"[ \t]*" + S_RE.pattern, "", parts[0])).strip()
-        return resolve_source_markers("\n\n".join(parts), smap)
 
     def refine(self, ctx: DraftContext, previous: str, instruction: str, on_token=None) -> str:
         from langchain_core.prompts import ChatPromptTemplate

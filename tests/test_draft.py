@@ -409,35 +409,6 @@ def test_the_model_sees_verbatim_excerpts_that_hold_the_sentence_to_quote(ot_ctx
     assert cut, "at least one long paragraph was cut down (the prompt is what a local model waits on)"
 
 
-def test_the_local_model_writes_in_three_turns_and_cites_in_the_second(full_engine, ot_ctx):
-    from app.draft import run_draft
-    from app.writers import ChatWriter
-
-    facts, ctx = ot_ctx
-    m1, h1, q1 = _source(ctx, 0)
-    opening = "**[S1]** **Formal complaint (stage 1)**\n\nI am the parent of T. He has had no OT since September 2024."
-    middle = f"**What the Ombudsman has found.** The Ombudsman has said: \u201c{q1}\u201d [{m1}]."
-    closing = "I ask for OT within four weeks.\n\nYours faithfully,\n\nParent of T"
-    model = FakeChat(opening, middle, closing)
-    pieces: list[str] = []
-    result = run_draft(full_engine, facts, ChatWriter("local", model, sectioned=True), on_token=pieces.append, ctx=ctx)
-
-    turns = model.seen
-    assert len(turns) == 3, "one conversation, three turns"
-    assert [t for t, _ in turns[2]] == ["system", "human", "ai", "human", "ai", "human"]
-    first = turns[0][-1][1]
-    assert "Liverpool City Council" in first and "[S1]" not in first, "part 1 is written from the facts alone"
-    second = turns[1][-1][1]
-    assert all(f"[S{i}]" in second for i in range(1, len(ctx.precedents) + 1)), "part 2 is given the numbered sources"
-    assert turns[1][2] == ("ai", opening), "each turn sees what was written before it"
-    assert "".join(pieces) == "\n\n".join([opening, middle, closing]), "the parts stream as the model writes them"
-    # a marker in a part told not to cite (part 1 has not even seen the sources) is dropped, empty bold and all
-    assert result.body.startswith("**Formal complaint (stage 1)**\n\nI am the parent of T.")
-    assert result.body.rstrip().endswith("Parent of T")
-    assert [(c.doc_id, c.para, c.quote) for c in result.citations] == [(h1.doc_id, h1.para, q1)]
-    assert result.verification.passed, result.verification.notes
-
-
 def _hostile_cases(engine, ctx):
     """name -> (letter text, what the report must show). Each letter is the clean one plus one planted defect."""
     clean = _clean_letter(ctx)
