@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol
 
-from .corpus import normalise_ref
+from .corpus import FOLD_MAP, normalise_ref
 from .law import cite_text, instrument_name, law_label, named_provisions, pinpoint_key, split_law_id
 from .roles import paragraph_role
 from .text import content_words, words3
@@ -120,23 +120,7 @@ class Verification:
 # ----------------------------------------------------------------------------- text matching
 
 
-_TABLE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\u2026": "...",
-    }
-)
+_TABLE = str.maketrans(FOLD_MAP | {"\u2026": "..."})  # a quotation's "…" may stand for the source's "..."
 
 
 def _fold_with_map(s: str) -> tuple[str, list[int]]:

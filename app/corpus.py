@@ -209,23 +209,23 @@ def fold(s: str) -> str:
     return " ".join(s.split())
 
 
-_FOLD_TABLE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2033": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-    }
-)
+# typography folded for comparison: curly quotes and primes, dashes, no-break spaces (`app.cite` adds the ellipsis)
+FOLD_MAP = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+}
+_FOLD_TABLE = str.maketrans(FOLD_MAP)
 
 
 def parse_date(s: str) -> str | None:
