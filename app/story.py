@@ -477,7 +477,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"( it| this| my complaint| the complaint| the case)? to the (local government (and social care )?)?(ombudsman|lgsco)"
             r"|\b(ombudsman|lgsco) (is|are) (now )?(investigating|looking into)|\b(case|complaint) (is )?with the (ombudsman|lgsco)"
             # the Children Act procedure's last stage: a review panel that has sat
-            r"|\b(review|stage (3|three)) panel\b[^.!?\n]{0,40}?\b(met|was held|sat|decided|agreed|upheld|found|recommended|heard)\b"
+            r"|\b(review|stage (3|three)) panel\b[^.!?\n]{0,60}?\b(met|was held|sat|decided|agreed|upheld|found|recommended|heard)\b"
+            r"|\b(went|been|gone) through (both stages|stage (1|one)\b[^.!?\n]{0,60}?\band stage (2|two)\b)"
             r"|\b(their|its|the council's|the) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (2|two)\b"
             r"|\bcomplain\w*[^.!?\n]{0,60}?\b(no (response|reply) at all|had no (response|reply)|not (had|received) (a|any) (response|reply))",
@@ -487,8 +488,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
     (
         "council-stage-2",
         re.compile(
-            r"\bstage (1|one) (response|reply|outcome|decision|letter)\b"
-            r"|\b(requested|asked for|asked to go to|went to|gone to|moved to|escalated (it )?to|go to|now at|are at|'re at|am at|at) stage (2|two)\b"
+            r"\bstage (1|one) (complaint )?(response|reply|outcome|decision|letter|answer)\b"
+            r"|\b(requested|asked for|asking for|asked to go to|went to|gone to|moved to|escalated (it )?to|go to|now at|are at|'re at|am at|at) stage (2|two)\b"
+            r"|\bstage (2|two) (was |has been )?(requested|asked for)\b|\b(asked|applied) for escalation to stage (2|two)\b"
             r"|\b(requested|asked for) (it|the complaint|my complaint) (to go |to be escalated |be escalated )?to stage (2|two)|\btake it further\b"
             r"|\bcomplain\w*[^.!?\n]{0,80}?\b(they |and they |and )?(replied|responded|answered|wrote back|got back to (me|us)|"
             r"got a (reply|response)|had a (reply|response)|received a (reply|response))\b"
@@ -501,7 +503,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
     (
         "council-stage-1",
         re.compile(
-            r"\b(made|put in|sent|submitted|lodged|raised|emailed|wrote|filed) (a|my|our|an|the) (formal |written |stage (1|one) )?complaint\b"
+            r"\b(made|put in|sent|submitted|lodged|raised|emailed|wrote|filed|put) (a|my|our|an|the) ((formal|written|stage (1|one)) )*complaint\b"
+            r"|\b(formal |written )?complaint (went|has gone|was put) in\b|\bstage (1|one) (complaint )?(made|sent|submitted|lodged)\b"
             r"|\bcomplain(ed)?( formally)? (on|in|to|about|last|at)\b|\b(i|we|she|he|they|mum|dad|mother|father|parents?) complained\b"
             r"|\bcomplaint (was )?(received|made|sent|submitted|lodged|logged|acknowledged)\b"
             r"|\b(my|our|the|her|his) (formal )?complaint (of|dated|on|from) |\backnowledged (my|our|the) complaint",
@@ -568,7 +571,7 @@ PROVISION_CUE = re.compile(
 # "a support worker and help with after school clubs" or "a place at a specialist provision with small classes"
 GETS = re.compile(
     r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:get|have|receive)|should (?:get|have|receive|be getting)"
-    r"|would (?:get|have|receive)|(?:was|were) promised|section f:|(?:i|he|she|they) needs?,? which (?:is|are))\s+",
+    r"|would (?:get|have|receive)|(?:was|were) promised|section f:?|(?:i|he|she|they) needs?,? which (?:is|are))\s+",
     re.I,
 )
 GETS_END = re.compile(
@@ -578,13 +581,42 @@ GETS_END = re.compile(
 )
 PROVISION_NOUN = re.compile(
     r"\b(support|help|therapy|therapist|visits|place|tuition|hours|worker|school|equipment|laptop|note ?taker|"
-    r"assistant|teacher|transport|sessions|allowance|payments?|provision|assessment|OT|SALT|1:1|TA)\b",
+    r"assistant|teacher|transport|sessions|allowance|payments?|provision|assessment|OT|SALT|1:1|TA|teaching|tutoring|tutors?|pass|trainer|adviser|budget|breaks|mentor|taxi|bursary|package|escort)\b",
+    re.I,
+)
+
+
+# what the plan (or an order, or an assessment) says the child gets, often a list: "his plan says 2 hrs OT a term plus
+# a sensory circuit every morning", "Section F sets out a package of 15 hours ... and a mentor", "the Tribunal ordered
+# that her plan include ...", "they used to give me a travel pass and a travel trainer"
+PLAN_SAYS = re.compile(
+    r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|states|specifies|sets out|lists|to include|includes?)"
+    r"(?: that)?:?(?: (?:i|he|she|they|we) (?:should |will |would |is to |are to )?(?:gets?|have|has|receive|receives)\b)?"
+    r"|\b(?:should|would|will) (?:get|have|receive):|\b(?:i|he|she|they|we)'d (?:get|have|receive)\b"
+    r"|\bused to (?:give|get|have|provide)(?: (?:me|him|her|us|them))?\b|\bassessed (?:\w+ ){0,4}?as needing\b"
+    r"|\bassessed for\b|\bagreed (?=a |an |\d)",
+    re.I,
+)
+PLAN_SAYS_END = re.compile(
+    r"[.;!?\n)]|,\s(?:but|because|which|and (?:to|he|she|they|i|we|it))\b|\s(?:but|because|which|since|until|so|as agreed|when)\b"
+    r"|\sand (?:he|she|they|i|we|it|the school|none|nothing|only|to)\b|\sin (?:his|her|their|my|the) (?:\w+ )?plan\b",
     re.I,
 )
 
 
 def _provision(text: str) -> tuple[str, tuple[int, int]] | None:
     sentences = _sentences(text)
+    for m in PLAN_SAYS.finditer(text):
+        end = PLAN_SAYS_END.search(text, m.end())
+        span = _trim(text, m.end(), end.start() if end else len(text))
+        words = text[span[0] : span[1]]
+        if PROVISION_NOUN.search(words) and 1 <= len(words.split()) <= 35:
+            # provision the same sentence names before it ("have not paid the allowance ... the plan says ...")
+            sent = next((x for x in sentences if x[0] <= m.start() < x[1]), span)
+            more = list(PROVISION_TERMS.finditer(text, sent[0], m.start()))
+            if more:
+                return " and ".join([*(t.group(1) for t in more[:2]), words]), (more[0].start(), span[1])
+            return words, span
     for m in GETS.finditer(text):
         end = GETS_END.search(text, m.end())
         span = _trim(text, m.end(), end.start() if end else len(text))
@@ -626,7 +658,15 @@ IMPACT_CUE = re.compile(
     r"no agreed provision|can'?t work|cant work|sad|lonely|angry|outbursts?|not sleeping|can'?t sleep|cant sleep|"
     r"hurt (himself|herself|themselves)|hates? (himself|herself)|wants? to die|signed off|"
     r"worried sick|end of (my|our) tether|heartbroken|devastated|overwhelmed|screaming|shuts? down|shut down|"
-    r"missed (months|weeks|a year|a term|most of|so much)|fallen behind|lost confidence|self[- ]esteem|in crisis)\b",
+    r"missed (months|weeks|a year|a term|most of|so much)|fallen behind|lost confidence|self[- ]esteem|in crisis|"
+    r"melts? down|melting down|meltdown|terrified|petrified|burn[et] out|doesn'?t want to live|don'?t want to live|"
+    r"bangs? (his|her|my) head|wets? (himself|herself|myself|the bed)|wetting the bed|bored|punished|antidepressants|"
+    r"failed (a|my|his|her) \w+|lose (my|his|her) (place|job|home)|missed loads|dropped out|gaming all (day|night)|"
+    r"won'?t come out of (his|her|their) room|wont come out of (his|her|their) room|sleeping till|barely speaks|"
+    r"not speaking|lost contact|sending (him|her) home|(his|her|their) hopes up|chewing|hides|hiding|cried|"
+    r"gone from \w+ to|mattress on the floor|living on|(used|using) (all )?(my|our) (annual )?leave|"
+    r"missing work|cant go back to work|can'?t go back to work|choose between|ran away|run(ning)? off|run out of|"
+    r"no words|thick|keeps asking)\b",
     re.I,
 )
 # the loss of schooling is often the complaint itself ("D has had no education since July"): a sentence saying how it
@@ -651,9 +691,20 @@ def _says_impact(piece: str, harm_only: bool = False) -> bool:
     )
 
 
+IMPACT_LABEL = re.compile(
+    r"^[\s•*\-–]*(?:impact|the impact|impact on (?:\w+ ){0,3}|effect on (?:\w+ ){0,3}|how (?:it|this) (?:has )?affect(?:s|ed) (?:\w+ ){0,3})\s*[:\-–]",
+    re.I | re.M,
+)
+
+
 def _impact(text: str) -> tuple[str, tuple[int, int]] | None:
     """How it has hurt the child or family: the first sentence that says so (a run-on one: the clauses that do),
     and the next sentence too when it goes on saying so ("I had to give up work. money is really tight now")."""
+    label = IMPACT_LABEL.search(text)
+    if label:  # "Impact: she's terrified of the bus, ..." (a bullet, a heading in a note)
+        span = _trim(text, label.end(), text.find("\n", label.end()) % (len(text) + 1) or len(text))
+        if span[1] > span[0]:
+            return text[span[0] : span[1]], span
     sentences = _sentences(text)
     hits = []
     for harm_only in (True, False):
