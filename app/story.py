@@ -772,15 +772,38 @@ CONTACT_CUE = re.compile(
     r"replied|responded|requested stage|asked for stage|appealed|asked (\w+ ){0,3}for (an? )?(ehc|ehcp|needs|transport|assessment)|"
     r"applied|messaged|told the|ignored my|(?:my|our) (?:emails|calls|letters)|called back|rang back|"
     r"answered|wrote back|got a (?:reply|response)|stage (?:1|one|2|two) (?:reply|response)|asked for (?:it to go to )?stage|"
-    r"left (?:a )?voicemails?|(?:went|gone) to the (?:ombudsman|lgsco)|complaint received)\b",
+    r"left (?:a )?voicemails?|(?:went|gone) to the (?:ombudsman|lgsco)|complaint received|"
+    r"put (?:a|my|our|the) (?:formal )?complaint in|complaint (?:went|has gone|was put) in|complaint logged|complain (?:on|in)|"
+    r"stage (?:1|one|2|two|3|three) (?:complaint )?(?:letter|answer|made|requested|response|reply)|asking for stage|"
+    r"asked for (?:a |an )?(?:stage|escalation)|panel (?:met|hearing)|adjudication letter|"
+    r"(?:went|gone|go) straight to the (?:ombudsman|lgsco)|sent (?:it|this|everything)(?: all)? to the (?:ombudsman|lgsco)|"
+    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco) accepted|raised it (?:at|with)|sent an acknowledgement|"
+    r"got an? (?:email|letter)|a letter saying)\b",
     re.I,
 )
 # a contact said as not made: "I haven't complained formally yet"
 NOT_DONE = re.compile(
-    r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|never)(\s+\w+){0,2}\s+"
+    r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|never|no one'?s|nobody'?s|no one has|nobody has)(\s+\w+){0,2}\s+"
     r"(made|complained|contacted|emailed|phoned|rang|written|wrote)\b",
     re.I,
 )
+
+
+# the same events said in other words (before timeline.EVENT_CUES, which a story's wording often misses)
+MORE_EVENT_CUES: list[tuple[str, str]] = [
+    (
+        "stage2_response",
+        r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome)|\bfinal (response|reply)\b|adjudication",
+    ),
+    ("stage1_response", r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)"),
+    ("stage2_requested", r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)"),
+    (
+        "complaint_made",
+        r"complaint (went|has gone|was put) in|put (a|my|our|the) (formal )?complaint in|complaint logged"
+        r"|stage (1|one) (complaint )?made|\bcomplain (on|in)\b",
+    ),
+    ("decision_to_assess", r"agreed\b[^,.;]{0,25}\bto assess"),
+]
 
 
 def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
@@ -804,11 +827,14 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             contacts.append(Found(text[start : s[1]], (start, s[1])))
         if len(days) != 1 or NOT_YET.search(clause[: days[0][1][1] + 10]):
             continue
-        if re.fullmatch(r"(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I) and prev:
+        if (
+            re.fullmatch(r"(?:(?:that|this|it) was )?(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I)
+            and prev
+        ):
             clause = (
                 f"{text[prev[0] : prev[1]]}, {clause}"  # "we asked the council for an assessment, on 10 March 2025"
             )
-        name = next((n for n, cue in EVENT_CUES if re.search(cue, clause, re.I)), None)
+        name = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, clause, re.I)), None)
         if name == "decision_letter":
             name = None  # "refused" next to a date is usually the request's date, not the decision's
         if (
