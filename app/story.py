@@ -360,7 +360,7 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
 SINCE_CUE = r"(?:since|from|start(?:ed|ing)? in|stopped in|ended in|began in|beginning of|start of|back in|taken away in|made in|stopped|in)"
 SINCE_RES = [
     re.compile(
-        rf"\b(?:since|from) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        rf"\b(?:(?:since|from)(?: back in)?|back in) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(
@@ -377,12 +377,71 @@ SINCE_RES = [
 ]
 
 
+# a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays"
+SEASON = re.compile(
+    rf"\b(since|from|after|over) (?:the )?(easter|christmas|summer|{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term)"
+    rf"(?: holidays?| break)?(?: (this|last) year| {YEAR_RE})?\b",
+    re.I,
+)
+SEASON_MONTH = {"easter": 4, "summer": 9, "spring half term": 2, "autumn half term": 10, "summer half term": 6}
+# how long it has gone on: "for 18 months now", "for the last two years"
+DURATION = re.compile(
+    r"\bfor (?:the (?:last|past) |over |nearly |almost |about )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|eighteen) (months?|years?)(?: now)?\b",
+    re.I,
+)
+DURATION_CONTEXT = re.compile(
+    r"\b(waiting|without|nothing|at this|going on|fighting|chasing|struggling|out of school|off school|missed|had no)\b[^.!?\n]*$",
+    re.I,
+)
+NUMBER_WORDS = {
+    w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split(), start=0)
+} | {"eighteen": 18}
+
+
+def _since_said(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
+    """When it started, said as a time of the school year or as how long ago: the first in the text."""
+    found = []
+    for m in SEASON.finditer(text):
+        cue, when = m.group(1).lower(), " ".join(m.group(2).lower().replace("-", " ").split())
+        if when == "christmas":
+            mo = 1 if cue in ("after", "over") else 12
+        elif when == "summer":
+            mo = 9 if cue in ("after", "over") else 7
+        elif when in SEASON_MONTH:
+            mo = SEASON_MONTH[when]
+        else:
+            mo = _month(when.split()[0])
+        rel, y = m.group(4), _year(m.group(5))
+        if y is None:
+            y = today.year if rel and rel.lower() == "this" else today.year - 1 if rel else _year_of(mo, today)
+            if when == "christmas" and mo == 1 and not rel:
+                y = _year_of(1, today)
+        found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
+    for m in DURATION.finditer(text):
+        before = text[max(0, m.start() - 40) : m.start()]
+        if not (m.group(0).lower().endswith(" now") or DURATION_CONTEXT.search(before)):
+            continue  # "foster carers for 6 years" is not how long the problem has gone on
+        n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1).lower(), 0)
+        months = n * (12 if m.group(2).lower().startswith("year") else 1)
+        if not 0 < months <= 240:
+            continue
+        k = today.year * 12 + today.month - 1 - months
+        found.append((m.start(), f"{k // 12:04d}-{k % 12 + 1:02d}", m.span()))
+    if not found:
+        return None
+    _, value, span = min(found)
+    return value, span
+
+
 EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YEAR_RE}\b", re.I)
 
 
 def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     best = None
     for rx in [*SINCE_RES, EARLIEST]:
+        if rx is EARLIEST and (said := _since_said(text, today)):
+            return said
         for m in rx.finditer(text):
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
