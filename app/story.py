@@ -237,7 +237,8 @@ tower hamlets|trafford|wakefield|walsall|waltham forest|wandsworth|warrington|wa
 northamptonshire|west sussex|westminster|westmorland and furness|wigan|wiltshire|windsor and maidenhead|wirral|
 wokingham|wolverhampton|worcestershire|york"""
 _AUTH = sorted({" ".join(a.split()) for a in AUTHORITIES.replace("\n", " ").split("|")}, key=len, reverse=True)
-_AUTH_RE = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in _AUTH)
+# "Brighton & Hove" as people write it
+_AUTH_RE = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\s+and\s+", r"\s+(?:and|&)\s+") for a in _AUTH)
 KIND = r"(?:county\s+|city\s+|borough\s+|metropolitan\s+borough\s+|district\s+)?"
 COUNCIL_RES = [
     re.compile(r"\blondon borough of (" + _AUTH_RE + r")\b", re.I),
@@ -341,6 +342,9 @@ CHILD_RES = [
     re.compile(r"\b([A-Z][a-z]+),? (?:who is|aged|age) \d{1,2}\b|\b([A-Z][a-z]+), \d{1,2},"),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+|[A-Z])\b"),
+    # "the youngest Deacon is 8", "placed T with us"
+    re.compile(r"\bthe (?:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
+    re.compile(r"\bplaced ([A-Z][a-z]*) with (?:me|us)\b"),
 ]
 
 
@@ -461,7 +465,7 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
 
 
 EXTRA_NO_PLAN = re.compile(
-    r"\b(no|not got an?|doesnt have an?|does not have an?|hasnt got an?|has not got an?|not on an?|isnt on an?) "
+    r"\b(no|not got an?|doesnt have an?|dosent have an?|doesent have an?|does not have an?|hasnt got an?|has not got an?|not on an?|isnt on an?) "
     r"(ehcp|ehc ?plan|education,? health and care plan)( yet)?\b|\bno ehcp yet\b"
     r"|\b(asked|applied|requested?)( \w+){0,4} (for )?an? (ehc|ehcp|education,? health and care)? ?(needs )?assessment\b",
     re.I,
@@ -470,7 +474,7 @@ EXTRA_NO_PLAN = re.compile(
 # "agreed she needed an EHC needs assessment ... still no draft plan")
 ASSESSING = re.compile(
     r"\b(refused|refusing|turned down|declined|agreed|decided|waiting for|awaiting|needed|needs|going through|"
-    r"carrying out|started) (\w+ ){0,4}?(an? |the |to )?(ehc|ehcp|education,? health and care) ?(needs )?assess",
+    r"carrying out|started|not to carry out|not to do) (\w+ ){0,4}?(an? |the |to )?(ehc|ehcp|education,? health and care) ?(needs )?assess",
     re.I,
 )
 PLAN_WORD = re.compile(r"\b(ehcp|ehc ?plan|ehc plan|education,? health and care plan|section f)\b", re.I)
@@ -491,12 +495,20 @@ def _has_plan(text: str) -> tuple[bool, tuple[int, int]] | None:
 
 
 EXTRA_WHO = [
-    ("special guardian", r"\bspecial guardian\b|\bSGO\b"),
+    (
+        "special guardian",
+        r"\bspecial guardian\b|\bSGO\b|\b(lives|living) with (me|us) (on|under) (a|an) special guardianship order\b",
+    ),
     (
         "foster carer",
-        r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b|\b(we are|we're|i am|i'm|im) (\w+ )?foster (carers?|parents?)\b",
+        r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b"
+        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\w+ )?foster (carers?|parents?)\b",
     ),
-    ("advocate", r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"),
+    (
+        "advocate",
+        r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"
+        r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b",
+    ),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     ("carer", r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"),
     (

@@ -393,3 +393,19 @@ def test_the_complaint_and_its_harm_said_in_notes_bullets_and_plain_words():
     )
     assert ex.get("contacts") == ["I put a formal complaint in on 30 October 2026"]
     assert ex.get("dates") == {"complaint_made": "2026-10-30"}
+
+
+def test_councils_children_and_writers_named_the_way_people_name_them():
+    ex = extract(
+        "Brighton & Hove City Council cut his respite. I look after my sister's boys, the youngest Deacon is 8.",
+        today=TODAY,
+    )
+    assert ex.get("council") == "Brighton & Hove City Council"
+    assert ex.get("child") == "Deacon"
+    assert extract("he dosent have an ehcp and the school wont apply", today=TODAY).get("has_plan") is False
+    assert extract("We've been foster carers for the council for 6 years.", today=TODAY).get("complainant") == (
+        "foster carer"
+    )
+    assert extract("My grandson lives with me on a special guardianship order.", today=TODAY).get("complainant") == (
+        "special guardian"
+    )
