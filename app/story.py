@@ -681,6 +681,8 @@ def _provision(text: str) -> tuple[str, tuple[int, int]] | None:
         end = PLAN_SAYS_END.search(text, m.end())
         span = _trim(text, m.end(), end.start() if end else len(text))
         words = text[span[0] : span[1]]
+        if re.match(r"(nothing|no|none|not)\b", words, re.I):
+            continue  # "the plan says nothing about transport"
         if PROVISION_NOUN.search(words) and 1 <= len(words.split()) <= 35:
             # provision the same sentence names before it ("have not paid the allowance ... the plan says ...")
             sent = next((x for x in sentences if x[0] <= m.start() < x[1]), span)
@@ -734,10 +736,10 @@ IMPACT_CUE = re.compile(
     r"bangs? (his|her|my) head|wets? (himself|herself|myself|the bed)|wetting the bed|bored|punished|antidepressants|"
     r"failed (a|my|his|her) \w+|lose (my|his|her) (place|job|home)|missed loads|dropped out|gaming all (day|night)|"
     r"won'?t come out of (his|her|their) room|wont come out of (his|her|their) room|sleeping till|barely speaks|"
-    r"not speaking|lost contact|sending (him|her) home|(his|her|their) hopes up|chewing|hides|hiding|cried|"
-    r"gone from \w+ to|mattress on the floor|living on|(used|using) (all )?(my|our) (annual )?leave|"
-    r"missing work|cant go back to work|can'?t go back to work|choose between|ran away|run(ning)? off|run out of|"
-    r"no words|thick|keeps asking)\b",
+    r"not speaking|lost contact|sending (him|her) home|(his|her|their) hopes up|chewing|hides (in|under|away)|cried|"
+    r"not wanting to see anyone|not reading|no bed|no cooker|no furniture|(used|using) (all )?(my|our) (annual )?leave|"
+    r"missing work|cant go back to work|can'?t go back to work|choose between|ran away|run(ning)? off|"
+    r"r[au]n out of (the )?(school|house|class)|no words|thick)\b",
     re.I,
 )
 # the loss of schooling is often the complaint itself ("D has had no education since July"): a sentence saying how it
@@ -750,13 +752,19 @@ SCHOOLING_LOSS = re.compile(
 )
 
 # a condition named, not a harm done: "he's got autism and anxiety" (on the tuning stories it was taken for the impact)
-DIAGNOSIS = re.compile(r"\b(got|has|have|with|diagnosed with|and|suffers from)\s+(\w+\s+and\s+)?(anxiety)\b", re.I)
+DIAGNOSIS = re.compile(
+    r"\b(got|has|have|with|diagnosed with|and|suffers from|confirms|confirmed|is)\s+(\w+\s+and\s+)?(anxiety)\b", re.I
+)
 WANTS = re.compile(r"\s*(i|we|they|the family)\b.{0,20}\b(want|would like|seek)\b", re.I)
 
 
 def _says_impact(piece: str, harm_only: bool = False) -> bool:
     return any(
         not DIAGNOSIS.search(piece[max(0, m.start() - 30) : m.end()])
+        # "since 2024 after a breakdown in mainstream": what led to it, not what it has done
+        and not re.search(
+            r"\b(after|following) (a|an|his|her|their|the) $", piece[max(0, m.start() - 20) : m.start()], re.I
+        )
         and not (harm_only and SCHOOLING_LOSS.fullmatch(m.group(0)))
         for m in IMPACT_CUE.finditer(piece)
     )

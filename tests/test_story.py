@@ -409,3 +409,11 @@ def test_councils_children_and_writers_named_the_way_people_name_them():
     assert extract("My grandson lives with me on a special guardianship order.", today=TODAY).get("complainant") == (
         "special guardian"
     )
+
+
+def test_a_plan_that_says_nothing_gives_no_provision_and_a_past_breakdown_is_no_harm():
+    assert extract("The plan says nothing about transport.", today=TODAY).get("provision") != "nothing about transport"
+    ex = extract(
+        "He has been out of school since 2024 after a breakdown. He just sits in his room all day.", today=TODAY
+    )
+    assert "sits in his room all day" in (ex.get("impact") or "")
