@@ -237,7 +237,8 @@ tower hamlets|trafford|wakefield|walsall|waltham forest|wandsworth|warrington|wa
 northamptonshire|west sussex|westminster|westmorland and furness|wigan|wiltshire|windsor and maidenhead|wirral|
 wokingham|wolverhampton|worcestershire|york"""
 _AUTH = sorted({" ".join(a.split()) for a in AUTHORITIES.replace("\n", " ").split("|")}, key=len, reverse=True)
-_AUTH_RE = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in _AUTH)
+# "Brighton & Hove" as people write it
+_AUTH_RE = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\s+and\s+", r"\s+(?:and|&)\s+") for a in _AUTH)
 KIND = r"(?:county\s+|city\s+|borough\s+|metropolitan\s+borough\s+|district\s+)?"
 COUNCIL_RES = [
     re.compile(r"\blondon borough of (" + _AUTH_RE + r")\b", re.I),
@@ -341,6 +342,9 @@ CHILD_RES = [
     re.compile(r"\b([A-Z][a-z]+),? (?:who is|aged|age) \d{1,2}\b|\b([A-Z][a-z]+), \d{1,2},"),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+|[A-Z])\b"),
+    # "the youngest Deacon is 8", "placed T with us"
+    re.compile(r"\bthe (?:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
+    re.compile(r"\bplaced ([A-Z][a-z]*) with (?:me|us)\b"),
 ]
 
 
@@ -360,7 +364,7 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
 SINCE_CUE = r"(?:since|from|start(?:ed|ing)? in|stopped in|ended in|began in|beginning of|start of|back in|taken away in|made in|stopped|in)"
 SINCE_RES = [
     re.compile(
-        rf"\b(?:since|from) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        rf"\b(?:(?:since|from)(?: back in)?|back in) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(
@@ -377,12 +381,71 @@ SINCE_RES = [
 ]
 
 
+# a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays"
+SEASON = re.compile(
+    rf"\b(since|from|after|over) (?:the )?(easter|christmas|summer|{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term)"
+    rf"(?: holidays?| break)?(?: (this|last) year| {YEAR_RE})?\b",
+    re.I,
+)
+SEASON_MONTH = {"easter": 4, "summer": 9, "spring half term": 2, "autumn half term": 10, "summer half term": 6}
+# how long it has gone on: "for 18 months now", "for the last two years"
+DURATION = re.compile(
+    r"\bfor (?:the (?:last|past) |over |nearly |almost |about )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|eighteen) (months?|years?)(?: now)?\b",
+    re.I,
+)
+DURATION_CONTEXT = re.compile(
+    r"\b(waiting|without|nothing|at this|going on|fighting|chasing|struggling|out of school|off school|missed|had no)\b[^.!?\n]*$",
+    re.I,
+)
+NUMBER_WORDS = {
+    w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split(), start=0)
+} | {"eighteen": 18}
+
+
+def _since_said(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
+    """When it started, said as a time of the school year or as how long ago: the first in the text."""
+    found = []
+    for m in SEASON.finditer(text):
+        cue, when = m.group(1).lower(), " ".join(m.group(2).lower().replace("-", " ").split())
+        if when == "christmas":
+            mo = 1 if cue in ("after", "over") else 12
+        elif when == "summer":
+            mo = 9 if cue in ("after", "over") else 7
+        elif when in SEASON_MONTH:
+            mo = SEASON_MONTH[when]
+        else:
+            mo = _month(when.split()[0])
+        rel, y = m.group(4), _year(m.group(5))
+        if y is None:
+            y = today.year if rel and rel.lower() == "this" else today.year - 1 if rel else _year_of(mo, today)
+            if when == "christmas" and mo == 1 and not rel:
+                y = _year_of(1, today)
+        found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
+    for m in DURATION.finditer(text):
+        before = text[max(0, m.start() - 40) : m.start()]
+        if not (m.group(0).lower().endswith(" now") or DURATION_CONTEXT.search(before)):
+            continue  # "foster carers for 6 years" is not how long the problem has gone on
+        n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1).lower(), 0)
+        months = n * (12 if m.group(2).lower().startswith("year") else 1)
+        if not 0 < months <= 240:
+            continue
+        k = today.year * 12 + today.month - 1 - months
+        found.append((m.start(), f"{k // 12:04d}-{k % 12 + 1:02d}", m.span()))
+    if not found:
+        return None
+    _, value, span = min(found)
+    return value, span
+
+
 EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YEAR_RE}\b", re.I)
 
 
 def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     best = None
     for rx in [*SINCE_RES, EARLIEST]:
+        if rx is EARLIEST and (said := _since_said(text, today)):
+            return said
         for m in rx.finditer(text):
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
@@ -402,7 +465,7 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
 
 
 EXTRA_NO_PLAN = re.compile(
-    r"\b(no|not got an?|doesnt have an?|does not have an?|hasnt got an?|has not got an?|not on an?|isnt on an?) "
+    r"\b(no|not got an?|doesnt have an?|dosent have an?|doesent have an?|does not have an?|hasnt got an?|has not got an?|not on an?|isnt on an?) "
     r"(ehcp|ehc ?plan|education,? health and care plan)( yet)?\b|\bno ehcp yet\b"
     r"|\b(asked|applied|requested?)( \w+){0,4} (for )?an? (ehc|ehcp|education,? health and care)? ?(needs )?assessment\b",
     re.I,
@@ -411,7 +474,7 @@ EXTRA_NO_PLAN = re.compile(
 # "agreed she needed an EHC needs assessment ... still no draft plan")
 ASSESSING = re.compile(
     r"\b(refused|refusing|turned down|declined|agreed|decided|waiting for|awaiting|needed|needs|going through|"
-    r"carrying out|started) (\w+ ){0,4}?(an? |the |to )?(ehc|ehcp|education,? health and care) ?(needs )?assess",
+    r"carrying out|started|not to carry out|not to do) (\w+ ){0,4}?(an? |the |to )?(ehc|ehcp|education,? health and care) ?(needs )?assess",
     re.I,
 )
 PLAN_WORD = re.compile(r"\b(ehcp|ehc ?plan|ehc plan|education,? health and care plan|section f)\b", re.I)
@@ -432,12 +495,20 @@ def _has_plan(text: str) -> tuple[bool, tuple[int, int]] | None:
 
 
 EXTRA_WHO = [
-    ("special guardian", r"\bspecial guardian\b|\bSGO\b"),
+    (
+        "special guardian",
+        r"\bspecial guardian\b|\bSGO\b|\b(lives|living) with (me|us) (on|under) (a|an) special guardianship order\b",
+    ),
     (
         "foster carer",
-        r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b|\b(we are|we're|i am|i'm|im) (\w+ )?foster (carers?|parents?)\b",
+        r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b"
+        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\w+ )?foster (carers?|parents?)\b",
     ),
-    ("advocate", r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"),
+    (
+        "advocate",
+        r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"
+        r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b",
+    ),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     ("carer", r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"),
     (
@@ -477,7 +548,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"( it| this| my complaint| the complaint| the case)? to the (local government (and social care )?)?(ombudsman|lgsco)"
             r"|\b(ombudsman|lgsco) (is|are) (now )?(investigating|looking into)|\b(case|complaint) (is )?with the (ombudsman|lgsco)"
             # the Children Act procedure's last stage: a review panel that has sat
-            r"|\b(review|stage (3|three)) panel\b[^.!?\n]{0,40}?\b(met|was held|sat|decided|agreed|upheld|found|recommended|heard)\b"
+            r"|\b(review|stage (3|three)) panel\b[^.!?\n]{0,60}?\b(met|was held|sat|decided|agreed|upheld|found|recommended|heard)\b"
+            r"|\b(went|been|gone) through (both stages|stage (1|one)\b[^.!?\n]{0,60}?\band stage (2|two)\b)"
             r"|\b(their|its|the council's|the) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (2|two)\b"
             r"|\bcomplain\w*[^.!?\n]{0,60}?\b(no (response|reply) at all|had no (response|reply)|not (had|received) (a|any) (response|reply))",
@@ -487,8 +559,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
     (
         "council-stage-2",
         re.compile(
-            r"\bstage (1|one) (response|reply|outcome|decision|letter)\b"
-            r"|\b(requested|asked for|asked to go to|went to|gone to|moved to|escalated (it )?to|go to|now at|are at|'re at|am at|at) stage (2|two)\b"
+            r"\bstage (1|one) (complaint )?(response|reply|outcome|decision|letter|answer)\b"
+            r"|\b(requested|asked for|asking for|asked to go to|went to|gone to|moved to|escalated (it )?to|go to|now at|are at|'re at|am at|at) stage (2|two)\b"
+            r"|\bstage (2|two) (was |has been )?(requested|asked for)\b|\b(asked|applied) for escalation to stage (2|two)\b"
             r"|\b(requested|asked for) (it|the complaint|my complaint) (to go |to be escalated |be escalated )?to stage (2|two)|\btake it further\b"
             r"|\bcomplain\w*[^.!?\n]{0,80}?\b(they |and they |and )?(replied|responded|answered|wrote back|got back to (me|us)|"
             r"got a (reply|response)|had a (reply|response)|received a (reply|response))\b"
@@ -501,7 +574,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
     (
         "council-stage-1",
         re.compile(
-            r"\b(made|put in|sent|submitted|lodged|raised|emailed|wrote|filed) (a|my|our|an|the) (formal |written |stage (1|one) )?complaint\b"
+            r"\b(made|put in|sent|submitted|lodged|raised|emailed|wrote|filed|put) (a|my|our|an|the) ((formal|written|stage (1|one)) )*complaint\b"
+            r"|\b(formal |written )?complaint (went|has gone|was put) in\b|\bstage (1|one) (complaint )?(made|sent|submitted|lodged)\b"
             r"|\bcomplain(ed)?( formally)? (on|in|to|about|last|at)\b|\b(i|we|she|he|they|mum|dad|mother|father|parents?) complained\b"
             r"|\bcomplaint (was )?(received|made|sent|submitted|lodged|logged|acknowledged)\b"
             r"|\b(my|our|the|her|his) (formal )?complaint (of|dated|on|from) |\backnowledged (my|our|the) complaint",
@@ -568,7 +642,7 @@ PROVISION_CUE = re.compile(
 # "a support worker and help with after school clubs" or "a place at a specialist provision with small classes"
 GETS = re.compile(
     r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:get|have|receive)|should (?:get|have|receive|be getting)"
-    r"|would (?:get|have|receive)|(?:was|were) promised|section f:|(?:i|he|she|they) needs?,? which (?:is|are))\s+",
+    r"|would (?:get|have|receive)|(?:was|were) promised|section f:?|(?:i|he|she|they) needs?,? which (?:is|are))\s+",
     re.I,
 )
 GETS_END = re.compile(
@@ -578,13 +652,44 @@ GETS_END = re.compile(
 )
 PROVISION_NOUN = re.compile(
     r"\b(support|help|therapy|therapist|visits|place|tuition|hours|worker|school|equipment|laptop|note ?taker|"
-    r"assistant|teacher|transport|sessions|allowance|payments?|provision|assessment|OT|SALT|1:1|TA)\b",
+    r"assistant|teacher|transport|sessions|allowance|payments?|provision|assessment|OT|SALT|1:1|TA|teaching|tutoring|tutors?|pass|trainer|adviser|budget|breaks|mentor|taxi|bursary|package|escort)\b",
+    re.I,
+)
+
+
+# what the plan (or an order, or an assessment) says the child gets, often a list: "his plan says 2 hrs OT a term plus
+# a sensory circuit every morning", "Section F sets out a package of 15 hours ... and a mentor", "the Tribunal ordered
+# that her plan include ...", "they used to give me a travel pass and a travel trainer"
+PLAN_SAYS = re.compile(
+    r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|states|specifies|sets out|lists|to include|includes?)"
+    r"(?: that)?:?(?: (?:i|he|she|they|we) (?:should |will |would |is to |are to )?(?:gets?|have|has|receive|receives)\b)?"
+    r"|\b(?:should|would|will) (?:get|have|receive):|\b(?:i|he|she|they|we)'d (?:get|have|receive)\b"
+    r"|\bused to (?:give|get|have|provide)(?: (?:me|him|her|us|them))?\b|\bassessed (?:\w+ ){0,4}?as needing\b"
+    r"|\bassessed for\b|\bagreed (?=a |an |\d)",
+    re.I,
+)
+PLAN_SAYS_END = re.compile(
+    r"[.;!?\n)]|,\s(?:but|because|which|and (?:to|he|she|they|i|we|it))\b|\s(?:but|because|which|since|until|so|as agreed|when)\b"
+    r"|\sand (?:he|she|they|i|we|it|the school|none|nothing|only|to)\b|\sin (?:his|her|their|my|the) (?:\w+ )?plan\b",
     re.I,
 )
 
 
 def _provision(text: str) -> tuple[str, tuple[int, int]] | None:
     sentences = _sentences(text)
+    for m in PLAN_SAYS.finditer(text):
+        end = PLAN_SAYS_END.search(text, m.end())
+        span = _trim(text, m.end(), end.start() if end else len(text))
+        words = text[span[0] : span[1]]
+        if re.match(r"(nothing|no|none|not)\b", words, re.I):
+            continue  # "the plan says nothing about transport"
+        if PROVISION_NOUN.search(words) and 1 <= len(words.split()) <= 35:
+            # provision the same sentence names before it ("have not paid the allowance ... the plan says ...")
+            sent = next((x for x in sentences if x[0] <= m.start() < x[1]), span)
+            more = list(PROVISION_TERMS.finditer(text, sent[0], m.start()))
+            if more:
+                return " and ".join([*(t.group(1) for t in more[:2]), words]), (more[0].start(), span[1])
+            return words, span
     for m in GETS.finditer(text):
         end = GETS_END.search(text, m.end())
         span = _trim(text, m.end(), end.start() if end else len(text))
@@ -626,7 +731,15 @@ IMPACT_CUE = re.compile(
     r"no agreed provision|can'?t work|cant work|sad|lonely|angry|outbursts?|not sleeping|can'?t sleep|cant sleep|"
     r"hurt (himself|herself|themselves)|hates? (himself|herself)|wants? to die|signed off|"
     r"worried sick|end of (my|our) tether|heartbroken|devastated|overwhelmed|screaming|shuts? down|shut down|"
-    r"missed (months|weeks|a year|a term|most of|so much)|fallen behind|lost confidence|self[- ]esteem|in crisis)\b",
+    r"missed (months|weeks|a year|a term|most of|so much)|fallen behind|lost confidence|self[- ]esteem|in crisis|"
+    r"melts? down|melting down|meltdown|terrified|petrified|burn[et] out|doesn'?t want to live|don'?t want to live|"
+    r"bangs? (his|her|my) head|wets? (himself|herself|myself|the bed)|wetting the bed|bored|punished|antidepressants|"
+    r"failed (a|my|his|her) \w+|lose (my|his|her) (place|job|home)|missed loads|dropped out|gaming all (day|night)|"
+    r"won'?t come out of (his|her|their) room|wont come out of (his|her|their) room|sleeping till|barely speaks|"
+    r"not speaking|lost contact|sending (him|her) home|(his|her|their) hopes up|chewing|hides (in|under|away)|cried|"
+    r"not wanting to see anyone|not reading|no bed|no cooker|no furniture|(used|using) (all )?(my|our) (annual )?leave|"
+    r"missing work|cant go back to work|can'?t go back to work|choose between|ran away|run(ning)? off|"
+    r"r[au]n out of (the )?(school|house|class)|no words|thick)\b",
     re.I,
 )
 # the loss of schooling is often the complaint itself ("D has had no education since July"): a sentence saying how it
@@ -639,21 +752,38 @@ SCHOOLING_LOSS = re.compile(
 )
 
 # a condition named, not a harm done: "he's got autism and anxiety" (on the tuning stories it was taken for the impact)
-DIAGNOSIS = re.compile(r"\b(got|has|have|with|diagnosed with|and|suffers from)\s+(\w+\s+and\s+)?(anxiety)\b", re.I)
+DIAGNOSIS = re.compile(
+    r"\b(got|has|have|with|diagnosed with|and|suffers from|confirms|confirmed|is)\s+(\w+\s+and\s+)?(anxiety)\b", re.I
+)
 WANTS = re.compile(r"\s*(i|we|they|the family)\b.{0,20}\b(want|would like|seek)\b", re.I)
 
 
 def _says_impact(piece: str, harm_only: bool = False) -> bool:
     return any(
         not DIAGNOSIS.search(piece[max(0, m.start() - 30) : m.end()])
+        # "since 2024 after a breakdown in mainstream": what led to it, not what it has done
+        and not re.search(
+            r"\b(after|following) (a|an|his|her|their|the) $", piece[max(0, m.start() - 20) : m.start()], re.I
+        )
         and not (harm_only and SCHOOLING_LOSS.fullmatch(m.group(0)))
         for m in IMPACT_CUE.finditer(piece)
     )
 
 
+IMPACT_LABEL = re.compile(
+    r"^[\s•*\-–]*(?:impact|the impact|impact on (?:\w+ ){0,3}|effect on (?:\w+ ){0,3}|how (?:it|this) (?:has )?affect(?:s|ed) (?:\w+ ){0,3})\s*[:\-–]",
+    re.I | re.M,
+)
+
+
 def _impact(text: str) -> tuple[str, tuple[int, int]] | None:
     """How it has hurt the child or family: the first sentence that says so (a run-on one: the clauses that do),
     and the next sentence too when it goes on saying so ("I had to give up work. money is really tight now")."""
+    label = IMPACT_LABEL.search(text)
+    if label:  # "Impact: she's terrified of the bus, ..." (a bullet, a heading in a note)
+        span = _trim(text, label.end(), text.find("\n", label.end()) % (len(text) + 1) or len(text))
+        if span[1] > span[0]:
+            return text[span[0] : span[1]], span
     sentences = _sentences(text)
     hits = []
     for harm_only in (True, False):
@@ -721,15 +851,38 @@ CONTACT_CUE = re.compile(
     r"replied|responded|requested stage|asked for stage|appealed|asked (\w+ ){0,3}for (an? )?(ehc|ehcp|needs|transport|assessment)|"
     r"applied|messaged|told the|ignored my|(?:my|our) (?:emails|calls|letters)|called back|rang back|"
     r"answered|wrote back|got a (?:reply|response)|stage (?:1|one|2|two) (?:reply|response)|asked for (?:it to go to )?stage|"
-    r"left (?:a )?voicemails?|(?:went|gone) to the (?:ombudsman|lgsco)|complaint received)\b",
+    r"left (?:a )?voicemails?|(?:went|gone) to the (?:ombudsman|lgsco)|complaint received|"
+    r"put (?:a|my|our|the) (?:formal )?complaint in|complaint (?:went|has gone|was put) in|complaint logged|complain (?:on|in)|"
+    r"stage (?:1|one|2|two|3|three) (?:complaint )?(?:letter|answer|made|requested|response|reply)|asking for stage|"
+    r"asked for (?:a |an )?(?:stage|escalation)|panel (?:met|hearing)|adjudication letter|"
+    r"(?:went|gone|go) straight to the (?:ombudsman|lgsco)|sent (?:it|this|everything)(?: all)? to the (?:ombudsman|lgsco)|"
+    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco) accepted|raised it (?:at|with)|sent an acknowledgement|"
+    r"got an? (?:email|letter)|a letter saying)\b",
     re.I,
 )
 # a contact said as not made: "I haven't complained formally yet"
 NOT_DONE = re.compile(
-    r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|never)(\s+\w+){0,2}\s+"
+    r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|never|no one'?s|nobody'?s|no one has|nobody has)(\s+\w+){0,2}\s+"
     r"(made|complained|contacted|emailed|phoned|rang|written|wrote)\b",
     re.I,
 )
+
+
+# the same events said in other words (before timeline.EVENT_CUES, which a story's wording often misses)
+MORE_EVENT_CUES: list[tuple[str, str]] = [
+    (
+        "stage2_response",
+        r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome)|\bfinal (response|reply)\b|adjudication",
+    ),
+    ("stage1_response", r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)"),
+    ("stage2_requested", r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)"),
+    (
+        "complaint_made",
+        r"complaint (went|has gone|was put) in|put (a|my|our|the) (formal )?complaint in|complaint logged"
+        r"|stage (1|one) (complaint )?made|\bcomplain (on|in)\b",
+    ),
+    ("decision_to_assess", r"agreed\b[^,.;]{0,25}\bto assess"),
+]
 
 
 def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
@@ -753,11 +906,14 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             contacts.append(Found(text[start : s[1]], (start, s[1])))
         if len(days) != 1 or NOT_YET.search(clause[: days[0][1][1] + 10]):
             continue
-        if re.fullmatch(r"(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I) and prev:
+        if (
+            re.fullmatch(r"(?:(?:that|this|it) was )?(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I)
+            and prev
+        ):
             clause = (
                 f"{text[prev[0] : prev[1]]}, {clause}"  # "we asked the council for an assessment, on 10 March 2025"
             )
-        name = next((n for n, cue in EVENT_CUES if re.search(cue, clause, re.I)), None)
+        name = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, clause, re.I)), None)
         if name == "decision_letter":
             name = None  # "refused" next to a date is usually the request's date, not the decision's
         if (

@@ -333,3 +333,87 @@ def test_an_answer_to_a_question_fills_its_box_but_is_not_told_as_part_of_what_h
     assert "It is Liverpool City Council" not in facts.issue and facts.issue.startswith("my son T has an EHC plan")
     more = "Also the school told me in November that the therapist has left and nobody is coming back at all."
     assert more in extract(more, previous=ex).to_facts().issue  # more of the story is the story
+
+
+def test_when_it_started_said_as_a_time_of_year_or_how_long_ago():
+    for words, since in (
+        ("He has had no tutoring since back in feb.", "2026-02"),
+        ("We have been waiting for 18 months now.", "2025-05"),
+        ("The package collapsed after the christmas holidays.", "2026-01"),
+        ("From easter this year the school took the TA away.", "2026-04"),
+        ("She had SALT until the therapist left after february half term.", "2026-02"),
+    ):
+        ex = extract(words, today=TODAY)
+        assert ex.get("since") == since, words
+        assert ex.quote("since") and ex.quote("since") in words
+    # how long they have fostered is not how long the problem has gone on
+    assert extract("We have been foster carers for 6 years.", today=TODAY).get("since") is None
+
+
+def test_what_the_plan_says_in_the_persons_own_words():
+    for words, provision in (
+        (
+            "his plan says 2 hrs OT a term plus a sensory circuit every morning.",
+            "2 hrs OT a term plus a sensory circuit",
+        ),
+        ("She has an EHCP. She is meant to have a TA full time.", "a TA full time"),
+        (
+            "section F: weekly speech and language therapy delivered by a therapist",
+            "weekly speech and language therapy",
+        ),
+        ("• What she should get: a taxi with a passenger assistant, both ways", "a taxi with a passenger assistant"),
+        (
+            "they used to give me a travel pass and a travel trainer but they stopped",
+            "a travel pass and a travel trainer",
+        ),
+    ):
+        ex = extract(words, today=TODAY)
+        assert provision in ex.get("provision"), words
+        assert ex.quote("provision") == ex.get("provision") or provision in ex.quote("provision")
+
+
+def test_the_complaint_and_its_harm_said_in_notes_bullets_and_plain_words():
+    for words, stage in (
+        ("I put a formal complaint in on 30 October 2026.", "council-stage-1"),
+        ("Formal complaint went in 17/11/2026.", "council-stage-1"),
+        ("I sent a formal stage 1 complaint on 28 October 2026.", "council-stage-1"),
+        ("• Complaint: stage 1 made 22/09/2026. Stage 2 requested 23/10/2026, still waiting", "council-stage-2"),
+        ("So I've written back asking for stage 2, that was on 10 November 2026.", "council-stage-2"),
+        ("We went through stage 1 (complaint 10/11/2025) and stage 2 with an investigator.", "ombudsman"),
+    ):
+        assert extract(words, today=TODAY).get("stage") == stage, words
+    ex = extract(
+        "• Impact: she's terrified of the bus and I've used all my annual leave\n• What I want: a taxi", today=TODAY
+    )
+    assert ex.get("impact") == "she's terrified of the bus and I've used all my annual leave"
+    ex = extract("He comes home and just melts down.", today=TODAY)
+    assert "melts down" in ex.get("impact")
+    ex = extract(
+        "I put a formal complaint in on 30 October 2026. No one's made a formal complaint about the bus.", today=TODAY
+    )
+    assert ex.get("contacts") == ["I put a formal complaint in on 30 October 2026"]
+    assert ex.get("dates") == {"complaint_made": "2026-10-30"}
+
+
+def test_councils_children_and_writers_named_the_way_people_name_them():
+    ex = extract(
+        "Brighton & Hove City Council cut his respite. I look after my sister's boys, the youngest Deacon is 8.",
+        today=TODAY,
+    )
+    assert ex.get("council") == "Brighton & Hove City Council"
+    assert ex.get("child") == "Deacon"
+    assert extract("he dosent have an ehcp and the school wont apply", today=TODAY).get("has_plan") is False
+    assert extract("We've been foster carers for the council for 6 years.", today=TODAY).get("complainant") == (
+        "foster carer"
+    )
+    assert extract("My grandson lives with me on a special guardianship order.", today=TODAY).get("complainant") == (
+        "special guardian"
+    )
+
+
+def test_a_plan_that_says_nothing_gives_no_provision_and_a_past_breakdown_is_no_harm():
+    assert extract("The plan says nothing about transport.", today=TODAY).get("provision") != "nothing about transport"
+    ex = extract(
+        "He has been out of school since 2024 after a breakdown. He just sits in his room all day.", today=TODAY
+    )
+    assert "sits in his room all day" in (ex.get("impact") or "")
