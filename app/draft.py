@@ -374,10 +374,11 @@ COMPLAINT_AWARD_QUERY = "pay £ for the time and trouble frustration caused by t
 
 def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int = SYMBOLIC_CAP) -> Award | None:
     """The benchmark for a symbolic payment: a sum the Ombudsman recommended for distress, uncertainty or time and
-    trouble, in a remedy paragraph about the same kind of failure, quoted verbatim with its citation. Preferred in
-    order: an award whose own sentence names this complaint's issue, one for the same kind of injustice (the delay,
-    or pursuing the complaint), one found for these issues at all; never another family's loss made good, a council's
-    own offer the Ombudsman did not endorse, or an award to a third party (grandparents, foster carers). An officer's
+    trouble, in a remedy paragraph about the same kind of failure, quoted verbatim with its citation. It must name
+    this complaint's issue in its own sentence, or be for the injustice asked for (`symbolic_harms`: the delay, or
+    pursuing the complaint); among those, the one that names the issue first, then in retrieval order. Never another
+    family's loss made good, a council's offer the Ombudsman did not endorse, an award to a third party (grandparents,
+    an aunt, a teenager), distress about another harm, or an EHC plan's award for a social care family. An officer's
     offer is set beside awards no larger than it (`at_most`): a larger one is told to the officer, not cited."""
     labels = [p.issue.label for p in ctx.points if p.issue.label != "general"]
     topics = [p.issue.topic for p in ctx.points if p.issue.label != "general" and p.issue.topic not in (None, ".")]
