@@ -342,11 +342,15 @@ def who_is_writing(facts: Facts) -> str | None:
     return next((who for who, cue in WHO_CUES if re.search(cue, words, re.I)), None)
 
 
+SEND_CONTEXT = r"\behc|education,? health|special educational|\bsend\b|section f|\bsen\b|personal budget"
 # provisions an issue names only when the facts raise them (register id -> words in the facts)
 ONLY_WHEN = {
     "CA1989-s17ZD": r"parent carer|carer'?s'? (needs )?assessment",
     # the limits on missing the 20 weeks, when the council blames its own staffing (an EP shortage is no excuse)
     "SEND2014-reg13-3": r"educational psycholog|\bEPs?\b|shortage|staffing|capacity|backlog|demand",
+    # the SEN personal budget law, for an EHC plan's budget, not a social care family's direct payments (s17A)
+    "SENPB2014-reg14": SEND_CONTEXT,
+    "CFA2014-s49": SEND_CONTEXT,
     # the health needs guidance, for a child out of school because of illness or health needs (not a missing place)
     "DfE-health-needs": r"\b(ill|illness|health|medical|anxiety|anxious|mental|hospital|cancer|fatigue|school refus|emotional)",
 }

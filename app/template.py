@@ -136,7 +136,7 @@ class TemplateWriter:
         panel = self._panel_pending(ctx) if stage != "ombudsman" else None
         title = "Request to convene the stage 3 review panel" if panel else STAGE_TITLE[stage]
         out.append(f"**{title}: {self._subject(ctx)}**")
-        intro = self._intro(f, stage, council, labels)
+        intro = self._intro(f, stage, council, labels, self._unanswered(ctx))
         if panel:  # past stage 2 of the statutory procedure: the letter is a demand for the panel, not a new complaint
             intro = intro.split(" to make a formal complaint", 1)[0].split(". I am not satisfied", 1)[0]
             intro += (
@@ -193,7 +193,7 @@ class TemplateWriter:
         about = "; ".join(titles[:3]) if titles else "the council's handling of my concerns"
         return f"{f.child} — {about}" if f.child else about
 
-    def _intro(self, f: Facts, stage: str, council: str, labels: set[str]) -> str:
+    def _intro(self, f: Facts, stage: str, council: str, labels: set[str], unanswered: date | None = None) -> str:
         who = {
             "parent": f"as {_possessive(f.child)} parent" if f.child else "as a parent",
             "carer": f"as {_possessive(f.child)} carer" if f.child else "as a carer",
@@ -208,6 +208,11 @@ class TemplateWriter:
             return (
                 f"I am writing {who}. I am not satisfied with {council}'s response to my complaint and ask for it to be "
                 "considered at the next stage of the complaints procedure."
+            )
+        if unanswered is not None:  # to the Ombudsman, with no reply from the council (the route says why now)
+            return (
+                f"I am writing {who} to complain about {council}. I complained to the council on {_day(unanswered)} "
+                "and it has not replied."
             )
         return f"I am writing {who} to complain about {council}. I have been through the council's complaints procedure and remain dissatisfied."
 
@@ -599,7 +604,8 @@ class TemplateWriter:
                 f"{_day(t.ombudsman_by)}. The Ombudsman can still accept a later complaint for good reason (for example while "
                 "the council's complaints procedure was running), so keep your dates and move to the next stage promptly."
             )
-        if labels & {"out_of_school", "section_f_provision", "eotas"} and not ctx.short:
+        # not when the person is paying for the provision themselves: the child is not without it
+        if labels & {"out_of_school", "section_f_provision", "eotas"} and not ctx.short and not ctx.paid:
             what = "education" if labels & {"out_of_school", "eotas"} else "the provision in the plan"
             out.append(
                 f"Because {child} is without {what} now, I may also take legal advice about a judicial review pre-action "
@@ -842,6 +848,11 @@ PRONOUNS = [
 
 
 FIRST_TO_SECOND = [
+    # the council as the subject: "You agreed to assess my son" -> "We agreed to assess your son"
+    (
+        r"(?:^|(?<=[.!?;:]\s)|(?<=\band\s)|(?<=\bbut\s)|(?<=\bthat\s)|(?<=\bbecause\s)|(?<=\bwhen\s)|(?<=\bif\s))you\b(?!r)",
+        "\x00we",
+    ),
     (r"\byou\b", "\x00us"),  # the council the complainant wrote to: "I have emailed you" -> "you have emailed us"
     (r"\byour\b", "\x00our"),
     (r"\bI am\b", "you are"),

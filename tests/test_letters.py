@@ -280,6 +280,7 @@ def test_what_the_parent_paid_is_asked_back_instead_of_a_sum_for_provision_the_c
     ask = _ask(r.body)
     assert "Repayment of the £1,100 I have paid myself" in ask, ask
     assert not re.search(r"terms? of occupational therapy T has missed", ask), "the same loss counted twice"
+    assert "is without the provision in the plan now" not in r.body  # the parent is paying for it
     assert r.verification.passed, r.verification.notes
 
 
@@ -359,8 +360,36 @@ def test_a_complaint_unanswered_for_12_weeks_can_go_to_the_ombudsman_now(full_en
     body = draft(full_engine, facts).body
     assert "The council has not replied to my complaint of 4 March 2025, more than 12 weeks ago." in body
     assert "so I ask the Ombudsman to consider it now" in body
+    assert "I complained to the council on 4 March 2025 and it has not replied." in body
+    assert "I have been through the council's complaints procedure" not in body  # it never answered
     answered = dict(facts, contacts=["Stage 1 complaint emailed 4 March 2025; reply 20 March 2025"])
     assert "more than 12 weeks ago" not in draft(full_engine, answered).body
+
+
+def test_a_complaint_told_back_keeps_the_council_as_the_subject():
+    from app.template import _told_back
+
+    facts = parse_facts({"role": "officer", "issue": "about the assessment"})
+    said = (
+        "You agreed to assess my son in January. You keep blaming a shortage. I have emailed you and you never replied."
+    )
+    assert _told_back(said, facts) == (
+        "We agreed to assess your son in January. We keep blaming a shortage. You have emailed us and we never replied."
+    )
+
+
+def test_social_care_direct_payments_are_not_argued_under_the_sen_personal_budget_law(full_engine):
+    care = {
+        "role": "parent",
+        "council": "Liverpool City Council",
+        "child": "K",
+        "issue": "After K's social care assessment the council agreed direct payments for short breaks, but they "
+        "started months late.",
+    }
+    body = draft(full_engine, care).body
+    assert "Personal Budgets" not in body and "section 49 of the Children and Families Act" not in body
+    send = dict(care, issue="The personal budget in K's EHC plan for tuition stopped without notice.")
+    assert "section 49 of the Children and Families Act 2014" in draft(full_engine, send).body
 
 
 def test_quotes_do_the_job_their_sentence_gives_them(full_engine):
