@@ -174,7 +174,7 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
                 "Decision whether to assess",
                 req + timedelta(weeks=6),
                 "6 weeks from the request",
-                "SEND2014-reg4",
+                "SEND2014-reg5",  # the decision whether to assess (reg 4: a decision that no plan is needed)
                 done=ev("decision_to_assess"),
             )
         )
