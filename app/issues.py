@@ -58,7 +58,7 @@ ISSUE_TYPES: list[IssueType] = [
         "payment to recognise the delay in completing the EHC needs assessment and issuing the plan",
         r"assessment|delay|plan",
         topic=r"needs assessment|ehc (needs )?assessment|20[- ]week|\bassess",
-        provisions=("SEND2014-reg4", "SEND2014-reg13", "SEND2014-reg13-3", "CFA2014-s36"),
+        provisions=("SEND2014-reg5", "SEND2014-reg4", "SEND2014-reg13", "SEND2014-reg13-3", "CFA2014-s36"),
         route="send",
         ask="the assessment completed and the final plan issued without further delay, with a date",
         events=("assessment_requested", "decision_to_assess"),
