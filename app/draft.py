@@ -33,7 +33,7 @@ from .issues import (
 )
 from .law import REGISTER, held_places, held_quote
 from .models import Hit
-from .owed import owed, paid
+from .owed import offered_sum, owed, paid
 from .quoting import QUOTABLE_SENTENCE_SPLIT, best_sentence, cite_label, quote_job, references_md, with_point
 from .retrieve import Retriever
 from .roles import paragraph_role
@@ -494,7 +494,7 @@ def _finish(
     ctx.owed, ctx.paid = owed(facts), paid(facts)
     # the person paid for the provision themselves: the child did not lose it, so no sum for lost provision is asked
     ctx.figure = benchmark_figure(ctx, retriever) if retriever is not None and ctx.paid is None else None
-    offered = max((int(x.replace(",", "")) for x in re.findall(r"£\s?([\d,]+)", facts.remedy_offer or "")), default=0)
+    offered = offered_sum(facts.remedy_offer)
     ctx.award = symbolic_award(ctx, retriever, offered or SYMBOLIC_CAP)
     larger = symbolic_award(ctx, retriever) if offered and ctx.award is None else None
     if larger is not None:

@@ -107,3 +107,8 @@ def paid(facts: Facts) -> Paid | None:
         if m:
             return Paid(m.group(1).replace(" ", ""), f"{m.group(1)}{m.group(2)}".strip())
     return None
+
+
+def offered_sum(offer: str | None) -> int:
+    """The largest whole-pound sum in an officer's remedy offer ("£600 to £900" -> 900), 0 when it names none."""
+    return max((int(x.replace(",", "")) for x in re.findall(r"£\s?([\d,]+)", offer or "")), default=0)

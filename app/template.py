@@ -15,11 +15,12 @@ import re
 from datetime import date
 
 from .deadlines import add_working_days
-from .draft_types import DraftContext, Point, quote_of
+from .draft_types import Award, DraftContext, Point, quote_of
 from .facts import Facts
 from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, plan_status, symbolic_harms, who_is_writing
 from .law import REGISTER
 from .models import Hit
+from .owed import offered_sum
 from .quoting import cite_label
 from .text import long_date
 from .timeline import how_late
@@ -47,6 +48,14 @@ LONG_STORY_WORDS = 220  # a longer account is summarised in the letter: its open
 
 def _when(h: Hit) -> str:
     return f" (decided {long_date(h.decision_date)})" if h.decision_date else ""
+
+
+def _award_said(a: Award) -> str:
+    """The award quoted as a remedy, with the council it was against and its citation."""
+    return (
+        f"in a comparable complaint against {_who(a.hit)}{_when(a.hit)}, on the remedy, the Ombudsman said: "
+        f"\u201c{a.quote}\u201d {cite_label(a.hit)}"
+    )
 
 
 def _who(h: Hit) -> str:
@@ -443,10 +452,7 @@ class TemplateWriter:
         a = ctx.award
         if a is None:
             return f"a payment for {what}"
-        return (
-            f"a payment of {a.amount_words()} for {what}: in a comparable complaint against {_who(a.hit)}{_when(a.hit)}, "
-            f"on the remedy, the Ombudsman said: \u201c{a.quote}\u201d {cite_label(a.hit)}"
-        )
+        return f"a payment of {a.amount_words()} for {what}: {_award_said(a)}"
 
     def _reply_by(self, ctx: DraftContext, stage: str) -> str:
         children_act = self._procedure(ctx) == "children-act"
@@ -723,9 +729,7 @@ class TemplateWriter:
             elif ctx.award:
                 a = ctx.award
                 parts.append(
-                    f"We offer you {a.amount_words()} to recognise the distress this has caused: in a comparable complaint "
-                    f"against {_who(a.hit)}{_when(a.hit)}, on the remedy, the Ombudsman said: \u201c{a.quote}\u201d "
-                    f"{cite_label(a.hit)}."
+                    f"We offer you {a.amount_words()} to recognise the distress this has caused: {_award_said(a)}."
                 )
         return "**Putting things right.** " + "\n\n".join(parts) if parts else ""
 
@@ -733,7 +737,7 @@ class TemplateWriter:
         """The benchmarks that bear out an officer's own offer, each sum stated and cited. A benchmark above the offer
         is not put in the letter (it would argue against it) but told to the officer, outside the letter."""
         out = []
-        offered = max((int(x.replace(",", "")) for x in re.findall(r"£\s?([\d,]+)", offer)), default=0)
+        offered = offered_sum(offer)
         fig, a = ctx.figure, ctx.award
         if fig is not None:
             what = "lost education" if fig.what == "education" else "missed provision"
