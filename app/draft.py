@@ -425,13 +425,23 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int 
                 fits = ("delay" in harms and re.search(r"delay|uncertain", purpose, re.I)) or (
                     "complaint" in harms and re.search(r"complaint|time,? (and )?trouble|frustrat", purpose, re.I)
                 )
+                if not (on_issue or fits):
+                    continue  # not this kind of failure: no benchmark rather than a stranger's
                 near = any(re.search(t, h.text, re.I) for t in topics)
-                score = (bool(on_issue), bool(fits), bool(near), -rank)
+                score = (_same_field(h, send), bool(on_issue), bool(fits), bool(near), -rank)
                 if best is None or score > best[0]:
                     best = (score, Award(int(amount), purpose, h, quote))
-    if best is None or not (best[0][0] or best[0][1]):
-        return None  # nothing for this kind of failure: no benchmark rather than a stranger's
-    return best[1]
+    return best[1] if best else None
+
+
+def _same_field(h: Hit, send: bool) -> int:
+    """1 when the decision's category is the family's field (education for a SEND complaint, children's care for a
+    social care one), -1 when it is the other, 0 when the decision has no category. An adviser read a SEND family's
+    time and trouble benchmarked on a Children Act stage 2 award (24 004 450) while a SEND one was to hand."""
+    cat = (h.category or "").lower()
+    if not cat:
+        return 0
+    return 1 if cat.startswith("education") == send else -1
 
 
 def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r".", query: str = "") -> Hit | None:
@@ -524,14 +534,18 @@ def remedy_rows(hits: list[Hit]) -> list[dict]:
             if not REMEDY_WORDS.search(sent):
                 continue
             rng = re.search(r"range of (£[\d,]+) to (£[\d,]+)", sent)
-            for m in MONEY_RE.finditer(sent):
+            amounts = list(MONEY_RE.finditer(sent))
+            for i, m in enumerate(amounts):
                 amount = float(m.group(1).replace(",", "") + (m.group(2) or ""))
                 key = (h.doc_id, amount)
                 if key in seen or (rng and m.start() > rng.start(1)):
                     continue
                 seen.add(key)
-                pm = PURPOSE_RE.match(sent[m.end() :])
-                purpose = (pm.group(1) if pm and not rng else sent).strip().rstrip(".;,")
+                # what this sum was for: the words after it, up to the next sum ("£600 to reflect the missing
+                # sessions and £300 to reflect the frustration" is two rows, not the first holding both)
+                upto = amounts[i + 1].start() if i + 1 < len(amounts) else len(sent)
+                pm = PURPOSE_RE.match(sent[m.end() : upto])
+                purpose = re.sub(r"\s+and$", "", (pm.group(1) if pm and not rng else sent).strip().rstrip(".;,"))
                 period = PERIOD_RE.search(sent)
                 rows.append(
                     {

@@ -187,7 +187,7 @@ ISSUE_TYPES: list[IssueType] = [
     IssueType(
         "children_act_complaint",
         "The Children Act complaints procedure was not followed",
-        r"\b(stage (2|two) investigation|independent (investigator|person)|review panel|stage (3|three)|statutory (children'?s )?complaints?|"
+        r"\b(stage (2|two) investigation|independent (investigator|person)|investigating officer|review panel|stage (3|three)|statutory (children'?s )?complaints?|"
         r"children act (complaints?|procedure)|representations procedure)",
         "council delayed the statutory children's complaints procedure; stage 2 investigation; stage 3 review panel not convened; fault",
         "A complaint about children's social care goes through the Children Act 1989 statutory procedure: a stage 2 investigation within 25 working days (65 at most), and a review panel within 30 working days of the request.",

@@ -296,7 +296,10 @@ class TemplateWriter:
             pr = REGISTER.get(d.provision or "")
             under = f", {pr.name}" if pr and "guidance" not in pr.kind else ""
             late = how_late(d, t.today)
-            if d.done:
+            if d.done and ctx.facts.role == "officer" and d.done == t.today:
+                # the response being written is this stage's: its lateness is this letter's own
+                status = f"this response is dated {_day(d.done)}" + (f", {late}" if late else ", on time")
+            elif d.done:
                 status = f"it happened on {_day(d.done)}" + (f", {late}" if late else ", on time")
             elif late:
                 status = f"it has still not happened, {late}"
@@ -708,10 +711,14 @@ class TemplateWriter:
                 f"No actions were recorded, so the response commits to each usual action by {_day(due)} (10 working days): "
                 "check the dates and owners before sending."
             )
-            acts = [p.issue.action for p in ctx.points if p.issue.action]
+            acts = [a for p in ctx.points if (a := self._officer_action(ctx, p.issue.label, p.issue.action))]
             if acts:
                 parts.append(
-                    "We will:\n" + "\n".join(f"- {_sentence(a).rstrip('.')} by {_day(due)}." for a in acts[:4])
+                    "We will:\n"
+                    + "\n".join(
+                        f"- {_sentence(a).rstrip('.')}{'' if undated else f' by {_day(due)}'}."
+                        for a, undated in acts[:4]
+                    )
                 )
         if f.officer:
             name, role = _signer(f.officer)
@@ -761,6 +768,22 @@ class TemplateWriter:
                 f"{a.amount_words()}: \u201c{a.quote}\u201d {cite_label(a.hit)}."
             )
         return "".join(out)
+
+    def _officer_action(self, ctx: DraftContext, label: str, action: str | None) -> tuple[str, bool] | None:
+        """The usual action for a point the officer upholds, and whether it stands without a date. Under the Children
+        Act procedure the next stage depends on the stage this response is (as `_officer_route` tells the person): a
+        stage 2 response does not "arrange the next stage" (the review panel is the person's to ask for); it commits
+        to holding the panel in time if they do."""
+        if not action:
+            return None
+        if label != "children_act_complaint" or self._procedure(ctx) != "children-act":
+            return action, False
+        ev = ctx.timeline.events if ctx.timeline else {}
+        if ev.get("panel_requested"):
+            return "convene the review panel", False
+        if ev.get("stage2_requested"):
+            return "hold any review panel you ask for within 30 working days of your request", True
+        return "consider any stage 2 request with an independent investigator within 25 working days (65 at most)", True
 
     def _officer_route(self, ctx: DraftContext) -> str:
         t = ctx.timeline
@@ -879,8 +902,9 @@ def _told_back(text: str, f: Facts) -> str:
     for pattern, to in FIRST_TO_SECOND:
         flags = 0 if pattern.startswith(r"\bI") else re.I  # "I" is a word only in capitals
 
-        def swap(m: re.Match, to: str = to) -> str:
-            return to if m.group(0)[0].islower() else to.replace("\x00", "").capitalize()
+        def swap(m: re.Match, to: str = to, first: bool = not flags) -> str:
+            # "I" is always a capital: "and I asked" is "and you asked" (a sentence's start is capitalised below)
+            return to if first or m.group(0)[0].islower() else to.replace("\x00", "").capitalize()
 
         out = re.sub(pattern, swap, out, flags=flags)
     out = out.replace("\x00", "")

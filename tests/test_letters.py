@@ -9,12 +9,15 @@ import re
 from datetime import date
 
 import pytest
+import yaml
 
 from app.deadlines import add_working_days, complaint_due_dates, working_days_between
 from app.draft import parse_facts, run_draft
 from app.issues import issues_for, plan_status, who_is_writing
+from app.models import Hit
 from app.timeline import build_timeline, found_events, how_late
 from app.writers import TemplateWriter
+from helpers import ROOT
 
 TODAY = date(2026, 11, 27)
 
@@ -376,6 +379,9 @@ def test_a_complaint_told_back_keeps_the_council_as_the_subject():
     assert _told_back(said, facts) == (
         "We agreed to assess your son in January. We keep blaming a shortage. You have emailed us and we never replied."
     )
+    assert _told_back("Stage 1 was upheld in part and I asked for stage 2.", facts) == (
+        "Stage 1 was upheld in part and you asked for stage 2."
+    )
 
 
 def test_social_care_direct_payments_are_not_argued_under_the_sen_personal_budget_law(full_engine):
@@ -541,3 +547,59 @@ def test_an_officers_own_response_is_not_still_awaited():
     )
     t = build_timeline(f, {"children_act_complaint"}, TODAY)
     assert [d.done for d in t.due if "response" in d.label.lower()][-1] == TODAY
+
+
+STAGE2_DELAY = {
+    "role": "officer",
+    "stage": "response",
+    "council": "Kirklees Metropolitan Borough Council",
+    "child": "D",
+    "procedure": "children-act",
+    "issue": "I complained about the disabled children's team's assessment of my son. Stage 1 was upheld in part and "
+    "I asked for stage 2. Six months later no investigating officer has contacted me.",
+    "contacts": ["Stage 1 response 3 March 2025", "Stage 2 requested 7 April 2025"],
+    "outcome_sought": "Parent wants the stage 2 investigation completed and the assessment redone.",
+}
+
+
+def test_a_stage_2_response_does_not_promise_to_arrange_the_next_stage(full_engine):
+    """An adviser read "arrange the next stage" beside "if you remain unhappy after this stage 2 response": the
+    review panel is the person's to ask for, so the council commits to holding it in time instead."""
+    body = draft(full_engine, STAGE2_DELAY).body
+    assert "after this stage 2 response" in body
+    assert "arrange the next stage" not in body.lower()
+    assert "Hold any review panel you ask for within 30 working days of your request." in body
+    assert re.search(r"Stage 2 investigation response: due by [^\n]*; this response is dated [^\n]*late\.", body)
+
+
+def test_a_send_familys_award_benchmark_comes_from_an_education_decision(full_engine):
+    from app.draft import _same_field
+
+    def hit(cat):
+        return Hit("x", None, None, "1", "", "pay £100 for distress", 1.0, "", None, cat, None)
+
+    assert _same_field(hit("Education > Special educational needs"), True) == 1
+    assert _same_field(hit("Children's care services > Other"), True) == -1
+    assert _same_field(hit("Children's care services > Other"), False) == 1
+    assert _same_field(hit(None), True) == 0
+    gold = yaml.safe_load((ROOT / "evals/gold/drafting.yaml").read_text())
+    d07 = next(s for s in gold if s["id"] == "d07")  # a personal budget paid for by the parent
+    r = draft(full_engine, d07["facts"])
+    line = next(x for x in _ask(r.body).splitlines() if "time and trouble" in x)
+    assert "statutory children" not in line and "stage 2 response" not in line, line  # not a Children Act award
+
+
+def test_each_sum_in_a_remedy_table_row_is_for_its_own_purpose():
+    from app.draft import remedy_rows
+
+    text = (
+        "The Council agreed to apologise to Miss X and pay her £500 for the uncertainty caused by the delays, £3,000 for "
+        "her child's potential missed education and £100 for the frustration caused through the complaint handling delays."
+    )
+    rows = remedy_rows(
+        [Hit("d", "24 015 110", "Lancashire County Council", "summary", "", text, 1.0, "", None, None, None)]
+    )
+    purposes = {r["amount_text"]: r["purpose"] for r in rows}
+    assert purposes["£500"] == "the uncertainty caused by the delays", purposes
+    assert purposes["£3,000"] == "her child's potential missed education", purposes
+    assert purposes["£100"].startswith("the frustration"), purposes
