@@ -726,6 +726,14 @@ class TemplateWriter:
                 f"{name}{f' ({role})' if role else ''} will be your named contact and will keep you updated until "
                 "these actions are complete."
             )
+        if f.firm and (actions or upheld):
+            # "make it firmer" on a council's response: its commitments, not its tone (a response is not a threat)
+            last = max((a.by for a in actions if a.by), default=None)
+            when = f"by {long_date(last)}" if last else "when each action is complete"
+            parts.append(
+                f"We will write to you {when} to confirm that each action has been done. If a date cannot be met, we "
+                "will tell you before it passes, with the reason and a new date."
+            )
         if upheld:
             offer = f.remedy_offer
             fig = self._figure_sentence(ctx, "officer")

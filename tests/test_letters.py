@@ -603,3 +603,15 @@ def test_each_sum_in_a_remedy_table_row_is_for_its_own_purpose():
     assert purposes["£500"] == "the uncertainty caused by the delays", purposes
     assert purposes["£3,000"] == "her child's potential missed education", purposes
     assert purposes["£100"].startswith("the frustration"), purposes
+
+
+def test_make_it_firmer_on_an_officers_response_firms_its_commitments(full_engine):
+    """Tried in the app: "make it firmer" on the officer desk changed nothing. A council's response is firmer in what
+    it commits to (a date to confirm the actions are done, and notice if one slips), not in threats."""
+    facts = parse_facts(OFFICER)
+    first = full_engine.draft(facts, llm="template")
+    _, firm = full_engine.refine(facts, "make it firmer", previous=first, llm="template")
+    assert firm.body != first.body
+    assert "We will write to you by 15 January 2027 to confirm that each action has been done." in firm.body
+    assert "next stage without further notice" not in firm.body  # the parent's firmness is not the council's
+    assert firm.verification.passed, firm.verification.notes
