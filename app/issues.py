@@ -108,7 +108,10 @@ ISSUE_TYPES: list[IssueType] = [
         "When the SEND Tribunal orders a change to an EHC Plan, the council must carry out the order within the time the regulations set.",
         "payment to recognise the delay in implementing the Tribunal's order and the provision lost",
         r"tribunal|order|delay|provision",
-        topic=r"tribunal|order",
+        # the order itself, not any mention of the Tribunal ("delayed her right of appeal to the SEND tribunal" is
+        # a finding about appeal rights, filed under this heading by an adviser's read of d17)
+        topic=r"tribunal'?s? (order|decision|direction)|(tribunal|court) (ordered|directed)|ordered by the (send |first-tier )?"
+        r"tribunal|(implement|compl[yi]\w* with|carr[yi]\w* out|follow\w*) (the |its |a |this )?(tribunal|order)",
         provisions=("SEND2014-reg44",),
         needs_plan=True,
         ask="the Tribunal's order carried out now, with a date",

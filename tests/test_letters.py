@@ -615,3 +615,14 @@ def test_make_it_firmer_on_an_officers_response_firms_its_commitments(full_engin
     assert "We will write to you by 15 January 2027 to confirm that each action has been done." in firm.body
     assert "next stage without further notice" not in firm.body  # the parent's firmness is not the council's
     assert firm.verification.passed, firm.verification.notes
+
+
+def test_a_precedent_under_the_tribunal_order_heading_is_about_an_order(full_engine):
+    """An adviser read "delayed her right of appeal to the SEND tribunal" quoted under "The council has not carried out
+    the Tribunal's order": any mention of the Tribunal is not a finding about an order."""
+    gold = yaml.safe_load((ROOT / "evals/gold/drafting.yaml").read_text())
+    body = draft(full_engine, next(s for s in gold if s["id"] == "d17")["facts"]).body
+    for para in re.findall(r"\*The council has not carried out the Tribunal's order\.\*[^\n]*", body):
+        for quote in re.findall(r"\u201c([^\u201d]+)\u201d", para):
+            assert re.search(r"tribunal'?s? (order|decision)|ordered|order of", quote, re.I), quote
+    assert "right of appeal to the SEND tribunal" not in body
