@@ -385,6 +385,14 @@ NO_SCHOOL_AT_ALL = re.compile(
 )
 
 
+# a disabled child's needs said in the person's words: what makes section 17's disabled children's duties the point
+DISABLED_CHILD = re.compile(
+    r"\bdisab|short breaks?|respite|\bautis|\badhd\b|learning difficult|cerebral palsy|wheelchair|complex (medical )?needs|"
+    r"additional needs|special needs|\bsend\b|\behc",
+    re.I,
+)
+
+
 def issues_for(facts: Facts) -> list[IssueType]:
     """The issues a set of facts raises: the complaint's own words (`spot_issues` over what went wrong, the plan and
     the contacts; not the impact, where "two exclusions for meltdowns" describes harm, not the complaint), the named
@@ -412,6 +420,14 @@ def issues_for(facts: Facts) -> list[IssueType]:
     social_care = bool(CHILDREN_ACT & set(found)) or facts.procedure == "children-act"
     if "children_act_complaint" in found and not social_care:
         del found["children_act_complaint"]  # "a proper stage 2 investigation" of a corporate complaint
+    if (
+        "special_guardianship" in found
+        and "social_care_assessment" in found
+        and not DISABLED_CHILD.search(facts.text())
+    ):
+        # a special guardian's support assessment is under the Special Guardianship Regulations, not a disabled
+        # child's assessment under section 17 (an adviser read d19's letter assume a disability nobody mentioned)
+        del found["social_care_assessment"]
     if social_care and "complaint_handling" in found:
         del found["complaint_handling"]
         found.setdefault("children_act_complaint", BY_LABEL["children_act_complaint"])

@@ -626,3 +626,15 @@ def test_a_precedent_under_the_tribunal_order_heading_is_about_an_order(full_eng
         for quote in re.findall(r"\u201c([^\u201d]+)\u201d", para):
             assert re.search(r"tribunal'?s? (order|decision)|ordered|order of", quote, re.I), quote
     assert "right of appeal to the SEND tribunal" not in body
+
+
+def test_a_special_guardians_support_assessment_is_not_a_disabled_childs_unless_she_says_so(full_engine):
+    """An adviser read d19: a grandmother's special guardianship support letter was headed "support for a disabled
+    child" and quoted the disabled children's duty, though nobody said Mia is disabled."""
+    gold = yaml.safe_load((ROOT / "evals/gold/drafting.yaml").read_text())
+    facts = next(s for s in gold if s["id"] == "d19")["facts"]
+    labels_found = [t.label for t in issues_for(parse_facts(facts))]
+    assert "special_guardianship" in labels_found and "social_care_assessment" not in labels_found
+    assert "disabled child" not in draft(full_engine, facts).body
+    said = dict(facts, impact="Mia is autistic and I am struggling to pay for her therapy.")
+    assert "social_care_assessment" in [t.label for t in issues_for(parse_facts(said))]
