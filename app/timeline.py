@@ -68,6 +68,10 @@ SYNONYMS = {
     "tribunal_decision": "tribunal_order",
     "referral_date": "referral",
 }
+BARE_REQUEST = re.compile(
+    r"^\s*(the |an? )?(ehc(p|na)? )?request (was )?(received|made|submitted|sent)\b|\breceived (the|a|an|your) request\b",
+    re.I,
+)
 REPLY_RE = re.compile(r"^\s*(reply|response|answered|replied)\b", re.I)
 NOT_YET = re.compile(
     r"\bnot (yet )?(been )?(issued|held|received|sent|done|convened)|\bstill (no|not)\b|\bno (reply|response)\b", re.I
@@ -89,6 +93,11 @@ def found_events(lines: list[str]) -> dict[str, date]:
     """Named dates from the user's lines: each clause (cut at ';') holding one full date, named by its cue. A bare
     "reply 2 May 2025" after "Stage 1 complaint, 20 March 2025" is that stage's reply."""
     out: dict[str, date] = {}
+    # an EHC needs assessment being told: "Request received 6 January" is the request for it, and its "draft plan" is
+    # the draft EHC plan of regulation 13, not proposed amendments to an existing plan (an officer's notes, o03)
+    assessing = any(re.search(r"\bassess", x or "", re.I) for x in lines) and not any(
+        re.search(r"annual review|review meeting|amend", x or "", re.I) for x in lines
+    )
     for line in lines:
         last = None
         for clause in re.split(r";|\n", line):
@@ -96,6 +105,10 @@ def found_events(lines: list[str]) -> dict[str, date]:
             if len(dates) != 1 or NOT_YET.search(clause):
                 continue
             name = next((n for n, cue in EVENT_CUES if re.search(cue, clause, re.I)), None)
+            if assessing and name is None and BARE_REQUEST.search(clause):
+                name = "assessment_requested"
+            if assessing and name == "amendment_notice":
+                name = "draft_plan"
             if name is None and last and REPLY_RE.search(clause):
                 name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}.get(last)
             if name:

@@ -638,3 +638,18 @@ def test_a_special_guardians_support_assessment_is_not_a_disabled_childs_unless_
     assert "disabled child" not in draft(full_engine, facts).body
     said = dict(facts, impact="Mia is autistic and I am struggling to pay for her therapy.")
     assert "social_care_assessment" in [t.label for t in issues_for(parse_facts(said))]
+
+
+def test_an_officers_notes_on_a_needs_assessment_date_the_request_and_the_draft_plan():
+    """o03's notes: "Request received 6 January 2025; decision to assess 17 February 2025" and "Draft plan issued":
+    the request starts the 20 weeks, and a new plan's draft is not proposed amendments to an existing one."""
+    lines = [
+        "Request received 6 January 2025; decision to assess 17 February 2025",
+        "Draft plan issued 26 August 2025",
+        "We agreed to assess your son for an EHC plan in January.",
+    ]
+    ev = found_events(lines)
+    assert ev["assessment_requested"] == date(2025, 1, 6)
+    assert "amendment_notice" not in ev and ev["draft_plan"] == date(2025, 8, 26)
+    review = found_events(["Annual review meeting 3 March 2025", "Draft amended plan issued 26 August 2025"])
+    assert review["amendment_notice"] == date(2025, 8, 26)
