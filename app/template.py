@@ -645,7 +645,7 @@ class TemplateWriter:
             out.append("**Your complaint.** You complained about the following:\n" + pts)
         else:
             told, _ = story(f.issue, 120)
-            out.append(f"**Your complaint.** You told us: {_told_back(told, f)}")
+            out.append(f"**Your complaint.** {_reported(told, f)}")
         findings = self._officer_findings(ctx)
         if findings:
             out.append(findings)
@@ -904,8 +904,8 @@ FIRST_TO_SECOND = [
 def _told_back(text: str, f: Facts) -> str:
     """A complaint written in the first person, put back to its writer: "I have emailed you five times" becomes
     "you have emailed us five times"; an officer's note about the complainant goes through `_second_person`."""
-    if not re.search(r"\b(I|my|me)\b", text):
-        return _second_person(text, f)
+    if not re.search(r"\b(I|my|me|[Yy]ou|[Yy]our)\b", text):
+        return _second_person(text, f)  # an officer's note about the complainant ("Ms A says her son ...")
     out = text
     for pattern, to in FIRST_TO_SECOND:
         flags = 0 if pattern.startswith(r"\bI") else re.I  # "I" is a word only in capitals
@@ -918,6 +918,30 @@ def _told_back(text: str, f: Facts) -> str:
     out = out.replace("\x00", "")
     out = re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), out)  # a capital starts each
     return _sentence(out)
+
+
+# a sentence's first word that is not a name: lower-cased when the sentence becomes "that ..." in reported speech
+COMMON_START = re.compile(
+    r"^(We|You|He|She|It|They|There|The|A|An|Our|Your|His|Her|Their|Nobody|No|Nothing|Six|Since|After|Now|And|But|"
+    r"So|Stage|Then|When|Even|Still|Every|All)\b"
+)
+
+
+def _reported(text: str, f: Facts) -> str:
+    """The complaint restated as what the person told the council, in reported speech: "You told us that we agreed to
+    assess your son in January and it's now 32 weeks, that we keep blaming the lack of educational psychologists,
+    that this isn't your problem, and that he needs support now." Turned round sentence by sentence in the council's
+    voice, "We keep blaming ..." read as the council's own admission (an adviser's read of o03)."""
+    told = _told_back(text, f)
+    sents = [x.strip().rstrip(".!") for x in re.split(r"(?<=[.!])\s+", told) if x.strip()]
+    if not sents or any(x.endswith("?") for x in sents):
+        return f"You told us: {told}"
+    parts = []
+    for x in sents:
+        x = re.sub(r"^(That|This|It) (is|isn't|was|wasn't)\b", r"this \2", x)
+        parts.append(COMMON_START.sub(lambda m: m.group(1).lower(), x))
+    said = parts[0] if len(parts) == 1 else ", that ".join(parts[:-1]) + f", and that {parts[-1]}"
+    return f"You told us that {said}."
 
 
 def _second_person(point: str, f: Facts) -> str:

@@ -653,3 +653,22 @@ def test_an_officers_notes_on_a_needs_assessment_date_the_request_and_the_draft_
     assert "amendment_notice" not in ev and ev["draft_plan"] == date(2025, 8, 26)
     review = found_events(["Annual review meeting 3 March 2025", "Draft amended plan issued 26 August 2025"])
     assert review["amendment_notice"] == date(2025, 8, 26)
+
+
+def test_an_officer_restates_the_complaint_in_reported_speech_not_as_the_councils_admission():
+    """o03: turned round sentence by sentence, "You keep blaming the lack of educational psychologists. That isn't my
+    problem." read as the council saying "We keep blaming ... That isn't your problem." (an adviser's read); and "she
+    stopped going" (the child) became "you stopped going", blaming the parent (o04)."""
+    from app.template import _reported
+
+    facts = parse_facts({"role": "officer", "issue": "about the assessment"})
+    said = (
+        "You agreed to assess my son in January and it's now 32 weeks. You keep blaming the lack of educational "
+        "psychologists. That isn't my problem. He needs support now."
+    )
+    assert _reported(said, facts) == (
+        "You told us that we agreed to assess your son in January and it's now 32 weeks, that we keep blaming the lack "
+        "of educational psychologists, that this isn't your problem, and that he needs support now."
+    )
+    child = "K hasn't been to school since January 2024. The school put her on a reduced timetable and then she stopped going."
+    assert "then she stopped going" in _reported(child, facts) and "you stopped" not in _reported(child, facts)
