@@ -961,6 +961,10 @@ def _second_person(point: str, f: Facts) -> str:
         p,
         flags=re.I,
     )
+    about_them = p != point.strip() or re.search(r"\b(parent|complainant|mother|father|carer|Mr|Mrs|Ms|Miss|Mx)\b", p)
     for a, b in PRONOUNS:
-        p = re.sub(a, b, p, flags=re.I)
+        # "she" is the complainant only in a note about her ("Ms A says she has emailed five times"); otherwise it
+        # is the child ("then she stopped going", an adviser's read of o04). "her emails", "her son" are hers.
+        if about_them or not a.startswith((r"\bshe\b", r"\bshe ", r"\bhe\b", r"\bhe ")):
+            p = re.sub(a, b, p, flags=re.I)
     return _sentence(p)
