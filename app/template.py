@@ -84,6 +84,20 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def _rate_source(quote: str) -> str:
+    """Whose rate a benchmark is, as its own words say: a council's offer the Ombudsman endorsed ("for which the
+    Council has offered the equivalent of £650 a term ... in line with our guidance") is a rate the Ombudsman
+    accepted, not one it set (an adviser's read); a range from the Guidance on Remedies is that guidance's."""
+    if re.search(r"guidance on remedies suggests", quote, re.I):
+        return "the range the Ombudsman's own remedies guidance suggests"
+    if re.search(r"\boffer", quote, re.I):
+        guidance = (
+            " as in line with its guidance" if re.search(r"in line with (our|its|the) guidance", quote, re.I) else ""
+        )
+        return f"a rate the Ombudsman accepted{guidance}"
+    return "the rate the Ombudsman has used"
+
+
 def story(text: str, limit: int = LONG_STORY_WORDS) -> tuple[str, bool]:
     """The user's account for the letter: whole when short; when long, its opening sentences and every later
     sentence that carries a date or a number, in their order, up to about `limit` words (and True: it was cut)."""
@@ -368,7 +382,7 @@ class TemplateWriter:
         what = "education" if fig.what == "education" else _therapy(f)
         since = f" since {f.since_words}" if f.since_words else ""
         child = f.child or ("my child" if voice == "parent" else "your child")
-        basis = f"at {fig.rate_words()}, the rate the Ombudsman has used: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+        basis = f"at {fig.rate_words()}, {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
         if fig.sessions:  # the person counted sessions: the loss in their terms, with the rate the Ombudsman has used
             return f"a payment for the {fig.sessions} sessions of {what} {child} has missed{since}, {basis}"
         if not fig.units:  # the facts do not say since when: the rate, for the council to count the terms
@@ -758,7 +772,8 @@ class TemplateWriter:
             what = "lost education" if fig.what == "education" else "missed provision"
             if offered >= (fig.low if fig.units else fig.unit_low):
                 out.append(
-                    f" For {what}, the Ombudsman has used {fig.rate_words()}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
+                    f" For {what}, {fig.rate_words()} is {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d "
+                    f"{cite_label(fig.hit)}."
                 )
             else:
                 counted = (

@@ -262,14 +262,19 @@ def test_a_symbolic_payment_is_benchmarked_on_an_award_for_the_same_kind_of_inju
 def test_no_date_for_the_loss_still_gives_the_rate_with_its_citation(full_engine):
     r = draft(full_engine, {k: v for k, v in NO_PLAN.items() if k != "since"})
     ask = _ask(r.body)
-    assert re.search(r"A payment for the education L has missed, at £900 to £2,400 a term, the rate", ask), ask
+    assert re.search(
+        r"A payment for the education L has missed, at £900 to £2,400 a term, the range the Ombudsman's own remedies guidance suggests",
+        ask,
+    ), ask
     assert r.verification.passed, r.verification.notes
 
 
 def test_an_officers_offer_cites_the_benchmarks_that_bear_it_out_and_a_low_offer_is_flagged_to_the_officer(full_engine):
     high = draft(full_engine, dict(OFFICER, remedy_offer="£5,000"))
     offer = high.body[high.body.index("We offer you £5,000") :].split("\n\n")[0]
-    assert re.search(r"the Ombudsman has used £650 a term: \u201c[^\u201d]*£650 a term", offer), offer
+    assert re.search(
+        r"£650 a term is a rate the Ombudsman accepted as in line with its guidance: \u201c[^\u201d]*£650 a term", offer
+    ), offer
     assert high.verification.passed, high.verification.notes
     low = draft(full_engine, dict(OFFICER, remedy_offer="£200"))
     assert "£650 a term" not in low.body[low.body.index("We offer you £200") :]  # a benchmark would argue against it
