@@ -193,7 +193,14 @@ def _clauses(text: str) -> list[tuple[int, int]]:
         if len(piece.split()) > 14:
             cuts = [
                 c.start()
-                for c in re.finditer(r"\s(?:and|but|so|then|because|which|although|after|when)\s", piece, re.I)
+                for c in re.finditer(
+                    r"\s(?:and|but|so|then|because|which|although|after|when)\s"
+                    # a new event in a run-on story: "... with us i complained on the 5th got a reply on the 30th"
+                    r"|\s(?=(?:i|we) (?:\w+ )?(?:complained|phoned|rang|emailed|asked|wrote|sent|made|put|applied)\b)"
+                    r"|\s(?=got (?:a|an|the) (?:\w+ )?(?:reply|response|letter|email)\b)",
+                    piece,
+                    re.I,
+                )
             ]
             bounds = [0, *cuts, len(piece)]
             for a, b in zip(bounds, bounds[1:], strict=False):
@@ -362,9 +369,13 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
 
 
 SINCE_CUE = r"(?:since|from|start(?:ed|ing)? in|stopped in|ended in|began in|beginning of|start of|back in|taken away in|made in|stopped|in)"
+# a day before or after the month is allowed anywhere a month is ("since 3rd Oct", "since the 4th of March",
+# "stopped ... on October 3rd 2025"): the month is what counts
+DAY_BEFORE = r"(?:(?:the )?\d{1,2}(?:st|nd|rd|th)?(?: of)? )?"
+DAY_AFTER = r"(?: \d{1,2}(?:st|nd|rd|th)?\b,?)?"
 SINCE_RES = [
     re.compile(
-        rf"\b(?:(?:since|from)(?: back in)?|back in) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        rf"\b(?:(?:since|from)(?: back in)?|back in) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(
@@ -372,13 +383,19 @@ SINCE_RES = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left|placed \w+ with me|moved|excluded)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left|placed \w+ with me|moved|excluded)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
-    # "since the taxi firm lost the contract after half term in october"
-    re.compile(rf"\bsince\b[^.!?\n,]{{0,60}}?\bin (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b", re.I),
+    # "since the taxi firm lost the contract after half term in october", "since the cut at the end of July"
+    re.compile(
+        rf"\bsince\b[^.!?\n,]{{0,60}}?\b(?:in|on|at the (?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        re.I,
+    ),
 ]
+COMPLAINT_STEP = re.compile(r"\b(complain\w*|stage (1|one|2|two)|repl(y|ied)|respon(se|ded)|ombudsman|lgsco)\b", re.I)
+# a month in what the person wants ("the mileage paid from September", "backdated to January") is not when it began
+WISH = re.compile(r"\b(want|would like|'d like|wish|asking for|backdat\w*|should be paid|paid from)\b", re.I)
 
 
 # a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays"
@@ -442,11 +459,24 @@ EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YE
 
 
 def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
+    """When the problem began: a month said as its start ("since", "from", "stopped in"; the first such in the text,
+    not in what the person wants), else a time of the school year or how long it has gone on, else the earliest
+    day or month the story dates (its first event: the request, the review, the order)."""
+    clauses = _clauses(text)
+
+    def clause_at(pos: int) -> str:
+        return next((text[a:b] for a, b in clauses if a <= pos < b), "")
+
+    def wished(pos: int) -> bool:
+        return bool(WISH.search(clause_at(pos)))
+
     best = None
-    for rx in [*SINCE_RES, EARLIEST]:
-        if rx is EARLIEST and (said := _since_said(text, today)):
-            return said
+    for rx in SINCE_RES:
         for m in rx.finditer(text):
+            if wished(m.start()) or re.search(
+                r"\b(have|has|had|ever)\s+$", text[max(0, m.start() - 6) : m.start()], re.I
+            ):
+                continue  # "I have since received the stage 2 response on 2 October"
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
             year_word = groups[-1]
@@ -455,13 +485,28 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if groups[0] and groups[0].lower() == "last" and not year_word:
                 y = _year_of(mo, today) if mo < today.month else today.year - 1
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
-            if rx is EARLIEST:  # no "since": the earliest month the story dates (as the timeline counts from)
-                cand = (cand[1], cand[1], cand[2])
             if best is None or cand[0] < best[0]:
                 best = cand
-        if best:
-            break
-    return (best[1], best[2]) if best else None
+    if best:
+        return best[1], best[2]
+    if said := _since_said(text, today):
+        return said
+
+    # no word of when it began: the earliest day or month the story dates, not counting the complaint's own steps
+    # (a complaint is made after the problem began); a deadline missed counts ("amended by 15 February 2026")
+    def counts(m: re.Match) -> bool:
+        return not (wished(m.start()) or COMPLAINT_STEP.search(clause_at(m.start())))
+
+    dated = []
+    for m in DAY_MONTH.finditer(text):
+        d = _day(m, today)
+        if d and counts(m):
+            dated.append((f"{d.year:04d}-{d.month:02d}", m.span()))
+    for m in EARLIEST.finditer(text):
+        if counts(m):
+            y, mo = _year(m.group(2)), _month(m.group(1))
+            dated.append((f"{y:04d}-{mo:02d}", m.span()))
+    return min(dated) if dated else None
 
 
 EXTRA_NO_PLAN = re.compile(
@@ -552,7 +597,18 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(went|been|gone) through (both stages|stage (1|one)\b[^.!?\n]{0,60}?\band stage (2|two)\b)"
             r"|\b(their|its|the council's|the) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (2|two)\b"
-            r"|\bcomplain\w*[^.!?\n]{0,60}?\b(no (response|reply) at all|had no (response|reply)|not (had|received) (a|any) (response|reply))",
+            # the Ombudsman told of it or at work on it, in any words: "I have contacted the Ombudsman", "the LGSCO
+            # accepted it", "the Ombudsman is looking at my complaint"; and stage 2 said as done: "the stage 2
+            # investigation found in our favour", "it went to stage two and they replied in August"
+            r"|\b(contacted|rang|phoned|emailed|called|wrote to|written to|complained to|applied to|lodged (it|a complaint) with|"
+            r"registered (it|a complaint) with|submitted (it|a complaint|my complaint|our complaint)? ?to) the "
+            r"(local government (and social care )?)?(ombudsman|lgsco)"
+            r"|\b(ombudsman|lgsco)\b[^.!?\n]{0,30}?\b(investigating|looking (into|at)|accepted|has taken|gave (me|us) a "
+            r"(reference|case)|(case|reference) (number|officer)|assessing|decided|upheld)"
+            r"|\bstage (2|two) (investigation |investigator |review |complaint |panel )?(found|upheld|concluded|decided|agreed|"
+            r"rejected|came back|partly upheld|did not uphold|didn't uphold)"
+            r"|\b(went|gone|escalated|moved|got|took) (it |my complaint |the complaint |our complaint )?to stage (2|two)\b"
+            r"[^.!?\n]{0,40}?\b(replied|responded|response|reply|found|upheld|answered|came back|wrote back)",
             re.I,
         ),
     ),
@@ -565,7 +621,10 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(requested|asked for) (it|the complaint|my complaint) (to go |to be escalated |be escalated )?to stage (2|two)|\btake it further\b"
             r"|\bcomplain\w*[^.!?\n]{0,80}?\b(they |and they |and )?(replied|responded|answered|wrote back|got back to (me|us)|"
             r"got a (reply|response)|had a (reply|response)|received a (reply|response))\b"
-            r"|\b(responded|replied|response|reply|answer|answered) to (my|our|the|her|his) (formal )?complaint\b"
+            r"|\b(responded|replied|response|reply|answer|answered|wrote back) (to|about|on) (my|our|the|her|his) (formal )?complaint\b"
+            r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
+            r"(escalated|reviewed|looked at again)|\basked for (an |a )?escalation\b"
+            r"|\bstage (1|one) (investigation |investigator |review )?(found|concluded|decided|did not uphold|didn't uphold)\b"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (1|one)\b"
             r"|\bstage (1|one) (was |has been )?(upheld|not upheld|partly upheld|partially upheld|rejected|closed)\b",
             re.I,
@@ -574,9 +633,13 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
     (
         "council-stage-1",
         re.compile(
-            r"\b(made|put in|sent|submitted|lodged|raised|emailed|wrote|filed|put) (a|my|our|an|the) ((formal|written|stage (1|one)) )*complaint\b"
+            r"\b(made|put in|sent in|sent|submitted|lodged|raised|emailed|wrote|filed|put|logged|registered|handed in|"
+            r"opened) (a|my|our|an|the) ((formal|written|official|stage (1|one)) )*complaint\b"
+            r"|\b(sent|emailed|wrote to|written to|contacted)\b[^.!?\n]{0,60}?\bthe complaints? (team|email|department|unit|address|inbox)"
             r"|\b(formal |written )?complaint (went|has gone|was put) in\b|\bstage (1|one) (complaint )?(made|sent|submitted|lodged)\b"
-            r"|\bcomplain(ed)?( formally)? (on|in|to|about|last|at)\b|\b(i|we|she|he|they|mum|dad|mother|father|parents?) complained\b"
+            r"|\bcomplained( formally)? (on|in|to|about|last|at)\b|\bcomplain (on|in) (\d|the|last|"
+            + MONTH_RE
+            + r")|\b(i|we|she|he|they|mum|dad|mother|father|parents?) complained\b"
             r"|\bcomplaint (was )?(received|made|sent|submitted|lodged|logged|acknowledged)\b"
             r"|\b(my|our|the|her|his) (formal )?complaint (of|dated|on|from) |\backnowledged (my|our|the) complaint",
             re.I,
@@ -590,7 +653,11 @@ STAGE_NOT = re.compile(
     r"won'?t|will|going to|want to|would like to|wish to|thinking of|plan to|before|if|until|whether|first)\s+(\w+\s+){0,3}$",
     re.I,
 )
-STAGE_NOT_AFTER = re.compile(r"^\s*(yet|has not|have not|hasn'?t|haven'?t|was not|wasn'?t|is not|due|expected)\b", re.I)
+STAGE_NOT_AFTER = re.compile(
+    r"^\s*((is|was|has been|are) )?(still )?(yet|has not|have not|hasn'?t|haven'?t|was not|wasn'?t|is not|due|expected|"
+    r"overdue|late|outstanding|pending|awaited|never)\b",
+    re.I,
+)
 FIRST = re.compile(r"\b(go|going) through the council'?s? (complaints? )?(process|procedure)? ?first\b", re.I)
 
 
@@ -641,8 +708,11 @@ PROVISION_CUE = re.compile(
 # clause turns ("but", "since", "in his plan"); on the tuning stories a list of known terms alone lost the half of
 # "a support worker and help with after school clubs" or "a place at a specialist provision with small classes"
 GETS = re.compile(
-    r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:get|have|receive)|should (?:get|have|receive|be getting)"
-    r"|would (?:get|have|receive)|(?:was|were) promised|section f:?|(?:i|he|she|they) needs?,? which (?:is|are))\s+",
+    r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:be )?(?:get|have|receive|getting|having|receiving)"
+    r"|should (?:get|have|receive|be getting|be receiving|be having|be given|be provided with)|entitled to(?! (?:a|an) (?:reply|response))"
+    r"|would (?:get|have|receive|be given)|(?:was|were) promised|promised (?:us|me|him|her|them)|section f:?"
+    r"|(?:i|he|she|they) needs?,? which (?:is|are)|(?:agreed|ordered|decided|said they would) (?:the council )?to "
+    r"(?:fund|provide|pay for|arrange|give (?:him|her|them|us|me)?)|what (?:he|she|they|i) needs? is)\s+",
     re.I,
 )
 GETS_END = re.compile(
@@ -652,7 +722,11 @@ GETS_END = re.compile(
 )
 PROVISION_NOUN = re.compile(
     r"\b(support|help|therapy|therapist|visits|place|tuition|hours|worker|school|equipment|laptop|note ?taker|"
-    r"assistant|teacher|transport|sessions|allowance|payments?|provision|assessment|OT|SALT|1:1|TA|teaching|tutoring|tutors?|pass|trainer|adviser|budget|breaks|mentor|taxi|bursary|package|escort)\b",
+    r"assistant|teacher|transport|sessions|allowance|payments?|provision|assessment|OT|SALT|1:1|TA|teaching|tutoring|tutors?|pass|trainer|adviser|budget|breaks|mentor|taxi|bursary|package|escort|"
+    # any service a person names: the kinds of thing a plan, an assessment or an order provides
+    r"respite|carers?|placement|session|psychologist|room|keyworker|nurse|bus|intervention|programme|therap\w+|"
+    r"physio\w*|speech|counsell\w*|education|lessons?|classes|assistance|adaptations?|hoist|wheelchair|care|"
+    r"overnights?|visits?|hours?|placement|specialist)\b",
     re.I,
 )
 
@@ -661,7 +735,8 @@ PROVISION_NOUN = re.compile(
 # a sensory circuit every morning", "Section F sets out a package of 15 hours ... and a mentor", "the Tribunal ordered
 # that her plan include ...", "they used to give me a travel pass and a travel trainer"
 PLAN_SAYS = re.compile(
-    r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|states|specifies|sets out|lists|to include|includes?)"
+    r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|states|specifies|sets out|lists|to include|includes?|"
+    r"provides(?: for)?|requires|is clear that (?:he|she|they|i) needs?)"
     r"(?: that)?:?(?: (?:i|he|she|they|we) (?:should |will |would |is to |are to )?(?:gets?|have|has|receive|receives)\b)?"
     r"|\b(?:should|would|will) (?:get|have|receive):|\b(?:i|he|she|they|we)'d (?:get|have|receive)\b"
     r"|\bused to (?:give|get|have|provide)(?: (?:me|him|her|us|them))?\b|\bassessed (?:\w+ ){0,4}?as needing\b"
@@ -739,7 +814,18 @@ IMPACT_CUE = re.compile(
     r"not speaking|lost contact|sending (him|her) home|(his|her|their) hopes up|chewing|hides (in|under|away)|cried|"
     r"not wanting to see anyone|not reading|no bed|no cooker|no furniture|(used|using) (all )?(my|our) (annual )?leave|"
     r"missing work|cant go back to work|can'?t go back to work|choose between|ran away|run(ning)? off|"
-    r"r[au]n out of (the )?(school|house|class)|no words|thick)\b",
+    r"r[au]n out of (the )?(school|house|class)|no words|thick|"
+    # harm said in general words, not a list of the tuning stories' own: getting worse, losing ground, worn down,
+    # health, money and work, and "it has had a huge impact on ..."
+    r"(got|getting|gotten|grown|become) (much |a lot |far |even )?(worse|harder)|worsen\w*|declin(ed|ing)|"
+    r"deteriorat\w*|losing (skills|ground|confidence|weight|sleep)|lost (skills|ground|weight|sleep|progress)|"
+    r"no progress|not (made|making) (any )?progress|(worn|burnt|burned) out|tired all the time|"
+    r"under (huge |so much |a lot of )?(strain|pressure)|strain on|unpaid leave|time off work|off work|"
+    r"(my|her|his|our|their) (mental )?health (has|is)|seizures|(ended up|been|admitted|taken) (in|to) (hospital|a&e)|"
+    r"crisis team|"
+    r"attendance (has|is|dropped|fell)|(huge|big|massive|serious|terrible|devastating|real|significant|awful) "
+    r"(impact|effect|toll)|(impact|effect|toll) (on|it has)|affected (him|her|them|us|me|our|his|her)|"
+    r"isolat\w*|withdrawn|lonel\w+|miserable|confidence (is|has)|rock bottom)\b",
     re.I,
 )
 # the loss of schooling is often the complaint itself ("D has had no education since July"): a sentence saying how it
@@ -776,6 +862,10 @@ IMPACT_LABEL = re.compile(
 )
 
 
+IMPACT_PIECES = 2
+IMPACT_WORDS = 60
+
+
 def _impact(text: str) -> tuple[str, tuple[int, int]] | None:
     """How it has hurt the child or family: the first sentence that says so (a run-on one: the clauses that do),
     and the next sentence too when it goes on saying so ("I had to give up work. money is really tight now")."""
@@ -794,15 +884,21 @@ def _impact(text: str) -> tuple[str, tuple[int, int]] | None:
             break
     if not hits:
         return None
-    s = sentences[hits[0]]
-    if len(text[s[0] : s[1]].split()) > 25:  # a run-on story: the clauses that say it
-        cl = [c for c in _clauses(text) if s[0] <= c[0] < s[1] and _says_impact(text[c[0] : c[1]])]
-        s = (cl[0][0], cl[min(1, len(cl) - 1)][1]) if cl else s
-    elif len(hits) > 1 and hits[1] == hits[0] + 1:
-        nxt = sentences[hits[1]]
-        if len(text[s[0] : nxt[1]].split()) <= 40:
-            s = (s[0], nxt[1])
-    return text[s[0] : s[1]], s
+    # each sentence that says it (a run-on one: the clauses that do), up to IMPACT_PIECES of them and IMPACT_WORDS
+    # words: people say the harm to the child in one place and the harm to the family in another
+    pieces: list[tuple[int, int]] = []
+    for i in hits:
+        s = sentences[i]
+        if len(text[s[0] : s[1]].split()) > 25:  # a run-on story: the clauses that say it
+            cl = [c for c in _clauses(text) if s[0] <= c[0] < s[1] and _says_impact(text[c[0] : c[1]])]
+            s = (cl[0][0], cl[min(1, len(cl) - 1)][1]) if cl else s
+        if pieces and sum(len(text[a:b].split()) for a, b in [*pieces, s]) > IMPACT_WORDS:
+            break
+        pieces.append(s)
+        if len(pieces) == IMPACT_PIECES:
+            break
+    value = " ".join(text[a:b].strip() for a, b in pieces)
+    return value, (pieces[0][0], pieces[-1][1])
 
 
 OUTCOME_CUE = re.compile(
@@ -860,6 +956,33 @@ CONTACT_CUE = re.compile(
     r"got an? (?:email|letter)|a letter saying)\b",
     re.I,
 )
+# a contact in general words: a way of getting in touch (each verb in its forms) with someone on the council's side
+# or said by the person ("I texted the social worker twice", "we had a meeting with the SENCO", "the caseworker told
+# me on 3 May"), rather than only the phrases the tuning stories use
+PERSON_SIDE = r"(?:i|we|mum|dad|mother|father|parents?|the family|my (?:husband|wife|partner|mum|dad))"
+COUNCIL_SIDE = (
+    r"(?:they|the council|the la|the local authority|(?:the|her|his|my|our) (?:\w+ )?(?:case ?worker|officer|manager|"
+    r"team|worker|director|head of \w+|coordinator|co-ordinator)|the head of \w+|\w+ council)"
+)
+CONTACT_VERB = re.compile(
+    rf"\b{PERSON_SIDE}(?:'ve| have| had| then| also| even| already| finally| eventually| \w+ly){{0,2}} "
+    r"(?:e-?mailed|(?:tele)?phoned|rang|called|wrote|texted|messaged|met|spoke|talked|told|raised|chased|followed (?:it )?up|"
+    r"asked|requested|applied|filled in|submitted|lodged|appealed|sent|contacted|visited|attended (?:a|the) (?:\w+ )?meeting|"
+    r"went to see|left|been (?:ringing|phoning|calling|emailing|chasing|writing))\b"
+    rf"|\b{COUNCIL_SIDE} (?:\w+ )?(?:e-?mailed|(?:tele)?phoned|rang|called|wrote|texted|messaged|told|replied|responded|"
+    r"answered|got back|came back|sent)(?: (?:me|us|back|to (?:me|us)))\b"
+    r"|\b(?:had|have had|at|in) (?:a|an|the) (?:\w+ )?meeting with\b",
+    re.I,
+)
+
+
+def _contact_said(clause: str) -> bool:
+    """A clause that tells of a contact: a known phrase (CONTACT_CUE), or a way of getting in touch with a party."""
+    if CONTACT_CUE.search(clause):
+        return True
+    return bool(CONTACT_VERB.search(clause))
+
+
 # a contact said as not made: "I haven't complained formally yet"
 NOT_DONE = re.compile(
     r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|never|no one'?s|nobody'?s|no one has|nobody has)(\s+\w+){0,2}\s+"
@@ -900,7 +1023,7 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         days = [(d, m.span()) for m in DAY_MONTH.finditer(clause) if (d := _day(m, today))]
         dated_reply = days and re.search(r"\b(response|reply)\b", clause, re.I)
         wish = re.search(r"\b(want|would like|seek)\b", clause, re.I)
-        if (CONTACT_CUE.search(clause) or dated_reply) and not wish and not NOT_DONE.search(clause):
+        if (_contact_said(clause) or dated_reply) and not wish and not NOT_DONE.search(clause):
             lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
             start = s[0] + (lead.end() if lead else 0)
             contacts.append(Found(text[start : s[1]], (start, s[1])))
