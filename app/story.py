@@ -187,7 +187,8 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     """Spans of the clauses of a text: cut at sentence ends, semicolons, new lines and commas, and a run-on stretch
     (people often write with no full stops) also before "and", "but", "so", "then", "because"."""
     out = []
-    for m in re.finditer(r"(?:[^.!?;\n,]|[.!?,](?=\d))+", text):
+    # a comma inside a list of days or months does not cut ("chased in March, April and May by email")
+    for m in re.finditer(rf"(?:[^.!?;\n,]|[.!?,](?=\d)|,(?= (?:and )?(?:\d|{MONTH_RE}\b)))+", text, re.I):
         start, end = m.span()
         piece = text[start:end]
         if len(piece.split()) > 14:
@@ -197,7 +198,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
                     r"\s(?:and|but|so|then|because|which|although|after|when)\s"
                     # a new event in a run-on story: "... with us i complained on the 5th got a reply on the 30th"
                     r"|\s(?=(?:i|we) (?:\w+ )?(?:complained|phoned|rang|emailed|asked|wrote|sent|made|put|applied)\b)"
-                    r"|\s(?=got (?:a|an|the) (?:\w+ )?(?:reply|response|letter|email)\b)",
+                    r"|\s(?=got (?:a|an|the) (?:\w+ )?(?:reply|response|letter|email)\b)|\s(?=(?:nobody|no one|noone)\b)",
                     piece,
                     re.I,
                 )
@@ -600,6 +601,11 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # the Ombudsman told of it or at work on it, in any words: "I have contacted the Ombudsman", "the LGSCO
             # accepted it", "the Ombudsman is looking at my complaint"; and stage 2 said as done: "the stage 2
             # investigation found in our favour", "it went to stage two and they replied in August"
+            r"|\b(sent|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to the (local government (and social care )?)?(ombudsman|lgsco)"
+            r"|\b(stage (2|two)|second stage)\b( (reply|response|letter|answer|outcome|decision))?( \(?dated \d[^)]*\)?)?"
+            r" (came|came back|arrived|said|apologised|offered|found|upheld|was upheld|agreed)\b"
+            r"|\bstage (2|two)\s*[:\-–][^.!?\n]{0,40}?\b(reply|response|answer|outcome)\b"
+            r"|\bboth stages\b|\b(both|two) stages (done|completed|finished)"
             r"|\b(contacted|rang|phoned|emailed|called|wrote to|written to|complained to|applied to|lodged (it|a complaint) with|"
             r"registered (it|a complaint) with|submitted (it|a complaint|my complaint|our complaint)? ?to) the "
             r"(local government (and social care )?)?(ombudsman|lgsco)"
@@ -625,6 +631,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
             r"(escalated|reviewed|looked at again)|\basked for (an |a )?escalation\b"
             r"|\bstage (1|one) (investigation |investigator |review )?(found|concluded|decided|did not uphold|didn't uphold)\b"
+            r"|\b(stage (1|one)|first stage)\b( (reply|response|letter|answer|outcome|decision))?( \(?dated \d[^)]*\)?)?"
+            r" (came|came back|arrived|said|apologised|offered|upheld|was upheld|agreed|blamed)\b"
+            r"|\bstage (1|one)\s*[:\-–][^.!?\n]{0,40}?\b(reply|response|answer|outcome)\b"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (1|one)\b"
             r"|\bstage (1|one) (was |has been )?(upheld|not upheld|partly upheld|partially upheld|rejected|closed)\b",
             re.I,
@@ -636,6 +645,11 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"\b(made|put in|sent in|sent|submitted|lodged|raised|emailed|wrote|filed|put|logged|registered|handed in|"
             r"opened) (a|my|our|an|the) ((formal|written|official|stage (1|one)) )*complaint\b"
             r"|\b(sent|emailed|wrote to|written to|contacted)\b[^.!?\n]{0,60}?\bthe complaints? (team|email|department|unit|address|inbox)"
+            # a form or a note: "Formal complaint: sent by email 14/10/26", "Complaint: 1 September 2026"; and a
+            # complaint said as made by what follows: "no reply to my complaint", "complain first, which I did"
+            r"|\b(formal |stage (1|one) )?complaint\s*[:\-–]\s*(sent|made|submitted|lodged|put in|emailed|\d)"
+            r"|\b(no|not|nothing|still waiting for an?|awaiting an?) (\w+ ){0,2}(reply|response|answer|acknowledgement) (to|about|on) (my|our|the|her|his) "
+            r"(formal )?complaint|\bcomplain\w*[^.!?\n]{0,40}?\b(which|and) (i|we) did\b"
             r"|\b(formal |written )?complaint (went|has gone|was put) in\b|\bstage (1|one) (complaint )?(made|sent|submitted|lodged)\b"
             r"|\bcomplained( formally)? (on|in|to|about|last|at)\b|\bcomplain (on|in) (\d|the|last|"
             + MONTH_RE
@@ -658,7 +672,12 @@ STAGE_NOT_AFTER = re.compile(
     r"overdue|late|outstanding|pending|awaited|never)\b",
     re.I,
 )
-FIRST = re.compile(r"\b(go|going) through the council'?s? (complaints? )?(process|procedure)? ?first\b", re.I)
+FIRST = re.compile(
+    r"\b(go|going) through the council'?s? (complaints? )?(process|procedure)? ?first\b"
+    r"|\b(complain|go|going|raise it|ask)\b[^.!?\n]{0,30}\b(council|them|la)\b[^.!?\n]{0,15}\bfirst\b"
+    r"|\b(chance|opportunity) to (look at|respond|deal with|put) it|\bpremature",
+    re.I,
+)
 
 
 def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
@@ -693,7 +712,9 @@ PROVISION_TERMS = re.compile(
     r"full[- ]time education|(?:a )?support worker(?: in lessons)?|personal adviser|special guardianship allowance|"
     r"(?:a )?(?:monthly )?allowance|carers? assessment|child in need assessment|life story work|sensory diet|"
     r"financial support|(?:a )?small group setting|contact support|portage|note[- ]taker|laptop|tuition)"
-    r"(?: (?:every (?:week|fortnight)|weekly|monthly|a week|per week))?)",
+    r"(?: (?:every (?:week|fortnight)|weekly|monthly|a week|per week))?"
+    # what the person adds to it: "short breaks (Saturday club, 6 hours a week)"
+    r"(?: \([^)\n]{3,60}\))?)",
     re.I,
 )
 PROVISION_CUE = re.compile(
@@ -711,6 +732,8 @@ GETS = re.compile(
     r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:be )?(?:get|have|receive|getting|having|receiving)"
     r"|should (?:get|have|receive|be getting|be receiving|be having|be given|be provided with)|entitled to(?! (?:a|an) (?:reply|response))"
     r"|would (?:get|have|receive|be given)|(?:was|were) promised|promised (?:us|me|him|her|them)|section f:?"
+    r"|(?:meant|supposed) to be(?= (?:\d|one|two|three|four|five|six))|section [a-k]:?|applied for(?! (?:an? |the )?(?:ehc|education|needs|assess))"
+    r"|(?:gave|give|given) (?:him|her|them|me|us)|(?:will|would) (?:provide|arrange|fund|pay for)(?: (?:him|her|them|me|us))?|(?:cut|stopped|withdrew|ended|reduced) (?:his|her|their|my|our) (?:\w+'s )?"
     r"|(?:i|he|she|they) needs?,? which (?:is|are)|(?:agreed|ordered|decided|said they would) (?:the council )?to "
     r"(?:fund|provide|pay for|arrange|give (?:him|her|them|us|me)?)|what (?:he|she|they|i) needs? is)\s+",
     re.I,
@@ -726,7 +749,7 @@ PROVISION_NOUN = re.compile(
     # any service a person names: the kinds of thing a plan, an assessment or an order provides
     r"respite|carers?|placement|session|psychologist|room|keyworker|nurse|bus|intervention|programme|therap\w+|"
     r"physio\w*|speech|counsell\w*|education|lessons?|classes|assistance|adaptations?|hoist|wheelchair|care|"
-    r"overnights?|visits?|hours?|placement|specialist)\b",
+    r"overnights?|visits?|hours?|placement|specialist|accommodation|grant|housing)\b",
     re.I,
 )
 
@@ -750,8 +773,47 @@ PLAN_SAYS_END = re.compile(
 )
 
 
+# the plan's (or order's, or agreement's) own words, quoted: "Section F: '1:1 adult support for 27.5 hours per week'",
+# "they agreed 'five hours a week of home tuition'"; a quotation of a reply ("said it was 'an administrative error'")
+# names no service and is passed over
+QUOTED = re.compile(r"['‘\"“]([^'’\"”\n]{12,300}?)['’\"”](?!\w)")
+QUOTE_CUE = re.compile(
+    r"\b(plan|section (?!i\b)[a-k]|ehcp|order(ed)?|tribunal|agreed|records?|amendments?|added|states|specifies|"
+    r"sets out|includes?|provide|entitled|promised|needs?)\b",
+    re.I,
+)
+QUOTE_REPLY = re.compile(r"\b(saying|said|says|told|repl\w*|response|letter|email|wrote)\b", re.I)
+QUOTE_PLAN = re.compile(r"\b(plan|section (?!i\b)[a-k]|ehcp|order)\b", re.I)
+AMOUNT = re.compile(
+    r"\b(\d+(\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve)\s+(hours?|hrs?|sessions?|minutes|days?|times)\b|£\s?\d",
+    re.I,
+)
+# a need for an assessment (none yet, one asked for): what the child "needs" is not yet provision anyone owes
+ASSESSMENT_CASE = re.compile(
+    r"\b(asked|applied|request\w*|refus\w*|agreed|decid\w*|waiting)\b[^.!?\n]{0,40}\bassess", re.I
+)
+
+
+def _quoted_provision(text: str, sentences: list[tuple[int, int]]) -> tuple[str, tuple[int, int]] | None:
+    for m in QUOTED.finditer(text):
+        words = m.group(1).strip()
+        sent = next((x for x in sentences if x[0] <= m.start() < x[1]), (m.start(), m.end()))
+        before = re.split(r"[.;!?\n]|,\s", text[sent[0] : m.start()])[-1]
+        if len(words.split()) < 3 or text[: m.start()].rstrip().endswith("("):
+            continue  # "EOTAS ('education otherwise than at school')": what a word means
+        if QUOTE_REPLY.search(before) and not QUOTE_PLAN.search(before):
+            continue  # "the reply said it was 'an administrative error'"
+        if not (QUOTE_CUE.search(before) or QUOTE_PLAN.search(before)):
+            continue
+        if PROVISION_NOUN.search(words) or AMOUNT.search(words) or len(words.split()) >= 6:
+            return words, m.span(1)
+    return None
+
+
 def _provision(text: str) -> tuple[str, tuple[int, int]] | None:
     sentences = _sentences(text)
+    if quoted := _quoted_provision(text, sentences):
+        return quoted
     for m in PLAN_SAYS.finditer(text):
         end = PLAN_SAYS_END.search(text, m.end())
         span = _trim(text, m.end(), end.start() if end else len(text))
@@ -776,6 +838,8 @@ def _provision(text: str) -> tuple[str, tuple[int, int]] | None:
             if more:
                 return " and ".join([*(t.group(1) for t in more[:2]), words]), (min(more[0].start(), span[0]), span[1])
             return words, span
+    if ASSESSMENT_CASE.search(text) and not PLAN_WORD.search(text):
+        return None  # an assessment story: the support a child "needs" is not yet owed (the plan will say)
     cued = [s for s in sentences if PROVISION_CUE.search(text[s[0] : s[1]])]
     lacking = [s for s in sentences if FAILURE_CUE.search(text[s[0] : s[1]])]
     for s in [*cued, *lacking, *sentences]:
@@ -825,7 +889,20 @@ IMPACT_CUE = re.compile(
     r"crisis team|"
     r"attendance (has|is|dropped|fell)|(huge|big|massive|serious|terrible|devastating|real|significant|awful) "
     r"(impact|effect|toll)|(impact|effect|toll) (on|it has)|affected (him|her|them|us|me|our|his|her)|"
-    r"isolat\w*|withdrawn|lonel\w+|miserable|confidence (is|has)|rock bottom)\b",
+    r"isolat\w*|withdrawn|lonel\w+|miserable|confidence (is|has)|rock bottom|"
+    # a change in the person: "he's started running away", "she's stopped going to football", "keeps asking when",
+    # "he can't hold a pencil", "gone from talking in sentences to barely speaking"
+    r"(started|begun|began) (running|asking|skipping|refusing|hitting|biting|hurting|scratching|pulling|picking|"
+    r"wetting|soiling|crying|screaming|shouting|hiding|staying|sleeping|saying|talking about|self)\w*|"
+    r"(has|have|'s|'ve) stopped (going|eating|sleeping|talking|speaking|messaging|seeing|leaving|playing|reading|"
+    r"writing|walking|wanting|coming out|trying|attending|swimming)|keeps? (asking|crying|saying (she|he)|falling)|"
+    r"(can'?t|cant|cannot|can no longer|unable to|no longer able to) (hold|manage|walk|write|read|speak|sleep|eat|"
+    r"keep (up|a job|going)|concentrate|climb|use|leave|dress|wash|get (out|up|dressed))|gone from \w+|barely \w+ing|"
+    r"in (more |constant |so much )?pain|stiff(er)?|falling over|injur\w*|clingy|won'?t (sleep|eat|talk|leave|go)|"
+    r"screams?|running on empty|savings|loan|overdraft|arrears|debt|food ?bank|sofa surfing|homeless|evicted|hostel|"
+    r"sleeping rough|(the one thing|everything) (he|she|they) loved?|(he|she|they) loved|"
+    r"(leave|left|leaving) (my |work |the )?(shift|work|job) early|(manager|employer|boss)\b[^.!?\n]{0,30}\bwarning|"
+    r"gone down to \d+ days|missing overnight|running away|ran away)\b",
     re.I,
 )
 # the loss of schooling is often the complaint itself ("D has had no education since July"): a sentence saying how it
@@ -968,7 +1045,7 @@ CONTACT_VERB = re.compile(
     rf"\b{PERSON_SIDE}(?:'ve| have| had| then| also| even| already| finally| eventually| \w+ly){{0,2}} "
     r"(?:e-?mailed|(?:tele)?phoned|rang|called|wrote|texted|messaged|met|spoke|talked|told|raised|chased|followed (?:it )?up|"
     r"asked|requested|applied|filled in|submitted|lodged|appealed|sent|contacted|visited|attended (?:a|the) (?:\w+ )?meeting|"
-    r"went to see|left|been (?:ringing|phoning|calling|emailing|chasing|writing))\b"
+    r"went to see|left (?:a |an )?(?:\w+ )?(?:message|voicemail)s?|been (?:ringing|phoning|calling|emailing|chasing|writing))\b"
     rf"|\b{COUNCIL_SIDE} (?:\w+ )?(?:e-?mailed|(?:tele)?phoned|rang|called|wrote|texted|messaged|told|replied|responded|"
     r"answered|got back|came back|sent)(?: (?:me|us|back|to (?:me|us)))\b"
     r"|\b(?:had|have had|at|in) (?:a|an|the) (?:\w+ )?meeting with\b",
@@ -985,8 +1062,30 @@ def _contact_said(clause: str) -> bool:
 
 # a contact said as not made: "I haven't complained formally yet"
 NOT_DONE = re.compile(
-    r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|never|no one'?s|nobody'?s|no one has|nobody has)(\s+\w+){0,2}\s+"
-    r"(made|complained|contacted|emailed|phoned|rang|written|wrote)\b",
+    r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|not|never|no one'?s|nobody'?s|no one|nobody|noone)"
+    r"(\s+\w+){0,2}\s+(made|complained|contacted|emailed|phoned|rang|written|wrote|replied|had|asked|put|called|rung|"
+    r"responded|got back|been in touch)\b",
+    re.I,
+)
+# a contact meant, not made: "I'm going to the ombudsman next", "thinking of going to the ombudsman"
+INTENT = re.compile(
+    r"\b(i'?m|im|i am|we'?re|we are) (going|thinking|planning|about) (to|of)\b|\bthinking of\b|\bplan(ning)? to\b"
+    r"|\b(i|we)(?: will|'ll) (go|complain|contact|write|take)\b",
+    re.I,
+)
+# "she's not answered my texts": the texts were sent, so it is a contact even so
+MY_MESSAGES = re.compile(r"\b(my|our) (texts|emails|calls|letters|messages|voicemails)\b", re.I)
+# a contact in other words: a form's line ("Formal complaint: sent by email 14/10/26", "Stage 2: asked for ..."), a
+# complaint step said as it came ("Stage one came back on 30 September", "it's gone to the second stage"), a reply had,
+# the Ombudsman approached in any words, a refusal with its date
+MORE_CONTACT = re.compile(
+    r"\b(formal |stage (1|one|2|two) )?complaint\s*:|\bstage (1|one|2|two)\s*:|\b(auto|automatic|holding) (reply|response)"
+    r"|\b(stage (1|one|2|two)|first stage|second stage)\b[^.!?\n,;]{0,25}?\b(came|said|apologised|upheld|reply|response|"
+    r"letter|answer|asked|requested|escalat\w*)\b|\b(gone|went|moved|go) (on )?to the (second|next) stage\b"
+    r"|\b(had|got|received) (a|an|one|two|\w+) (\w+ )?(reply|response|email|letter|call|phone call|text|message)\b"
+    r"|\b(been|went|gone|sent \w+|submitted \w*|referred \w*|complained) to the (local government (and social care )?)?"
+    r"(ombudsman|lgsco)\b|\bcomplaint\b[^.!?\n,;]{0,30}\b(was|went|dated)\b[^.!?\n,;]{0,6}\d"
+    r"|\brefused\b(?=[^.!?\n]{0,12}\d)|\b(i|we) (\w+ and )?(signed|sent) (it|them|the \w+) back\b",
     re.I,
 )
 
@@ -995,10 +1094,20 @@ NOT_DONE = re.compile(
 MORE_EVENT_CUES: list[tuple[str, str]] = [
     (
         "stage2_response",
-        r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome)|\bfinal (response|reply)\b|adjudication",
+        r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome)|\bfinal (response|reply)\b|adjudication"
+        r"|second stage (reply|response|came|said)|(stage (2|two)|second stage) (came|said|apologised|upheld|agreed)"
+        r"|stage (2|two)\s*[:\-–][^,]*, (reply|response)",
     ),
-    ("stage1_response", r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)"),
-    ("stage2_requested", r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)"),
+    (
+        "stage1_response",
+        r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)"
+        r"|(stage (1|one)|first stage) (came|said|apologised|upheld|agreed|blamed)",
+    ),
+    (
+        "stage2_requested",
+        r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)|requested (a |the )?stage (2|two)"
+        r"|stage (2|two)\s*[:\-–]\s*asked for",
+    ),
     (
         "complaint_made",
         r"complaint (went|has gone|was put) in|put (a|my|our|the) (formal )?complaint in|complaint logged"
@@ -1022,8 +1131,15 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         sentence = next((text[a:b] for a, b in sentences if a <= s[0] < b), clause)
         days = [(d, m.span()) for m in DAY_MONTH.finditer(clause) if (d := _day(m, today))]
         dated_reply = days and re.search(r"\b(response|reply)\b", clause, re.I)
-        wish = re.search(r"\b(want|would like|seek)\b", clause, re.I)
-        if (_contact_said(clause) or dated_reply) and not wish and not NOT_DONE.search(clause):
+        # what the person wants ("I want a reply"), not what the council said it wants ("saying they want to cease")
+        wish = re.search(
+            r"^(\w+ ){0,3}?(want|would like|seek)\b|\b(i|we|i'd|we'd)\b[^,.;]{0,20}\b(want|would like|seek)\b",
+            clause,
+            re.I,
+        )
+        said = _contact_said(clause) or MORE_CONTACT.search(clause) or dated_reply
+        intent = INTENT.search(clause)
+        if said and not wish and not intent and (not NOT_DONE.search(clause) or MY_MESSAGES.search(clause)):
             lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
             start = s[0] + (lead.end() if lead else 0)
             contacts.append(Found(text[start : s[1]], (start, s[1])))
@@ -1062,7 +1178,7 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             name = "stage2_requested"
         if (
             name is None
-            and re.search(r"\b(asked|applied)\b", clause, re.I)
+            and re.search(r"\b(asked|applied|request\w*|sent in)\b", clause, re.I)
             and re.search(r"\bassess|\behc", sentence, re.I)
         ):
             name = "assessment_requested"
