@@ -340,11 +340,18 @@ CHILD_RES = [
     re.compile(rf"\b(?:my|our|her|his|their|a) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b(?!')"),
     re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
+    # a form's line: "Child: Maisie, 6", "Young person: K"
+    re.compile(r"^[\s•*\-–]*(?:child|son|daughter|young person|name)\s*:\s*([A-Z][a-z]*)\b", re.M | re.I),
+    # "We are L's foster carers", "we're Sam's grandparents"
+    re.compile(
+        r"\b(?i:we are|we're|i am|i'm|im) ([A-Z][a-z]*)'s (?:foster carers?|carers?|parents|grandparents|special guardians?|"
+        r"kinship carers?|adoptive parents|guardians?)\b"
+    ),
     re.compile(
         r"\b(?:writing as|as|I am|I'm|im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent)"
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
-    re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+) (?:is|has) (?:\d+|had|an? ehc|been)\b"),
+    re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b"),
     re.compile(r"\b([A-Z][a-z]+|[A-Z]) \((?:aged? )?\d{1,2}\)|\b([A-Z][a-z]+|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"),
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(r"\b([A-Z][a-z]+),? (?:who is|aged|age) \d{1,2}\b|\b([A-Z][a-z]+), \d{1,2},"),
@@ -513,7 +520,7 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
 EXTRA_NO_PLAN = re.compile(
     r"\b(no|not got an?|doesnt have an?|dosent have an?|doesent have an?|does not have an?|hasnt got an?|has not got an?|not on an?|isnt on an?) "
     r"(ehcp|ehc ?plan|education,? health and care plan)( yet)?\b|\bno ehcp yet\b"
-    r"|\b(asked|applied|requested?)( \w+){0,4} (for )?an? (ehc|ehcp|education,? health and care)? ?(needs )?assessment\b",
+    r"|\b(asked|applied|request(ed)?)( \w+){0,4} (for )?(an? |the )?(ehc|ehcp|education,? health and care)? ?(needs )?assessment\b",
     re.I,
 )
 # no word of a plan, and an assessment asked for, refused or under way: no plan yet ("refused an EHC needs assessment",
@@ -548,12 +555,14 @@ EXTRA_WHO = [
     (
         "foster carer",
         r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b"
-        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\w+ )?foster (carers?|parents?)\b",
+        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ )?foster (carers?|parents?)\b"
+        r"|\bfoster carers? here\b",
     ),
     (
         "advocate",
         r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"
-        r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b",
+        r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b"
+        r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b",
     ),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     ("carer", r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"),
@@ -991,7 +1000,20 @@ OUTCOME_HEAD = re.compile(
 )
 
 
+OUTCOME_LABEL = re.compile(
+    r"^[\s•*\-–]*(?:outcome sought|outcomes? wanted|desired outcome|remedy sought|outcome|what (?:i|we|the family|they) "
+    r"(?:want|would like|are asking for|am asking for)|what (?:i|we) want)(?: per \w+)?\s*:\s*",
+    re.I | re.M,
+)
+
+
 def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
+    label = OUTCOME_LABEL.search(text)
+    if label:  # "Outcome sought: a tutor in place immediately, ..." (a heading in a note or a form)
+        end = re.search(r"\n|(?<=[.!?])\s", text[label.end() :])
+        span = _trim(text, label.end(), label.end() + end.start() if end else len(text))
+        if span[1] > span[0]:
+            return text[span[0] : span[1]].rstrip("."), span
     hits = []
     for s in _sentences(text):
         piece = text[s[0] : s[1]]
