@@ -1165,21 +1165,26 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
             start = s[0] + (lead.end() if lead else 0)
             contacts.append(Found(text[start : s[1]], (start, s[1])))
-        if len(days) != 1 or NOT_YET.search(clause[: days[0][1][1] + 10]):
+        if not days or NOT_YET.search(clause[: days[0][1][1] + 10]):
             continue
+        nxt = clauses[i + 1] if i + 1 < len(clauses) else None
+        bare = re.fullmatch(r"(?:(?:that|this|it) was )?(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I)
         if (
-            re.fullmatch(r"(?:(?:that|this|it) was )?(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I)
-            and prev
+            bare
+            and nxt
+            and any(a == s[0] for a, _ in sentences)
+            and nxt[0] < next((b for a, b in sentences if a == s[0]), 0)
         ):
-            clause = (
-                f"{text[prev[0] : prev[1]]}, {clause}"  # "we asked the council for an assessment, on 10 March 2025"
-            )
+            clause = f"{clause}, {text[nxt[0] : nxt[1]]}"  # "On 1st October, I sent in a request for an assessment"
+        elif (bare or re.match(r"(?:which|that)\b", clause.strip(), re.I)) and prev:
+            # "we asked the council for an assessment, on 10 March 2025"; "my complaint, which I sent on 29 September"
+            clause = f"{text[prev[0] : prev[1]]}, {clause}"
         name = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, clause, re.I)), None)
         if name == "decision_letter":
             name = None  # "refused" next to a date is usually the request's date, not the decision's
         if (
             name is None
-            and re.search(r"\bcomplain(ed|t)\b", clause, re.I)
+            and re.search(r"\bcomplain(ed|ts?)?\b", clause, re.I)
             and not re.search(r"complain\w*[^,.;]{0,15}stage (2|two)|stage (2|two)[^,.;]{0,10}complain", clause, re.I)
         ):
             name = "complaint_made"
@@ -1204,6 +1209,12 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             and re.search(r"\bassess|\behc", sentence, re.I)
         ):
             name = "assessment_requested"
+        if name == "stage1_response" and re.search(
+            r"\b(holding|auto(matic)?) (reply|response)|\backnowledgement\b", clause, re.I
+        ):
+            name = None  # a holding reply is not the council's answer
+        if len(days) > 1 and name != "complaint_made":
+            continue  # several dates in one clause: only "complaints on 12 August, 9 September ..." (the first)
         if name and name not in dates:
             d, span = days[0]
             dates[name] = Found(d.isoformat(), (s[0] + span[0], s[0] + span[1]))
