@@ -187,13 +187,21 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     """Spans of the clauses of a text: cut at sentence ends, semicolons, new lines and commas, and a run-on stretch
     (people often write with no full stops) also before "and", "but", "so", "then", "because"."""
     out = []
-    for m in re.finditer(r"(?:[^.!?;\n,]|[.!?,](?=\d))+", text):
+    # a comma inside a list of days or months does not cut ("chased in March, April and May by email")
+    for m in re.finditer(rf"(?:[^.!?;\n,]|[.!?,](?=\d)|,(?= (?:and )?(?:\d|{MONTH_RE}\b)))+", text, re.I):
         start, end = m.span()
         piece = text[start:end]
         if len(piece.split()) > 14:
             cuts = [
                 c.start()
-                for c in re.finditer(r"\s(?:and|but|so|then|because|which|although|after|when)\s", piece, re.I)
+                for c in re.finditer(
+                    r"\s(?:and|but|so|then|because|which|although|after|when)\s"
+                    # a new event in a run-on story: "... with us i complained on the 5th got a reply on the 30th"
+                    r"|\s(?=(?:i|we) (?:\w+ )?(?:complained|phoned|rang|emailed|asked|wrote|sent|made|put|applied)\b)"
+                    r"|\s(?=got (?:a|an|the) (?:\w+ )?(?:reply|response|letter|email)\b)|\s(?=(?:nobody|no one|noone)\b)",
+                    piece,
+                    re.I,
+                )
             ]
             bounds = [0, *cuts, len(piece)]
             for a, b in zip(bounds, bounds[1:], strict=False):
@@ -332,11 +340,18 @@ CHILD_RES = [
     re.compile(rf"\b(?:my|our|her|his|their|a) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b(?!')"),
     re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
+    # a form's line: "Child: Maisie, 6", "Young person: K"
+    re.compile(r"^[\s•*\-–]*(?:child|son|daughter|young person|name)\s*:\s*([A-Z][a-z]*)\b", re.M | re.I),
+    # "We are L's foster carers", "we're Sam's grandparents"
+    re.compile(
+        r"\b(?i:we are|we're|i am|i'm|im) ([A-Z][a-z]*)'s (?:foster carers?|carers?|parents|grandparents|special guardians?|"
+        r"kinship carers?|adoptive parents|guardians?)\b"
+    ),
     re.compile(
         r"\b(?:writing as|as|I am|I'm|im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent)"
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
-    re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+) (?:is|has) (?:\d+|had|an? ehc|been)\b"),
+    re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b"),
     re.compile(r"\b([A-Z][a-z]+|[A-Z]) \((?:aged? )?\d{1,2}\)|\b([A-Z][a-z]+|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"),
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(r"\b([A-Z][a-z]+),? (?:who is|aged|age) \d{1,2}\b|\b([A-Z][a-z]+), \d{1,2},"),
@@ -362,9 +377,13 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
 
 
 SINCE_CUE = r"(?:since|from|start(?:ed|ing)? in|stopped in|ended in|began in|beginning of|start of|back in|taken away in|made in|stopped|in)"
+# a day before or after the month is allowed anywhere a month is ("since 3rd Oct", "since the 4th of March",
+# "stopped ... on October 3rd 2025"): the month is what counts
+DAY_BEFORE = r"(?:(?:the )?\d{1,2}(?:st|nd|rd|th)?(?: of)? )?"
+DAY_AFTER = r"(?: \d{1,2}(?:st|nd|rd|th)?\b,?)?"
 SINCE_RES = [
     re.compile(
-        rf"\b(?:(?:since|from)(?: back in)?|back in) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        rf"\b(?:(?:since|from)(?: back in)?|back in) (?:the )?(?:start of (?:the )?|beginning of |end of )?(?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(
@@ -372,13 +391,19 @@ SINCE_RES = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left|placed \w+ with me|moved|excluded)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left|placed \w+ with me|moved|excluded)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
-    # "since the taxi firm lost the contract after half term in october"
-    re.compile(rf"\bsince\b[^.!?\n,]{{0,60}}?\bin (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b", re.I),
+    # "since the taxi firm lost the contract after half term in october", "since the cut at the end of July"
+    re.compile(
+        rf"\bsince\b[^.!?\n,]{{0,60}}?\b(?:in|on|at the (?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        re.I,
+    ),
 ]
+COMPLAINT_STEP = re.compile(r"\b(complain\w*|stage (1|one|2|two)|repl(y|ied)|respon(se|ded)|ombudsman|lgsco)\b", re.I)
+# a month in what the person wants ("the mileage paid from September", "backdated to January") is not when it began
+WISH = re.compile(r"\b(want|would like|'d like|wish|asking for|backdat\w*|should be paid|paid from)\b", re.I)
 
 
 # a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays"
@@ -442,11 +467,24 @@ EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YE
 
 
 def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
+    """When the problem began: a month said as its start ("since", "from", "stopped in"; the first such in the text,
+    not in what the person wants), else a time of the school year or how long it has gone on, else the earliest
+    day or month the story dates (its first event: the request, the review, the order)."""
+    clauses = _clauses(text)
+
+    def clause_at(pos: int) -> str:
+        return next((text[a:b] for a, b in clauses if a <= pos < b), "")
+
+    def wished(pos: int) -> bool:
+        return bool(WISH.search(clause_at(pos)))
+
     best = None
-    for rx in [*SINCE_RES, EARLIEST]:
-        if rx is EARLIEST and (said := _since_said(text, today)):
-            return said
+    for rx in SINCE_RES:
         for m in rx.finditer(text):
+            if wished(m.start()) or re.search(
+                r"\b(have|has|had|ever)\s+$", text[max(0, m.start() - 6) : m.start()], re.I
+            ):
+                continue  # "I have since received the stage 2 response on 2 October"
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
             year_word = groups[-1]
@@ -455,19 +493,34 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if groups[0] and groups[0].lower() == "last" and not year_word:
                 y = _year_of(mo, today) if mo < today.month else today.year - 1
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
-            if rx is EARLIEST:  # no "since": the earliest month the story dates (as the timeline counts from)
-                cand = (cand[1], cand[1], cand[2])
             if best is None or cand[0] < best[0]:
                 best = cand
-        if best:
-            break
-    return (best[1], best[2]) if best else None
+    if best:
+        return best[1], best[2]
+    if said := _since_said(text, today):
+        return said
+
+    # no word of when it began: the earliest day or month the story dates, not counting the complaint's own steps
+    # (a complaint is made after the problem began); a deadline missed counts ("amended by 15 February 2026")
+    def counts(m: re.Match) -> bool:
+        return not (wished(m.start()) or COMPLAINT_STEP.search(clause_at(m.start())))
+
+    dated = []
+    for m in DAY_MONTH.finditer(text):
+        d = _day(m, today)
+        if d and counts(m):
+            dated.append((f"{d.year:04d}-{d.month:02d}", m.span()))
+    for m in EARLIEST.finditer(text):
+        if counts(m):
+            y, mo = _year(m.group(2)), _month(m.group(1))
+            dated.append((f"{y:04d}-{mo:02d}", m.span()))
+    return min(dated) if dated else None
 
 
 EXTRA_NO_PLAN = re.compile(
     r"\b(no|not got an?|doesnt have an?|dosent have an?|doesent have an?|does not have an?|hasnt got an?|has not got an?|not on an?|isnt on an?) "
     r"(ehcp|ehc ?plan|education,? health and care plan)( yet)?\b|\bno ehcp yet\b"
-    r"|\b(asked|applied|requested?)( \w+){0,4} (for )?an? (ehc|ehcp|education,? health and care)? ?(needs )?assessment\b",
+    r"|\b(asked|applied|request(ed)?)( \w+){0,4} (for )?(an? |the )?(ehc|ehcp|education,? health and care)? ?(needs )?assessment\b",
     re.I,
 )
 # no word of a plan, and an assessment asked for, refused or under way: no plan yet ("refused an EHC needs assessment",
@@ -502,12 +555,14 @@ EXTRA_WHO = [
     (
         "foster carer",
         r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b"
-        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\w+ )?foster (carers?|parents?)\b",
+        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ )?foster (carers?|parents?)\b"
+        r"|\bfoster carers? here\b",
     ),
     (
         "advocate",
         r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"
-        r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b",
+        r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b"
+        r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b",
     ),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     ("carer", r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"),
@@ -552,7 +607,23 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(went|been|gone) through (both stages|stage (1|one)\b[^.!?\n]{0,60}?\band stage (2|two)\b)"
             r"|\b(their|its|the council's|the) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (2|two)\b"
-            r"|\bcomplain\w*[^.!?\n]{0,60}?\b(no (response|reply) at all|had no (response|reply)|not (had|received) (a|any) (response|reply))",
+            # the Ombudsman told of it or at work on it, in any words: "I have contacted the Ombudsman", "the LGSCO
+            # accepted it", "the Ombudsman is looking at my complaint"; and stage 2 said as done: "the stage 2
+            # investigation found in our favour", "it went to stage two and they replied in August"
+            r"|\b(sent|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to the (local government (and social care )?)?(ombudsman|lgsco)"
+            r"|\b(stage (2|two)|second stage)\b( (reply|response|letter|answer|outcome|decision))?( \(?dated \d[^)]*\)?)?"
+            r" (came|came back|arrived|said|apologised|offered|found|upheld|was upheld|agreed)\b"
+            r"|\bstage (2|two)\s*[:\-–][^.!?\n]{0,40}?\b(reply|response|answer|outcome)\b"
+            r"|\bboth stages\b|\b(both|two) stages (done|completed|finished)"
+            r"|\b(contacted|rang|phoned|emailed|called|wrote to|written to|complained to|applied to|lodged (it|a complaint) with|"
+            r"registered (it|a complaint) with|submitted (it|a complaint|my complaint|our complaint)? ?to) the "
+            r"(local government (and social care )?)?(ombudsman|lgsco)"
+            r"|\b(ombudsman|lgsco)\b[^.!?\n]{0,30}?\b(investigating|looking (into|at)|accepted|has taken|gave (me|us) a "
+            r"(reference|case)|(case|reference) (number|officer)|assessing|decided|upheld)"
+            r"|\bstage (2|two) (investigation |investigator |review |complaint |panel )?(found|upheld|concluded|decided|agreed|"
+            r"rejected|came back|partly upheld|did not uphold|didn't uphold)"
+            r"|\b(went|gone|escalated|moved|got|took) (it |my complaint |the complaint |our complaint )?to stage (2|two)\b"
+            r"[^.!?\n]{0,40}?\b(replied|responded|response|reply|found|upheld|answered|came back|wrote back)",
             re.I,
         ),
     ),
@@ -565,7 +636,13 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(requested|asked for) (it|the complaint|my complaint) (to go |to be escalated |be escalated )?to stage (2|two)|\btake it further\b"
             r"|\bcomplain\w*[^.!?\n]{0,80}?\b(they |and they |and )?(replied|responded|answered|wrote back|got back to (me|us)|"
             r"got a (reply|response)|had a (reply|response)|received a (reply|response))\b"
-            r"|\b(responded|replied|response|reply|answer|answered) to (my|our|the|her|his) (formal )?complaint\b"
+            r"|\b(responded|replied|response|reply|answer|answered|wrote back) (to|about|on) (my|our|the|her|his) (formal )?complaint\b"
+            r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
+            r"(escalated|reviewed|looked at again)|\basked for (an |a )?escalation\b"
+            r"|\bstage (1|one) (investigation |investigator |review )?(found|concluded|decided|did not uphold|didn't uphold)\b"
+            r"|\b(stage (1|one)|first stage)\b( (reply|response|letter|answer|outcome|decision))?( \(?dated \d[^)]*\)?)?"
+            r" (came|came back|arrived|said|apologised|offered|upheld|was upheld|agreed|blamed)\b"
+            r"|\bstage (1|one)\s*[:\-–][^.!?\n]{0,40}?\b(reply|response|answer|outcome)\b"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (1|one)\b"
             r"|\bstage (1|one) (was |has been )?(upheld|not upheld|partly upheld|partially upheld|rejected|closed)\b",
             re.I,
@@ -574,9 +651,18 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
     (
         "council-stage-1",
         re.compile(
-            r"\b(made|put in|sent|submitted|lodged|raised|emailed|wrote|filed|put) (a|my|our|an|the) ((formal|written|stage (1|one)) )*complaint\b"
+            r"\b(made|put in|sent in|sent|submitted|lodged|raised|emailed|wrote|filed|put|logged|registered|handed in|"
+            r"opened) (a|my|our|an|the) ((formal|written|official|stage (1|one)) )*complaint\b"
+            r"|\b(sent|emailed|wrote to|written to|contacted)\b[^.!?\n]{0,60}?\bthe complaints? (team|email|department|unit|address|inbox)"
+            # a form or a note: "Formal complaint: sent by email 14/10/26", "Complaint: 1 September 2026"; and a
+            # complaint said as made by what follows: "no reply to my complaint", "complain first, which I did"
+            r"|\b(formal |stage (1|one) )?complaint\s*[:\-–]\s*(sent|made|submitted|lodged|put in|emailed|\d)"
+            r"|\b(no|not|nothing|still waiting for an?|awaiting an?) (\w+ ){0,2}(reply|response|answer|acknowledgement) (to|about|on) (my|our|the|her|his) "
+            r"(formal )?complaint|\bcomplain\w*[^.!?\n]{0,40}?\b(which|and) (i|we) did\b"
             r"|\b(formal |written )?complaint (went|has gone|was put) in\b|\bstage (1|one) (complaint )?(made|sent|submitted|lodged)\b"
-            r"|\bcomplain(ed)?( formally)? (on|in|to|about|last|at)\b|\b(i|we|she|he|they|mum|dad|mother|father|parents?) complained\b"
+            r"|\bcomplained( formally)? (on|in|to|about|last|at)\b|\bcomplain (on|in) (\d|the|last|"
+            + MONTH_RE
+            + r")|\b(i|we|she|he|they|mum|dad|mother|father|parents?) complained\b"
             r"|\bcomplaint (was )?(received|made|sent|submitted|lodged|logged|acknowledged)\b"
             r"|\b(my|our|the|her|his) (formal )?complaint (of|dated|on|from) |\backnowledged (my|our|the) complaint",
             re.I,
@@ -590,8 +676,17 @@ STAGE_NOT = re.compile(
     r"won'?t|will|going to|want to|would like to|wish to|thinking of|plan to|before|if|until|whether|first)\s+(\w+\s+){0,3}$",
     re.I,
 )
-STAGE_NOT_AFTER = re.compile(r"^\s*(yet|has not|have not|hasn'?t|haven'?t|was not|wasn'?t|is not|due|expected)\b", re.I)
-FIRST = re.compile(r"\b(go|going) through the council'?s? (complaints? )?(process|procedure)? ?first\b", re.I)
+STAGE_NOT_AFTER = re.compile(
+    r"^\s*((is|was|has been|are) )?(still )?(yet|has not|have not|hasn'?t|haven'?t|was not|wasn'?t|is not|due|expected|"
+    r"overdue|late|outstanding|pending|awaited|never)\b",
+    re.I,
+)
+FIRST = re.compile(
+    r"\b(go|going) through the council'?s? (complaints? )?(process|procedure)? ?first\b"
+    r"|\b(complain|go|going|raise it|ask)\b[^.!?\n]{0,30}\b(council|them|la)\b[^.!?\n]{0,15}\bfirst\b"
+    r"|\b(chance|opportunity) to (look at|respond|deal with|put) it|\bpremature",
+    re.I,
+)
 
 
 def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
@@ -626,7 +721,9 @@ PROVISION_TERMS = re.compile(
     r"full[- ]time education|(?:a )?support worker(?: in lessons)?|personal adviser|special guardianship allowance|"
     r"(?:a )?(?:monthly )?allowance|carers? assessment|child in need assessment|life story work|sensory diet|"
     r"financial support|(?:a )?small group setting|contact support|portage|note[- ]taker|laptop|tuition)"
-    r"(?: (?:every (?:week|fortnight)|weekly|monthly|a week|per week))?)",
+    r"(?: (?:every (?:week|fortnight)|weekly|monthly|a week|per week))?"
+    # what the person adds to it: "short breaks (Saturday club, 6 hours a week)"
+    r"(?: \([^)\n]{3,60}\))?)",
     re.I,
 )
 PROVISION_CUE = re.compile(
@@ -641,8 +738,13 @@ PROVISION_CUE = re.compile(
 # clause turns ("but", "since", "in his plan"); on the tuning stories a list of known terms alone lost the half of
 # "a support worker and help with after school clubs" or "a place at a specialist provision with small classes"
 GETS = re.compile(
-    r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:get|have|receive)|should (?:get|have|receive|be getting)"
-    r"|would (?:get|have|receive)|(?:was|were) promised|section f:?|(?:i|he|she|they) needs?,? which (?:is|are))\s+",
+    r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:be )?(?:get|have|receive|getting|having|receiving)"
+    r"|should (?:get|have|receive|be getting|be receiving|be having|be given|be provided with)|entitled to(?! (?:a|an) (?:reply|response))"
+    r"|would (?:get|have|receive|be given)|(?:was|were) promised|promised (?:us|me|him|her|them)|section f:?"
+    r"|(?:meant|supposed) to be(?= (?:\d|one|two|three|four|five|six))|section [a-k]:?|applied for(?! (?:an? |the )?(?:ehc|education|needs|assess))"
+    r"|(?:gave|give|given) (?:him|her|them|me|us)|(?:will|would) (?:provide|arrange|fund|pay for)(?: (?:him|her|them|me|us))?|(?:cut|stopped|withdrew|ended|reduced) (?:his|her|their|my|our) (?:\w+'s )?"
+    r"|(?:i|he|she|they) needs?,? which (?:is|are)|(?:agreed|ordered|decided|said they would) (?:the council )?to "
+    r"(?:fund|provide|pay for|arrange|give (?:him|her|them|us|me)?)|what (?:he|she|they|i) needs? is)\s+",
     re.I,
 )
 GETS_END = re.compile(
@@ -652,7 +754,11 @@ GETS_END = re.compile(
 )
 PROVISION_NOUN = re.compile(
     r"\b(support|help|therapy|therapist|visits|place|tuition|hours|worker|school|equipment|laptop|note ?taker|"
-    r"assistant|teacher|transport|sessions|allowance|payments?|provision|assessment|OT|SALT|1:1|TA|teaching|tutoring|tutors?|pass|trainer|adviser|budget|breaks|mentor|taxi|bursary|package|escort)\b",
+    r"assistant|teacher|transport|sessions|allowance|payments?|provision|assessment|OT|SALT|1:1|TA|teaching|tutoring|tutors?|pass|trainer|adviser|budget|breaks|mentor|taxi|bursary|package|escort|"
+    # any service a person names: the kinds of thing a plan, an assessment or an order provides
+    r"respite|carers?|placement|session|psychologist|room|keyworker|nurse|bus|intervention|programme|therap\w+|"
+    r"physio\w*|speech|counsell\w*|education|lessons?|classes|assistance|adaptations?|hoist|wheelchair|care|"
+    r"overnights?|visits?|hours?|placement|specialist|accommodation|grant|housing)\b",
     re.I,
 )
 
@@ -661,7 +767,8 @@ PROVISION_NOUN = re.compile(
 # a sensory circuit every morning", "Section F sets out a package of 15 hours ... and a mentor", "the Tribunal ordered
 # that her plan include ...", "they used to give me a travel pass and a travel trainer"
 PLAN_SAYS = re.compile(
-    r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|states|specifies|sets out|lists|to include|includes?)"
+    r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|states|specifies|sets out|lists|to include|includes?|"
+    r"provides(?: for)?|requires|is clear that (?:he|she|they|i) needs?)"
     r"(?: that)?:?(?: (?:i|he|she|they|we) (?:should |will |would |is to |are to )?(?:gets?|have|has|receive|receives)\b)?"
     r"|\b(?:should|would|will) (?:get|have|receive):|\b(?:i|he|she|they|we)'d (?:get|have|receive)\b"
     r"|\bused to (?:give|get|have|provide)(?: (?:me|him|her|us|them))?\b|\bassessed (?:\w+ ){0,4}?as needing\b"
@@ -675,8 +782,47 @@ PLAN_SAYS_END = re.compile(
 )
 
 
+# the plan's (or order's, or agreement's) own words, quoted: "Section F: '1:1 adult support for 27.5 hours per week'",
+# "they agreed 'five hours a week of home tuition'"; a quotation of a reply ("said it was 'an administrative error'")
+# names no service and is passed over
+QUOTED = re.compile(r"['‘\"“]([^'’\"”\n]{12,300}?)['’\"”](?!\w)")
+QUOTE_CUE = re.compile(
+    r"\b(plan|section (?!i\b)[a-k]|ehcp|order(ed)?|tribunal|agreed|records?|amendments?|added|states|specifies|"
+    r"sets out|includes?|provide|entitled|promised|needs?)\b",
+    re.I,
+)
+QUOTE_REPLY = re.compile(r"\b(saying|said|says|told|repl\w*|response|letter|email|wrote)\b", re.I)
+QUOTE_PLAN = re.compile(r"\b(plan|section (?!i\b)[a-k]|ehcp|order)\b", re.I)
+AMOUNT = re.compile(
+    r"\b(\d+(\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve)\s+(hours?|hrs?|sessions?|minutes|days?|times)\b|£\s?\d",
+    re.I,
+)
+# a need for an assessment (none yet, one asked for): what the child "needs" is not yet provision anyone owes
+ASSESSMENT_CASE = re.compile(
+    r"\b(asked|applied|request\w*|refus\w*|agreed|decid\w*|waiting)\b[^.!?\n]{0,40}\bassess", re.I
+)
+
+
+def _quoted_provision(text: str, sentences: list[tuple[int, int]]) -> tuple[str, tuple[int, int]] | None:
+    for m in QUOTED.finditer(text):
+        words = m.group(1).strip()
+        sent = next((x for x in sentences if x[0] <= m.start() < x[1]), (m.start(), m.end()))
+        before = re.split(r"[.;!?\n]|,\s", text[sent[0] : m.start()])[-1]
+        if len(words.split()) < 3 or text[: m.start()].rstrip().endswith("("):
+            continue  # "EOTAS ('education otherwise than at school')": what a word means
+        if QUOTE_REPLY.search(before) and not QUOTE_PLAN.search(before):
+            continue  # "the reply said it was 'an administrative error'"
+        if not (QUOTE_CUE.search(before) or QUOTE_PLAN.search(before)):
+            continue
+        if PROVISION_NOUN.search(words) or AMOUNT.search(words) or len(words.split()) >= 6:
+            return words, m.span(1)
+    return None
+
+
 def _provision(text: str) -> tuple[str, tuple[int, int]] | None:
     sentences = _sentences(text)
+    if quoted := _quoted_provision(text, sentences):
+        return quoted
     for m in PLAN_SAYS.finditer(text):
         end = PLAN_SAYS_END.search(text, m.end())
         span = _trim(text, m.end(), end.start() if end else len(text))
@@ -701,6 +847,8 @@ def _provision(text: str) -> tuple[str, tuple[int, int]] | None:
             if more:
                 return " and ".join([*(t.group(1) for t in more[:2]), words]), (min(more[0].start(), span[0]), span[1])
             return words, span
+    if ASSESSMENT_CASE.search(text) and not PLAN_WORD.search(text):
+        return None  # an assessment story: the support a child "needs" is not yet owed (the plan will say)
     cued = [s for s in sentences if PROVISION_CUE.search(text[s[0] : s[1]])]
     lacking = [s for s in sentences if FAILURE_CUE.search(text[s[0] : s[1]])]
     for s in [*cued, *lacking, *sentences]:
@@ -739,7 +887,31 @@ IMPACT_CUE = re.compile(
     r"not speaking|lost contact|sending (him|her) home|(his|her|their) hopes up|chewing|hides (in|under|away)|cried|"
     r"not wanting to see anyone|not reading|no bed|no cooker|no furniture|(used|using) (all )?(my|our) (annual )?leave|"
     r"missing work|cant go back to work|can'?t go back to work|choose between|ran away|run(ning)? off|"
-    r"r[au]n out of (the )?(school|house|class)|no words|thick)\b",
+    r"r[au]n out of (the )?(school|house|class)|no words|thick|"
+    # harm said in general words, not a list of the tuning stories' own: getting worse, losing ground, worn down,
+    # health, money and work, and "it has had a huge impact on ..."
+    r"(got|getting|gotten|grown|become) (much |a lot |far |even )?(worse|harder)|worsen\w*|declin(ed|ing)|"
+    r"deteriorat\w*|losing (skills|ground|confidence|weight|sleep)|lost (skills|ground|weight|sleep|progress)|"
+    r"no progress|not (made|making) (any )?progress|(worn|burnt|burned) out|tired all the time|"
+    r"under (huge |so much |a lot of )?(strain|pressure)|strain on|unpaid leave|time off work|off work|"
+    r"(my|her|his|our|their) (mental )?health (has|is)|seizures|(ended up|been|admitted|taken) (in|to) (hospital|a&e)|"
+    r"crisis team|"
+    r"attendance (has|is|dropped|fell)|(huge|big|massive|serious|terrible|devastating|real|significant|awful) "
+    r"(impact|effect|toll)|(impact|effect|toll) (on|it has)|affected (him|her|them|us|me|our|his|her)|"
+    r"isolat\w*|withdrawn|lonel\w+|miserable|confidence (is|has)|rock bottom|"
+    # a change in the person: "he's started running away", "she's stopped going to football", "keeps asking when",
+    # "he can't hold a pencil", "gone from talking in sentences to barely speaking"
+    r"(started|begun|began) (running|asking|skipping|refusing|hitting|biting|hurting|scratching|pulling|picking|"
+    r"wetting|soiling|crying|screaming|shouting|hiding|staying|sleeping|saying|talking about|self)\w*|"
+    r"(has|have|'s|'ve) stopped (going|eating|sleeping|talking|speaking|messaging|seeing|leaving|playing|reading|"
+    r"writing|walking|wanting|coming out|trying|attending|swimming)|keeps? (asking|crying|saying (she|he)|falling)|"
+    r"(can'?t|cant|cannot|can no longer|unable to|no longer able to) (hold|manage|walk|write|read|speak|sleep|eat|"
+    r"keep (up|a job|going)|concentrate|climb|use|leave|dress|wash|get (out|up|dressed))|gone from \w+|barely \w+ing|"
+    r"in (more |constant |so much )?pain|stiff(er)?|falling over|injur\w*|clingy|won'?t (sleep|eat|talk|leave|go)|"
+    r"screams?|running on empty|savings|loan|overdraft|arrears|debt|food ?bank|sofa surfing|homeless|evicted|hostel|"
+    r"sleeping rough|(the one thing|everything) (he|she|they) loved?|(he|she|they) loved|"
+    r"(leave|left|leaving) (my |work |the )?(shift|work|job) early|(manager|employer|boss)\b[^.!?\n]{0,30}\bwarning|"
+    r"gone down to \d+ days|missing overnight|running away|ran away)\b",
     re.I,
 )
 # the loss of schooling is often the complaint itself ("D has had no education since July"): a sentence saying how it
@@ -776,6 +948,10 @@ IMPACT_LABEL = re.compile(
 )
 
 
+IMPACT_PIECES = 2
+IMPACT_WORDS = 60
+
+
 def _impact(text: str) -> tuple[str, tuple[int, int]] | None:
     """How it has hurt the child or family: the first sentence that says so (a run-on one: the clauses that do),
     and the next sentence too when it goes on saying so ("I had to give up work. money is really tight now")."""
@@ -794,15 +970,21 @@ def _impact(text: str) -> tuple[str, tuple[int, int]] | None:
             break
     if not hits:
         return None
-    s = sentences[hits[0]]
-    if len(text[s[0] : s[1]].split()) > 25:  # a run-on story: the clauses that say it
-        cl = [c for c in _clauses(text) if s[0] <= c[0] < s[1] and _says_impact(text[c[0] : c[1]])]
-        s = (cl[0][0], cl[min(1, len(cl) - 1)][1]) if cl else s
-    elif len(hits) > 1 and hits[1] == hits[0] + 1:
-        nxt = sentences[hits[1]]
-        if len(text[s[0] : nxt[1]].split()) <= 40:
-            s = (s[0], nxt[1])
-    return text[s[0] : s[1]], s
+    # each sentence that says it (a run-on one: the clauses that do), up to IMPACT_PIECES of them and IMPACT_WORDS
+    # words: people say the harm to the child in one place and the harm to the family in another
+    pieces: list[tuple[int, int]] = []
+    for i in hits:
+        s = sentences[i]
+        if len(text[s[0] : s[1]].split()) > 25:  # a run-on story: the clauses that say it
+            cl = [c for c in _clauses(text) if s[0] <= c[0] < s[1] and _says_impact(text[c[0] : c[1]])]
+            s = (cl[0][0], cl[min(1, len(cl) - 1)][1]) if cl else s
+        if pieces and sum(len(text[a:b].split()) for a, b in [*pieces, s]) > IMPACT_WORDS:
+            break
+        pieces.append(s)
+        if len(pieces) == IMPACT_PIECES:
+            break
+    value = " ".join(text[a:b].strip() for a, b in pieces)
+    return value, (pieces[0][0], pieces[-1][1])
 
 
 OUTCOME_CUE = re.compile(
@@ -818,7 +1000,20 @@ OUTCOME_HEAD = re.compile(
 )
 
 
+OUTCOME_LABEL = re.compile(
+    r"^[\s•*\-–]*(?:outcome sought|outcomes? wanted|desired outcome|remedy sought|outcome|what (?:i|we|the family|they) "
+    r"(?:want|would like|are asking for|am asking for)|what (?:i|we) want)(?: per \w+)?\s*:\s*",
+    re.I | re.M,
+)
+
+
 def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
+    label = OUTCOME_LABEL.search(text)
+    if label:  # "Outcome sought: a tutor in place immediately, ..." (a heading in a note or a form)
+        end = re.search(r"\n|(?<=[.!?])\s", text[label.end() :])
+        span = _trim(text, label.end(), label.end() + end.start() if end else len(text))
+        if span[1] > span[0]:
+            return text[span[0] : span[1]].rstrip("."), span
     hits = []
     for s in _sentences(text):
         piece = text[s[0] : s[1]]
@@ -860,10 +1055,59 @@ CONTACT_CUE = re.compile(
     r"got an? (?:email|letter)|a letter saying)\b",
     re.I,
 )
+# a contact in general words: a way of getting in touch (each verb in its forms) with someone on the council's side
+# or said by the person ("I texted the social worker twice", "we had a meeting with the SENCO", "the caseworker told
+# me on 3 May"), rather than only the phrases the tuning stories use
+PERSON_SIDE = r"(?:i|we|mum|dad|mother|father|parents?|the family|my (?:husband|wife|partner|mum|dad))"
+COUNCIL_SIDE = (
+    r"(?:they|the council|the la|the local authority|(?:the|her|his|my|our) (?:\w+ )?(?:case ?worker|officer|manager|"
+    r"team|worker|director|head of \w+|coordinator|co-ordinator)|the head of \w+|\w+ council)"
+)
+CONTACT_VERB = re.compile(
+    rf"\b{PERSON_SIDE}(?:'ve| have| had| then| also| even| already| finally| eventually| \w+ly){{0,2}} "
+    r"(?:e-?mailed|(?:tele)?phoned|rang|called|wrote|texted|messaged|met|spoke|talked|told|raised|chased|followed (?:it )?up|"
+    r"asked|requested|applied|filled in|submitted|lodged|appealed|sent|contacted|visited|attended (?:a|the) (?:\w+ )?meeting|"
+    r"went to see|left (?:a |an )?(?:\w+ )?(?:message|voicemail)s?|been (?:ringing|phoning|calling|emailing|chasing|writing))\b"
+    rf"|\b{COUNCIL_SIDE} (?:\w+ )?(?:e-?mailed|(?:tele)?phoned|rang|called|wrote|texted|messaged|told|replied|responded|"
+    r"answered|got back|came back|sent)(?: (?:me|us|back|to (?:me|us)))\b"
+    r"|\b(?:had|have had|at|in) (?:a|an|the) (?:\w+ )?meeting with\b",
+    re.I,
+)
+
+
+def _contact_said(clause: str) -> bool:
+    """A clause that tells of a contact: a known phrase (CONTACT_CUE), or a way of getting in touch with a party."""
+    if CONTACT_CUE.search(clause):
+        return True
+    return bool(CONTACT_VERB.search(clause))
+
+
 # a contact said as not made: "I haven't complained formally yet"
 NOT_DONE = re.compile(
-    r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|never|no one'?s|nobody'?s|no one has|nobody has)(\s+\w+){0,2}\s+"
-    r"(made|complained|contacted|emailed|phoned|rang|written|wrote)\b",
+    r"\b(haven'?t|havent|hasn'?t|hasnt|have not|has not|not yet|not|never|no one'?s|nobody'?s|no one|nobody|noone)"
+    r"(\s+\w+){0,2}\s+(made|complained|contacted|emailed|phoned|rang|written|wrote|replied|had|asked|put|called|rung|"
+    r"responded|got back|been in touch)\b",
+    re.I,
+)
+# a contact meant, not made: "I'm going to the ombudsman next", "thinking of going to the ombudsman"
+INTENT = re.compile(
+    r"\b(i'?m|im|i am|we'?re|we are) (going|thinking|planning|about) (to|of)\b|\bthinking of\b|\bplan(ning)? to\b"
+    r"|\b(i|we)(?: will|'ll) (go|complain|contact|write|take)\b",
+    re.I,
+)
+# "she's not answered my texts": the texts were sent, so it is a contact even so
+MY_MESSAGES = re.compile(r"\b(my|our) (texts|emails|calls|letters|messages|voicemails)\b", re.I)
+# a contact in other words: a form's line ("Formal complaint: sent by email 14/10/26", "Stage 2: asked for ..."), a
+# complaint step said as it came ("Stage one came back on 30 September", "it's gone to the second stage"), a reply had,
+# the Ombudsman approached in any words, a refusal with its date
+MORE_CONTACT = re.compile(
+    r"\b(formal |stage (1|one|2|two) )?complaint\s*:|\bstage (1|one|2|two)\s*:|\b(auto|automatic|holding) (reply|response)"
+    r"|\b(stage (1|one|2|two)|first stage|second stage)\b[^.!?\n,;]{0,25}?\b(came|said|apologised|upheld|reply|response|"
+    r"letter|answer|asked|requested|escalat\w*)\b|\b(gone|went|moved|go) (on )?to the (second|next) stage\b"
+    r"|\b(had|got|received) (a|an|one|two|\w+) (\w+ )?(reply|response|email|letter|call|phone call|text|message)\b"
+    r"|\b(been|went|gone|sent \w+|submitted \w*|referred \w*|complained) to the (local government (and social care )?)?"
+    r"(ombudsman|lgsco)\b|\bcomplaint\b[^.!?\n,;]{0,30}\b(was|went|dated)\b[^.!?\n,;]{0,6}\d"
+    r"|\brefused\b(?=[^.!?\n]{0,12}\d)|\b(i|we) (\w+ and )?(signed|sent) (it|them|the \w+) back\b",
     re.I,
 )
 
@@ -872,10 +1116,20 @@ NOT_DONE = re.compile(
 MORE_EVENT_CUES: list[tuple[str, str]] = [
     (
         "stage2_response",
-        r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome)|\bfinal (response|reply)\b|adjudication",
+        r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome)|\bfinal (response|reply)\b|adjudication"
+        r"|second stage (reply|response|came|said)|(stage (2|two)|second stage) (came|said|apologised|upheld|agreed)"
+        r"|stage (2|two)\s*[:\-–][^,]*, (reply|response)",
     ),
-    ("stage1_response", r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)"),
-    ("stage2_requested", r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)"),
+    (
+        "stage1_response",
+        r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)"
+        r"|(stage (1|one)|first stage) (came|said|apologised|upheld|agreed|blamed)",
+    ),
+    (
+        "stage2_requested",
+        r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)|requested (a |the )?stage (2|two)"
+        r"|stage (2|two)\s*[:\-–]\s*asked for",
+    ),
     (
         "complaint_made",
         r"complaint (went|has gone|was put) in|put (a|my|our|the) (formal )?complaint in|complaint logged"
@@ -899,26 +1153,38 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         sentence = next((text[a:b] for a, b in sentences if a <= s[0] < b), clause)
         days = [(d, m.span()) for m in DAY_MONTH.finditer(clause) if (d := _day(m, today))]
         dated_reply = days and re.search(r"\b(response|reply)\b", clause, re.I)
-        wish = re.search(r"\b(want|would like|seek)\b", clause, re.I)
-        if (CONTACT_CUE.search(clause) or dated_reply) and not wish and not NOT_DONE.search(clause):
+        # what the person wants ("I want a reply"), not what the council said it wants ("saying they want to cease")
+        wish = re.search(
+            r"^(\w+ ){0,3}?(want|would like|seek)\b|\b(i|we|i'd|we'd)\b[^,.;]{0,20}\b(want|would like|seek)\b",
+            clause,
+            re.I,
+        )
+        said = _contact_said(clause) or MORE_CONTACT.search(clause) or dated_reply
+        intent = INTENT.search(clause)
+        if said and not wish and not intent and (not NOT_DONE.search(clause) or MY_MESSAGES.search(clause)):
             lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
             start = s[0] + (lead.end() if lead else 0)
             contacts.append(Found(text[start : s[1]], (start, s[1])))
-        if len(days) != 1 or NOT_YET.search(clause[: days[0][1][1] + 10]):
+        if not days or NOT_YET.search(clause[: days[0][1][1] + 10]):
             continue
+        nxt = clauses[i + 1] if i + 1 < len(clauses) else None
+        bare = re.fullmatch(r"(?:(?:that|this|it) was )?(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I)
         if (
-            re.fullmatch(r"(?:(?:that|this|it) was )?(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I)
-            and prev
+            bare
+            and nxt
+            and any(a == s[0] for a, _ in sentences)
+            and nxt[0] < next((b for a, b in sentences if a == s[0]), 0)
         ):
-            clause = (
-                f"{text[prev[0] : prev[1]]}, {clause}"  # "we asked the council for an assessment, on 10 March 2025"
-            )
+            clause = f"{clause}, {text[nxt[0] : nxt[1]]}"  # "On 1st October, I sent in a request for an assessment"
+        elif (bare or re.match(r"(?:which|that)\b", clause.strip(), re.I)) and prev:
+            # "we asked the council for an assessment, on 10 March 2025"; "my complaint, which I sent on 29 September"
+            clause = f"{text[prev[0] : prev[1]]}, {clause}"
         name = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, clause, re.I)), None)
         if name == "decision_letter":
             name = None  # "refused" next to a date is usually the request's date, not the decision's
         if (
             name is None
-            and re.search(r"\bcomplain(ed|t)\b", clause, re.I)
+            and re.search(r"\bcomplain(ed|ts?)?\b", clause, re.I)
             and not re.search(r"complain\w*[^,.;]{0,15}stage (2|two)|stage (2|two)[^,.;]{0,10}complain", clause, re.I)
         ):
             name = "complaint_made"
@@ -939,10 +1205,16 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             name = "stage2_requested"
         if (
             name is None
-            and re.search(r"\b(asked|applied)\b", clause, re.I)
+            and re.search(r"\b(asked|applied|request\w*|sent in)\b", clause, re.I)
             and re.search(r"\bassess|\behc", sentence, re.I)
         ):
             name = "assessment_requested"
+        if name == "stage1_response" and re.search(
+            r"\b(holding|auto(matic)?) (reply|response)|\backnowledgement\b", clause, re.I
+        ):
+            name = None  # a holding reply is not the council's answer
+        if len(days) > 1 and name != "complaint_made":
+            continue  # several dates in one clause: only "complaints on 12 August, 9 September ..." (the first)
         if name and name not in dates:
             d, span = days[0]
             dates[name] = Found(d.isoformat(), (s[0] + span[0], s[0] + span[1]))

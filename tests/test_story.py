@@ -417,3 +417,125 @@ def test_a_plan_that_says_nothing_gives_no_provision_and_a_past_breakdown_is_no_
         "He has been out of school since 2024 after a breakdown. He just sits in his room all day.", today=TODAY
     )
     assert "sits in his room all day" in (ex.get("impact") or "")
+
+
+# --- general patterns (issue 15): what the rules read in words no tuning story used -----------------------------
+
+
+def _stage(text: str):
+    return extract(text, today=TODAY).get("stage")
+
+
+def test_stage_is_the_furthest_step_said_as_done_not_an_intention_or_a_step_overdue():
+    assert _stage("I am writing to complain about Leeds City Council and the support for my son.") is None
+    assert _stage("I'm thinking of making a formal complaint.") is None
+    assert _stage("I sent in a complaint on 2 October 2026 and I'm still waiting.") == "council-stage-1"
+    assert _stage("Formal complaint: sent by email 14/10/26, auto reply only") == "council-stage-1"
+    assert _stage("Still no reply to my complaint, which I sent on 29 September.") == "council-stage-1"
+    assert _stage("I complained on 2nd September. Stage one came back on 30 September.") == "council-stage-2"
+    assert _stage("I escalated my complaint to stage 2 in July.") == "council-stage-2"
+    assert _stage("I complained in May and the stage 2 response is overdue.") != "ombudsman"
+    assert _stage("The stage 2 investigation found in our favour in September.") == "ombudsman"
+    assert _stage("I have contacted the Ombudsman and they gave me a reference number.") == "ombudsman"
+    assert _stage("I sent everything to the Ombudsman on 20 November 2026.") == "ombudsman"
+    # the Ombudsman sent it back: the council's procedure comes first
+    premature = "I went to the ombudsman first in September, but they said I had to complain to the council first, which I did on 2 November 2026."
+    assert _stage(premature) == "council-stage-1"
+    # a complaint with no answer at all is still at stage 1 (the conventions: delay does not move the stage)
+    assert _stage("I complained on 1 September 2026 and had no response at all.") == "council-stage-1"
+
+
+def _provision(text: str):
+    return extract(text, today=TODAY).get("provision")
+
+
+def test_provision_is_what_the_person_should_get_in_their_own_or_the_plans_words():
+    assert _provision("He is entitled to free home to school transport because the school is 9 miles away.") == (
+        "free home to school transport"
+    )
+    assert "10 hours a week of specialist teaching" in _provision(
+        "The plan provides for 10 hours a week of specialist teaching."
+    )
+    assert "a taxi with an escort" in _provision("They promised us a taxi with an escort but it never came.")
+    assert "physiotherapy" in _provision("He should be receiving three sessions of physiotherapy a month.")
+    # the plan's quoted words come before a short name for the same thing
+    quoted = (
+        "Her old plan said 'speech and language therapy, 1 hour per week direct, delivered by a specialist SALT'. "
+        "She has had no SALT since July."
+    )
+    assert _provision(quoted) == "speech and language therapy, 1 hour per week direct, delivered by a specialist SALT"
+    # a council's words quoted in a reply are not provision
+    reply = "The stage 1 reply said it was 'an administrative error on our part' and he should get weekly OT."
+    assert "administrative" not in (_provision(reply) or "")
+
+
+def test_no_provision_is_read_for_a_child_still_waiting_for_an_assessment():
+    text = (
+        "On 1st October I sent in a request for an EHC needs assessment for my daughter Rosie. Her nursery say she "
+        "needs 1:1 all day but they only get funding for 15 hours."
+    )
+    ex = extract(text, today=TODAY)
+    assert ex.get("has_plan") is False
+    assert ex.get("provision") is None
+
+
+def _impact(text: str):
+    return extract(text, today=TODAY).get("impact")
+
+
+def test_impact_reads_harm_said_in_general_words_to_the_child_and_to_the_family():
+    assert "running away" in _impact("The therapy stopped in May. She has started running away from school.")
+    assert "savings" in _impact("The allowance never came. I'm on my pension and I've gone through my savings.")
+    assert "can't manage the stairs" in _impact("No physio since June. He can't manage the stairs at school now.")
+    assert "marriage" in _impact(
+        "We have had no respite for six months. I am worn out and my marriage is under strain."
+    )
+    # harm to the child and to the family, told in two places, are both kept
+    both = (
+        "Her speech has gone backwards since the therapy stopped. The council says there is a waiting list. "
+        "I've had to give up work to look after her."
+    )
+    got = _impact(both)
+    assert "gone backwards" in got and "give up work" in got
+
+
+def _contacts(text: str) -> list[str]:
+    return extract(text, today=TODAY).get("contacts")
+
+
+def test_contacts_are_read_in_any_words_for_getting_in_touch_but_not_intentions_or_negations():
+    assert any(
+        "texted the social worker" in c for c in _contacts("I texted the social worker twice and heard nothing.")
+    )
+    assert any(
+        "meeting with the SENCO" in c for c in _contacts("We had a meeting with the SENCO and the caseworker in June.")
+    )
+    assert any("wrote to me" in c for c in _contacts("The head of service wrote to me on 12 October promising a plan."))
+    assert _contacts("I'm thinking of going to the ombudsman.") == []
+    assert _contacts("Not complained yet, I just want the Saturday club back.") == []
+    # one contact told with a list of months is not cut at its commas
+    assert _contacts("I chased in March, April and May by email.") == ["I chased in March, April and May by email"]
+
+
+def test_since_reads_a_day_and_month_and_otherwise_the_first_dated_event():
+    assert extract("She has been on a reduced timetable since 3rd Oct.", today=TODAY).get("since") == "2026-10"
+    # "I have since received" is not when it began
+    text = "The review was on 20 March 2026. I have since received the stage 2 response on 2 October 2026."
+    assert extract(text, today=TODAY).get("since") == "2026-03"
+    # no "since": the request that started the clock, not the complaint about it
+    text = "On 1st October I sent in a request for an EHC needs assessment. I complained on 20 November."
+    assert extract(text, today=TODAY).get("since") == "2026-10"
+
+
+def test_a_form_or_a_note_is_read_by_its_labels():
+    note = (
+        "Summary prepared by volunteer advocate - complaint against Bath and North East Somerset Council\n"
+        "Child: Elliot, 14\n"
+        "Outcome sought: a tutor in place immediately, and a payment for the period without provision.\n"
+    )
+    ex = extract(note, today=TODAY)
+    assert ex.get("complainant") == "advocate"
+    assert ex.get("child") == "Elliot"
+    assert ex.get("outcome_sought") == "a tutor in place immediately, and a payment for the period without provision"
+    carers = extract("We are L's foster carers (she's 12, placed by Derby City Council in 2025).", today=TODAY)
+    assert (carers.get("child"), carers.get("complainant")) == ("L", "foster carer")
