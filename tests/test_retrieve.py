@@ -140,3 +140,40 @@ def test_a_parents_story_about_an_unimplemented_tribunal_order_finds_the_decisio
         if h.ref not in top:
             top.append(h.ref)
     assert "24 009 357" in top[:5], top[:5]
+
+
+class _Summaries(_KeyTexts):
+    """An index that also gives each decision's summary vector."""
+
+    def __init__(self, vectors: dict[str, list[float]]):
+        super().__init__({})
+        self.vectors = vectors
+
+    def summary_vectors(self, doc_ids):
+        return {d: self.vectors[d] for d in doc_ids if d in self.vectors}
+
+
+class _Searched(Retriever):
+    """Records the vector the feedback search was made with instead of asking Chroma."""
+
+    def dense(self, q, k, filters, synthetic_ok=False, vec=None):
+        self.searched = vec
+        return [(7, 0.9)]
+
+
+def test_feedback_moves_the_query_towards_the_first_decisions_summaries():
+    """Rocchio: the query's vector plus half the mean of the summaries of the `feedback_docs` decisions ranked first;
+    a decision ranked lower, or one with no summary row (a law extract), adds nothing."""
+    index = _Summaries({"A": [0.0, 1.0], "B": [0.0, 0.0], "C": [1.0, 1.0]})
+    r = _Searched(index, feedback_docs=2)
+    got = r.feedback([1.0, 0.0], {"A": 0.3, "B": 0.2, "C": 0.1, "law": 0.25}, 50, None, False)
+    assert got == [(7, 0.9)]
+    assert r.searched == [1.0, 0.5]  # A and the law extract ranked first; only A has a summary: [1, 0] + 0.5 * [0, 1]
+
+
+def test_no_feedback_when_off_or_when_no_first_decision_has_a_summary():
+    index = _Summaries({})
+    assert _Searched(index, feedback_docs=3).feedback([1.0, 0.0], {"law": 0.3}, 50, None, False) == []
+    off = _Searched(_Summaries({"A": [0.0, 1.0]}), feedback_docs=0)
+    assert off.feedback([1.0, 0.0], {"A": 0.3}, 50, None, False) == []
+    assert off.feedback(None, {"A": 0.3}, 50, None, False) == []
