@@ -124,7 +124,6 @@ FOCUS_MIN_WORDS = 20
 # Tune split (72 in-scope queries): nDCG@10 0.752 -> 0.766 (33 queries better, 17 worse); 2-5 decisions and a move of
 # 0.25-2 summaries' mean all gave 0.757-0.770. One more encoder-free Chroma query and decision ranking a query.
 FEEDBACK_BETA = 0.5
-FEEDBACK_CANDIDATES = 20  # paragraphs the second search returns (20, 30, 50, 80: nDCG@10 0.765-0.768 on tune)
 
 OUT_OF_FIELD_FLOOR = 0.60  # a query naming no issue, plan or service of the corpus's field
 OTHER_AREA_FLOOR = 0.70  # ... and about another area of the Ombudsman's work (council tax, planning, care homes)
@@ -240,13 +239,12 @@ class Retriever:
             )
             fused = _add(fused, again, self.focus_weight)
         rows = self.index.rows([pid for pid, _ in fused])
-        about: dict[str, float] = {}
-        decisions = self.rank_decisions(fused, rows, facets, about)
+        decisions = self.rank_decisions(fused, rows, facets)
         more = self.feedback(vec, decisions, n, filters, synthetic_ok)
         if more:
             fused = _add(fused, self.fuse(more, []), self.feedback_weight)
-            rows |= self.index.rows([pid for pid, _ in more if pid not in rows])
-            decisions = self.rank_decisions(fused, rows, facets, about)
+            rows = self.index.rows([pid for pid, _ in fused])
+            decisions = self.rank_decisions(fused, rows, facets)
         hits = _hits(self.paragraphs(fused, rows, decisions)[:k], rows)
         return SearchResult(q, hits, best, no_close, filters or Filters(), area)
 
@@ -263,7 +261,7 @@ class Retriever:
             return []
         mean = [sum(col) / len(summaries) for col in zip(*summaries, strict=True)]
         moved = [x + FEEDBACK_BETA * m for x, m in zip(vec, mean, strict=True)]
-        return self.dense("", min(n, FEEDBACK_CANDIDATES), filters, synthetic_ok, moved)
+        return self.dense("", n, filters, synthetic_ok, moved)
 
     def focused_query(self, q: str, facets: list[Facet]) -> str | None:
         """For a long story-like query raising known issues: those issues in the words decisions use (each facet's
@@ -290,12 +288,9 @@ class Retriever:
                 scores[pid] = scores.get(pid, 0.0) + weight / (self.rrf_k + rank + 1)
         return sorted(scores.items(), key=lambda kv: -kv[1])
 
-    def rank_decisions(
-        self, fused: list[tuple[int, float]], rows: dict, facets: list[Facet], about: dict[str, float] | None = None
-    ) -> dict[str, float]:
+    def rank_decisions(self, fused: list[tuple[int, float]], rows: dict, facets: list[Facet]) -> dict[str, float]:
         """Each decision's score: its rank by role-weighted paragraph evidence (as a reciprocal rank), plus
-        `facet_boost` times the share of the query's issues its summary and complaint are about (`about`, when given,
-        keeps those shares between calls for one query, so each decision's summary is read once)."""
+        `facet_boost` times the share of the query's issues its summary and complaint are about."""
         evidence: dict[str, list[float]] = {}
         for pid, score in fused:
             row = rows.get(pid)
@@ -305,13 +300,9 @@ class Retriever:
         order = sorted(strength, key=lambda d: -strength[d])
         score = {d: 1.0 / (self.rrf_k + rank + 1) for rank, d in enumerate(order)}
         if facets and self.facet_boost:
-            about = {} if about is None else about
-            unread = [d for d in order[:FACET_DEPTH] if d not in about]
-            texts = self.index.key_texts(unread) if unread else {}
-            for d in unread:
-                about[d] = sum(1 for f in facets if _about(f, texts[d])) / len(facets) if d in texts else 0.0
-            for d in order[:FACET_DEPTH]:
-                score[d] += self.facet_boost * about[d]
+            for d, text in self.index.key_texts(order[:FACET_DEPTH]).items():
+                share = sum(1 for f in facets if _about(f, text)) / len(facets)
+                score[d] += self.facet_boost * share
         return score
 
     def paragraphs(
