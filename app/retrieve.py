@@ -118,13 +118,6 @@ FACET_DEPTH = 30
 # query focused (not only long ones) 0.735, so short queries, already in few words, are left as they are.
 FOCUS_MIN_WORDS = 20
 
-# Pseudo-relevance feedback on the dense side (Rocchio): the query's vector moved towards the summaries of the
-# decisions ranked first (`feedback_docs`), searched again, that ranking fused at `feedback_weight`. The summaries say
-# in the decisions' own words what a decision like the one wanted is about, which a parent's words often do not.
-# Tune split (72 in-scope queries): nDCG@10 0.752 -> 0.766 (33 queries better, 17 worse); 2-5 decisions and a move of
-# 0.25-2 summaries' mean all gave 0.757-0.770. One more encoder-free Chroma query and decision ranking a query.
-FEEDBACK_BETA = 0.5
-
 OUT_OF_FIELD_FLOOR = 0.60  # a query naming no issue, plan or service of the corpus's field
 OTHER_AREA_FLOOR = 0.70  # ... and about another area of the Ombudsman's work (council tax, planning, care homes)
 
@@ -149,8 +142,6 @@ class Retriever:
         facet_boost: float = 0.05,
         evidence_depth: int = 3,
         focus_weight: float = 0.5,
-        feedback_docs: int = 3,
-        feedback_weight: float = 1.0,
     ):
         self.index = index
         self.rrf_k = rrf_k
@@ -161,8 +152,6 @@ class Retriever:
         self.facet_boost = facet_boost
         self.evidence_depth = evidence_depth
         self.focus_weight = focus_weight
-        self.feedback_docs = feedback_docs
-        self.feedback_weight = feedback_weight
 
     @classmethod
     def from_settings(cls, index: Index, s) -> "Retriever":
@@ -176,26 +165,15 @@ class Retriever:
             s.facet_boost,
             s.evidence_depth,
             s.focus_weight,
-            s.feedback_docs,
-            s.feedback_weight,
         )
 
-    def query_vector(self, q: str) -> list[float]:
-        """The query's vector, from the encoder the stored vectors were made with."""
-        self.index.collection  # noqa: B018 - first: an unreachable Chroma server fails before the encoder loads
-        self.index.require_encoder()
-        return self.index.embeddings.embed_query(q)
-
-    def dense(
-        self, q: str, k: int, filters: Filters | None, synthetic_ok: bool = False, vec: list[float] | None = None
-    ) -> list[tuple[int, float]]:
-        """(paragraph row id, cosine) of the paragraphs nearest the query (or `vec`, its vector when already made)."""
+    def dense(self, q: str, k: int, filters: Filters | None, synthetic_ok: bool = False) -> list[tuple[int, float]]:
         where = self.index.chroma_where(filters, synthetic_ok)
         needs_post = bool(filters and (filters.category or filters.organisation))
         fetch = k * 4 if needs_post else k
-        if vec is None:
-            vec = self.query_vector(q)
-        coll = self.index.collection
+        coll = self.index.collection  # first: an unreachable Chroma server fails before the encoder loads
+        self.index.require_encoder()
+        vec = self.index.embeddings.embed_query(q)
         # the collection LangChain's Chroma wraps, asked for ids and distances only (what
         # similarity_search_by_vector_with_relevance_scores runs, without fetching texts and metadata we never read)
         got = coll.query(query_embeddings=[vec], n_results=fetch, where=where, include=["distances"])
@@ -218,8 +196,7 @@ class Retriever:
         if not 1 <= k <= 200:
             raise QueryError(f"--k must be between 1 and 200 (got {k})")
         n = max(self.candidates, k)
-        vec = self.query_vector(q) if mode in ("hybrid", "dense") else None
-        dense = self.dense(q, n, filters, synthetic_ok, vec) if vec is not None else []
+        dense = self.dense(q, n, filters, synthetic_ok) if mode in ("hybrid", "dense") else []
         match = fts_query(q)
         lexical = self.index.bm25(match, n, filters, synthetic_ok) if mode in ("hybrid", "bm25") and match else []
         best = max((s for _, s in dense), default=0.0)
@@ -240,28 +217,8 @@ class Retriever:
             fused = _add(fused, again, self.focus_weight)
         rows = self.index.rows([pid for pid, _ in fused])
         decisions = self.rank_decisions(fused, rows, facets)
-        more = self.feedback(vec, decisions, n, filters, synthetic_ok)
-        if more:
-            fused = _add(fused, self.fuse(more, []), self.feedback_weight)
-            rows = self.index.rows([pid for pid, _ in fused])
-            decisions = self.rank_decisions(fused, rows, facets)
         hits = _hits(self.paragraphs(fused, rows, decisions)[:k], rows)
         return SearchResult(q, hits, best, no_close, filters or Filters(), area)
-
-    def feedback(
-        self, vec: list[float] | None, decisions: dict[str, float], n: int, filters: Filters | None, synthetic_ok: bool
-    ) -> list[tuple[int, float]]:
-        """Rocchio feedback: the paragraphs nearest the query's vector moved `FEEDBACK_BETA` of the way towards the
-        mean of the summary vectors of the `feedback_docs` decisions ranked first; [] when off or none has a summary."""
-        if vec is None or not self.feedback_docs or not self.feedback_weight or not decisions:
-            return []
-        top = sorted(decisions, key=lambda d: -decisions[d])[: self.feedback_docs]
-        summaries = list(self.index.summary_vectors(top).values())
-        if not summaries:
-            return []
-        mean = [sum(col) / len(summaries) for col in zip(*summaries, strict=True)]
-        moved = [x + FEEDBACK_BETA * m for x, m in zip(vec, mean, strict=True)]
-        return self.dense("", n, filters, synthetic_ok, moved)
 
     def focused_query(self, q: str, facets: list[Facet]) -> str | None:
         """For a long story-like query raising known issues: those issues in the words decisions use (each facet's

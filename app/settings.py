@@ -61,8 +61,6 @@ class Settings(BaseSettings):
     facet_boost: float = 0.05  # added to a decision's score per share of the query's issues its summary is about
     evidence_depth: int = 3  # a decision is scored on its best three paragraphs (role-weighted)
     focus_weight: float = 0.5  # a long query's issues, searched in the words decisions use, fused at this weight
-    feedback_docs: int = 3  # the query's vector moved towards the first decisions' summaries, searched again (0: off)
-    feedback_weight: float = 1.0  # ... and that dense ranking fused at this weight
     min_similarity: float = 0.45  # below this best dense cosine there is no close precedent (app/retrieve.py)
     # writers
     llm: WriterName = Field("template", description=settings_help())

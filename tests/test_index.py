@@ -247,20 +247,3 @@ def test_parent_ot_query_finds_liverpool_and_nottinghamshire_in_the_full_corpus(
     print(f"\n{query!r}: " + ", ".join(f"{d} at {r or 'none'}" for d, r in where.items()))
     assert all(where.values()), [(h.doc_id, h.para) for h in hits]
     assert "23 009 620" in {h.doc_id for h in hits[:5]} or "24 004 187" in {h.doc_id for h in hits[:5]}
-
-
-def test_summary_vectors_are_the_stored_summary_rows(full_engine):
-    """Retrieval's feedback reads a decision's summary vector back from Chroma by its row's vector id; a law extract
-    has no summary row and gives none."""
-    idx = full_engine.index()
-    decisions = [d.doc_id for d in idx.documents() if d.kind == "decision"][:3]
-    law = next(d.doc_id for d in idx.documents() if d.kind == "law")
-    got = idx.summary_vectors([*decisions, law])
-    assert set(got) == set(decisions) and law not in got
-    summary = dict(idx.paragraph_texts(decisions[0]))["summary"]
-    vec = idx.embeddings.embed_documents([f"Summary: {summary}"])[0]
-    stored = got[decisions[0]]
-    cosine = sum(a * b for a, b in zip(stored, vec, strict=True)) / (
-        sum(a * a for a in stored) ** 0.5 * sum(b * b for b in vec) ** 0.5
-    )
-    assert cosine > 0.99

@@ -141,12 +141,6 @@ class Index:
         """Each document's summary and complaint paragraphs, joined: what it is about (`Store.key_texts`)."""
         return self.store.key_texts(doc_ids)
 
-    def summary_vectors(self, doc_ids: list[str]) -> dict[str, list[float]]:
-        """Each document's summary row vector (its summary as the encoder read it), for those that have one."""
-        vec_ids = self.store.summary_vec_ids(doc_ids)
-        got = self.vectors.vectors_of(list(vec_ids.values()))
-        return {d: got[v] for d, v in vec_ids.items() if v in got}
-
     def doc_meta(self, doc_id: str) -> DocMeta | None:
         return self.store.doc_meta(doc_id)
 

@@ -123,13 +123,6 @@ class Store:
             out.setdefault(doc_id, []).append(text)
         return {d: " ".join(t) for d, t in out.items()}
 
-    def summary_vec_ids(self, doc_ids: list[str]) -> dict[str, str]:
-        """doc_id -> the vector id of its summary row, for the documents that have one."""
-        if not doc_ids:
-            return {}
-        q = f"SELECT doc_id, vec_id FROM paragraphs WHERE para = 'summary' AND doc_id IN ({','.join('?' * len(doc_ids))})"
-        return dict(self.db.execute(q, doc_ids).fetchall())
-
     def doc_meta(self, doc_id: str) -> DocMeta | None:
         row = self.db.execute("SELECT ref, source, decision_date FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return DocMeta(doc_id, row[0], row[1], row[2]) if row else None

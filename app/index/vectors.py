@@ -94,13 +94,6 @@ class Vectors:
         """New vectors for ids already stored (metadata unchanged)."""
         self.collection.update(ids=ids, embeddings=vectors)
 
-    def vectors_of(self, ids: list[str]) -> dict[str, list[float]]:
-        """The stored vectors of these ids (those Chroma holds)."""
-        if not ids:
-            return {}
-        got = self.collection.get(ids=ids, include=["embeddings"])
-        return {i: list(v) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
-
     def delete(self, ids: list[str]) -> None:
         coll = self.collection
         for start in range(0, len(ids), CHUNK):
