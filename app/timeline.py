@@ -68,6 +68,11 @@ SYNONYMS = {
     "tribunal_decision": "tribunal_order",
     "referral_date": "referral",
 }
+ASKED_FOR_REVIEW = re.compile(
+    r"\b(ask|request|chas|want)\w*\b(?: \w+){0,3}? (?:for |about )?(?:a |an |the |his |her |their )?"
+    r"(?:date (?:for|of) (?:the |an? )?)?(?:annual |phase transfer )?review\b",
+    re.I,
+)
 BARE_REQUEST = re.compile(
     r"^\s*(the |an? )?(ehc(p|na)? )?request (was )?(received|made|submitted|sent)\b|\breceived (the|a|an|your) request\b",
     re.I,
@@ -105,6 +110,8 @@ def found_events(lines: list[str]) -> dict[str, date]:
             if len(dates) != 1 or NOT_YET.search(clause):
                 continue
             name = next((n for n, cue in EVENT_CUES if re.search(cue, clause, re.I)), None)
+            if name == "review_meeting" and ASKED_FOR_REVIEW.search(clause):
+                continue  # "Email asking for the annual review date, 14 April 2025" is not the meeting (d10)
             if assessing and name is None and BARE_REQUEST.search(clause):
                 name = "assessment_requested"
             if assessing and name == "amendment_notice":

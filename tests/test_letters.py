@@ -677,3 +677,11 @@ def test_an_officer_restates_the_complaint_in_reported_speech_not_as_the_council
     )
     child = "K hasn't been to school since January 2024. The school put her on a reduced timetable and then she stopped going."
     assert "then she stopped going" in _reported(child, facts) and "you stopped" not in _reported(child, facts)
+
+
+def test_asking_for_a_review_date_is_not_the_review_meeting():
+    """d10: "Email asking for the annual review date, 14 April 2025" was read as the meeting, and the letter told the
+    council a review had been held and computed its deadlines from it (an adviser's read)."""
+    assert found_events(["Email asking for the annual review date, 14 April 2025"]) == {}
+    assert found_events(["Chased the council for a review meeting on 2 May 2025"]) == {}
+    assert found_events(["Annual review meeting 3 March 2025"]) == {"review_meeting": date(2025, 3, 3)}
