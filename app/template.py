@@ -84,6 +84,21 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+TRANSPORT_PANEL = re.compile(
+    r"\b(stage (2|two) )?(transport )?appeal panel\b[^.;\n]{0,80}?\b(decision|decided|turned down|refused|rejected|"
+    r"upheld|dismissed|did not)\b|\bstage (2|two) (transport )?appeal\b[^.;\n]{0,40}?\b(decision|refused|rejected|turned down)\b",
+    re.I,
+)
+
+
+def _transport_panel_decided(f: Facts, labels: set[str]) -> bool:
+    """A school travel complaint after the council's stage 2 appeal panel has decided."""
+    return "transport" in labels and bool(TRANSPORT_PANEL.search(f.text()))
+
+
+PENALTY_CHARGE = re.compile(r"\b(penalty charge|pcn\b|parking (fine|ticket|penalty)|bus lane (fine|penalty))", re.I)
+
+
 def _rate_source(quote: str) -> str:
     """Whose rate a benchmark is, as its own words say: a council's offer the Ombudsman endorsed ("for which the
     Council has offered the equivalent of £650 a term ... in line with our guidance") is a rate the Ombudsman
@@ -147,6 +162,16 @@ class TemplateWriter:
         stage = f.stage or "council-stage-1"
         council = f.council or "the council"
         labels = {p.issue.label for p in ctx.points}
+        if stage != "ombudsman" and _transport_panel_decided(f, labels):
+            # the review and appeal process for school travel is the council's procedure: after its stage 2 panel
+            # the next step is the Ombudsman, not a corporate complaint (an adviser's read of d06)
+            stage = "ombudsman"
+            ctx.advice.append(
+                "The transport appeal panel (stage 2 of the council's review and appeal process for home to school "
+                "travel) has decided, so the council's own process is finished: this letter goes to the Local "
+                "Government and Social Care Ombudsman, who can consider whether the panel's decision was properly made. "
+                "A complaint to the council's complaints team would not reopen the panel's decision."
+            )
         plan = plan_status(f.has_plan, f.text())
         out: list[str] = []
         out.append(
@@ -236,6 +261,11 @@ class TemplateWriter:
             return (
                 f"I am writing {who} to complain about {council}. I complained to the council on {_day(unanswered)} "
                 "and it has not replied."
+            )
+        if _transport_panel_decided(f, labels):
+            return (
+                f"I am writing {who} to complain about {council}. I have been through the council's review and appeal "
+                "process for school travel, and its appeal panel has decided."
             )
         return f"I am writing {who} to complain about {council}. I have been through the council's complaints procedure and remain dissatisfied."
 
@@ -511,6 +541,21 @@ class TemplateWriter:
         t = ctx.timeline
         today = t.today if t else date.today()
         out: list[str] = []
+        if PENALTY_CHARGE.search(f.text()):
+            # a penalty charge has its own statutory appeal, not the complaints procedure and the Ombudsman (an
+            # adviser's read of d15: the letter ran the person past the 28 days)
+            ctx.advice.append(
+                "A penalty charge notice is not decided through the council's complaints procedure. Once the council has "
+                "rejected your formal representations (its notice of rejection), you can appeal to an independent "
+                "adjudicator, the Traffic Penalty Tribunal (London Tribunals for a London council), within 28 days "
+                "beginning with the date the notice of rejection was served; the adjudicator can allow longer. The "
+                "Ombudsman does not usually consider a matter that can be appealed to a tribunal. Appeal first: a "
+                "complaint does not stop the 28 days."
+            )
+            return (
+                "If the council does not cancel the penalty charge, I will appeal to the Traffic Penalty Tribunal, the "
+                "independent adjudicator for penalty charges."
+            )
         child = f.child or "my child"
         if t and t.appeal_by:
             plan_of = f"{_possessive(f.child)} plan" if f.child else "the plan"
@@ -799,6 +844,13 @@ class TemplateWriter:
         to holding the panel in time if they do."""
         if not action:
             return None
+        if label == "transport" and _transport_panel_decided(ctx.facts, {label}):
+            # a complaints officer cannot overturn an independent panel: the remedy is a fresh hearing (o06)
+            return (
+                "arrange a fresh stage 2 appeal hearing, by a panel whose members did not sit on the first, that "
+                "considers all the evidence, including the medical evidence, and gives written reasons",
+                False,
+            )
         if label != "children_act_complaint" or self._procedure(ctx) != "children-act":
             return action, False
         ev = ctx.timeline.events if ctx.timeline else {}
@@ -813,7 +865,12 @@ class TemplateWriter:
         ev = t.events if t else {}
         today = t.today if t else date.today()
         out = []
-        if self._procedure(ctx) == "children-act":
+        if _transport_panel_decided(ctx.facts, {p.issue.label for p in ctx.points}):
+            out.append(
+                "If you remain unhappy after the fresh appeal panel's decision, you can complain to the Local Government "
+                "and Social Care Ombudsman."
+            )
+        elif self._procedure(ctx) == "children-act":
             if ev.get("panel_requested"):
                 due = add_working_days(ev["panel_requested"], 30)
                 held = ev.get("panel_held")

@@ -685,3 +685,30 @@ def test_asking_for_a_review_date_is_not_the_review_meeting():
     assert found_events(["Email asking for the annual review date, 14 April 2025"]) == {}
     assert found_events(["Chased the council for a review meeting on 2 May 2025"]) == {}
     assert found_events(["Annual review meeting 3 March 2025"]) == {"review_meeting": date(2025, 3, 3)}
+
+
+def _gold(sid: str) -> dict:
+    return next(s for s in yaml.safe_load((ROOT / "evals/gold/drafting.yaml").read_text()) if s["id"] == sid)["facts"]
+
+
+def test_a_penalty_charge_goes_to_the_traffic_penalty_tribunal_not_the_ombudsman(full_engine):
+    """d15: a parking fine's rejected representations were sent down the complaints route to the Ombudsman, running the
+    person past the 28 days to appeal to the adjudicator (an adviser's read)."""
+    r = draft(full_engine, _gold("d15"))
+    route = r.body[r.body.index("**Next steps.**") :].split("\n\n")[0]
+    assert "Traffic Penalty Tribunal" in route and "Ombudsman" not in route
+    assert any("within 28 days" in n and "notice of rejection" in n for n in r.notes), r.notes
+    assert r.verification.passed, r.verification.notes
+
+
+def test_after_the_transport_appeal_panel_the_next_step_is_the_ombudsman(full_engine):
+    """d06 and o06: after the council's stage 2 transport appeal panel, the parent's letter asked to 'escalate to
+    stage 2' of a complaint never made, and the officer overturned the independent panel (an adviser's read)."""
+    parent = draft(full_engine, _gold("d06"))
+    assert parent.body.startswith("To the Local Government and Social Care Ombudsman")
+    assert "escalate my complaint to stage 2" not in parent.body
+    assert any("appeal panel" in n and "Ombudsman" in n for n in parent.notes), parent.notes
+    officer = draft(full_engine, _gold("o06")).body
+    assert "fresh stage 2 appeal hearing, by a panel whose members did not sit on the first" in officer
+    assert "Arrange suitable home to school transport" not in officer
+    assert "we will consider your complaint at stage 2" not in officer
