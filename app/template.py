@@ -96,6 +96,11 @@ def _transport_panel_decided(f: Facts, labels: set[str]) -> bool:
     return "transport" in labels and bool(TRANSPORT_PANEL.search(f.text()))
 
 
+IGNORED_COMPLAINT = re.compile(
+    r"\b(ignored|not (replied|responded|answered)( to)?|no (reply|response|answer) to|never (replied|responded|answered)( to)?)"
+    r" (my|our|the) (formal )?complaint|\b(my|our) (formal )?complaint (has been|was|is being) ignored",
+    re.I,
+)
 PENALTY_CHARGE = re.compile(r"\b(penalty charge|pcn\b|parking (fine|ticket|penalty)|bus lane (fine|penalty))", re.I)
 
 
@@ -162,6 +167,16 @@ class TemplateWriter:
         stage = f.stage or "council-stage-1"
         council = f.council or "the council"
         labels = {p.issue.label for p in ctx.points}
+        if stage == "council-stage-1" and IGNORED_COMPLAINT.search(f.text()):
+            # a complaint already made and not answered is not started again at stage 1 (an adviser's read of d14);
+            # stage 1 is also the form's default, so the words decide
+            stage = "council-stage-2"
+            ctx.advice.append(
+                "Your complaint has not been answered, so this letter asks for it to go to the next stage rather than "
+                "starting again at stage 1. If it has been more than 12 weeks since you complained, the Ombudsman can "
+                "usually consider it now without waiting for the council: add the date you complained and the letter "
+                "will say so."
+            )
         if stage != "ombudsman" and _transport_panel_decided(f, labels):
             # the review and appeal process for school travel is the council's procedure: after its stage 2 panel
             # the next step is the Ombudsman, not a corporate complaint (an adviser's read of d06)
@@ -252,6 +267,11 @@ class TemplateWriter:
         }.get(who_is_writing(f) or "", f"about {f.child}" if f.child else "about my child")
         if stage == "council-stage-1":
             return f"I am writing {who} to make a formal complaint about {council}."
+        if stage == "council-stage-2" and IGNORED_COMPLAINT.search(f.text()):
+            return (
+                f"I am writing {who}. I complained to {council} and it has not answered my complaint, so I ask for it to "
+                "be considered at the next stage of the complaints procedure."
+            )
         if stage == "council-stage-2":
             return (
                 f"I am writing {who}. I am not satisfied with {council}'s response to my complaint and ask for it to be "

@@ -712,3 +712,14 @@ def test_after_the_transport_appeal_panel_the_next_step_is_the_ombudsman(full_en
     assert "fresh stage 2 appeal hearing, by a panel whose members did not sit on the first" in officer
     assert "Arrange suitable home to school transport" not in officer
     assert "we will consider your complaint at stage 2" not in officer
+
+
+def test_a_complaint_the_council_ignored_goes_to_the_next_stage_not_a_new_stage_1(full_engine):
+    """d14: "the council has ignored my complaint for three months" opened a new stage 1 complaint, restarting the clock
+    on a council that had not answered (an adviser's read)."""
+    r = draft(full_engine, _gold("d14"))
+    assert "Formal complaint (stage 1)" not in r.body
+    assert "it has not answered my complaint, so I ask for it to be considered at the next stage" in r.body
+    assert "not satisfied with the council's response" not in r.body  # there was no response
+    assert any("12 weeks" in n for n in r.notes), r.notes
+    assert r.verification.passed, r.verification.notes
