@@ -11,6 +11,7 @@ writers `app.writers` (imported one way: draft -> writers).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from typing import Any, Callable, Protocol
@@ -177,17 +178,17 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         return _finish(facts, points, remedy_hits, no_close=not any(p.hits() for p in points), timeline=timeline)
     for t in issues:
         query = f"{issue_query(t, facts.provision, facts.issue)}. {base}"
-        found = retriever.search(query, k=k)
+        found = _for_issue(t, retriever.search(query, k=k))
         point = Point(t, best_similarity=found.best_similarity)
         point.close = not found.no_close_precedent
         if point.close:
             wanted = f"{t.query} {facts.issue}"
             point.finding = _pick(found.hits, "finding", used, t.topic, wanted)
-            point.duty = _pick(retriever.search(t.duty, k=k).hits, "duty", used, t.topic, wanted)
+            point.duty = _pick(_for_issue(t, retriever.search(t.duty, k=k)).hits, "duty", used, t.topic, wanted)
             # a remedy paragraph must be about this issue: better no remedy than another issue's
             remedies = [
                 h
-                for h in retriever.search(f"{t.remedy}. {t.title}", k=k).hits
+                for h in _for_issue(t, retriever.search(f"{t.remedy}. {t.title}", k=k)).hits
                 if re.search(t.remedy_words, h.text, re.I) and "£" in h.text
             ]
             remedies.sort(key=lambda h: h.para == "summary")  # a paragraph stating the remedy beats a summary of it
@@ -202,6 +203,22 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
     return _finish(
         facts, points, remedy_hits, no_close=not any(p.close for p in points), retriever=retriever, timeline=timeline
     )
+
+
+# the Children Act 1989 statutory procedure (stage 2 investigation, stage 3 panel), said in a decision's words
+STATUTORY_PROCEDURE = re.compile(
+    r"statutory (children'?s )?complaints? (procedure|process)|children'?s statutory complaints|stage (three|3) (panel|review)"
+    r"|review panel|panel hearing|children act 1989 (complaints|representations)",
+    re.I,
+)
+
+
+def _for_issue(t: IssueType, res):
+    """A search's hits fit for this issue: a corporate complaint's handling is never argued from a decision about the
+    Children Act statutory procedure (an adviser's read: "that case does not apply to us")."""
+    if t.label == "complaint_handling":
+        return dataclasses.replace(res, hits=[h for h in res.hits if not STATUTORY_PROCEDURE.search(h.text)])
+    return res
 
 
 class _Excluding:
@@ -415,6 +432,8 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int 
                     continue  # distress about another harm ("as a result of their niece being removed from their care")
                 if not send and SEND_WORDS.search(sent):
                     continue  # an EHC plan's award quoted to a family with no SEND complaint
+                if "complaint_handling" in labels and STATUTORY_PROCEDURE.search(h.text):
+                    continue  # a Children Act panel's award for a corporate complaint's handling
                 third = THIRD_PARTY.search(sent)
                 if third and third.group(0).lower() not in writer_words:
                     continue

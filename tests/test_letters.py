@@ -723,3 +723,15 @@ def test_a_complaint_the_council_ignored_goes_to_the_next_stage_not_a_new_stage_
     assert "not satisfied with the council's response" not in r.body  # there was no response
     assert any("12 weeks" in n for n in r.notes), r.notes
     assert r.verification.passed, r.verification.notes
+
+
+def test_a_corporate_complaints_handling_is_not_argued_from_the_children_act_procedure(full_engine):
+    """d14 and others: a SEND complaint ignored under the corporate procedure was argued from "delayed considering a
+    complaint at stage two of the children's statutory complaints procedure" and benchmarked on a review panel's award
+    (an adviser's read: "that case does not apply to us")."""
+    from app.draft import STATUTORY_PROCEDURE
+
+    body = draft(full_engine, _gold("d14")).body
+    for quote in re.findall(r"\u201c([^\u201d]+)\u201d", body):
+        assert not STATUTORY_PROCEDURE.search(quote), quote
+    assert "statutory complaints procedure" not in body and "panel hearing" not in body
