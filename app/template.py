@@ -437,8 +437,23 @@ class TemplateWriter:
             return f"a payment for the {fig.sessions} sessions of {what} {child} has missed{since}, {basis}"
         if not fig.units:  # the facts do not say since when: the rate, for the council to count the terms
             return f"a payment for the {what} {child} has missed, {basis}"
+        amount = fig.amount_words()
+        if voice == "officer" and fig.high:
+            # a council offers a sum, not a range (an adviser's read of o04): the range's foot, and the officer is told
+            # where the rest of the range lies
+            amount = f"£{fig.low:,}"
+            ctx.advice.append(
+                f"The offer is the foot of the Ombudsman's range ({fig.rate_words()}, {amount} to £{fig.high:,} for "
+                f"{fig.units} term{'s' if fig.units != 1 else ''}). The guidance places a payment within the range by "
+                "what the child lost (no education at all sits higher): decide the figure before sending."
+            )
+            whose = _rate_source(fig.quote).removeprefix("the range ").removeprefix("a rate ").removeprefix("the rate ")
+            basis = (
+                f"at £{fig.unit_low:,} a {fig.unit}, the foot of the range of {fig.rate_words()} {whose}: "
+                f"\u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+            )
         return (
-            f"a payment of {fig.amount_words()} for the {fig.units} term{'s' if fig.units != 1 else ''} of {what} "
+            f"a payment of {amount} for the {fig.units} term{'s' if fig.units != 1 else ''} of {what} "
             f"{child} has missed{since}, {basis}"
         )
 
@@ -451,6 +466,12 @@ class TemplateWriter:
             a = p.issue.ask
             if issued and p.issue.label in ("annual_review", "phase_transfer", "needs_assessment", "tribunal_order"):
                 continue  # the plan has been issued since: asking for it now would contradict the facts
+            if a and plan is not True and "Section F" in a:
+                # no plan in the facts: the provision in the person's words, never "Section F" (an adviser's read
+                # of d13, where nothing said the therapy was in a plan)
+                what = _therapy(f)
+                what = "provision" if what.startswith("the provision") else what
+                a = f"confirmation of when the {what} will be in place and who will deliver it"
             if a and a not in asks and not (p.issue.label == "communication" and "named" in own):  # said already
                 asks.append(a)
         fig = self._figure_sentence(ctx, "parent")
@@ -864,6 +885,11 @@ class TemplateWriter:
         to holding the panel in time if they do."""
         if not action:
             return None
+        ev = ctx.timeline.events if ctx.timeline else {}
+        if ev.get("final_plan") and label in ("annual_review", "phase_transfer", "needs_assessment", "tribunal_order"):
+            return None  # the plan has been issued: promising to issue it contradicts the records (o04)
+        if label == "annual_review" and (ev.get("amendment_notice") or ev.get("review_decision")):
+            return "issue the final amended plan", False  # the decision and draft amendments are out (o02)
         if label == "transport" and _transport_panel_decided(ctx.facts, {label}):
             # a complaints officer cannot overturn an independent panel: the remedy is a fresh hearing (o06)
             return (
@@ -873,7 +899,6 @@ class TemplateWriter:
             )
         if label != "children_act_complaint" or self._procedure(ctx) != "children-act":
             return action, False
-        ev = ctx.timeline.events if ctx.timeline else {}
         if ev.get("panel_requested"):
             return "convene the review panel", False
         if ev.get("stage2_requested"):

@@ -735,3 +735,18 @@ def test_a_corporate_complaints_handling_is_not_argued_from_the_children_act_pro
     for quote in re.findall(r"\u201c([^\u201d]+)\u201d", body):
         assert not STATUTORY_PROCEDURE.search(quote), quote
     assert "statutory complaints procedure" not in body and "panel hearing" not in body
+
+
+def test_asks_and_actions_do_not_contradict_the_facts(full_engine):
+    """An adviser's read: "Section F" asked for when nothing said there is a plan (d13); an officer promising to issue
+    a plan already issued (o04) or the review decision already made (o02); a council offering a range (o04)."""
+    d13 = draft(full_engine, _gold("d13")).body
+    assert "Section F" not in _ask(d13)
+    o04 = draft(full_engine, _gold("o04"))
+    assert "Issue the" not in o04.body.split("We will:")[1].split("\n\n")[0]
+    offer = re.search(r"We offer you a payment of (£[\d,]+)( to £[\d,]+)? for", o04.body)
+    assert offer and not offer.group(2), "a council offers a sum, not a range"
+    assert any("foot of the Ombudsman's range" in n for n in o04.notes), o04.notes
+    assert o04.verification.passed, o04.verification.notes
+    o02 = draft(full_engine, _gold("o02")).body
+    assert "- Issue the final amended plan by" in o02 and "Issue the review decision" not in o02
