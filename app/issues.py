@@ -385,6 +385,13 @@ NO_SCHOOL_AT_ALL = re.compile(
 )
 
 
+# provision said to be lost, in the person's words: what makes "provision" a Section F complaint beside a budget one
+PROVISION_LOST = re.compile(
+    r"not (been )?(provided|delivered|received|in place|happening)|\bmiss(ed|ing)\b|\b(has|have)n'?t (had|got)|"
+    r"\b(has|have) not (had|got)|\bno (therapy|ot|salt|sessions?|tuition|tutor|support|provision)\b|\bstopp?(ed|ing)\b|"
+    r"\bcancel|\bwithout (the|his|her|their|any) (therapy|provision|support|tuition)",
+    re.I,
+)
 # a disabled child's needs said in the person's words: what makes section 17's disabled children's duties the point
 DISABLED_CHILD = re.compile(
     r"\bdisab|short breaks?|respite|\bautis|\badhd\b|learning difficult|cerebral palsy|wheelchair|complex (medical )?needs|"
@@ -420,6 +427,10 @@ def issues_for(facts: Facts) -> list[IssueType]:
     social_care = bool(CHILDREN_ACT & set(found)) or facts.procedure == "children-act"
     if "children_act_complaint" in found and not social_care:
         del found["children_act_complaint"]  # "a proper stage 2 investigation" of a corporate complaint
+    if "personal_budget" in found and "section_f_provision" in found and not PROVISION_LOST.search(words):
+        # "a personal budget for S's provision ... refused": the budget decision, not provision lost (an adviser's
+        # read of o05, where the council offered £3,900 for a loss its records did not show)
+        del found["section_f_provision"]
     if (
         "special_guardianship" in found
         and "social_care_assessment" in found

@@ -750,3 +750,13 @@ def test_asks_and_actions_do_not_contradict_the_facts(full_engine):
     assert o04.verification.passed, o04.verification.notes
     o02 = draft(full_engine, _gold("o02")).body
     assert "- Issue the final amended plan by" in o02 and "Issue the review decision" not in o02
+
+
+def test_a_refused_personal_budget_is_not_provision_lost(full_engine):
+    """o05: "a personal budget for S's provision ... refused at panel" was read as provision not delivered, and the
+    council offered £3,900 for six terms of a loss its records did not show (an adviser's read)."""
+    labels_found = [t.label for t in issues_for(parse_facts(_gold("o05")))]
+    assert "personal_budget" in labels_found and "section_f_provision" not in labels_found
+    assert "terms of the provision" not in draft(full_engine, _gold("o05")).body
+    stopped = dict(_gold("o05"), issue="The personal budget stopped in May and S has missed his tuition since.")
+    assert "section_f_provision" in [t.label for t in issues_for(parse_facts(stopped))]
