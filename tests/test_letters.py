@@ -758,5 +758,7 @@ def test_a_refused_personal_budget_is_not_provision_lost(full_engine):
     labels_found = [t.label for t in issues_for(parse_facts(_gold("o05")))]
     assert "personal_budget" in labels_found and "section_f_provision" not in labels_found
     assert "terms of the provision" not in draft(full_engine, _gold("o05")).body
-    stopped = dict(_gold("o05"), issue="The personal budget stopped in May and S has missed his tuition since.")
+    stopped = dict(
+        _gold("o05"), issue="The personal budget stopped in May and S has missed his sessions with the tutor since."
+    )
     assert "section_f_provision" in [t.label for t in issues_for(parse_facts(stopped))]
