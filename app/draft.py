@@ -324,6 +324,10 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
         end = min(date.today(), restarted) if restarted and restarted > begun else date.today()
         units = max(0, int((end - begun).days // DAYS_PER_TERM))  # under a term: the rate alone
     education = "education" in lost
+    if sessions and not education:
+        per = session_figure(ctx, retriever, sessions)
+        if per is not None:
+            return per
     seen = {(h.doc_id, h.para) for h in ctx.precedents}
     candidates = list(ctx.precedents) + [
         h
@@ -361,6 +365,52 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
             if best is None or score > best[0]:
                 best = (score, fig)
     return best[1] if best else None
+
+
+WORD_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+# an award for the sessions a child missed, and the count of them the same decision found
+SESSION_AWARD = re.compile(
+    r"£([\d,]+) (?:to reflect|for|in recognition of) (?:the )?(?:missing|missed|lost) sessions", re.I
+)
+SESSION_COUNT = re.compile(
+    r"\bmissed (?:out on )?(\d{1,3}|" + "|".join(WORD_NUMBERS) + r") (?:[\w-]+ ){0,3}sessions\b", re.I
+)
+SESSION_QUERY = "missed out on therapy sessions; pay to reflect the missing sessions"
+
+
+def session_figure(ctx: DraftContext, retriever: Retriever, sessions: int) -> Figure | None:
+    """The sessions the person counted, priced at a comparable decision's own rate: its award for the missed sessions
+    over the number it found missed ("missed out on 12 occupational therapy sessions" and "£600 to reflect the
+    missing sessions": £50 a session). Both sentences are quoted and cited; None when no decision holds both. An
+    adviser read "12 sessions ... at £650 a term" as a payment with no sum."""
+    hits = list(ctx.precedents) + retriever.search(SESSION_QUERY, k=30).hits
+    awards: dict[str, tuple[int, Hit, str]] = {}
+    counts: dict[str, tuple[int, Hit, str]] = {}
+    for h in hits:
+        kind = _kind(h) or ""
+        for sent in QUOTABLE_SENTENCE_SPLIT.split(h.text):
+            quote = sent.strip().rstrip(".")
+            a = SESSION_AWARD.search(sent)
+            if a and "remedy" in kind and find_verbatim(quote, h.text):
+                awards.setdefault(h.doc_id, (int(a.group(1).replace(",", "")), h, quote))
+            c = SESSION_COUNT.search(sent)
+            if c and "finding" in kind and find_verbatim(quote, h.text):
+                n = c.group(1).lower()
+                counts.setdefault(h.doc_id, (int(n) if n.isdigit() else WORD_NUMBERS[n], h, quote))
+    for doc_id, (amount, hit, quote) in awards.items():
+        if doc_id in counts and counts[doc_id][0] and amount % counts[doc_id][0] == 0:
+            n, count_hit, count_quote = counts[doc_id]
+            rate = amount // n
+            return Figure(
+                rate, None, "session", sessions, "provision", hit, quote, sessions, count_hit, count_quote, n, amount
+            )
+    return None
 
 
 # what a symbolic payment is for, in the words after the sum: the injustice itself, not a loss made good
@@ -542,6 +592,10 @@ def _finish(
     if ctx.figure and ctx.figure.hit is not None and (ctx.figure.hit.doc_id, ctx.figure.hit.para) not in quotes:
         ctx.precedents.append(ctx.figure.hit)
         ctx.quotes[(ctx.figure.hit.doc_id, ctx.figure.hit.para)] = ctx.figure.quote
+    count_hit = ctx.figure.count_hit if ctx.figure else None
+    if count_hit is not None and (count_hit.doc_id, count_hit.para) not in ctx.quotes:
+        ctx.precedents.append(count_hit)
+        ctx.quotes[(count_hit.doc_id, count_hit.para)] = ctx.figure.count_quote
     return ctx
 
 

@@ -39,6 +39,12 @@ class Figure:
     hit: Hit
     quote: str
     sessions: int = 0  # the sessions the facts say were missed: the loss is counted in them, not in terms
+    # a rate per session worked out from one comparable decision: its award for the missed sessions (`hit`, `quote`,
+    # `award`) over the sessions it found missed (`count_hit`, `count_quote`, `count`)
+    count_hit: Hit | None = None
+    count_quote: str = ""
+    count: int = 0
+    award: int = 0
 
     @property
     def low(self) -> int:

@@ -161,12 +161,18 @@ def answer(question: str, ctx: DraftContext) -> str:
         if fig is not None:
             rate = f"£{fig.unit_low:,}" + (f" to £{fig.unit_high:,}" if fig.unit_high else "") + f" a {fig.unit}"
             counted = (
-                f"For {fig.units} term{'s' if fig.units != 1 else ''} of lost {fig.what} at {rate}, about "
+                f"For {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} of lost {fig.what if not fig.count else 'provision'} at {rate}, about "
                 f"{fig.amount_words()}."
                 if fig.units
                 else f"For lost {fig.what}, {rate} (the facts do not say since when, so the terms are not counted)."
             )
-            parts.append(f"{counted} The rate comes from: \u201c{fig.quote}\u201d {cite_label(fig.hit)}.")
+            if fig.count:  # a rate per session: the decision's award over the sessions it found missed
+                parts.append(
+                    f"{counted} The rate is £{fig.award:,} for {fig.count} missed sessions: \u201c{fig.count_quote}\u201d "
+                    f"{cite_label(fig.count_hit)}; \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
+                )
+            else:
+                parts.append(f"{counted} The rate comes from: \u201c{fig.quote}\u201d {cite_label(fig.hit)}.")
         a = ctx.award
         if a is not None:
             parts.append(

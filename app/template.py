@@ -433,6 +433,14 @@ class TemplateWriter:
         since = f" since {f.since_words}" if f.since_words else ""
         child = f.child or ("my child" if voice == "parent" else "your child")
         basis = f"at {fig.rate_words()}, {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+        if fig.count:  # priced per session at a comparable decision's own award over the sessions it found missed
+            ctx.derived += [f"£{fig.unit_low:,}", f"£{fig.low:,}"]
+            return (
+                f"a payment of £{fig.low:,} for the {fig.sessions} sessions of {what} {child} has missed{since}, at "
+                f"£{fig.unit_low:,} a session (£{fig.award:,} for {fig.count} missed sessions): in a comparable complaint "
+                f"against {_who(fig.hit)}, the Ombudsman found \u201c{fig.count_quote}\u201d {cite_label(fig.count_hit)}, "
+                f"and on the remedy said \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+            )
         if fig.sessions:  # the person counted sessions: the loss in their terms, with the rate the Ombudsman has used
             return f"a payment for the {fig.sessions} sessions of {what} {child} has missed{since}, {basis}"
         if not fig.units:  # the facts do not say since when: the rate, for the council to count the terms
@@ -444,7 +452,7 @@ class TemplateWriter:
             amount = f"£{fig.low:,}"
             ctx.advice.append(
                 f"The offer is the foot of the Ombudsman's range ({fig.rate_words()}, {amount} to £{fig.high:,} for "
-                f"{fig.units} term{'s' if fig.units != 1 else ''}). The guidance places a payment within the range by "
+                f"{fig.units} {fig.unit}{'s' if fig.units != 1 else ''}). The guidance places a payment within the range by "
                 "what the child lost (no education at all sits higher): decide the figure before sending."
             )
             whose = _rate_source(fig.quote).removeprefix("the range ").removeprefix("a rate ").removeprefix("the rate ")
@@ -453,7 +461,7 @@ class TemplateWriter:
                 f"\u201c{fig.quote}\u201d {cite_label(fig.hit)}"
             )
         return (
-            f"a payment of {amount} for the {fig.units} term{'s' if fig.units != 1 else ''} of {what} "
+            f"a payment of {amount} for the {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} of {what} "
             f"{child} has missed{since}, {basis}"
         )
 
@@ -856,14 +864,21 @@ class TemplateWriter:
         fig, a = ctx.figure, ctx.award
         if fig is not None:
             what = "lost education" if fig.what == "education" else "missed provision"
-            if offered >= (fig.low if fig.units else fig.unit_low):
+            if offered >= (fig.low if fig.units else fig.unit_low) and fig.count:
+                out.append(
+                    f" For missed sessions, £{fig.award:,} for {fig.count} is {fig.rate_words()}: in a comparable "
+                    f"complaint the Ombudsman found \u201c{fig.count_quote}\u201d {cite_label(fig.count_hit)}, and on the "
+                    f"remedy said \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
+                )
+                ctx.derived.append(f"£{fig.unit_low:,}")
+            elif offered >= (fig.low if fig.units else fig.unit_low):
                 out.append(
                     f" For {what}, {fig.rate_words()} is {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d "
                     f"{cite_label(fig.hit)}."
                 )
             else:
                 counted = (
-                    f"the {fig.units} term{'s' if fig.units != 1 else ''} missed ({fig.amount_words()} at "
+                    f"the {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} missed ({fig.amount_words()} at "
                     if fig.units
                     else "("
                 )

@@ -295,7 +295,13 @@ def test_what_the_parent_paid_is_asked_back_instead_of_a_sum_for_provision_the_c
 def test_sessions_the_parent_counted_are_the_loss_not_terms_since_the_start(full_engine):
     r = draft(full_engine, dict(OT, impact="T has missed at least 12 OT sessions; his handwriting has gone backwards."))
     ask = _ask(r.body)
-    assert "A payment for the 12 sessions of occupational therapy T has missed since September 2024" in ask, ask
+    # priced at a comparable decision's own award over the sessions it found missed, both quoted and cited (an
+    # adviser read "12 sessions ... at £650 a term" as a payment with no sum)
+    assert (
+        "A payment of £600 for the 12 sessions of occupational therapy T has missed since September 2024, at £50 a"
+        in ask
+    )
+    assert "missed out on 12 occupational therapy sessions" in ask and "£600 to reflect the missing sessions" in ask
     assert not re.search(r"£[\d,]+ for the \d+ terms", ask)
     assert r.verification.passed, r.verification.notes
 
