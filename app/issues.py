@@ -348,6 +348,8 @@ def who_is_writing(facts: Facts) -> str | None:
 SEND_CONTEXT = r"\behc|education,? health|special educational|\bsend\b|section f|\bsen\b|personal budget"
 # provisions an issue names only when the facts raise them (register id -> words in the facts)
 ONLY_WHEN = {
+    # a decision that no plan is needed (or not to assess): not law to cite when the council agreed to assess (d04, o03)
+    "SEND2014-reg4": r"refus|decided not to|not to (assess|issue)|(plan|one) (is |was )?not (needed|necessary)|no plan (is )?needed",
     "CA1989-s17ZD": r"parent carer|carer'?s'? (needs )?assessment",
     # the limits on missing the 20 weeks, when the council blames its own staffing (an EP shortage is no excuse)
     "SEND2014-reg13-3": r"educational psycholog|\bEPs?\b|shortage|staffing|capacity|backlog|demand",
@@ -432,12 +434,13 @@ def issues_for(facts: Facts) -> list[IssueType]:
         # read of o05, where the council offered £3,900 for a loss its records did not show)
         del found["section_f_provision"]
     if (
-        "special_guardianship" in found
+        found.keys() & {"special_guardianship", "care_leaver"}
         and "social_care_assessment" in found
         and not DISABLED_CHILD.search(facts.text())
     ):
-        # a special guardian's support assessment is under the Special Guardianship Regulations, not a disabled
-        # child's assessment under section 17 (an adviser read d19's letter assume a disability nobody mentioned)
+        # a special guardian's support assessment is under the Special Guardianship Regulations, and a care leaver's
+        # support under sections 23C-24B, not a disabled child's assessment under section 17 (an adviser read d19's
+        # and d20's letters assume a disability nobody mentioned)
         del found["social_care_assessment"]
     if social_care and "complaint_handling" in found:
         del found["complaint_handling"]
