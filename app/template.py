@@ -745,8 +745,16 @@ class TemplateWriter:
             if received
             else "Thank you for your complaint."
         )
+        sorry = ""
+        if t:
+            answering = [d for d in t.due if d.done == today and how_late(d, today)]
+            if answering:
+                # the response being written is late: the Ombudsman expects the council to say so and apologise
+                d = answering[-1]
+                sorry = f" I am sorry that this response is late: it was due by {_day(d.due)} ({d.rule})."
         out.append(
-            f"{thanks} I have investigated it and set out below what I found, what we will do and what you can do next."
+            f"{thanks}{sorry} I have investigated it and set out below what I found, what we will do and what you can "
+            "do next."
         )
         if f.points:
             pts = "\n".join(f"{i}. {_second_person(p.point, f)}" for i, p in enumerate(f.points, 1))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .deadlines import Due, add_months, complaint_due_dates, due_in_working_days
+from .deadlines import Due, add_months, complaint_due_dates, due_in_working_days, working_days_between
 from .facts import Facts
 from .text import long_date
 
@@ -330,6 +330,9 @@ def how_late(d: Due, today: date) -> str:
     if not late:
         return ""
     days = late.days
+    if days < 14 and "working day" in d.rule:  # a deadline in working days is late by working days
+        n = working_days_between(d.due, d.done or today)
+        return f"{n} working day{'s' if n != 1 else ''} late" if n else ""
     if days < 14:
         return f"{days} day{'s' if days != 1 else ''} late"
     if days < 90:

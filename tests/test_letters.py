@@ -768,3 +768,20 @@ def test_a_refused_personal_budget_is_not_provision_lost(full_engine):
         _gold("o05"), issue="The personal budget stopped in May and S has missed his sessions with the tutor since."
     )
     assert "section_f_provision" in [t.label for t in issues_for(parse_facts(stopped))]
+
+
+def test_a_late_response_says_sorry_and_counts_working_days():
+    """An adviser's read of o09/o11/o12: the officer's response computed its own lateness ("5 days late", counting a
+    weekend) and did not apologise for it."""
+    from app.deadlines import Due
+    from app.timeline import how_late
+
+    due = Due(
+        "Stage 1 response", date(2026, 11, 23), "10 working days from the acknowledgement", "x", done=date(2026, 11, 27)
+    )
+    assert how_late(due, date(2026, 11, 27)) == "4 working days late"
+
+
+def test_an_officers_late_response_apologises_for_its_lateness(full_engine):
+    body = draft(full_engine, STAGE2_DELAY).body  # stage 2 asked for on 7 April 2025, answered today
+    assert "I am sorry that this response is late: it was due by 15 May 2025 (25 working days" in body, body[:600]
