@@ -1161,7 +1161,10 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         )
         said = _contact_said(clause) or MORE_CONTACT.search(clause) or dated_reply
         intent = INTENT.search(clause)
-        if said and not wish and not intent and (not NOT_DONE.search(clause) or MY_MESSAGES.search(clause)):
+        # "I emailed the SEN team on 2 October and nobody replied": the council's silence does not undo the email
+        silence = re.search(r"\s(?:and|but)\s+(?=(?:nobody|no one|noone|they)\b)", clause, re.I)
+        negated = clause[: silence.start()] if silence and _contact_said(clause[: silence.start()]) else clause
+        if said and not wish and not intent and (not NOT_DONE.search(negated) or MY_MESSAGES.search(clause)):
             lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
             start = s[0] + (lead.end() if lead else 0)
             contacts.append(Found(text[start : s[1]], (start, s[1])))

@@ -185,6 +185,10 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
     today = today or date.today()
     events = found_events([*facts.contacts, facts.issue])
     events.update({SYNONYMS.get(k, k): date.fromisoformat(v) for k, v in facts.dates.items()})
+    if facts.role == "officer" and "complaint_received" in events:
+        # the officer desk's "complaint received": the complaint this response answers, when no other step is dated
+        if not events.keys() & {"complaint_made", "stage2_requested", "panel_requested"}:
+            events["complaint_made"] = events["complaint_received"]
     t = Timeline(events, today=today)
     ev = events.get
     if "needs_assessment" in labels and ev("assessment_requested"):

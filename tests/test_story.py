@@ -539,3 +539,11 @@ def test_a_form_or_a_note_is_read_by_its_labels():
     assert ex.get("outcome_sought") == "a tutor in place immediately, and a payment for the period without provision"
     carers = extract("We are L's foster carers (she's 12, placed by Derby City Council in 2025).", today=TODAY)
     assert (carers.get("child"), carers.get("complainant")) == ("L", "foster carer")
+
+
+def test_the_councils_silence_does_not_undo_the_persons_email():
+    """The browser test's story: "I emailed the SEN team on 2 October 2025 and nobody replied" is a contact (a rule
+    for "nobody has been in touch" had dropped it)."""
+    ex = extract("I emailed the SEN team on 2 October 2025 and nobody replied. I want the OT back.")
+    assert ex.get("contacts") == ["I emailed the SEN team on 2 October 2025 and nobody replied"]
+    assert extract("Nobody has been in touch with us since March.").get("contacts") == []
