@@ -101,6 +101,11 @@ IGNORED_COMPLAINT = re.compile(
     r" (my|our|the) (formal )?complaint|\b(my|our) (formal )?complaint (has been|was|is being) ignored",
     re.I,
 )
+# the transport is running now (it started late): nothing to arrange, the loss is what the wait cost
+TRANSPORT_IN_PLACE = re.compile(
+    r"\b(transport|taxi|bus|minibus)\b[^.;\n]{0,40}?\b(started|began|finally (came|arrived|started)|is now (in place|running))\b",
+    re.I,
+)
 PENALTY_CHARGE = re.compile(r"\b(penalty charge|pcn\b|parking (fine|ticket|penalty)|bus lane (fine|penalty))", re.I)
 
 
@@ -474,6 +479,9 @@ class TemplateWriter:
             a = p.issue.ask
             if issued and p.issue.label in ("annual_review", "phase_transfer", "needs_assessment", "tribunal_order"):
                 continue  # the plan has been issued since: asking for it now would contradict the facts
+            if p.issue.label == "transport" and TRANSPORT_IN_PLACE.search(f.text()):
+                # it started late (d16): nothing to arrange now, the cost of the wait is the ask
+                a = f"my travel costs reimbursed for the days I had to take {f.child or 'my child'} myself"
             if a and plan is not True and "Section F" in a:
                 # no plan in the facts: the provision in the person's words, never "Section F" (an adviser's read
                 # of d13, where nothing said the therapy was in a plan)

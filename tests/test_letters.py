@@ -785,3 +785,11 @@ def test_a_late_response_says_sorry_and_counts_working_days():
 def test_an_officers_late_response_apologises_for_its_lateness(full_engine):
     body = draft(full_engine, STAGE2_DELAY).body  # stage 2 asked for on 7 April 2025, answered today
     assert "I am sorry that this response is late: it was due by 15 May 2025 (25 working days" in body, body[:600]
+
+
+def test_transport_that_started_late_is_not_asked_for_again(full_engine):
+    """d16: transport "started 22 September 2025", three weeks late; the letter asked for "suitable transport arranged
+    now" (an adviser's read)."""
+    ask = _ask(draft(full_engine, _gold("d16")).body)
+    assert "arranged now" not in ask
+    assert "My travel costs reimbursed for the days I had to take F myself." in ask
