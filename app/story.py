@@ -5,9 +5,9 @@ questions for what is missing (`follow_up`), a plain summary to confirm (`unders
 Nothing is taken that the person did not say. Every value carries where it came from: a span (start, end) of their
 own text, or "confirmed" (they told us in answer to a question). Plain rules read the story first. A local chat model
 (optional) may then fill gaps and read provision a second time (`read_again`, `_prefer`), in one call under a JSON
-schema so that even a small model answers well-formed; each value it
-proposes is kept only if it can be traced to the words (`trace`): names, councils, dates, numbers and amounts must
-appear literally, other words must mostly be the person's own. Otherwise it is dropped.
+schema so that even a small model answers well-formed; each value it proposes is kept only if it can be traced to the
+words (`trace`): names, councils, dates, numbers and amounts must appear literally, other words must mostly be the
+person's own. Otherwise it is dropped.
 
 `evaluate(stories, chat_model=None)` measures it on `evals/gold/stories.jsonl`: precision and recall per field, on the
 tuning and the held-back stories, and how many rounds of questions it takes to complete the required facts.
