@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.story import (
     Extraction,
+    Found,
     confirm,
     evaluate,
     extract,
@@ -131,6 +132,64 @@ def test_a_model_that_answers_nonsense_or_fails_leaves_the_rules_reading():
     assert ex.get("council") == "Leeds City Council"
     ex = extract("the council stopped his transport", chat_model=FakeChat(), today=TODAY)  # no reply left: fails
     assert ex.get("provision") == "transport" and any("failed" in n for n in ex.notes)
+
+
+# the rules only name the service ("speech therapy", their weakest rule); the plan's fuller wording is further on
+NAMED_ONLY = (
+    "My son Jack has an EHCP from Leeds City Council. He has had no speech therapy since September. The plan has him "
+    "down for an hour a week of speech and language therapy with a specialist therapist."
+)
+FULLER = "an hour a week of speech and language therapy with a specialist therapist"
+
+
+def test_the_models_fuller_plan_wording_replaces_a_service_the_rules_only_named():
+    assert extract(NAMED_ONLY, today=TODAY).values["provision"] == Found("speech therapy", (63, 77), "rules", "named")
+    model = FakeChat(json.dumps({"provision": FULLER, "impact": None, "outcome_sought": None}))
+    ex = extract(NAMED_ONLY, chat_model=model, today=TODAY)
+    found = ex.values["provision"]
+    assert found.value == FULLER and found.by == "model"
+    assert ex.text[found.source[0] : found.source[1]] == FULLER  # still a span of the person's words
+    assert any("the model's reading" in n for n in ex.notes)
+    # one call: the gaps and the second reading together, provision asked although the rules had it
+    assert len(model.seen) == 1 and '"provision"' in model.prompts[0] and '"council"' not in model.prompts[0]
+
+
+def test_a_second_reading_that_does_not_trace_to_the_words_is_dropped_and_the_rules_stand():
+    made_up = "two hours a week of speech and language therapy with a specialist therapist"  # "two hours": not said
+    ex = extract(NAMED_ONLY, chat_model=FakeChat(json.dumps({"provision": made_up})), today=TODAY)
+    assert ex.get("provision") == "speech therapy" and ex.values["provision"].by == "rules"
+    assert any("dropped provision" in n for n in ex.notes)
+    ex = extract(NAMED_ONLY, chat_model=FakeChat(json.dumps({"provision": None})), today=TODAY)
+    assert ex.get("provision") == "speech therapy"  # the model's null takes nothing away
+
+
+def test_the_plans_quoted_words_the_rules_read_are_not_replaced_by_the_model():
+    quoted = (
+        "Leeds City Council named it in his EHCP. Section F says 'speech and language therapy, 1 hour per week "
+        "direct, delivered by a specialist SALT'. He has had no speech therapy since September."
+    )
+    rules = extract(quoted, today=TODAY).values["provision"]
+    assert rules.how == "quoted"
+    ex = extract(quoted, chat_model=FakeChat(json.dumps({"provision": "speech therapy"})), today=TODAY)
+    assert ex.values["provision"] == rules
+
+
+def test_a_models_provision_that_is_what_the_person_asks_for_is_not_taken_as_owed():
+    story = (
+        "Croydon council agreed in January 2026 to assess my daughter Zara for an EHC plan and there is still no "
+        "draft. We want the plan issued straight away with full time support and compensation for the delay."
+    )
+    asked = "full time support and compensation for the delay"
+    assert asked in extract(story, today=TODAY).get("outcome_sought")
+    ex = extract(story, chat_model=FakeChat(json.dumps({"provision": asked})), today=TODAY)
+    assert ex.get("provision") is None
+    assert any("what the person asks for" in n for n in ex.notes)
+
+
+def test_with_no_model_the_rules_reading_is_unchanged_and_asks_nothing():
+    ex = extract(NAMED_ONLY, today=TODAY)
+    assert ex.get("provision") == "speech therapy" and not ex.notes
+    assert all(f.by == "rules" for f in ex.values.values())
 
 
 def test_the_schema_keeps_patterns_that_llama_cpp_would_drop_from_a_type_list():
