@@ -265,6 +265,14 @@ COUNCIL_RES = [
         r"maintained by|issued by|funded by|placed by)\s*(" + _AUTH_RE + r")\b",
         re.I,
     ),
+    # the place alone as the one acting, as people say it of their council: "Kent refused", "Hertfordshire have
+    # said", "Leeds still haven't replied" (capitalised: "reading has" is not Reading)
+    re.compile(
+        r"\b(" + _AUTH_RE + r")\s+(?:(?:have|has|had|still|then|just|finally|never|also|now)\s+)?(?:refused|said|says|"
+        r"agreed|decided|sent|told|wrote|replied|responded|rejected|turned|stopped|cut|cancelled|ignored|promised|offered|"
+        r"won'?t|wouldn'?t|didn'?t|did not|haven'?t|hasn'?t|have not|has not|keep|kept)\b",
+        re.I,
+    ),
 ]
 NOT_PLACE = re.compile(r"^(the|my|our|a|their|this|that|parish|town|local|county|city|borough)\b", re.I)
 
@@ -277,7 +285,13 @@ def _council(text: str) -> tuple[str, tuple[int, int]] | None:
             if rx is COUNCIL_RES[3]:
                 if NOT_PLACE.match(words):
                     continue
-            if rx in (COUNCIL_RES[4], COUNCIL_RES[5]):  # "bristol SEN team": the council's name, not the team's
+            if rx is COUNCIL_RES[6] and not text[m.start(1)].isupper():
+                continue
+            if rx in (
+                COUNCIL_RES[4],
+                COUNCIL_RES[5],
+                COUNCIL_RES[6],
+            ):  # "bristol SEN team": the council's name, not the team's
                 span = m.span(1)
                 words = text[span[0] : span[1]] + " Council"
             words = re.sub(r"'s\b", "", words)
