@@ -102,6 +102,15 @@ def doc_ranking(hits, resolve_ref: Callable[[str], str | None]) -> list[str]:
     return out
 
 
+def rank_query(g: dict, mode: str, search: Callable, files: "FileBM25") -> tuple[list[str], bool]:
+    """One gold query's decisions in rank order by `mode` (or the BM25-over-files baseline), and whether the search
+    said nothing close was found."""
+    if mode == BASELINE:
+        return files.rank(g["query"]), False
+    res = search(g["query"], k=60, filters=Filters(category=g.get("category")), mode=mode)
+    return doc_ranking(res.hits, lambda d: None), res.no_close_precedent
+
+
 def retrieval_metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
     """Capped recall@5 (any grade, and grade 2 alone: the decisions directly on point), MRR and nDCG@10."""
     rel = {r: g for r, g in relevant.items() if g > 0}
@@ -408,11 +417,7 @@ def eval_retrieval(engine, scope: str, present: set[str], parts: tuple[str, ...]
         seconds = 0.0
         for g in items:
             t0 = time.perf_counter()
-            if mode == BASELINE:
-                ranked, flagged = files.rank(g["query"]), False
-            else:
-                res = engine.search(g["query"], k=60, filters=Filters(category=g.get("category")), mode=mode)
-                ranked, flagged = doc_ranking(res.hits, lambda d: None), res.no_close_precedent
+            ranked, flagged = rank_query(g, mode, engine.search, files)
             seconds += time.perf_counter() - t0
             relevant = {r: v for r, v in g["relevant"].items() if r in present}
             scores = retrieval_metrics(ranked, relevant) if not g.get("out_of_scope") else {}

@@ -15,8 +15,7 @@ from __future__ import annotations
 import sys
 import time
 
-from app.evals import DEFAULT_SHARED, GOLD, FileBM25, _jsonl, build_eval_index, doc_ranking, retrieval_metrics
-from app.models import Filters
+from app.evals import DEFAULT_SHARED, GOLD, FileBM25, _jsonl, build_eval_index, rank_query, retrieval_metrics
 
 
 def main(argv: list[str]) -> None:
@@ -44,11 +43,7 @@ def main(argv: list[str]) -> None:
             rows, seconds = [], 0.0
             for g in items:
                 t0 = time.perf_counter()
-                if mode == "bm25-files":
-                    ranked, flagged = files.rank(g["query"]), False
-                else:
-                    res = retriever.search(g["query"], k=60, filters=Filters(category=g.get("category")), mode=mode)
-                    ranked, flagged = doc_ranking(res.hits, lambda d: None), res.no_close_precedent
+                ranked, flagged = rank_query(g, mode, retriever.search, files)
                 seconds += time.perf_counter() - t0
                 relevant = {r: v for r, v in g["relevant"].items() if r in present}
                 rows.append((g, retrieval_metrics(ranked, relevant) if not g.get("out_of_scope") else {}, flagged))
