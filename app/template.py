@@ -710,14 +710,8 @@ class TemplateWriter:
                     f"The Ombudsman normally expects a complaint within 12 months of when the problem began ({began}), that is "
                     f"by {_day(t.ombudsman_by)}, or later where there is good reason."
                 )
-        if t and t.aware and t.ombudsman_by and stage != "ombudsman" and today > t.ombudsman_by:
-            pursued = t.events.get("complaint_made") or t.events.get("stage2_requested")
-            since_when = f" since {_day(pursued)}" if pursued else ""
-            out.append(
-                f"I know the Ombudsman normally expects a complaint within 12 months of when the problem began "
-                f"({t.aware:%B %Y}), and can consider a later one where there is good reason; I have been trying to resolve "
-                f"this with the council{since_when}{continuing}."
-            )
+        # past the Ombudsman's 12 months, a letter to the council does not raise the time limit itself (it hands the
+        # council an argument, an adviser's read): the person is told, beside the letter (below)
         if (t is None or t.aware is None) and stage != "ombudsman":
             out.append(
                 "The Ombudsman normally expects a complaint within 12 months of when the problem began, or later where "

@@ -793,3 +793,11 @@ def test_transport_that_started_late_is_not_asked_for_again(full_engine):
     ask = _ask(draft(full_engine, _gold("d16")).body)
     assert "arranged now" not in ask
     assert "My travel costs reimbursed for the days I had to take F myself." in ask
+
+
+def test_a_letter_to_the_council_does_not_raise_the_ombudsmans_time_limit_once_it_has_run(full_engine):
+    """An adviser's read: "I know the Ombudsman normally expects a complaint within 12 months ... and can consider a
+    later one" in a stage 1 letter hands the council a time-limit argument; the person is told beside the letter."""
+    r = draft(full_engine, dict(OT, since="2023-09"))
+    assert "can consider a later one" not in r.body and "12 months" not in r.body
+    assert any("12-month window" in n for n in r.notes), r.notes
