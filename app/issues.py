@@ -127,7 +127,7 @@ ISSUE_TYPES: list[IssueType] = [
         "repay the direct payments missed and pay for the time and trouble",
         r"direct payment|personal budget|missed|repay",
         topic=r"personal budget|direct payment",
-        provisions=("SENPB2014-reg14", "CFA2014-s49"),
+        provisions=("CFA2014-s49", "SENPB2014-reg12"),
         ask="the payments reinstated and the missed payments repaid, and the reasons for the decision in writing",
         action="review the decision on the direct payments and give you written reasons",
     ),
@@ -354,8 +354,11 @@ ONLY_WHEN = {
     # the limits on missing the 20 weeks, when the council blames its own staffing (an EP shortage is no excuse)
     "SEND2014-reg13-3": r"educational psycholog|\bEPs?\b|shortage|staffing|capacity|backlog|demand",
     # the SEN personal budget law, for an EHC plan's budget, not a social care family's direct payments (s17A)
-    "SENPB2014-reg14": SEND_CONTEXT,
     "CFA2014-s49": SEND_CONTEXT,
+    # notice, reasons and reconsideration when a council cuts an EHC plan's direct payments (regulation 14's "must stop
+    # making direct payments if" is no longer cited: its held words list when a council must stop, which reads for
+    # the council, an adviser's read of d07 and o05)
+    "SENPB2014-reg12": rf"(?=[\s\S]*(?:{SEND_CONTEXT}))[\s\S]*\b(reduc|cut|lower|decreas)",
     # the health needs guidance, for a child out of school because of illness or health needs (not a missing place)
     "DfE-health-needs": r"\b(ill|illness|health|medical|anxiety|anxious|mental|hospital|cancer|fatigue|school refus|emotional)",
 }

@@ -801,3 +801,12 @@ def test_a_letter_to_the_council_does_not_raise_the_ombudsmans_time_limit_once_i
     r = draft(full_engine, dict(OT, since="2023-09"))
     assert "can consider a later one" not in r.body and "12 months" not in r.body
     assert any("12-month window" in n for n in r.notes), r.notes
+
+
+def test_personal_budget_law_is_not_quoted_for_the_council(full_engine):
+    """d07/o05: "A local authority must stop making direct payments if" was the only personal budget law quoted, and
+    reads as the council's case (an adviser's read); a cut to the payments cites the duty to give notice, reasons and
+    to reconsider."""
+    assert "must stop making direct payments" not in draft(full_engine, _gold("d07")).body
+    cut = dict(_gold("d07"), issue="The council cut A's EHC plan personal budget direct payments by half in May.")
+    assert "must reconsider its decision" in draft(full_engine, cut).body
