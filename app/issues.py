@@ -226,7 +226,7 @@ ISSUE_TYPES: list[IssueType] = [
         "payment for the distress caused by the missed leaving care support",
         r"care leaver|support|pathway|adviser",
         topic=r"care leaver|leaving care|pathway|personal adviser",
-        provisions=("CA1989-s23C",),
+        provisions=("CA1989-s23C", "CA1989-s23C-5A"),
         route="children-act",
         ask="a personal adviser and an up-to-date pathway plan in place now",
         action="confirm your personal adviser and bring your pathway plan up to date",
@@ -355,6 +355,8 @@ ONLY_WHEN = {
     "SEND2014-reg13-3": r"educational psycholog|\bEPs?\b|shortage|staffing|capacity|backlog|demand",
     # the SEN personal budget law, for an EHC plan's budget, not a social care family's direct payments (s17A)
     "CFA2014-s49": SEND_CONTEXT,
+    # the higher education bursary, when the care leaver is at or going to university (d20)
+    "CA1989-s23C-5A": r"bursary|higher education|universit|\bdegree\b",
     # notice, reasons and reconsideration when a council cuts an EHC plan's direct payments (regulation 14's "must stop
     # making direct payments if" is no longer cited: its held words list when a council must stop, which reads for
     # the council, an adviser's read of d07 and o05)

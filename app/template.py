@@ -492,6 +492,14 @@ class TemplateWriter:
                 asks.append(a)
         fig = self._figure_sentence(ctx, "parent")
         labels = {p.issue.label for p in ctx.points}
+        if "care_leaver" in labels:  # what a care leaver at university asked for, each its own ask (d20)
+            text = f.text()
+            if re.search(r"bursary", text, re.I):
+                asks.append("the higher education bursary paid, as section 23C(5A) of the Children Act 1989 requires")
+            if re.search(r"vacation|holidays?\b", text, re.I) and re.search(
+                r"accommodation|somewhere to (live|stay)", text, re.I
+            ):
+                asks.append("a written decision on my accommodation for the vacations before the next vacation starts")
         if ctx.owed:  # a sum counted from their own facts
             o = ctx.owed
             asks.append(

@@ -810,3 +810,13 @@ def test_personal_budget_law_is_not_quoted_for_the_council(full_engine):
     assert "must stop making direct payments" not in draft(full_engine, _gold("d07")).body
     cut = dict(_gold("d07"), issue="The council cut A's EHC plan personal budget direct payments by half in May.")
     assert "must reconsider its decision" in draft(full_engine, cut).body
+
+
+def test_a_care_leaver_at_university_cites_the_bursary_duty_and_asks_for_it(full_engine):
+    """d20: the letter dropped what she asked for, the higher education bursary and vacation accommodation (an
+    adviser's read)."""
+    r = draft(full_engine, _gold("d20"))
+    assert "[Children Act 1989, s 23C(5A)]" in r.body and "It is the duty of the local authority to pay" in r.body
+    ask = _ask(r.body)
+    assert "higher education bursary paid" in ask and "accommodation for the vacations" in ask
+    assert r.verification.passed, r.verification.notes
