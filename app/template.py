@@ -213,12 +213,19 @@ class TemplateWriter:
             )
         out.append(intro)
         if f.provision:
+            ordered = re.match(
+                r"\s*(the )?(send |first-tier )?tribunal('s)? (order|ordered|decision)\s*[:\-–]?\s*", f.provision, re.I
+            )
             what = (
-                f"**What {_possessive(f.child) if f.child else 'the'} EHC Plan requires.** The plan says: "
+                # the order is not yet in the plan (d17, an adviser's read): it is what the Tribunal ordered
+                "**What the Tribunal ordered.** "
+                if ordered
+                else f"**What {_possessive(f.child) if f.child else 'the'} EHC Plan requires.** The plan says: "
                 if plan
                 else f"**What {f.child or 'my child'} needs.** "
             )
-            out.append(f"{what}{f.provision.rstrip('.')}.")
+            said = f.provision[ordered.end() :] if ordered else f.provision
+            out.append(f"{what}{_sentence(said.rstrip('.'))}")
         told, cut = (ctx.restated, False) if ctx.restated else story(f.issue, 120 if ctx.short else LONG_STORY_WORDS)
         since = f" This has been the case since {f.since_words}." if f.since_words else ""
         more = " My full account is attached." if cut else ""

@@ -637,6 +637,8 @@ def test_a_precedent_under_the_tribunal_order_heading_is_about_an_order(full_eng
         for quote in re.findall(r"\u201c([^\u201d]+)\u201d", para):
             assert re.search(r"tribunal'?s? (order|decision)|ordered|order of", quote, re.I), quote
     assert "right of appeal to the SEND tribunal" not in body
+    # the order is not yet in the plan: it is what the Tribunal ordered, not what "the plan says"
+    assert "**What the Tribunal ordered.** Section F to include" in body and "The plan says: Tribunal order" not in body
 
 
 def test_a_special_guardians_support_assessment_is_not_a_disabled_childs_unless_she_says_so(full_engine):
