@@ -166,7 +166,8 @@ def references_md(citations: list[Citation], precedents: list[Hit]) -> str:
             continue
         seen.add((c.doc_id, c.para))
         h = by_key.get((c.doc_id, c.para))
-        who = f"{h.organisation}{_long_date(h.decision_date)}" if h else c.doc_id
+        # a decision with no council named says so, never "None" (an adviser's read of d19's references)
+        who = f"{h.organisation or 'A council'}{_long_date(h.decision_date)}" if h else c.doc_id
         label = cite_text(c.doc_id, c.para)
         text = (h.text if h else "").replace("\n", " ")
         lines.append(f"- **{label}** {who}. {text}" if text else f"- **{label}** {who}")

@@ -822,3 +822,13 @@ def test_a_care_leaver_at_university_cites_the_bursary_duty_and_asks_for_it(full
     ask = _ask(r.body)
     assert "higher education bursary paid" in ask and "accommodation for the vacations" in ask
     assert r.verification.passed, r.verification.notes
+
+
+def test_a_reference_with_no_council_never_says_none():
+    """d19's references printed "None, decided 8 December 2016" for a decision with no council named."""
+    from app.cite import Citation
+    from app.quoting import references_md
+
+    h = Hit("15 018 561", "15 018 561", None, "3", "", "pay her £500", 1.0, "", None, None, "2016-12-08")
+    md = references_md([Citation("15 018 561", "15 018 561", "3", None, "decision")], [h])
+    assert "None" not in md and "A council, decided 8 December 2016" in md
