@@ -1101,6 +1101,18 @@ def _reported(text: str, f: Facts) -> str:
     return f"You told us that {said}."
 
 
+def _name_forms(name: str | None) -> list[str]:
+    """The ways an officer's note names the complainant: "Ms Adaeze Okafor", "Ms Okafor", "Adaeze Okafor"."""
+    words = (name or "").split()
+    if len(words) < 2:
+        return [name] if name else []
+    title = words[0] if re.fullmatch(r"(Mr|Mrs|Ms|Miss|Mx|Dr)\.?", words[0]) else None
+    forms = [" ".join(words)]
+    if title and len(words) >= 3:
+        forms += [f"{title} {words[-1]}", " ".join(words[1:])]
+    return forms
+
+
 def _second_person(point: str, f: Facts) -> str:
     """A point as the response puts it back to the complainant: "Ms A says her son P has had no OT" becomes "your son
     P has had no OT", never a quotation of the officer's own note."""
@@ -1118,6 +1130,12 @@ def _second_person(point: str, f: Facts) -> str:
         p,
         flags=re.I,
     )
+    for who in _name_forms(f.name):
+        # the complainant named in the officer's note is "you" in the response ("Ms Okafor's emails ... were not
+        # answered" is "your emails", an adviser's read of o09/o11/o12)
+        p = re.sub(rf"\b{re.escape(who)}'s\b", "your", p)
+        p = re.sub(rf"^{re.escape(who)}\b", "You", p)
+        p = re.sub(rf"\b{re.escape(who)}\b", "you", p)
     about_them = p != point.strip() or re.search(r"\b(parent|complainant|mother|father|carer|Mr|Mrs|Ms|Miss|Mx)\b", p)
     for a, b in PRONOUNS:
         # "she" is the complainant only in a note about her ("Ms A says she has emailed five times"); otherwise it

@@ -832,3 +832,16 @@ def test_a_reference_with_no_council_never_says_none():
     h = Hit("15 018 561", "15 018 561", None, "3", "", "pay her £500", 1.0, "", None, None, "2016-12-08")
     md = references_md([Citation("15 018 561", "15 018 561", "3", None, "decision")], [h])
     assert "None" not in md and "A council, decided 8 December 2016" in md
+
+
+def test_an_officers_note_naming_the_complainant_speaks_to_her():
+    """o09/o11/o12: "Ms Okafor's emails ... were not answered" in a letter to Ms Okafor (an adviser's read)."""
+    from app.template import _second_person
+
+    f = parse_facts({"role": "officer", "issue": "about the review", "name": "Ms Adaeze Okafor"})
+    assert _second_person("Ms Okafor's emails of 12 January were not answered", f) == (
+        "Your emails of 12 January were not answered."
+    )
+    assert _second_person("The council named a school Ms Okafor did not ask for", f) == (
+        "The council named a school you did not ask for."
+    )
