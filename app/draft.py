@@ -213,11 +213,16 @@ STATUTORY_PROCEDURE = re.compile(
 )
 
 
+def _other_procedure(labels: set[str] | list[str], h: Hit) -> bool:
+    """A decision about the Children Act statutory procedure, for a corporate complaint's handling: never its finding
+    or its benchmark (an adviser's read: "that case does not apply to us")."""
+    return "complaint_handling" in labels and bool(STATUTORY_PROCEDURE.search(h.text))
+
+
 def _for_issue(t: IssueType, res):
-    """A search's hits fit for this issue: a corporate complaint's handling is never argued from a decision about the
-    Children Act statutory procedure (an adviser's read: "that case does not apply to us")."""
+    """A search's hits fit for this issue (`_other_procedure`)."""
     if t.label == "complaint_handling":
-        return dataclasses.replace(res, hits=[h for h in res.hits if not STATUTORY_PROCEDURE.search(h.text)])
+        return dataclasses.replace(res, hits=[h for h in res.hits if not _other_procedure({t.label}, h)])
     return res
 
 
@@ -482,7 +487,7 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int 
                     continue  # distress about another harm ("as a result of their niece being removed from their care")
                 if not send and SEND_WORDS.search(sent):
                     continue  # an EHC plan's award quoted to a family with no SEND complaint
-                if "complaint_handling" in labels and STATUTORY_PROCEDURE.search(h.text):
+                if _other_procedure(labels, h):
                     continue  # a Children Act panel's award for a corporate complaint's handling
                 third = THIRD_PARTY.search(sent)
                 if third and third.group(0).lower() not in writer_words:

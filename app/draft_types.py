@@ -62,8 +62,9 @@ class Figure:
         return f"£{self.unit_low:,}" + (f" to £{self.unit_high:,}" if self.unit_high else "") + f" a {self.unit}"
 
     def text(self) -> str:
-        """The sums this figure states (computed from the facts and the cited rate), for the verifier."""
-        return " ".join(f"£{v:,}" for v in (self.low, self.high) if v)
+        """The sums this figure states (computed from the facts and the cited rate), for the verifier: with a rate per
+        session worked out from a decision's award, that rate too."""
+        return " ".join(f"£{v:,}" for v in (self.low, self.high, self.unit_low if self.count else 0) if v)
 
 
 @dataclass

@@ -161,7 +161,7 @@ def answer(question: str, ctx: DraftContext) -> str:
         if fig is not None:
             rate = f"£{fig.unit_low:,}" + (f" to £{fig.unit_high:,}" if fig.unit_high else "") + f" a {fig.unit}"
             counted = (
-                f"For {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} of lost {fig.what if not fig.count else 'provision'} at {rate}, about "
+                f"For {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} of lost {fig.what} at {rate}, about "
                 f"{fig.amount_words()}."
                 if fig.units
                 else f"For lost {fig.what}, {rate} (the facts do not say since when, so the terms are not counted)."

@@ -109,18 +109,25 @@ TRANSPORT_IN_PLACE = re.compile(
 PENALTY_CHARGE = re.compile(r"\b(penalty charge|pcn\b|parking (fine|ticket|penalty)|bus lane (fine|penalty))", re.I)
 
 
-def _rate_source(quote: str) -> str:
-    """Whose rate a benchmark is, as its own words say: a council's offer the Ombudsman endorsed ("for which the
-    Council has offered the equivalent of £650 a term ... in line with our guidance") is a rate the Ombudsman
-    accepted, not one it set (an adviser's read); a range from the Guidance on Remedies is that guidance's."""
+def _rate_whose(quote: str) -> tuple[str, str]:
+    """Whose rate a benchmark is, as its own words say, with the article it takes ("the range" / "a rate" / "the
+    rate"): a council's offer the Ombudsman endorsed ("for which the Council has offered the equivalent of £650 a term
+    ... in line with our guidance") is a rate the Ombudsman accepted, not one it set (an adviser's read); a range from
+    the Guidance on Remedies is that guidance's."""
     if re.search(r"guidance on remedies suggests", quote, re.I):
-        return "the range the Ombudsman's own remedies guidance suggests"
+        return "the range", "the Ombudsman's own remedies guidance suggests"
     if re.search(r"\boffer", quote, re.I):
         guidance = (
             " as in line with its guidance" if re.search(r"in line with (our|its|the) guidance", quote, re.I) else ""
         )
-        return f"a rate the Ombudsman accepted{guidance}"
-    return "the rate the Ombudsman has used"
+        return "a rate", f"the Ombudsman accepted{guidance}"
+    return "the rate", "the Ombudsman has used"
+
+
+def _rate_source(quote: str) -> str:
+    """ "a rate the Ombudsman accepted as in line with its guidance", "the range the Ombudsman's own remedies guidance
+    suggests", "the rate the Ombudsman has used"."""
+    return " ".join(_rate_whose(quote))
 
 
 def story(text: str, limit: int = LONG_STORY_WORDS) -> tuple[str, bool]:
@@ -446,7 +453,6 @@ class TemplateWriter:
         child = f.child or ("my child" if voice == "parent" else "your child")
         basis = f"at {fig.rate_words()}, {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
         if fig.count:  # priced per session at a comparable decision's own award over the sessions it found missed
-            ctx.derived += [f"£{fig.unit_low:,}", f"£{fig.low:,}"]
             return (
                 f"a payment of £{fig.low:,} for the {fig.sessions} sessions of {what} {child} has missed{since}, at "
                 f"£{fig.unit_low:,} a session (£{fig.award:,} for {fig.count} missed sessions): in a comparable complaint "
@@ -467,9 +473,8 @@ class TemplateWriter:
                 f"{fig.units} {fig.unit}{'s' if fig.units != 1 else ''}). The guidance places a payment within the range by "
                 "what the child lost (no education at all sits higher): decide the figure before sending."
             )
-            whose = _rate_source(fig.quote).removeprefix("the range ").removeprefix("a rate ").removeprefix("the rate ")
             basis = (
-                f"at £{fig.unit_low:,} a {fig.unit}, the foot of the range of {fig.rate_words()} {whose}: "
+                f"at £{fig.unit_low:,} a {fig.unit}, the foot of the range of {fig.rate_words()} {_rate_whose(fig.quote)[1]}: "
                 f"\u201c{fig.quote}\u201d {cite_label(fig.hit)}"
             )
         return (
@@ -889,14 +894,14 @@ class TemplateWriter:
         fig, a = ctx.figure, ctx.award
         if fig is not None:
             what = "lost education" if fig.what == "education" else "missed provision"
-            if offered >= (fig.low if fig.units else fig.unit_low) and fig.count:
+            enough = offered >= (fig.low if fig.units else fig.unit_low)
+            if enough and fig.count:
                 out.append(
                     f" For missed sessions, £{fig.award:,} for {fig.count} is {fig.rate_words()}: in a comparable "
                     f"complaint the Ombudsman found \u201c{fig.count_quote}\u201d {cite_label(fig.count_hit)}, and on the "
                     f"remedy said \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
                 )
-                ctx.derived.append(f"£{fig.unit_low:,}")
-            elif offered >= (fig.low if fig.units else fig.unit_low):
+            elif enough:
                 out.append(
                     f" For {what}, {fig.rate_words()} is {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d "
                     f"{cite_label(fig.hit)}."
@@ -1025,7 +1030,8 @@ def salutation(name: str) -> str:
     return name
 
 
-PRONOUNS = [
+# "she" and "he": the complainant only in a note about her ("Ms A says she has emailed five times")
+SUBJECT_PRONOUNS = [
     (r"\bshe has\b", "you have"),
     (r"\bhe has\b", "you have"),
     (r"\bshe is\b", "you are"),
@@ -1033,6 +1039,9 @@ PRONOUNS = [
     (r"\bshe was\b", "you were"),
     (r"\bhe was\b", "you were"),
     (r"\bshe\b", "you"),
+]
+# "her son", "her emails": the complainant's, whoever the note is about
+PRONOUNS = [
     (r"\bher (son|daughter|child|grandson|granddaughter)\b", r"your \1"),
     (r"\bhis (son|daughter|child|grandson|granddaughter)\b", r"your \1"),
     (r"\b(her|his) (e-?mails?|calls?|complaints?|letters?|requests?|messages?)\b", r"your \2"),
@@ -1137,9 +1146,7 @@ def _second_person(point: str, f: Facts) -> str:
         p = re.sub(rf"^{re.escape(who)}\b", "You", p)
         p = re.sub(rf"\b{re.escape(who)}\b", "you", p)
     about_them = p != point.strip() or re.search(r"\b(parent|complainant|mother|father|carer|Mr|Mrs|Ms|Miss|Mx)\b", p)
-    for a, b in PRONOUNS:
-        # "she" is the complainant only in a note about her ("Ms A says she has emailed five times"); otherwise it
-        # is the child ("then she stopped going", an adviser's read of o04). "her emails", "her son" are hers.
-        if about_them or not a.startswith((r"\bshe\b", r"\bshe ", r"\bhe\b", r"\bhe ")):
-            p = re.sub(a, b, p, flags=re.I)
+    # otherwise "she" is the child ("then she stopped going", an adviser's read of o04)
+    for a, b in (SUBJECT_PRONOUNS if about_them else []) + PRONOUNS:
+        p = re.sub(a, b, p, flags=re.I)
     return _sentence(p)
