@@ -29,6 +29,7 @@ from .issues import (
     IssueType,
     issue_query,
     issues_for,
+    letter_stage,
     outside_corpus,
     symbolic_harms,
 )
@@ -574,6 +575,9 @@ def _finish(
     remedies = remedy_rows(table_hits) if precedents else []
     labels = {p.issue.label for p in points}
     ctx = DraftContext(facts, points, precedents, remedies, no_close, quotes)
+    ctx.stage, why = letter_stage(facts, labels)
+    if why:
+        ctx.advice.append(why)
     ctx.timeline = timeline or build_timeline(facts, labels)
     ctx.owed, ctx.paid = owed(facts), paid(facts)
     # the person paid for the provision themselves: the child did not lose it, so no sum for lost provision is asked

@@ -111,6 +111,7 @@ class DraftContext:
     quotes: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc_id, para) -> verbatim sentence to quote
     short: bool = False
     outside: str | None = None  # an out-of-corpus topic the facts are about ("parking")
+    stage: str | None = None  # the stage the letter takes when the person's words put it past the one chosen
     timeline: Timeline | None = None  # the facts' dates and the due dates they set
     figure: Figure | None = None  # the benchmarked sum for the ask or offer
     award: Award | None = None  # the benchmark for a symbolic payment (distress, time and trouble)

@@ -453,6 +453,50 @@ def issues_for(facts: Facts) -> list[IssueType]:
     return [t for t in ISSUE_TYPES if t.label in found]
 
 
+TRANSPORT_PANEL = re.compile(
+    r"\b(stage (2|two) )?(transport )?appeal panel\b[^.;\n]{0,80}?\b(decision|decided|turned down|refused|rejected|"
+    r"upheld|dismissed|did not)\b|\bstage (2|two) (transport )?appeal\b[^.;\n]{0,40}?\b(decision|refused|rejected|turned down)\b",
+    re.I,
+)
+IGNORED_COMPLAINT = re.compile(
+    r"\b(ignored|not (replied|responded|answered)( to)?|no (reply|response|answer) to|never (replied|responded|answered)( to)?)"
+    r" (my|our|the) (formal )?complaint|\b(my|our) (formal )?complaint (has been|was|is being) ignored",
+    re.I,
+)
+
+
+def transport_panel_decided(facts: Facts, labels: set[str]) -> bool:
+    """A school travel complaint after the council's stage 2 appeal panel has decided."""
+    return "transport" in labels and bool(TRANSPORT_PANEL.search(facts.text()))
+
+
+def letter_stage(facts: Facts, labels: set[str]) -> tuple[str | None, str | None]:
+    """The stage a parent's letter takes where the person's words put it past the one chosen (the form's default is
+    stage 1), and why, to tell them beside the letter; (None, None) when the chosen stage stands. Every writer drafts
+    at this stage, the template and a connected model alike."""
+    stage = facts.stage or "council-stage-1"
+    if facts.role != "parent":
+        return None, None
+    if stage == "council-stage-1" and IGNORED_COMPLAINT.search(facts.text()):
+        # a complaint already made and not answered is not started again at stage 1 (an adviser's read of d14)
+        return "council-stage-2", (
+            "Your complaint has not been answered, so this letter asks for it to go to the next stage rather than "
+            "starting again at stage 1. If it has been more than 12 weeks since you complained, the Ombudsman can "
+            "usually consider it now without waiting for the council: add the date you complained and the letter "
+            "will say so."
+        )
+    if stage != "ombudsman" and transport_panel_decided(facts, labels):
+        # the review and appeal process for school travel is the council's procedure: after its stage 2 panel the
+        # next step is the Ombudsman, not a corporate complaint (an adviser's read of d06)
+        return "ombudsman", (
+            "The transport appeal panel (stage 2 of the council's review and appeal process for home to school "
+            "travel) has decided, so the council's own process is finished: this letter goes to the Local "
+            "Government and Social Care Ombudsman, who can consider whether the panel's decision was properly made. "
+            "A complaint to the council's complaints team would not reopen the panel's decision."
+        )
+    return None, None
+
+
 def issue_query(t: IssueType, provision: str | None, issue_text: str) -> str:
     prov = (provision or "special educational provision").strip()
     prov = re.sub(r"\s+", " ", prov)[:200]

@@ -17,7 +17,15 @@ from datetime import date
 from .deadlines import add_working_days
 from .draft_types import Award, DraftContext, Point, quote_of
 from .facts import Facts
-from .issues import COMPLAINT_ISSUES, DELAY_ISSUES, plan_status, symbolic_harms, who_is_writing
+from .issues import (
+    COMPLAINT_ISSUES,
+    DELAY_ISSUES,
+    IGNORED_COMPLAINT,
+    plan_status,
+    symbolic_harms,
+    transport_panel_decided,
+    who_is_writing,
+)
 from .law import REGISTER
 from .models import Hit
 from .owed import offered_sum
@@ -84,23 +92,6 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-TRANSPORT_PANEL = re.compile(
-    r"\b(stage (2|two) )?(transport )?appeal panel\b[^.;\n]{0,80}?\b(decision|decided|turned down|refused|rejected|"
-    r"upheld|dismissed|did not)\b|\bstage (2|two) (transport )?appeal\b[^.;\n]{0,40}?\b(decision|refused|rejected|turned down)\b",
-    re.I,
-)
-
-
-def _transport_panel_decided(f: Facts, labels: set[str]) -> bool:
-    """A school travel complaint after the council's stage 2 appeal panel has decided."""
-    return "transport" in labels and bool(TRANSPORT_PANEL.search(f.text()))
-
-
-IGNORED_COMPLAINT = re.compile(
-    r"\b(ignored|not (replied|responded|answered)( to)?|no (reply|response|answer) to|never (replied|responded|answered)( to)?)"
-    r" (my|our|the) (formal )?complaint|\b(my|our) (formal )?complaint (has been|was|is being) ignored",
-    re.I,
-)
 # the transport is running now (it started late): nothing to arrange, the loss is what the wait cost
 TRANSPORT_IN_PLACE = re.compile(
     r"\b(transport|taxi|bus|minibus)\b[^.;\n]{0,40}?\b(started|began|finally (came|arrived|started)|is now (in place|running))\b",
@@ -176,29 +167,9 @@ class TemplateWriter:
     # ================================================================= parent
     def _parent(self, ctx: DraftContext) -> str:
         f = ctx.facts
-        stage = f.stage or "council-stage-1"
+        stage = ctx.stage or f.stage or "council-stage-1"  # where the person's words put the letter (app.issues)
         council = f.council or "the council"
         labels = {p.issue.label for p in ctx.points}
-        if stage == "council-stage-1" and IGNORED_COMPLAINT.search(f.text()):
-            # a complaint already made and not answered is not started again at stage 1 (an adviser's read of d14);
-            # stage 1 is also the form's default, so the words decide
-            stage = "council-stage-2"
-            ctx.advice.append(
-                "Your complaint has not been answered, so this letter asks for it to go to the next stage rather than "
-                "starting again at stage 1. If it has been more than 12 weeks since you complained, the Ombudsman can "
-                "usually consider it now without waiting for the council: add the date you complained and the letter "
-                "will say so."
-            )
-        if stage != "ombudsman" and _transport_panel_decided(f, labels):
-            # the review and appeal process for school travel is the council's procedure: after its stage 2 panel
-            # the next step is the Ombudsman, not a corporate complaint (an adviser's read of d06)
-            stage = "ombudsman"
-            ctx.advice.append(
-                "The transport appeal panel (stage 2 of the council's review and appeal process for home to school "
-                "travel) has decided, so the council's own process is finished: this letter goes to the Local "
-                "Government and Social Care Ombudsman, who can consider whether the panel's decision was properly made. "
-                "A complaint to the council's complaints team would not reopen the panel's decision."
-            )
         plan = plan_status(f.has_plan, f.text())
         out: list[str] = []
         out.append(
@@ -301,7 +272,7 @@ class TemplateWriter:
                 f"I am writing {who} to complain about {council}. I complained to the council on {_day(unanswered)} "
                 "and it has not replied."
             )
-        if _transport_panel_decided(f, labels):
+        if transport_panel_decided(f, labels):
             return (
                 f"I am writing {who} to complain about {council}. I have been through the council's review and appeal "
                 "process for school travel, and its appeal panel has decided."
@@ -935,7 +906,7 @@ class TemplateWriter:
             return None  # the plan has been issued: promising to issue it contradicts the records (o04)
         if label == "annual_review" and (ev.get("amendment_notice") or ev.get("review_decision")):
             return "issue the final amended plan", False  # the decision and draft amendments are out (o02)
-        if label == "transport" and _transport_panel_decided(ctx.facts, {label}):
+        if label == "transport" and transport_panel_decided(ctx.facts, {label}):
             # a complaints officer cannot overturn an independent panel: the remedy is a fresh hearing (o06)
             return (
                 "arrange a fresh stage 2 appeal hearing, by a panel whose members did not sit on the first, that "
@@ -955,7 +926,7 @@ class TemplateWriter:
         ev = t.events if t else {}
         today = t.today if t else date.today()
         out = []
-        if _transport_panel_decided(ctx.facts, {p.issue.label for p in ctx.points}):
+        if transport_panel_decided(ctx.facts, {p.issue.label for p in ctx.points}):
             out.append(
                 "If you remain unhappy after the fresh appeal panel's decision, you can complain to the Local Government "
                 "and Social Care Ombudsman."

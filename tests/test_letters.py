@@ -845,3 +845,16 @@ def test_an_officers_note_naming_the_complainant_speaks_to_her():
     assert _second_person("The council named a school Ms Okafor did not ask for", f) == (
         "The council named a school you did not ask for."
     )
+
+
+def test_every_writer_drafts_at_the_stage_the_words_put_the_letter(full_engine):
+    """The stage an ignored complaint or a decided transport panel puts the letter at is the context's, so a connected
+    model is told it too (it was decided inside the template writer alone)."""
+    from app.draft import build_context
+    from app.writers import facts_block
+
+    ignored = build_context(full_engine, parse_facts(_gold("d14")))
+    assert ignored.stage == "council-stage-2" and "Request to escalate my complaint to stage 2" in facts_block(ignored)
+    panel = build_context(full_engine, parse_facts(_gold("d06")))
+    assert panel.stage == "ombudsman" and "Complaint to the Local Government" in facts_block(panel)
+    assert build_context(full_engine, parse_facts(OT)).stage is None  # the chosen stage stands
