@@ -312,6 +312,32 @@ MISSED_SESSIONS = re.compile(
 )  # a school year is three terms; months out of provision include the holidays
 
 
+# where lost education sits in the Guidance's range (an adviser's read of d05, d10, d17, d18 and o04: a range asked is
+# a range the council pays the foot of; "count the loss first" and state one figure with its reason). The middle for
+# a child who had no education at all, the foot when some was had (a reduced timetable: d10 was read as treating
+# part-time attendance as a whole term lost) or when the facts do not say.
+NO_EDUCATION_AT_ALL = re.compile(r"\b(no|any) (education|teaching|tuition|schooling)( \w+){0,3} at all\b", re.I)
+SOME_EDUCATION = re.compile(
+    r"\b(reduced|part[- ]time) timetable\b|\bpart[- ]time\b|\balmost no\b|\bonly \d+ hours?\b|"
+    r"\b\d+ hours? (a|an|each|per) (day|morning|afternoon|week)\b|\b(some|a few hours of) (tuition|teaching|education)\b",
+    re.I,
+)
+NO_EDUCATION = re.compile(
+    r"\bno (education|teaching|tuition|school place|schooling)\b|"
+    r"\bnot (had|received|been given|been offered|arranged|provided) any (education|teaching|tuition|school)",
+    re.I,
+)
+
+
+def place_in_range(facts: Facts, low: int, high: int) -> tuple[int, str]:
+    """One figure a term within the Guidance's range, and what the facts say the child had ("" when they do not say):
+    the middle for none at all, else the foot."""
+    text = f"{facts.issue or ''} {facts.impact or ''}"  # what happened: not the plan's hours or the part-time package asked
+    if NO_EDUCATION_AT_ALL.search(text) or (NO_EDUCATION.search(text) and not SOME_EDUCATION.search(text)):
+        return round((low + high) / 2 / 50) * 50, "had no education at all"
+    return low, "had some education (part time)" if SOME_EDUCATION.search(text) else ""
+
+
 def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     """The sum to ask for: the terms of provision lost (from the month the facts say it began to today) at the rate
     a cited paragraph states. Missed therapy takes a single rate the Ombudsman accepted ("£650 a term") where one is
@@ -370,6 +396,8 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
             )
             if best is None or score > best[0]:
                 best = (score, fig)
+    if best and best[1].unit_high and best[1].units:
+        best[1].point, best[1].reason = place_in_range(f, best[1].unit_low, best[1].unit_high)
     return best[1] if best else None
 
 

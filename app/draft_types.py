@@ -45,6 +45,10 @@ class Figure:
     count_quote: str = ""
     count: int = 0
     award: int = 0
+    # where in a range the ask or offer sits, per unit, and what the facts say the child had ("had no education at
+    # all"), from `draft.place_in_range`; 0 keeps the range
+    point: int = 0
+    reason: str = ""
 
     @property
     def low(self) -> int:
@@ -53,6 +57,11 @@ class Figure:
     @property
     def high(self) -> int | None:
         return self.unit_high * self.units if self.unit_high else None
+
+    @property
+    def asked(self) -> int:
+        """The one sum the letter asks (or offers) for the units lost: the point in the range, else its foot."""
+        return (self.point or self.unit_low) * self.units
 
     def amount_words(self) -> str:
         return f"£{self.low:,} to £{self.high:,}" if self.high else f"£{self.low:,}"
@@ -64,7 +73,8 @@ class Figure:
     def text(self) -> str:
         """The sums this figure states (computed from the facts and the cited rate), for the verifier: with a rate per
         session worked out from a decision's award, that rate too."""
-        return " ".join(f"£{v:,}" for v in (self.low, self.high, self.unit_low if self.count else 0) if v)
+        rates = (self.unit_low if self.count else 0, self.point, self.asked if self.point else 0)
+        return " ".join(f"£{v:,}" for v in (self.low, self.high, *rates) if v)
 
 
 @dataclass

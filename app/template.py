@@ -435,18 +435,22 @@ class TemplateWriter:
         if not fig.units:  # the facts do not say since when: the rate, for the council to count the terms
             return f"a payment for the {what} {child} has missed, {basis}"
         amount = fig.amount_words()
-        if voice == "officer" and fig.high:
-            # a council offers a sum, not a range (an adviser's read of o04): the range's foot, and the officer is told
-            # where the rest of the range lies
-            amount = f"£{fig.low:,}"
+        if fig.high:
+            # one sum, not a range (an adviser's read of d05, d10, o04: a council pays the foot of a range asked, and
+            # offers a sum): the point the facts place it at, with their reason, and the user is told the whole range
+            amount = f"£{fig.asked:,}"
+            where = "the middle" if fig.point > fig.unit_low else "the foot"
+            because = f", because {child} has {fig.reason}" if fig.reason else ""
+            span = f"£{fig.low:,} to £{fig.high:,} for {fig.units} {fig.unit}{'s' if fig.units != 1 else ''}"
             ctx.advice.append(
-                f"The offer is the foot of the Ombudsman's range ({fig.rate_words()}, {amount} to £{fig.high:,} for "
-                f"{fig.units} {fig.unit}{'s' if fig.units != 1 else ''}). The guidance places a payment within the range by "
-                "what the child lost (no education at all sits higher): decide the figure before sending."
+                f"The {'offer' if voice == 'officer' else 'ask'} is {where} of the Ombudsman's range ({fig.rate_words()}, "
+                f"{span}){because.replace(', because', ' because the facts say', 1)}. The guidance places a payment "
+                "within the range by what the child lost (no education at all sits higher): "
+                f"{'decide the figure before sending' if voice == 'officer' else 'change it if that does not fit'}."
             )
             basis = (
-                f"at £{fig.unit_low:,} a {fig.unit}, the foot of the range of {fig.rate_words()} {_rate_whose(fig.quote)[1]}: "
-                f"\u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+                f"at £{fig.point or fig.unit_low:,} a {fig.unit}, {where} of the range of {fig.rate_words()} "
+                f"{_rate_whose(fig.quote)[1]}{because}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
             )
         return (
             f"a payment of {amount} for the {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} of {what} "

@@ -754,10 +754,28 @@ def test_asks_and_actions_do_not_contradict_the_facts(full_engine):
     assert "Issue the" not in o04.body.split("We will:")[1].split("\n\n")[0]
     offer = re.search(r"We offer you a payment of (£[\d,]+)( to £[\d,]+)? for", o04.body)
     assert offer and not offer.group(2), "a council offers a sum, not a range"
-    assert any("foot of the Ombudsman's range" in n for n in o04.notes), o04.notes
+    assert any("of the Ombudsman's range (£900 to £2,400 a term" in n for n in o04.notes), o04.notes
     assert o04.verification.passed, o04.verification.notes
     o02 = draft(full_engine, _gold("o02")).body
     assert "- Issue the final amended plan by" in o02 and "Issue the review decision" not in o02
+
+
+def test_lost_education_is_one_sum_placed_in_the_range_by_what_the_child_had(full_engine):
+    """An adviser's read of d05, d10, d17 and o04: "£4,500 to £12,000" invites the council to pay the foot, a child
+    with no education at all (o04, self-harming) was offered the foot, and d10 counted part-time attendance as whole
+    terms lost. One sum a term, placed by the facts, with the reason in the letter and the whole range beside it."""
+    for sid, voice, rate in (("d05", "ask", "£1,650"), ("o04", "offer", "£1,650"), ("d10", "ask", "£900")):
+        r = draft(full_engine, _gold(sid))
+        said = re.search(
+            r"(?:A|We offer you a) payment of £([\d,]+)( to £[\d,]+)? for the (\d+) terms of education", r.body
+        )
+        assert said and not said.group(2), (sid, "one sum, not a range")
+        assert int(said.group(1).replace(",", "")) == int(rate[1:].replace(",", "")) * int(said.group(3)), sid
+        why = "no education at all" if rate == "£1,650" else "some education (part time)"
+        assert f"at {rate} a term, the {'middle' if rate == '£1,650' else 'foot'} of the range" in r.body, sid
+        assert f"has had {why}" in r.body, sid
+        assert any(n.startswith(f"The {voice} is") and "£900 to £2,400 a term" in n for n in r.notes), r.notes
+        assert r.verification.passed, r.verification.notes
 
 
 def test_a_refused_personal_budget_is_not_provision_lost(full_engine):
