@@ -475,6 +475,8 @@ class TemplateWriter:
                 what = _therapy(f)
                 what = "provision" if what.startswith("the provision") else what
                 a = f"confirmation of when the {what} will be in place and who will deliver it"
+            if (ctx.stage or f.stage) == "ombudsman" and a and a.startswith("a full response to every point"):
+                continue  # the council's job at its own stages; the Ombudsman is asked to investigate (an adviser's read)
             if a and a not in asks and not (p.issue.label == "communication" and "named" in own):  # said already
                 asks.append(a)
         fig = self._figure_sentence(ctx, "parent")

@@ -876,3 +876,11 @@ def test_every_writer_drafts_at_the_stage_the_words_put_the_letter(full_engine):
     panel = build_context(full_engine, parse_facts(_gold("d06")))
     assert panel.stage == "ombudsman" and "Complaint to the Local Government" in facts_block(panel)
     assert build_context(full_engine, parse_facts(OT)).stage is None  # the chosen stage stands
+
+
+def test_a_letter_to_the_ombudsman_does_not_ask_it_for_the_councils_full_response(full_engine):
+    """An adviser's read: "a full response to every point of my complaint" is an ask of the council at its own stages;
+    in a letter to the Ombudsman (d03, d09, d16) it is asked of the wrong body."""
+    assert "A full response to every point of my complaint." in _ask(draft(full_engine, _gold("d02")).body)
+    for sid in ("d03", "d09", "d16"):
+        assert "full response to every point" not in _ask(draft(full_engine, _gold(sid)).body), sid
