@@ -165,7 +165,12 @@ def _year(text: str | None) -> int | None:
 DAY_MONTH = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? {MONTH_RE}\b,?(?: {YEAR_RE}\b)?"
     rf"|\b{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?\b,?(?: {YEAR_RE}\b)?"
-    r"|\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b",
+    r"|\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
+    # a day/month with no year where a date is meant ("complained on 15/09", "they replied 13/10", "wrote on 1/10"),
+    # never a score or a fraction ("24/7", "3/4 of the sessions")
+    r"|(?:"
+    + "|".join(f"(?<=\\b{w} )" for w in ("on", "dated", "sent", "replied", "responded", "answered", "came", "back"))
+    + r")(\d{1,2})/(\d{1,2})\b(?![/\d])",
     re.I,
 )
 
@@ -180,6 +185,8 @@ def _day(m: re.Match, today: date) -> date | None:
             d, mo, y = int(g[4]), _month(g[3]), _year(g[5])
         elif g[6]:
             d, mo, y = int(g[6]), int(g[7]), int(g[8]) + (2000 if len(g[8]) == 2 else 0)
+        elif g[12]:
+            d, mo, y = int(g[12]), int(g[13]), None
         else:
             return date(int(g[9]), int(g[10]), int(g[11]))
         return date(y or _year_of(mo, today, d), mo, d)
@@ -235,7 +242,7 @@ AUTHORITIES = """barking and dagenham|barnet|barnsley|bath and north east somers
 darwen|blackpool|bolton|bournemouth, christchurch and poole|bracknell forest|bradford|brent|brighton and hove|bristol|
 bromley|buckinghamshire|bury|calderdale|cambridgeshire|camden|central bedfordshire|cheshire east|cheshire west and
 chester|city of london|cornwall|coventry|croydon|cumberland|darlington|derby|derbyshire|devon|doncaster|dorset|dudley|
-durham|ealing|east riding of yorkshire|east sussex|enfield|essex|gateshead|gloucestershire|greenwich|hackney|halton|
+durham|ealing|east riding of yorkshire|east riding|east sussex|enfield|essex|gateshead|gloucestershire|greenwich|hackney|halton|
 hammersmith and fulham|hampshire|haringey|harrow|hartlepool|havering|herefordshire|hertfordshire|hillingdon|hounslow|
 isle of wight|isles of scilly|islington|kensington and chelsea|kent|kingston upon hull|hull|kingston upon thames|
 kirklees|knowsley|lambeth|lancashire|leeds|leicester|leicestershire|lewisham|lincolnshire|liverpool|luton|manchester|
@@ -277,7 +284,36 @@ COUNCIL_RES = [
 NOT_PLACE = re.compile(r"^(the|my|our|a|their|this|that|parish|town|local|county|city|borough)\b", re.I)
 
 
+# an authority named as itself, in any case, when no phrase above says which council: "cheshire east refused",
+# "Plymouth's children with disabilities team", "we're in north yorkshire, the council ...", "I foster Reece for Barnet".
+# Only when the story names exactly one authority (two: the one moved to, placed by or acting is not known from the
+# name alone); "reading" and "bury" are words first, so they count only capitalised
+ANY_AUTHORITY = re.compile(r"\b(" + _AUTH_RE + r")\b(?!-)", re.I)
+WORDS_FIRST = {"reading", "bury", "derby", "york", "sutton", "richmond", "halton", "rutland"}
+NOT_THE_COUNCIL = re.compile(r"\b(school|college|hospital|university|uni|academy|near|outside)\s+(in\s+)?$", re.I)
+
+
+def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
+    found: dict[str, tuple[int, int]] = {}
+    for m in ANY_AUTHORITY.finditer(text):
+        name = " ".join(m.group(1).lower().split())
+        if name in WORDS_FIRST and not m.group(1)[0].isupper():
+            continue
+        if NOT_THE_COUNCIL.search(text[max(0, m.start() - 25) : m.start()]):
+            continue
+        found.setdefault(name.replace("&", "and"), m.span(1))
+    if len(found) != 1:
+        return None
+    ((name, span),) = found.items()
+    return _tidy_name(text[span[0] : span[1]].lower()) + " Council", span
+
+
 def _council(text: str) -> tuple[str, tuple[int, int]] | None:
+    found = _council_said(text)
+    return found if found is not None else _one_authority(text)
+
+
+def _council_said(text: str) -> tuple[str, tuple[int, int]] | None:
     for rx in COUNCIL_RES:
         for m in rx.finditer(text):
             span = _trim(text, *m.span())
@@ -302,7 +338,7 @@ def _council(text: str) -> tuple[str, tuple[int, int]] | None:
 
 
 def _tidy_name(words: str) -> str:
-    words = " ".join(words.split())
+    words = re.sub(r"(?i)^east riding(?! of)", "East Riding of Yorkshire", " ".join(words.split()))  # as people say it
     small = {"of", "and", "upon", "on", "with"}
     return " ".join(
         w if w.isupper() and len(w) > 1 else (w.lower() if w.lower() in small and i else w[:1].upper() + w[1:])
@@ -352,6 +388,28 @@ NOT_NAME = STOPWORDS | {
     "years",
     "hes",
     "shes",
+    # "our daughter cant look after them": words people write after a relation, not names
+    "cant",
+    "wont",
+    "dont",
+    "doesnt",
+    "didnt",
+    "isnt",
+    "hasnt",
+    "havent",
+    "wasnt",
+    "just",
+    "never",
+    "keeps",
+    "gets",
+    "got",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "did",
+    "does",
 }
 CHILD_RES = [
     re.compile(rf"\b(?:my|our|her|his|their) {RELATION}(?:,| is| was)? (?:called|named) ([A-Za-z][a-z]*)\b", re.I),
@@ -359,7 +417,9 @@ CHILD_RES = [
     re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
     # a form's line: "Child: Maisie, 6", "Young person: K"
-    re.compile(r"^[\s•*\-–]*(?:child|son|daughter|young person|name)\s*:\s*([A-Z][a-z]*)\b", re.M | re.I),
+    re.compile(
+        r"^[\s•*\-–]*(?:child|son|daughter|young person|name)\s*:\s*([A-Z][a-z]*(?:-[A-Z][a-z]+)?)\b", re.M | re.I
+    ),
     # "We are L's foster carers", "we're Sam's grandparents"
     re.compile(
         r"\b(?i:we are|we're|i am|i'm|im) ([A-Z][a-z]*)'s (?:foster carers?|carers?|parents|grandparents|special guardians?|"
@@ -372,12 +432,18 @@ CHILD_RES = [
     re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b"),
     re.compile(r"\b([A-Z][a-z]+|[A-Z]) \((?:aged? )?\d{1,2}\)|\b([A-Z][a-z]+|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"),
     # "Sam, 9, has autism", "Sam, who is 9"
-    re.compile(r"\b([A-Z][a-z]+),? (?:who is|aged|age) \d{1,2}\b|\b([A-Z][a-z]+), \d{1,2},"),
+    re.compile(r"\b([A-Z][a-z]+),? (?:who is|aged|age) \d{1,2}\b|\b([A-Z][a-z]+|[A-Z]), \d{1,2},"),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+|[A-Z])\b"),
     # "the youngest Deacon is 8", "placed T with us"
     re.compile(r"\bthe (?:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
     re.compile(r"\bplaced ([A-Z][a-z]*) with (?:me|us)\b"),
+    # "Name is Kai", and the child's own things: "that Derbyshire amend Oscar's EHCP", "Amara's plan says"
+    re.compile(r"\b[Nn]ame is ([A-Z][a-z]+)\b"),
+    re.compile(
+        r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)'s (?:EHCP|EHC plan|ehcp|plan|annual review|school|needs|provision|therapy|"
+        r"transport|taxi|tuition|social worker|placement|support plan|education|teacher|TA|SENCO)\b"
+    ),
 ]
 
 
@@ -390,6 +456,8 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
                 continue
             if name.lower() in {"autism", "adhd", "asd", "down", "cerebral", "non", "autistic", "severe", "complex"}:
                 continue
+            if " ".join(name.lower().split()) in _AUTH or name.lower() in {"council", "tribunal", "ombudsman"}:
+                continue  # "Kingston's plan", "Council's plan": the council's, not a child's
             return (name.upper() if len(name) == 1 else name[:1].upper() + name[1:]), m.span(group)
     return None
 
@@ -405,7 +473,8 @@ SINCE_RES = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:since|from) (?:the )?(?:start|beginning) of (?:the )?(?:\w+ )?(?:term|year(?: \d+)?) in {MONTH_RE}(?: {YEAR_RE})?\b",
+        rf"\b(?:since|from) (?:the )?(?:start|beginning|first day|first week) of (?:the )?(?:\w+ )?(?:term|year(?: \d+)?) in "
+        rf"{MONTH_RE}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(
@@ -419,7 +488,9 @@ SINCE_RES = [
         re.I,
     ),
 ]
-COMPLAINT_STEP = re.compile(r"\b(complain\w*|stage (1|one|2|two)|repl(y|ied)|respon(se|ded)|ombudsman|lgsco)\b", re.I)
+COMPLAINT_STEP = re.compile(
+    r"\b(complain\w*|stage (1|one|2|two)|repl(y|ied)|respon(se|ded)|ombudsman|lgsco|lgo)\b", re.I
+)
 # a month in what the person wants ("the mileage paid from September", "backdated to January") is not when it began
 WISH = re.compile(r"\b(want|would like|'d like|wish|asking for|backdat\w*|should be paid|paid from)\b", re.I)
 
@@ -475,6 +546,10 @@ def _since_said(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             continue
         k = today.year * 12 + today.month - 1 - months
         found.append((m.start(), f"{k // 12:04d}-{k % 12 + 1:02d}", m.span()))
+    # "ever since year 6 started", "since the start of year 10": this school year's September
+    for m in re.finditer(r"\bsince (?:the (?:start|beginning) of )?(?:year|yr) ?\d{1,2}(?: started)?\b", text, re.I):
+        y = today.year if today.month >= 9 else today.year - 1
+        found.append((m.start(), f"{y:04d}-09", m.span()))
     if not found:
         return None
     _, value, span = min(found)
@@ -510,6 +585,11 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             y = _year(year_word) or _year_of(mo, today)
             if groups[0] and groups[0].lower() == "last" and not year_word:
                 y = _year_of(mo, today) if mo < today.month else today.year - 1
+            short = re.search(r"\s(2\d)$", m.group(0))  # "since Sept 25": the year, as people shorten it
+            if short and not year_word:
+                y = 2000 + int(short.group(1))
+            elif not year_word and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
+                y = _year_of(mo, today) - 1  # "since january last year"
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
             if best is None or cand[0] < best[0]:
                 best = cand
@@ -551,7 +631,27 @@ ASSESSING = re.compile(
 PLAN_WORD = re.compile(r"\b(ehcp|ehc ?plan|ehc plan|education,? health and care plan|section f)\b", re.I)
 
 
+# "She hasn't got an EHCP"; an assessment asked for, refused or not done, with no word of a plan the child has
+NOT_GOT_PLAN = re.compile(
+    r"\b(hasn'?t|has not|haven'?t|have not|doesn'?t|does not|isn'?t|is not|never) (got |had |have |on )?(an?|any) "
+    r"(ehcp|ehc ?plan|education,? health and care plan)\b",
+    re.I,
+)
+ASSESSMENT = re.compile(
+    r"\b(ehc|ehcp|education,? health and care)( needs)? assessment\b|\bassess\w*\b[^.!?\n]{0,30}\bfor an? (ehcp|ehc ?plan)\b",
+    re.I,
+)
+OWN_PLAN = re.compile(
+    r"\b(his|her|their|my \w+'s|\w+'s) (ehcp|ehc ?plan|plan)\b|\bha(s|ve|d) (had )?(an? )?(ehcp|ehc ?plan)\b"
+    r"|\bsection [fi]\b|\b(ehcp|plan) (says|states|names|specifies)\b|\bannual review\b|\bplan since\b",
+    re.I,
+)
+
+
 def _has_plan(text: str) -> tuple[bool, tuple[int, int]] | None:
+    m = NOT_GOT_PLAN.search(text) or (not OWN_PLAN.search(text) and ASSESSMENT.search(text))
+    if m:
+        return False, m.span()
     for rx, value in ((NO_PLAN, False), (EXTRA_NO_PLAN, False), (PLAN_WORD, True)):
         m = rx.search(text)
         if m:
@@ -580,13 +680,17 @@ EXTRA_WHO = [
         "advocate",
         r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"
         r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b"
-        r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b",
+        r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b",
     ),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
-    ("carer", r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"),
+    (
+        "carer",
+        r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"
+        r"|\b(my|our) (\w+ )?(grandkids|grandchildren|grandsons|granddaughters)\b",
+    ),
     (
         "parent",
-        r"\b(my|our) (\w+ ){0,3}(son|daughter|child|boy|girl)(s|'s)?\b|\b\w+'s (mum|mother|dad|father)\b"
+        r"\b(my|our) (\w+ ){0,3}(son|daughter|child|boy|girl|lad|kid)(s|'s)?\b|\b\w+'s (mum|mother|dad|father)\b"
         r"|\b(i'm|im|i am) (a |his |her |their )?(single )?(mum|mom|dad|mother|father|parent)\b"
         # an officer's note: the parent who rang or complained
         r"|\b(mother|mum|father|dad|parents?)\b( \([^)]{1,30}\))? (phoned|rang|called|emailed|reports?|says|said|"
@@ -618,25 +722,28 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\bstage (2|two) (response|reply|outcome|decision)\b(?! (is|was) due)"
             r"|\bstage (1|one) and (stage )?(2|two)\b[^.!?\n]{0,25}?\b(both|replies|responses|said|answered|upheld|rejected)"
             r"|\b(went|gone|been|complained|referred|escalated|took|taken|brought|sent|reported|appealed|turned)"
-            r"( it| this| my complaint| the complaint| the case)? to the (local government (and social care )?)?(ombudsman|lgsco)"
-            r"|\b(ombudsman|lgsco) (is|are) (now )?(investigating|looking into)|\b(case|complaint) (is )?with the (ombudsman|lgsco)"
+            r"( it| this| my complaint| the complaint| the case)? to the (local government (and social care )?)?(ombudsman|lgsco|lgo)"
+            r"|\b(ombudsman|lgsco|lgo) (is|are) (now )?(investigating|looking into)|\b(case|complaint) (is )?with the (ombudsman|lgsco|lgo)"
             # the Children Act procedure's last stage: a review panel that has sat
             r"|\b(review|stage (3|three)) panel\b[^.!?\n]{0,60}?\b(met|was held|sat|decided|agreed|upheld|found|recommended|heard)\b"
             r"|\b(went|been|gone) through (both stages|stage (1|one)\b[^.!?\n]{0,60}?\band stage (2|two)\b)"
-            r"|\b(their|its|the council's|the) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
+            r"|\b(their|its|the council's|the|our) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
+            # a review panel asked for, then "Panel sat on 13th November" in the next sentence
+            r"|\b(review|stage (3|three)) panel\b[\s\S]{0,200}?\bpanel (met|sat|was held|heard)\b"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (2|two)\b"
             # the Ombudsman told of it or at work on it, in any words: "I have contacted the Ombudsman", "the LGSCO
             # accepted it", "the Ombudsman is looking at my complaint"; and stage 2 said as done: "the stage 2
             # investigation found in our favour", "it went to stage two and they replied in August"
-            r"|\b(sent|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to the (local government (and social care )?)?(ombudsman|lgsco)"
-            r"|\b(stage (2|two)|second stage)\b( (reply|response|letter|answer|outcome|decision))?( \(?dated \d[^)]*\)?)?"
+            r"|\b(sent|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to the (local government (and social care )?)?(ombudsman|lgsco|lgo)"
+            r"|\b(stage (2|two)|second stage)\b( (reply|response|letter|answer|outcome|decision|report|findings))?"
+            r"( from [^.!?\n]{0,40}?)?( \(?dated \d[^)]*\)?)?"
             r" (came|came back|arrived|said|apologised|offered|found|upheld|was upheld|agreed)\b"
             r"|\bstage (2|two)\s*[:\-–][^.!?\n]{0,40}?\b(reply|response|answer|outcome)\b"
             r"|\bboth stages\b|\b(both|two) stages (done|completed|finished)"
             r"|\b(contacted|rang|phoned|emailed|called|wrote to|written to|complained to|applied to|lodged (it|a complaint) with|"
             r"registered (it|a complaint) with|submitted (it|a complaint|my complaint|our complaint)? ?to) the "
-            r"(local government (and social care )?)?(ombudsman|lgsco)"
-            r"|\b(ombudsman|lgsco)\b[^.!?\n]{0,30}?\b(investigating|looking (into|at)|accepted|has taken|gave (me|us) a "
+            r"(local government (and social care )?)?(ombudsman|lgsco|lgo)"
+            r"|\b(ombudsman|lgsco|lgo)\b[^.!?\n]{0,30}?\b(investigating|looking (into|at)|accepted|has taken|gave (me|us) a "
             r"(reference|case)|(case|reference) (number|officer)|assessing|decided|upheld)"
             r"|\bstage (2|two) (investigation |investigator |review |complaint |panel )?(found|upheld|concluded|decided|agreed|"
             r"rejected|came back|partly upheld|did not uphold|didn't uphold)"
@@ -654,6 +761,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(requested|asked for) (it|the complaint|my complaint) (to go |to be escalated |be escalated )?to stage (2|two)|\btake it further\b"
             r"|\bcomplain\w*[^.!?\n]{0,80}?\b(they |and they |and )?(replied|responded|answered|wrote back|got back to (me|us)|"
             r"got a (reply|response)|had a (reply|response)|received a (reply|response))\b"
+            # the reply in the next sentence: "Complained on 15/09. They replied 13/10 saying ..."; "Got a letter back"
+            r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+(they|the council|\w+ council) (replied|responded|answered|wrote back)\b"
+            r"|\bcomplain\w*[^!?\n]{0,80}?\b(got|had|received) (a|an|their) (letter|email|reply) back\b"
             r"|\b(responded|replied|response|reply|answer|answered|wrote back) (to|about|on) (my|our|the|her|his) (formal )?complaint\b"
             r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
             r"(escalated|reviewed|looked at again)|\basked for (an |a )?escalation\b"
@@ -682,7 +792,10 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             + MONTH_RE
             + r")|\b(i|we|she|he|they|mum|dad|mother|father|parents?) complained\b"
             r"|\bcomplaint (was )?(received|made|sent|submitted|lodged|logged|acknowledged)\b"
-            r"|\b(my|our|the|her|his) (formal )?complaint (of|dated|on|from) |\backnowledged (my|our|the) complaint",
+            r"|\b(my|our|the|her|his) (formal )?complaint (of|dated|on|from) |\backnowledged (my|our|the) complaint"
+            # "First complaint was on 22nd September", "complained 2 weeks ago", an officer's "Logged as formal complaint"
+            r"|\bcomplaint (was|went in) on\b|\bcomplained (\w+ ){1,2}(days?|weeks?|months?) ago\b"
+            r"|\blogged as (a )?(formal )?complaint\b",
             re.I,
         ),
     ),
@@ -826,8 +939,11 @@ def _quoted_provision(text: str, sentences: list[tuple[int, int]]) -> tuple[str,
         words = m.group(1).strip()
         sent = next((x for x in sentences if x[0] <= m.start() < x[1]), (m.start(), m.end()))
         before = re.split(r"[.;!?\n]|,\s", text[sent[0] : m.start()])[-1]
-        if len(words.split()) < 3 or text[: m.start()].rstrip().endswith("("):
-            continue  # "EOTAS ('education otherwise than at school')": what a word means
+        bracketed = text[: m.start()].rstrip().endswith("(")
+        if len(words.split()) < 3 or (bracketed and not QUOTE_PLAN.search(before)):
+            continue  # "EOTAS ('education otherwise than at school')": what a word means; not "section F ('...')"
+        if re.search(r"\b(called|rang|phoned|emailed|chased|texted|asked)\s*$", before, re.I):
+            continue  # "called 'at least six times'": how often they got in touch
         if QUOTE_REPLY.search(before) and not QUOTE_PLAN.search(before):
             continue  # "the reply said it was 'an administrative error'"
         if not (QUOTE_CUE.search(before) or QUOTE_PLAN.search(before)):
@@ -835,6 +951,16 @@ def _quoted_provision(text: str, sentences: list[tuple[int, int]]) -> tuple[str,
         if PROVISION_NOUN.search(words) or AMOUNT.search(words) or len(words.split()) >= 6:
             return words, m.span(1)
     return None
+
+
+# the transport arrangement as the person names it: "a taxi with an escort", "a place on the council's minibus to his
+# school", "my lads taxi to college"
+TRANSPORT_MEANS = re.compile(
+    r"\b((?:an? |the |his |her |their |my \w+ )?(?:place on the [\w' ]{0,25}?(?:minibus|bus)|taxi|minibus|bus pass)"
+    r"(?: (?:with (?:an? )?(?:escort|passenger assistant|pa)\b|to (?:and from )?(?:his |her |the )?(?:school|college)\b))+"
+    r"|(?:an? |the )place on the [\w' ]{0,25}?(?:minibus|bus)\b(?: to (?:his |her |the )?(?:school|college)\b)?)",
+    re.I,
+)
 
 
 def _provision(text: str) -> tuple[str, tuple[int, int], str] | None:
@@ -872,6 +998,8 @@ def _provision(text: str) -> tuple[str, tuple[int, int], str] | None:
             return words, span, "gets"
     if ASSESSMENT_CASE.search(text) and not PLAN_WORD.search(text):
         return None  # an assessment story: the support a child "needs" is not yet owed (the plan will say)
+    if ride := TRANSPORT_MEANS.search(text):
+        return ride.group(1), ride.span(1), "named"  # the arrangement itself, not the word "transport"
     cued = [s for s in sentences if PROVISION_CUE.search(text[s[0] : s[1]])]
     lacking = [s for s in sentences if FAILURE_CUE.search(text[s[0] : s[1]])]
     for s in [*cued, *lacking, *sentences]:
@@ -1069,12 +1197,12 @@ CONTACT_CUE = re.compile(
     r"replied|responded|requested stage|asked for stage|appealed|asked (\w+ ){0,3}for (an? )?(ehc|ehcp|needs|transport|assessment)|"
     r"applied|messaged|told the|ignored my|(?:my|our) (?:emails|calls|letters)|called back|rang back|"
     r"answered|wrote back|got a (?:reply|response)|stage (?:1|one|2|two) (?:reply|response)|asked for (?:it to go to )?stage|"
-    r"left (?:a )?voicemails?|(?:went|gone) to the (?:ombudsman|lgsco)|complaint received|"
+    r"left (?:a )?voicemails?|(?:went|gone) to the (?:ombudsman|lgsco|lgo)|complaint received|"
     r"put (?:a|my|our|the) (?:formal )?complaint in|complaint (?:went|has gone|was put) in|complaint logged|complain (?:on|in)|"
     r"stage (?:1|one|2|two|3|three) (?:complaint )?(?:letter|answer|made|requested|response|reply)|asking for stage|"
     r"asked for (?:a |an )?(?:stage|escalation)|panel (?:met|hearing)|adjudication letter|"
-    r"(?:went|gone|go) straight to the (?:ombudsman|lgsco)|sent (?:it|this|everything)(?: all)? to the (?:ombudsman|lgsco)|"
-    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco) accepted|raised it (?:at|with)|sent an acknowledgement|"
+    r"(?:went|gone|go) straight to the (?:ombudsman|lgsco|lgo)|sent (?:it|this|everything)(?: all)? to the (?:ombudsman|lgsco|lgo)|"
+    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco|lgo) accepted|raised it (?:at|with)|sent an acknowledgement|"
     r"got an? (?:email|letter)|a letter saying)\b",
     re.I,
 )
@@ -1129,8 +1257,24 @@ MORE_CONTACT = re.compile(
     r"letter|answer|asked|requested|escalat\w*)\b|\b(gone|went|moved|go) (on )?to the (second|next) stage\b"
     r"|\b(had|got|received) (a|an|one|two|\w+) (\w+ )?(reply|response|email|letter|call|phone call|text|message)\b"
     r"|\b(been|went|gone|sent \w+|submitted \w*|referred \w*|complained) to the (local government (and social care )?)?"
-    r"(ombudsman|lgsco)\b|\bcomplaint\b[^.!?\n,;]{0,30}\b(was|went|dated)\b[^.!?\n,;]{0,6}\d"
+    r"(ombudsman|lgsco|lgo)\b|\bcomplaint\b[^.!?\n,;]{0,30}\b(was|went|dated)\b[^.!?\n,;]{0,6}\d"
     r"|\brefused\b(?=[^.!?\n]{0,12}\d)|\b(i|we) (\w+ and )?(signed|sent) (it|them|the \w+) back\b",
+    re.I,
+)
+
+
+# more ways a contact is said, without a subject or with the council's side acting: "texted the duty number",
+# "left messages for the team manager", "Complaint submitted via the online form", "put it to stage 2", "asked for a
+# review", "requested an ehcna", an officer's "Call from mother", "refusal letter came 28 April", "The director wrote
+# on 1/10", "Panel sat on 13th November", "went in to County Offices"
+OTHER_CONTACT = re.compile(
+    r"\b(texted|left (a )?messages?|submitted|put (it|this|my complaint|the complaint|a complaint|our complaint) (in|to)|"
+    r"spoke to|went (in )?to (the|county|council) offices?|went to the office|referred (it |this )?to the (ombudsman|lgsco|lgo)|"
+    r"asked for (a|an|the) (review|reconsideration|stage \w+ appeal|appeal|\w+ panel)|requested an? (ehcna|ehc|needs|assessment)|"
+    r"call from (the )?(mother|father|mum|dad|parents?|carer)|(i'?ve|i have|we'?ve|we have) rung|"
+    r"(automatic|auto)[- ]?(acknowledgement|reply|response)|acknowledgement (email|letter)|refusal letter|"
+    r"(they|director|manager|officer|caseworker|council) wrote (on|to)|said no on|panel (sat|met)|had a meeting|"
+    r"meeting with [^.!?\n]{0,40}took place|logged every|chase[ds]? the (caseworker|case officer|officer|team))\b",
     re.I,
 )
 
@@ -1182,7 +1326,7 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             clause,
             re.I,
         )
-        said = _contact_said(clause) or MORE_CONTACT.search(clause) or dated_reply
+        said = _contact_said(clause) or MORE_CONTACT.search(clause) or OTHER_CONTACT.search(clause) or dated_reply
         intent = INTENT.search(clause)
         # "I emailed the SEN team on 2 October and nobody replied": the council's silence does not undo the email
         silence = re.search(r"\s(?:and|but)\s+(?=(?:nobody|no one|noone|they)\b)", clause, re.I)
@@ -1219,7 +1363,9 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             and last
             and (
                 REPLY_RE.search(clause)
-                or re.search(r"\b(replied|responded|response|reply|answered|wrote back)\b", clause, re.I)
+                or re.search(
+                    r"\b(replied|responded|response|reply|answered|wrote back|(letter|email) back)\b", clause, re.I
+                )
             )
         ):
             name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}.get(last)
