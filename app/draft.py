@@ -566,6 +566,46 @@ def _pick(hits: list[Hit], kind: str, used: set[tuple[str, str]], topic: str = r
     return None
 
 
+# the issues whose letter counts time from when the problem began (deadlines, the 12-month limit, a payment)
+TIMED = {
+    "section_f_provision",
+    "out_of_school",
+    "eotas",
+    "annual_review",
+    "needs_assessment",
+    "phase_transfer",
+    "tribunal_order",
+    "transport",
+    "personal_budget",
+    "short_breaks",
+}
+
+
+def facts_to_add(facts: Facts, labels: set[str]) -> list[str]:
+    """What a parent's letter from thin facts still needs (an adviser's read of d13 and d14, one line each: "no
+    letter; ask first"), when two or more are missing; [] for an officer or for facts that say enough."""
+    if facts.role != "parent":
+        return []
+    text = facts.text()
+    gaps = [
+        "which council this is about (the letter is addressed to \u201cthe council\u201d until you do)"
+        if not facts.council
+        else "",
+        "when the problem began, month and year (it sets the deadlines, the Ombudsman's time limit and any payment)"
+        if not facts.since and labels & TIMED
+        else "",
+        "what you have already done about it, with dates (emails, calls, any complaint)"
+        if not facts.contacts and not facts.dates
+        else "",
+        "whether your child has an EHC plan, and what section F says"
+        if facts.has_plan is None and "section_f_provision" in labels and not re.search(r"\b(ehc|plan)\b", text, re.I)
+        else "",
+        "what you want the council to do to put it right" if not facts.outcome_sought else "",
+    ]
+    gaps = [g for g in gaps if g]
+    return gaps if len(gaps) >= 2 else []
+
+
 def _finish(
     facts, points, remedy_hits, no_close: bool, retriever: Retriever | None = None, timeline: Timeline | None = None
 ) -> DraftContext:
@@ -606,6 +646,11 @@ def _finish(
     ctx.stage, why = letter_stage(facts, labels)
     if why:
         ctx.advice.append(why)
+    if gaps := facts_to_add(facts, labels):
+        ctx.advice.append(
+            f"Before you send this, add {'; '.join(gaps)}. Without them the letter can only speak in general terms: an "
+            "adviser would ask for them first."
+        )
     ctx.timeline = timeline or build_timeline(facts, labels)
     ctx.owed, ctx.paid = owed(facts), paid(facts)
     # the person paid for the provision themselves: the child did not lose it, so no sum for lost provision is asked

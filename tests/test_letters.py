@@ -884,3 +884,13 @@ def test_a_letter_to_the_ombudsman_does_not_ask_it_for_the_councils_full_respons
     assert "A full response to every point of my complaint." in _ask(draft(full_engine, _gold("d02")).body)
     for sid in ("d03", "d09", "d16"):
         assert "full response to every point" not in _ask(draft(full_engine, _gold(sid)).body), sid
+
+
+def test_a_letter_from_one_line_says_what_it_still_needs_before_it_is_sent(full_engine):
+    """An adviser's read of d13 and d14 ("my son's speech therapy keeps being cancelled"): no letter should go from
+    one line; ask first which council, since when, what was done, whether there is a plan, what is wanted."""
+    notes = draft(full_engine, _gold("d13")).notes
+    ask = next(n for n in notes if n.startswith("Before you send this, add"))
+    for need in ("which council", "when the problem began", "what you have already done", "EHC plan", "what you want"):
+        assert need in ask, need
+    assert not any(n.startswith("Before you send this") for n in draft(full_engine, _gold("d01")).notes)
