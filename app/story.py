@@ -360,7 +360,7 @@ def council_core(name: str | None) -> str:
 RELATION = (
     r"(?:(?:\d+[- ]year[- ]old |little |eldest |youngest |older |younger |adopted )?)"
     r"(?:son|daughter|child|boy|girl|lad|stepson|stepdaughter|step-son|step-daughter|grandson|granddaughter|grandaughter|"
-    r"grandchild|nephew|niece|foster son|foster daughter|little boy|little girl)"
+    r"grandchild|nephew|niece|foster son|foster daughter|little boy|little girl|brother|sister|little brother|little sister)"
 )
 NOT_NAME = STOPWORDS | {
     "is",
@@ -413,7 +413,9 @@ NOT_NAME = STOPWORDS | {
 }
 CHILD_RES = [
     re.compile(rf"\b(?:my|our|her|his|their) {RELATION}(?:,| is| was)? (?:called|named) ([A-Za-z][a-z]*)\b", re.I),
-    re.compile(rf"\b(?:my|our|her|his|their|a) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b(?!')"),
+    re.compile(
+        rf"\b(?:my|our|her|his|their|a) {RELATION}(?:,| [-–:])? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b(?!')"
+    ),
     re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
     # a form's line: "Child: Maisie, 6", "Young person: K"
@@ -432,18 +434,30 @@ CHILD_RES = [
     re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b"),
     re.compile(r"\b([A-Z][a-z]+|[A-Z]) \((?:aged? )?\d{1,2}\)|\b([A-Z][a-z]+|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"),
     # "Sam, 9, has autism", "Sam, who is 9"
-    re.compile(r"\b([A-Z][a-z]+),? (?:who is|aged|age) \d{1,2}\b|\b([A-Z][a-z]+|[A-Z]), \d{1,2},"),
+    re.compile(
+        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?),? (?:who is|aged|age) \d{1,2}\b"
+        r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
+    ),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+|[A-Z])\b"),
     # "the youngest Deacon is 8", "placed T with us"
-    re.compile(r"\bthe (?:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
+    re.compile(r"\b(?i:the|our|my) (?i:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
     re.compile(r"\bplaced ([A-Z][a-z]*) with (?:me|us)\b"),
-    # "Name is Kai", and the child's own things: "that Derbyshire amend Oscar's EHCP", "Amara's plan says"
+    # "Name is Kai", and the child's own things: "that Derbyshire amend Oscar's EHCP", "Ellie's personal budget"
     re.compile(r"\b[Nn]ame is ([A-Z][a-z]+)\b"),
     re.compile(
-        r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)'s (?:EHCP|EHC plan|ehcp|plan|annual review|school|needs|provision|therapy|"
-        r"transport|taxi|tuition|social worker|placement|support plan|education|teacher|TA|SENCO)\b"
+        r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)'s (?:\w+ ){0,2}(?:EHCP|EHC plan|ehcp|ehc plan|plan|annual review|school|needs|"
+        r"provision|therapy|transport|taxi|tuition|social worker|placement|support plan|education|teacher|TA|SENCO|"
+        r"personal budget|direct payments?|talking|speech|behaviour|allowance|respite|short breaks)\b"
     ),
+    # "father of Yusuf", "(father of Kacper, 14)", "I've fostered JD since", "our Bea is in year 5", "Jasper is 9" on
+    # a line of its own
+    re.compile(r"\b(?:father|mother|mum|dad|parent|carer|guardian) of ([A-Z][a-z]+)\b"),
+    re.compile(
+        r"\b(?:fostered|fostering|foster|look after|looking after|care for|caring for) ([A-Z][a-z]+|[A-Z]{1,2})\b"
+    ),
+    re.compile(r"\bour ([A-Z][a-z]+)(?= (?:is|has|was|needs|gets|hasn'?t|has not|can'?t|cannot)\b|'s|,| \()"),
+    re.compile(r"^\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b", re.M),
 ]
 
 
@@ -673,26 +687,30 @@ EXTRA_WHO = [
     (
         "foster carer",
         r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b"
-        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ )?foster (carers?|parents?)\b"
+        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ ){0,2}foster (carers?|parents?)\b"
+        r"|\b(i'?ve|we'?ve|i have|we have) fostered\b"
         r"|\bfoster carers? here\b",
     ),
     (
         "advocate",
         r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"
         r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b"
-        r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b",
+        r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
+        r"|\bsendiass\b|\bcaseworker summary\b",
     ),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     (
         "carer",
         r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"
-        r"|\b(my|our) (\w+ )?(grandkids|grandchildren|grandsons|granddaughters)\b",
+        r"|\b(my|our) (\w+ )?(grandkids|grandchildren|grandsons|granddaughters)\b|\bour (grandson|granddaughter|grandaughter|nephew|niece)\b"
+        r"|\bchild arrangements order\b|\b(i'?m|im|i am) (\w+'?s )?(uncle|aunt|auntie|nan|nana|nanna|grandma|gran|grandad|grandfather|grandmother)\b",
     ),
     (
         "parent",
         r"\b(my|our) (\w+ ){0,3}(son|daughter|child|boy|girl|lad|kid)(s|'s)?\b|\b\w+'s (mum|mother|dad|father)\b"
         r"|\b(i'm|im|i am) (a |his |her |their )?(single )?(mum|mom|dad|mother|father|parent)\b"
         # an officer's note: the parent who rang or complained
+        r"|\((mother|father|mum|dad)\)"
         r"|\b(mother|mum|father|dad|parents?)\b( \([^)]{1,30}\))? (phoned|rang|called|emailed|reports?|says|said|"
         r"complained|seeks?|wants?|made|have|has|attended)\b|\b(dad|mum) here\b|\bfamily:",
     ),
@@ -708,10 +726,14 @@ def _who(text: str) -> tuple[str, tuple[int, int]] | None:
     cues = [*WHO_CUES, *EXTRA_WHO]
     for who in WHO_ORDER:
         for label, cue in cues:
-            m = re.search(cue, text, re.I) if label == who else None
-            if m:
+            for m in re.finditer(cue, text, re.I) if label == who else ():
+                if NOT_ROLE.search(text[max(0, m.start() - 25) : m.start()]) or re.search(r"\bnot\b", m.group(0), re.I):
+                    continue  # "not an SGO", "we're not foster carers"
                 return who, m.span()
     return None
+
+
+NOT_ROLE = re.compile(r"\b(not|no|never|without|haven'?t got|havent got|aren'?t|arent)( an?| any)?\s*$", re.I)
 
 
 STAGE_RES: list[tuple[str, re.Pattern]] = [
@@ -728,6 +750,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(review|stage (3|three)) panel\b[^.!?\n]{0,60}?\b(met|was held|sat|decided|agreed|upheld|found|recommended|heard)\b"
             r"|\b(went|been|gone) through (both stages|stage (1|one)\b[^.!?\n]{0,60}?\band stage (2|two)\b)"
             r"|\b(their|its|the council's|the|our) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
+            r"|\b(it'?s|its|it is|now|complaint is|case is) with the (local government (and social care )?)?(ombudsman|lgsco|lgo)\b"
+            r"|\badjudication letter\b"
             # a review panel asked for, then "Panel sat on 13th November" in the next sentence
             r"|\b(review|stage (3|three)) panel\b[\s\S]{0,200}?\bpanel (met|sat|was held|heard)\b"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (2|two)\b"
@@ -764,6 +788,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # the reply in the next sentence: "Complained on 15/09. They replied 13/10 saying ..."; "Got a letter back"
             r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+(they|the council|\w+ council) (replied|responded|answered|wrote back)\b"
             r"|\bcomplain\w*[^!?\n]{0,80}?\b(got|had|received) (a|an|their) (letter|email|reply) back\b"
+            r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+[A-Z][a-z]+ (replied|responded|answered|wrote back)\b"
+            r"|\bcomplain\w*[^.!?\n]{0,60}?\bthe (reply|response|answer) came\b"
             r"|\b(responded|replied|response|reply|answer|answered|wrote back) (to|about|on) (my|our|the|her|his) (formal )?complaint\b"
             r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
             r"(escalated|reviewed|looked at again)|\basked for (an |a )?escalation\b"
@@ -795,7 +821,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(my|our|the|her|his) (formal )?complaint (of|dated|on|from) |\backnowledged (my|our|the) complaint"
             # "First complaint was on 22nd September", "complained 2 weeks ago", an officer's "Logged as formal complaint"
             r"|\bcomplaint (was|went in) on\b|\bcomplained (\w+ ){1,2}(days?|weeks?|months?) ago\b"
-            r"|\blogged as (a )?(formal )?complaint\b",
+            r"|\blogged as (a )?(formal )?complaint\b|\bwritten to complain\b|\bwrote to complain\b"
+            # as people write it in a second language: "I make complaint on 2nd October", "I send formal complaint"
+            r"|\b(i|we) (make|send|did|do|done|put) (a |my |the )?(formal )?complaint\b",
             re.I,
         ),
     ),
@@ -814,7 +842,7 @@ STAGE_NOT_AFTER = re.compile(
 )
 FIRST = re.compile(
     r"\b(go|going) through the council'?s? (complaints? )?(process|procedure)? ?first\b"
-    r"|\b(complain|go|going|raise it|ask)\b[^.!?\n]{0,30}\b(council|them|la)\b[^.!?\n]{0,15}\bfirst\b"
+    r"|\b(complain|go|going|raise it|ask)\b[^.!?\n]{0,30}\b(council|them|la|" + _AUTH_RE + r")\b[^.!?\n]{0,15}\bfirst\b"
     r"|\b(chance|opportunity) to (look at|respond|deal with|put) it|\bpremature",
     re.I,
 )
@@ -870,8 +898,8 @@ PROVISION_CUE = re.compile(
 # "a support worker and help with after school clubs" or "a place at a specialist provision with small classes"
 GETS = re.compile(
     r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:be )?(?:get|have|receive|getting|having|receiving)"
-    r"|should (?:get|have|receive|be getting|be receiving|be having|be given|be provided with)|entitled to(?! (?:a|an) (?:reply|response))"
-    r"|would (?:get|have|receive|be given)|(?:was|were) promised|promised (?:us|me|him|her|them)|section f:?"
+    r"|should (?:get|have|receive|be getting|be receiving|be having|be given|be provided with|be in)|entitled to(?! (?:a|an) (?:reply|response))"
+    r"|would (?:get|have|receive|be given)|(?:was|were) promised|promised (?:us|me|him|her|them)|promised(?= (?:a|an) )|section f:?"
     r"|(?:meant|supposed) to be(?= (?:\d|one|two|three|four|five|six))|section [a-k]:?|applied for(?! (?:an? |the )?(?:ehc|education|needs|assess))"
     r"|(?:gave|give|given) (?:him|her|them|me|us)|(?:will|would) (?:provide|arrange|fund|pay for)(?: (?:him|her|them|me|us))?|(?:cut|stopped|withdrew|ended|reduced) (?:his|her|their|my|our) (?:\w+'s )?"
     r"|(?:i|he|she|they) needs?,? which (?:is|are)|(?:agreed|ordered|decided|said they would) (?:the council )?to "
@@ -968,6 +996,9 @@ def _provision(text: str) -> tuple[str, tuple[int, int], str] | None:
     sentences = _sentences(text)
     if quoted := _quoted_provision(text, sentences):
         return (*quoted, "quoted")
+    ride = TRANSPORT_MEANS.search(text)
+    if ride and len(re.findall(r"\b(transport|taxi|minibus|bus|escort|pick[- ]?ups?)\b", text, re.I)) >= 3:
+        return ride.group(1), ride.span(1), "named"  # a transport story: the arrangement as the person names it
     for m in PLAN_SAYS.finditer(text):
         end = PLAN_SAYS_END.search(text, m.end())
         span = _trim(text, m.end(), end.start() if end else len(text))
@@ -1062,7 +1093,12 @@ IMPACT_CUE = re.compile(
     r"screams?|running on empty|savings|loan|overdraft|arrears|debt|food ?bank|sofa surfing|homeless|evicted|hostel|"
     r"sleeping rough|(the one thing|everything) (he|she|they) loved?|(he|she|they) loved|"
     r"(leave|left|leaving) (my |work |the )?(shift|work|job) early|(manager|employer|boss)\b[^.!?\n]{0,30}\bwarning|"
-    r"gone down to \d+ days|missing overnight|running away|ran away)\b",
+    r"gone down to \d+ days|missing overnight|running away|ran away|"
+    # more of the same, from the blind-written tuning stories s154-s203: what the family gave up, the child's withdrawal
+    r"had to (take on|drop|cut|give up|stop|cancel|leave|borrow|use|sell)|(gone|went|going) (completely )?into (him|her|them)sel\w+|"
+    r"not left the house|laughed at|teased|picked up by (the )?police|spent (over |more than )?£|cost (me|us)|"
+    r"(mini[- ])?stroke|heart attack|failed (two|three|\d+|a|my|his|her) \w+|missing (school|clubs|college|lessons|out)|"
+    r"lost (many|\d+|so many) hours|stopped contributing|forgetting|headaches|nowhere to)\b",
     re.I,
 )
 # the loss of schooling is often the complaint itself ("D has had no education since July"): a sentence saying how it
@@ -1274,7 +1310,14 @@ OTHER_CONTACT = re.compile(
     r"call from (the )?(mother|father|mum|dad|parents?|carer)|(i'?ve|i have|we'?ve|we have) rung|"
     r"(automatic|auto)[- ]?(acknowledgement|reply|response)|acknowledgement (email|letter)|refusal letter|"
     r"(they|director|manager|officer|caseworker|council) wrote (on|to)|said no on|panel (sat|met)|had a meeting|"
-    r"meeting with [^.!?\n]{0,40}took place|logged every|chase[ds]? the (caseworker|case officer|officer|team))\b",
+    r"meeting with [^.!?\n]{0,40}took place|logged every|chase[ds]? the (caseworker|case officer|officer|team)|"
+    # an acknowledgement had; "This is what came back on 30 September"
+    r"(got|had|received) (an? |their )?acknowledg\w+|acknowledged (it|my|our|the)|came back (on|in)|signed the|"
+    r"did (a|my) complaint|"
+    r"sent (it|this|everything)( all)? to the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
+    r"(it'?s|its) with the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
+    # as people write it in a second language: "I email the SEN officer", "I call the SENAR team many times"
+    r"(i|we) (email|call|ring|phone|send|write|complain|ask) (the|my|to|formal|them|her|him))\b",
     re.I,
 )
 
