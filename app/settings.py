@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     facet_boost: float = 0.05  # added to a decision's score per share of the query's issues its summary is about
     evidence_depth: int = 3  # a decision is scored on its best three paragraphs (role-weighted)
     focus_weight: float = 0.5  # a long query's issues, searched in the words decisions use, fused at this weight
+    upheld_boost: float = 0.015  # added to a decision's score when the Ombudsman upheld it (app/retrieve.py)
     min_similarity: float = 0.45  # below this best dense cosine there is no close precedent (app/retrieve.py)
     # writers
     llm: WriterName = Field("template", description=settings_help())
