@@ -23,6 +23,12 @@ COMPLAINANT = re.compile(
 QUOTABLE_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"'‘])|\n")
 
 
+# what a sum of money was for, in a remedy's own words
+PURPOSE = re.compile(
+    r"\bto (recognise|reflect|acknowledge|remedy|compensate)\b|\bfor (the|her|his|their|its) \w+", re.I
+)
+
+
 def best_sentence(
     text: str,
     query: str,
@@ -52,6 +58,20 @@ def best_sentence(
             score += 10
         if score > best_score:
             best, best_score = s, score
+    if best is not None and money and re.match(r"(This|That|These|It)\b", best) and not PURPOSE.search(best):
+        # "This payment is in addition to the £150 the Council offered Mrs E in its stage two reply to her complaint":
+        # a sum that leans on its neighbour for what it was for (an adviser's read: quoted alone, it shows no award in
+        # eight letters); the next sentence, when it says the purpose, is quoted with it
+        sents = [x.strip() for x in QUOTABLE_SENTENCE_SPLIT.split(text)]
+        i = sents.index(best) if best in sents else -1
+        if (
+            0 <= i < len(sents) - 1
+            and PURPOSE.search(sents[i + 1])
+            and len(f"{best} {sents[i + 1]}".split()) <= 2 * max_words
+        ):
+            joined = f"{best} {sents[i + 1]}"
+            if joined in text:
+                best = joined.rstrip(".")
     if best is None and keep is not None:
         return None  # a clause cut from a sentence of another kind would not do the job
     if best is None:

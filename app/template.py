@@ -606,9 +606,11 @@ class TemplateWriter:
                 "Ombudsman does not usually consider a matter that can be appealed to a tribunal. Appeal first: a "
                 "complaint does not stop the 28 days."
             )
+            # the appeal is not put off until the council answers (the second adviser read "If the council does not
+            # cancel ..., I will appeal" as inviting the person to miss the 28 days)
             return (
-                "If the council does not cancel the penalty charge, I will appeal to the Traffic Penalty Tribunal, the "
-                "independent adjudicator for penalty charges."
+                "I am appealing to the Traffic Penalty Tribunal, the independent adjudicator for penalty charges, within 28 "
+                "days of the council's notice of rejection; this letter does not replace that appeal or stop its time."
             )
         child = f.child or "my child"
         if t and t.appeal_by:
@@ -625,7 +627,7 @@ class TemplateWriter:
                     f"The time to appeal to the SEND Tribunal about the content of {plan_of} ran until {_day(t.appeal_by)}; "
                     "this complaint is about the council's delay and handling, which the Ombudsman can consider."
                 )
-        elif labels & {"annual_review", "needs_assessment", "phase_transfer"}:
+        elif labels & {"annual_review", "needs_assessment", "phase_transfer"} and not (t and "final_plan" in t.events):
             out.append(
                 "When the council issues its decision or the final plan, I will have 2 months to appeal to the SEND Tribunal "
                 "about its content (or 1 month after a mediation certificate); the Ombudsman cannot look at what a plan "
@@ -981,7 +983,16 @@ class TemplateWriter:
                 f"If you disagree with the content of the plan, you can appeal to the SEND Tribunal until {_day(t.appeal_by)}; "
                 "the Ombudsman cannot consider what a plan contains."
             )
-        elif {p.issue.label for p in ctx.points} & {"annual_review", "needs_assessment", "phase_transfer"}:
+        elif t and t.appeal_by:
+            # the plan was issued and the time has run: never "when the final plan is issued" (an adviser's read of o04,
+            # whose records say the plan was issued on 30 June 2025)
+            out.append(
+                f"The time to appeal to the SEND Tribunal about the content of the plan ran until {_day(t.appeal_by)}; the "
+                "Ombudsman cannot consider what a plan contains."
+            )
+        elif {p.issue.label for p in ctx.points} & {"annual_review", "needs_assessment", "phase_transfer"} and not (
+            t and "final_plan" in t.events
+        ):
             out.append(
                 "When the final plan is issued you will have 2 months to appeal to the SEND Tribunal about its content (1 month "
                 "after a mediation certificate, if later); the Ombudsman cannot consider what a plan contains."

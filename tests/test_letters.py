@@ -894,3 +894,25 @@ def test_a_letter_from_one_line_says_what_it_still_needs_before_it_is_sent(full_
     for need in ("which council", "when the problem began", "what you have already done", "EHC plan", "what you want"):
         assert need in ask, need
     assert not any(n.startswith("Before you send this") for n in draft(full_engine, _gold("d01")).notes)
+
+
+def test_an_appeal_time_already_run_is_not_told_as_still_to_come_and_a_penalty_appeal_is_not_put_off(full_engine):
+    """A second adviser's read: o04 told the parent "When the final plan is issued you will have 2 months to appeal"
+    though the records say it was issued on 30 June 2025; d15 said "If the council does not cancel the penalty
+    charge, I will appeal", inviting the person to miss the 28 days."""
+    o04 = draft(full_engine, _gold("o04")).body
+    assert "When the final plan is issued" not in o04
+    assert re.search(
+        r"The time to appeal to the SEND Tribunal about the content of the plan ran until \d+ \w+ 2025", o04
+    )
+    d15 = draft(full_engine, _gold("d15")).body
+    assert "If the council does not cancel" not in d15
+    assert "I am appealing to the Traffic Penalty Tribunal" in d15 and "within 28 days" in d15
+
+
+def test_a_remedy_sum_that_leans_on_the_next_sentence_is_quoted_with_what_it_was_for(full_engine):
+    """ "This payment is in addition to the £150 the Council offered Mrs E ..." says nothing of what the £150 was for
+    (eight letters quoted it alone); the next sentence does ("to recognise the time and trouble ...")."""
+    body = draft(full_engine, _gold("d02")).body
+    quoted = re.findall(r"\u201cThis payment is in addition[^\u201d]*\u201d", body)
+    assert quoted and all("to recognise the time and trouble" in q for q in quoted), quoted
