@@ -296,7 +296,15 @@ class TemplateWriter:
             return " ".join((q or "").split()).lower()[:80]
 
         stated = [fold(quote_of(ctx, p.duty)) for p in ctx.points if p.duty is not None and quote_of(ctx, p.duty)]
+        # nothing says there is an EHC plan: the plan's duties are said as depending on one (an adviser's read of
+        # d13, "a statutory duty built on a fact the user never gave")
+        unknown = plan_status(ctx.facts.has_plan, ctx.facts.text()) is None
         for p in ctx.points:
+            if_plan = (
+                f"If {ctx.facts.child or 'my child'} has an EHC plan: "
+                if unknown and p.issue.label == "section_f_provision"
+                else ""
+            )
             for line in p.law:
                 pr = line.provision
                 if pr.id in seen:
@@ -320,7 +328,7 @@ class TemplateWriter:
                 timescale = (
                     f" ({pr.timescale})" if pr.timescale and pr.timescale.lower() not in requires.lower() else ""
                 )
-                text = f"- {lead}{timescale}."
+                text = f"- {if_plan}{lead[:1].lower() + lead[1:] if if_plan else lead}{timescale}."
                 if line.quote and line.hit is not None and not any(fold(line.quote)[:60] in q for q in stated):
                     says = "The guidance says" if guidance else "The words are"
                     if line.hit.kind in ("decision", "report"):
@@ -723,7 +731,12 @@ class TemplateWriter:
                 "the council's complaints procedure was running), so keep your dates and move to the next stage promptly."
             )
         # not when the person is paying for the provision themselves: the child is not without it
-        if labels & {"out_of_school", "section_f_provision", "eotas"} and not ctx.short and not ctx.paid:
+        if (
+            labels & {"out_of_school", "section_f_provision", "eotas"}
+            and not ctx.short
+            and not ctx.paid
+            and (plan is not None or labels & {"out_of_school", "eotas"})
+        ):
             what = "education" if labels & {"out_of_school", "eotas"} else "the provision in the plan"
             out.append(
                 f"Because {child} is without {what} now, I may also take legal advice about a judicial review pre-action "

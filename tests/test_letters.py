@@ -916,3 +916,12 @@ def test_a_remedy_sum_that_leans_on_the_next_sentence_is_quoted_with_what_it_was
     body = draft(full_engine, _gold("d02")).body
     quoted = re.findall(r"\u201cThis payment is in addition[^\u201d]*\u201d", body)
     assert quoted and all("to recognise the time and trouble" in q for q in quoted), quoted
+
+
+def test_a_plans_duty_is_said_as_depending_on_a_plan_nobody_mentioned(full_engine):
+    """d13 ("my son's speech therapy keeps being cancelled"): the second adviser read section 42 and "without the
+    provision in the plan now" as a statutory duty built on a fact the user never gave."""
+    body = draft(full_engine, _gold("d13")).body
+    assert "- If my child has an EHC plan: under section 42 of the Children and Families Act 2014" in body
+    assert "provision in the plan now" not in body
+    assert "- Under section 42 of the Children and Families Act 2014" in draft(full_engine, _gold("d01")).body
