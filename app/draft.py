@@ -338,6 +338,58 @@ def place_in_range(facts: Facts, low: int, high: int) -> tuple[int, str]:
     return low, "had some education (part time)" if SOME_EDUCATION.search(text) else ""
 
 
+# how much provision a plan gives, per term: "nine hours of direct SALT ... across each school year" (3 a term),
+# "fortnightly 45-minute OT sessions over a 12-week period each year" (2 a term), "one hour a week" (13 a term). The
+# first amount said is the one read (a plan names its direct provision first); a school year is 39 weeks, 3 terms
+NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+PLAN_AMOUNT = re.compile(
+    NUMBER + r"\s+(?:hours?|sessions?)\b[^;.]{0,90}?\b(?:a|per|each|every)\s+(?:school\s+)?(year|term|week)\b", re.I
+)
+PLAN_EVERY = re.compile(r"\b(weekly|fortnightly)\b(?:[^;.]{0,60}?\bover an? (\d+)[- ]week period)?", re.I)
+# the sessions and terms a benchmark's own paragraph counts ("Y missed 30 sessions ... Y lost 6 terms of OT")
+BENCH_SESSIONS = re.compile(r"\bmissed " + NUMBER + r" sessions\b", re.I)
+BENCH_TERMS = re.compile(r"\b" + NUMBER + r" terms\b", re.I)
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else WORD_NUMBERS[word.lower()]
+
+
+def plan_per_term(provision: str | None) -> tuple[float, str] | None:
+    """Sessions (or hours) a term the plan gives, and the words that say so; None when it does not say."""
+    text = provision or ""
+    amount, every = PLAN_AMOUNT.search(text), PLAN_EVERY.search(text)
+    if amount and not (every and every.start() < amount.start()):
+        n, per = _number(amount.group(1)), amount.group(2).lower()
+        return (n / 3 if per == "year" else n if per == "term" else n * 13), amount.group(0)
+    if every:
+        weeks = int(every.group(2)) if every.group(2) else 39
+        return weeks / (1 if every.group(1).lower() == "weekly" else 2) / 3, every.group(0)
+    return None
+
+
+def scale_to_plan(fig: Figure, facts: Facts) -> None:
+    """A single rate for missed therapy, scaled down when the plan gives less than the benchmark's case lost (an
+    adviser's read of d02: £650 a term for 9 hours of SALT a year "is not credible"). The benchmark's own paragraph
+    must count its sessions and terms; the plan's words must give an amount a term."""
+    plan = plan_per_term(facts.provision)
+    s, t = BENCH_SESSIONS.search(fig.hit.text), BENCH_TERMS.search(fig.hit.text)
+    if plan is None or not s or not t or not _number(t.group(1)):
+        return
+    per_term, words = plan
+    sessions, terms = _number(s.group(1)), _number(t.group(1))
+    bench = sessions / terms
+    if per_term >= 0.8 * bench:
+        return
+    fig.base_rate, fig.unit_low = fig.unit_low, max(10, round(fig.unit_low * per_term / bench / 10) * 10)
+    per = f"{per_term:g}" if per_term == int(per_term) else f"about {per_term:.0f}"
+    unit = "hours" if re.search(r"\bhours?\b", words, re.I) else "sessions"
+    fig.scale = (
+        f"for {bench:g} sessions a term ({sessions} sessions over {terms} terms), and the plan gives {per} {unit} a term "
+        f"(\u201c{words}\u201d)"
+    )
+
+
 def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     """The sum to ask for: the terms of provision lost (from the month the facts say it began to today) at the rate
     a cited paragraph states. Missed therapy takes a single rate the Ombudsman accepted ("£650 a term") where one is
@@ -398,6 +450,8 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
                 best = (score, fig)
     if best and best[1].unit_high and best[1].units:
         best[1].point, best[1].reason = place_in_range(f, best[1].unit_low, best[1].unit_high)
+    elif best and not best[1].unit_high:
+        scale_to_plan(best[1], f)
     return best[1] if best else None
 
 

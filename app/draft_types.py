@@ -45,6 +45,10 @@ class Figure:
     count_quote: str = ""
     count: int = 0
     award: int = 0
+    # a single rate scaled down to the plan's intensity: the benchmark's own rate, and why ("M's plan gives 3 hours a
+    # term; the £650 a term was for 5 sessions a term (30 sessions over 6 terms)"); 0 / "" when not scaled
+    base_rate: int = 0
+    scale: str = ""
     # where in a range the ask or offer sits, per unit, and what the facts say the child had ("had no education at
     # all"), from `draft.place_in_range`; 0 keeps the range
     point: int = 0
@@ -73,7 +77,7 @@ class Figure:
     def text(self) -> str:
         """The sums this figure states (computed from the facts and the cited rate), for the verifier: with a rate per
         session worked out from a decision's award, that rate too."""
-        rates = (self.unit_low if self.count else 0, self.point, self.asked if self.point else 0)
+        rates = (self.unit_low if self.count or self.base_rate else 0, self.point, self.asked if self.point else 0)
         return " ".join(f"£{v:,}" for v in (self.low, self.high, *rates) if v)
 
 

@@ -431,6 +431,11 @@ class TemplateWriter:
         since = f" since {f.since_words}" if f.since_words else ""
         child = f.child or ("my child" if voice == "parent" else "your child")
         basis = f"at {fig.rate_words()}, {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+        if fig.base_rate:  # scaled down to the plan's intensity: the benchmark's own rate, and why it was scaled
+            basis = (
+                f"at £{fig.unit_low:,} a {fig.unit}: £{fig.base_rate:,} a {fig.unit} is {_rate_source(fig.quote)} "
+                f"{fig.scale}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+            )
         if fig.count:  # priced per session at a comparable decision's own award over the sessions it found missed
             return (
                 f"a payment of £{fig.low:,} for the {fig.sessions} sessions of {what} {child} has missed{since}, at "
@@ -894,9 +899,10 @@ class TemplateWriter:
                     f"remedy said \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
                 )
             elif enough:
+                scaled = f" {fig.scale}, so £{fig.unit_low:,} a {fig.unit} here" if fig.base_rate else ""
                 out.append(
-                    f" For {what}, {fig.rate_words()} is {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d "
-                    f"{cite_label(fig.hit)}."
+                    f" For {what}, £{fig.base_rate or fig.unit_low:,} a {fig.unit} is {_rate_source(fig.quote)}{scaled}: "
+                    f"\u201c{fig.quote}\u201d {cite_label(fig.hit)}."
                 )
             else:
                 counted = (

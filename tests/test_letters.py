@@ -925,3 +925,19 @@ def test_a_plans_duty_is_said_as_depending_on_a_plan_nobody_mentioned(full_engin
     assert "- If my child has an EHC plan: under section 42 of the Children and Families Act 2014" in body
     assert "provision in the plan now" not in body
     assert "- Under section 42 of the Children and Families Act 2014" in draft(full_engine, _gold("d01")).body
+
+
+def test_a_therapy_rate_is_scaled_down_to_what_the_plan_gives(full_engine):
+    """Two advisers read d02's "£5,850 for the 9 terms ... at £650 a term" as not credible for nine hours of SALT a
+    year: the £650 a term the Ombudsman accepted was for 5 sessions a term (30 over 6 terms, its own paragraph), so a
+    plan giving 3 hours a term is priced at 3/5 of it, with both counts stated; a fuller plan is not scaled (d01)."""
+    d02 = draft(full_engine, _gold("d02"))
+    ask = _ask(d02.body)
+    assert "A payment of £3,510 for the 9 terms of speech and language therapy M has missed" in ask, ask
+    assert "at £390 a term: £650 a term is a rate the Ombudsman accepted" in ask
+    assert "for 5 sessions a term (30 sessions over 6 terms), and the plan gives 3 hours a term" in ask
+    assert d02.verification.passed, d02.verification.notes
+    assert "at £650 a term, a rate the Ombudsman accepted" in _ask(draft(full_engine, _gold("d01")).body)
+    o01 = draft(full_engine, _gold("o01"))
+    assert "at £260 a term" in o01.body and "the plan gives 2 sessions a term" in o01.body
+    assert o01.verification.passed, o01.verification.notes
