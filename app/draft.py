@@ -329,12 +329,23 @@ NO_EDUCATION = re.compile(
 )
 
 
+NONE_NOW = re.compile(
+    r"\bnow (cannot|can'?t|does not|doesn'?t|is not|isn'?t) (go|attend)\w*( in)?( at all)?\b|"
+    r"\bstopped (going|attending)( \w+)? (altogether|completely|at all)\b|\bnow (at home|out of school) full[- ]time\b",
+    re.I,
+)
+
+
 def place_in_range(facts: Facts, low: int, high: int) -> tuple[int, str]:
     """One figure a term within the Guidance's range, and what the facts say the child had ("" when they do not say):
     the middle for none at all, else the foot."""
     text = f"{facts.issue or ''} {facts.impact or ''}"  # what happened: not the plan's hours or the part-time package asked
+    middle = round((low + high) / 2 / 50) * 50
     if NO_EDUCATION_AT_ALL.search(text) or (NO_EDUCATION.search(text) and not SOME_EDUCATION.search(text)):
-        return round((low + high) / 2 / 50) * 50, "had no education at all"
+        return middle, "had no education at all"
+    if SOME_EDUCATION.search(text) and NONE_NOW.search(text):
+        # part time at first, none now (d10: "a reduced timetable ... and now cannot go in at all"): between the two
+        return round((low + middle) / 2 / 50) * 50, "had part-time education at first and none now"
     return low, "had some education (part time)" if SOME_EDUCATION.search(text) else ""
 
 

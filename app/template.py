@@ -452,7 +452,14 @@ class TemplateWriter:
             # one sum, not a range (an adviser's read of d05, d10, o04: a council pays the foot of a range asked, and
             # offers a sum): the point the facts place it at, with their reason, and the user is told the whole range
             amount = f"£{fig.asked:,}"
-            where = "the middle" if fig.point > fig.unit_low else "the foot"
+            middle = round((fig.unit_low + fig.unit_high) / 2 / 50) * 50
+            where = (
+                "the middle"
+                if fig.point == middle
+                else "between the foot and the middle"
+                if fig.point > fig.unit_low
+                else "the foot"
+            )
             because = f", because {child} has {fig.reason}" if fig.reason else ""
             span = f"£{fig.low:,} to £{fig.high:,} for {fig.units} {fig.unit}{'s' if fig.units != 1 else ''}"
             ctx.advice.append(
