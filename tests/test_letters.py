@@ -764,15 +764,20 @@ def test_lost_education_is_one_sum_placed_in_the_range_by_what_the_child_had(ful
     """An adviser's read of d05, d10, d17 and o04: "£4,500 to £12,000" invites the council to pay the foot, a child
     with no education at all (o04, self-harming) was offered the foot, and d10 counted part-time attendance as whole
     terms lost. One sum a term, placed by the facts, with the reason in the letter and the whole range beside it."""
-    for sid, voice, rate in (("d05", "ask", "£1,650"), ("o04", "offer", "£1,650"), ("d10", "ask", "£900")):
+    cases = (
+        ("d05", "ask", "£1,650", "the middle", "no education at all"),
+        ("o04", "offer", "£1,650", "the middle", "no education at all"),
+        # part time at first, none now (a later reader: the foot was too low once Y "now cannot go in at all")
+        ("d10", "ask", "£1,300", "between the foot and the middle", "part-time education at first and none now"),
+    )
+    for sid, voice, rate, where, why in cases:
         r = draft(full_engine, _gold(sid))
         said = re.search(
             r"(?:A|We offer you a) payment of £([\d,]+)( to £[\d,]+)? for the (\d+) terms of education", r.body
         )
         assert said and not said.group(2), (sid, "one sum, not a range")
         assert int(said.group(1).replace(",", "")) == int(rate[1:].replace(",", "")) * int(said.group(3)), sid
-        why = "no education at all" if rate == "£1,650" else "some education (part time)"
-        assert f"at {rate} a term, the {'middle' if rate == '£1,650' else 'foot'} of the range" in r.body, sid
+        assert f"at {rate} a term, {where} of the range" in r.body, sid
         assert f"has had {why}" in r.body, sid
         assert any(n.startswith(f"The {voice} is") and "£900 to £2,400 a term" in n for n in r.notes), r.notes
         assert r.verification.passed, r.verification.notes
