@@ -315,7 +315,8 @@ MISSED_SESSIONS = re.compile(
 # where lost education sits in the Guidance's range (an adviser's read of d05, d10, d17, d18 and o04: a range asked is
 # a range the council pays the foot of; "count the loss first" and state one figure with its reason). The middle for
 # a child who had no education at all, the foot when some was had (a reduced timetable: d10 was read as treating
-# part-time attendance as a whole term lost) or when the facts do not say.
+# part-time attendance as a whole term lost) or when the facts do not say, and half way between the two when the
+# education was part time at first and there is none now (a later reader of d10: "now cannot go in at all").
 NO_EDUCATION_AT_ALL = re.compile(r"\b(no|any) (education|teaching|tuition|schooling)( \w+){0,3} at all\b", re.I)
 SOME_EDUCATION = re.compile(
     r"\b(reduced|part[- ]time) timetable\b|\bpart[- ]time\b|\balmost no\b|\bonly \d+ hours?\b|"
@@ -327,7 +328,6 @@ NO_EDUCATION = re.compile(
     r"\bnot (had|received|been given|been offered|arranged|provided) any (education|teaching|tuition|school)",
     re.I,
 )
-
 
 NONE_NOW = re.compile(
     r"\bnow (cannot|can'?t|does not|doesn'?t|is not|isn'?t) (go|attend)\w*( in)?( at all)?\b|"
