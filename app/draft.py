@@ -19,7 +19,7 @@ from typing import Any, Callable, Protocol
 from .cite import IndexSource, SupportJudge, find_verbatim, flag_unsupported, verify
 from .claims import check_claims
 from .corpus import MONEY_RE, PERIOD_RE, PURPOSE_RE, REMEDY_WORDS, sentences
-from .draft_types import Award, DraftContext, DraftResult, Figure, LawLine, Point
+from .draft_types import Award, DraftContext, DraftResult, Figure, LawLine, Point, range_middle
 from .facts import Facts, FactsError, load_facts, parse_facts
 from .index import Index
 from .issues import (
@@ -316,10 +316,11 @@ MISSED_SESSIONS = re.compile(
 # a range the council pays the foot of; "count the loss first" and state one figure with its reason). The middle for
 # a child who had no education at all, the foot when some was had (a reduced timetable: d10 was read as treating
 # part-time attendance as a whole term lost) or when the facts do not say, and half way between the two when the
-# education was part time at first and there is none now (a later reader of d10: "now cannot go in at all").
+# education was part time at first and there is none now (a later reader of d10: "now cannot go in at all"); "no
+# education at all" said in so many words is the middle whatever came before (o04).
 NO_EDUCATION_AT_ALL = re.compile(r"\b(no|any) (education|teaching|tuition|schooling)( \w+){0,3} at all\b", re.I)
 SOME_EDUCATION = re.compile(
-    r"\b(reduced|part[- ]time) timetable\b|\bpart[- ]time\b|\balmost no\b|\bonly \d+ hours?\b|"
+    r"\b(reduced|part[- ]time) timetable\b|\bpart[- ]time\b(?! (?:job|work|hours at work))|\balmost no\b|\bonly \d+ hours?\b|"
     r"\b\d+ hours? (a|an|each|per) (day|morning|afternoon|week)\b|\b(some|a few hours of) (tuition|teaching|education)\b",
     re.I,
 )
@@ -339,14 +340,21 @@ NONE_NOW = re.compile(
 def place_in_range(facts: Facts, low: int, high: int) -> tuple[int, str]:
     """One figure a term within the Guidance's range, and what the facts say the child had ("" when they do not say):
     the middle for none at all, else the foot."""
-    text = f"{facts.issue or ''} {facts.impact or ''}"  # what happened: not the plan's hours or the part-time package asked
-    middle = round((low + high) / 2 / 50) * 50
-    if NO_EDUCATION_AT_ALL.search(text) or (NO_EDUCATION.search(text) and not SOME_EDUCATION.search(text)):
-        return middle, "had no education at all"
-    if SOME_EDUCATION.search(text) and NONE_NOW.search(text):
+    # what happened to the child: not the plan's hours, the part-time package asked for, or the parent's own life in
+    # the impact ("I have had to go part-time at work")
+    text, harm = facts.issue or "", f"{facts.issue or ''} {facts.impact or ''}"
+    middle = range_middle(low, high)
+    some = SOME_EDUCATION.search(text)
+    if NO_EDUCATION_AT_ALL.search(harm):
+        return middle, "had no education at all"  # said in so many words, whatever came before (o04)
+    if some and NONE_NOW.search(text):
         # part time at first, none now (d10: "a reduced timetable ... and now cannot go in at all"): between the two
-        return round((low + middle) / 2 / 50) * 50, "had part-time education at first and none now"
-    return low, "had some education (part time)" if SOME_EDUCATION.search(text) else ""
+        between = round((low + middle) / 2 / 50) * 50
+        if between > low:
+            return between, "had part-time education at first and none now"
+    if NO_EDUCATION.search(harm) and not some:
+        return middle, "had no education at all"
+    return low, "had some education (part time)" if some else ""
 
 
 # how much provision a plan gives, per term: "nine hours of direct SALT ... across each school year" (3 a term),
@@ -384,8 +392,10 @@ def scale_to_plan(fig: Figure, facts: Facts) -> None:
     adviser's read of d02: £650 a term for 9 hours of SALT a year "is not credible"). The benchmark's own paragraph
     must count its sessions and terms; the plan's words must give an amount a term."""
     plan = plan_per_term(facts.provision)
-    s, t = BENCH_SESSIONS.search(fig.hit.text), BENCH_TERMS.search(fig.hit.text)
-    if plan is None or not s or not t or not _number(t.group(1)):
+    # the terms counted in the sentence quoted for the rate ("Y lost 6 terms of OT, for which ... £650 a term"), the
+    # sessions in the same paragraph ("Y missed 30 sessions between 2022 and 2024")
+    s, t = BENCH_SESSIONS.search(fig.hit.text), BENCH_TERMS.search(fig.quote)
+    if plan is None or not s or not t or not _number(t.group(1)) or plan[0] < 1:
         return
     per_term, words = plan
     sessions, terms = _number(s.group(1)), _number(t.group(1))
@@ -393,11 +403,11 @@ def scale_to_plan(fig: Figure, facts: Facts) -> None:
     if per_term >= 0.8 * bench:
         return
     fig.base_rate, fig.unit_low = fig.unit_low, max(10, round(fig.unit_low * per_term / bench / 10) * 10)
-    per = f"{per_term:g}" if per_term == int(per_term) else f"about {per_term:.0f}"
-    unit = "hours" if re.search(r"\bhours?\b", words, re.I) else "sessions"
+    per = f"{per_term:g}" if per_term == int(per_term) else f"about {per_term:.1f}"
+    hours = bool(re.search(r"\bhours?\b", words, re.I))
     fig.scale = (
-        f"for {bench:g} sessions a term ({sessions} sessions over {terms} terms), and the plan gives {per} {unit} a term "
-        f"(\u201c{words}\u201d)"
+        f"for {bench:g} sessions a term ({sessions} sessions over {terms} terms), and the plan gives {per} "
+        f"{'hours' if hours else 'sessions'} a term (\u201c{words}\u201d{', counting an hour as a session' if hours else ''})"
     )
 
 

@@ -26,6 +26,11 @@ class LawLine:
     hit: Hit | None = None
 
 
+def range_middle(low: int, high: int) -> int:
+    """The middle of a range, to the nearest £50 (where a payment for no education at all is placed)."""
+    return round((low + high) / 2 / 50) * 50
+
+
 @dataclass
 class Figure:
     """A sum to ask for (or offer), benchmarked on a cited paragraph: `units` of loss at the per-unit amount(s) that

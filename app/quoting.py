@@ -24,9 +24,7 @@ QUOTABLE_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"'‘])|\n")
 
 
 # what a sum of money was for, in a remedy's own words
-PURPOSE = re.compile(
-    r"\bto (recognise|reflect|acknowledge|remedy|compensate)\b|\bfor (the|her|his|their|its) \w+", re.I
-)
+PURPOSE = re.compile(r"\bto (recognise|reflect|acknowledge|remedy|compensate)\b", re.I)
 
 
 def best_sentence(
@@ -61,17 +59,13 @@ def best_sentence(
     if best is not None and money and re.match(r"(This|That|These|It)\b", best) and not PURPOSE.search(best):
         # "This payment is in addition to the £150 the Council offered Mrs E in its stage two reply to her complaint":
         # a sum that leans on its neighbour for what it was for (an adviser's read: quoted alone, it shows no award in
-        # eight letters); the next sentence, when it says the purpose, is quoted with it
-        sents = [x.strip() for x in QUOTABLE_SENTENCE_SPLIT.split(text)]
-        i = sents.index(best) if best in sents else -1
-        if (
-            0 <= i < len(sents) - 1
-            and PURPOSE.search(sents[i + 1])
-            and len(f"{best} {sents[i + 1]}".split()) <= 2 * max_words
-        ):
-            joined = f"{best} {sents[i + 1]}"
-            if joined in text:
-                best = joined.rstrip(".")
+        # eight letters); the next sentence, when it says the purpose and names no other sum, is quoted with it
+        best = with_point(
+            text,
+            _trim(best),
+            2 * max_words,
+            carries=lambda nxt: bool(PURPOSE.search(nxt)) and "£" not in nxt and not COMPLAINANT.match(nxt),
+        )
     if best is None and keep is not None:
         return None  # a clause cut from a sentence of another kind would not do the job
     if best is None:
@@ -126,15 +120,17 @@ CARRIES_POINT = re.compile(
 )
 
 
-def with_point(text: str, quote: str, most_words: int = 80) -> str:
+def with_point(text: str, quote: str, most_words: int = 80, carries: Callable[[str], bool] | None = None) -> str:
     """`quote` and the sentence after it in `text` when that sentence carries the point ("The Courts have said
-    councils cannot delegate this duty…"), so a quotation does not stop short of what the reader needs."""
+    councils cannot delegate this duty…"; `carries`, else CARRIES_POINT), so a quotation does not stop short of what
+    the reader needs."""
+    carries = carries or (lambda nxt: bool(CARRIES_POINT.search(nxt)))
     sents = [x.strip() for x in QUOTABLE_SENTENCE_SPLIT.split(text)]
     for i, sent in enumerate(sents[:-1]):
         if _trim(sent) == quote:
             nxt = _trim(sents[i + 1])
             joined = f"{sent} {nxt}"
-            if CARRIES_POINT.search(nxt) and len(joined.split()) <= most_words:
+            if carries(nxt) and len(joined.split()) <= most_words:
                 return joined
             break
     return quote

@@ -256,7 +256,8 @@ class Retriever:
 
     def rank_decisions(self, fused: list[tuple[int, float]], rows: dict, facets: list[Facet]) -> dict[str, float]:
         """Each decision's score: its rank by role-weighted paragraph evidence (as a reciprocal rank), plus
-        `facet_boost` times the share of the query's issues its summary and complaint are about."""
+        `facet_boost` times the share of the query's issues its summary and complaint are about, plus `upheld_boost`
+        when the Ombudsman upheld it."""
         evidence: dict[str, list[float]] = {}
         upheld: set[str] = set()
         for pid, score in fused:

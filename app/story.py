@@ -170,7 +170,7 @@ DAY_MONTH = re.compile(
     # never a score or a fraction ("24/7", "3/4 of the sessions")
     r"|(?:"
     + "|".join(f"(?<=\\b{w} )" for w in ("on", "dated", "sent", "replied", "responded", "answered", "came", "back"))
-    + r")(\d{1,2})/(\d{1,2})\b(?![/\d])",
+    + r")(\d{1,2})/(\d{1,2})\b(?![/\d])(?!\s*(?:of|support|care|ratio|staff\w*|time|the time)\b)",
     re.I,
 )
 
@@ -297,10 +297,11 @@ def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
     found: dict[str, tuple[int, int]] = {}
     for m in ANY_AUTHORITY.finditer(text):
         name = " ".join(m.group(1).lower().split())
-        if name in WORDS_FIRST and not m.group(1)[0].isupper():
+        before = text[max(0, m.start() - 25) : m.start()]
+        if name in WORDS_FIRST and (not m.group(1)[0].isupper() or re.search(r"(^|[.!?\n]\s*)$", before)):
             continue
-        if NOT_THE_COUNCIL.search(text[max(0, m.start() - 25) : m.start()]):
-            continue
+        if NOT_THE_COUNCIL.search(before) or re.search(r"\b(moved (\w+ )?from|left|leaving)\s+$", before, re.I):
+            continue  # "a school in Chichester", "we moved here from Kent": not the council complained of
         found.setdefault(name.replace("&", "and"), m.span(1))
     if len(found) != 1:
         return None
@@ -410,6 +411,23 @@ NOT_NAME = STOPWORDS | {
     "should",
     "did",
     "does",
+    "mum",
+    "dad",
+    "nan",
+    "nana",
+    "gran",
+    "grandad",
+    "carer",
+    "carers",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "christmas",
+    "easter",
 }
 CHILD_RES = [
     re.compile(rf"\b(?:my|our|her|his|their) {RELATION}(?:,| is| was)? (?:called|named) ([A-Za-z][a-z]*)\b", re.I),
@@ -431,7 +449,7 @@ CHILD_RES = [
         r"\b(?:writing as|as|I am|I'm|im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent)"
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
-    re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b"),
+    re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b", re.M),
     re.compile(r"\b([A-Z][a-z]+|[A-Z]) \((?:aged? )?\d{1,2}\)|\b([A-Z][a-z]+|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"),
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(
@@ -450,14 +468,12 @@ CHILD_RES = [
         r"provision|therapy|transport|taxi|tuition|social worker|placement|support plan|education|teacher|TA|SENCO|"
         r"personal budget|direct payments?|talking|speech|behaviour|allowance|respite|short breaks)\b"
     ),
-    # "father of Yusuf", "(father of Kacper, 14)", "I've fostered JD since", "our Bea is in year 5", "Jasper is 9" on
-    # a line of its own
+    # "father of Yusuf", "(father of Kacper, 14)", "I've fostered JD since", "our Bea is in year 5"
     re.compile(r"\b(?:father|mother|mum|dad|parent|carer|guardian) of ([A-Z][a-z]+)\b"),
     re.compile(
         r"\b(?:fostered|fostering|foster|look after|looking after|care for|caring for) ([A-Z][a-z]+|[A-Z]{1,2})\b"
     ),
-    re.compile(r"\bour ([A-Z][a-z]+)(?= (?:is|has|was|needs|gets|hasn'?t|has not|can'?t|cannot)\b|'s|,| \()"),
-    re.compile(r"^\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b", re.M),
+    re.compile(r"\b(?i:our) ([A-Z][a-z]+)(?= (?:is|has|was|needs|gets|hasn'?t|has not|can'?t|cannot)\b|'s|,| \()"),
 ]
 
 
@@ -560,8 +576,11 @@ def _since_said(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             continue
         k = today.year * 12 + today.month - 1 - months
         found.append((m.start(), f"{k // 12:04d}-{k % 12 + 1:02d}", m.span()))
-    # "ever since year 6 started", "since the start of year 10": this school year's September
-    for m in re.finditer(r"\bsince (?:the (?:start|beginning) of )?(?:year|yr) ?\d{1,2}(?: started)?\b", text, re.I):
+    # "ever since year 6 started", "since the start of year 10": this school year's September ("since year 7", with
+    # the child now in year 10, is not)
+    for m in re.finditer(
+        r"\bsince (?:the (?:start|beginning) of (?:year|yr) ?\d{1,2}\b|(?:year|yr) ?\d{1,2} started\b)", text, re.I
+    ):
         y = today.year if today.month >= 9 else today.year - 1
         found.append((m.start(), f"{y:04d}-09", m.span()))
     if not found:
@@ -599,11 +618,8 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             y = _year(year_word) or _year_of(mo, today)
             if groups[0] and groups[0].lower() == "last" and not year_word:
                 y = _year_of(mo, today) if mo < today.month else today.year - 1
-            short = re.search(r"\s(2\d)$", m.group(0))  # "since Sept 25": the year, as people shorten it
-            if short and not year_word:
-                y = 2000 + int(short.group(1))
-            elif not year_word and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
-                y = _year_of(mo, today) - 1  # "since january last year"
+            if not year_word and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
+                y = today.year - 1  # "since january last year", "since October last year"
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
             if best is None or cand[0] < best[0]:
                 best = cand
@@ -788,7 +804,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # the reply in the next sentence: "Complained on 15/09. They replied 13/10 saying ..."; "Got a letter back"
             r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+(they|the council|\w+ council) (replied|responded|answered|wrote back)\b"
             r"|\bcomplain\w*[^!?\n]{0,80}?\b(got|had|received) (a|an|their) (letter|email|reply) back\b"
-            r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+[A-Z][a-z]+ (replied|responded|answered|wrote back)\b"
+            r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+(?!(?:Nobody|Noone|Nothing|Never|No)\b)[A-Z][a-z]+ "
+            r"(replied|responded|answered|wrote back)\b"
             r"|\bcomplain\w*[^.!?\n]{0,60}?\bthe (reply|response|answer) came\b"
             r"|\b(responded|replied|response|reply|answer|answered|wrote back) (to|about|on) (my|our|the|her|his) (formal )?complaint\b"
             r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
@@ -832,6 +849,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
 # "still waiting for the stage 1 reply"
 STAGE_NOT = re.compile(
     r"\b(no|not|never|yet to|waiting for|awaiting|without|haven'?t|havent|hasn'?t|hasnt|didn'?t|didnt|don'?t|dont|"
+    r"can|could|should|shall|how|"
     r"won'?t|will|going to|want to|would like to|wish to|thinking of|plan to|before|if|until|whether|first)\s+(\w+\s+){0,3}$",
     re.I,
 )
@@ -996,9 +1014,6 @@ def _provision(text: str) -> tuple[str, tuple[int, int], str] | None:
     sentences = _sentences(text)
     if quoted := _quoted_provision(text, sentences):
         return (*quoted, "quoted")
-    ride = TRANSPORT_MEANS.search(text)
-    if ride and len(re.findall(r"\b(transport|taxi|minibus|bus|escort|pick[- ]?ups?)\b", text, re.I)) >= 3:
-        return ride.group(1), ride.span(1), "named"  # a transport story: the arrangement as the person names it
     for m in PLAN_SAYS.finditer(text):
         end = PLAN_SAYS_END.search(text, m.end())
         span = _trim(text, m.end(), end.start() if end else len(text))
@@ -1029,8 +1044,9 @@ def _provision(text: str) -> tuple[str, tuple[int, int], str] | None:
             return words, span, "gets"
     if ASSESSMENT_CASE.search(text) and not PLAN_WORD.search(text):
         return None  # an assessment story: the support a child "needs" is not yet owed (the plan will say)
-    if ride := TRANSPORT_MEANS.search(text):
-        return ride.group(1), ride.span(1), "named"  # the arrangement itself, not the word "transport"
+    ride = TRANSPORT_MEANS.search(text)
+    if ride and len(re.findall(r"\b(transport|taxi|minibus|bus|escort|pick[- ]?ups?)\b", text, re.I)) >= 3:
+        return ride.group(1), ride.span(1), "named"  # a transport story: the arrangement, not the word "transport"
     cued = [s for s in sentences if PROVISION_CUE.search(text[s[0] : s[1]])]
     lacking = [s for s in sentences if FAILURE_CUE.search(text[s[0] : s[1]])]
     for s in [*cued, *lacking, *sentences]:
@@ -1317,7 +1333,7 @@ OTHER_CONTACT = re.compile(
     r"sent (it|this|everything)( all)? to the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
     r"(it'?s|its) with the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
     # as people write it in a second language: "I email the SEN officer", "I call the SENAR team many times"
-    r"(i|we) (email|call|ring|phone|send|write|complain|ask) (the|my|to|formal|them|her|him))\b",
+    r"(i|we) (email|call|ring|phone|send|write|complain) (the|my|to|formal|them|her|him))\b",
     re.I,
 )
 
@@ -1374,7 +1390,15 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         # "I emailed the SEN team on 2 October and nobody replied": the council's silence does not undo the email
         silence = re.search(r"\s(?:and|but)\s+(?=(?:nobody|no one|noone|they)\b)", clause, re.I)
         negated = clause[: silence.start()] if silence and _contact_said(clause[: silence.start()]) else clause
-        if said and not wish and not intent and (not NOT_DONE.search(negated) or MY_MESSAGES.search(clause)):
+        # a question is not a contact made: "Should I email the SEN team?", "How can I make a complaint?"
+        question = clause.rstrip().endswith("?") or re.match(r"\s*(should|can|could|shall|how)\b", clause, re.I)
+        if (
+            said
+            and not wish
+            and not intent
+            and not question
+            and (not NOT_DONE.search(negated) or MY_MESSAGES.search(clause))
+        ):
             lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
             start = s[0] + (lead.end() if lead else 0)
             contacts.append(Found(text[start : s[1]], (start, s[1])))

@@ -15,7 +15,7 @@ import re
 from datetime import date
 
 from .deadlines import add_working_days
-from .draft_types import Award, DraftContext, Point, quote_of
+from .draft_types import Award, DraftContext, Point, quote_of, range_middle
 from .facts import Facts
 from .issues import (
     COMPLAINT_ISSUES,
@@ -95,6 +95,15 @@ def _possessive(name: str) -> str:
 # the transport is running now (it started late): nothing to arrange, the loss is what the wait cost
 TRANSPORT_IN_PLACE = re.compile(
     r"\b(transport|taxi|bus|minibus)\b[^.;\n]{0,40}?\b(started|began|finally (came|arrived|started)|is now (in place|running))\b",
+    re.I,
+)
+# a penalty charge's representations already rejected ("the council rejected my appeal against the penalty charge")
+REJECTED = re.compile(r"\breject\w*|\bturned down\b|\brefused my (appeal|challenge|representations)", re.I)
+# a London council: its penalty charges go to London Tribunals, not the Traffic Penalty Tribunal
+LONDON = re.compile(
+    r"\blondon\b|\b(barking|barnet|bexley|brent|bromley|camden|croydon|ealing|enfield|greenwich|hackney|hammersmith|"
+    r"haringey|harrow|havering|hillingdon|hounslow|islington|kensington|kingston upon thames|lambeth|lewisham|merton|"
+    r"newham|redbridge|richmond upon thames|southwark|sutton|tower hamlets|waltham forest|wandsworth|westminster)\b",
     re.I,
 )
 PENALTY_CHARGE = re.compile(r"\b(penalty charge|pcn\b|parking (fine|ticket|penalty)|bus lane (fine|penalty))", re.I)
@@ -298,7 +307,7 @@ class TemplateWriter:
         stated = [fold(quote_of(ctx, p.duty)) for p in ctx.points if p.duty is not None and quote_of(ctx, p.duty)]
         # nothing says there is an EHC plan: the plan's duties are said as depending on one (an adviser's read of
         # d13, "a statutory duty built on a fact the user never gave")
-        unknown = plan_status(ctx.facts.has_plan, ctx.facts.text()) is None
+        unknown = plan_status(ctx.facts.has_plan, ctx.facts.text()) is not True
         for p in ctx.points:
             if_plan = (
                 f"If {ctx.facts.child or 'my child'} has an EHC plan: "
@@ -452,7 +461,7 @@ class TemplateWriter:
             # one sum, not a range (an adviser's read of d05, d10, o04: a council pays the foot of a range asked, and
             # offers a sum): the point the facts place it at, with their reason, and the user is told the whole range
             amount = f"£{fig.asked:,}"
-            middle = round((fig.unit_low + fig.unit_high) / 2 / 50) * 50
+            middle = range_middle(fig.unit_low, fig.unit_high)
             where = (
                 "the middle"
                 if fig.point == middle
@@ -628,9 +637,15 @@ class TemplateWriter:
             )
             # the appeal is not put off until the council answers (the second adviser read "If the council does not
             # cancel ..., I will appeal" as inviting the person to miss the 28 days)
+            tribunal = "London Tribunals" if LONDON.search(f.council or "") else "the Traffic Penalty Tribunal"
+            if REJECTED.search(f.text()):
+                return (
+                    f"I am appealing to {tribunal}, the independent adjudicator for penalty charges, within 28 days of "
+                    "the council's notice of rejection; this letter does not replace that appeal or stop its time."
+                )
             return (
-                "I am appealing to the Traffic Penalty Tribunal, the independent adjudicator for penalty charges, within 28 "
-                "days of the council's notice of rejection; this letter does not replace that appeal or stop its time."
+                "I am making formal representations against the penalty charge; if the council rejects them, I will "
+                f"appeal to {tribunal}, the independent adjudicator, within 28 days of its notice of rejection."
             )
         child = f.child or "my child"
         if t and t.appeal_by:
@@ -747,7 +762,7 @@ class TemplateWriter:
             labels & {"out_of_school", "section_f_provision", "eotas"}
             and not ctx.short
             and not ctx.paid
-            and (plan is not None or labels & {"out_of_school", "eotas"})
+            and (plan is True or labels & {"out_of_school", "eotas"})
         ):
             what = "education" if labels & {"out_of_school", "eotas"} else "the provision in the plan"
             out.append(
@@ -907,9 +922,9 @@ class TemplateWriter:
                 )
             elif enough:
                 scaled = f" {fig.scale}, so £{fig.unit_low:,} a {fig.unit} here" if fig.base_rate else ""
+                rate = f"£{fig.base_rate:,} a {fig.unit}" if fig.base_rate else fig.rate_words()
                 out.append(
-                    f" For {what}, £{fig.base_rate or fig.unit_low:,} a {fig.unit} is {_rate_source(fig.quote)}{scaled}: "
-                    f"\u201c{fig.quote}\u201d {cite_label(fig.hit)}."
+                    f" For {what}, {rate} is {_rate_source(fig.quote)}{scaled}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}."
                 )
             else:
                 counted = (

@@ -946,3 +946,26 @@ def test_a_therapy_rate_is_scaled_down_to_what_the_plan_gives(full_engine):
     o01 = draft(full_engine, _gold("o01"))
     assert "at £260 a term" in o01.body and "the plan gives 2 sessions a term" in o01.body
     assert o01.verification.passed, o01.verification.notes
+
+
+def test_a_penalty_charge_letter_fits_where_the_challenge_is_and_whose_tribunal_hears_it(full_engine):
+    """A reviewer: "I am appealing ... within 28 days of the council's notice of rejection" was said with no rejection
+    in the facts, and for a London council, whose penalty charges go to London Tribunals."""
+    body = draft(
+        full_engine,
+        {
+            "role": "parent",
+            "stage": "council-stage-1",
+            "council": "London Borough of Camden",
+            "issue": "I got a parking fine outside my son's school while dropping him off for his therapy.",
+        },
+    ).body
+    assert "I am making formal representations against the penalty charge" in body
+    assert "London Tribunals" in body and "Traffic Penalty Tribunal" not in body
+
+
+def test_an_officers_offer_above_a_range_states_the_range_it_rests_on(full_engine):
+    """A reviewer: an offer at or above the range's foot was said to rest on "£900 a term is the range ...", the
+    foot alone, after the single-rate scaling changed the sentence."""
+    body = draft(full_engine, dict(_gold("o04"), remedy_offer="£20,000")).body
+    assert "£900 to £2,400 a term is the range the Ombudsman's own remedies guidance suggests" in body, body

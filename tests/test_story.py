@@ -619,7 +619,9 @@ def test_a_council_named_only_as_a_place_and_a_plan_not_yet_had():
         == "Plymouth Council"
     )
     moved = extract("We moved from Hampshire to West Sussex and the SALT stopped.", today=TODAY)
-    assert moved.get("council") is None  # which of the two is not known from the names alone
+    assert moved.get("council") == "West Sussex Council"  # not the council moved from
+    both = extract("Hampshire say it is West Sussex's job and the SALT stopped.", today=TODAY)
+    assert both.get("council") is None  # which of the two is not known from the names alone
     uni = extract("im a care leaver from east riding, at uni in hull since sept 2025", today=TODAY)
     assert uni.get("council") == "East Riding of Yorkshire Council"
     assert (
@@ -639,6 +641,9 @@ def test_complaint_steps_said_in_short_dates_and_other_words():
         == "council-stage-1"
     )
     assert extract("he needs 24/7 care and gets 3/4 of his hours", today=TODAY).get("dates") == {}
+    assert extract("He should be on 1/1 support.", today=TODAY).get("since") is None  # a ratio, not 1 January
+    assert extract("I complained on 3 October. Nobody replied.", today=TODAY).get("stage") == "council-stage-1"
+    assert extract("How can I make a complaint? Should I email the SEN team?", today=TODAY).get("contacts") == []
     texted = extract(
         "I texted the leaving care duty number like 6 times and left messages for the manager.", today=TODAY
     )
@@ -646,6 +651,9 @@ def test_complaint_steps_said_in_short_dates_and_other_words():
 
 
 def test_when_it_started_in_short_years_and_school_years():
-    assert extract("neither has happened since Sept 25. school says no SaLT", today=TODAY).get("since") == "2025-09"
+    # a number after a month is a day, never a guessed year (a reviewer: "since March 21" read as 2021)
+    assert extract("neither has happened since March 21 when the therapist left", today=TODAY).get("since") == "2026-03"
+    assert extract("no OT since October last year", today=TODAY).get("since") == "2025-10"
+    assert extract("struggling since year 7 and is now in year 10", today=TODAY).get("since") is None
     assert extract("no annual review since january last year", today=TODAY).get("since") == "2025-01"
     assert extract("hes getting maybe 10hrs ever since year 6 started", today=TODAY).get("since") == "2026-09"
