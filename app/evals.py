@@ -228,10 +228,13 @@ def alce(letter: str, source: IndexSource, judge: SupportJudge) -> dict:
     """ALCE-style citation recall (claim sentences supported by their citations) and precision (citations needed)."""
     body = letter.split("\n## References")[0]
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z*\"“])|\n+", body) if s.strip()]
-    # a citation may follow its sentence's full stop: attach it to that sentence
+    # a citation may follow its sentence's full stop: attach it to that sentence; and a quotation of two sentences is
+    # one claim with its citation (split at the full stop inside it, its first half was counted as a claim citing
+    # nothing: the duty quote "... (Section 42 ...). The Courts have said ..." and a remedy quoted with the sentence
+    # saying what it was for)
     merged: list[str] = []
     for s in sentences:
-        if CITE_RE.fullmatch(s.strip(" .")) and merged:
+        if merged and (CITE_RE.fullmatch(s.strip(" .")) or merged[-1].count("“") > merged[-1].count("”")):
             merged[-1] += " " + s
         else:
             merged.append(s)

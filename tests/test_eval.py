@@ -158,3 +158,19 @@ def test_the_gold_situations_cover_every_issue_type_on_both_desks():
 def test_the_remedies_table_after_the_letter_is_not_read_as_the_letter():
     letter = "I ask for an apology.\n\n## Remedies in comparable decisions\n\n| £500 | missed SALT in his EHC Plan |"
     assert coverage(letter, SPECIAL_GUARDIAN)["must_not_say_said"] == {}
+
+
+def test_a_quotation_of_two_sentences_is_one_claim_with_its_citation(full_engine):
+    """The citation-recall measure split a two-sentence quotation at its inner full stop, so its first half counted as
+    a claim citing nothing (every letter quoting the section 42 duty, and the remedy quoted with its purpose)."""
+    from app.cite import IndexSource, SupportJudge
+    from app.evals import alce
+
+    letter = (
+        "On the remedy, the Ombudsman said: \u201cThis payment is in addition to the £150 the Council offered Mrs E in "
+        "its stage two reply to her complaint. If she did not accept this, the Council will offer this payment again "
+        "to recognise the time and trouble she experienced arising from delays in its complaint handling\u201d "
+        "[24 012 399, para 70]."
+    )
+    got = alce(letter, IndexSource(full_engine.index()), SupportJudge(full_engine.embeddings))
+    assert got["claims"] == 1 and got["supported"] == 1, got
