@@ -339,7 +339,7 @@ NONE_NOW = re.compile(
 
 def place_in_range(facts: Facts, low: int, high: int) -> tuple[int, str]:
     """One figure a term within the Guidance's range, and what the facts say the child had ("" when they do not say):
-    the middle for none at all, else the foot."""
+    the middle for none at all, half way to it for part time at first and none now, else the foot."""
     # what happened to the child: not the plan's hours, the part-time package asked for, or the parent's own life in
     # the impact ("I have had to go part-time at work")
     text, harm = facts.issue or "", f"{facts.issue or ''} {facts.impact or ''}"
@@ -349,7 +349,7 @@ def place_in_range(facts: Facts, low: int, high: int) -> tuple[int, str]:
         return middle, "had no education at all"  # said in so many words, whatever came before (o04)
     if some and NONE_NOW.search(text):
         # part time at first, none now (d10: "a reduced timetable ... and now cannot go in at all"): between the two
-        between = round((low + middle) / 2 / 50) * 50
+        between = range_middle(low, middle)
         if between > low:
             return between, "had part-time education at first and none now"
     if NO_EDUCATION.search(harm) and not some:
@@ -365,8 +365,8 @@ PLAN_AMOUNT = re.compile(
     NUMBER + r"\s+(?:hours?|sessions?)\b[^;.]{0,90}?\b(?:a|per|each|every)\s+(?:school\s+)?(year|term|week)\b", re.I
 )
 PLAN_EVERY = re.compile(r"\b(weekly|fortnightly)\b(?:[^;.]{0,60}?\bover an? (\d+)[- ]week period)?", re.I)
-# the sessions and terms a benchmark's own paragraph counts ("Y missed 30 sessions ... Y lost 6 terms of OT")
-BENCH_SESSIONS = re.compile(r"\bmissed " + NUMBER + r" sessions\b", re.I)
+# the terms a benchmark's quoted rate counts ("Y lost 6 terms of OT"); its sessions are read as `session_figure` reads
+# a decision's (SESSION_COUNT: "Y missed 30 sessions")
 BENCH_TERMS = re.compile(r"\b" + NUMBER + r" terms\b", re.I)
 
 
@@ -394,7 +394,7 @@ def scale_to_plan(fig: Figure, facts: Facts) -> None:
     plan = plan_per_term(facts.provision)
     # the terms counted in the sentence quoted for the rate ("Y lost 6 terms of OT, for which ... £650 a term"), the
     # sessions in the same paragraph ("Y missed 30 sessions between 2022 and 2024")
-    s, t = BENCH_SESSIONS.search(fig.hit.text), BENCH_TERMS.search(fig.quote)
+    s, t = SESSION_COUNT.search(fig.hit.text), BENCH_TERMS.search(fig.quote)
     if plan is None or not s or not t or not _number(t.group(1)) or plan[0] < 1:
         return
     per_term, words = plan
@@ -511,7 +511,7 @@ def session_figure(ctx: DraftContext, retriever: Retriever, sessions: int) -> Fi
             c = SESSION_COUNT.search(sent)
             if c and "finding" in kind and find_verbatim(quote, h.text):
                 n = c.group(1).lower()
-                counts.setdefault(h.doc_id, (int(n) if n.isdigit() else WORD_NUMBERS[n], h, quote))
+                counts.setdefault(h.doc_id, (_number(n), h, quote))
     for doc_id, (amount, hit, quote) in awards.items():
         if doc_id in counts and counts[doc_id][0] and amount % counts[doc_id][0] == 0:
             n, count_hit, count_quote = counts[doc_id]

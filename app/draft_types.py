@@ -68,6 +68,13 @@ class Figure:
         return self.unit_high * self.units if self.unit_high else None
 
     @property
+    def place(self) -> str:
+        """Where in its range the ask or offer sits (`point`)."""
+        if self.point == range_middle(self.unit_low, self.unit_high or self.unit_low):
+            return "the middle"
+        return "between the foot and the middle" if self.point > self.unit_low else "the foot"
+
+    @property
     def asked(self) -> int:
         """The one sum the letter asks (or offers) for the units lost: the point in the range, else its foot."""
         return (self.point or self.unit_low) * self.units
@@ -139,6 +146,10 @@ class DraftContext:
     advice: list[str] = field(default_factory=list)  # what the writer wants the user told, outside the letter
     restated: str | None = None  # the person's account restated by a model, checked (`writers.check_restatement`)
     derived: list[str] = field(default_factory=list)  # other dates and sums the writer computed from the facts
+
+    def letter_stage(self) -> str | None:
+        """The stage a letter takes: where the person's words put it (`stage`), else the one chosen."""
+        return self.stage or self.facts.stage
 
     def derived_text(self) -> str:
         """Dates and sums the letter may state that are computed from the facts (not copied from them)."""

@@ -159,7 +159,7 @@ def answer(question: str, ctx: DraftContext) -> str:
         parts = []
         fig = ctx.figure
         if fig is not None:
-            rate = f"£{fig.unit_low:,}" + (f" to £{fig.unit_high:,}" if fig.unit_high else "") + f" a {fig.unit}"
+            rate = fig.rate_words()
             counted = (
                 f"For {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} of lost {fig.what} at {rate}, about "
                 f"{fig.amount_words()}."

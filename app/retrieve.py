@@ -120,9 +120,10 @@ FOCUS_MIN_WORDS = 20
 
 # `upheld_boost`: a decision the Ombudsman upheld moves up a little. A precedent on point is usually one where fault was
 # found (grade 2 in the gold is "the query's issue is the decision's main subject", and 151 of the 184 decisions here
-# with an outcome are upheld). Tune split, with its pooled labels (72 in-scope queries): nDCG@10 0.824 -> 0.835, grade-2 recall@5
-# 0.772 -> 0.780 at 0.015 (0.005: 0.827; 0.01: 0.834; 0.02: 0.839 / 0.780; 0.04: 0.827 / 0.762); lowering decisions
-# "closed after initial enquiries" as well did not help (0.826-0.833). No cost: the outcome is on the rows read anyway.
+# with an outcome are upheld). Tune split, with its pooled labels (72 in-scope queries): nDCG@10 0.824 -> 0.835,
+# grade-2 recall@5 0.772 -> 0.780 at 0.015 (0.005: 0.827; 0.01: 0.834; 0.02: 0.839 / 0.780; 0.04: 0.827 / 0.762);
+# lowering decisions "closed after initial enquiries" as well did not help (0.826-0.833). No cost: the outcome is on
+# the rows read anyway.
 
 OUT_OF_FIELD_FLOOR = 0.60  # a query naming no issue, plan or service of the corpus's field
 OTHER_AREA_FLOOR = 0.70  # ... and about another area of the Ombudsman's work (council tax, planning, care homes)
@@ -135,7 +136,8 @@ class Retriever:
     rank fusion); each decision scored on its best `evidence_depth` paragraphs, weighted by role (`ROLE_WEIGHT`);
     decisions whose summary or complaint is about the issues the query raises (`app/facets.py`) moved up by
     `facet_boost` per share of those issues, and upheld decisions by `upheld_boost`; then each decision's paragraphs
-    in its order, each further paragraph of the same decision counting `diversity` times less. 'dense' and 'bm25' are the plain paragraph rankings."""
+    in its order, each further paragraph of the same decision counting `diversity` times less. 'dense' and 'bm25' are
+    the plain paragraph rankings."""
 
     def __init__(
         self,

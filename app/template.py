@@ -15,7 +15,7 @@ import re
 from datetime import date
 
 from .deadlines import add_working_days
-from .draft_types import Award, DraftContext, Point, quote_of, range_middle
+from .draft_types import Award, DraftContext, Point, quote_of
 from .facts import Facts
 from .issues import (
     COMPLAINT_ISSUES,
@@ -176,7 +176,7 @@ class TemplateWriter:
     # ================================================================= parent
     def _parent(self, ctx: DraftContext) -> str:
         f = ctx.facts
-        stage = ctx.stage or f.stage or "council-stage-1"  # where the person's words put the letter (app.issues)
+        stage = ctx.letter_stage() or "council-stage-1"  # where the person's words put the letter (app.issues)
         council = f.council or "the council"
         labels = {p.issue.label for p in ctx.points}
         plan = plan_status(f.has_plan, f.text())
@@ -461,19 +461,13 @@ class TemplateWriter:
             # one sum, not a range (an adviser's read of d05, d10, o04: a council pays the foot of a range asked, and
             # offers a sum): the point the facts place it at, with their reason, and the user is told the whole range
             amount = f"£{fig.asked:,}"
-            middle = range_middle(fig.unit_low, fig.unit_high)
-            where = (
-                "the middle"
-                if fig.point == middle
-                else "between the foot and the middle"
-                if fig.point > fig.unit_low
-                else "the foot"
-            )
+            where = fig.place
             because = f", because {child} has {fig.reason}" if fig.reason else ""
+            facts_say = f" because the facts say {child} has {fig.reason}" if fig.reason else ""
             span = f"£{fig.low:,} to £{fig.high:,} for {fig.units} {fig.unit}{'s' if fig.units != 1 else ''}"
             ctx.advice.append(
                 f"The {'offer' if voice == 'officer' else 'ask'} is {where} of the Ombudsman's range ({fig.rate_words()}, "
-                f"{span}){because.replace(', because', ' because the facts say', 1)}. The guidance places a payment "
+                f"{span}){facts_say}. The guidance places a payment "
                 "within the range by what the child lost (no education at all sits higher): "
                 f"{'decide the figure before sending' if voice == 'officer' else 'change it if that does not fit'}."
             )
@@ -504,7 +498,7 @@ class TemplateWriter:
                 what = _therapy(f)
                 what = "provision" if what.startswith("the provision") else what
                 a = f"confirmation of when the {what} will be in place and who will deliver it"
-            if (ctx.stage or f.stage) == "ombudsman" and a and a.startswith("a full response to every point"):
+            if ctx.letter_stage() == "ombudsman" and a and a.startswith("a full response to every point"):
                 continue  # the council's job at its own stages; the Ombudsman is asked to investigate (an adviser's read)
             if a and a not in asks and not (p.issue.label == "communication" and "named" in own):  # said already
                 asks.append(a)

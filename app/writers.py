@@ -106,7 +106,7 @@ def facts_block(ctx: DraftContext) -> str:
     f = ctx.facts
     rows = [
         ("Writer", f.role),
-        ("Stage", STAGE_TITLE.get(ctx.stage or f.stage or "", ctx.stage or f.stage or "")),
+        ("Stage", STAGE_TITLE.get(ctx.letter_stage() or "", ctx.letter_stage() or "")),
         ("Council", f.council),
         ("Child", f.child),
         ("What went wrong", f.issue),
