@@ -20,7 +20,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -165,7 +165,7 @@ def _year(text: str | None) -> int | None:
 DAY_MONTH = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? {MONTH_RE}\b,?(?: {YEAR_RE}\b)?"
     rf"|\b{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?\b,?(?: {YEAR_RE}\b)?"
-    r"|\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
+    r"|\b(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})\b(?!\.\d)|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
     # a day/month with no year where a date is meant ("complained on 15/09", "they replied 13/10", "wrote on 1/10"),
     # never a score or a fraction ("24/7", "3/4 of the sessions")
     r"|(?:"
@@ -349,7 +349,7 @@ def _tidy_name(words: str) -> str:
 
 def council_core(name: str | None) -> str:
     """A council's name without its kind ("Kent County Council" → "kent"), to compare two ways of writing it."""
-    t = (name or "").lower()
+    t = (name or "").lower().replace("&", " and ")  # "Brighton & Hove" is "Brighton and Hove"
     t = re.sub(
         r"\b(the|london borough of|royal borough of|city of|metropolitan|borough|county|city|district|council|cc)\b",
         " ",
@@ -488,6 +488,15 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
                 continue
             if " ".join(name.lower().split()) in _AUTH or name.lower() in {"council", "tribunal", "ombudsman"}:
                 continue  # "Kingston's plan", "Council's plan": the council's, not a child's
+            if (len(name) > 2 and name.isupper()) or name.lower() in {
+                "arrangements",
+                "nothing",
+                "school",
+                "sleeps",
+                "mother",
+                "father",
+            }:
+                continue  # "SGO since 2019"; "a child arrangements order"; "Nothing has been received"
             return (name.upper() if len(name) == 1 else name[:1].upper() + name[1:]), m.span(group)
     return None
 
@@ -508,10 +517,16 @@ SINCE_RES = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left|placed \w+ with me|moved|excluded)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left|excluded|fell through|withdrawn)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
+    re.compile(rf"\b(?:since|after|from) (?:the )?half[- ]term (?:in|of) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
+    # "since the start of this term (September)": a term with its month (with none it is no month: null)
+    re.compile(
+        rf"\b(?:since|from) (?:the )?(?:start|beginning) of (?:this|the) term,? \(?(?:in )?{MONTH_RE}(?: {YEAR_RE})?\b",
+        re.I,
+    ),
     # "since the taxi firm lost the contract after half term in october", "since the cut at the end of July"
     re.compile(
         rf"\bsince\b[^.!?\n,]{{0,60}}?\b(?:in|on|at the (?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
@@ -525,21 +540,58 @@ COMPLAINT_STEP = re.compile(
 WISH = re.compile(r"\b(want|would like|'d like|wish|asking for|backdat\w*|should be paid|paid from)\b", re.I)
 
 
-# a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays"
+# a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays",
+# "since the start of the spring term", "since the new year"
 SEASON = re.compile(
-    rf"\b(since|from|after|over) (?:the )?(easter|christmas|summer|{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term)"
+    rf"\b(since|from|after|at) (?:the )?(?:(?:start|beginning) of (?:the |this )?)?((?:spring|summer|autumn) term|"
+    rf"{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term|easter|christmas|summer|new year)"
     rf"(?: holidays?| break)?(?: (this|last) year| {YEAR_RE})?\b",
     re.I,
 )
-SEASON_MONTH = {"easter": 4, "summer": 9, "spring half term": 2, "autumn half term": 10, "summer half term": 6}
-# how long it has gone on: "for 18 months now", "for the last two years"
+SEASON_MONTH = {
+    "easter": 4,
+    "summer": 9,
+    "spring half term": 2,
+    "autumn half term": 10,
+    "summer half term": 6,
+    "new year": 1,
+    "spring term": 1,
+    "summer term": 4,
+    "autumn term": 9,
+}
+# a start that is not the failure's: the child came to live with the carer ("has lived with us since Easter"), the
+# council has known ("have known about since May")
+BACKGROUND = re.compile(
+    r"\b(?:lived|living|been|placed|stayed|staying) with (?:us|me|them)\s+(?:ever )?$|\bknown(?: about it)?(?: about)?\s+$",
+    re.I,
+)
+# a document's date, not a start: "his PEP from june says", "the report from March said"
+DOCUMENT_FROM = re.compile(
+    rf"from {MONTH_RE}(?: {YEAR_RE})? (?:says|said|states|stated|shows|showed|recommends)\b", re.I
+)
+# a move or a placement: when the story began, but the failure's start only if no other is said
+MOVED = re.compile(
+    rf"\b(?:placed \w+ with (?:me|us)|moved)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}"
+    rf"(?: {YEAR_RE})?\b",
+    re.I,
+)
+# "since then": the last time said before it in the same or the sentence before ("just before Christmas and since
+# then there's been nothing", "fell through in August and since then")
+SINCE_THEN = re.compile(r"\b(?<!ever )since then\b", re.I)
+THEN_TIME = re.compile(
+    rf"\b(?:(christmas|easter)|(?:in|on|by|before|until|till) (?:the )?{DAY_BEFORE}{MONTH_RE}(?: {YEAR_RE})?)\b", re.I
+)
+# "at the beginning of this year", "since the start of last year"
+YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
+# how long it has gone on: "for 18 months now", "for the last two years", "for the last 7 weeks"
 DURATION = re.compile(
     r"\bfor (?:the (?:last|past) |over |nearly |almost |about )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|eighteen) (months?|years?)(?: now)?\b",
+    r"twelve|eighteen) (weeks?|months?|years?)(?: now)?\b",
     re.I,
 )
 DURATION_CONTEXT = re.compile(
-    r"\b(waiting|without|nothing|at this|going on|fighting|chasing|struggling|out of school|off school|missed|had no)\b[^.!?\n]*$",
+    r"\b(waiting|without|nothing|at this|going on|fighting|chasing|struggling|out of school|off school|missed|had no|"
+    r"not|no|never|hasn'?t|haven'?t|none)\b[^.!?\n]*$",
     re.I,
 )
 NUMBER_WORDS = {
@@ -547,11 +599,19 @@ NUMBER_WORDS = {
 } | {"eighteen": 18}
 
 
-def _since_said(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
-    """When it started, said as a time of the school year or as how long ago: the first in the text."""
+def _months_back(today: date, months: int) -> str:
+    """The YYYY-MM `months` before today's month."""
+    k = today.year * 12 + today.month - 1 - months
+    return f"{k // 12:04d}-{k % 12 + 1:02d}"
+
+
+def _since_said(text: str, today: date) -> list[tuple[int, str, tuple[int, int]]]:
+    """When it started, said as a time of the school year or as how long ago: (position, YYYY-MM, span) each."""
     found = []
     for m in SEASON.finditer(text):
         cue, when = m.group(1).lower(), " ".join(m.group(2).lower().replace("-", " ").split())
+        if cue == "at" and not re.search(r"(start|beginning) of", m.group(0), re.I):
+            continue  # "at easter" is a date, not a start; "at the start of the summer term" is
         if when == "christmas":
             mo = 1 if cue in ("after", "over") else 12
         elif when == "summer":
@@ -566,27 +626,56 @@ def _since_said(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if when == "christmas" and mo == 1 and not rel:
                 y = _year_of(1, today)
         found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
+    for m in SINCE_THEN.finditer(text):
+        back = text[max(0, m.start() - 160) : m.start()]
+        times = [t for t in THEN_TIME.finditer(back) if not re.search(r"[.!?]\s[^.!?]*[.!?]\s", back[t.end() :])]
+        if not times:
+            continue
+        t = times[-1]
+        if t.group(1):
+            mo, y = (12, _year_of(12, today)) if t.group(1).lower() == "christmas" else (4, _year_of(4, today))
+        else:
+            mo = _month(t.group(2))
+            y = _year(t.group(3)) or _year_of(mo, today)
+        found.append(
+            (m.start() - len(back) + t.start(), f"{y:04d}-{mo:02d}", (m.start() - len(back) + t.start(), m.end()))
+        )
+    for m in YEAR_START.finditer(text):
+        y = today.year - (m.group(1).lower() == "last")
+        found.append((m.start(), f"{y:04d}-01", m.span()))
     for m in DURATION.finditer(text):
-        before = text[max(0, m.start() - 40) : m.start()]
-        if not (m.group(0).lower().endswith(" now") or DURATION_CONTEXT.search(before)):
+        before = text[max(0, m.start() - 60) : m.start()]
+        after = text[m.end() : m.end() + 40]
+        if not (
+            m.group(0).lower().endswith(" now")
+            or re.match(r"for the (last|past)\b", m.group(0), re.I)
+            or DURATION_CONTEXT.search(before)
+            or re.match(r"[^.!?\n]{0,30}\b(no|none|nothing|not|never)\b", after, re.I)
+        ):
             continue  # "foster carers for 6 years" is not how long the problem has gone on
         n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1).lower(), 0)
-        months = n * (12 if m.group(2).lower().startswith("year") else 1)
+        unit = m.group(2).lower()
+        if unit.startswith("week"):
+            back = today - timedelta(weeks=n)
+            found.append((m.start(), f"{back.year:04d}-{back.month:02d}", m.span()))
+            continue
+        months = n * 12 if unit.startswith("year") else n
         if not 0 < months <= 240:
             continue
-        k = today.year * 12 + today.month - 1 - months
-        found.append((m.start(), f"{k // 12:04d}-{k % 12 + 1:02d}", m.span()))
-    # "ever since year 6 started", "since the start of year 10": this school year's September ("since year 7", with
-    # the child now in year 10, is not)
+        found.append((m.start(), _months_back(today, months), m.span()))
+    # "ever since year 6 started", "since the start of year 10", "since he went into year 8", "since she started
+    # secondary": this school year's September ("since year 7", with the child now in year 10, is not)
     for m in re.finditer(
-        r"\bsince (?:the (?:start|beginning) of (?:year|yr) ?\d{1,2}\b|(?:year|yr) ?\d{1,2} started\b)", text, re.I
+        r"\bsince (?:the (?:start|beginning) of (?:year|yr) ?\d{1,2}\b|(?:year|yr) ?\d{1,2} started\b|"
+        r"(?:he|she|they|[a-z]+) (?:went|moved) (?:into|up to) (?:year|yr) ?\d{1,2}\b|"
+        r"(?:he|she|they|[a-z]+) started (?:year|yr) ?\d{1,2}\b|"
+        r"(?:he|she|they|[a-z]+) started (?:secondary|college|sixth form|reception)\b(?! (?:in|last) ))",
+        text,
+        re.I,
     ):
         y = today.year if today.month >= 9 else today.year - 1
         found.append((m.start(), f"{y:04d}-09", m.span()))
-    if not found:
-        return None
-    _, value, span = min(found)
-    return value, span
+    return found
 
 
 EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YEAR_RE}\b", re.I)
@@ -604,13 +693,20 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     def wished(pos: int) -> bool:
         return bool(WISH.search(clause_at(pos)))
 
-    best = None
+    said = _since_said(text, today)
+    later = [c for c in said if BACKGROUND.search(text[max(0, c[0] - 30) : c[0]])]
+    for m in MOVED.finditer(text):
+        g = m.groups()
+        mo = _month(next(x for x in g if x and re.fullmatch(MONTH_RE, x, re.I)))
+        later.append((m.start(), f"{(_year(g[-1]) or _year_of(mo, today)):04d}-{mo:02d}", m.span()))
+    best = min((c for c in said if c not in later), default=None)  # the first start said, in whichever words
     for rx in SINCE_RES:
         for m in rx.finditer(text):
             if wished(m.start()) or re.search(
                 r"\b(have|has|had|ever)\s+$", text[max(0, m.start() - 6) : m.start()], re.I
             ):
                 continue  # "I have since received the stage 2 response on 2 October"
+            aside = BACKGROUND.search(text[max(0, m.start() - 30) : m.start()]) or DOCUMENT_FROM.match(text, m.start())
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
             year_word = groups[-1]
@@ -621,12 +717,13 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if not year_word and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
                 y = today.year - 1  # "since january last year", "since October last year"
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
-            if best is None or cand[0] < best[0]:
+            if aside:  # "has lived with us since March", "his PEP from june says": only if nothing else is said
+                later.append(cand)
+            elif best is None or cand[0] < best[0]:
                 best = cand
+    best = best or min(later, default=None)
     if best:
         return best[1], best[2]
-    if said := _since_said(text, today):
-        return said
 
     # no word of when it began: the earliest day or month the story dates, not counting the complaint's own steps
     # (a complaint is made after the problem began); a deadline missed counts ("amended by 15 February 2026")
@@ -638,6 +735,9 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         d = _day(m, today)
         if d and counts(m):
             dated.append((f"{d.year:04d}-{d.month:02d}", m.span()))
+    for m in re.finditer(rf"\b{MONTH_RE} last year\b", text, re.I):  # "that was october last year"
+        if counts(m):
+            dated.append((f"{today.year - 1:04d}-{_month(m.group(1)):02d}", m.span()))
     for m in EARLIEST.finditer(text):
         if counts(m):
             y, mo = _year(m.group(2)), _month(m.group(1))
@@ -1263,7 +1363,7 @@ CONTACT_CUE = re.compile(
 # me on 3 May"), rather than only the phrases the tuning stories use
 PERSON_SIDE = r"(?:i|we|mum|dad|mother|father|parents?|the family|my (?:husband|wife|partner|mum|dad))"
 COUNCIL_SIDE = (
-    r"(?:they|the council|the la|the local authority|(?:the|her|his|my|our) (?:\w+ )?(?:case ?worker|officer|manager|"
+    r"(?:they|the council|the la|the local authority|(?:the|her|his|my|our) (?:\w+ ){0,2}(?:case ?worker|officer|manager|"
     r"team|worker|director|head of \w+|coordinator|co-ordinator)|the head of \w+|\w+ council)"
 )
 CONTACT_VERB = re.compile(
@@ -1332,8 +1432,12 @@ OTHER_CONTACT = re.compile(
     r"did (a|my) complaint|"
     r"sent (it|this|everything)( all)? to the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
     r"(it'?s|its) with the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
+    # a visit: "went to the leaving care office in person", "went to see the head", "been to my councillor's surgery"
+    r"(?:went|been|gone|(?:i|we) go) (?:in )?to (?:see )?(?:the|my|our|his|her) (?:\w+ ){0,2}(?:offices?|head|councillor|mp|surgery)|"
+    r"got (?:stage (?:1|2|one|two)|(?:a|an|the|their) (?:reply|response|letter|answer|email)) back|got (?:an|the) answer|"
+    r"got a reference|(?:they|council) turned (?:it |us |him |her )?down|"
     # as people write it in a second language: "I email the SEN officer", "I call the SENAR team many times"
-    r"(i|we) (email|call|ring|phone|send|write|complain) (the|my|to|formal|them|her|him))\b",
+    r"(i|we) (email|call|ring|phone|send|write|complain|ask) (the|my|to|formal|them|her|him|stage|email)|(i|we) make (a )?complaint)\b",
     re.I,
 )
 
@@ -1342,18 +1446,22 @@ OTHER_CONTACT = re.compile(
 MORE_EVENT_CUES: list[tuple[str, str]] = [
     (
         "stage2_response",
-        r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome)|\bfinal (response|reply)\b|adjudication"
+        r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome|report)|\bfinal (response|reply)\b|adjudication"
+        r"|stage (2|two) \((letter|response|reply|report) dated|\(stage (2|two)\) (was )?dated"
         r"|second stage (reply|response|came|said)|(stage (2|two)|second stage) (came|said|apologised|upheld|agreed)"
         r"|stage (2|two)\s*[:\-–][^,]*, (reply|response)",
     ),
     (
         "stage1_response",
-        r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)"
+        r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)|stage (1|one),? (came )?back"
+        r"|stage (1|one) \((letter|response|reply) dated|(answer|response|reply|letter) (from|for|to) stage (1|one)"
         r"|(stage (1|one)|first stage) (came|said|apologised|upheld|agreed|blamed)",
     ),
     (
         "stage2_requested",
         r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)|requested (a |the )?stage (2|two)"
+        r"|stage (2|two) asked|\bask(ed)? (for )?stage (2|two)|(move|moved|take|took|put) (it |my complaint )?(on )?to stage (2|two)"
+        r"|\b(went|go|gone) to stage (2|two)|escalated (it )?to stage (2|two)"
         r"|stage (2|two)\s*[:\-–]\s*asked for",
     ),
     (
@@ -1362,6 +1470,15 @@ MORE_EVENT_CUES: list[tuple[str, str]] = [
         r"|stage (1|one) (complaint )?made|\bcomplain (on|in)\b",
     ),
     ("decision_to_assess", r"agreed\b[^,.;]{0,25}\bto assess"),
+    ("tribunal_order", r"\border (dated|of the (first-tier )?tribunal)"),
+    (
+        "final_plan",
+        r"finali[sz]ed the (amended )?(ehc )?plan|\bgot (his|her|their|the|my) (amended |final )?(ehcp|ehc plan|plan) on",
+    ),
+    (
+        "review_meeting",
+        r"\b(transfer |emergency |phase transfer )?review (meeting )?(was )?(held|on)\b|\b(last )?reviewed on\b|\breview \(held",
+    ),
 ]
 
 
@@ -1377,7 +1494,11 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         prev = clauses[i - 1] if i else None
         clause = text[s[0] : s[1]]
         sentence = next((text[a:b] for a, b in sentences if a <= s[0] < b), clause)
-        days = [(d, m.span()) for m in DAY_MONTH.finditer(clause) if (d := _day(m, today))]
+        days = [  # a day to come, or one promised ("would reply by 16 November"), is a deadline, not an event
+            (d, m.span())
+            for m in DAY_MONTH.finditer(clause)
+            if (d := _day(m, today)) and d <= today and not BY_DAY.search(clause[: m.start()])
+        ]
         dated_reply = days and re.search(r"\b(response|reply)\b", clause, re.I)
         # what the person wants ("I want a reply"), not what the council said it wants ("saying they want to cease")
         wish = re.search(
@@ -1385,7 +1506,18 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             clause,
             re.I,
         )
-        said = _contact_said(clause) or MORE_CONTACT.search(clause) or OTHER_CONTACT.search(clause) or dated_reply
+        # the clause opens a timeline's line ("- 8 Sept: emailed the SEN casework officer")
+        line_start = text.rfind("\n", 0, s[0]) + 1
+        head = TIMELINE_LINE.match(text, line_start) if s[0] == _trim(text, line_start, s[1])[0] else None
+        timeline = head and any(_day(d, today) for d in DAY_MONTH.finditer(head.group(0)))
+        said = (
+            _contact_said(clause)
+            or MORE_CONTACT.search(clause)
+            or OTHER_CONTACT.search(clause)
+            or dated_reply
+            or (days and DATED_CONTACT.search(clause) and not REVIEW_ONLY.search(clause))
+            or timeline
+        )
         intent = INTENT.search(clause)
         # "I emailed the SEN team on 2 October and nobody replied": the council's silence does not undo the email
         silence = re.search(r"\s(?:and|but)\s+(?=(?:nobody|no one|noone|they)\b)", clause, re.I)
@@ -1400,8 +1532,11 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             and (not NOT_DONE.search(negated) or MY_MESSAGES.search(clause))
         ):
             lead = re.match(r"(?:and|but|so|then)\s+", clause, re.I)
-            start = s[0] + (lead.end() if lead else 0)
-            contacts.append(Found(text[start : s[1]], (start, s[1])))
+            start, end = s[0] + (lead.end() if lead else 0), s[1]
+            nxt = clauses[i + 1] if i + 1 < len(clauses) else None
+            if nxt and re.fullmatch(r"[\s,]*", text[end : nxt[0]]) and SAYING.match(text, nxt[0]):
+                end = nxt[1]  # "they wrote back on 16 october and said the plan would be done in 'the coming weeks'"
+            contacts.append(Found(text[start:end], (start, end)))
         if not days or NOT_YET.search(clause[: days[0][1][1] + 10]):
             continue
         nxt = clauses[i + 1] if i + 1 < len(clauses) else None
@@ -1419,6 +1554,21 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         name = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, clause, re.I)), None)
         if name == "decision_letter":
             name = None  # "refused" next to a date is usually the request's date, not the decision's
+        if name == "review_meeting" and re.search(
+            r"\b(lac|cla|cin|child in need|looked after|care plan|pathway plan|iro|statutory|complaints?)\s+review|review panel",
+            clause,
+            re.I,
+        ):
+            name = None  # only an EHC plan's annual or transfer review has this key, not a looked-after child's
+        # "still waiting for the stage 1 response to my complaint of 3 June": the day is the complaint's
+        if name in ("stage1_response", "stage2_response") and WAITING.search(clause):
+            name = None
+        if (
+            name in (None, "referral", "provision_restarted")
+            and last in ("complaint_made", "stage2_requested")
+            and REPLY_AFTER.search(clause)
+        ):  # "they wrote back on 14 August saying the referral is allocated": the reply, whatever it says
+            name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}[last]
         if (
             name is None
             and re.search(r"\bcomplain(ed|ts?)?\b", clause, re.I)
@@ -1461,7 +1611,48 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
     return contacts, dates
 
 
+# a line of a timeline: "- 8 Sept: emailed the SEN casework officer", "09/01/2026: Ms Hughes emails social worker"
+TIMELINE_LINE = re.compile(
+    r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:mon|tues?|wed|thurs?|fri|sat|sun)\w*\.? )?\S+(?: \S+){0,2}[ \t]*[:–-][ \t]", re.I
+)
+SAYING = re.compile(r"(?:and )?(?:said|saying|to say|telling (?:me|us)|(?:she|he|they) said)\b", re.I)
+WAITING = re.compile(
+    r"\b(waiting|awaiting|wait) (for )?(the |a |an |their |any )?(stage \w+ )?(response|reply|answer)|\bno (stage \w+ )?(response|reply)\b",
+    re.I,
+)
+BY_DAY = re.compile(r"\b(by|due(?: on)?|before|until|deadline(?: of)?|no later than)\s+(?:the\s+)?$", re.I)
+REVIEW_ONLY = re.compile(
+    r"\b(annual review|review meeting|plan (?:was )?(?:issued|finalised|named)|deadline|due)\b", re.I
+)
+# a dated clause naming a way of getting in touch is a contact: "Complaint sent 15 September", "online complaint form
+# 3/11/26", "acknowledgement sent 10/11/26"
+DATED_CONTACT = re.compile(
+    r"\b(complain\w*|e-?mails?|letter|phoned|rang|call(?:ed)?|form|acknowledg\w*|repl(?:y|ied)|response|answer(?:ed)?|"
+    r"escalat\w*|stage (?:1|2|3|one|two|three)|panel|ombudsman|lgsco|lgo|refused|declined|turned \w+ down|investigat\w*)\b",
+    re.I,
+)
+
+
+# the council's answer to the last step, in the person's words: "they wrote back on 14 August", "They sent me their
+# answer on 11 November", "The letter we got on 30 July", "They answer me 20 October", "I got this on 6 October"
+REPLY_AFTER = re.compile(
+    r"\b(wrote back|replied|responded|answered|answer (me|us)|sent (me |us )?(their|an?|the) (answer|letter|reply|response)"
+    r"|came back|the (letter|email|reply|response) (we|i) got|got (this|that|it|a letter|an email) (back )?on)\b",
+    re.I,
+)
+
+
 FIRST_PERSON = re.compile(r"\b(i|we|i'm|im|i've|ive|we're|we've)\b", re.I)
+
+
+# the stage each dated complaint step puts the complaint at (who has to act next), furthest first
+STAGE_OF_DATE = (
+    ("stage2_response", "ombudsman"),
+    ("stage2_requested", "council-stage-2"),
+    ("stage1_response", "council-stage-2"),
+    ("complaint_made", "council-stage-1"),
+)
+STAGE_ORDER = ("ombudsman", "council-stage-2", "council-stage-1")
 
 
 def _rules(text: str, today: date) -> Extraction:
@@ -1488,6 +1679,12 @@ def _rules(text: str, today: date) -> Extraction:
         # with no word of another role, is their parent's story (2 such tuning stories, no other role among them)
         ex.values["complainant"] = Found("parent", ex.values["child"].source)
     ex.contacts, ex.dates = _events(text, today)
+    # a complaint step the dates read ("Stage 2 asked 15 June", "they wrote back on 14 August") says how far the
+    # complaint has gone even where no stage cue does: the furthest of the two stands
+    implied = next(((st, ex.dates[k]) for k, st in STAGE_OF_DATE if k in ex.dates), None)
+    now = ex.get("stage")
+    if implied and (now is None or STAGE_ORDER.index(implied[0]) < STAGE_ORDER.index(now)):
+        ex.values["stage"] = Found(implied[0], implied[1].source, how="dated step")
     return ex
 
 

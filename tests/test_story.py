@@ -657,3 +657,77 @@ def test_when_it_started_in_short_years_and_school_years():
     assert extract("struggling since year 7 and is now in year 10", today=TODAY).get("since") is None
     assert extract("no annual review since january last year", today=TODAY).get("since") == "2025-01"
     assert extract("hes getting maybe 10hrs ever since year 6 started", today=TODAY).get("since") == "2026-09"
+
+
+def test_when_it_started_said_in_terms_weeks_and_then():
+    """Starts the s204-s303 writers used: a term, weeks counted back, "since then" after a time, a move told first."""
+    for words, since in (
+        ("Since the start of the spring term the school has been using his TA as a floater.", "2026-01"),
+        ("Since the start of the summer term there's been no OT at all.", "2026-04"),
+        ("Since the start of this term (September) the passenger assistant has been withdrawn.", "2026-09"),
+        ("Y has been out of school for the last 11 weeks after his placement broke down.", "2026-09"),
+        ("they have not provided any home tuition for my son Callum for 14 months, he has ME", "2025-09"),
+        ("He had his last overnight stay just before Christmas and since then there's been nothing.", "2025-12"),
+        ("since he went into year 8 hes been on a part time timetable", "2026-09"),
+        ("stockport council took away his taxi after half term in october", "2026-10"),
+        ("its over a year since i first asked them to assess, that was october last year.", "2025-10"),
+        # the child came to live with the carer, or the family moved, before the failure began
+        ("M has lived with us since Easter. Since she started year 8 in September she has had no 1:1.", "2026-09"),
+        ("We moved to Luton in July. From September until now he is at home, no teacher.", "2026-09"),
+        # a document's date is not a start
+        ("his PEP from june says 2 hours of tuition a week. after the october half term the tutor stopped.", "2026-10"),
+    ):
+        assert extract(words, today=TODAY).get("since") == since, words
+    assert extract("Isla hasn't been to school since the start of this term.", today=TODAY).get("since") is None
+
+
+def test_dated_steps_in_timelines_dotted_dates_and_replies_in_other_words():
+    ex = extract(
+        "i complained to birmingham council on 20.7.26, they wrote back on 14 August saying 'the referral is "
+        "allocated'. i asked them to move it to stage 2 on Mon 7 Sept and all ive had is silence.",
+        today=TODAY,
+    )
+    assert ex.get("dates") == {
+        "complaint_made": "2026-07-20",
+        "stage1_response": "2026-08-14",
+        "stage2_requested": "2026-09-07",
+    }
+    assert ex.get("stage") == "council-stage-2"  # the dated steps say how far it has gone
+    assert any("and said" not in c and "saying" in c for c in ex.get("contacts"))  # the reply keeps what it said
+    timeline = extract(
+        "Timeline:\n- 8 Sept: emailed the SEN casework officer\n- 22 Sept: raised it at her PEP meeting\n"
+        "- Tues 3 Nov: formal complaint to Kirklees Council through their online form\n",
+        today=TODAY,
+    )
+    assert len(timeline.get("contacts")) == 3 and timeline.get("dates") == {"complaint_made": "2026-11-03"}
+    # a LAC review is not the EHC plan's review; a day promised is not a reply had; an order's date is the order's
+    assert "review_meeting" not in extract("I raised it at her LAC review on 9 June 2026.", today=TODAY).get("dates")
+    promised = extract(
+        "I made a complaint by email on 19 October 2026. They sent a letter saying they would reply by 16 November.",
+        today=TODAY,
+    )
+    assert promised.get("dates") == {"complaint_made": "2026-10-19"} and promised.get("stage") == "council-stage-1"
+    order = extract("Buckinghamshire lost at tribunal. The order dated 3 July 2026 says section F", today=TODAY)
+    assert order.get("dates") == {"tribunal_order": "2026-07-03"}
+
+
+def test_contacts_said_as_a_visit_a_dated_complaint_or_a_reply_got_back():
+    for words in (
+        "I went to the council offices on 5 October and they gave me a number to ring.",
+        "Complaint sent 15 September.",
+        "formal complaint sent 30/09/26, just got the automatic email.",
+        "been to my councillor surgery about it.",
+        "complained on 4th Feb, got stage one back Feb 25th saying theres a waiting list",
+    ):
+        assert extract(words, today=TODAY).get("contacts"), words
+    # what the council or the school said is not a contact the person made; nor is a shift turned down
+    for words in ("they said the school has to apply", "I've had to turn down shifts", "i go to Chesterfield college"):
+        assert extract(words, today=TODAY).get("contacts") == [], words
+
+
+def test_words_that_are_not_a_childs_name():
+    assert extract("Im Ruby's special guardian (she's my niece, SGO since 2019).", today=TODAY).get("child") == "Ruby"
+    assert (
+        extract("Me and my wife have a child arrangements order for our grandson Leo, 9.", today=TODAY).get("child")
+        == "Leo"
+    )
