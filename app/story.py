@@ -206,7 +206,8 @@ def _clauses(text: str) -> list[tuple[int, int]]:
             cuts = [
                 c.start()
                 for c in re.finditer(
-                    r"\s(?:and|but|so|then|because|which|although|after|when)\s"
+                    # not before the last of a list of days ("on 3 March, 17 April and 2 June")
+                    rf"\s(?:and(?! (?:on )?(?:\d|{MONTH_RE}\b))|but|so|then|because|which|although|after|when)\s"
                     # a new event in a run-on story: "... with us i complained on the 5th got a reply on the 30th"
                     r"|\s(?=(?:i|we) (?:\w+ )?(?:complained|phoned|rang|emailed|asked|wrote|sent|made|put|applied)\b)"
                     r"|\s(?=got (?:a|an|the) (?:\w+ )?(?:reply|response|letter|email)\b)|\s(?=(?:nobody|no one|noone)\b)",
@@ -450,10 +451,23 @@ CHILD_RES = [
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
     re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b", re.M),
-    re.compile(r"\b([A-Z][a-z]+|[A-Z]) \((?:aged? )?\d{1,2}\)|\b([A-Z][a-z]+|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"),
+    # "Kai's been with us since March, hes 14", "riley is 11 has an ehcp" (a name written in lower case, then an age)
+    re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+)'s been\b", re.M),
+    re.compile(r"(?:^|[.!?]\s+)\s*([a-z]{3,}) is \d{1,2}\b(?! (?:hours|miles|weeks|months|days|minutes))", re.M),
+    # the child as the subject the story opens with: "Reuben hasn't seen his speech lady since June", "Elsie has
+    # cerebral palsy and uses an eye gaze device"
+    re.compile(
+        r"\A\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:has|hasn'?t|is|isn'?t|was|wasn'?t|needs|gets|uses|attends|goes|started|"
+        r"can'?t|cannot|won'?t|doesn'?t|didn'?t|stopped|missed)\b"
+    ),
+    re.compile(
+        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]) \((?:aged? )?\d{1,2}\)"
+        r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"
+    ),
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(
         r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?),? (?:who is|aged|age) \d{1,2}\b"
+        r"|\bre ([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:Y|[Yy]ear ?)\d{1,2}\b"
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
     ),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
@@ -477,27 +491,40 @@ CHILD_RES = [
 ]
 
 
+# capitalised words a story uses that are not a child's name ("a child arrangements order", "Nothing has been received")
+NOT_A_CHILD = set(
+    "arrangements nothing school sleeps mother father mum dad nan grandad saturdays name she he it this that there "
+    "today now".split()
+) | {d.lower() for d in calendar.day_name}
+
+
 def _child(text: str) -> tuple[str, tuple[int, int]] | None:
     for rx in CHILD_RES:
         for m in rx.finditer(text):
             group = next(i for i, g in enumerate(m.groups(), 1) if g)
             name = m.group(group)
-            if name.lower() in NOT_NAME or name.lower() in MONTHS or len(name) > 25:
-                continue
+            initial = len(name) == 1 and name.isupper() and re.match(r"\s*[(,]", text[m.end(group) :])
+            if (name.lower() in NOT_NAME and not initial) or name.lower() in MONTHS or len(name) > 25:
+                continue  # "her son A (13, autism)" is an initial, not the word "a"
             if name.lower() in {"autism", "adhd", "asd", "down", "cerebral", "non", "autistic", "severe", "complex"}:
                 continue
             if " ".join(name.lower().split()) in _AUTH or name.lower() in {"council", "tribunal", "ombudsman"}:
                 continue  # "Kingston's plan", "Council's plan": the council's, not a child's
-            if (len(name) > 2 and name.isupper()) or name.lower() in {
-                "arrangements",
-                "nothing",
-                "school",
-                "sleeps",
-                "mother",
-                "father",
-            }:
+            if (len(name) > 2 and name.isupper()) or name.lower() in NOT_A_CHILD:
                 continue  # "SGO since 2019"; "a child arrangements order"; "Nothing has been received"
             return (name.upper() if len(name) == 1 else name[:1].upper() + name[1:]), m.span(group)
+    # the name in the sentence before "He's 12" / "She's 14": "nobody has come to take Mason out on Saturdays. He's 12"
+    for m in re.finditer(r"[.!?]\s+(?:He|She)(?:'s| is) (?:\d{1,2}|now \d{1,2})\b", text):
+        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        for w in re.finditer(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", text[start : m.start()]):
+            name = w.group(1)
+            if name.lower() in NOT_NAME or name.lower() in MONTHS or name.lower() in NOT_A_CHILD:
+                continue
+            if " ".join(name.lower().split()) in _AUTH or re.match(
+                r"\s+(?:council|cc|school|academy)\b", text[start + w.end() :], re.I
+            ):
+                continue
+            return name, (start + w.start(1), start + w.end(1))
     return None
 
 
@@ -517,10 +544,16 @@ SINCE_RES = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left|excluded|fell through|withdrawn)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail))|excluded|fell through|withdrawn)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
+    # the month first, then what stopped: "In April they cut the allowance by half", "from May the council stopped"
+    re.compile(
+        rf"\b(?:in|from|since) {MONTH_RE}(?: {YEAR_RE})?,? (?:they|the council|the school|\w+ council|it|he|she)"
+        r"(?: \w+){0,2}? (?:cut|stopped|ended|withdrew|reduced|removed|took away|pulled)\b",
+        re.I,
+    ),
     re.compile(rf"\b(?:since|after|from) (?:the )?half[- ]term (?:in|of) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
     # "since the start of this term (September)": a term with its month (with none it is no month: null)
     re.compile(
@@ -562,7 +595,22 @@ SEASON_MONTH = {
 # a start that is not the failure's: the child came to live with the carer ("has lived with us since Easter"), the
 # council has known ("have known about since May")
 BACKGROUND = re.compile(
-    r"\b(?:lived|living|been|placed|stayed|staying) with (?:us|me|them)\s+(?:ever )?$|\bknown(?: about it)?(?: about)?\s+$",
+    r"\b(?:lived|living|been|placed|stayed|staying|came to live) with (?:us|me|them)\b[^.!?\n,]{0,30}?\s+(?:ever )?$"
+    r"|\bknown(?: about it)?(?: about)?\s+$",
+    re.I,
+)
+# the failure said beside a start: what stopped, was cut or never came
+FAILED = re.compile(
+    r"\b(stopped|stop|left|cut|ended|closed|retired|withdrawn|withdrew|no(?:-| )one|nobody|nothing|none|never|no longer|"
+    r"hasn'?t|haven'?t|hasnt|havent|wasn'?t renewed|without|not had|had no|has had no|no \w+ (?:at all|since)|"
+    r"fell through|broke down|excluded|refus\w+|part[- ]time|reduced|missed)\b",
+    re.I,
+)
+# a start that is the story's background: the plan, the order or a diagnosis had since then, a service that began well
+STARTED_WELL = re.compile(
+    r"\b(?:ehcp|ehc plan|plan|sgo|order|diagnos\w+|had (?:him|her|them|[A-Z]\w*)|started|began|issued|"
+    r"got (?:the|an?|his|her) \w+)\b"
+    r"[^.!?\n]{0,30}$",
     re.I,
 )
 # a document's date, not a start: "his PEP from june says", "the report from March said"
@@ -694,19 +742,19 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         return bool(WISH.search(clause_at(pos)))
 
     said = _since_said(text, today)
-    later = [c for c in said if BACKGROUND.search(text[max(0, c[0] - 30) : c[0]])]
+    later = [c for c in said if BACKGROUND.search(text[max(0, c[0] - 60) : c[0]])]
     for m in MOVED.finditer(text):
         g = m.groups()
         mo = _month(next(x for x in g if x and re.fullmatch(MONTH_RE, x, re.I)))
         later.append((m.start(), f"{(_year(g[-1]) or _year_of(mo, today)):04d}-{mo:02d}", m.span()))
-    best = min((c for c in said if c not in later), default=None)  # the first start said, in whichever words
+    starts = [c for c in said if c not in later]
     for rx in SINCE_RES:
         for m in rx.finditer(text):
             if wished(m.start()) or re.search(
                 r"\b(have|has|had|ever)\s+$", text[max(0, m.start() - 6) : m.start()], re.I
             ):
                 continue  # "I have since received the stage 2 response on 2 October"
-            aside = BACKGROUND.search(text[max(0, m.start() - 30) : m.start()]) or DOCUMENT_FROM.match(text, m.start())
+            aside = BACKGROUND.search(text[max(0, m.start() - 60) : m.start()]) or DOCUMENT_FROM.match(text, m.start())
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
             year_word = groups[-1]
@@ -717,18 +765,35 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if not year_word and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
                 y = today.year - 1  # "since january last year", "since October last year"
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
-            if aside:  # "has lived with us since March", "his PEP from june says": only if nothing else is said
-                later.append(cand)
-            elif best is None or cand[0] < best[0]:
-                best = cand
-    best = best or min(later, default=None)
+            # "has lived with us since March", "his PEP from june says": only if nothing else is said
+            (later if aside else starts).append(cand)
+
+    def weight(c: tuple[int, str, tuple[int, int]]) -> int:
+        """A start told with the failure ("stopped after february half term", "closed in January and she has had no
+        breaks since") over one told as background ("has had an EHCP since March 2025", "therapy started in January
+        2022 and it changed everything"); otherwise the first in the text."""
+        around = text[max(0, c[0] - 70) : c[2][1] + 70]
+        own = clause_at(c[0]) or around
+        if STARTED_WELL.search(text[max(0, c[0] - 50) : c[2][1]]) and not FAILED.search(own):
+            return -1
+        return 1 if FAILED.search(around) else 0
+
+    pool = starts or later
+    best = min(pool, key=lambda c: (-weight(c), c[0])) if pool else None
     if best:
         return best[1], best[2]
 
     # no word of when it began: the earliest day or month the story dates, not counting the complaint's own steps
     # (a complaint is made after the problem began); a deadline missed counts ("amended by 15 February 2026")
     def counts(m: re.Match) -> bool:
-        return not (wished(m.start()) or COMPLAINT_STEP.search(clause_at(m.start())))
+        return not (wished(m.start()) or COMPLAINT_STEP.search(clause_at(m.start())) or promised(m))
+
+    def promised(m: re.Match) -> bool:  # "I'd hear by 30 November" (still to come), not a deadline missed
+        if not BY_DAY.search(text[max(0, m.start() - 20) : m.start()]):
+            return False
+        d = _day(m, today) if m.re is DAY_MONTH else None
+        later_this_year = d is not None and (d.month, d.day) > (today.month, today.day)
+        return later_this_year and not re.search(r"\b(19|20)\d\d\b", m.group(0))
 
     dated = []
     for m in DAY_MONTH.finditer(text):
@@ -874,7 +939,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # the Ombudsman told of it or at work on it, in any words: "I have contacted the Ombudsman", "the LGSCO
             # accepted it", "the Ombudsman is looking at my complaint"; and stage 2 said as done: "the stage 2
             # investigation found in our favour", "it went to stage two and they replied in August"
-            r"|\b(sent|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to the (local government (and social care )?)?(ombudsman|lgsco|lgo)"
+            r"|\b(sent|send|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to the (local government (and social care )?)?(ombudsman|lgsco|lgo)"
             r"|\b(stage (2|two)|second stage)\b( (reply|response|letter|answer|outcome|decision|report|findings))?"
             r"( from [^.!?\n]{0,40}?)?( \(?dated \d[^)]*\)?)?"
             r" (came|came back|arrived|said|apologised|offered|found|upheld|was upheld|agreed)\b"
@@ -907,6 +972,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+(?!(?:Nobody|Noone|Nothing|Never|No)\b)[A-Z][a-z]+ "
             r"(replied|responded|answered|wrote back)\b"
             r"|\bcomplain\w*[^.!?\n]{0,60}?\bthe (reply|response|answer) came\b"
+            r"|\bcomplain\w*[^.!?\n]{0,80}?\bthe (reply|response|answer) (in|on|dated) "
+            r"|\b(ask|asked|asking) (for )?(the )?(second|next) stage\b(?![^.!?\n]{0,20}\b(not|no)\b)"
             r"|\b(responded|replied|response|reply|answer|answered|wrote back) (to|about|on) (my|our|the|her|his) (formal )?complaint\b"
             r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
             r"(escalated|reviewed|looked at again)|\basked for (an |a )?escalation\b"
@@ -940,7 +1007,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\bcomplaint (was|went in) on\b|\bcomplained (\w+ ){1,2}(days?|weeks?|months?) ago\b"
             r"|\blogged as (a )?(formal )?complaint\b|\bwritten to complain\b|\bwrote to complain\b"
             # as people write it in a second language: "I make complaint on 2nd October", "I send formal complaint"
-            r"|\b(i|we) (make|send|did|do|done|put) (a |my |the )?(formal )?complaint\b",
+            r"|\b(i|we) (make|send|did|do|done|put|write) (a |my |the )?(formal )?complaint\b",
             re.I,
         ),
     ),
@@ -1015,7 +1082,7 @@ PROVISION_CUE = re.compile(
 # clause turns ("but", "since", "in his plan"); on the tuning stories a list of known terms alone lost the half of
 # "a support worker and help with after school clubs" or "a place at a specialist provision with small classes"
 GETS = re.compile(
-    r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:be )?(?:get|have|receive|getting|having|receiving)"
+    r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:be )?(?:get|have|receive|getting|having|receiving|start)"
     r"|should (?:get|have|receive|be getting|be receiving|be having|be given|be provided with|be in)|entitled to(?! (?:a|an) (?:reply|response))"
     r"|would (?:get|have|receive|be given)|(?:was|were) promised|promised (?:us|me|him|her|them)|promised(?= (?:a|an) )|section f:?"
     r"|(?:meant|supposed) to be(?= (?:\d|one|two|three|four|five|six))|section [a-k]:?|applied for(?! (?:an? |the )?(?:ehc|education|needs|assess))"
@@ -1044,12 +1111,12 @@ PROVISION_NOUN = re.compile(
 # a sensory circuit every morning", "Section F sets out a package of 15 hours ... and a mentor", "the Tribunal ordered
 # that her plan include ...", "they used to give me a travel pass and a travel trainer"
 PLAN_SAYS = re.compile(
-    r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|states|specifies|sets out|lists|to include|includes?|"
+    r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|said|states|specifies|sets out|lists|to include|includes?|"
     r"provides(?: for)?|requires|is clear that (?:he|she|they|i) needs?)"
     r"(?: that)?:?(?: (?:i|he|she|they|we) (?:should |will |would |is to |are to )?(?:gets?|have|has|receive|receives)\b)?"
     r"|\b(?:should|would|will) (?:get|have|receive):|\b(?:i|he|she|they|we)'d (?:get|have|receive)\b"
     r"|\bused to (?:give|get|have|provide)(?: (?:me|him|her|us|them))?\b|\bassessed (?:\w+ ){0,4}?as needing\b"
-    r"|\bassessed for\b|\bagreed (?=a |an |\d)",
+    r"|\bassessed for\b|\bagreed (?:in (?:his|her|their|the|my) (?:\w+ )?plan(?: last year| in \w+)? )?(?=a |an |\d)",
     re.I,
 )
 PLAN_SAYS_END = re.compile(
@@ -1065,9 +1132,10 @@ PLAN_SAYS_END = re.compile(
 QUOTED = re.compile(r"['‘\"“]([^'’\"”\n]{12,300}?)['’\"”](?!\w)")
 QUOTE_CUE = re.compile(
     r"\b(plan|section (?!i\b)[a-k]|ehcp|order(ed)?|tribunal|agreed|records?|amendments?|added|states|specifies|"
-    r"sets out|includes?|provide|entitled|promised|needs?)\b",
+    r"sets out|includes?|provide|entitled|promised|needs?|arrange|policy|meant|supposed|should|gets?|receive|fund)\b",
     re.I,
 )
+NEXT_QUOTED = re.compile(r"(?:,? and |, |,? plus |; )['‘\"“]([^'’\"”\n]{6,300}?)['’\"”](?!\w)", re.I)
 QUOTE_REPLY = re.compile(r"\b(saying|said|says|told|repl\w*|response|letter|email|wrote)\b", re.I)
 QUOTE_PLAN = re.compile(r"\b(plan|section (?!i\b)[a-k]|ehcp|order)\b", re.I)
 AMOUNT = re.compile(
@@ -1090,12 +1158,25 @@ def _quoted_provision(text: str, sentences: list[tuple[int, int]]) -> tuple[str,
             continue  # "EOTAS ('education otherwise than at school')": what a word means; not "section F ('...')"
         if re.search(r"\b(called|rang|phoned|emailed|chased|texted|asked)\s*$", before, re.I):
             continue  # "called 'at least six times'": how often they got in touch
-        if QUOTE_REPLY.search(before) and not QUOTE_PLAN.search(before):
+        agreed = re.search(r"\b(agreed|promised|ordered)\b", before, re.I)
+        if QUOTE_REPLY.search(before) and not (QUOTE_PLAN.search(before) or agreed):
             continue  # "the reply said it was 'an administrative error'"
-        if not (QUOTE_CUE.search(before) or QUOTE_PLAN.search(before)):
+        # the cue may sit earlier in the sentence: "Section F of his plan says, word for word: '...'"
+        lead = text[sent[0] : m.start()]
+        if not (
+            QUOTE_CUE.search(before)
+            or QUOTE_PLAN.search(before)
+            or re.search(r"\b(says|states)\b", lead)
+            and QUOTE_PLAN.search(lead)
+        ):
             continue
         if PROVISION_NOUN.search(words) or AMOUNT.search(words) or len(words.split()) >= 6:
-            return words, m.span(1)
+            # the plan's next item quoted straight after ("'... SaLT' and 'Occupational therapy: ...'") is owed too
+            span = m.span(1)
+            while nxt := NEXT_QUOTED.match(text, span[1] + 1):
+                span = (span[0], nxt.end(1))
+                words = f"{words.rstrip('.')} and {nxt.group(1).strip()}"
+            return words, span
     return None
 
 
@@ -1152,12 +1233,44 @@ def _provision(text: str) -> tuple[str, tuple[int, int], str] | None:
     for s in [*cued, *lacking, *sentences]:
         terms = list(PROVISION_TERMS.finditer(text, s[0], s[1]))
         if terms:
+            if len(terms) == 1:  # one service: with how much and where, as the person says it
+                a, b = _phrase(text, terms[0].span(1), s)
+                return text[a:b], (a, b), "named"
             names = []
             for t in terms:
                 if t.group(1).lower() not in [n.lower() for n in names]:
                     names.append(t.group(1))
             return " and ".join(names[:3]), (terms[0].start(), terms[min(2, len(terms) - 1)].end()), "named"
     return None
+
+
+# the words around a service that say how much, how often and where: "two overnight short breaks per month", "a weekly
+# Staying Put allowance of £285", "2 hours of maths and english tuition a week"
+PHRASE_BEFORE = re.compile(
+    r"(?:(?:\b(?:a|an|the|his|her|my|their|our|\d+|one|two|three|four|five|six|weekly|monthly|fortnightly|daily|overnight|"
+    r"hours? of|sessions? of|[A-Z][a-z]+ [A-Z][a-z]+)|x ?\d+)\s+)+$"
+)
+PHRASE_AFTER = re.compile(
+    r"(?:\s(?:per|a|every|each) (?:week|month|term|fortnight|night|day|year)\b|\sof £[\d,]+(?:\.\d\d)?"
+    r"|\s(?:at|in) (?:the |a )?(?:[\w'-]+ ){0,3}?(?:unit|centre|center|house|school|college|club)\b"
+    r"|\swith (?:an? |the )?(?:escort|passenger assistant|\w+ (?:therapist|worker|teacher|assistant)))+",
+    re.I,
+)
+
+
+def _phrase(text: str, span: tuple[int, int], sentence: tuple[int, int]) -> tuple[int, int]:
+    a, b = span
+    before = PHRASE_BEFORE.search(text[sentence[0] : a])
+    if (
+        before
+        and not re.match(r"(?i)(i|he|she|they|we|it|the council|the school)\b", before.group(0))
+        and not re.fullmatch(r"(?i)(?:a|an|the|his|her|my|their|our)\s+", before.group(0))  # how much, not "the"
+    ):
+        a = sentence[0] + before.start()
+    after = PHRASE_AFTER.match(text, b)
+    if after:
+        b = after.end()
+    return a, b
 
 
 IMPACT_CUE = re.compile(
@@ -1436,6 +1549,14 @@ OTHER_CONTACT = re.compile(
     r"(?:went|been|gone|(?:i|we) go) (?:in )?to (?:see )?(?:the|my|our|his|her) (?:\w+ ){0,2}(?:offices?|head|councillor|mp|surgery)|"
     r"got (?:stage (?:1|2|one|two)|(?:a|an|the|their) (?:reply|response|letter|answer|email)) back|got (?:an|the) answer|"
     r"got a reference|(?:they|council) turned (?:it |us |him |her )?down|"
+    # in everyday words: "i text her loads", "went down to the council offices", "turned up at the civic centre",
+    # "kept ringing childrens services", "sent letters recorded delivery", "got two replies", "asked notts for stage 2"
+    r"text(?:ed)? (?:her|him|them) |(?:went|go|going) (?:down |in |over |up )?to the (?:council|civic|town hall)|"
+    r"turned up at|kept (?:ringing|calling|phoning|emailing|chasing|writing)|sent (?:emails|letters|an? letter)|"
+    r"(?:got|had|received) (?:two|three|four|\d+|one|a few|some) (?:\w+ )?(?:replies|responses|emails|letters)|"
+    r"asked \w+ for stage (?:2|two)|wrote (?:a |an )?(?:letter|email|complaint)|"
+    r"(?:i|we) (?:call|leave (?:a )?messages?|go to the (?:council|office|town hall|civic)|fill|text)\b|"
+    r"they (?:send|answer|reply) (?:me|us|email|letter|a letter)|"
     # as people write it in a second language: "I email the SEN officer", "I call the SENAR team many times"
     r"(i|we) (email|call|ring|phone|send|write|complain|ask) (the|my|to|formal|them|her|him|stage|email)|(i|we) make (a )?complaint)\b",
     re.I,
@@ -1461,7 +1582,7 @@ MORE_EVENT_CUES: list[tuple[str, str]] = [
         "stage2_requested",
         r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)|requested (a |the )?stage (2|two)"
         r"|stage (2|two) asked|\bask(ed)? (for )?stage (2|two)|(move|moved|take|took|put) (it |my complaint )?(on )?to stage (2|two)"
-        r"|\b(went|go|gone) to stage (2|two)|escalated (it )?to stage (2|two)"
+        r"|\b(went|go|gone) to stage (2|two)|escalated (it )?to stage (2|two)|\bask(ed)? (for )?(the )?(second|next) stage"
         r"|stage (2|two)\s*[:\-–]\s*asked for",
     ),
     (
@@ -1517,13 +1638,16 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             or dated_reply
             or (days and DATED_CONTACT.search(clause) and not REVIEW_ONLY.search(clause))
             or timeline
+            or ((cs := COUNCIL_SAID.search(clause)) and not DOCUMENT_WORD.search(clause[: cs.start()]))
         )
         intent = INTENT.search(clause)
         # "I emailed the SEN team on 2 October and nobody replied": the council's silence does not undo the email
         silence = re.search(r"\s(?:and|but)\s+(?=(?:nobody|no one|noone|they)\b)", clause, re.I)
         negated = clause[: silence.start()] if silence and _contact_said(clause[: silence.start()]) else clause
         # a question is not a contact made: "Should I email the SEN team?", "How can I make a complaint?"
-        question = clause.rstrip().endswith("?") or re.match(r"\s*(should|can|could|shall|how)\b", clause, re.I)
+        question = clause.rstrip().endswith("?") or re.match(
+            r"\s*(should|can|could|shall|how|do|does|is|are|will|would)\b", clause, re.I
+        )
         if (
             said
             and not wish
@@ -1537,7 +1661,16 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             if nxt and re.fullmatch(r"[\s,]*", text[end : nxt[0]]) and SAYING.match(text, nxt[0]):
                 end = nxt[1]  # "they wrote back on 16 october and said the plan would be done in 'the coming weeks'"
             contacts.append(Found(text[start:end], (start, end)))
-        if not days or NOT_YET.search(clause[: days[0][1][1] + 10]):
+        if not days:
+            # a step told with no day still says what a later reply answers ("I ask second stage in may, answer
+            # come 20 July")
+            step = dict(MORE_EVENT_CUES).get("stage2_requested", "")
+            if re.search(step, clause, re.I) and not NOT_DONE.search(clause):
+                last = "stage2_requested"
+            elif last is None and re.search(r"\bcomplain", clause, re.I) and said and not NOT_DONE.search(clause):
+                last = "complaint_made"
+            continue
+        if NOT_YET.search(clause[: days[0][1][1] + 10]):
             continue
         nxt = clauses[i + 1] if i + 1 < len(clauses) else None
         bare = re.fullmatch(r"(?:(?:that|this|it) was )?(?:on|dated|in)\s+\S+(?:\s+\S+){0,3}", clause.strip(), re.I)
@@ -1551,7 +1684,15 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         elif (bare or re.match(r"(?:which|that)\b", clause.strip(), re.I)) and prev:
             # "we asked the council for an assessment, on 10 March 2025"; "my complaint, which I sent on 29 September"
             clause = f"{text[prev[0] : prev[1]]}, {clause}"
-        name = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, clause, re.I)), None)
+        cue_at = next(
+            ((n, m.start()) for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if (m := re.search(cue, clause, re.I))), None
+        )
+        name = cue_at[0] if cue_at else None
+        if HEADER_DATE.match(clause):  # "Sent: 16 November 2026" in a pasted email: what its other lines say
+            name = _header_event(text, s, last)
+        reply_at = REPLY_AFTER.search(clause) if last in ("complaint_made", "stage2_requested") else None
+        if cue_at and reply_at and reply_at.start() < cue_at[1] and not name.startswith("stage"):
+            name = None  # "they replied on 3 November saying the plan was issued 'within a reasonable timeframe'"
         if name == "decision_letter":
             name = None  # "refused" next to a date is usually the request's date, not the decision's
         if name == "review_meeting" and re.search(
@@ -1608,19 +1749,41 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             d, span = days[0]
             dates[name] = Found(d.isoformat(), (s[0] + span[0], s[0] + span[1]))
             last = name
+    # a step cannot come before the one it answers: a "response" dated before the complaint was something else
+    for step, before in STEP_AFTER:
+        if step in dates and before in dates and dates[step].value < dates[before].value:
+            del dates[step]
     return contacts, dates
 
 
+# a reply and the step it answers (only the first reply: the later steps' days are read more surely than the complaint's
+# own, whose year people often leave out, and dropping them on that evidence lost 2 right of 2 on the tuning stories)
+STEP_AFTER = (("stage1_response", "complaint_made"),)
+
+
+# what the council's side said about it: "my PA keeps saying its 'in the system'", "the virtual school said a new tutor
+# was being sourced", "they keep saying its with the manager"; not a document's words ("the plan from Kent says")
+COUNCIL_SAID = re.compile(
+    r"\b(?:(?:his|her|my|our|the|their) (?:\w+ ){0,2}(?:social worker|case ?worker|caseworker|officer|pa|personal adviser|"
+    r"manager|team|coordinator|co-ordinator|iro|virtual school)|the council|the la|the local authority|[a-z]+ (?:council|cc)) "
+    r"(?:just |always |still )?(?:keeps? saying|says|said|told (?:me|us|mum|mother|dad|father))\b(?! in\b)"
+    r"|\bthey (?:just |always |still )?keep (?:saying|telling)\b",
+    re.I,
+)
+DOCUMENT_WORD = re.compile(r"\b(plan|ehcp|order|letter|report|policy|handbook)\b", re.I)
 # a line of a timeline: "- 8 Sept: emailed the SEN casework officer", "09/01/2026: Ms Hughes emails social worker"
 TIMELINE_LINE = re.compile(
     r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:mon|tues?|wed|thurs?|fri|sat|sun)\w*\.? )?\S+(?: \S+){0,2}[ \t]*[:–-][ \t]", re.I
 )
-SAYING = re.compile(r"(?:and )?(?:said|saying|to say|telling (?:me|us)|(?:she|he|they) said)\b", re.I)
+SAYING = re.compile(
+    r"(?:and )?(?:said|saying|to say|telling (?:me|us)|(?:she|he|they) said|(?:was|were) told|promised|every time)\b",
+    re.I,
+)
 WAITING = re.compile(
     r"\b(waiting|awaiting|wait) (for )?(the |a |an |their |any )?(stage \w+ )?(response|reply|answer)|\bno (stage \w+ )?(response|reply)\b",
     re.I,
 )
-BY_DAY = re.compile(r"\b(by|due(?: on)?|before|until|deadline(?: of)?|no later than)\s+(?:the\s+)?$", re.I)
+BY_DAY = re.compile(r"\b(by|due(?: on)?|deadline(?: of)?|no later than)\s+(?:the\s+)?$", re.I)
 REVIEW_ONLY = re.compile(
     r"\b(annual review|review meeting|plan (?:was )?(?:issued|finalised|named)|deadline|due)\b", re.I
 )
@@ -1633,11 +1796,41 @@ DATED_CONTACT = re.compile(
 )
 
 
+# a pasted email's header: "From: SEND Complaints, West Sussex County Council / Sent: 11 November 2026 / Subject: ..."
+HEADER_DATE = re.compile(r"^[\s>]*(?:sent|date)\s*:", re.I)
+HEADER_LINE = re.compile(r"^[ \t>]*(from|sent|date|subject|to|re)\s*:(.*)$", re.I | re.M)
+COUNCIL_SENDER = re.compile(
+    r"\b(council|complaints?|customer|send|sen|service|team|department|borough|authority)\b", re.I
+)
+
+
+def _header_event(text: str, clause: tuple[int, int], last: str | None) -> str | None:
+    """The complaint step a pasted email's date line dates, from the lines of its header: its subject names the stage
+    ("Stage 2 complaint response"), else an email from the council answers the last step, and one to the council's
+    complaints address makes the complaint."""
+    block = {}
+    for m in HEADER_LINE.finditer(text, max(0, clause[0] - 300), min(len(text), clause[1] + 300)):
+        block.setdefault(m.group(1).lower(), m.group(2))
+    subject = f"{block.get('subject', '')} {block.get('re', '')}"
+    named = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, subject, re.I)), None)
+    if named and named.startswith(("stage", "complaint")):
+        return named
+    if re.search(r"\b(stage (2|two)|final response)\b", subject, re.I):
+        return "stage2_response"
+    sender = block.get("from", "")
+    if COUNCIL_SENDER.search(sender) and not re.search(r"\b(me|myself)\b|\[me\]", sender, re.I):
+        return {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}.get(last or "")
+    if re.search(r"complain", f"{block.get('to', '')} {subject}", re.I):
+        return "complaint_made"
+    return None
+
+
 # the council's answer to the last step, in the person's words: "they wrote back on 14 August", "They sent me their
 # answer on 11 November", "The letter we got on 30 July", "They answer me 20 October", "I got this on 6 October"
 REPLY_AFTER = re.compile(
     r"\b(wrote back|replied|responded|answered|answer (me|us)|sent (me |us )?(their|an?|the) (answer|letter|reply|response)"
-    r"|came back|the (letter|email|reply|response) (we|i) got|got (this|that|it|a letter|an email) (back )?on)\b",
+    r"|came back|the (letter|email|reply|response) (we|i) got|got (this|that|it|a letter|an email) (back )?on"
+    r"|(answer|reply|response) (came|come|comes))\b",
     re.I,
 )
 

@@ -731,3 +731,86 @@ def test_words_that_are_not_a_childs_name():
         extract("Me and my wife have a child arrangements order for our grandson Leo, 9.", today=TODAY).get("child")
         == "Leo"
     )
+
+
+def test_provision_keeps_every_item_the_plan_quotes_and_how_much_of_a_named_service():
+    both = extract(
+        "Section F says: 'Speech and language therapy: 30 minutes direct therapy fortnightly from a SaLT' and "
+        "'Occupational therapy: a sensory diet programme written by an OT'. She hasn't seen a SaLT since.",
+        today=TODAY,
+    ).get("provision")
+    assert both == (
+        "Speech and language therapy: 30 minutes direct therapy fortnightly from a SaLT and "
+        "Occupational therapy: a sensory diet programme written by an OT"
+    )
+    meant = extract(
+        "he's meant to get 'direct occupational therapy, 6 sessions per term, delivered by a qualified OT'. Nothing.",
+        today=TODAY,
+    ).get("provision")
+    assert meant == "direct occupational therapy, 6 sessions per term, delivered by a qualified OT"
+    said = extract(
+        "His child in need plan said 2 overnight stays a month at the short break unit and 6 hours a week of direct "
+        "payments for a PA. Both stopped in April.",
+        today=TODAY,
+    ).get("provision")
+    assert said.startswith("2 overnight stays a month") and said.endswith("direct payments for a PA")
+    named = extract("Sam used to have two overnight short breaks per month and they stopped in May.", today=TODAY)
+    assert named.get("provision") == "two overnight short breaks per month"
+
+
+def test_a_pasted_emails_header_dates_the_step_its_subject_or_sender_names():
+    ex = extract(
+        "I complained in July. Pasting the last email below.\n\nFrom: Customer Relations, Surrey County Council\n"
+        "Sent: 16 November 2026\nSubject: Stage 2 complaint response - ref 88213\n'... This is the Council's final "
+        "response.'",
+        today=TODAY,
+    )
+    assert ex.get("dates").get("stage2_response") == "2026-11-16" and ex.get("stage") == "ombudsman"
+    sent = extract(
+        "In the end I sent this:\n\nFrom: [me]\nSent: 21 September 2026 08:03\nTo: Complaints team\n"
+        "Subject: Formal complaint",
+        today=TODAY,
+    )
+    assert sent.get("dates") == {"complaint_made": "2026-09-21"}
+
+
+def test_steps_and_starts_said_in_other_orders_and_a_second_language():
+    esl = extract(
+        "I write complaint to council in march, they answer in april. Nothing. I ask second stage in may, answer "
+        "come 20 July say same thing. Now we send to the Ombudsman on 2 September.",
+        today=TODAY,
+    )
+    assert esl.get("stage") == "ombudsman" and esl.get("dates") == {"stage2_response": "2026-07-20"}
+    said_after = extract(
+        "I complained to WSCC on 6 October, they replied on 3 November basically saying the plan was issued on time.",
+        today=TODAY,
+    )
+    assert said_after.get("dates") == {"complaint_made": "2026-10-06", "stage1_response": "2026-11-03"}
+    assert extract("In April they cut the allowance by half.", today=TODAY).get("since") == "2026-04"
+    until = extract("the final plan didn't come until 30 September 2026 and still names the wrong school", today=TODAY)
+    assert until.get("dates") == {"final_plan": "2026-09-30"}
+
+
+def test_a_child_named_as_the_stories_subject_an_initial_or_before_their_age():
+    for words, child in (
+        ("Reuben hasn't seen his speech lady since June. She's meant to come every Tuesday.", "Reuben"),
+        ("Since his support worker left nobody has come to take Mason out on Saturdays. He's 12.", "Mason"),
+        ("I am an advocate supporting Mrs B and her son A (13, autism, no EHCP).", "A"),
+        ("Case note. Call from mother (Ms H) re Ruby, Y9, EHCP.", "Ruby"),
+    ):
+        assert extract(words, today=TODAY).get("child") == child, words
+
+
+def test_the_plans_words_quoted_after_a_pause_or_agreed_in_a_letter():
+    word_for_word = extract(
+        'Section F of his plan says, word for word: "Oliver will receive 25 hours per week of 1:1 support from a '
+        'teaching assistant". Since September he has had a TA for mornings only.',
+        today=TODAY,
+    ).get("provision")
+    assert word_for_word == "Oliver will receive 25 hours per week of 1:1 support from a teaching assistant"
+    letter = extract(
+        "The medical needs service agreed in a letter dated 11th June: 'Callum will receive 10 hours per week of home "
+        "tuition'. He got 2 visits.",
+        today=TODAY,
+    ).get("provision")
+    assert letter == "Callum will receive 10 hours per week of home tuition"
