@@ -1603,6 +1603,9 @@ MORE_EVENT_CUES: list[tuple[str, str]] = [
 ]
 
 
+STAGE2_ASKED = dict(MORE_EVENT_CUES)["stage2_requested"]
+
+
 def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
     """The contacts (each clause naming one, with its date if it has one) and the named dates (a clause holding one
     date, named by `timeline.EVENT_CUES`; a bare reply after a complaint is that stage's reply)."""
@@ -1664,8 +1667,7 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         if not days:
             # a step told with no day still says what a later reply answers ("I ask second stage in may, answer
             # come 20 July")
-            step = dict(MORE_EVENT_CUES).get("stage2_requested", "")
-            if re.search(step, clause, re.I) and not NOT_DONE.search(clause):
+            if re.search(STAGE2_ASKED, clause, re.I) and not NOT_DONE.search(clause):
                 last = "stage2_requested"
             elif last is None and re.search(r"\bcomplain", clause, re.I) and said and not NOT_DONE.search(clause):
                 last = "complaint_made"
@@ -1691,7 +1693,7 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         if HEADER_DATE.match(clause):  # "Sent: 16 November 2026" in a pasted email: what its other lines say
             name = _header_event(text, s, last)
         reply_at = REPLY_AFTER.search(clause) if last in ("complaint_made", "stage2_requested") else None
-        if cue_at and reply_at and reply_at.start() < cue_at[1] and not name.startswith("stage"):
+        if name and cue_at and reply_at and reply_at.start() < cue_at[1] and not name.startswith("stage"):
             name = None  # "they replied on 3 November saying the plan was issued 'within a reasonable timeframe'"
         if name == "decision_letter":
             name = None  # "refused" next to a date is usually the request's date, not the decision's
