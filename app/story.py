@@ -207,7 +207,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
                 c.start()
                 for c in re.finditer(
                     # not before the last of a list of days ("on 3 March, 17 April and 2 June")
-                    rf"\s(?:and(?! (?:on )?(?:\d|{MONTH_RE}\b))|but|so|then|because|which|although|after|when)\s"
+                    rf"\s(?:and(?! (?:\d|{MONTH_RE}\b))|but|so|then|because|which|although|after|when)\s"
                     # a new event in a run-on story: "... with us i complained on the 5th got a reply on the 30th"
                     r"|\s(?=(?:i|we) (?:\w+ )?(?:complained|phoned|rang|emailed|asked|wrote|sent|made|put|applied)\b)"
                     r"|\s(?=got (?:a|an|the) (?:\w+ )?(?:reply|response|letter|email)\b)|\s(?=(?:nobody|no one|noone)\b)",
@@ -453,7 +453,10 @@ CHILD_RES = [
     re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b", re.M),
     # "Kai's been with us since March, hes 14", "riley is 11 has an ehcp" (a name written in lower case, then an age)
     re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+)'s been\b", re.M),
-    re.compile(r"(?:^|[.!?]\s+)\s*([a-z]{3,}) is \d{1,2}\b(?! (?:hours|miles|weeks|months|days|minutes))", re.M),
+    re.compile(
+        r"(?:^|[.!?]\s+)\s*([a-z]{3,}) is \d{1,2}\b(?! ?(?:hours|hrs|miles|weeks|months|days|minutes|mins|%|percent|pounds))",
+        re.M,
+    ),
     # the child as the subject the story opens with: "Reuben hasn't seen his speech lady since June", "Elsie has
     # cerebral palsy and uses an eye gaze device"
     re.compile(
@@ -494,8 +497,9 @@ CHILD_RES = [
 # capitalised words a story uses that are not a child's name ("a child arrangements order", "Nothing has been received")
 NOT_A_CHILD = set(
     "arrangements nothing school sleeps mother father mum dad nan grandad saturdays name she he it this that there "
-    "today now".split()
-) | {d.lower() for d in calendar.day_name}
+    "today now transport tuition college respite covid life everything support mrs mr ms miss dr sir madam i "
+    "wales england scotland".split()
+) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
 def _child(text: str) -> tuple[str, tuple[int, int]] | None:
@@ -503,7 +507,7 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
         for m in rx.finditer(text):
             group = next(i for i, g in enumerate(m.groups(), 1) if g)
             name = m.group(group)
-            initial = len(name) == 1 and name.isupper() and re.match(r"\s*[(,]", text[m.end(group) :])
+            initial = len(name) == 1 and name.isupper() and name != "I" and re.match(r"\s*[(,]", text[m.end(group) :])
             if (name.lower() in NOT_NAME and not initial) or name.lower() in MONTHS or len(name) > 25:
                 continue  # "her son A (13, autism)" is an initial, not the word "a"
             if name.lower() in {"autism", "adhd", "asd", "down", "cerebral", "non", "autistic", "severe", "complex"}:
@@ -520,6 +524,12 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
             name = w.group(1)
             if name.lower() in NOT_NAME or name.lower() in MONTHS or name.lower() in NOT_A_CHILD:
                 continue
+            if re.search(
+                r"\b(emailed|rang|phoned|called|spoke to|spoke with|met|told|asked|from|to|with|mrs|mr|ms|miss|dr)\.?\s+$",
+                text[start : start + w.start()],
+                re.I,
+            ):
+                continue  # someone the person got in touch with, or a place they came from
             if " ".join(name.lower().split()) in _AUTH or re.match(
                 r"\s+(?:council|cc|school|academy)\b", text[start + w.end() :], re.I
             ):
@@ -653,7 +663,9 @@ def _months_back(today: date, months: int) -> str:
     return f"{k // 12:04d}-{k % 12 + 1:02d}"
 
 
-def _since_said(text: str, today: date) -> list[tuple[int, str, tuple[int, int]]]:
+def _since_said(
+    text: str, today: date
+) -> tuple[list[tuple[int, str, tuple[int, int]]], list[tuple[int, str, tuple[int, int]]]]:
     """When it started, said as a time of the school year or as how long ago: (position, YYYY-MM, span) each."""
     found = []
     for m in SEASON.finditer(text):
@@ -684,13 +696,15 @@ def _since_said(text: str, today: date) -> list[tuple[int, str, tuple[int, int]]
             mo, y = (12, _year_of(12, today)) if t.group(1).lower() == "christmas" else (4, _year_of(4, today))
         else:
             mo = _month(t.group(2))
-            y = _year(t.group(3)) or _year_of(mo, today)
+            day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", t.group(0))
+            y = _year(t.group(3)) or _year_of(mo, today, int(day.group(1)) if day else 1)
         found.append(
             (m.start() - len(back) + t.start(), f"{y:04d}-{mo:02d}", (m.start() - len(back) + t.start(), m.end()))
         )
     for m in YEAR_START.finditer(text):
         y = today.year - (m.group(1).lower() == "last")
         found.append((m.start(), f"{y:04d}-01", m.span()))
+    lasted = []  # how long it has gone on: a start only if no month or time of year is said (the conventions' order)
     for m in DURATION.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
         after = text[m.end() : m.end() + 40]
@@ -705,25 +719,31 @@ def _since_said(text: str, today: date) -> list[tuple[int, str, tuple[int, int]]
         unit = m.group(2).lower()
         if unit.startswith("week"):
             back = today - timedelta(weeks=n)
-            found.append((m.start(), f"{back.year:04d}-{back.month:02d}", m.span()))
+            lasted.append((m.start(), f"{back.year:04d}-{back.month:02d}", m.span()))
             continue
         months = n * 12 if unit.startswith("year") else n
         if not 0 < months <= 240:
             continue
-        found.append((m.start(), _months_back(today, months), m.span()))
+        lasted.append((m.start(), _months_back(today, months), m.span()))
     # "ever since year 6 started", "since the start of year 10", "since he went into year 8", "since she started
     # secondary": this school year's September ("since year 7", with the child now in year 10, is not)
     for m in re.finditer(
         r"\bsince (?:the (?:start|beginning) of (?:year|yr) ?\d{1,2}\b|(?:year|yr) ?\d{1,2} started\b|"
         r"(?:he|she|they|[a-z]+) (?:went|moved) (?:into|up to) (?:year|yr) ?\d{1,2}\b|"
         r"(?:he|she|they|[a-z]+) started (?:year|yr) ?\d{1,2}\b|"
-        r"(?:he|she|they|[a-z]+) started (?:secondary|college|sixth form|reception)\b(?! (?:in|last) ))",
+        r"(?:he|she|they|[a-z]+) started (?:secondary|college|sixth form|reception)\b(?! (?:in|last|\w+ years? ago)))",
         text,
         re.I,
     ):
         y = today.year if today.month >= 9 else today.year - 1
+        went, now = re.search(r"(\d{1,2})\s*$", m.group(0)), NOW_IN_YEAR.search(text)
+        if went and now and int(now.group(1)) >= int(went.group(1)):
+            y -= int(now.group(1)) - int(went.group(1))  # "He's in year 10 now. Since he went into year 8 ..."
         found.append((m.start(), f"{y:04d}-09", m.span()))
-    return found
+    return found, lasted
+
+
+NOW_IN_YEAR = re.compile(r"\b(?:is|'s|am|are|now) (?:now )?in (?:year|yr) ?(\d{1,2})\b", re.I)
 
 
 EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YEAR_RE}\b", re.I)
@@ -741,7 +761,7 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     def wished(pos: int) -> bool:
         return bool(WISH.search(clause_at(pos)))
 
-    said = _since_said(text, today)
+    said, lasted = _since_said(text, today)
     later = [c for c in said if BACKGROUND.search(text[max(0, c[0] - 60) : c[0]])]
     for m in MOVED.finditer(text):
         g = m.groups()
@@ -778,7 +798,7 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             return -1
         return 1 if FAILED.search(around) else 0
 
-    pool = starts or later
+    pool = starts or lasted or later
     best = min(pool, key=lambda c: (-weight(c), c[0])) if pool else None
     if best:
         return best[1], best[2]
@@ -972,7 +992,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+(?!(?:Nobody|Noone|Nothing|Never|No)\b)[A-Z][a-z]+ "
             r"(replied|responded|answered|wrote back)\b"
             r"|\bcomplain\w*[^.!?\n]{0,60}?\bthe (reply|response|answer) came\b"
-            r"|\bcomplain\w*[^.!?\n]{0,80}?\bthe (reply|response|answer) (in|on|dated) "
+            r"|\bcomplain\w*(?:(?!waiting|awaiting)[^.!?\n]){0,80}?\bthe (reply|response|answer) (in|on|dated) "
             r"|\b(ask|asked|asking) (for )?(the )?(second|next) stage\b(?![^.!?\n]{0,20}\b(not|no)\b)"
             r"|\b(responded|replied|response|reply|answer|answered|wrote back) (to|about|on) (my|our|the|her|his) (formal )?complaint\b"
             r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
@@ -1017,7 +1037,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
 STAGE_NOT = re.compile(
     r"\b(no|not|never|yet to|waiting for|awaiting|without|haven'?t|havent|hasn'?t|hasnt|didn'?t|didnt|don'?t|dont|"
     r"can|could|should|shall|how|"
-    r"won'?t|will|going to|want to|would like to|wish to|thinking of|plan to|before|if|until|whether|first)\s+(\w+\s+){0,3}$",
+    r"won'?t|will|going to|want to|would like to|wish to|thinking of|plan to|before|if|until|whether|first|need to|"
+    r"'d like to|time to|might|may|'ll|ill|do i|do we)\s+(\w+\s+){0,3}$",
     re.I,
 )
 STAGE_NOT_AFTER = re.compile(
@@ -1042,6 +1063,8 @@ def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
             before = re.split(r"[.!?;,\n]", before)[-1]
             if STAGE_NOT.search(before) or STAGE_NOT_AFTER.search(text[m.end() : m.end() + 20]):
                 continue
+            if re.match(r"[^.!?\n]*\?", text[m.end() :]):
+                continue  # a question: "Do I need to send it to the Ombudsman?"
             if stage == "ombudsman" and FIRST.search(text[m.end() : m.end() + 120]):
                 continue  # "the ombudsman told me to go through the council first"
             out[stage] = _trim(text, *m.span())
@@ -1132,7 +1155,7 @@ PLAN_SAYS_END = re.compile(
 QUOTED = re.compile(r"['‘\"“]([^'’\"”\n]{12,300}?)['’\"”](?!\w)")
 QUOTE_CUE = re.compile(
     r"\b(plan|section (?!i\b)[a-k]|ehcp|order(ed)?|tribunal|agreed|records?|amendments?|added|states|specifies|"
-    r"sets out|includes?|provide|entitled|promised|needs?|arrange|policy|meant|supposed|should|gets?|receive|fund)\b",
+    r"sets out|includes?|provide|entitled|promised|needs?|arrange|meant|supposed|gets?|receive|fund)\b",
     re.I,
 )
 NEXT_QUOTED = re.compile(r"(?:,? and |, |,? plus |; )['‘\"“]([^'’\"”\n]{6,300}?)['’\"”](?!\w)", re.I)
@@ -1158,7 +1181,9 @@ def _quoted_provision(text: str, sentences: list[tuple[int, int]]) -> tuple[str,
             continue  # "EOTAS ('education otherwise than at school')": what a word means; not "section F ('...')"
         if re.search(r"\b(called|rang|phoned|emailed|chased|texted|asked)\s*$", before, re.I):
             continue  # "called 'at least six times'": how often they got in touch
-        agreed = re.search(r"\b(agreed|promised|ordered)\b", before, re.I)
+        agreed = re.search(r"\b(agreed|promised|ordered)\b", before, re.I) and not re.search(
+            r"\b(said|saying|says|told|repl\w*)\b", before, re.I
+        )
         if QUOTE_REPLY.search(before) and not (QUOTE_PLAN.search(before) or agreed):
             continue  # "the reply said it was 'an administrative error'"
         # the cue may sit earlier in the sentence: "Section F of his plan says, word for word: '...'"
@@ -1260,13 +1285,14 @@ PHRASE_AFTER = re.compile(
 
 def _phrase(text: str, span: tuple[int, int], sentence: tuple[int, int]) -> tuple[int, int]:
     a, b = span
-    before = PHRASE_BEFORE.search(text[sentence[0] : a])
+    lead = max(sentence[0], a - 60)  # how much is said just before it (a long sentence is not searched whole)
+    before = PHRASE_BEFORE.search(text[lead:a])
     if (
         before
         and not re.match(r"(?i)(i|he|she|they|we|it|the council|the school)\b", before.group(0))
         and not re.fullmatch(r"(?i)(?:a|an|the|his|her|my|their|our)\s+", before.group(0))  # how much, not "the"
     ):
-        a = sentence[0] + before.start()
+        a = lead + before.start()
     after = PHRASE_AFTER.match(text, b)
     if after:
         b = after.end()
@@ -1551,11 +1577,14 @@ OTHER_CONTACT = re.compile(
     r"got a reference|(?:they|council) turned (?:it |us |him |her )?down|"
     # in everyday words: "i text her loads", "went down to the council offices", "turned up at the civic centre",
     # "kept ringing childrens services", "sent letters recorded delivery", "got two replies", "asked notts for stage 2"
-    r"text(?:ed)? (?:her|him|them) |(?:went|go|going) (?:down |in |over |up )?to the (?:council|civic|town hall)|"
-    r"turned up at|kept (?:ringing|calling|phoning|emailing|chasing|writing)|sent (?:emails|letters|an? letter)|"
+    r"text(?:ed)? (?:her|them) (?:loads|again|twice|lots|many|every)|"
+    r"(?:went|go|going) (?:down |in |over |up )?to the (?:council (?:offices?|building|reception)|civic centre|town hall)|"
+    r"turned up at the (?:council|civic|town hall|office)|"
+    r"kept (?:ringing|calling|phoning|emailing|chasing|writing)(?: to)? (?:the|them|her|his|social|sen|send|children\w*|council)|"
+    r"sent (?:emails|letters|an? letter)(?! home)|"
     r"(?:got|had|received) (?:two|three|four|\d+|one|a few|some) (?:\w+ )?(?:replies|responses|emails|letters)|"
     r"asked \w+ for stage (?:2|two)|wrote (?:a |an )?(?:letter|email|complaint)|"
-    r"(?:i|we) (?:call|leave (?:a )?messages?|go to the (?:council|office|town hall|civic)|fill|text)\b|"
+    r"(?:i|we) (?:call|leave (?:a )?messages?|go to the (?:council|office|town hall|civic)|fill (?:and give|it|the form))\b|"
     r"they (?:send|answer|reply) (?:me|us|email|letter|a letter)|"
     # as people write it in a second language: "I email the SEN officer", "I call the SENAR team many times"
     r"(i|we) (email|call|ring|phone|send|write|complain|ask) (the|my|to|formal|them|her|him|stage|email)|(i|we) make (a )?complaint)\b",
@@ -1667,7 +1696,12 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         if not days:
             # a step told with no day still says what a later reply answers ("I ask second stage in may, answer
             # come 20 July")
-            if re.search(STAGE2_ASKED, clause, re.I) and not NOT_DONE.search(clause):
+            meant = (
+                INTENT.search(clause)
+                or question
+                or re.search(r"\b(might|if|should|could|would|'ll|will)\b", clause, re.I)
+            )
+            if re.search(STAGE2_ASKED, clause, re.I) and not NOT_DONE.search(clause) and not meant:
                 last = "stage2_requested"
             elif last is None and re.search(r"\bcomplain", clause, re.I) and said and not NOT_DONE.search(clause):
                 last = "complaint_made"
@@ -1693,6 +1727,8 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         if HEADER_DATE.match(clause):  # "Sent: 16 November 2026" in a pasted email: what its other lines say
             name = _header_event(text, s, last)
         reply_at = REPLY_AFTER.search(clause) if last in ("complaint_made", "stage2_requested") else None
+        if reply_at and NOT_COUNCIL.search(clause):
+            reply_at = None  # "The head answered us on 2 October", "a letter on 2 October from the school"
         if name and cue_at and reply_at and reply_at.start() < cue_at[1] and not name.startswith("stage"):
             name = None  # "they replied on 3 November saying the plan was issued 'within a reasonable timeframe'"
         if name == "decision_letter":
@@ -1710,6 +1746,7 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             name in (None, "referral", "provision_restarted")
             and last in ("complaint_made", "stage2_requested")
             and REPLY_AFTER.search(clause)
+            and not NOT_COUNCIL.search(clause)
         ):  # "they wrote back on 14 August saying the referral is allocated": the reply, whatever it says
             name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}[last]
         if (
@@ -1810,12 +1847,30 @@ def _header_event(text: str, clause: tuple[int, int], last: str | None) -> str |
     """The complaint step a pasted email's date line dates, from the lines of its header: its subject names the stage
     ("Stage 2 complaint response"), else an email from the council answers the last step, and one to the council's
     complaints address makes the complaint."""
-    block = {}
-    for m in HEADER_LINE.finditer(text, max(0, clause[0] - 300), min(len(text), clause[1] + 300)):
-        block.setdefault(m.group(1).lower(), m.group(2))
+    lines = text.split("\n")
+    at = text.count("\n", 0, clause[0])
+    top, bottom = at, at
+    while top > 0 and HEADER_LINE.match(lines[top - 1]):
+        top -= 1
+    while bottom + 1 < len(lines) and HEADER_LINE.match(lines[bottom + 1]):
+        bottom += 1
+    # a letter's "Re:" line a line or two below its date ("Date: 23rd November 2026 / Dear Mr Hassan, / Re: ...")
+    bottom = next(
+        (
+            i
+            for i in range(bottom + 1, min(bottom + 4, len(lines)))
+            if re.match(r"[ \t>]*(re|subject)\s*:", lines[i], re.I)
+        ),
+        bottom,
+    )
+    block: dict[str, str] = {}
+    for line in lines[top : bottom + 1]:
+        if m := HEADER_LINE.match(line):
+            block.setdefault(m.group(1).lower(), m.group(2))
     subject = f"{block.get('subject', '')} {block.get('re', '')}"
+    reply = re.match(r"\s*(re|fw|fwd)\s*:", subject, re.I)
     named = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, subject, re.I)), None)
-    if named and named.startswith(("stage", "complaint")):
+    if named and (named.endswith("response") or (named.startswith(("stage", "complaint")) and not reply)):
         return named
     if re.search(r"\b(stage (2|two)|final response)\b", subject, re.I):
         return "stage2_response"
@@ -1827,11 +1882,14 @@ def _header_event(text: str, clause: tuple[int, int], last: str | None) -> str |
     return None
 
 
+# a reply from someone other than the council
+NOT_COUNCIL = re.compile(r"\b(school|head|headteacher|college|teacher|senco|gp|hospital|nursery)\b", re.I)
 # the council's answer to the last step, in the person's words: "they wrote back on 14 August", "They sent me their
 # answer on 11 November", "The letter we got on 30 July", "They answer me 20 October", "I got this on 6 October"
 REPLY_AFTER = re.compile(
     r"\b(wrote back|replied|responded|answered|answer (me|us)|sent (me |us )?(their|an?|the) (answer|letter|reply|response)"
-    r"|came back|the (letter|email|reply|response) (we|i) got|got (this|that|it|a letter|an email) (back )?on"
+    r"|(?:they|it|this|that|what|the (?:reply|response|answer|letter|email)|\w+ council) came back(?! from)"
+    r"|the (letter|email|reply|response) (we|i) got|got (this|that|it|a letter|an email) (back )?on"
     r"|(answer|reply|response) (came|come|comes))\b",
     re.I,
 )

@@ -814,3 +814,44 @@ def test_the_plans_words_quoted_after_a_pause_or_agreed_in_a_letter():
         today=TODAY,
     ).get("provision")
     assert letter == "Callum will receive 10 hours per week of home tuition"
+
+
+def test_a_reviewers_sentences_that_are_not_steps_contacts_names_or_starts():
+    """A second reviewer's inputs for today's rules: each was misread before it was fixed."""
+    assert (
+        extract("I complained to Kent on 1 October. Do I need to send it to the Ombudsman?", today=TODAY).get("stage")
+        == "council-stage-1"
+    )
+    planned = extract("I complained on 1 October. I might go to stage 2. They replied on 3 November.", today=TODAY)
+    assert planned.get("dates") == {"complaint_made": "2026-10-01", "stage1_response": "2026-11-03"}
+    assert planned.get("stage") == "council-stage-2"
+    waiting = extract("I complained in September and am still waiting for the response on it.", today=TODAY)
+    assert waiting.get("stage") == "council-stage-1"
+    respite = extract("I complained on 1 October. He came back from respite on 3 November with bruises.", today=TODAY)
+    assert respite.get("dates") == {"complaint_made": "2026-10-01"}
+    for words in (
+        "Transport was withdrawn in May. He is 12 and autistic.",
+        "I spoke to Mrs Patel at the school on Mondays. He's 12.",
+        "I emailed Sarah the SEN officer last week. He's 12.",
+    ):
+        assert extract(words, today=TODAY).get("child") is None, words
+    assert extract("I (32) am a single mum to J (8) who has autism.", today=TODAY).get("child") == "J"
+    for words, since in (
+        ("Even though he's been at the school for two years, he's had no support since September.", "2026-09"),
+        ("He's in year 10 now. Since he went into year 8 he has had no support.", "2024-09"),
+        ("He had his last session on 28 November and since then nothing.", "2025-11"),
+    ):
+        assert extract(words, today=TODAY).get("since") == since, words
+    senco = "His plan says he gets a TA. The SENCO thinks he should 'just get on with it like everyone else'."
+    assert extract(senco, today=TODAY).get("provision") == "a TA"
+    reply = extract(
+        "I complained on 1 October.\n\nFrom: Kent County Council\nSent: 20 October 2026\nSubject: RE: Formal complaint",
+        today=TODAY,
+    )
+    assert reply.get("dates") == {"complaint_made": "2026-10-01", "stage1_response": "2026-10-20"}
+    for words in (
+        "He kept calling out in class and was excluded.",
+        "The school sent a letter home about his behaviour.",
+        "He went to the council run holiday club in August.",
+    ):
+        assert extract(words, today=TODAY).get("contacts") == [], words
