@@ -30,7 +30,7 @@ from .facts import Facts, FactsError
 from .gguf import load_chat_model
 from .issues import FAILURE_CUE, HAS_PLAN, NO_PLAN, WHO_CUES, who_is_writing
 from .text import STOPWORDS, content_words
-from .timeline import EVENT_CUES, NOT_YET, REPLY_RE
+from .timeline import EVENT_CUES, NOT_YET, REPLY_RE, REPLY_TO
 
 Source = tuple[int, int] | Literal["confirmed"]
 SCALARS = ("council", "child", "since", "has_plan", "complainant", "stage", "provision", "impact", "outcome_sought")
@@ -1635,6 +1635,14 @@ MORE_EVENT_CUES: list[tuple[str, str]] = [
 STAGE2_ASKED = dict(MORE_EVENT_CUES)["stage2_requested"]
 
 
+def _event_cue(words: str) -> tuple[str, int] | None:
+    """The first event (MORE_EVENT_CUES, then timeline.EVENT_CUES) the words name, and where its cue starts."""
+    for name, cue in [*MORE_EVENT_CUES, *EVENT_CUES]:
+        if m := re.search(cue, words, re.I):
+            return name, m.start()
+    return None
+
+
 def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
     """The contacts (each clause naming one, with its date if it has one) and the named dates (a clause holding one
     date, named by `timeline.EVENT_CUES`; a bare reply after a complaint is that stage's reply)."""
@@ -1720,13 +1728,11 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         elif (bare or re.match(r"(?:which|that)\b", clause.strip(), re.I)) and prev:
             # "we asked the council for an assessment, on 10 March 2025"; "my complaint, which I sent on 29 September"
             clause = f"{text[prev[0] : prev[1]]}, {clause}"
-        cue_at = next(
-            ((n, m.start()) for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if (m := re.search(cue, clause, re.I))), None
-        )
+        cue_at = _event_cue(clause)
         name = cue_at[0] if cue_at else None
         if HEADER_DATE.match(clause):  # "Sent: 16 November 2026" in a pasted email: what its other lines say
             name = _header_event(text, s, last)
-        reply_at = REPLY_AFTER.search(clause) if last in ("complaint_made", "stage2_requested") else None
+        reply_at = REPLY_AFTER.search(clause) if last in REPLY_TO else None
         if reply_at and NOT_COUNCIL.search(clause):
             reply_at = None  # "The head answered us on 2 October", "a letter on 2 October from the school"
         if name and cue_at and reply_at and reply_at.start() < cue_at[1] and not name.startswith("stage"):
@@ -1742,13 +1748,8 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         # "still waiting for the stage 1 response to my complaint of 3 June": the day is the complaint's
         if name in ("stage1_response", "stage2_response") and WAITING.search(clause):
             name = None
-        if (
-            name in (None, "referral", "provision_restarted")
-            and last in ("complaint_made", "stage2_requested")
-            and REPLY_AFTER.search(clause)
-            and not NOT_COUNCIL.search(clause)
-        ):  # "they wrote back on 14 August saying the referral is allocated": the reply, whatever it says
-            name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}[last]
+        if name in (None, "referral", "provision_restarted") and reply_at:
+            name = REPLY_TO[last]  # "they wrote back on 14 August saying the referral is allocated": the reply
         if (
             name is None
             and re.search(r"\bcomplain(ed|ts?)?\b", clause, re.I)
@@ -1765,7 +1766,7 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
                 )
             )
         ):
-            name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}.get(last)
+            name = REPLY_TO.get(last)
         if name is None and re.search(
             r"\basked for (it to go to )?stage (2|two)\b|\b(go|went|gone|escalated\w*)( it)? to stage (2|two)\b",
             clause,
@@ -1869,14 +1870,14 @@ def _header_event(text: str, clause: tuple[int, int], last: str | None) -> str |
             block.setdefault(m.group(1).lower(), m.group(2))
     subject = f"{block.get('subject', '')} {block.get('re', '')}"
     reply = re.match(r"\s*(re|fw|fwd)\s*:", subject, re.I)
-    named = next((n for n, cue in [*MORE_EVENT_CUES, *EVENT_CUES] if re.search(cue, subject, re.I)), None)
+    named = (_event_cue(subject) or (None,))[0]
     if named and (named.endswith("response") or (named.startswith(("stage", "complaint")) and not reply)):
         return named
     if re.search(r"\b(stage (2|two)|final response)\b", subject, re.I):
         return "stage2_response"
     sender = block.get("from", "")
     if COUNCIL_SENDER.search(sender) and not re.search(r"\b(me|myself)\b|\[me\]", sender, re.I):
-        return {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}.get(last or "")
+        return REPLY_TO.get(last or "")
     if re.search(r"complain", f"{block.get('to', '')} {subject}", re.I):
         return "complaint_made"
     return None

@@ -78,6 +78,9 @@ BARE_REQUEST = re.compile(
     re.I,
 )
 REPLY_RE = re.compile(r"^\s*(reply|response|answered|replied)\b", re.I)
+# the council's answer to each step a person takes: a reply after the complaint is stage 1's, after asking for stage 2
+# it is stage 2's
+REPLY_TO = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}
 NOT_YET = re.compile(
     r"\bnot (yet )?(been )?(issued|held|received|sent|done|convened)|\bstill (no|not)\b|\bno (reply|response)\b", re.I
 )
@@ -117,7 +120,7 @@ def found_events(lines: list[str]) -> dict[str, date]:
             if assessing and name == "amendment_notice":
                 name = "draft_plan"
             if name is None and last and REPLY_RE.search(clause):
-                name = {"complaint_made": "stage1_response", "stage2_requested": "stage2_response"}.get(last)
+                name = REPLY_TO.get(last)
             if name:
                 out.setdefault(name, dates[0])
                 last = name
