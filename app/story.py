@@ -3,11 +3,11 @@ questions for what is missing (`follow_up`), a plain summary to confirm (`unders
 (`confirm`).
 
 Nothing is taken that the person did not say. Every value carries where it came from: a span (start, end) of their
-own text, or "confirmed" (they told us in answer to a question). Plain rules read the story first. A local chat model
-(optional) may then fill gaps and read provision a second time (`read_again`, `_prefer`), in one call under a JSON
-schema so that even a small model answers well-formed; each value it proposes is kept only if it can be traced to the
-words (`trace`): names, councils, dates, numbers and amounts must appear literally, other words must mostly be the
-person's own. Otherwise it is dropped.
+own text, or "confirmed" (they told us in answer to a question). Plain rules and small learned readers (`readers`:
+provision) read the story first. A local chat model (optional) may then fill the gaps (`read_again`), in one call
+under a JSON schema so that even a small model answers well-formed; each value it proposes is kept only if it can be
+traced to the words (`trace`): names, councils, dates, numbers and amounts must appear literally, other words must
+mostly be the person's own. Otherwise it is dropped.
 
 `evaluate(stories, chat_model=None)` measures it on `evals/gold/stories.jsonl`: precision and recall per field, on the
 tuning and the held-back stories, and how many rounds of questions it takes to complete the required facts.
@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from . import readers
 from .facts import Facts, FactsError
 from .gguf import load_chat_model
 from .issues import FAILURE_CUE, HAS_PLAN, NO_PLAN, WHO_CUES, who_is_writing
@@ -207,7 +208,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
                 c.start()
                 for c in re.finditer(
                     # not before the last of a list of days ("on 3 March, 17 April and 2 June")
-                    rf"\s(?:and(?! (?:\d|{MONTH_RE}\b))|but|so|then|because|which|although|after|when)\s"
+                    rf"(?<!\bspeech)\s(?:and(?! (?:\d|{MONTH_RE}\b))|but|so|then|because|which|although|after|when)\s"
                     # a new event in a run-on story: "... with us i complained on the 5th got a reply on the 30th"
                     r"|\s(?=(?:i|we) (?:\w+ )?(?:complained|phoned|rang|emailed|asked|wrote|sent|made|put|applied)\b)"
                     r"|\s(?=got (?:a|an|the) (?:\w+ )?(?:reply|response|letter|email)\b)|\s(?=(?:nobody|no one|noone)\b)",
@@ -606,6 +607,7 @@ SEASON_MONTH = {
 # council has known ("have known about since May")
 BACKGROUND = re.compile(
     r"\b(?:lived|living|been|placed|stayed|staying|came to live) with (?:us|me|them)\b[^.!?\n,]{0,30}?\s+(?:ever )?$"
+    r"|\b(?:i|we)(?:'ve| have) had (?:him|her|them|[A-Z][a-z]+)(?: \(\d{1,2}\))?\s+$"  # a carer: "I've had Kayden (11) since"
     r"|\bknown(?: about it)?(?: about)?\s+$",
     re.I,
 )
@@ -621,6 +623,19 @@ STARTED_WELL = re.compile(
     r"\b(?:ehcp|ehc plan|plan|sgo|order|diagnos\w+|had (?:him|her|them|[A-Z]\w*)|started|began|issued|"
     r"got (?:the|an?|his|her) \w+)\b"
     r"[^.!?\n]{0,30}$",
+    re.I,
+)
+# the person's chasing, said just before a start: "ive emailed her case officer 4 times since september" (not "rang re
+# his son who has been off school since March")
+CHASED_SINCE = re.compile(
+    r"\b(?:emailed|e-mailed|rang|phoned|called|chased|written|wrote|messaged|contacted)\b"
+    r"(?:(?!\b(?:who|which|that|has|have|had|is|was|been)\b)[^.!?\n]){0,45}$",
+    re.I,
+)
+# a service that worked from that start: "since September 2024 and it was fine", "started in July and was good"
+WENT_WELL = re.compile(
+    r"[^.!?\n]{0,20}?\b(?:and )?(?:it |he |she |they |that )?(?:was|went|has been|worked|were) (?:fine|well|great|good|ok|okay)\b"
+    r"|[^.!?\n]{0,20}?\b(?:never a problem|no problems?)\b",
     re.I,
 )
 # a document's date, not a start: "his PEP from june says", "the report from March said"
@@ -643,7 +658,7 @@ THEN_TIME = re.compile(
 YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
 # how long it has gone on: "for 18 months now", "for the last two years", "for the last 7 weeks"
 DURATION = re.compile(
-    r"\bfor (?:the (?:last|past) |over |nearly |almost |about )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"\b(?:for|it'?s been|it has been) (?:the (?:last|past) |over |nearly |almost |about )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|eighteen) (weeks?|months?|years?)(?: now)?\b",
     re.I,
 )
@@ -692,6 +707,9 @@ def _since_said(
         if not times:
             continue
         t = times[-1]
+        told = back[max(0, back.rfind(".", 0, t.start()) + 1) :]
+        if COMPLAINT_STEP.search(told) or CONTACT_CUE.search(told):
+            continue  # "On 16 October I got a letter saying they needed 10 more days. Since then, nothing": the reply
         if t.group(1):
             mo, y = (12, _year_of(12, today)) if t.group(1).lower() == "christmas" else (4, _year_of(4, today))
         else:
@@ -715,6 +733,8 @@ def _since_said(
             or re.match(r"[^.!?\n]{0,30}\b(no|none|nothing|not|never)\b", after, re.I)
         ):
             continue  # "foster carers for 6 years" is not how long the problem has gone on
+        if re.match(r"\s+since (?:i|we|they|he|she|the|my|our)\b", after, re.I):
+            continue  # "It's been nearly 6 months since I asked": the request's own day says when
         n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1).lower(), 0)
         unit = m.group(2).lower()
         if unit.startswith("week"):
@@ -737,8 +757,18 @@ def _since_said(
     ):
         y = today.year if today.month >= 9 else today.year - 1
         went, now = re.search(r"(\d{1,2})\s*$", m.group(0)), NOW_IN_YEAR.search(text)
-        if went and now and int(now.group(1)) >= int(went.group(1)):
-            y -= int(now.group(1)) - int(went.group(1))  # "He's in year 10 now. Since he went into year 8 ..."
+        # the school year a stage starts in: secondary in year 7, sixth form or college in year 12
+        year = (
+            int(went.group(1))
+            if went
+            else {"secondary": 7, "college": 12, "sixth form": 12}.get(
+                m.group(0).lower().split("started ")[-1].strip(), None
+            )
+        )
+        if year is not None and now and int(now.group(1)) >= year:
+            y -= (
+                int(now.group(1)) - year
+            )  # "He's in year 10 now. Since he went into year 8 ...", "(year 8) ... since he started secondary"
         found.append((m.start(), f"{y:04d}-09", m.span()))
     return found, lasted
 
@@ -774,6 +804,8 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
                 r"\b(have|has|had|ever)\s+$", text[max(0, m.start() - 6) : m.start()], re.I
             ):
                 continue  # "I have since received the stage 2 response on 2 October"
+            if CHASED_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
+                continue  # how long they have chased ("I've emailed the SEN officer every fortnight since June")
             aside = BACKGROUND.search(text[max(0, m.start() - 60) : m.start()]) or DOCUMENT_FROM.match(text, m.start())
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
@@ -796,9 +828,13 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         own = clause_at(c[0]) or around
         if STARTED_WELL.search(text[max(0, c[0] - 50) : c[2][1]]) and not FAILED.search(own):
             return -1
+        if WENT_WELL.match(text, c[2][1]):
+            return -1  # "a minibus ... since September 2024 and it was fine, never a problem. Then from 2 November"
         return 1 if FAILED.search(around) else 0
 
-    pool = starts or lasted or later
+    # a start that is only when a service began well gives way to how long the failure has lasted ("the tutor started
+    # in July and was good with him, but its been 14 weeks now with no tutor")
+    pool = [c for c in starts if weight(c) >= 0] or lasted or starts or later
     best = min(pool, key=lambda c: (-weight(c), c[0])) if pool else None
     if best:
         return best[1], best[2]
@@ -950,7 +986,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # the Children Act procedure's last stage: a review panel that has sat
             r"|\b(review|stage (3|three)) panel\b[^.!?\n]{0,60}?\b(met|was held|sat|decided|agreed|upheld|found|recommended|heard)\b"
             r"|\b(went|been|gone) through (both stages|stage (1|one)\b[^.!?\n]{0,60}?\band stage (2|two)\b)"
-            r"|\b(their|its|the council's|the|our) final (response|reply)\b|\bexhausted the (\w+ )?complaints"
+            r"|\b(their|its|the council's|the|our) final (response|reply|answer)\b|\bexhausted the (\w+ )?complaints"
+            r"|\bstage (2|two) (was |is |has been )?(done|finished|completed|over)\b"
             r"|\b(it'?s|its|it is|now|complaint is|case is) with the (local government (and social care )?)?(ombudsman|lgsco|lgo)\b"
             r"|\badjudication letter\b"
             # a review panel asked for, then "Panel sat on 13th November" in the next sentence
@@ -994,6 +1031,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\bcomplain\w*[^.!?\n]{0,60}?\bthe (reply|response|answer) came\b"
             r"|\bcomplain\w*(?:(?!waiting|awaiting)[^.!?\n]){0,80}?\bthe (reply|response|answer) (in|on|dated) "
             r"|\b(ask|asked|asking) (for )?(the )?(second|next) stage\b(?![^.!?\n]{0,20}\b(not|no)\b)"
+            # "I rang and said I wasn't happy with that and they've escalated it" (a step the council took, not one
+            # its officer talks of: "that's when she said about escalating")
+            r"|\b(they'?ve|they have|it'?s been|it has been|it was|they) escalated (it|my complaint|the complaint)\b"
             r"|\b(responded|replied|response|reply|answer|answered|wrote back) (to|about|on) (my|our|the|her|his) (formal )?complaint\b"
             r"|\bescalat\w* (my|our|the|her|his) complaint\b|\b(asked|requested) (for )?(my|our|the) complaint (to be|be) "
             r"(escalated|reviewed|looked at again)|\basked for (an |a )?escalation\b"
@@ -1038,24 +1078,45 @@ STAGE_NOT = re.compile(
     r"\b(no|not|never|yet to|waiting for|awaiting|without|haven'?t|havent|hasn'?t|hasnt|didn'?t|didnt|don'?t|dont|"
     r"can|could|should|shall|how|"
     r"won'?t|will|going to|want to|would like to|wish to|thinking of|plan to|before|if|until|whether|first|need to|"
-    r"'d like to|time to|might|may|'ll|ill|do i|do we)\s+(\w+\s+){0,3}$",
+    r"'d like to|time to|might|may|'ll|ill|do i|do we)\s+(\w[\w']*\s+){0,3}$",
     re.I,
 )
 STAGE_NOT_AFTER = re.compile(
     r"^\s*((is|was|has been|are) )?(still )?(yet|has not|have not|hasn'?t|haven'?t|was not|wasn'?t|is not|due|expected|"
-    r"overdue|late|outstanding|pending|awaited|never)\b",
+    r"overdue|late|outstanding|pending|awaited|never|would|will|should|to be|is to)\b",
     re.I,
 )
 FIRST = re.compile(
     r"\b(go|going) through the council'?s? (complaints? )?(process|procedure)? ?first\b"
     r"|\b(complain|go|going|raise it|ask)\b[^.!?\n]{0,30}\b(council|them|la|" + _AUTH_RE + r")\b[^.!?\n]{0,15}\bfirst\b"
-    r"|\b(chance|opportunity) to (look at|respond|deal with|put) it|\bpremature",
+    r"|\b(chance|opportunity) to (look at|respond|deal with|put) it|\bpremature"
+    r"|\b(can'?t|cannot|couldn'?t|won'?t|wouldn'?t) (look|investigate|help|take it|consider)|\btoo (early|soon)\b",
     re.I,
 )
 
 
+# what the person wants is not a step taken: "Want: the taxi back ... and an answer to my complaint", "Outcome sought:
+# ... and a stage 2 response"
+STAGE_WISH = re.compile(r"\b(want|wants|would like|'d like|outcome sought|i need|we need)\b", re.I)
+# a reply that only says the complaint arrived: "got a email back same day saying 'your complaint has been logged'"
+ACKNOWLEDGED = re.compile(
+    r"[^.!?\n]{0,80}?\b(logged|acknowledg\w*|automatic|auto[- ]?reply|holding (reply|email|letter))", re.I
+)
+# a complaint to the school, the academy trust or its governors is not the council's procedure
+NOT_THE_COUNCILS = re.compile(
+    r"[^.!?\n]{0,25}?\b(?:to|with) the (?:academy |school'?s? )?(?:trust|academy|school|governors|head(?:teacher)?|college)\b",
+    re.I,
+)
+# a transport or admissions appeal has stages and panels of its own ("stage 1 review", "the stage two appeal panel",
+# "So that's both stages done"), and a tribunal appeal is not a complaint
+APPEAL = re.compile(r"\bstage (1|one|2|two) (review|appeal)|\bappeal(ed|ing|s)?\b", re.I)
+WITHDRAWN = re.compile(r"\bwithdr(ew|awn|aw|awing) (the |my |our |it|that)|\bcomplaint (was )?withdrawn\b", re.I)
+
+
 def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
-    """Each stage the words say has been reached (its first cue said as done), the negated and the intended left out."""
+    """Each stage the words say has been reached (its first cue said as done), the negated, the intended, the wished
+    for and another body's procedure left out."""
+    sentences = _sentences(text)
     out: dict[str, tuple[int, int]] = {}
     for stage, rx in STAGE_RES:
         for m in rx.finditer(text):
@@ -1063,19 +1124,46 @@ def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
             before = re.split(r"[.!?;,\n]", before)[-1]
             if STAGE_NOT.search(before) or STAGE_NOT_AFTER.search(text[m.end() : m.end() + 20]):
                 continue
-            if re.match(r"[^.!?\n]*\?", text[m.end() :]):
-                continue  # a question: "Do I need to send it to the Ombudsman?"
+            if re.match(r"(?:(?![.!?\n,;]| [-–] ).)*\?", text[m.end() :]):
+                continue  # a question: "Do I need to send it to the Ombudsman?" (not "..., nothing back - what now?")
             if stage == "ombudsman" and FIRST.search(text[m.end() : m.end() + 120]):
                 continue  # "the ombudsman told me to go through the council first"
+            i = next((k for k, x in enumerate(sentences) if x[0] <= m.start() < x[1]), None)
+            sentence = text[sentences[i][0] : m.end()] if i is not None else before
+            if STAGE_WISH.search(sentence[: m.start() - (sentences[i][0] if i is not None else m.start())]):
+                continue
+            if (
+                stage == "council-stage-2"
+                and m.group(0).lower().startswith("complain")
+                and re.search(r"\b(not|no|never|havent|haven'?t|hasnt|hasn'?t|didnt|didn'?t|still)\b", m.group(0), re.I)
+            ):
+                continue  # "complained on 10 November and they havent replied"
+            if stage == "council-stage-2" and ACKNOWLEDGED.match(text, m.end()):
+                continue
+            if stage == "council-stage-1" and NOT_THE_COUNCILS.match(text, m.end()):
+                continue
+            told = text[sentences[i - 1][0] if i else 0 : sentences[i][1]] if i is not None else sentence
+            if APPEAL.search(told) and not re.search(r"\bcomplain", told, re.I):
+                continue
             out[stage] = _trim(text, *m.span())
             break
     return out
 
 
 def _stage(text: str) -> tuple[str, tuple[int, int]] | None:
-    """How far the complaint has gone: the furthest stage the words say (stories are told out of order)."""
+    """How far the complaint has gone: the furthest stage the words say (stories are told out of order), unless the
+    complaint was withdrawn after it ("so I emailed the complaints team on 15 September to withdraw it")."""
     cues = _stage_cues(text)
-    return next(((stage, cues[stage]) for stage, _ in STAGE_RES if stage in cues), None)
+    found = next(((stage, cues[stage]) for stage, _ in STAGE_RES if stage in cues), None)
+    return None if found and _withdrawn(text, found[1]) else found
+
+
+def _withdrawn(text: str, step: Any) -> bool:
+    """Whether the complaint was withdrawn after the step told at `step` (a span)."""
+    if not isinstance(step, tuple):
+        return False
+    w = WITHDRAWN.search(text, step[1])
+    return bool(w) and not re.search(r"\b(not|never)\s+$", text[max(0, w.start() - 8) : w.start()])
 
 
 PROVISION_TERMS = re.compile(
@@ -1101,9 +1189,8 @@ PROVISION_CUE = re.compile(
 )
 
 
-# what follows "meant to get", "was promised", "Section F:": the provision in the person's own words, up to where the
-# clause turns ("but", "since", "in his plan"); on the tuning stories a list of known terms alone lost the half of
-# "a support worker and help with after school clubs" or "a place at a specialist provision with small classes"
+# what comes before provision said outright: "meant to get", "was promised", "Section F:" (a feature of the provision
+# reader, and where it finds no clause likely enough, the cue `_said_owed` reads after)
 GETS = re.compile(
     r"\b(?:(?:supposed|meant|entitled|due|promised|going) to (?:be )?(?:get|have|receive|getting|having|receiving|start)"
     r"|should (?:get|have|receive|be getting|be receiving|be having|be given|be provided with|be in)|entitled to(?! (?:a|an) (?:reply|response))"
@@ -1112,11 +1199,6 @@ GETS = re.compile(
     r"|(?:gave|give|given) (?:him|her|them|me|us)|(?:will|would) (?:provide|arrange|fund|pay for)(?: (?:him|her|them|me|us))?|(?:cut|stopped|withdrew|ended|reduced) (?:his|her|their|my|our) (?:\w+'s )?"
     r"|(?:i|he|she|they) needs?,? which (?:is|are)|(?:agreed|ordered|decided|said they would) (?:the council )?to "
     r"(?:fund|provide|pay for|arrange|give (?:him|her|them|us|me)?)|what (?:he|she|they|i) needs? is)\s+",
-    re.I,
-)
-GETS_END = re.compile(
-    r"[.;!?\n]|,\s|\s(?:but|because|which|since|until|from|its|it's|when|as|so)\b"
-    r"|\sand (?:he|she|they|i|we|it|the school|none|nothing|only)\b|\sin (?:his|her|their|my|the) (?:\w+ )?plan\b",
     re.I,
 )
 PROVISION_NOUN = re.compile(
@@ -1130,9 +1212,8 @@ PROVISION_NOUN = re.compile(
 )
 
 
-# what the plan (or an order, or an assessment) says the child gets, often a list: "his plan says 2 hrs OT a term plus
-# a sensory circuit every morning", "Section F sets out a package of 15 hours ... and a mentor", "the Tribunal ordered
-# that her plan include ...", "they used to give me a travel pass and a travel trainer"
+# what the plan (or an order, or an assessment) says the child gets: "his plan says 2 hrs OT a term plus a sensory
+# circuit every morning", "the Tribunal ordered that her plan include ...", "they used to give me a travel pass" (as GETS)
 PLAN_SAYS = re.compile(
     r"\b(?:plan|section f|ehcp|order)\b[^.!?\n]{0,12}?\b(?:says|said|states|specifies|sets out|lists|to include|includes?|"
     r"provides(?: for)?|requires|is clear that (?:he|she|they|i) needs?)"
@@ -1142,161 +1223,125 @@ PLAN_SAYS = re.compile(
     r"|\bassessed for\b|\bagreed (?:in (?:his|her|their|the|my) (?:\w+ )?plan(?: last year| in \w+)? )?(?=a |an |\d)",
     re.I,
 )
-PLAN_SAYS_END = re.compile(
-    r"[.;!?\n)]|,\s(?:but|because|which|and (?:to|he|she|they|i|we|it))\b|\s(?:but|because|which|since|until|so|as agreed|when)\b"
-    r"|\sand (?:he|she|they|i|we|it|the school|none|nothing|only|to)\b|\sin (?:his|her|their|my|the) (?:\w+ )?plan\b",
-    re.I,
-)
 
 
-# the plan's (or order's, or agreement's) own words, quoted: "Section F: '1:1 adult support for 27.5 hours per week'",
-# "they agreed 'five hours a week of home tuition'"; a quotation of a reply ("said it was 'an administrative error'")
-# names no service and is passed over
+# words quoted: "Section F: '1:1 adult support for 27.5 hours per week'", "they agreed 'five hours a week of home
+# tuition'" (the plan's own words where the reader's clauses quote it)
 QUOTED = re.compile(r"['‘\"“]([^'’\"”\n]{12,300}?)['’\"”](?!\w)")
-QUOTE_CUE = re.compile(
-    r"\b(plan|section (?!i\b)[a-k]|ehcp|order(ed)?|tribunal|agreed|records?|amendments?|added|states|specifies|"
-    r"sets out|includes?|provide|entitled|promised|needs?|arrange|meant|supposed|gets?|receive|fund)\b",
-    re.I,
-)
-NEXT_QUOTED = re.compile(r"(?:,? and |, |,? plus |; )['‘\"“]([^'’\"”\n]{6,300}?)['’\"”](?!\w)", re.I)
-QUOTE_REPLY = re.compile(r"\b(saying|said|says|told|repl\w*|response|letter|email|wrote)\b", re.I)
-QUOTE_PLAN = re.compile(r"\b(plan|section (?!i\b)[a-k]|ehcp|order)\b", re.I)
 AMOUNT = re.compile(
     r"\b(\d+(\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve)\s+(hours?|hrs?|sessions?|minutes|days?|times)\b|£\s?\d",
     re.I,
 )
-# a need for an assessment (none yet, one asked for): what the child "needs" is not yet provision anyone owes
-ASSESSMENT_CASE = re.compile(
-    r"\b(asked|applied|request\w*|refus\w*|agreed|decid\w*|waiting)\b[^.!?\n]{0,40}\bassess", re.I
-)
 
 
-def _quoted_provision(text: str, sentences: list[tuple[int, int]]) -> tuple[str, tuple[int, int]] | None:
-    for m in QUOTED.finditer(text):
-        words = m.group(1).strip()
-        sent = next((x for x in sentences if x[0] <= m.start() < x[1]), (m.start(), m.end()))
-        before = re.split(r"[.;!?\n]|,\s", text[sent[0] : m.start()])[-1]
-        bracketed = text[: m.start()].rstrip().endswith("(")
-        if len(words.split()) < 3 or (bracketed and not QUOTE_PLAN.search(before)):
-            continue  # "EOTAS ('education otherwise than at school')": what a word means; not "section F ('...')"
-        if re.search(r"\b(called|rang|phoned|emailed|chased|texted|asked)\s*$", before, re.I):
-            continue  # "called 'at least six times'": how often they got in touch
-        agreed = re.search(r"\b(agreed|promised|ordered)\b", before, re.I) and not re.search(
-            r"\b(said|saying|says|told|repl\w*)\b", before, re.I
-        )
-        if QUOTE_REPLY.search(before) and not (QUOTE_PLAN.search(before) or agreed):
-            continue  # "the reply said it was 'an administrative error'"
-        # the cue may sit earlier in the sentence: "Section F of his plan says, word for word: '...'"
-        lead = text[sent[0] : m.start()]
-        if not (
-            QUOTE_CUE.search(before)
-            or QUOTE_PLAN.search(before)
-            or re.search(r"\b(says|states)\b", lead)
-            and QUOTE_PLAN.search(lead)
-        ):
-            continue
-        if PROVISION_NOUN.search(words) or AMOUNT.search(words) or len(words.split()) >= 6:
-            # the plan's next item quoted straight after ("'... SaLT' and 'Occupational therapy: ...'") is owed too
-            span = m.span(1)
-            while nxt := NEXT_QUOTED.match(text, span[1] + 1):
-                span = (span[0], nxt.end(1))
-                words = f"{words.rstrip('.')} and {nxt.group(1).strip()}"
-            return words, span
-    return None
+# --- provision: a learned reader picks the clauses, plain rules trim their words -----------------------------------
+#
+# Rules written from each round of blind-written stories did not carry to the next: they read 0.82 / 0.80 on the
+# tuning stories they were written from and 0.71 / 0.67 on the held-back ones. A logistic reader over each clause's
+# words and cues (`reader_provision.json`, `scripts/train_readers.py`), trained on s01-s403 before s404-s503 were
+# written, read those 100 unseen stories at 0.81 / 0.83 against the rules' 0.81 / 0.79 (72 right against 69; on the
+# batch aimed at provision, with distractors, 20 against 13). Adding the rules' own choice as a feature did worse
+# unseen: the rules were fitted to the very stories the reader trains on, so it learnt to trust them too much.
+# Trained on all 491 tuning stories it cross-validates at 0.83 / 0.80 (5 folds) and reads the held-back stories at
+# 0.82 / 0.69.
+def provision_features(text: str, clauses: list[tuple[int, int]], i: int) -> dict[str, float]:
+    """What the provision reader sees of clause `i`: its words, which cues it and the clause before it carry, and
+    where it sits. Used both to train the reader and to read with it."""
+    a, b = clauses[i]
+    clause = text[a:b]
+    f: dict[str, float] = {f"w_{w}": 1.0 for w in re.findall(r"[a-z0-9£']+", clause.lower())}
+    flags = {
+        **{"terms": PROVISION_TERMS, "cue": PROVISION_CUE, "plan_says": PLAN_SAYS, "gets": GETS},
+        **{"noun": PROVISION_NOUN, "amount": AMOUNT, "quoted": QUOTED, "failure": FAILURE_CUE, "wish": WISH},
+        **{"step": COMPLAINT_STEP, "impact": IMPACT_CUE, "outcome": OUTCOME_CUE, "contact": CONTACT_CUE},
+    }
+    f |= {f"f_{k}": 1.0 for k, rx in flags.items() if rx.search(clause)}
+    if i:
+        before = text[clauses[i - 1][0] : clauses[i - 1][1]]
+        f |= {f"p_{k}": 1.0 for k, rx in flags.items() if rx.search(before)}
+        f |= {f"pw_{w}": 1.0 for w in re.findall(r"[a-z']+", before.lower())[-3:]}
+    if re.search(r"\d", clause):
+        f["digit"] = 1.0
+    f["len"] = min(len(clause.split()), 40) / 40
+    f["pos"] = i / len(clauses)
+    return f
 
 
-# the transport arrangement as the person names it: "a taxi with an escort", "a place on the council's minibus to his
-# school", "my lads taxi to college"
-TRANSPORT_MEANS = re.compile(
-    r"\b((?:an? |the |his |her |their |my \w+ )?(?:place on the [\w' ]{0,25}?(?:minibus|bus)|taxi|minibus|bus pass)"
-    r"(?: (?:with (?:an? )?(?:escort|passenger assistant|pa)\b|to (?:and from )?(?:his |her |the )?(?:school|college)\b))+"
-    r"|(?:an? |the )place on the [\w' ]{0,25}?(?:minibus|bus)\b(?: to (?:his |her |the )?(?:school|college)\b)?)",
+# the words before what is owed: "Section F says", "the plan states that", "and", a bullet; then "he should get"
+LEAD_IN = re.compile(
+    r"[\s•*\-–]*(?:(?:and|but|so|that|which|plus)\s+)?(?:(?:[\w'’()]+[\s,]+){0,8}?(?:says?|said|states?|specif(?:ies|y)|"
+    r"sets out|is written|reads|agreed|confirmed|promised)\b(?: that)?\s*[:,]?\s*)?",
     re.I,
 )
-
-
-def _provision(text: str) -> tuple[str, tuple[int, int], str] | None:
-    """The provision named, its span, and which rule read it (see `Found.how`)."""
-    sentences = _sentences(text)
-    if quoted := _quoted_provision(text, sentences):
-        return (*quoted, "quoted")
-    for m in PLAN_SAYS.finditer(text):
-        end = PLAN_SAYS_END.search(text, m.end())
-        span = _trim(text, m.end(), end.start() if end else len(text))
-        words = text[span[0] : span[1]]
-        if re.match(r"(nothing|no|none|not)\b", words, re.I):
-            continue  # "the plan says nothing about transport"
-        if PROVISION_NOUN.search(words) and 1 <= len(words.split()) <= 35:
-            # provision the same sentence names before it ("have not paid the allowance ... the plan says ...")
-            sent = next((x for x in sentences if x[0] <= m.start() < x[1]), span)
-            more = list(PROVISION_TERMS.finditer(text, sent[0], m.start()))
-            if more:
-                return " and ".join([*(t.group(1) for t in more[:2]), words]), (more[0].start(), span[1]), "plan says"
-            return words, span, "plan says"
-    for m in GETS.finditer(text):
-        end = GETS_END.search(text, m.end())
-        span = _trim(text, m.end(), end.start() if end else len(text))
-        words = text[span[0] : span[1]]
-        if PROVISION_NOUN.search(words) and 1 <= len(words.split()) <= 15:
-            # other provision the same sentence names ("have not paid the allowance ... he should have therapy")
-            sent = next((x for x in sentences if x[0] <= m.start() < x[1]), span)
-            more = [t for t in PROVISION_TERMS.finditer(text, sent[0], sent[1]) if not span[0] <= t.start() < span[1]]
-            if more:
-                return (
-                    " and ".join([*(t.group(1) for t in more[:2]), words]),
-                    (min(more[0].start(), span[0]), span[1]),
-                    "gets",
-                )
-            return words, span, "gets"
-    if ASSESSMENT_CASE.search(text) and not PLAN_WORD.search(text):
-        return None  # an assessment story: the support a child "needs" is not yet owed (the plan will say)
-    ride = TRANSPORT_MEANS.search(text)
-    if ride and len(re.findall(r"\b(transport|taxi|minibus|bus|escort|pick[- ]?ups?)\b", text, re.I)) >= 3:
-        return ride.group(1), ride.span(1), "named"  # a transport story: the arrangement, not the word "transport"
-    cued = [s for s in sentences if PROVISION_CUE.search(text[s[0] : s[1]])]
-    lacking = [s for s in sentences if FAILURE_CUE.search(text[s[0] : s[1]])]
-    for s in [*cued, *lacking, *sentences]:
-        terms = list(PROVISION_TERMS.finditer(text, s[0], s[1]))
-        if terms:
-            if len(terms) == 1:  # one service: with how much and where, as the person says it
-                a, b = _phrase(text, terms[0].span(1), s)
-                return text[a:b], (a, b), "named"
-            names = []
-            for t in terms:
-                if t.group(1).lower() not in [n.lower() for n in names]:
-                    names.append(t.group(1))
-            return " and ".join(names[:3]), (terms[0].start(), terms[min(2, len(terms) - 1)].end()), "named"
-    return None
-
-
-# the words around a service that say how much, how often and where: "two overnight short breaks per month", "a weekly
-# Staying Put allowance of £285", "2 hours of maths and english tuition a week"
-PHRASE_BEFORE = re.compile(
-    r"(?:(?:\b(?:a|an|the|his|her|my|their|our|\d+|one|two|three|four|five|six|weekly|monthly|fortnightly|daily|overnight|"
-    r"hours? of|sessions? of|[A-Z][a-z]+ [A-Z][a-z]+)|x ?\d+)\s+)+$"
-)
-PHRASE_AFTER = re.compile(
-    r"(?:\s(?:per|a|every|each) (?:week|month|term|fortnight|night|day|year)\b|\sof £[\d,]+(?:\.\d\d)?"
-    r"|\s(?:at|in) (?:the |a )?(?:[\w'-]+ ){0,3}?(?:unit|centre|center|house|school|college|club)\b"
-    r"|\swith (?:an? |the )?(?:escort|passenger assistant|\w+ (?:therapist|worker|teacher|assistant)))+",
+WHO_GETS = re.compile(
+    r"(?:(?:he|she|they|i|we|[A-Z][a-z]+|(?:my|our|his|her) \w+) (?:should|is meant to|are meant to|was meant to|is supposed to|used to|"
+    r"are supposed to|must|would|will) (?:get|have|receive|be getting|be given)|(?:he|she|they|i|we|[A-Z][a-z]+) "
+    r"(?:gets|get|has|have|receives))\s+",
     re.I,
 )
+# where what is owed ends and the failure begins: "portage visits weekly from January and only had 3"
+OWED_END = re.compile(
+    r"\s(?:but|because|since|until|although|though|yet)\b|\sand (?:only|he|she|they|it|nothing|never|none|we|i)\b",
+    re.I,
+)
+TRIM = " \t\n'\"“”‘’.,;:-•*"
 
 
-def _phrase(text: str, span: tuple[int, int], sentence: tuple[int, int]) -> tuple[int, int]:
-    a, b = span
-    lead = max(sentence[0], a - 60)  # how much is said just before it (a long sentence is not searched whole)
-    before = PHRASE_BEFORE.search(text[lead:a])
-    if (
-        before
-        and not re.match(r"(?i)(i|he|she|they|we|it|the council|the school)\b", before.group(0))
-        and not re.fullmatch(r"(?i)(?:a|an|the|his|her|my|their|our)\s+", before.group(0))  # how much, not "the"
-    ):
-        a = lead + before.start()
-    after = PHRASE_AFTER.match(text, b)
-    if after:
-        b = after.end()
-    return a, b
+def _owed_words(text: str, a: int, b: int) -> tuple[str, tuple[int, int]] | None:
+    """The owed provision within the clauses chosen: the plan's quoted words where the clauses quote it ("Section F
+    says, word for word: '...' and '...'"), else the person's words without what introduces them ("his plan says",
+    "he should get") or the failure told after them ("... from January and only had 3"), unless that would leave
+    fewer than two words. None where the words say the plan has nothing ("the plan says nothing about transport")."""
+    for rx in (LEAD_IN, WHO_GETS):
+        m = rx.match(text, a, b)
+        if m and len(text[m.end() : b].split()) >= 2:
+            a = m.end()
+    quotes = [q for q in QUOTED.finditer(text, max(0, a - 1), min(len(text), b + 1)) if len(q.group(1).split()) >= 3]
+    if quotes and sum(len(q.group(1).split()) for q in quotes) * 2 >= len(text[a:b].split()):
+        words = " and ".join(q.group(1).strip().rstrip(".,;") for q in quotes)
+        return words, (quotes[0].start(1), quotes[-1].end(1))
+    end = OWED_END.search(text, a, b)
+    if end and len(text[a : end.start()].split()) >= 3:
+        b = end.start()
+    while a < b and text[a] in TRIM:
+        a += 1
+    while b > a and text[b - 1] in TRIM:
+        b -= 1
+    if re.match(r"(nothing|no|none|not)\b", text[a:b], re.I):
+        return None
+    return text[a:b], (a, b)
+
+
+def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tuple[int, int], str] | None:
+    """The provision owed: the clause the reader thinks most likely to say it, if likely enough (`least`), with the
+    clauses beside it that also say it (`beside`: a list told over several lines, "... and 'OT: ...'"), trimmed."""
+    reader = reader or readers.load("provision")
+    clauses = _clauses(text)
+    if not clauses:
+        return None
+    p = [reader.probability(provision_features(text, clauses, i)) for i in range(len(clauses))]
+    best = max(range(len(p)), key=p.__getitem__)
+    if p[best] < reader.settings["least"]:
+        return _said_owed(text, clauses)
+    lo = hi = best
+    while lo > 0 and p[lo - 1] >= reader.settings["beside"]:
+        lo -= 1
+    while hi + 1 < len(p) and p[hi + 1] >= reader.settings["beside"]:
+        hi += 1
+    owed = _owed_words(text, clauses[lo][0], clauses[hi][1])
+    return (*owed, "learned") if owed else None
+
+
+def _said_owed(text: str, clauses: list[tuple[int, int]]) -> tuple[str, tuple[int, int], str] | None:
+    """Where the reader finds no clause likely enough: a clause that says outright what is owed ("He is entitled to
+    free home to school transport", "the plan provides for ..."), from after those words to the clause's end."""
+    for a, b in clauses:
+        cue = GETS.search(text, a, b) or PLAN_SAYS.search(text, a, b)
+        if cue and PROVISION_NOUN.search(text, cue.end(), b):
+            owed = _owed_words(text, cue.end(), b)
+            if owed:
+                return (*owed, "said")
+    return None
 
 
 IMPACT_CUE = re.compile(
@@ -1783,6 +1828,14 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             r"\b(holding|auto(matic)?) (reply|response)|\backnowledgement\b", clause, re.I
         ):
             name = None  # a holding reply is not the council's answer
+        if name in STEP_KEYS and APPEAL.search(sentence) and not re.search(r"\bcomplain", sentence, re.I):
+            name = None  # "ive asked for the stage 2 appeal panel and its on 10 december": a transport appeal's step
+        if (
+            name == "complaint_made"
+            and (c := re.search(r"\bcomplain\w*", clause, re.I))
+            and NOT_THE_COUNCILS.match(clause, c.end())
+        ):
+            name = None  # "I put a formal complaint in to the trust on 12 June": the academy's procedure
         if len(days) > 1 and name != "complaint_made":
             continue  # several dates in one clause: only "complaints on 12 August, 9 September ..." (the first)
         if name and name not in dates:
@@ -1875,6 +1928,8 @@ def _header_event(text: str, clause: tuple[int, int], last: str | None) -> str |
         return named
     if re.search(r"\b(stage (2|two)|final response)\b", subject, re.I):
         return "stage2_response"
+    if re.search(r"\b(auto(matic)?[- ]?reply|out of office|acknowledg\w*|holding)\b", subject, re.I):
+        return None  # "Subject: Automatic reply": the council's machine, not its answer
     sender = block.get("from", "")
     if COUNCIL_SENDER.search(sender) and not re.search(r"\b(me|myself)\b|\[me\]", sender, re.I):
         return REPLY_TO.get(last or "")
@@ -1907,6 +1962,7 @@ STAGE_OF_DATE = (
     ("complaint_made", "council-stage-1"),
 )
 STAGE_ORDER = ("ombudsman", "council-stage-2", "council-stage-1")
+STEP_KEYS = {"complaint_made", "stage1_response", "stage2_requested", "stage2_response"}
 
 
 def _rules(text: str, today: date) -> Extraction:
@@ -1937,7 +1993,11 @@ def _rules(text: str, today: date) -> Extraction:
     # complaint has gone even where no stage cue does: the furthest of the two stands
     implied = next(((st, ex.dates[k]) for k, st in STAGE_OF_DATE if k in ex.dates), None)
     now = ex.get("stage")
-    if implied and (now is None or STAGE_ORDER.index(implied[0]) < STAGE_ORDER.index(now)):
+    if (
+        implied
+        and (now is None or STAGE_ORDER.index(implied[0]) < STAGE_ORDER.index(now))
+        and not _withdrawn(text, implied[1].source)
+    ):
         ex.values["stage"] = Found(implied[0], implied[1].source, how="dated step")
     return ex
 
@@ -1979,11 +2039,8 @@ FIELD_HELP = {
     "impact": "how it has affected the child or family, a few words copied from the account",
     "outcome_sought": "what the person wants the council to do",
 }
-# the fields the model reads again even where the rules found a value, in the same one call as the gaps: provision,
-# the rules' weakest on stories they were not fitted to (0.65 held back), where they often only name the service
-# ("speech therapy") and the plan's fuller wording is there to copy. Impact was tried and left out: on the tuning
-# stories the model's second reading of it lost more (another sentence, the story retold) than it found.
-SECOND = ("provision",)
+# The model used to read provision a second time where the rules had only named a service ("speech therapy"); the
+# learned reader (`_provision`) reads the clauses whole, so the model now only fills what the reader left empty.
 # a model's answer for these must appear in the words literally (case and spacing aside)
 LITERAL = {"council", "child"}
 # share of a free-text value's content words that must be the person's own words
@@ -2133,17 +2190,6 @@ def _ask_model(chat_model, text: str, fields: list[str]) -> dict:
 # --- the public API -----------------------------------------------------------------------------------------------
 
 
-def _prefer(name: str, rules: Found, model: Found, text: str) -> bool:
-    """Whether the model's traced reading of a second field replaces the rules'. Provision: only where the rules
-    merely named a service in a sentence (`how` "named", their weakest rule: "speech therapy", "transport"); the plan's
-    quoted words, "the plan says ..." and "should get ..." stand. On the 30 blind-written tuning stories read by the
-    rules before they were fitted to them, provision went 0.50 / 0.48 (rules) -> 0.71 / 0.74; on all 91 tuning stories
-    with today's rules it took nothing right away (replacing stronger rules too cost 3 of 77 right)."""
-    if name == "provision":
-        return rules.how == "named"
-    return False
-
-
 def _asked_for(name: str, span: tuple[int, int], ex: Extraction) -> bool:
     """A model's provision that lies inside what the person asks the council to do (the rules' outcome_sought) is
     the remedy wanted ("full time support and compensation for the delay"), not the provision owed."""
@@ -2190,23 +2236,17 @@ def extract(text: str, previous: Extraction | None = None, chat_model=None, toda
     return ex
 
 
-def read_again(ex: Extraction, chat_model, today: date, second: tuple[str, ...] | None = None) -> Extraction:
-    """The model's one call: it fills the fields the rules left empty and reads the `second` fields (SECOND) again
-    even where the rules found a value; `_prefer` decides which reading a second field keeps. Every value the model
-    gives is kept only if `trace` finds it in the words. Fields the person confirmed are never asked."""
-    second = SECOND if second is None else second
+def read_again(ex: Extraction, chat_model, today: date) -> Extraction:
+    """The model's one call: it fills the fields the rules left empty. Every value it gives is kept only if `trace`
+    finds it in the words. Fields the person confirmed are never asked."""
     whole = ex.text
     gaps = [f for f in SCALARS if f not in ex.values]
     if ex.get("complainant") == "young person":
         gaps = [f for f in gaps if f != "child"]  # they write about themselves
-    again = [
-        f for f in second if f in ex.values and ex.values[f].by == "rules" and isinstance(ex.values[f].source, tuple)
-    ]
-    asked = [f for f in SCALARS if f in gaps or f in again]
-    if not asked:
+    if not gaps:
         return ex
     try:
-        proposed = _ask_model(chat_model, whole, asked)
+        proposed = _ask_model(chat_model, whole, gaps)
     except Exception as e:  # a model failing is not the person's problem: the rules' reading stands
         ex.notes.append(f"the local model failed ({type(e).__name__}); the rules' reading stands")
         proposed = {}
@@ -2220,12 +2260,7 @@ def read_again(ex: Extraction, chat_model, today: date, second: tuple[str, ...] 
         if _asked_for(name, got[1], ex):
             ex.notes.append(f"dropped {name} from the model: it is what the person asks for, not what is owed")
             continue
-        mine = Found(got[0], got[1], "model")
-        if name in again:
-            if not _prefer(name, ex.values[name], mine, whole):
-                continue
-            ex.notes.append(f"{name}: the model's reading {got[0]!r} over the rules' {ex.values[name].value!r}")
-        ex.values[name] = mine
+        ex.values[name] = Found(got[0], got[1], "model")
     return ex
 
 

@@ -51,6 +51,7 @@ LAYERS = {
         "deadlines",
         "law",
         "facets",
+        "readers",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]
