@@ -2652,10 +2652,10 @@ def _record(
         f"Model: {model or 'none'}"
         + (f" (loaded in {loaded:.1f} s, once, before the first story)." if loaded else "."),
         "Each field: precision / recall against evals/gold/stories.jsonl (held back: never read while the rules were "
-        "written). The model fills the fields the rules left empty and, in the same one call, reads provision again: "
-        "its reading replaces the rules' only where they merely named a service (their weakest rule), and each value "
-        "it gives is kept only if it can be traced to the person's words. Seconds per story: reading one story (rules, and the model's one call "
-        "when there are gaps), i.e. the time to the first response (the facts understood or a question back).",
+        "written or the provision reader trained). The model fills, in one call, the fields the rules and the reader "
+        "left empty, and each value it gives is kept only if it can be traced to the person's words. Seconds per "
+        "story: reading one story (rules, and the model's one call when there are gaps), i.e. the time to the first "
+        "response (the facts understood or a question back).",
         "",
     ]
     return "\n".join(head) + "\n" + format_report(result) + "\n"
