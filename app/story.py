@@ -451,7 +451,17 @@ CHILD_RES = [
         r"\b(?:writing as|as|I am|I'm|im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent)"
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
-    re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been)\b", re.M),
+    re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been|in (?:year|yr) ?\d)\b", re.M),
+    # "This is about Mae", "the older of the two, who I'll call L", "Dave (Sam's dad)", "My middle one, M., is in year 11"
+    re.compile(r"\b(?i:this|it|the complaint|my complaint)(?i: complaint)? (?i:is|is all) about ([A-Z][a-z]+|[A-Z])\b"),
+    re.compile(r"\b(?i:i'?ll|i will|we'?ll|i) call (?:him|her|them )?([A-Z][a-z]*)\b"),
+    re.compile(r"\(([A-Z][a-z]+)'s (?:mum|dad|mother|father|nan|gran|grandad|grandma|carer|foster carer)\)"),
+    re.compile(
+        r"\b(?i:my|our) (?i:middle|eldest|oldest|youngest|younger|older|little|big) (?i:one|child|son|daughter|boy|girl|lad),? "
+        r"([A-Z][a-z]+|[A-Z])\b"
+    ),
+    # a pasted email's subject: "Subject: Re: Grace Thompson - EHCP - formal complaint"
+    re.compile(r"^[\s>'\"]*(?i:re|subject)\s*:\s*(?i:re:\s*)?([A-Z][a-z]+) [A-Z][a-z]+\s*[-–]", re.M),
     # "Kai's been with us since March, hes 14", "riley is 11 has an ehcp" (a name written in lower case, then an age)
     re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+)'s been\b", re.M),
     re.compile(
@@ -465,7 +475,7 @@ CHILD_RES = [
         r"can'?t|cannot|won'?t|doesn'?t|didn'?t|stopped|missed)\b"
     ),
     re.compile(
-        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]) \((?:aged? )?\d{1,2}\)"
+        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z])\.? \((?:aged? )?\d{1,2}\)"
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"
     ),
     # "Sam, 9, has autism", "Sam, who is 9"
@@ -632,6 +642,14 @@ CHASED_SINCE = re.compile(
     r"(?:(?!\b(?:who|which|that|has|have|had|is|was|been)\b)[^.!?\n]){0,45}$",
     re.I,
 )
+# a day that is not when it began: an appeal's or a panel's, the next stage asked for, the person's chasing ("I've
+# emailed the SEN officer on 2 April, 19 June and 8 September"), unless what they sent was the request that started
+# the clock ("I emailed to request an assessment on 3 March")
+NOT_A_START = re.compile(r"\b(appeal\w*|panel|next stage|investigator)\b", re.I)
+CHASING = re.compile(
+    r"\b(emailed|e-mailed|rang|phoned|called|chased|wrote to|messaged|contacted|sent it again)\b", re.I
+)
+ASKED_FOR = re.compile(r"\b(request\w*|appl(y|ied|ication)|asked for|assess\w*)\b", re.I)
 # a service that worked from that start: "since September 2024 and it was fine", "started in July and was good"
 WENT_WELL = re.compile(
     r"[^.!?\n]{0,20}?\b(?:and )?(?:it |he |she |they |that )?(?:was|went|has been|worked|were) (?:fine|well|great|good|ok|okay)\b"
@@ -653,6 +671,12 @@ MOVED = re.compile(
 SINCE_THEN = re.compile(r"\b(?<!ever )since then\b", re.I)
 THEN_TIME = re.compile(
     rf"\b(?:(christmas|easter)|(?:in|on|by|before|until|till) (?:the )?{DAY_BEFORE}{MONTH_RE}(?: {YEAR_RE})?)\b", re.I
+)
+# the term or school year now, with no month said: "since start of term", "since the new school year"
+TERM_START = re.compile(
+    r"\b(?:since|from) (?:the )?(?:(?:start|beginning) of (?:the |this )?(?:(school year|academic year)|term)\b"
+    r"|new (school year|academic year|term)\b)(?! in\b)",
+    re.I,
 )
 # "at the beginning of this year", "since the start of last year"
 YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
@@ -719,6 +743,13 @@ def _since_said(
         found.append(
             (m.start() - len(back) + t.start(), f"{y:04d}-{mo:02d}", (m.start() - len(back) + t.start(), m.end()))
         )
+    for m in TERM_START.finditer(text):  # "since the start of term", "since the new school year": the term now
+        if m.group(1):
+            mo = 9
+        else:
+            mo = 9 if today.month >= 9 else 4 if today.month >= 4 else 1
+        y = today.year if mo <= today.month else today.year - 1
+        found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
     for m in YEAR_START.finditer(text):
         y = today.year - (m.group(1).lower() == "last")
         found.append((m.start(), f"{y:04d}-01", m.span()))
@@ -842,7 +873,14 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     # no word of when it began: the earliest day or month the story dates, not counting the complaint's own steps
     # (a complaint is made after the problem began); a deadline missed counts ("amended by 15 February 2026")
     def counts(m: re.Match) -> bool:
-        return not (wished(m.start()) or COMPLAINT_STEP.search(clause_at(m.start())) or promised(m))
+        clause = clause_at(m.start())
+        return not (
+            wished(m.start())
+            or COMPLAINT_STEP.search(clause)
+            or NOT_A_START.search(clause)
+            or (CHASING.search(clause) and not ASKED_FOR.search(clause))
+            or promised(m)
+        )
 
     def promised(m: re.Match) -> bool:  # "I'd hear by 30 November" (still to come), not a deadline missed
         if not BY_DAY.search(text[max(0, m.start() - 20) : m.start()]):
@@ -1234,6 +1272,12 @@ AMOUNT = re.compile(
 )
 
 
+# a need for an assessment (none yet, one asked for): what the child "needs" is not yet provision anyone owes
+ASSESSMENT_CASE = re.compile(
+    r"\b(asked|applied|request\w*|refus\w*|agreed|decid\w*|waiting)\b[^.!?\n]{0,40}\bassess", re.I
+)
+
+
 # --- provision: a learned reader picks the clauses, plain rules trim their words -----------------------------------
 #
 # Rules written from each round of blind-written stories did not carry to the next: they read 0.82 / 0.80 on the
@@ -1244,9 +1288,9 @@ AMOUNT = re.compile(
 # unseen: the rules were fitted to the very stories the reader trains on, so it learnt to trust them too much.
 # Trained on all 491 tuning stories it cross-validates at 0.83 / 0.80 (5 folds) and reads the held-back stories at
 # 0.82 / 0.69.
-def provision_features(text: str, clauses: list[tuple[int, int]], i: int) -> dict[str, float]:
-    """What the provision reader sees of clause `i`: its words, which cues it and the clause before it carry, and
-    where it sits. Used both to train the reader and to read with it."""
+def clause_features(text: str, clauses: list[tuple[int, int]], i: int) -> dict[str, float]:
+    """What a clause reader (provision, impact) sees of clause `i`: its words, which cues it and the clauses either side
+    carry, and where it sits. Used both to train the readers and to read with them."""
     a, b = clauses[i]
     clause = text[a:b]
     f: dict[str, float] = {f"w_{w}": 1.0 for w in re.findall(r"[a-z0-9£']+", clause.lower())}
@@ -1254,12 +1298,16 @@ def provision_features(text: str, clauses: list[tuple[int, int]], i: int) -> dic
         **{"terms": PROVISION_TERMS, "cue": PROVISION_CUE, "plan_says": PLAN_SAYS, "gets": GETS},
         **{"noun": PROVISION_NOUN, "amount": AMOUNT, "quoted": QUOTED, "failure": FAILURE_CUE, "wish": WISH},
         **{"step": COMPLAINT_STEP, "impact": IMPACT_CUE, "outcome": OUTCOME_CUE, "contact": CONTACT_CUE},
+        **{"schooling": SCHOOLING_LOSS, "diagnosis": DIAGNOSIS, "label": IMPACT_LABEL, "wants": WANTS},
     }
     f |= {f"f_{k}": 1.0 for k, rx in flags.items() if rx.search(clause)}
     if i:
         before = text[clauses[i - 1][0] : clauses[i - 1][1]]
         f |= {f"p_{k}": 1.0 for k, rx in flags.items() if rx.search(before)}
         f |= {f"pw_{w}": 1.0 for w in re.findall(r"[a-z']+", before.lower())[-3:]}
+    if i + 1 < len(clauses):
+        after = text[clauses[i + 1][0] : clauses[i + 1][1]]
+        f |= {f"n_{k}": 1.0 for k, rx in flags.items() if rx.search(after)}
     if re.search(r"\d", clause):
         f["digit"] = 1.0
     f["len"] = min(len(clause.split()), 40) / 40
@@ -1312,23 +1360,38 @@ def _owed_words(text: str, a: int, b: int) -> tuple[str, tuple[int, int]] | None
     return text[a:b], (a, b)
 
 
+def _regions(text: str, clauses: list[tuple[int, int]], reader: readers.Reader, most: int = 1) -> list[tuple[int, int]]:
+    """Where a reader finds its field, in text order: the clause it finds most likely to say it, if likely enough
+    (`least`), with the clauses beside it that also say it (`beside`: a list told over several lines, a harm told over
+    several sentences); then, up to `most`, the next most likely clause elsewhere and its neighbours (the harm to the
+    child told in one place, the harm to the family in another)."""
+    p = [reader.probability(clause_features(text, clauses, i)) for i in range(len(clauses))]
+    taken: list[tuple[int, int]] = []
+    for best in sorted(range(len(p)), key=lambda i: -p[i]):
+        if len(taken) == most or p[best] < reader.settings["least"]:
+            break
+        if any(lo - 1 <= best <= hi + 1 for lo, hi in taken):
+            continue
+        lo = hi = best
+        while lo > 0 and p[lo - 1] >= reader.settings["beside"]:
+            lo -= 1
+        while hi + 1 < len(p) and p[hi + 1] >= reader.settings["beside"]:
+            hi += 1
+        taken.append((lo, hi))
+    return [(clauses[lo][0], clauses[hi][1]) for lo, hi in sorted(taken)]
+
+
 def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tuple[int, int], str] | None:
-    """The provision owed: the clause the reader thinks most likely to say it, if likely enough (`least`), with the
-    clauses beside it that also say it (`beside`: a list told over several lines, "... and 'OT: ...'"), trimmed."""
+    """The provision owed: the clauses the provision reader finds (`_region`), trimmed to what is owed; where it finds
+    none likely enough, what a clause says outright is owed (`_said_owed`)."""
     reader = reader or readers.load("provision")
+    if ASSESSMENT_CASE.search(text) and not PLAN_WORD.search(text):
+        return None  # an assessment story: the support a child "needs" is not yet owed (the plan will say)
     clauses = _clauses(text)
-    if not clauses:
-        return None
-    p = [reader.probability(provision_features(text, clauses, i)) for i in range(len(clauses))]
-    best = max(range(len(p)), key=p.__getitem__)
-    if p[best] < reader.settings["least"]:
+    regions = _regions(text, clauses, reader)
+    if not regions:
         return _said_owed(text, clauses)
-    lo = hi = best
-    while lo > 0 and p[lo - 1] >= reader.settings["beside"]:
-        lo -= 1
-    while hi + 1 < len(p) and p[hi + 1] >= reader.settings["beside"]:
-        hi += 1
-    owed = _owed_words(text, clauses[lo][0], clauses[hi][1])
+    owed = _owed_words(text, *regions[0])
     return (*owed, "learned") if owed else None
 
 
@@ -1417,61 +1480,56 @@ DIAGNOSIS = re.compile(
 WANTS = re.compile(r"\s*(i|we|they|the family)\b.{0,20}\b(want|would like|seek)\b", re.I)
 
 
-def _says_impact(piece: str, harm_only: bool = False) -> bool:
-    return any(
-        not DIAGNOSIS.search(piece[max(0, m.start() - 30) : m.end()])
-        # "since 2024 after a breakdown in mainstream": what led to it, not what it has done
-        and not re.search(
-            r"\b(after|following) (a|an|his|her|their|the) $", piece[max(0, m.start() - 20) : m.start()], re.I
-        )
-        and not (harm_only and SCHOOLING_LOSS.fullmatch(m.group(0)))
-        for m in IMPACT_CUE.finditer(piece)
-    )
-
-
 IMPACT_LABEL = re.compile(
     r"^[\s•*\-–]*(?:impact|the impact|impact on (?:\w+ ){0,3}|effect on (?:\w+ ){0,3}|how (?:it|this) (?:has )?affect(?:s|ed) (?:\w+ ){0,3})\s*[:\-–]",
     re.I | re.M,
 )
 
 
-IMPACT_PIECES = 2
-IMPACT_WORDS = 60
-
-
-def _impact(text: str) -> tuple[str, tuple[int, int]] | None:
-    """How it has hurt the child or family: the first sentence that says so (a run-on one: the clauses that do),
-    and the next sentence too when it goes on saying so ("I had to give up work. money is really tight now")."""
-    label = IMPACT_LABEL.search(text)
-    if label:  # "Impact: she's terrified of the bus, ..." (a bullet, a heading in a note)
-        span = _trim(text, label.end(), text.find("\n", label.end()) % (len(text) + 1) or len(text))
-        if span[1] > span[0]:
-            return text[span[0] : span[1]], span
-    sentences = _sentences(text)
-    hits = []
-    for harm_only in (True, False):
-        hits = [
-            i for i, (a, b) in enumerate(sentences) if _says_impact(text[a:b], harm_only) and not WANTS.match(text[a:b])
-        ]
-        if hits:
-            break
-    if not hits:
+def _impact(text: str, reader: readers.Reader | None = None) -> tuple[str, tuple[int, int]] | None:
+    """How it has hurt the child or family: the clauses the impact reader finds most likely to say it, in up to two
+    places (the harm to the child often told in one, the harm to the family in another). Rules that took the first one
+    or two sentences saying a harm read 0.87 / 0.80 on the tuning stories they were written from and 0.65 / 0.65 on
+    s554-s578, a batch aimed at impact, read unseen; the reader, trained on s01-s503 only, read that batch at
+    1.00 / 1.00 (23 of 23; its answers a median 33 words against the gold's 37, 98% of their content words the gold's)
+    and cross-validates at 0.99 / 0.98 on the 491 tuning stories."""
+    reader = reader or readers.load("impact")
+    pieces = []
+    clauses = _clauses(text)
+    for a, b in _regions(text, clauses, reader, most=IMPACT_PLACES):
+        # not a condition named before the harm: "hes got autism and anxiety. he just stays in his room all day now"
+        inside = [c for c in clauses if a <= c[0] and c[1] <= b]
+        while len(inside) > 1 and _only_condition(text[inside[0][0] : inside[0][1]]):
+            inside.pop(0)
+        a, b = _trim(text, inside[0][0] if inside else a, b)
+        lead = IMPACT_LEAD.match(text, a, b)
+        a = lead.end() if lead else a
+        while b > a and text[b - 1] in TRIM:
+            b -= 1
+        if b > a:
+            pieces.append((a, b))
+    if not pieces:
         return None
-    # each sentence that says it (a run-on one: the clauses that do), up to IMPACT_PIECES of them and IMPACT_WORDS
-    # words: people say the harm to the child in one place and the harm to the family in another
-    pieces: list[tuple[int, int]] = []
-    for i in hits:
-        s = sentences[i]
-        if len(text[s[0] : s[1]].split()) > 25:  # a run-on story: the clauses that say it
-            cl = [c for c in _clauses(text) if s[0] <= c[0] < s[1] and _says_impact(text[c[0] : c[1]])]
-            s = (cl[0][0], cl[min(1, len(cl) - 1)][1]) if cl else s
-        if pieces and sum(len(text[a:b].split()) for a, b in [*pieces, s]) > IMPACT_WORDS:
-            break
-        pieces.append(s)
-        if len(pieces) == IMPACT_PIECES:
-            break
-    value = " ".join(text[a:b].strip() for a, b in pieces)
-    return value, (pieces[0][0], pieces[-1][1])
+    return " ".join(text[a:b] for a, b in pieces), (pieces[0][0], pieces[-1][1])
+
+
+def _only_condition(clause: str) -> bool:
+    """A clause that names a condition ("he's got autism and anxiety") and no harm besides."""
+    return bool(DIAGNOSIS.search(clause)) and not any(
+        m.group(0).lower() not in ("anxiety", "anxious") for m in IMPACT_CUE.finditer(clause)
+    )
+
+
+# how many places a harm is told in that are read (the child's in one, the family's in another)
+# (cross-validated on the 491 tuning stories: one place 0.975 / 0.971, two 0.986 / 0.982)
+IMPACT_PLACES = 2
+# what may come before the harm in its clause: "and", "• Impact:", a condition named first ("hes got autism and
+# anxiety. he just stays in his room")
+IMPACT_LEAD = re.compile(
+    r"(?:[\s•*\-–]*(?:impact|the impact|impact on (?:\w+ ){0,3}|effect on (?:\w+ ){0,3})\s*[:\-–]\s*)?"
+    r"(?:(?:and|but|so|also|plus)\s+)?",
+    re.I,
+)
 
 
 OUTCOME_CUE = re.compile(

@@ -119,12 +119,15 @@ def test_a_model_that_invents_a_council_date_or_amount_is_not_believed():
 
 
 def test_a_models_well_formed_answer_for_a_gap_is_kept_with_its_span():
-    story = "Bristol City Council have not given Sam his therapy. he is falling apart and we are in despair."
-    model = FakeChat(json.dumps({"impact": "he is falling apart and we are in despair", "outcome_sought": None}))
+    story = (
+        "Bristol City Council have not given Sam his therapy since March. It is making everything harder for us all."
+    )
+    assert extract(story, today=TODAY).get("impact") is None  # the impact reader finds no harm likely enough
+    model = FakeChat(json.dumps({"impact": "making everything harder for us all", "outcome_sought": None}))
     ex = extract(story, chat_model=model, today=TODAY)
     found = ex.values["impact"]
     assert found.by == "model"
-    assert ex.text[found.source[0] : found.source[1]] == "he is falling apart and we are in despair"
+    assert ex.text[found.source[0] : found.source[1]] == "making everything harder for us all"
 
 
 def test_a_model_that_answers_nonsense_or_fails_leaves_the_rules_reading():
@@ -346,7 +349,7 @@ def test_the_harm_said_in_everyday_words_not_a_diagnosis_or_the_complaint_itself
     ex = extract("hes got autism and anxiety. he just stays in his room all day now.", today=TODAY)
     assert ex.get("impact") == "he just stays in his room all day now"
     ex = extract("D has had no education since July and is behind. D is depressed and sleeping all day.", today=TODAY)
-    assert ex.get("impact") == "D is depressed and sleeping all day"
+    assert ex.get("impact").endswith("D is depressed and sleeping all day")
 
 
 def test_officers_notes_foster_carers_and_no_plan_yet():
@@ -670,7 +673,8 @@ def test_when_it_started_said_in_terms_weeks_and_then():
         ("his PEP from june says 2 hours of tuition a week. after the october half term the tutor stopped.", "2026-10"),
     ):
         assert extract(words, today=TODAY).get("since") == since, words
-    assert extract("Isla hasn't been to school since the start of this term.", today=TODAY).get("since") is None
+    # the term now (told in November: the autumn term's start), as the later writers label it
+    assert extract("Isla hasn't been to school since the start of this term.", today=TODAY).get("since") == "2026-09"
 
 
 def test_dated_steps_in_timelines_dotted_dates_and_replies_in_other_words():
@@ -849,11 +853,12 @@ def test_a_reviewers_sentences_that_are_not_steps_contacts_names_or_starts():
         assert extract(words, today=TODAY).get("contacts") == [], words
 
 
-def test_the_provision_reader_was_trained_on_every_tuning_story_and_no_held_back_one():
+def test_the_learned_readers_were_trained_on_every_tuning_story_and_no_held_back_one():
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    trained = set(readers.load("provision").trained_on)
-    assert trained == {r["id"] for r in rows if not r["heldout"]}  # retrain (scripts/train_readers.py) when gold grows
-    assert not trained & {r["id"] for r in rows if r["heldout"]}
+    for name in ("provision", "impact"):
+        trained = set(readers.load(name).trained_on)
+        assert trained == {r["id"] for r in rows if not r["heldout"]}, name  # retrain (scripts/train_readers.py)
+        assert not trained & {r["id"] for r in rows if r["heldout"]}, name
 
 
 def test_the_plans_quoted_items_are_given_without_their_quote_marks_or_what_introduced_them():
@@ -955,3 +960,14 @@ def test_a_start_counted_from_the_school_year_or_told_before_a_reply():
     assert _since_of(holding) == "2026-06"
     asked = "I requested an assessment on the 3rd of June. It's been nearly 6 months since I asked and no draft plan."
     assert _since_of(asked) == "2026-06"
+
+
+def test_with_no_start_said_the_persons_chasing_and_an_appeals_days_are_not_taken_for_one():
+    chasing = (
+        "My son's plan says he should have a teaching assistant in lessons and he has nobody. I've emailed the SEN "
+        "officer on 2 April, 19 June and 8 September, and rang them on 10 October."
+    )
+    assert _since_of(chasing) is None  # better asked than guessed from the first email
+    asked = "I emailed Leeds to request an EHC needs assessment on 3 March 2026 and they still haven't decided."
+    assert _since_of(asked) == "2026-03"  # the request that started the clock
+    assert _since_of("She has had no 1:1 since the start of term and school say the funding isn't agreed.") == "2026-09"
