@@ -208,7 +208,8 @@ def _clauses(text: str) -> list[tuple[int, int]]:
                 c.start()
                 for c in re.finditer(
                     # not before the last of a list of days ("on 3 March, 17 April and 2 June")
-                    rf"(?<!\bspeech)\s(?:and(?! (?:\d|{MONTH_RE}\b))|but|so|then|because|which|although|after|when)\s"
+                    # nor inside "to and from school", "there and back"
+                    rf"(?<!\bspeech)\s(?:and(?! (?:\d|{MONTH_RE}\b|from\b|back\b))|but|so|then|because|which|although|after|when)\s"
                     # a new event in a run-on story: "... with us i complained on the 5th got a reply on the 30th"
                     r"|\s(?=(?:i|we) (?:\w+ )?(?:complained|phoned|rang|emailed|asked|wrote|sent|made|put|applied)\b)"
                     r"|\s(?=got (?:a|an|the) (?:\w+ )?(?:reply|response|letter|email)\b)|\s(?=(?:nobody|no one|noone)\b)",
@@ -256,13 +257,41 @@ gloucestershire|south tyneside|southampton|southend-on-sea|southend|southwark|st
 stockton-on-tees|stoke-on-trent|suffolk|sunderland|surrey|sutton|swindon|tameside|telford and wrekin|thurrock|torbay|
 tower hamlets|trafford|wakefield|walsall|waltham forest|wandsworth|warrington|warwickshire|west berkshire|west
 northamptonshire|west sussex|westminster|westmorland and furness|wigan|wiltshire|windsor and maidenhead|wirral|
-wokingham|wolverhampton|worcestershire|york"""
+wokingham|wolverhampton|worcestershire|york|brum|notts|glos|herts|lancs|bucks|staffs|cambs|oxon|wilts|leics|lincs|derbys|
+worcs|warks|hants"""
+# a county council by its initials: "KCC sent me two different stage 1 replies"
+COUNTY_INITIALS = {  # only initials that name one council ("HCC" is Hampshire's or Hertfordshire's)
+    "KCC": "Kent County Council",
+    "ECC": "Essex County Council",
+    "WSCC": "West Sussex County Council",
+    "ESCC": "East Sussex County Council",
+    "NYCC": "North Yorkshire Council",
+}
+# what people call a council for short: "brum council", "notts county", "Staffs CC"
+NICKNAMES = {
+    "brum": "Birmingham",
+    "notts": "Nottinghamshire",
+    "glos": "Gloucestershire",
+    "herts": "Hertfordshire",
+    "lancs": "Lancashire",
+    "bucks": "Buckinghamshire",
+    "staffs": "Staffordshire",
+    "cambs": "Cambridgeshire",
+    "oxon": "Oxfordshire",
+    "wilts": "Wiltshire",
+    "leics": "Leicestershire",
+    "lincs": "Lincolnshire",
+    "derbys": "Derbyshire",
+    "worcs": "Worcestershire",
+    "warks": "Warwickshire",
+    "hants": "Hampshire",
+}
 _AUTH = sorted({" ".join(a.split()) for a in AUTHORITIES.replace("\n", " ").split("|")}, key=len, reverse=True)
 # "Brighton & Hove" as people write it
 _AUTH_RE = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\s+and\s+", r"\s+(?:and|&)\s+") for a in _AUTH)
 KIND = r"(?:county\s+|city\s+|borough\s+|metropolitan\s+borough\s+|district\s+)?"
 COUNCIL_RES = [
-    re.compile(r"\blondon borough of (" + _AUTH_RE + r")\b", re.I),
+    re.compile(r"\b(?:london borough of|(?-i:LB)) (" + _AUTH_RE + r")\b", re.I),
     re.compile(r"\b(royal borough of|city of) (" + _AUTH_RE + r")(?: council)?\b", re.I),
     re.compile(r"\b(" + _AUTH_RE + r")(?:'s)?\s+" + KIND + r"(council|cc|la|local authority)\b", re.I),
     re.compile(r"\b((?:[A-Z][a-z]+[ -]){1,3})" + r"(?:County |City |Borough |Metropolitan Borough )?Council\b"),
@@ -291,20 +320,28 @@ NOT_PLACE = re.compile(r"^(the|my|our|a|their|this|that|parish|town|local|county
 # Only when the story names exactly one authority (two: the one moved to, placed by or acting is not known from the
 # name alone); "reading" and "bury" are words first, so they count only capitalised
 ANY_AUTHORITY = re.compile(r"\b(" + _AUTH_RE + r")\b(?!-)", re.I)
-WORDS_FIRST = {"reading", "bury", "derby", "york", "sutton", "richmond", "halton", "rutland"}
+WORDS_FIRST = {"reading", "bury", "derby", "york", "sutton", "richmond", "halton", "rutland", "bucks"}
 NOT_THE_COUNCIL = re.compile(r"\b(school|college|hospital|university|uni|academy|near|outside)\s+(in\s+)?$", re.I)
 
 
 def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
     found: dict[str, tuple[int, int]] = {}
+    school_place: dict[str, tuple[int, int]] = {}
     for m in ANY_AUTHORITY.finditer(text):
         name = " ".join(m.group(1).lower().split())
         before = text[max(0, m.start() - 25) : m.start()]
         if name in WORDS_FIRST and (not m.group(1)[0].isupper() or re.search(r"(^|[.!?\n]\s*)$", before)):
             continue
-        if NOT_THE_COUNCIL.search(before) or re.search(r"\b(moved (\w+ )?from|left|leaving)\s+$", before, re.I):
-            continue  # "a school in Chichester", "we moved here from Kent": not the council complained of
+        if NOT_THE_COUNCIL.search(before):
+            school_place.setdefault(name.replace("&", "and"), m.span(1))
+            continue  # "a school in Chichester": not the council complained of, unless no other place is named
+        if re.search(r"\b(moved (\w+ )?from|left|leaving)\s+$", before, re.I):
+            continue  # "we moved here from Kent"
         found.setdefault(name.replace("&", "and"), m.span(1))
+    if set(found) - set(NICKNAMES):  # a short name beside an authority named in full is where the family lives
+        found = {n: span for n, span in found.items() if n not in NICKNAMES}
+    if not found and len(school_place) == 1 and re.search(r"\bthe (council|la|local authority)\b", text, re.I):
+        found = school_place  # "a primary school in Solihull ... the council's inclusion service"
     if len(found) != 1:
         return None
     ((name, span),) = found.items()
@@ -313,7 +350,12 @@ def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
 
 def _council(text: str) -> tuple[str, tuple[int, int]] | None:
     found = _council_said(text)
-    return found if found is not None else _one_authority(text)
+    if found is None:
+        found = _one_authority(text)
+    if found is None:  # "KCC sent me two different stage 1 replies"
+        m = re.search(r"\b(" + "|".join(COUNTY_INITIALS) + r")\b", text)
+        found = (COUNTY_INITIALS[m.group(1)], m.span(1)) if m else None
+    return found
 
 
 def _council_said(text: str) -> tuple[str, tuple[int, int]] | None:
@@ -333,6 +375,8 @@ def _council_said(text: str) -> tuple[str, tuple[int, int]] | None:
             ):  # "bristol SEN team": the council's name, not the team's
                 span = m.span(1)
                 words = text[span[0] : span[1]] + " Council"
+            if _nickname_beside_another(text, words):
+                continue  # "We live in Herts ... Barnet is still his council": the short name is the place
             words = re.sub(r"'s\b", "", words)
             words = re.sub(r"\bcc\b", "County Council", words, flags=re.I)
             words = re.sub(r"\bla\b|\blocal authority\b", "Council", words, flags=re.I)
@@ -340,8 +384,22 @@ def _council_said(text: str) -> tuple[str, tuple[int, int]] | None:
     return None
 
 
+def _nickname_beside_another(text: str, words: str) -> bool:
+    """A short name ("Herts", "Notts CC") where the story names another authority in full: a place the family lives
+    in, beside the council they complain of (a foster child placed by Barnet, living in Herts)."""
+    short = NICKNAMES.get(words.split()[0].lower()) if words.split() else None
+    if short is None:
+        return False
+    named = {" ".join(m.group(1).lower().split()) for m in ANY_AUTHORITY.finditer(text)} - set(NICKNAMES)
+    return any(not short.lower().startswith(n) and not n.startswith(short.lower()) for n in named)
+
+
 def _tidy_name(words: str) -> str:
     words = re.sub(r"(?i)^east riding(?! of)", "East Riding of Yorkshire", " ".join(words.split()))  # as people say it
+    words = re.sub(r"^LB\b", "London Borough of", words)  # "LB Tower Hamlets"
+    first, _, rest = words.partition(" ")
+    if first.lower() in NICKNAMES:
+        words = " ".join([NICKNAMES[first.lower()], rest]).strip()
     small = {"of", "and", "upon", "on", "with"}
     return " ".join(
         w if w.isupper() and len(w) > 1 else (w.lower() if w.lower() in small and i else w[:1].upper() + w[1:])
@@ -361,7 +419,7 @@ def council_core(name: str | None) -> str:
 
 
 RELATION = (
-    r"(?:(?:\d+[- ]year[- ]old |little |eldest |youngest |older |younger |adopted )?)"
+    r"(?:(?:\d+[- ](?:year|yr)s?[- ]old |little |eldest |youngest |older |younger |adopted )?)"
     r"(?:son|daughter|child|boy|girl|lad|stepson|stepdaughter|step-son|step-daughter|grandson|granddaughter|grandaughter|"
     r"grandchild|nephew|niece|foster son|foster daughter|little boy|little girl|brother|sister|little brother|little sister)"
 )
@@ -378,6 +436,11 @@ NOT_NAME = STOPWORDS | {
     "currently",
     "really",
     "lives",
+    "passed",
+    "died",
+    "left",
+    "moved",
+    "went",
     "attends",
     "goes",
     "had",
@@ -430,8 +493,13 @@ NOT_NAME = STOPWORDS | {
     "sunday",
     "christmas",
     "easter",
+    "cannot",
+    "must",
+    "might",
 }
 CHILD_RES = [
+    # said outright, so first: "I foster two brothers, Ryan who is 15 and Callum who is 9 ... This is about Callum"
+    re.compile(r"\b(?i:this|it|the complaint|my complaint)(?i: complaint)? (?i:is|is all) about ([A-Z][a-z]+|[A-Z])\b"),
     re.compile(rf"\b(?:my|our|her|his|their) {RELATION}(?:,| is| was)? (?:called|named) ([A-Za-z][a-z]*)\b", re.I),
     re.compile(
         rf"\b(?:my|our|her|his|their|a) {RELATION}(?:,| [-–:])? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b(?!')"
@@ -440,20 +508,25 @@ CHILD_RES = [
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
     # a form's line: "Child: Maisie, 6", "Young person: K"
     re.compile(
-        r"^[\s•*\-–]*(?:child|son|daughter|young person|name)\s*:\s*([A-Z][a-z]*(?:-[A-Z][a-z]+)?)\b", re.M | re.I
+        r"^[\s•*\-–]*(?:child|son|daughter|young person|name|client|pupil|c?yp)\s*:\s*(?:(?:my|our) (?:\w+ )?(?:son|daughter|child|boy|girl),? )?"
+        r"([A-Z][a-z]*(?:-[A-Z][a-z]+)?)\b",
+        re.M | re.I,
     ),
+    # an officer's note: "on behalf of CYP (Tobi, Yr 10)", "YP: Dariusz W."; "my daughter is Beatriz"
+    re.compile(r"\b(?:CYP|YP)\s*[:(]\s*([A-Z][a-z]+|[A-Z])\b"),
+    re.compile(rf"\b(?i:my|our) (?i:{RELATION}) is ([A-Z][a-z]+)\b(?! \d)"),
     # "We are L's foster carers", "we're Sam's grandparents"
     re.compile(
         r"\b(?i:we are|we're|i am|i'm|im) ([A-Z][a-z]*)'s (?:foster carers?|carers?|parents|grandparents|special guardians?|"
         r"kinship carers?|adoptive parents|guardians?)\b"
     ),
     re.compile(
-        r"\b(?:writing as|as|I am|I'm|im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent)"
+        r"\b(?:writing as|as|I am|I'm|im|Im) ([A-Z][a-z]+?)'?s (?:mum|mother|dad|father|special guardian|carer|parent|auntie|aunt|"
+        r"uncle|nan|nana|gran|grandma|grandad|grandmother|grandfather|step-?mum|step-?dad)"
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
-    re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been|in (?:year|yr) ?\d)\b", re.M),
+    re.compile(r"(?:^|[.!?:]\s+)\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been|in (?:year|yr) ?\d)\b", re.M),
     # "This is about Mae", "the older of the two, who I'll call L", "Dave (Sam's dad)", "My middle one, M., is in year 11"
-    re.compile(r"\b(?i:this|it|the complaint|my complaint)(?i: complaint)? (?i:is|is all) about ([A-Z][a-z]+|[A-Z])\b"),
     re.compile(r"\b(?i:i'?ll|i will|we'?ll|i) call (?:him|her|them )?([A-Z][a-z]*)\b"),
     re.compile(r"\(([A-Z][a-z]+)'s (?:mum|dad|mother|father|nan|gran|grandad|grandma|carer|foster carer)\)"),
     re.compile(
@@ -480,7 +553,7 @@ CHILD_RES = [
     ),
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(
-        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?),? (?:who is|aged|age) \d{1,2}\b"
+        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:who is|aged|age) \d{1,2}\b"
         r"|\bre ([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:Y|[Yy]ear ?)\d{1,2}\b"
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
     ),
@@ -495,6 +568,12 @@ CHILD_RES = [
         r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)'s (?:\w+ ){0,2}(?:EHCP|EHC plan|ehcp|ehc plan|plan|annual review|school|needs|"
         r"provision|therapy|transport|taxi|tuition|social worker|placement|support plan|education|teacher|TA|SENCO|"
         r"personal budget|direct payments?|talking|speech|behaviour|allowance|respite|short breaks)\b"
+    ),
+    # the apostrophe left out: "suffolk have taken Freddies transport off him"
+    re.compile(
+        r"\b(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
+        r"([A-Z][a-z]+)s (?:EHCP|ehcp|EHC plan|plan|annual review|school|transport|taxi|tuition|social worker|"
+        r"placement|support plan|therapy|respite|short breaks|allowance|personal budget)\b"
     ),
     # "father of Yusuf", "(father of Kacper, 14)", "I've fostered JD since", "our Bea is in year 5"
     re.compile(r"\b(?:father|mother|mum|dad|parent|carer|guardian) of ([A-Z][a-z]+)\b"),
@@ -536,7 +615,7 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
             if name.lower() in NOT_NAME or name.lower() in MONTHS or name.lower() in NOT_A_CHILD:
                 continue
             if re.search(
-                r"\b(emailed|rang|phoned|called|spoke to|spoke with|met|told|asked|from|to|with|mrs|mr|ms|miss|dr)\.?\s+$",
+                r"\b(emailed|rang|phoned|called|spoke to|spoke with|met|told|asked|from|to|with|near|in|at|mrs|mr|ms|miss|dr)\.?\s+$",
                 text[start : start + w.start()],
                 re.I,
             ):
@@ -565,14 +644,14 @@ SINCE_RES = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail))|excluded|fell through|withdrawn)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail))|excluded|fell through|withdrawn|closed(?! (?:my|our|the|her|his) complaint)|retired)\b[^.!?\n]{{0,90}}?\b(?:in|on|since|at the (?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
     # the month first, then what stopped: "In April they cut the allowance by half", "from May the council stopped"
     re.compile(
-        rf"\b(?:in|from|since) {MONTH_RE}(?: {YEAR_RE})?,? (?:they|the council|the school|\w+ council|it|he|she)"
-        r"(?: \w+){0,2}? (?:cut|stopped|ended|withdrew|reduced|removed|took away|pulled)\b",
+        rf"\b(?:in|from|since) {MONTH_RE}(?: {YEAR_RE})?,? (?:they|the \w+|\w+ council|it|he|she|(?:his|her|their|my|our) \w+)"
+        r"(?: \w+){0,2}? (?:cut|stopped|ended|withdrew|reduced|removed|took away|pulled|dropped|closed|finished)\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|after|from) (?:the )?half[- ]term (?:in|of) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
@@ -586,7 +665,39 @@ SINCE_RES = [
         rf"\bsince\b[^.!?\n,]{{0,60}}?\b(?:in|on|at the (?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
+    # what went well until then: "It ran fine until the October half term, when the taxi firm's contract ended",
+    # "paid every month right up until May this year when it just stopped"
+    re.compile(
+        rf"\b(?:until|till|up to) (?:the )?(?:(?:end|start|beginning) of (?:the )?)?(?:(last|this) )?{MONTH_RE}"
+        rf"(?: half[- ]term)?(?: {YEAR_RE})?(?: this year)?,? when\b",
+        re.I,
+    ),
 ]
+# a timeline's line: "- June: my support worker left and nobody replaced her"; a month then nothing since: "i got my
+# flat in june and ive had nothing"
+SINCE_RES.append(
+    re.compile(
+        rf"^[\s•*\-–]*(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\s*[:\-–]\s+(?=[^\n]*\b(?:left|stopped|ended|cut|nobody|no one|"
+        r"nothing|never|without|refused|cancelled|closed)\b)",
+        re.I | re.M,
+    )
+)
+SINCE_RES.append(
+    re.compile(
+        rf"\b(?:got|moved|left|started|came|turned \d+|was|were|stopped|ended|finished)\b[^.!?\n,]{{0,40}}?\bin (?:(last|this) )?"
+        rf"{MONTH_RE}(?: {YEAR_RE})?,? and (?:i|we|he|she|they)(?:'ve| have| has|'s|ve)? "
+        r"(?:had|got|received) (?:nothing|no\b|none)",
+        re.I,
+    )
+)
+# a step that was due and did not come: "his annual review, it was due in march", "the second instalment was due in
+# January and never came" (not a complaint's reply that was due)
+DUE_IN = re.compile(
+    rf"\b(?:was|were) (?:due|supposed to (?:happen|be held|start|be paid)) (?:in|on|by) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}"
+    rf"(?: {YEAR_RE})?\b",
+    re.I,
+)
+SINCE_RES.append(DUE_IN)
 COMPLAINT_STEP = re.compile(
     r"\b(complain\w*|stage (1|one|2|two)|repl(y|ied)|respon(se|ded)|ombudsman|lgsco|lgo)\b", re.I
 )
@@ -598,11 +709,13 @@ WISH = re.compile(r"\b(want|would like|'d like|wish|asking for|backdat\w*|should
 # "since the start of the spring term", "since the new year"
 SEASON = re.compile(
     rf"\b(since|from|after|at) (?:the )?(?:(?:start|beginning) of (?:the |this )?)?((?:spring|summer|autumn) term|"
-    rf"{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term|easter|christmas|summer|new year)"
+    rf"{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term|whitsun(?: half[- ]term)?|easter|christmas|summer|new year)"
     rf"(?: holidays?| break)?(?: (this|last) year| {YEAR_RE})?\b",
     re.I,
 )
 SEASON_MONTH = {
+    "whitsun": 5,
+    "whitsun half term": 5,
     "easter": 4,
     "summer": 9,
     "spring half term": 2,
@@ -624,13 +737,13 @@ BACKGROUND = re.compile(
 # the failure said beside a start: what stopped, was cut or never came
 FAILED = re.compile(
     r"\b(stopped|stop|left|cut|ended|closed|retired|withdrawn|withdrew|no(?:-| )one|nobody|nothing|none|never|no longer|"
-    r"hasn'?t|haven'?t|hasnt|havent|wasn'?t renewed|without|not had|had no|has had no|no \w+ (?:at all|since)|"
+    r"hasn'?t|haven'?t|hasnt|havent|hadn'?t|hadnt|wasn'?t renewed|without|not had|had no|has had no|no \w+ (?:at all|since)|not (?:one|a single)|"
     r"fell through|broke down|excluded|refus\w+|part[- ]time|reduced|missed)\b",
     re.I,
 )
 # a start that is the story's background: the plan, the order or a diagnosis had since then, a service that began well
 STARTED_WELL = re.compile(
-    r"\b(?:ehcp|ehc plan|plan|sgo|order|diagnos\w+|had (?:him|her|them|[A-Z]\w*)|started|began|issued|"
+    r"\b(?:ehcp|ehc plan|plan|sgo|order|diagnos\w+|had (?:him|her|them|it|(?-i:[A-Z])\w*)|started|began|issued|"
     r"got (?:the|an?|his|her) \w+)\b"
     r"[^.!?\n]{0,30}$",
     re.I,
@@ -656,21 +769,58 @@ WENT_WELL = re.compile(
     r"|[^.!?\n]{0,20}?\b(?:never a problem|no problems?)\b",
     re.I,
 )
+# where the child is or has been, never when the failure began: "has been at his current school since September 2023",
+# "he is in this school from September 2022", "been in care since 2019", "the school named in it (since Sept 2023)"
+WHERE_SINCE = re.compile(
+    r"\b(?:been|is|was|be) (?:at|in) (?:his|her|their|the|this|a|my|our) (?:current |new |old |present )?(?:school|college|"
+    r"placement|nursery|setting)\b[^.!?\n,]{0,20}?\s+$|\bin care\s+$|\(\s*$",
+    re.I,
+)
+# when the child joined the school: "He started at this school in September 2024"
+SETTLED_IN = re.compile(
+    r"(?:started|began) (?:at|in) (?:his|her|their|the|this|a|my|our) (?:\w+ ){0,2}?(?:school|college|nursery|"
+    r"placement|setting)\b",
+    re.I,
+)
+# a start said with no month: "Not one session since 2023", "since her social worker left in the spring" (null), so
+# no other date stands in for it
+NO_MONTH = re.compile(
+    r"\b(?:since|from) (?:19|20)\d\d\b(?! ?[-/])|\bsince\b[^.!?\n,]{0,40}?\b(?:in )?(?:the|last) (?:spring|autumn|winter)\b",
+    re.I,
+)
 # a document's date, not a start: "his PEP from june says", "the report from March said"
 DOCUMENT_FROM = re.compile(
     rf"from {MONTH_RE}(?: {YEAR_RE})? (?:says|said|states|stated|shows|showed|recommends)\b", re.I
 )
 # a move or a placement: when the story began, but the failure's start only if no other is said
 MOVED = re.compile(
-    rf"\b(?:placed \w+ with (?:me|us)|moved)\b[^.!?\n]{{0,90}}?\b(?:in|on|since) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}"
+    rf"\b(?:placed \w+ with (?:me|us)|moved|came to (?:us|me|live with (?:us|me)))\b[^.!?\n]{{0,90}}?\b(?:in|on|since|at the (?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}"
     rf"(?: {YEAR_RE})?\b",
     re.I,
 )
 # "since then": the last time said before it in the same or the sentence before ("just before Christmas and since
 # then there's been nothing", "fell through in August and since then")
-SINCE_THEN = re.compile(r"\b(?<!ever )since then\b", re.I)
+SINCE_THEN = re.compile(r"\b(?<!ever )since(?: then\b|(?=\s*(?:[.!?\n]|$)))", re.I)
 THEN_TIME = re.compile(
     rf"\b(?:(christmas|easter)|(?:in|on|by|before|until|till) (?:the )?{DAY_BEFORE}{MONTH_RE}(?: {YEAR_RE})?)\b", re.I
+)
+# what was lost, told before a bare "since": "the play scheme rang to say ... his place was gone. He hasn't had a single
+# Saturday since", "His placement broke down just before Christmas and he has been at home since"
+LOST = re.compile(
+    r"\b(stopped|ended|broke down|fell through|closed|gone|left|cancel\w*|cut|withdr\w*|lost|ran out|finished|excluded)\b",
+    re.I,
+)
+FOCUS = re.compile(
+    r"\b(?:this|that|it) is what (?:my|the|our) complaint is (?:really )?about\b|\bwhat (?:my|the|our) complaint is about is\b"
+    r"|\bthe (?:urgent|main|real|important|bigger) (?:thing|issue|problem|one)\b|\b(?:want|going) to focus on\b",
+    re.I,
+)
+# the person's own contact told with that time ("On 16 October I got a letter saying they needed 10 more days. Since
+# then, nothing"), not a third party's ("in August the play scheme rang to say his place was gone")
+PERSON_CONTACT = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+)?(?:emailed|e-mailed|rang|phoned|called|wrote|sent|chased|contacted|spoke|"
+    r"(?:got|received|had) (?:a|an|the|their|another) (?:\w+ )?(?:letter|email|reply|response|call|message|answer))\b",
+    re.I,
 )
 # the term or school year now, with no month said: "since start of term", "since the new school year"
 TERM_START = re.compile(
@@ -709,8 +859,18 @@ def _since_said(
     found = []
     for m in SEASON.finditer(text):
         cue, when = m.group(1).lower(), " ".join(m.group(2).lower().replace("-", " ").split())
-        if cue == "at" and not re.search(r"(start|beginning) of", m.group(0), re.I):
-            continue  # "at easter" is a date, not a start; "at the start of the summer term" is
+        if (
+            cue == "at"
+            and not re.search(r"(start|beginning) of", m.group(0), re.I)
+            # "retired at Easter" is a start; "left at Christmas and from January I had nobody" is January's
+            and (
+                when == "christmas"
+                or not re.search(
+                    r"\b(stopped|ended|retired|left|closed|finished)\s+$", text[max(0, m.start() - 12) : m.start()]
+                )
+            )
+        ):
+            continue  # "at easter" is a date, not a start; "at the start of the summer term" or "retired at Easter" is
         if when == "christmas":
             mo = 1 if cue in ("after", "over") else 12
         elif when == "summer":
@@ -732,8 +892,15 @@ def _since_said(
             continue
         t = times[-1]
         told = back[max(0, back.rfind(".", 0, t.start()) + 1) :]
-        if COMPLAINT_STEP.search(told) or CONTACT_CUE.search(told):
+        if COMPLAINT_STEP.search(told) or PERSON_CONTACT.search(told):
             continue  # "On 16 October I got a letter saying they needed 10 more days. Since then, nothing": the reply
+        if re.search(r"\b(agreed?|decided|decision) (\w+ ){0,2}to assess\b", told, re.I):
+            continue  # "they agreed to assess on 23 june and since then nothing": the request started the clock
+        if not m.group(0).lower().endswith("then") and (
+            CHASED_SINCE.search(text[max(0, m.start() - 60) : m.start()]) or not LOST.search(told)
+        ):
+            continue  # a bare "since" after chasing ("emailed ... every week since"), or after no loss told
+
         if t.group(1):
             mo, y = (12, _year_of(12, today)) if t.group(1).lower() == "christmas" else (4, _year_of(4, today))
         else:
@@ -827,16 +994,22 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     for m in MOVED.finditer(text):
         g = m.groups()
         mo = _month(next(x for x in g if x and re.fullmatch(MONTH_RE, x, re.I)))
-        later.append((m.start(), f"{(_year(g[-1]) or _year_of(mo, today)):04d}-{mo:02d}", m.span()))
+        y = _year(g[-1]) or (today.year - 1 if re.match(r"\s+last year\b", text[m.end() :]) else _year_of(mo, today))
+        later.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))  # "came to us in November last year"
     starts = [c for c in said if c not in later]
     for rx in SINCE_RES:
         for m in rx.finditer(text):
-            if wished(m.start()) or re.search(
-                r"\b(have|has|had|ever)\s+$", text[max(0, m.start() - 6) : m.start()], re.I
-            ):
+            if wished(m.start()) or re.search(r"\b(have|has|had)\s+$", text[max(0, m.start() - 6) : m.start()], re.I):
                 continue  # "I have since received the stage 2 response on 2 October"
+            if rx is DUE_IN and (
+                COMPLAINT_STEP.search(clause_at(m.start()))
+                or not FAILED.search(text[max(0, m.start() - 80) : m.end() + 60])
+            ):
+                continue  # "the stage 1 response was due on 3 October"; a step due that came
             if CHASED_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # how long they have chased ("I've emailed the SEN officer every fortnight since June")
+            if WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
+                continue
             aside = BACKGROUND.search(text[max(0, m.start() - 60) : m.start()]) or DOCUMENT_FROM.match(text, m.start())
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
@@ -848,8 +1021,11 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if not year_word and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
                 y = today.year - 1  # "since january last year", "since October last year"
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
-            # "has lived with us since March", "his PEP from june says": only if nothing else is said
-            (later if aside else starts).append(cand)
+            # "has lived with us since March", "his PEP from june says", a step that was due: only if nothing else is
+            # said ("Since he moved to me in April, no ToD ... His annual review was due in May")
+            if SETTLED_IN.match(m.group(0)) and cand[1] < _school_year_start(today):
+                continue  # "He started at this school in September 2024" (this September's start may be the failure's)
+            (later if aside or rx is DUE_IN else starts).append(cand)
 
     def weight(c: tuple[int, str, tuple[int, int]]) -> int:
         """A start told with the failure ("stopped after february half term", "closed in January and she has had no
@@ -865,7 +1041,16 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
 
     # a start that is only when a service began well gives way to how long the failure has lasted ("the tutor started
     # in July and was good with him, but its been 14 weeks now with no tutor")
-    pool = [c for c in starts if weight(c) >= 0] or lasted or starts or later
+    # the failure the person says the complaint is about, where they tell two: "Second, and this is what my complaint is
+    # about, the respite ... It stopped in August"
+    focus = [m.start() for m in FOCUS.finditer(text)]
+    if focus:
+        starts = [c for c in starts if c[0] >= focus[-1]] or starts
+    pool = [c for c in starts if weight(c) >= 0] or lasted or starts
+    for m in NO_MONTH.finditer(text) if not pool else ():
+        if FAILED.search(clause_at(m.start())) and not BACKGROUND.search(text[max(0, m.start() - 60) : m.start()]):
+            return None
+    pool = pool or later
     best = min(pool, key=lambda c: (-weight(c), c[0])) if pool else None
     if best:
         return best[1], best[2]
@@ -880,6 +1065,8 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             or NOT_A_START.search(clause)
             or (CHASING.search(clause) and not ASKED_FOR.search(clause))
             or promised(m)
+            or re.search(r"\bdiagnos\w*", clause, re.I)  # "he have ADHD diagnose in January 2024"
+            or WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()])
         )
 
     def promised(m: re.Match) -> bool:  # "I'd hear by 30 November" (still to come), not a deadline missed
@@ -901,7 +1088,32 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         if counts(m):
             y, mo = _year(m.group(2)), _month(m.group(1))
             dated.append((f"{y:04d}-{mo:02d}", m.span()))
+    # the request that started the clock, counted back: "We asked Reading for an EHC needs assessment 31 weeks ago"
+    for m in re.finditer(r"\b(\d{1,2}) (weeks?|months?) ago\b", text, re.I):
+        if re.search(r"\b(request\w*|appl(y|ied)|asked)\b[^.!?\n]{0,60}\b(assess|ehc)", clause_at(m.start()), re.I):
+            n = int(m.group(1))
+            back = today - timedelta(weeks=n) if m.group(2).lower().startswith("week") else None
+            ym = f"{back.year:04d}-{back.month:02d}" if back else _months_back(today, n)
+            dated.append((ym, m.span()))
+    # the request that started the clock, by its month alone: "we put the request in ourselves in June"
+    for m in re.finditer(rf"\b(?:in|on) {MONTH_RE}\b(?! \d)", text, re.I):
+        clause = clause_at(m.start())
+        if re.search(
+            r"\b(request\w*|appl(y|ied)|asked for)\b[^.!?\n]{0,40}\b(assess|ehc)|\bthe request in\b", clause, re.I
+        ) and counts(m):
+            mo = _month(m.group(1))
+            dated.append((f"{_year_of(mo, today):04d}-{mo:02d}", m.span()))
+    dated = [
+        (ym, span)
+        for ym, span in dated
+        if not (SETTLED_IN.search(clause_at(span[0])) and ym < _school_year_start(today))
+    ]
     return min(dated) if dated else None
+
+
+def _school_year_start(today: date) -> str:
+    """The month this school year began (YYYY-MM)."""
+    return f"{today.year if today.month >= 9 else today.year - 1:04d}-09"
 
 
 EXTRA_NO_PLAN = re.compile(
@@ -961,17 +1173,19 @@ EXTRA_WHO = [
     ),
     (
         "foster carer",
-        r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b"
+        r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b|\b(we|i)(?:'ve| have) been fostering\b"
         r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ ){0,2}foster (carers?|parents?)\b"
         r"|\b(i'?ve|we'?ve|i have|we have) fostered\b"
-        r"|\bfoster carers? here\b",
+        r"|\bfoster carers? here\b|\A\W*foster carers?\b",
     ),
     (
         "advocate",
         r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"
-        r"|\badvocate'?s (summary|note|report|letter)\b|\bprepared for the family of\b"
+        r"|\badvocate'?s? (summary|note|report|letter)\b|\bprepared for the family of\b"
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
-        r"|\bsendiass\b|\bcaseworker summary\b",
+        r"|\bsendiass\b|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
+        # a heading that names the advocacy service ("Referral note - independent advocacy"), "complained with my support"
+        r"|\A[^\n]{0,60}\badvocacy\b|\bwith my support\b(?! worker)",
     ),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     (
@@ -1040,9 +1254,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r" (came|came back|arrived|said|apologised|offered|found|upheld|was upheld|agreed)\b"
             r"|\bstage (2|two)\s*[:\-–][^.!?\n]{0,40}?\b(reply|response|answer|outcome)\b"
             r"|\bboth stages\b|\b(both|two) stages (done|completed|finished)"
-            r"|\b(contacted|rang|phoned|emailed|called|wrote to|written to|complained to|applied to|lodged (it|a complaint) with|"
+            r"|\b(contacted|rang|phoned|emailed|called|wrote to|written to|complained to|applied to|lodged (it|a complaint) with|sent|"
             r"registered (it|a complaint) with|submitted (it|a complaint|my complaint|our complaint)? ?to) the "
-            r"(local government (and social care )?)?(ombudsman|lgsco|lgo)"
+            r"(local government (and social care )?)?(ombudsman|lgsco|lgo)(?!'s)"
             r"|\b(ombudsman|lgsco|lgo)\b[^.!?\n]{0,30}?\b(investigating|looking (into|at)|accepted|has taken|gave (me|us) a "
             r"(reference|case)|(case|reference) (number|officer)|assessing|decided|upheld)"
             r"|\bstage (2|two) (investigation |investigator |review |complaint |panel )?(found|upheld|concluded|decided|agreed|"
@@ -1059,7 +1273,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(requested|asked for|asking for|asked to go to|went to|gone to|moved to|escalated (it )?to|go to|now at|are at|'re at|am at|at) stage (2|two)\b"
             r"|\bstage (2|two) (was |has been )?(requested|asked for)\b|\b(asked|applied) for escalation to stage (2|two)\b"
             r"|\b(requested|asked for) (it|the complaint|my complaint) (to go |to be escalated |be escalated )?to stage (2|two)|\btake it further\b"
-            r"|\bcomplain\w*[^.!?\n]{0,80}?\b(they |and they |and )?(replied|responded|answered|wrote back|got back to (me|us)|"
+            r"|\bcomplain\w*[^.!?\n]{0,80}?\b(they |and they |and )?(replied|responded|answered|answer (me|us)|wrote back|got back to (me|us)|"
             r"got a (reply|response)|had a (reply|response)|received a (reply|response))\b"
             # the reply in the next sentence: "Complained on 15/09. They replied 13/10 saying ..."; "Got a letter back"
             r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+(they|the council|\w+ council) (replied|responded|answered|wrote back)\b"
@@ -1094,7 +1308,12 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # complaint said as made by what follows: "no reply to my complaint", "complain first, which I did"
             r"|\b(formal |stage (1|one) )?complaint\s*[:\-–]\s*(sent|made|submitted|lodged|put in|emailed|\d)"
             r"|\b(no|not|nothing|still waiting for an?|awaiting an?) (\w+ ){0,2}(reply|response|answer|acknowledgement) (to|about|on) (my|our|the|her|his) "
-            r"(formal )?complaint|\bcomplain\w*[^.!?\n]{0,40}?\b(which|and) (i|we) did\b"
+            r"(formal )?complaint|\bcomplain\w*[^.!?\n]{0,40}?\b(which|and|so) (i|we) did\b"
+            # an officer's log: "Mother phoned 16/11 to make a formal complaint"
+            r"|\b(phoned|rang|called|emailed|wrote|came in|attended)\b[^.!?\n]{0,30}?\bto (make|lodge|log|raise|register) "
+            r"(a|her|his|their) (formal )?complaint\b"
+            # a form's answer: "complained?: yes, on 4 November"
+            r"|\bcomplain\w*\s*\??\s*[:\-–]\s*yes\b"
             r"|\b(formal |written )?complaint (went|has gone|was put) in\b|\bstage (1|one) (complaint )?(made|sent|submitted|lodged)\b"
             r"|\bcomplained( formally)? (on|in|to|about|last|at)\b|\bcomplain (on|in) (\d|the|last|"
             + MONTH_RE
@@ -1121,13 +1340,14 @@ STAGE_NOT = re.compile(
 )
 STAGE_NOT_AFTER = re.compile(
     r"^\s*((is|was|has been|are) )?(still )?(yet|has not|have not|hasn'?t|haven'?t|was not|wasn'?t|is not|due|expected|"
-    r"overdue|late|outstanding|pending|awaited|never|would|will|should|to be|is to)\b",
+    r"overdue|late|outstanding|pending|awaited|never|would|will|should|to be|is to|within \d+)\b",
     re.I,
 )
 FIRST = re.compile(
     r"\b(go|going) through the council'?s? (complaints? )?(process|procedure)? ?first\b"
     r"|\b(complain|go|going|raise it|ask)\b[^.!?\n]{0,30}\b(council|them|la|" + _AUTH_RE + r")\b[^.!?\n]{0,15}\bfirst\b"
     r"|\b(chance|opportunity) to (look at|respond|deal with|put) it|\bpremature"
+    r"|\bcouncil'?s? (own )?complaints?\b[^.!?\n]{0,20}\bfirst\b"
     r"|\b(can'?t|cannot|couldn'?t|won'?t|wouldn'?t) (look|investigate|help|take it|consider)|\btoo (early|soon)\b",
     re.I,
 )
@@ -1201,7 +1421,14 @@ def _withdrawn(text: str, step: Any) -> bool:
     if not isinstance(step, tuple):
         return False
     w = WITHDRAWN.search(text, step[1])
-    return bool(w) and not re.search(r"\b(not|never)\s+$", text[max(0, w.start() - 8) : w.start()])
+    if not w or re.search(r"\b(not|never)\s+$", text[max(0, w.start() - 8) : w.start()]):
+        return False
+    # made again after it: "So I make complaint again on 8 October", "20 April complained again"
+    return not re.search(
+        r"\bcomplain\w*\b[^.!?\n]{0,30}\bagain\b|\bnew complaint\b|\bre-?(submitted|complained)\b",
+        text[w.end() :],
+        re.I,
+    )
 
 
 PROVISION_TERMS = re.compile(
@@ -1287,7 +1514,11 @@ ASSESSMENT_CASE = re.compile(
 # batch aimed at provision, with distractors, 20 against 13). Adding the rules' own choice as a feature did worse
 # unseen: the rules were fitted to the very stories the reader trains on, so it learnt to trust them too much.
 # Trained on all 491 tuning stories it cross-validates at 0.83 / 0.80 (5 folds) and reads the held-back stories at
-# 0.82 / 0.69.
+# 0.82 / 0.69. Rules and reader read the fourth round (s504-s603) unseen at 0.68 / 0.75 (s504-s528, aimed at provision)
+# and 0.65 / 0.59 (s554-s578); on all 591 tuning stories, with a second place (below), 0.88 / 0.83 cross-validated.
+TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
+
+
 def clause_features(text: str, clauses: list[tuple[int, int]], i: int) -> dict[str, float]:
     """What a clause reader (provision, impact) sees of clause `i`: its words, which cues it and the clauses either side
     carry, and where it sits. Used both to train the readers and to read with them."""
@@ -1305,9 +1536,18 @@ def clause_features(text: str, clauses: list[tuple[int, int]], i: int) -> dict[s
         before = text[clauses[i - 1][0] : clauses[i - 1][1]]
         f |= {f"p_{k}": 1.0 for k, rx in flags.items() if rx.search(before)}
         f |= {f"pw_{w}": 1.0 for w in re.findall(r"[a-z']+", before.lower())[-3:]}
+    if i > 1:  # the clause two back: "Section F says: / 'OT every half term' / and 'SALT weekly'"
+        two_back = text[clauses[i - 2][0] : clauses[i - 2][1]]
+        f |= {f"p2_{k}": 1.0 for k in TWO_BACK if flags[k].search(two_back)}
     if i + 1 < len(clauses):
         after = text[clauses[i + 1][0] : clauses[i + 1][1]]
         f |= {f"n_{k}": 1.0 for k, rx in flags.items() if rx.search(after)}
+    # the story's first clause that says what the child should get
+    first = next(
+        (j for j, (x, y) in enumerate(clauses) if PLAN_SAYS.search(text, x, y) or GETS.search(text, x, y)), None
+    )
+    if first == i:
+        f["first_cue"] = 1.0
     if re.search(r"\d", clause):
         f["digit"] = 1.0
     f["len"] = min(len(clause.split()), 40) / 40
@@ -1324,12 +1564,12 @@ LEAD_IN = re.compile(
 WHO_GETS = re.compile(
     r"(?:(?:he|she|they|i|we|[A-Z][a-z]+|(?:my|our|his|her) \w+) (?:should|is meant to|are meant to|was meant to|is supposed to|used to|"
     r"are supposed to|must|would|will) (?:get|have|receive|be getting|be given)|(?:he|she|they|i|we|[A-Z][a-z]+) "
-    r"(?:gets|get|has|have|receives))\s+",
+    r"(?:gets|get|has|have|receives)|(?:he|she|they|i|we|[A-Z][a-z]+) (?:is|are|am|was|were) entitled to)\s+",
     re.I,
 )
 # where what is owed ends and the failure begins: "portage visits weekly from January and only had 3"
 OWED_END = re.compile(
-    r"\s(?:but|because|since|until|although|though|yet)\b|\sand (?:only|he|she|they|it|nothing|never|none|we|i)\b",
+    r"\s(?:but|because|since|until|although|though|yet)\b|\sand (?:only|no|not|he|she|they|it|nothing|never|none|we|i)\b",
     re.I,
 )
 TRIM = " \t\n'\"“”‘’.,;:-•*"
@@ -1363,12 +1603,14 @@ def _owed_words(text: str, a: int, b: int) -> tuple[str, tuple[int, int]] | None
 def _regions(text: str, clauses: list[tuple[int, int]], reader: readers.Reader, most: int = 1) -> list[tuple[int, int]]:
     """Where a reader finds its field, in text order: the clause it finds most likely to say it, if likely enough
     (`least`), with the clauses beside it that also say it (`beside`: a list told over several lines, a harm told over
-    several sentences); then, up to `most`, the next most likely clause elsewhere and its neighbours (the harm to the
-    child told in one place, the harm to the family in another)."""
+    several sentences); then, up to `most`, the next most likely clause elsewhere, if likely enough (`second`, else
+    `least`), and its neighbours (the harm to the child told in one place, the harm to the family in another; a second
+    missing service told sentences after the first)."""
     p = [reader.probability(clause_features(text, clauses, i)) for i in range(len(clauses))]
     taken: list[tuple[int, int]] = []
+    least = reader.settings["least"]
     for best in sorted(range(len(p)), key=lambda i: -p[i]):
-        if len(taken) == most or p[best] < reader.settings["least"]:
+        if len(taken) == most or p[best] < (reader.settings.get("second", least) if taken else least):
             break
         if any(lo - 1 <= best <= hi + 1 for lo, hi in taken):
             continue
@@ -1381,6 +1623,13 @@ def _regions(text: str, clauses: list[tuple[int, int]], reader: readers.Reader, 
     return [(clauses[lo][0], clauses[hi][1]) for lo, hi in sorted(taken)]
 
 
+# Several missing services are told in separate places as often as in one list ("Section F says ... The OT was
+# supposed to come every half term"): a second place if the reader finds it likely enough (`second`). With the
+# features of the clause two back and of the story's first "should get" clause, cross-validated on the 491 tuning
+# stories, 0.855 / 0.802 -> 0.889 / 0.828; trained on those alone, s504-s578 read unseen 47 -> 50 right of 64.
+PROVISION_PLACES = 2
+
+
 def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tuple[int, int], str] | None:
     """The provision owed: the clauses the provision reader finds (`_region`), trimmed to what is owed; where it finds
     none likely enough, what a clause says outright is owed (`_said_owed`)."""
@@ -1388,11 +1637,13 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
     if ASSESSMENT_CASE.search(text) and not PLAN_WORD.search(text):
         return None  # an assessment story: the support a child "needs" is not yet owed (the plan will say)
     clauses = _clauses(text)
-    regions = _regions(text, clauses, reader)
+    regions = _regions(text, clauses, reader, most=PROVISION_PLACES)
     if not regions:
         return _said_owed(text, clauses)
-    owed = _owed_words(text, *regions[0])
-    return (*owed, "learned") if owed else None
+    owed = [o for o in (_owed_words(text, *r) for r in regions) if o]
+    if not owed:
+        return None
+    return " and ".join(words for words, _ in owed), (owed[0][1][0], owed[-1][1][1]), "learned"
 
 
 def _said_owed(text: str, clauses: list[tuple[int, int]]) -> tuple[str, tuple[int, int], str] | None:
@@ -1492,7 +1743,7 @@ def _impact(text: str, reader: readers.Reader | None = None) -> tuple[str, tuple
     or two sentences saying a harm read 0.87 / 0.80 on the tuning stories they were written from and 0.65 / 0.65 on
     s554-s578, a batch aimed at impact, read unseen; the reader, trained on s01-s503 only, read that batch at
     1.00 / 1.00 (23 of 23; its answers a median 33 words against the gold's 37, 98% of their content words the gold's)
-    and cross-validates at 0.99 / 0.98 on the 491 tuning stories."""
+    and cross-validates at 0.99 / 0.98 on the 491 tuning stories (0.98 / 0.98 on 591)."""
     reader = reader or readers.load("impact")
     pieces = []
     clauses = _clauses(text)
@@ -1702,28 +1953,32 @@ MORE_EVENT_CUES: list[tuple[str, str]] = [
         r"stage (2|two) (complaint )?(response|reply|decision|answer|outcome|report)|\bfinal (response|reply)\b|adjudication"
         r"|stage (2|two) \((letter|response|reply|report) dated|\(stage (2|two)\) (was )?dated"
         r"|second stage (reply|response|came|said)|(stage (2|two)|second stage) (came|said|apologised|upheld|agreed)"
-        r"|stage (2|two)\s*[:\-–][^,]*, (reply|response)",
+        r"|stage (2|two)\s*[:\-–][^,]*, (reply|response)"
+        # "stage 2 on 30/09/2026 said the same", "the stage 2 letter came on", "the independent investigator's report came"
+        r"|^\W*stage (2|two) (on|\d|\()|\bstage (2|two) (letter|investigation report)\b|\binvestigator'?s report (came|on|dated)",
     ),
     (
         "stage1_response",
         r"stage (1|one) (complaint )?(response|reply|decision|letter|answer|outcome)|stage (1|one),? (came )?back"
         r"|stage (1|one) \((letter|response|reply) dated|(answer|response|reply|letter) (from|for|to) stage (1|one)"
-        r"|(stage (1|one)|first stage) (came|said|apologised|upheld|agreed|blamed)",
+        r"|(stage (1|one)|first stage) (came|said|apologised|upheld|agreed|blamed)"
+        # "got stage 1 on 11/08/2026", "Complained 3/6/26, stage 1 5/7/26", "Stage 1 (17 July) partially upheld"
+        r"|^\W*(got )?stage (1|one) (on|\d|\()",
     ),
     (
         "stage2_requested",
         r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)|requested (a |the )?stage (2|two)"
         r"|stage (2|two) asked|\bask(ed)? (for )?stage (2|two)|(move|moved|take|took|put) (it |my complaint )?(on )?to stage (2|two)"
         r"|\b(went|go|gone) to stage (2|two)|escalated (it )?to stage (2|two)|\bask(ed)? (for )?(the )?(second|next) stage"
-        r"|stage (2|two)\s*[:\-–]\s*asked for",
+        r"|stage (2|two)\s*[:\-–]\s*asked for|\bask(ed)? (them|the council) (for )?stage (2|two)",
     ),
     (
         "complaint_made",
         r"complaint (went|has gone|was put) in|put (a|my|our|the) (formal )?complaint in|complaint logged"
-        r"|stage (1|one) (complaint )?made|\bcomplain (on|in)\b",
+        r"|stage (1|one) (complaint )?made|\bcomplain (on|in)\b|\bcomplain\w*\s*\??\s*[:\-–]\s*yes\b",
     ),
-    ("decision_to_assess", r"agreed\b[^,.;]{0,25}\bto assess"),
-    ("tribunal_order", r"\border (dated|of the (first-tier )?tribunal)"),
+    ("decision_to_assess", r"agreed?\b[^,.;]{0,25}\bto assess|\byes\b[^,.;]{0,20}\bwill assess"),
+    ("tribunal_order", r"\border (dated|of the (first-tier )?tribunal)|\btribunal\b[^,.;]{0,20}\bordered\b"),
     (
         "final_plan",
         r"finali[sz]ed the (amended )?(ehc )?plan|\bgot (his|her|their|the|my) (amended |final )?(ehcp|ehc plan|plan) on",
@@ -1883,9 +2138,14 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
         ):
             name = "assessment_requested"
         if name == "stage1_response" and re.search(
-            r"\b(holding|auto(matic)?) (reply|response)|\backnowledgement\b", clause, re.I
+            r"\b(holding|auto(matic)?) (reply|response)|\backnowledgement\b"
+            r"|\b(would|will|'ll|to) (respond|reply|get back)\b[^.!?\n]{0,30}\bwithin \d+",
+            clause,
+            re.I,
         ):
-            name = None  # a holding reply is not the council's answer
+            name = (
+                None  # a holding reply is not the council's answer ("saying they would respond within 10 working days")
+            )
         if name in STEP_KEYS and APPEAL.search(sentence) and not re.search(r"\bcomplain", sentence, re.I):
             name = None  # "ive asked for the stage 2 appeal panel and its on 10 december": a transport appeal's step
         if (
@@ -2667,7 +2927,7 @@ def _main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(result, indent=1))
     elif args.markdown:
-        print(_record(result, args.llm, args.threads, loaded, commit, args.alone))
+        print(_record(result, args.llm, args.threads, loaded, commit, args.alone, args.heldout_only))
     else:
         print(format_report(result))
     return 0
@@ -2689,7 +2949,13 @@ def _commit() -> str:
 
 
 def _record(
-    result: dict, model: str | None, threads: int, loaded: float | None, commit: str, alone: bool = False
+    result: dict,
+    model: str | None,
+    threads: int,
+    loaded: float | None,
+    commit: str,
+    alone: bool = False,
+    heldout_only: bool = False,
 ) -> str:
     """The side-by-side table as a dated record (the commit, the model, the machine): CI runs the rules alone on every
     change, the model only when someone runs this."""
@@ -2705,6 +2971,7 @@ def _record(
         f"Measured {date.today().isoformat()} at commit {commit} with `python -m app.story"
         + (f" --llm {model} --threads {threads}" if model else "")
         + (" --alone" if alone else "")
+        + (" --heldout-only" if heldout_only else "")
         + " --markdown`"
         + f" on {os.cpu_count()} cores ({cpu}), load average {os.getloadavg()[0]:.1f} at the end (other jobs share them).",
         f"Model: {model or 'none'}"

@@ -971,3 +971,161 @@ def test_with_no_start_said_the_persons_chasing_and_an_appeals_days_are_not_take
     asked = "I emailed Leeds to request an EHC needs assessment on 3 March 2026 and they still haven't decided."
     assert _since_of(asked) == "2026-03"  # the request that started the clock
     assert _since_of("She has had no 1:1 since the start of term and school say the funding isn't agreed.") == "2026-09"
+
+
+# --- fourth blind round (s504-s578): each rule below was written from a story the rules had read unseen ----------
+
+
+def _read(text: str, name: str):
+    return extract(text, today=TODAY).get(name)
+
+
+def test_a_council_called_by_its_short_name_unless_the_story_names_another_in_full():
+    assert _read("brum council have stopped kais taxi no warning", "council") == "Birmingham Council"
+    assert (
+        _read("im 19 and a care leaver with notts county. my PA never visits", "council") == "Nottinghamshire Council"
+    )
+    assert _read("Staffs CC never replied to my complaint", "council") == "Staffordshire County Council"
+    placed = "I foster Reece (10) for Barnet. We live in Herts so he goes to school here but Barnet is his council."
+    assert _read(placed, "council") != "Hertfordshire Council"
+    school = "Esme attends a primary school in Solihull. The council's inclusion service stopped visiting in June."
+    assert _read(school, "council") == "Solihull Council"
+
+
+def test_a_child_named_in_an_officers_note_a_form_or_without_the_apostrophe():
+    assert _read(
+        "Mother phoned to make a formal complaint on behalf of CYP (Tobi, Yr 10, EHCP since 2022).", "child"
+    ) == ("Tobi")
+    assert _read("CASE NOTE\nYP: Dariusz W., Yr 11. EHCP (final 11/2023).", "child") == "Dariusz"
+    assert _read("Hello, my daughter is Beatriz, she is 6 and in Year 2.", "child") == "Beatriz"
+    assert _read("suffolk have taken Freddies transport off him. hes 11 and autistic", "child") == "Freddie"
+    assert _read("I'm Jordan's auntie, he's lived with me since his mum went into hospital.", "child") == "Jordan"
+    assert _read("Foster carer here, looking after a 12 yr old girl, M, placed by Lancashire in June.", "child") == "M"
+    assert _read("Background: a child cannot attend school if the LA will not arrange transport.", "child") is None
+    assert _read("His plan says he should have a TA and he has nobody.", "child") is None  # not "Hi"
+
+
+def test_an_advocate_or_foster_carer_said_in_a_heading_or_in_passing():
+    assert _read("Advocate summary (SEND advocacy service)\nChild: T, age 9.", "complainant") == "advocate"
+    assert _read(
+        "I'm writing as an independent parent advocate for Mrs K and her daughter Evie (7).", "complainant"
+    ) == ("advocate")
+    assert _read("Referral note - independent advocacy (care leavers)\nClient: M, 21", "complainant") == "advocate"
+    assert _read("Foster carer (agency) in Preston, looking after a girl placed by Lancashire.", "complainant") == (
+        "foster carer"
+    )
+    assert _read("We've been fostering Grace (11) for Plymouth since January 2025.", "complainant") == "foster carer"
+    assert _read("i just want to go back to college with my support worker like my plan says", "complainant") != (
+        "advocate"
+    )
+
+
+def test_a_stage_said_in_a_form_an_officers_log_or_a_second_language():
+    assert _stage("complained?: yes, on 4 November, had an email back saying it was logged") == "council-stage-1"
+    assert (
+        _stage(
+            "Mother (Ms Okafor) phoned 16/11 to make a formal complaint. Passed to the manager for stage 1 "
+            "response within 10 working days."
+        )
+        == "council-stage-1"
+    )
+    premature = (
+        "I went to the Ombudsman in September and they told me I had to complain to the council first, so I did."
+    )
+    assert _stage(premature) == "council-stage-1"
+    assert _stage("I send complaint to council on 5 October, they answer me on 2 November.") == "council-stage-2"
+    assert _stage("Pasting what I sent the Ombudsman last week: I complained to Stockport in April.") == "ombudsman"
+    holding = "I made a formal complaint on 2 September and got an email on 4 September saying they would respond within 10 working days."
+    assert _stage(holding) == "council-stage-1"
+
+
+def test_a_start_told_by_what_stopped_what_ran_until_or_what_was_due():
+    assert _since_of("In August the allowance just stopped. No letter.") == "2026-08"
+    assert _since_of("In July the payments dropped to cover 4 hours a week.") == "2026-07"
+    assert _since_of("The support worker stopped at the end of July, they said she'd left.") == "2026-07"
+    assert _since_of("It ran fine until the October half term, when the taxi firm's contract ended.") == "2026-10"
+    assert _since_of("hull council still havent done my sons annual review, it was due in march.") == "2026-03"
+    assert _since_of("The QTVI retired at Easter and no one's replaced her.") == "2026-04"
+    assert _since_of("It stopped at Whitsun half term when the therapist went on maternity leave.") == "2026-05"
+    assert _since_of("ever since my 18th birthday in march i havent had a personal adviser") == "2026-03"
+    lost = (
+        "That went fine for over two years. Then the week after we got back from holiday in August the play scheme "
+        "rang to say his place was gone. He hasn't had a single Saturday since."
+    )
+    assert _since_of(lost) == "2026-08"
+
+
+def test_where_the_child_has_been_or_a_year_alone_is_not_a_start():
+    school = (
+        "He has had an EHCP since 2021 and has been at his current school since September 2023. We moved out to a "
+        "village at the end of February and since the move he has had no transport."
+    )
+    assert _since_of(school) == "2026-02"
+    joined = "He started at this school in September 2024 after we left Stockton. He's been part time all this term."
+    assert _since_of(joined) is None
+    assert _since_of("Her plan says OT 6 sessions a term. Not one session since 2023. Review was on 14 May.") is None
+    spring = "Kayla has been with us since July 2024. Nothing has happened since her social worker left in the spring."
+    assert _since_of(spring) is None
+    asked = "We asked Reading for an EHC needs assessment for Poppy 31 weeks ago and there is still no draft plan."
+    assert _since_of(asked) == "2026-04"
+
+
+def test_two_missing_services_told_apart_are_both_provision():
+    got = _provision(
+        "Section F says he should get speech and language therapy every week. He has had none since June. The plan "
+        "also says an OT should visit every half term and no OT has come."
+    )
+    assert got == "speech and language therapy every week and an OT should visit every half term"
+
+
+def test_steps_dated_in_short_forms_and_a_tribunals_order():
+    dates = extract(
+        "I complained on 14/07/2026, got stage 1 on 11/08/2026 saying 'with a caseworker', asked for stage 2 on "
+        "12/08, stage 2 on 30/09/2026 said the same. The First-tier Tribunal (SEND) ordered on 19 May 2026 that "
+        "Section F be amended.",
+        today=TODAY,
+    ).get("dates")
+    assert dates["stage1_response"] == "2026-08-11"
+    assert dates["stage2_requested"] == "2026-08-12"
+    assert dates["stage2_response"] == "2026-09-30"
+    assert dates["tribunal_order"] == "2026-05-19"
+
+
+def test_the_failure_the_complaint_is_about_and_a_complaint_made_again():
+    two = (
+        "Two things. First, his social worker has not been out since April. Second, and this is what my complaint is "
+        "about, the respite. They agreed one weekend a month. He had it from January. It stopped in August."
+    )
+    assert _since_of(two) == "2026-08"
+    assert _since_of("- June: my support worker left and nobody replaced her\n- September: no support") == "2026-06"
+    assert _since_of("i got my flat in june and ive had nothing, no cooker") == "2026-06"
+    assert _since_of("His mocks are in January and he's had no tutoring since the tutor left in May.") == "2026-05"
+    assessed = "i asked for an ehc needs assessment on 14 may, they agreed to assess on 23 june and since then nothing."
+    assert _since_of(assessed) == "2026-05"
+    again = (
+        "I make complaint first time on 3 June. I withdraw the complaint on 24 June because I believe her. After "
+        "summer nothing start. So I make complaint again on 8 October."
+    )
+    assert _stage(again) == "council-stage-1"
+    sent_back = (
+        "i went to the ombudsman in june and they said i had to do the councils complaints first, so complained "
+        "1 july, they replied 12 august. asked for stage 2 on 19 august."
+    )
+    assert _stage(sent_back) == "council-stage-2"
+
+
+def test_a_council_by_initials_and_the_child_the_story_says_it_is_about():
+    assert _read("KCC sent me two different stage 1 replies to the same complaint.", "council") == "Kent County Council"
+    assert (
+        _read(
+            "D (15), looked after by LB Tower Hamlets, placed in Basildon, Essex. Essex County Council have "
+            "been helpful.",
+            "council",
+        )
+        == "London Borough of Tower Hamlets"
+    )
+    brothers = "I foster Ryan who is 15 and Callum who is 9. This is about Callum. He should see his sister Ava."
+    assert _read(brothers, "child") == "Callum"
+    assert _read("I'm Precious's aunt, she's lived with me since my sister passed, no court order.", "child") == (
+        "Precious"
+    )
