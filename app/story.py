@@ -21,6 +21,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -300,7 +301,9 @@ COUNCIL_RES = [
     # where a council is meant
     re.compile(
         r"\b(?:live in|living in|moved to|council(?: is|:)|la(?: is|:)|local authority(?: is|:)|la \(|council \(|"
-        r"maintained by|issued by|funded by|placed by)\s*(" + _AUTH_RE + r")\b",
+        r"maintained by|issued by|funded by|placed by|left care (?:from|in|with)|looked after by)\s*("
+        + _AUTH_RE
+        + r")\b",
         re.I,
     ),
     # the place alone as the one acting, as people say it of their council: "Kent refused", "Hertfordshire have
@@ -332,6 +335,10 @@ def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
         before = text[max(0, m.start() - 25) : m.start()]
         if name in WORDS_FIRST and (not m.group(1)[0].isupper() or re.search(r"(^|[.!?\n]\s*)$", before)):
             continue
+        if name in NICKNAMES and not (
+            m.group(1)[0].isupper() or re.match(r"\s+(county|council|cc|city)\b", text[m.end() :], re.I)
+        ):
+            continue  # "by lunchtime he wilts", "the school staffs": words, unless "notts county"
         if NOT_THE_COUNCIL.search(before):
             school_place.setdefault(name.replace("&", "and"), m.span(1))
             continue  # "a school in Chichester": not the council complained of, unless no other place is named
@@ -385,12 +392,17 @@ def _council_said(text: str) -> tuple[str, tuple[int, int]] | None:
 
 
 def _nickname_beside_another(text: str, words: str) -> bool:
-    """A short name ("Herts", "Notts CC") where the story names another authority in full: a place the family lives
-    in, beside the council they complain of (a foster child placed by Barnet, living in Herts)."""
+    """A short name ("Herts", "Notts CC") where the story names another authority in full as the council ("for
+    Barnet", "Barnet is still his council"): a place the family lives in, beside the council they complain of."""
     short = NICKNAMES.get(words.split()[0].lower()) if words.split() else None
     if short is None:
         return False
-    named = {" ".join(m.group(1).lower().split()) for m in ANY_AUTHORITY.finditer(text)} - set(NICKNAMES)
+    named = {
+        " ".join(m.group(1).lower().split())
+        for m in ANY_AUTHORITY.finditer(text)
+        if re.search(r"\b(for|by|placed by|looked after by|with)\s+$", text[max(0, m.start() - 20) : m.start()], re.I)
+        or re.match(r"\s+(council|cc|is (still )?(his|her|their|the) council|say|said)\b", text[m.end() :], re.I)
+    } - set(NICKNAMES)
     return any(not short.lower().startswith(n) and not n.startswith(short.lower()) for n in named)
 
 
@@ -508,8 +520,8 @@ CHILD_RES = [
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
     # a form's line: "Child: Maisie, 6", "Young person: K"
     re.compile(
-        r"^[\s•*\-–]*(?:child|son|daughter|young person|name|client|pupil|c?yp)\s*:\s*(?:(?:my|our) (?:\w+ )?(?:son|daughter|child|boy|girl),? )?"
-        r"([A-Z][a-z]*(?:-[A-Z][a-z]+)?)\b",
+        r"(?:^[\s•*\-–]*|\s{2,})(?:child|son|daughter|young person|name|client|pupil|c?yp)\s*:\s*(?:(?:my|our) (?:\w+ )?(?:son|daughter|child|boy|girl),? )?"
+        r"(?-i:([A-Z][a-z]*(?:-[A-Z][a-z]+)?))\b",
         re.M | re.I,
     ),
     # an officer's note: "on behalf of CYP (Tobi, Yr 10)", "YP: Dariusz W."; "my daughter is Beatriz"
@@ -521,7 +533,7 @@ CHILD_RES = [
         r"kinship carers?|adoptive parents|guardians?)\b"
     ),
     re.compile(
-        r"\b(?:writing as|as|I am|I'm|im|Im) ([A-Z][a-z]+?)'?s (?:mum|mother|dad|father|special guardian|carer|parent|auntie|aunt|"
+        r"\b(?:writing as|as|I am|I'm|im|Im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent|auntie|aunt|"
         r"uncle|nan|nana|gran|grandma|grandad|grandmother|grandfather|step-?mum|step-?dad)"
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
@@ -553,7 +565,7 @@ CHILD_RES = [
     ),
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(
-        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:who is|aged|age) \d{1,2}\b"
+        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:who is|who's|who turns|aged|age) \d{1,2}\b"
         r"|\bre ([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:Y|[Yy]ear ?)\d{1,2}\b"
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
     ),
@@ -567,11 +579,16 @@ CHILD_RES = [
     re.compile(
         r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)'s (?:\w+ ){0,2}(?:EHCP|EHC plan|ehcp|ehc plan|plan|annual review|school|needs|"
         r"provision|therapy|transport|taxi|tuition|social worker|placement|support plan|education|teacher|TA|SENCO|"
-        r"personal budget|direct payments?|talking|speech|behaviour|allowance|respite|short breaks)\b"
+        r"personal budget|direct payments?|talking|speech|behaviour|allowance|respite|short breaks|club|sessions?|"
+        r"support|hours|visits)\b"
+    ),
+    # "T came to us in July, he's 12"
+    re.compile(
+        r"(?:^|[.!?]\s+)([A-Z][a-z]*|[A-Z]) (?:came to (?:us|me|live with (?:us|me))|moved in with (?:us|me))\b", re.M
     ),
     # the apostrophe left out: "suffolk have taken Freddies transport off him"
     re.compile(
-        r"\b(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
+        r"(?<=[a-z,] )(?<!St )(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
         r"([A-Z][a-z]+)s (?:EHCP|ehcp|EHC plan|plan|annual review|school|transport|taxi|tuition|social worker|"
         r"placement|support plan|therapy|respite|short breaks|allowance|personal budget)\b"
     ),
@@ -600,7 +617,25 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
             initial = len(name) == 1 and name.isupper() and name != "I" and re.match(r"\s*[(,]", text[m.end(group) :])
             if (name.lower() in NOT_NAME and not initial) or name.lower() in MONTHS or len(name) > 25:
                 continue  # "her son A (13, autism)" is an initial, not the word "a"
-            if name.lower() in {"autism", "adhd", "asd", "down", "cerebral", "non", "autistic", "severe", "complex"}:
+            if name.lower() in {
+                "autism",
+                "adhd",
+                "asd",
+                "down",
+                "cerebral",
+                "non",
+                "autistic",
+                "severe",
+                "complex",
+                "deaf",
+                "blind",
+                "dyslexic",
+                "dyspraxic",
+                "disabled",
+                "epileptic",
+                "diabetic",
+                "nonverbal",
+            }:
                 continue
             if " ".join(name.lower().split()) in _AUTH or name.lower() in {"council", "tribunal", "ombudsman"}:
                 continue  # "Kingston's plan", "Council's plan": the council's, not a child's
@@ -644,14 +679,14 @@ SINCE_RES = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail))|excluded|fell through|withdrawn|closed(?! (?:my|our|the|her|his) complaint)|retired)\b[^.!?\n]{{0,90}}?\b(?:in|on|since|at the (?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail))|excluded|fell through|withdrawn|closed(?! (?:my|our|the|her|his) complaint)|retired|finished)\b[^.!?\n]{{0,90}}?(?:\b(?:in|on|since|at the (?:end|start|beginning) of)|,\s*(?:the )?(?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
     # the month first, then what stopped: "In April they cut the allowance by half", "from May the council stopped"
     re.compile(
         rf"\b(?:in|from|since) {MONTH_RE}(?: {YEAR_RE})?,? (?:they|the \w+|\w+ council|it|he|she|(?:his|her|their|my|our) \w+)"
-        r"(?: \w+){0,2}? (?:cut|stopped|ended|withdrew|reduced|removed|took away|pulled|dropped|closed|finished)\b",
+        r"(?: \w+){0,2}? (?:cut|stopped|ended|withdrew|reduced|removed|took away|pulled|dropped)\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|after|from) (?:the )?half[- ]term (?:in|of) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
@@ -669,15 +704,36 @@ SINCE_RES = [
     # "paid every month right up until May this year when it just stopped"
     re.compile(
         rf"\b(?:until|till|up to) (?:the )?(?:(?:end|start|beginning) of (?:the )?)?(?:(last|this) )?{MONTH_RE}"
-        rf"(?: half[- ]term)?(?: {YEAR_RE})?(?: this year)?,? when\b",
+        rf"(?: half[- ]term)?(?: {YEAR_RE})?(?: this year)?,? when\b"
+        r"(?=[^.!?\n]{0,60}\b(?:ended|stopped|left|closed|was cut|was cancelled|fell through|broke down|retired|finished)\b)",
         re.I,
     ),
 ]
+# a sentence opening with the month, then what was lost: "In July the agency told me the contract had ended", "This
+# September they told us post-16 transport would stop"
+SINCE_RES.append(
+    re.compile(
+        rf"(?:^|(?<=[.!?]\s))(?:In|This|Last|From) (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b,?"
+        # the loss before any other date in the sentence ("In June they did a review and cut it from July": July's)
+        rf"(?=(?:(?!\b{MONTH_RE}\b|\d{{1,2}}/|\b(?:would|will) (?:stop|end|cease|be cut)\b)[^.!?\n])*\b(?:stopped|stop|ended|end|cut|"
+        r"cancel\w*|withdr\w*|no longer|nobody|no one|refused|finished|reduced|any ?more|no more|instead|couldn'?t|"
+        r"hadn'?t)\b)",
+        re.M | re.I,
+    )
+)
+# a stop announced for a day: "they wrote to say that it would stop from 1st September"
+SINCE_RES.append(
+    re.compile(
+        rf"\b(?:would|will) (?:stop|end|cease|be cut|be stopped|be reduced|be withdrawn) (?:from|on|at the end of) "
+        rf"(?:(last|this) )?{DAY_BEFORE}{MONTH_RE}(?: {YEAR_RE})?\b",
+        re.I,
+    )
+)
 # a timeline's line: "- June: my support worker left and nobody replaced her"; a month then nothing since: "i got my
 # flat in june and ive had nothing"
 SINCE_RES.append(
     re.compile(
-        rf"^[\s•*\-–]*(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\s*[:\-–]\s+(?=[^\n]*\b(?:left|stopped|ended|cut|nobody|no one|"
+        rf"^[\s•*\-–]*(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\s*[:\-–]\s+(?=[^.!?\n]*\b(?:left|stopped|ended|cut|nobody|no one|"
         r"nothing|never|without|refused|cancelled|closed)\b)",
         re.I | re.M,
     )
@@ -737,7 +793,7 @@ BACKGROUND = re.compile(
 # the failure said beside a start: what stopped, was cut or never came
 FAILED = re.compile(
     r"\b(stopped|stop|left|cut|ended|closed|retired|withdrawn|withdrew|no(?:-| )one|nobody|nothing|none|never|no longer|"
-    r"hasn'?t|haven'?t|hasnt|havent|hadn'?t|hadnt|wasn'?t renewed|without|not had|had no|has had no|no \w+ (?:at all|since)|not (?:one|a single)|"
+    r"hasn'?t|haven'?t|hasnt|havent|hadn'?t|hadnt|wasn'?t renewed|finished|without|not had|had no|has had no|no \w+ (?:at all|since)|not (?:one|a single)|"
     r"fell through|broke down|excluded|refus\w+|part[- ]time|reduced|missed)\b",
     re.I,
 )
@@ -760,7 +816,7 @@ CHASED_SINCE = re.compile(
 # the clock ("I emailed to request an assessment on 3 March")
 NOT_A_START = re.compile(r"\b(appeal\w*|panel|next stage|investigator)\b", re.I)
 CHASING = re.compile(
-    r"\b(emailed|e-mailed|rang|phoned|called|chased|wrote to|messaged|contacted|sent it again)\b", re.I
+    r"\b(emailed|e-mailed|email|rang|phoned|called|chased|wrote to|messaged|contacted|sent it again)\b", re.I
 )
 ASKED_FOR = re.compile(r"\b(request\w*|appl(y|ied|ication)|asked for|assess\w*)\b", re.I)
 # a service that worked from that start: "since September 2024 and it was fine", "started in July and was good"
@@ -773,7 +829,7 @@ WENT_WELL = re.compile(
 # "he is in this school from September 2022", "been in care since 2019", "the school named in it (since Sept 2023)"
 WHERE_SINCE = re.compile(
     r"\b(?:been|is|was|be) (?:at|in) (?:his|her|their|the|this|a|my|our) (?:current |new |old |present )?(?:school|college|"
-    r"placement|nursery|setting)\b[^.!?\n,]{0,20}?\s+$|\bin care\s+$|\(\s*$",
+    r"placement|nursery|setting)\b[^.!?\n,]{0,20}?\s+$|\bin care\s+$|\b(?:school|college|placement)\b[^.!?\n]{0,30}\(\s*$",
     re.I,
 )
 # when the child joined the school: "He started at this school in September 2024"
@@ -812,7 +868,7 @@ LOST = re.compile(
 )
 FOCUS = re.compile(
     r"\b(?:this|that|it) is what (?:my|the|our) complaint is (?:really )?about\b|\bwhat (?:my|the|our) complaint is about is\b"
-    r"|\bthe (?:urgent|main|real|important|bigger) (?:thing|issue|problem|one)\b|\b(?:want|going) to focus on\b",
+    r"|\bthe urgent (?:thing|issue|problem|one)\b|\b(?:want|going) to focus on\b",
     re.I,
 )
 # the person's own contact told with that time ("On 16 October I got a letter saying they needed 10 more days. Since
@@ -871,6 +927,10 @@ def _since_said(
             )
         ):
             continue  # "at easter" is a date, not a start; "at the start of the summer term" or "retired at Easter" is
+        if WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
+            continue  # "he has been at his current school since Easter 2023"
+        if cue == "after" and CHASING.search(text[max(0, m.start() - 40) : m.start()]):
+            continue  # "I chased the SEN officer just after May half term": when they chased
         if when == "christmas":
             mo = 1 if cue in ("after", "over") else 12
         elif when == "summer":
@@ -890,6 +950,10 @@ def _since_said(
         times = [t for t in THEN_TIME.finditer(back) if not re.search(r"[.!?]\s[^.!?]*[.!?]\s", back[t.end() :])]
         if not times:
             continue
+        if not m.group(0).lower().endswith("then"):  # "cancelled until January. He has not been since": to come
+            times = [t for t in times if not re.match(r"(until|till)\b", t.group(0), re.I)]
+            if not times:
+                continue
         t = times[-1]
         told = back[max(0, back.rfind(".", 0, t.start()) + 1) :]
         if COMPLAINT_STEP.search(told) or PERSON_CONTACT.search(told):
@@ -1048,7 +1112,8 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         starts = [c for c in starts if c[0] >= focus[-1]] or starts
     pool = [c for c in starts if weight(c) >= 0] or lasted or starts
     for m in NO_MONTH.finditer(text) if not pool else ():
-        if FAILED.search(clause_at(m.start())) and not BACKGROUND.search(text[max(0, m.start() - 60) : m.start()]):
+        before = text[max(0, m.start() - 60) : m.start()]
+        if FAILED.search(clause_at(m.start())) and not (BACKGROUND.search(before) or CHASED_SINCE.search(before)):
             return None
     pool = pool or later
     best = min(pool, key=lambda c: (-weight(c), c[0])) if pool else None
@@ -1097,9 +1162,9 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             dated.append((ym, m.span()))
     # the request that started the clock, by its month alone: "we put the request in ourselves in June"
     for m in re.finditer(rf"\b(?:in|on) {MONTH_RE}\b(?! \d)", text, re.I):
-        clause = clause_at(m.start())
+        near = text[max(0, m.start() - 80) : m.end() + 80]  # "In March / I asked ... for a transition assessment"
         if re.search(
-            r"\b(request\w*|appl(y|ied)|asked for)\b[^.!?\n]{0,40}\b(assess|ehc)|\bthe request in\b", clause, re.I
+            r"\b(request\w*|appl(y|ied)|asked)\b[^.!?\n]{0,50}\b(assess|ehc)|\bthe request in\b", near, re.I
         ) and counts(m):
             mo = _month(m.group(1))
             dated.append((f"{_year_of(mo, today):04d}-{mo:02d}", m.span()))
@@ -1169,7 +1234,7 @@ def _has_plan(text: str) -> tuple[bool, tuple[int, int]] | None:
 EXTRA_WHO = [
     (
         "special guardian",
-        r"\bspecial guardian\b|\bSGO\b|\b(lives|living) with (me|us) (on|under) (a|an) special guardianship order\b",
+        r"\bspecial guardians?\b|\bSGO\b|\b(lives|living) with (me|us) (on|under) (a|an) special guardianship order\b",
     ),
     (
         "foster carer",
@@ -1185,7 +1250,8 @@ EXTRA_WHO = [
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
         r"|\bsendiass\b|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
         # a heading that names the advocacy service ("Referral note - independent advocacy"), "complained with my support"
-        r"|\A[^\n]{0,60}\badvocacy\b|\bwith my support\b(?! worker)",
+        r"|\A[^\n.!?]{0,60}\badvocacy\b[^\n.!?]{0,40}(?:\n|$)|\bcomplain\w*[^.!?\n]{0,40}\bwith my support\b"
+        r"|^\W*from:[^\n]*\badvocate\b",
     ),
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     (
@@ -1207,12 +1273,19 @@ EXTRA_WHO = [
 
 
 WHO_ORDER = ("special guardian", "foster carer", "advocate", "young person", "carer", "parent")
+SIBLING_CARER = re.compile(
+    r"\b(?:i'?ve|i have|we'?ve|we have) had my (?:little |younger |baby )?(?:brother|sister)\b"
+    r"|\bmy (?:little |younger |baby )?(?:brother|sister)\b[^.!?\n]{0,30}\b(?:living|lives|lived) with me\b",
+    re.I,
+)
 
 
 def _who(text: str) -> tuple[str, tuple[int, int]] | None:
     """Who is writing, and the words that say it: `issues.who_is_writing`'s cues (`WHO_CUES`) and a few more
     people write ("im his special guardian"), the most specific first (a special guardian also says "my grandson")."""
     cues = [*WHO_CUES, *EXTRA_WHO]
+    if m := SIBLING_CARER.search(text):  # a young adult bringing up a brother or sister: a carer, not a young person
+        return "carer", m.span()
     for who in WHO_ORDER:
         for label, cue in cues:
             for m in re.finditer(cue, text, re.I) if label == who else ():
@@ -1241,7 +1314,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(their|its|the council's|the|our) final (response|reply|answer)\b|\bexhausted the (\w+ )?complaints"
             r"|\bstage (2|two) (was |is |has been )?(done|finished|completed|over)\b"
             r"|\b(it'?s|its|it is|now|complaint is|case is) with the (local government (and social care )?)?(ombudsman|lgsco|lgo)\b"
-            r"|\badjudication letter\b"
+            r"|\badjudication letter\b|\bstage (2|two) adjudication\b"
             # a review panel asked for, then "Panel sat on 13th November" in the next sentence
             r"|\b(review|stage (3|three)) panel\b[\s\S]{0,200}?\bpanel (met|sat|was held|heard)\b"
             r"|\b(upheld|not upheld|partly upheld|partially upheld|rejected|closed) (in part )?at stage (2|two)\b"
@@ -1254,9 +1327,10 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r" (came|came back|arrived|said|apologised|offered|found|upheld|was upheld|agreed)\b"
             r"|\bstage (2|two)\s*[:\-–][^.!?\n]{0,40}?\b(reply|response|answer|outcome)\b"
             r"|\bboth stages\b|\b(both|two) stages (done|completed|finished)"
-            r"|\b(contacted|rang|phoned|emailed|called|wrote to|written to|complained to|applied to|lodged (it|a complaint) with|sent|"
+            r"|\b(contacted|rang|phoned|emailed|called|wrote to|written to|complained to|applied to|lodged (it|a complaint) with|"
             r"registered (it|a complaint) with|submitted (it|a complaint|my complaint|our complaint)? ?to) the "
             r"(local government (and social care )?)?(ombudsman|lgsco|lgo)(?!'s)"
+            r"|\b(i|we)(?:'ve| have)? sent the (local government (and social care )?)?(ombudsman|lgsco|lgo)\b(?!'s)"
             r"|\b(ombudsman|lgsco|lgo)\b[^.!?\n]{0,30}?\b(investigating|looking (into|at)|accepted|has taken|gave (me|us) a "
             r"(reference|case)|(case|reference) (number|officer)|assessing|decided|upheld)"
             r"|\bstage (2|two) (investigation |investigator |review |complaint |panel )?(found|upheld|concluded|decided|agreed|"
@@ -1308,8 +1382,10 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # complaint said as made by what follows: "no reply to my complaint", "complain first, which I did"
             r"|\b(formal |stage (1|one) )?complaint\s*[:\-–]\s*(sent|made|submitted|lodged|put in|emailed|\d)"
             r"|\b(no|not|nothing|still waiting for an?|awaiting an?) (\w+ ){0,2}(reply|response|answer|acknowledgement) (to|about|on) (my|our|the|her|his) "
-            r"(formal )?complaint|\bcomplain\w*[^.!?\n]{0,40}?\b(which|and|so) (i|we) did\b"
-            # an officer's log: "Mother phoned 16/11 to make a formal complaint"
+            r"(formal )?complaint|\bcomplain\w*[^.!?\n]{0,40}?\b(which|and|so) (i|we) did\b(?! not\b| nothing\b)"
+            # an officer's log: "Mother phoned 16/11 to make a formal complaint", "Mr Pascoe asked to make a formal
+            # complaint", a complaints log's "Complainant:" line
+            r"|\basked to (make|lodge|log|register) (a|her|his|their) (formal )?complaint\b|(?:^|\n)\W*complainant\s*:"
             r"|\b(phoned|rang|called|emailed|wrote|came in|attended)\b[^.!?\n]{0,30}?\bto (make|lodge|log|raise|register) "
             r"(a|her|his|their) (formal )?complaint\b"
             # a form's answer: "complained?: yes, on 4 November"
@@ -1339,7 +1415,7 @@ STAGE_NOT = re.compile(
     re.I,
 )
 STAGE_NOT_AFTER = re.compile(
-    r"^\s*((is|was|has been|are) )?(still )?(yet|has not|have not|hasn'?t|haven'?t|was not|wasn'?t|is not|due|expected|"
+    r"^\s*\(?((is|was|has been|are) )?(still )?(yet|has not|have not|hasn'?t|haven'?t|was not|wasn'?t|is not|due|expected|"
     r"overdue|late|outstanding|pending|awaited|never|would|will|should|to be|is to|within \d+)\b",
     re.I,
 )
@@ -1393,7 +1469,11 @@ def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
             if (
                 stage == "council-stage-2"
                 and m.group(0).lower().startswith("complain")
-                and re.search(r"\b(not|no|never|havent|haven'?t|hasnt|hasn'?t|didnt|didn'?t|still)\b", m.group(0), re.I)
+                and re.search(
+                    r"\b(not|no|never|havent|haven'?t|hasnt|hasn'?t|didnt|didn'?t|still|won'?t|wont|don'?t|dont|refuse\w*)\b",
+                    m.group(0),
+                    re.I,
+                )
             ):
                 continue  # "complained on 10 November and they havent replied"
             if stage == "council-stage-2" and ACKNOWLEDGED.match(text, m.end()):
@@ -1424,11 +1504,15 @@ def _withdrawn(text: str, step: Any) -> bool:
     if not w or re.search(r"\b(not|never)\s+$", text[max(0, w.start() - 8) : w.start()]):
         return False
     # made again after it: "So I make complaint again on 8 October", "20 April complained again"
-    return not re.search(
+    for again in re.finditer(
         r"\bcomplain\w*\b[^.!?\n]{0,30}\bagain\b|\bnew complaint\b|\bre-?(submitted|complained)\b",
         text[w.end() :],
         re.I,
-    )
+    ):
+        before = text[max(w.end(), w.end() + again.start() - 40) : w.end() + again.start()]
+        if not re.search(r"\b(will|would|'ll|going to|if|might|may|could|not|never)\b[^.!?\n]*$", before, re.I):
+            return False  # made again: "So I make complaint again on 8 October" (not "If they don't, I will complain again")
+    return True
 
 
 PROVISION_TERMS = re.compile(
@@ -1516,7 +1600,19 @@ ASSESSMENT_CASE = re.compile(
 # Trained on all 491 tuning stories it cross-validates at 0.83 / 0.80 (5 folds) and reads the held-back stories at
 # 0.82 / 0.69. Rules and reader read the fourth round (s504-s603) unseen at 0.68 / 0.75 (s504-s528, aimed at provision)
 # and 0.65 / 0.59 (s554-s578); on all 591 tuning stories, with a second place (below), 0.88 / 0.83 cross-validated.
+# The fifth round's batch of provision told without cues (s604-s628) read unseen at 0.61 / 0.52; on all 691 tuning
+# stories, 0.85 / 0.81 cross-validated, and the held-back stories at 0.79 / 0.65: what is owed, told only by what
+# stopped, is where the reader is weakest; left empty, it is asked ("What should they be getting (what does the plan
+# or support plan say)?").
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
+
+
+@lru_cache(maxsize=8)
+def _first_cue(text: str, clauses: tuple[tuple[int, int], ...]) -> int | None:
+    """The story's first clause that says what the child should get (once per story, not once per clause)."""
+    return next(
+        (j for j, (x, y) in enumerate(clauses) if PLAN_SAYS.search(text, x, y) or GETS.search(text, x, y)), None
+    )
 
 
 def clause_features(text: str, clauses: list[tuple[int, int]], i: int) -> dict[str, float]:
@@ -1543,10 +1639,7 @@ def clause_features(text: str, clauses: list[tuple[int, int]], i: int) -> dict[s
         after = text[clauses[i + 1][0] : clauses[i + 1][1]]
         f |= {f"n_{k}": 1.0 for k, rx in flags.items() if rx.search(after)}
     # the story's first clause that says what the child should get
-    first = next(
-        (j for j, (x, y) in enumerate(clauses) if PLAN_SAYS.search(text, x, y) or GETS.search(text, x, y)), None
-    )
-    if first == i:
+    if _first_cue(text, tuple(clauses)) == i:
         f["first_cue"] = 1.0
     if re.search(r"\d", clause):
         f["digit"] = 1.0
@@ -1600,7 +1693,9 @@ def _owed_words(text: str, a: int, b: int) -> tuple[str, tuple[int, int]] | None
     return text[a:b], (a, b)
 
 
-def _regions(text: str, clauses: list[tuple[int, int]], reader: readers.Reader, most: int = 1) -> list[tuple[int, int]]:
+def _regions(
+    text: str, clauses: list[tuple[int, int]], reader: readers.Reader, most: int = 1, joins=None
+) -> list[tuple[int, int]]:
     """Where a reader finds its field, in text order: the clause it finds most likely to say it, if likely enough
     (`least`), with the clauses beside it that also say it (`beside`: a list told over several lines, a harm told over
     several sentences); then, up to `most`, the next most likely clause elsewhere, if likely enough (`second`, else
@@ -1615,9 +1710,10 @@ def _regions(text: str, clauses: list[tuple[int, int]], reader: readers.Reader, 
         if any(lo - 1 <= best <= hi + 1 for lo, hi in taken):
             continue
         lo = hi = best
-        while lo > 0 and p[lo - 1] >= reader.settings["beside"]:
+        beside = reader.settings["beside"]
+        while lo > 0 and p[lo - 1] >= beside and (joins is None or joins(clauses[lo - 1])):
             lo -= 1
-        while hi + 1 < len(p) and p[hi + 1] >= reader.settings["beside"]:
+        while hi + 1 < len(p) and p[hi + 1] >= beside and (joins is None or joins(clauses[hi + 1])):
             hi += 1
         taken.append((lo, hi))
     return [(clauses[lo][0], clauses[hi][1]) for lo, hi in sorted(taken)]
@@ -1637,10 +1733,18 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
     if ASSESSMENT_CASE.search(text) and not PLAN_WORD.search(text):
         return None  # an assessment story: the support a child "needs" is not yet owed (the plan will say)
     clauses = _clauses(text)
-    regions = _regions(text, clauses, reader, most=PROVISION_PLACES)
+    # a neighbour joins only if it names something owed ("weekly speech and language therapy", not "He is 9")
+    names = lambda c: any(rx.search(text, *c) for rx in (PROVISION_NOUN, PROVISION_TERMS, AMOUNT, QUOTED))  # noqa: E731
+    regions = _regions(text, clauses, reader, most=PROVISION_PLACES, joins=names)
     if not regions:
         return _said_owed(text, clauses)
     owed = [o for o in (_owed_words(text, *r) for r in regions) if o]
+    if len(owed) > 1 and len(content_words(owed[1][0]) - content_words(owed[0][0])) * 2 < len(
+        content_words(owed[1][0])
+    ):
+        owed = owed[
+            :1
+        ]  # a second place that mostly repeats the first ("Section F also says the therapy must be weekly")
     if not owed:
         return None
     return " and ".join(words for words, _ in owed), (owed[0][1][0], owed[-1][1][1]), "learned"
@@ -1743,7 +1847,7 @@ def _impact(text: str, reader: readers.Reader | None = None) -> tuple[str, tuple
     or two sentences saying a harm read 0.87 / 0.80 on the tuning stories they were written from and 0.65 / 0.65 on
     s554-s578, a batch aimed at impact, read unseen; the reader, trained on s01-s503 only, read that batch at
     1.00 / 1.00 (23 of 23; its answers a median 33 words against the gold's 37, 98% of their content words the gold's)
-    and cross-validates at 0.99 / 0.98 on the 491 tuning stories (0.98 / 0.98 on 591)."""
+    and cross-validates at 0.99 / 0.98 on the 491 tuning stories (0.98 / 0.98 on 591 and on 691)."""
     reader = reader or readers.load("impact")
     pieces = []
     clauses = _clauses(text)
@@ -1955,7 +2059,11 @@ MORE_EVENT_CUES: list[tuple[str, str]] = [
         r"|second stage (reply|response|came|said)|(stage (2|two)|second stage) (came|said|apologised|upheld|agreed)"
         r"|stage (2|two)\s*[:\-–][^,]*, (reply|response)"
         # "stage 2 on 30/09/2026 said the same", "the stage 2 letter came on", "the independent investigator's report came"
-        r"|^\W*stage (2|two) (on|\d|\()|\bstage (2|two) (letter|investigation report)\b|\binvestigator'?s report (came|on|dated)",
+        r"|^\W*stage (2|two) (on|\d|\()|\bstage (2|two) (letter|investigation report)\b|\binvestigator'?s report (came|on|dated)"
+        # "the stage 2 investigator found in our favour on 2 September", "went to stage 2, that reply came on 22 July",
+        # "Stage 2 Adjudication. Date: 13 November 2026", "the final letter on 3 March 2026"
+        r"|stage (2|two) investigator (found|upheld|agreed|said)|\bstage (2|two)\b[^.;]{0,20}\b(reply|response|letter) came"
+        r"|stage (2|two) adjudication|\bthe final letter\b",
     ),
     (
         "stage1_response",
@@ -1963,19 +2071,21 @@ MORE_EVENT_CUES: list[tuple[str, str]] = [
         r"|stage (1|one) \((letter|response|reply) dated|(answer|response|reply|letter) (from|for|to) stage (1|one)"
         r"|(stage (1|one)|first stage) (came|said|apologised|upheld|agreed|blamed)"
         # "got stage 1 on 11/08/2026", "Complained 3/6/26, stage 1 5/7/26", "Stage 1 (17 July) partially upheld"
-        r"|^\W*(got )?stage (1|one) (on|\d|\()",
+        r"|^\W*(got )?stage (1|one) (on|\d|\()|\bat stage (1|one) \((letter|reply|response) (of|dated)",
     ),
     (
         "stage2_requested",
         r"stage (2|two) (was )?requested|asking for stage (2|two)|escalation to stage (2|two)|requested (a |the )?stage (2|two)"
         r"|stage (2|two) asked|\bask(ed)? (for )?stage (2|two)|(move|moved|take|took|put) (it |my complaint )?(on )?to stage (2|two)"
         r"|\b(went|go|gone) to stage (2|two)|escalated (it )?to stage (2|two)|\bask(ed)? (for )?(the )?(second|next) stage"
-        r"|stage (2|two)\s*[:\-–]\s*asked for|\bask(ed)? (them|the council) (for )?stage (2|two)",
+        r"|stage (2|two)\s*[:\-–]\s*asked for|\bask(ed)? (them|the council) (for )?stage (2|two)"
+        r"|\bput in for stage (2|two)|\bstage (2|two)\s*[:\-–]\s*asked\b|\brequest stage (2|two)\b[^.;]{0,10}\bi did so\b",
     ),
     (
         "complaint_made",
         r"complaint (went|has gone|was put) in|put (a|my|our|the) (formal )?complaint in|complaint logged"
-        r"|stage (1|one) (complaint )?made|\bcomplain (on|in)\b|\bcomplain\w*\s*\??\s*[:\-–]\s*yes\b",
+        r"|stage (1|one) (complaint )?made|\bcomplain (on|in)\b|\bcomplain\w*\s*\??\s*[:\-–]\s*yes\b"
+        r"|\bcomplaint was (first )?made\b",
     ),
     ("decision_to_assess", r"agreed?\b[^,.;]{0,25}\bto assess|\byes\b[^,.;]{0,20}\bwill assess"),
     ("tribunal_order", r"\border (dated|of the (first-tier )?tribunal)|\btribunal\b[^,.;]{0,20}\bordered\b"),

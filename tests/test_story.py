@@ -1129,3 +1129,99 @@ def test_a_council_by_initials_and_the_child_the_story_says_it_is_about():
     assert _read("I'm Precious's aunt, she's lived with me since my sister passed, no court order.", "child") == (
         "Precious"
     )
+
+
+# --- fifth blind round (s604-s703): rules written from stories the rules had read unseen --------------------------
+
+
+def test_a_start_told_by_a_month_opening_the_sentence_or_a_request_in_the_sentence_before():
+    assert _since_of("In July the agency told me they couldn't send Dan anymore.") == "2026-07"
+    assert _since_of("This September they told us post-16 transport would now be a bursary instead.") == "2026-09"
+    assert _since_of("After 3 visits Jo stopped coming, end of september. Rang the social worker twice.") == "2026-09"
+    assert _since_of("It didn't go in and the sessions finished in January. I found out why in March.") == "2026-01"
+    request = (
+        "I'm 17. In March I asked Suffolk adult social care for a transition assessment so there's something in place "
+        "for when I turn 18 in February. Nobody has done it."
+    )
+    assert _since_of(request) == "2026-03"
+
+
+def test_carers_guardians_and_care_leavers_named_as_they_write():
+    assert _read("Writing for myself and my partner, we're Ruby's special guardians (she's 10).", "complainant") == (
+        "special guardian"
+    )
+    assert _read(
+        "I'm 22 and I've had my little brother Reece (14) living with me since our mam died.", "complainant"
+    ) == ("carer")
+    assert _read(
+        "From: Sam Whitlock, Independent Advocate\nTo: the Ombudsman\nSubject: L's tutoring", "complainant"
+    ) == ("advocate")
+    assert _read("Im 19 and left care from Lambeth, I live in semi independent in Croydon.", "council") == (
+        "Lambeth Council"
+    )
+    assert _read("I'm a foster carer with Norfolk. T came to us in July, he's 12, looked after.", "child") == "T"
+    assert _read("Nottinghamshire are the placing authority for Grace, who turns 18 on 4 January.", "child") == "Grace"
+    assert _read("barnet cancelled Amelia's saturday club at Meadowview from october half term", "child") == "Amelia"
+
+
+def test_a_complaints_log_a_social_workers_note_and_a_stage_2_adjudication():
+    log = (
+        "CUSTOMER RELATIONS LOG\nRef: CR/26/4471   Received: 16/11/2026\nComplainant: Mrs A. Okafor (mother)\n"
+        "Action: acknowledged 17/11/2026, allocated for stage 1 response (due 14/12/2026)."
+    )
+    assert _stage(log) == "council-stage-1"
+    assert _stage("Telephone call from Mr Pascoe. Mr Pascoe asked to make a formal complaint.") == "council-stage-1"
+    adjudication = "Re: Children Act 1989 Representations Procedure - Stage 2 Adjudication. Date: 13 November 2026."
+    assert _stage(adjudication) == "ombudsman"
+    dates = extract(
+        "I complained in April. The stage 2 investigator found in our favour on 2 September 2026. My supervising "
+        "social worker helped me put in for stage 2 on 25 July.",
+        today=TODAY,
+    ).get("dates")
+    assert dates["stage2_response"] == "2026-09-02" and dates["stage2_requested"] == "2026-07-25"
+
+
+def test_a_reviewers_inputs_that_the_fourth_rounds_rules_once_misread():
+    # each pair: what a second reviewer wrote to break a rule, and what an adviser would read
+    cases = [
+        ("The council refused to assess my son. By lunchtime he wilts.", "council", None),
+        (
+            "Herts CC have refused to assess my son. His dad lives in Enfield.",
+            "council",
+            "Hertfordshire County Council",
+        ),
+        ("Client: single parent, two children.", "child", None),
+        ("My daughter Ellie is Deaf and her plan says BSL.", "child", "Ellie"),
+        ("I am writing as Lewis's mum.", "child", "Lewis"),
+        ("We went to St Johns school open day.", "child", None),
+        ("In July the school closed for summer. Since September Kent has refused transport.", "since", "2026-09"),
+        (
+            "- June: annual review held. School said it was fine. In October the TA left and nobody replaced her.",
+            "since",
+            "2026-10",
+        ),
+        ("The bus is cancelled until January. He has not been to school since.", "since", None),
+        (
+            "I asked for an EHC needs assessment on 3 March 2025. I have chased them every week since 2025 and had no "
+            "reply.",
+            "since",
+            "2025-03",
+        ),
+        ("His speech therapy (stopped in March) has not been replaced.", "since", "2026-03"),
+        ("I complained on 3 March and they won't answer me.", "stage", "council-stage-1"),
+        ("I was told to complain so I did not bother.", "stage", None),
+        ("The council sent the ombudsman leaflet with their letter.", "stage", None),
+        (
+            "I complained on 2 May, then I withdrew it on 10 May. If they don't fix it, I will complain again.",
+            "stage",
+            None,
+        ),
+        ("I asked an advocacy service for help but they were full. My son Sam has no TA.", "complainant", "parent"),
+        ("He manages the bus with my support. My son is 12.", "complainant", "parent"),
+    ]
+    assert [(text, _read(text, name)) for text, name, _ in cases] == [(text, want) for text, _, want in cases]
+    repeat = _provision(
+        "Section F says he should get weekly speech and language therapy. He is 9. He has had none since June. "
+        "Section F also says the speech and language therapy must be weekly."
+    )
+    assert repeat == "weekly speech and language therapy"
