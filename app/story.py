@@ -787,6 +787,8 @@ SEASON_MONTH = {
 BACKGROUND = re.compile(
     r"\b(?:lived|living|been|placed|stayed|staying|came to live) with (?:us|me|them)\b[^.!?\n,]{0,30}?\s+(?:ever )?$"
     r"|\b(?:i|we)(?:'ve| have) had (?:him|her|them|[A-Z][a-z]+)(?: \(\d{1,2}\))?\s+$"  # a carer: "I've had Kayden (11) since"
+    # "have cared for Jace (aged 13) since March 2024", "we've looked after her since", "fostered T since"
+    r"|\b(?:cared for|looked after|fostered) (?:him|her|them|[A-Z][\w-]*)(?: \((?:aged )?\d{1,2}\))?(?:\s+since)?\s+$"
     r"|\bknown(?: about it)?(?: about)?\s+$",
     re.I,
 )
@@ -897,6 +899,15 @@ DURATION_CONTEXT = re.compile(
     r"not|no|never|hasn'?t|haven'?t|none)\b[^.!?\n]*$",
     re.I,
 )
+# a date of birth is never when a failure began: "Maisie W (DOB 03/02/2018)", "born 14 May 2015"
+BORN = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\W{0,3}$", re.I)
+# when a loss happened, told as how long ago: "about 8 weeks ago the TA left", "it stopped two terms ago"
+AGO = re.compile(
+    r"\b(?:about |around |nearly |almost |over |roughly )?(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve) (weeks?|months?|terms?) ago\b|\blast month\b",
+    re.I,
+)
+HAD_SINCE = re.compile(r"\s+since (?:i|we|they|he|she) (?:last )?(?:had|have had|'ve had)\b", re.I)
 NUMBER_WORDS = {
     w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split(), start=0)
 } | {"eighteen": 18}
@@ -984,7 +995,33 @@ def _since_said(
     for m in YEAR_START.finditer(text):
         y = today.year - (m.group(1).lower() == "last")
         found.append((m.start(), f"{y:04d}-01", m.span()))
-    lasted = []  # how long it has gone on: a start only if no month or time of year is said (the conventions' order)
+    ago = []
+    for m in AGO.finditer(text):
+        clause = next((text[x:y] for x, y in _clauses(text) if x <= m.start() < y), "")
+        if not LOST.search(clause) or any(rx.search(clause) for rx in (COMPLAINT_STEP, PERSON_CONTACT, NOT_A_START)):
+            continue  # only a loss told as how long ago ("the TA left about 8 weeks ago"), not a request, call or appeal
+        if m.group(0).lower() == "last month":
+            ago.append((m.start(), _months_back(today, 1), m.span()))
+            continue
+        n = (
+            1
+            if m.group(1).lower() in ("a", "one")
+            else int(m.group(1))
+            if m.group(1).isdigit()
+            else NUMBER_WORDS[m.group(1).lower()]
+        )
+        unit = m.group(2).lower()
+        if unit.startswith("week"):
+            back = today - timedelta(weeks=n)
+            ago.append((m.start(), f"{back.year:04d}-{back.month:02d}", m.span()))
+        elif unit.startswith("month"):
+            ago.append((m.start(), _months_back(today, n), m.span()))
+        else:  # terms begin in September, January and April: "two terms ago", said in the autumn term, is January
+            k = today.year * 3 + (2 if today.month >= 9 else 1 if today.month >= 4 else 0) - n
+            ago.append((m.start(), f"{k // 3:04d}-{(1, 4, 9)[k % 3]:02d}", m.span()))
+    # how long it has gone on, or how long ago the loss was: a start only if no month or time of year is said ("My
+    # husband left 4 months ago ... Since September Mia's respite has been cancelled" is September)
+    lasted = ago  # the conventions' order
     for m in DURATION.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
         after = text[m.end() : m.end() + 40]
@@ -993,10 +1030,11 @@ def _since_said(
             or re.match(r"for the (last|past)\b", m.group(0), re.I)
             or DURATION_CONTEXT.search(before)
             or re.match(r"[^.!?\n]{0,30}\b(no|none|nothing|not|never)\b", after, re.I)
+            or HAD_SINCE.match(after)  # "It's been six months since I had any support worker"
         ):
             continue  # "foster carers for 6 years" is not how long the problem has gone on
-        if re.match(r"\s+since (?:i|we|they|he|she|the|my|our)\b", after, re.I):
-            continue  # "It's been nearly 6 months since I asked": the request's own day says when
+        if re.match(r"\s+since (?:i|we|they|he|she|the|my|our)\b", after, re.I) and not HAD_SINCE.match(after):
+            continue  # "It's been nearly 6 months since I asked": the request's own day says when; not "since I had"
         n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1).lower(), 0)
         unit = m.group(2).lower()
         if unit.startswith("week"):
@@ -1041,9 +1079,18 @@ NOW_IN_YEAR = re.compile(r"\b(?:is|'s|am|are|now) (?:now )?in (?:year|yr) ?(\d{1
 EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YEAR_RE}\b", re.I)
 
 
-def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
-    """When the problem began: a month said as its start ("since", "from", "stopped in"; the first such in the text,
-    not in what the person wants), else a time of the school year or how long it has gone on, else the earliest
+def _no_month_said(text: str, clause_at) -> bool:
+    """The failure's start said with no month ("Not one session since 2023"), so no other date stands in for it."""
+    for m in NO_MONTH.finditer(text):
+        before = text[max(0, m.start() - 60) : m.start()]
+        if FAILED.search(clause_at(m.start())) and not (BACKGROUND.search(before) or CHASED_SINCE.search(before)):
+            return True
+    return False
+
+
+def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
+    """When the problem began, by the rules alone: a month said as its start ("since", "from", "stopped in"; the first
+    such in the text, not in what the person wants), else a time of the school year or how long it has gone on, else the earliest
     day or month the story dates (its first event: the request, the review, the order)."""
     clauses = _clauses(text)
 
@@ -1111,10 +1158,8 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     if focus:
         starts = [c for c in starts if c[0] >= focus[-1]] or starts
     pool = [c for c in starts if weight(c) >= 0] or lasted or starts
-    for m in NO_MONTH.finditer(text) if not pool else ():
-        before = text[max(0, m.start() - 60) : m.start()]
-        if FAILED.search(clause_at(m.start())) and not (BACKGROUND.search(before) or CHASED_SINCE.search(before)):
-            return None
+    if not pool and _no_month_said(text, clause_at):
+        return None
     pool = pool or later
     best = min(pool, key=lambda c: (-weight(c), c[0])) if pool else None
     if best:
@@ -1144,7 +1189,7 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     dated = []
     for m in DAY_MONTH.finditer(text):
         d = _day(m, today)
-        if d and counts(m):
+        if d and counts(m) and not BORN.search(text[max(0, m.start() - 20) : m.start()]):
             dated.append((f"{d.year:04d}-{d.month:02d}", m.span()))
     for m in re.finditer(rf"\b{MONTH_RE} last year\b", text, re.I):  # "that was october last year"
         if counts(m):
@@ -1179,6 +1224,147 @@ def _since(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
 def _school_year_start(today: date) -> str:
     """The month this school year began (YYYY-MM)."""
     return f"{today.year if today.month >= 9 else today.year - 1:04d}-09"
+
+
+# --- since: a learned reader chooses among the months the story names --------------------------------------------
+#
+# The rules above were written round by round from blind-written stories, and each round's new ways of telling a start
+# beat them: read unseen, they chose the right month (or none) for 73 of round 3's 100 stories (s404-s503), 71 of
+# round 4's and 66 of round 5's. A logistic reader (`reader_since.json`, `scripts/train_readers.py`) scores every
+# month the story names (a day, a month, a time of the school year, how long it has gone on) from the words before
+# it, the rules' own cues around it, which of the rules' patterns found it and where it sits, and takes the likeliest.
+# Trained, each time, only on the stories written before a round, with the rules as they stood then, it chose right
+# for 74, 80 and 75 of those rounds' stories. Given the rules' own choice as a feature as well, it read 77, 77 and 73:
+# no better, and it leans on rules that were fitted to the stories it trains on (as the provision reader did).
+# So the rules keep their answer unless the reader finds another month likelier by more than `margin`, and where they
+# find no month the reader's choice needs `least`: with margin 0.3 and least 0.5, 72, 80 and 79 right (margin 0:
+# 75, 80 and 74), and the cases the rules were written for (the tests' stories) keep their answers.
+# The sixth round (s704-s803, written blind while the reader was built) read unseen: the rules 59 right of 100, rules
+# and reader 61; 15 of the other 39 name their start in no form either read ("since the clocks went back", "the week
+# after her 10th birthday"). Trained on all 791 tuning stories, 0.85 / 0.85 cross-validated (least 0.3; margin 0, 0.15,
+# 0.3, 0.5: 0.84, 0.85, 0.85, 0.85), against the rules' 0.83 on the very stories they were written from.
+SINCE_CUES = {
+    **{"failed": FAILED, "lost": LOST, "background": BACKGROUND, "chased": CHASED_SINCE, "where": WHERE_SINCE},
+    **{"step": COMPLAINT_STEP, "contact": PERSON_CONTACT, "wish": WISH, "started_well": STARTED_WELL},
+    **{"settled": SETTLED_IN, "not_start": NOT_A_START, "chasing": CHASING, "asked": ASKED_FOR, "focus": FOCUS},
+}
+MONTH_NAMED = re.compile(rf"\b{MONTH_RE}\b(?:\s+{YEAR_RE}\b)?", re.I)
+
+
+@lru_cache(maxsize=8)
+def _start_spans(text: str) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Where each of the rules' start patterns (`SINCE_RES`) matches: once per story, not once per candidate."""
+    return tuple(tuple(m.span() for m in rx.finditer(text)) for rx in SINCE_RES)
+
+
+def since_candidates(text: str, today: date) -> list[tuple[int, str, tuple[int, int], str]]:
+    """Every month the story names, as (position, YYYY-MM, span, kind): a day ("3rd March", "20.7.26"), a month
+    ("since June", "May 2025"; "may" and "mar" in lower case are words), a time of the school year or a start said
+    another way (`_since_said`), and how long it has gone on ("for 14 weeks now")."""
+    found = []
+    for m in DAY_MONTH.finditer(text):
+        if (d := _day(m, today)) and not BORN.search(text[max(0, m.start() - 20) : m.start()]):
+            found.append((m.start(), f"{d.year:04d}-{d.month:02d}", m.span(), "day"))
+    for m in MONTH_NAMED.finditer(text):
+        if m.group(1) in ("may", "mar"):
+            continue
+        mo, y = _month(m.group(1)), _year(m.group(2))
+        if y is None and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
+            y = today.year - 1  # "no OT since October last year"
+        found.append((m.start(), f"{y or _year_of(mo, today):04d}-{mo:02d}", m.span(), "month"))
+    said, lasted = _since_said(text, today)
+    found += [(*c, "said") for c in said] + [(*c, "lasted") for c in lasted]
+    unique: list[tuple[int, str, tuple[int, int], str]] = []
+    for c in sorted(found, key=lambda c: (c[0], -c[2][1])):  # a month inside a day ("14 May") is one candidate
+        if not any(c[1] == u[1] and u[2][0] <= c[2][0] < max(u[2][1], u[2][0] + 3) for u in unique):
+            unique.append(c)
+    return unique
+
+
+def since_features(
+    text: str, clauses: list[tuple[int, int]], found: list[tuple[int, str, tuple[int, int], str]], i: int, today: date
+) -> dict[str, float]:
+    """What the since reader sees of candidate `i`: its kind, the words either side, the rules' cues before it, in its
+    clause and around it, which of the rules' start patterns found it, where it sits among the months named, how long
+    ago it is and its clause's words."""
+    _, value, (a, b), kind = found[i]
+    x, y = next(((x, y) for x, y in clauses if x <= a < y), (max(0, a - 60), min(len(text), b + 60)))
+    before, around, clause = text[max(0, a - 60) : a], text[max(0, a - 70) : b + 70], text[x:y]
+    f = {f"kind={kind}": 1.0}
+    words = re.findall(r"[a-z']+", before.lower())
+    f |= {"w1=" + words[-1]: 1.0} if words else {}
+    f |= {"w2=" + " ".join(words[-2:]): 1.0} if len(words) > 1 else {}
+    after = re.findall(r"[a-z']+", text[b : b + 30].lower())
+    f |= {"a1=" + after[0]: 1.0} if after else {}
+    for k, rx in SINCE_CUES.items():
+        f |= {f"{where}:{k}": 1.0 for where, part in (("b", before), ("c", clause), ("r", around)) if rx.search(part)}
+    for ix, spans in enumerate(_start_spans(text)):
+        if any(s <= a < e or a <= s < b for s, e in spans):
+            f[f"res{ix}"] = 1.0
+    values = [c[1] for c in found]
+    f |= {"first": float(i == 0), "last": float(i == len(found) - 1), "pos": a / max(1, len(text))}
+    f |= {"earliest": float(value == min(values)), "latest": float(value == max(values))}
+    f["repeat"] = min(3, values.count(value)) / 3
+    ago = today.year * 12 + today.month - (int(value[:4]) * 12 + int(value[5:]))
+    when = "future" if ago < 0 else ago if ago < 6 else "6-12" if ago <= 12 else "13-24" if ago <= 24 else "25+"
+    f[f"ago={when}"] = 1.0
+    f["year_said"] = float(bool(re.search(r"(?:19|20)\d\d|'\d\d", text[a:b])))
+    f |= {"cw=" + w: 1.0 for w in content_words(clause)}
+    return f
+
+
+def _ruled_out(text: str, clauses: list[tuple[int, int]], c: tuple[int, str, tuple[int, int], str]) -> bool:
+    """A month the rules know is not when the failure began, which the reader may not choose over them: where the child
+    has been or joined ("at his current school since September 2023", "started at this school in September"), how long
+    they have chased ("emailed every fortnight since June"), a time to come ("cancelled until January"), a service that
+    went well from then ("since September 2024 and it was fine")."""
+    a, b = c[2]
+    before = text[max(0, a - 60) : a]
+    clause = next((text[x:y] for x, y in clauses if x <= a < y), "")
+    return bool(
+        WHERE_SINCE.search(before)
+        or CHASED_SINCE.search(before)
+        or SETTLED_IN.search(before[-40:])  # "He started at this school in September 2024"
+        or re.search(r"\b(?:until|till|til|by)\s+(?:the\s+)?(?:end of\s+)?$", before, re.I)  # "until January"
+        or WENT_WELL.match(text, b)
+        or WISH.search(clause)  # "I want his transport reinstated from January"
+        or (STARTED_WELL.search(text[max(0, a - 50) : b]) and not FAILED.search(clause))
+    )
+
+
+def _since(text: str, today: date, reader: readers.Reader | None = None) -> tuple[str, tuple[int, int]] | None:
+    """When the problem began: the rules' month (`_since_rules`) unless the since reader finds another month the story
+    names clearly likelier (by more than `margin`), one the rules have not ruled out (`_ruled_out`) and, where the
+    rules' month is told with the failure, told with it too; where the rules find no month, the reader's likeliest if
+    likely enough (`least`) and the story does not say the start without one."""
+    ruled = _since_rules(text, today)
+    found = since_candidates(text, today)
+    if not found:
+        return ruled
+    reader = reader or readers.load("since")
+    clauses = _clauses(text)
+
+    def clause_at(pos: int) -> str:
+        return next((text[x:y] for x, y in clauses if x <= pos < y), "")
+
+    p = [reader.probability(since_features(text, clauses, found, i, today)) for i in range(len(found))]
+    best = max(
+        (i for i in range(len(found)) if not _ruled_out(text, clauses, found[i])),
+        key=lambda i: (p[i], -i),
+        default=None,
+    )
+    if best is None:
+        return ruled
+    chosen = found[best][1], found[best][2]
+    if ruled is None:
+        return chosen if p[best] >= reader.settings["least"] and not _no_month_said(text, clause_at) else None
+    if max((p[i] for i, c in enumerate(found) if c[1] == ruled[0]), default=0.0) >= p[best] - reader.settings["margin"]:
+        return ruled
+    if found[best][3] == "lasted":
+        return ruled  # how long ago or how long for is a start only where no month is said
+    if FAILED.search(clause_at(ruled[1][0])) and not FAILED.search(clause_at(chosen[1][0])):
+        return ruled  # "- June: annual review held. ... In October the TA left and nobody replaced her"
+    return chosen
 
 
 EXTRA_NO_PLAN = re.compile(
@@ -1604,6 +1790,9 @@ ASSESSMENT_CASE = re.compile(
 # stories, 0.85 / 0.81 cross-validated, and the held-back stories at 0.79 / 0.65: what is owed, told only by what
 # stopped, is where the reader is weakest; left empty, it is asked ("What should they be getting (what does the plan
 # or support plan say)?").
+# The sixth round (s704-s803) read unseen at 0.90 / 0.83, 0.74 / 0.70 (s729-s753, aimed at provision in shorthand,
+# part-quotes and social care plans), 0.81 / 0.81 and 0.86 / 0.86. On 791, with a neighbour joined by "and" taken
+# more readily (`_regions`' anded), 0.87 / 0.83 cross-validated.
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 
@@ -1697,23 +1886,32 @@ def _regions(
     text: str, clauses: list[tuple[int, int]], reader: readers.Reader, most: int = 1, joins=None
 ) -> list[tuple[int, int]]:
     """Where a reader finds its field, in text order: the clause it finds most likely to say it, if likely enough
-    (`least`), with the clauses beside it that also say it (`beside`: a list told over several lines, a harm told over
-    several sentences); then, up to `most`, the next most likely clause elsewhere, if likely enough (`second`, else
-    `least`), and its neighbours (the harm to the child told in one place, the harm to the family in another; a second
+    (`least`), with the clauses beside it that also say it (`beside`, or `anded` where "and" joins them: a list told
+    over several lines, a harm told over several sentences); then, up to `most`, the next most likely clause
+    elsewhere, if likely enough (`second`, else `least`), and its neighbours (the harm to the child told in one place, the harm to the family in another; a second
     missing service told sentences after the first)."""
     p = [reader.probability(clause_features(text, clauses, i)) for i in range(len(clauses))]
     taken: list[tuple[int, int]] = []
-    least = reader.settings["least"]
+    least, beside = reader.settings["least"], reader.settings["beside"]
+    anded = reader.settings.get("anded", beside)
+
+    def joined(j: int, k: int) -> bool:
+        """Clause j, beside clause k (one of those taken), joins it: likely enough, and naming something owed if
+        `joins` says what that is; joined by "and", "plus" or "as well as", `anded` is enough."""
+        gap = text[min(clauses[j][1], clauses[k][1]) : max(clauses[j][0], clauses[k][0]) + 6]
+        names = joins is None or joins(clauses[j])
+        least = anded if re.match(r"[\s,]*(?:and|plus|as well as)\b", gap, re.I) else beside
+        return p[j] >= least and names  # "2 hours of OT a week at the Learning Hub / and a taxi to get her there"
+
     for best in sorted(range(len(p)), key=lambda i: -p[i]):
         if len(taken) == most or p[best] < (reader.settings.get("second", least) if taken else least):
             break
         if any(lo - 1 <= best <= hi + 1 for lo, hi in taken):
             continue
         lo = hi = best
-        beside = reader.settings["beside"]
-        while lo > 0 and p[lo - 1] >= beside and (joins is None or joins(clauses[lo - 1])):
+        while lo > 0 and joined(lo - 1, lo):
             lo -= 1
-        while hi + 1 < len(p) and p[hi + 1] >= beside and (joins is None or joins(clauses[hi + 1])):
+        while hi + 1 < len(p) and joined(hi + 1, hi):
             hi += 1
         taken.append((lo, hi))
     return [(clauses[lo][0], clauses[hi][1]) for lo, hi in sorted(taken)]

@@ -855,7 +855,7 @@ def test_a_reviewers_sentences_that_are_not_steps_contacts_names_or_starts():
 
 def test_the_learned_readers_were_trained_on_every_tuning_story_and_no_held_back_one():
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for name in ("provision", "impact"):
+    for name in ("provision", "impact", "since"):
         trained = set(readers.load(name).trained_on)
         assert trained == {r["id"] for r in rows if not r["heldout"]}, name  # retrain (scripts/train_readers.py)
         assert not trained & {r["id"] for r in rows if r["heldout"]}, name
@@ -1225,3 +1225,62 @@ def test_a_reviewers_inputs_that_the_fourth_rounds_rules_once_misread():
         "Section F also says the speech and language therapy must be weekly."
     )
     assert repeat == "weekly speech and language therapy"
+
+
+def test_when_it_started_told_as_how_long_ago_the_loss_was():
+    assert _since_of("about 8 weeks ago the TA left and they never replaced her") == "2026-10"
+    assert _since_of("Then it stopped two terms ago, no explanation.") == "2026-01"  # the spring term, said in autumn
+    assert _since_of("the sessions stopped last month and nobody has said why") == "2026-10"
+    assert _since_of("It's been six months since I had any support worker at college.") == "2026-05"
+    assert _since_of("It's been nearly 6 months since I asked.") is None  # the request's own day says when
+    assert _since_of("I rang them 3 weeks ago about the taxi.") is None  # a call, not a loss
+
+
+def test_a_date_of_birth_or_a_carers_placement_is_not_when_it_started():
+    dob = "URGENT - EHC needs assessment request, Maisie W (DOB 03/02/2018) - no decision yet."
+    assert _since_of(dob) is None
+    placed = (
+        "We have cared for Jace (aged 13) since March 2024 under a full care order. In June his tutor left and no "
+        "tutor has come since."
+    )
+    assert _since_of(placed) == "2026-06"
+
+
+def test_the_since_reader_can_replace_the_rules_month_but_not_with_one_they_rule_out():
+    story = (
+        "My daughter Ava is 10 and has an EHCP from Leeds. Her annual review was in March 2026 and it went well. "
+        "She used to have a TA every afternoon. Since the new SENCo came in September there has been no TA at all and "
+        "she comes home crying."
+    )
+    assert _since_of(story) == "2026-09"
+    assert _since_of("He has had a minibus since September 2024 and it was fine. Then from 2 November it stopped.") == (
+        "2026-11"
+    )
+    assert _since_of("The bus is cancelled until January. He has not been to school since.") is None
+
+
+def test_a_provision_told_in_two_clauses_joined_by_and_is_read_whole():
+    story = (
+        "Her EHCP from Essex says she should get 2 hours of tuition a week at the Learning Hub in Colchester and a taxi "
+        "to get her there. Since September there has been no taxi so she has missed every session."
+    )
+    got = extract(story, today=TODAY).get("provision")
+    assert "Learning Hub" in got and "taxi" in got, got
+
+
+def test_a_second_reviewers_inputs_to_the_since_reader_and_the_and_join():
+    assert (
+        _since_of(
+            "My husband left 4 months ago and I'm on my own. Since September Mia's respite has been cancelled every week."
+        )
+        == "2026-09"
+    )  # how long ago a loss was gives way to a month said
+    assert _since_of("We lost our appeal 2 months ago. The council has never provided the speech therapy.") is None
+    assert _since_of("It's been 3 months since I got a reply from the SEN team about the missing OT.") is None
+    assert _since_of("I want his transport reinstated from January. He has no way of getting to college.") is None
+    got = extract(
+        "His plan specifies 32.5 hours of TA support and a named adult at transitions, and the headteacher told me "
+        "last week that they are not funded for that.",
+        today=TODAY,
+    ).get("provision")
+    assert "headteacher" not in got, got
