@@ -996,8 +996,10 @@ def _since_said(
         y = today.year - (m.group(1).lower() == "last")
         found.append((m.start(), f"{y:04d}-01", m.span()))
     ago = []
-    for m in AGO.finditer(text):
-        clause = next((text[x:y] for x, y in _clauses(text) if x <= m.start() < y), "")
+    told_ago = list(AGO.finditer(text))
+    clauses = _clauses(text) if told_ago else []  # once per story, and only where a time ago is told
+    for m in told_ago:
+        clause = next((text[x:y] for x, y in clauses if x <= m.start() < y), "")
         if not LOST.search(clause) or any(rx.search(clause) for rx in (COMPLAINT_STEP, PERSON_CONTACT, NOT_A_START)):
             continue  # only a loss told as how long ago ("the TA left about 8 weeks ago"), not a request, call or appeal
         if m.group(0).lower() == "last month":
@@ -1313,14 +1315,13 @@ def since_features(
     return f
 
 
-def _ruled_out(text: str, clauses: list[tuple[int, int]], c: tuple[int, str, tuple[int, int], str]) -> bool:
+def _ruled_out(text: str, clause_at, c: tuple[int, str, tuple[int, int], str]) -> bool:
     """A month the rules know is not when the failure began, which the reader may not choose over them: where the child
     has been or joined ("at his current school since September 2023", "started at this school in September"), how long
     they have chased ("emailed every fortnight since June"), a time to come ("cancelled until January"), a service that
     went well from then ("since September 2024 and it was fine")."""
     a, b = c[2]
-    before = text[max(0, a - 60) : a]
-    clause = next((text[x:y] for x, y in clauses if x <= a < y), "")
+    before, clause = text[max(0, a - 60) : a], clause_at(a)
     return bool(
         WHERE_SINCE.search(before)
         or CHASED_SINCE.search(before)
@@ -1349,7 +1350,7 @@ def _since(text: str, today: date, reader: readers.Reader | None = None) -> tupl
 
     p = [reader.probability(since_features(text, clauses, found, i, today)) for i in range(len(found))]
     best = max(
-        (i for i in range(len(found)) if not _ruled_out(text, clauses, found[i])),
+        (i for i in range(len(found)) if not _ruled_out(text, clause_at, found[i])),
         key=lambda i: (p[i], -i),
         default=None,
     )
