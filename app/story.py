@@ -21,7 +21,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -196,9 +196,11 @@ def _day(m: re.Match, today: date) -> date | None:
         return None
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=16)
+def _clauses(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the clauses of a text: cut at sentence ends, semicolons, new lines and commas, and a run-on stretch
-    (people often write with no full stops) also before "and", "but", "so", "then", "because"."""
+    (people often write with no full stops) also before "and", "but", "so", "then", "because". Kept for the last few
+    texts: the field readers each ask for the same story's clauses."""
     out = []
     # a comma inside a list of days or months does not cut ("chased in March, April and May by email")
     for m in re.finditer(rf"(?:[^.!?;\n,]|[.!?,](?=\d)|,(?= (?:and )?(?:\d|{MONTH_RE}\b)))+", text, re.I):
@@ -224,7 +226,12 @@ def _clauses(text: str) -> list[tuple[int, int]]:
                     out.append(_trim(text, start + a, start + b))
         elif piece.strip():
             out.append(_trim(text, start, end))
-    return out
+    return tuple(out)
+
+
+def _clause_of(text: str, pos: int) -> str:
+    """The clause of `text` that holds position `pos` ("" between clauses)."""
+    return next((text[a:b] for a, b in _clauses(text) if a <= pos < b), "")
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -259,7 +266,7 @@ stockton-on-tees|stoke-on-trent|suffolk|sunderland|surrey|sutton|swindon|tamesid
 tower hamlets|trafford|wakefield|walsall|waltham forest|wandsworth|warrington|warwickshire|west berkshire|west
 northamptonshire|west sussex|westminster|westmorland and furness|wigan|wiltshire|windsor and maidenhead|wirral|
 wokingham|wolverhampton|worcestershire|york|brum|notts|glos|herts|lancs|bucks|staffs|cambs|oxon|wilts|leics|lincs|derbys|
-worcs|warks|hants"""
+worcs|warks|hants|north yorks|bcp"""
 # a county council by its initials: "KCC sent me two different stage 1 replies"
 COUNTY_INITIALS = {  # only initials that name one council ("HCC" is Hampshire's or Hertfordshire's)
     "KCC": "Kent County Council",
@@ -286,7 +293,11 @@ NICKNAMES = {
     "worcs": "Worcestershire",
     "warks": "Warwickshire",
     "hants": "Hampshire",
+    "north yorks": "North Yorkshire",
+    "bcp": "Bournemouth, Christchurch and Poole",
 }
+# short names that are also English words: a council only when capitalised or followed by "council" ("he wilts")
+WORD_NICKNAMES = {"wilts", "staffs", "bucks"}
 _AUTH = sorted({" ".join(a.split()) for a in AUTHORITIES.replace("\n", " ").split("|")}, key=len, reverse=True)
 # "Brighton & Hove" as people write it
 _AUTH_RE = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\s+and\s+", r"\s+(?:and|&)\s+") for a in _AUTH)
@@ -300,7 +311,7 @@ COUNCIL_RES = [
     # "we live in Wigan", "the LA (north tyneside)", "Council: Southwark", "EHCP maintained by Wigan": the place, named
     # where a council is meant
     re.compile(
-        r"\b(?:live in|living in|moved to|council(?: is|:)|la(?: is|:)|local authority(?: is|:)|la \(|council \(|"
+        r"\b(?:live in|living in|moved to|move to|moving to|council(?: is|:)|la(?: is|:)|local authority(?: is|:)|la \(|council \(|"
         r"maintained by|issued by|funded by|placed by|left care (?:from|in|with)|looked after by)\s*("
         + _AUTH_RE
         + r")\b",
@@ -335,7 +346,7 @@ def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
         before = text[max(0, m.start() - 25) : m.start()]
         if name in WORDS_FIRST and (not m.group(1)[0].isupper() or re.search(r"(^|[.!?\n]\s*)$", before)):
             continue
-        if name in NICKNAMES and not (
+        if name in WORD_NICKNAMES and not (
             m.group(1)[0].isupper() or re.match(r"\s+(county|council|cc|city)\b", text[m.end() :], re.I)
         ):
             continue  # "by lunchtime he wilts", "the school staffs": words, unless "notts county"
@@ -410,6 +421,8 @@ def _tidy_name(words: str) -> str:
     words = re.sub(r"(?i)^east riding(?! of)", "East Riding of Yorkshire", " ".join(words.split()))  # as people say it
     words = re.sub(r"^LB\b", "London Borough of", words)  # "LB Tower Hamlets"
     first, _, rest = words.partition(" ")
+    if " ".join(words.lower().split()[:2]) in NICKNAMES:  # "north yorks council"
+        first, _, rest = " ".join(words.split()[:2]), "", " ".join(words.split()[2:])
     if first.lower() in NICKNAMES:
         words = " ".join([NICKNAMES[first.lower()], rest]).strip()
     small = {"of", "and", "upon", "on", "with"}
@@ -598,6 +611,21 @@ CHILD_RES = [
         r"\b(?:fostered|fostering|foster|look after|looking after|care for|caring for) ([A-Z][a-z]+|[A-Z]{1,2})\b"
     ),
     re.compile(r"\b(?i:our) ([A-Z][a-z]+)(?= (?:is|has|was|needs|gets|hasn'?t|has not|can'?t|cannot)\b|'s|,| \()"),
+    # an officer's note or letter: "Year 10 pupil R - no education", "Mother phoned re Z (Y5, Stowmarket)", "on behalf
+    # of R's family", "Oskar H, Y4"
+    re.compile(r"\b(?:pupil|re:?) ([A-Z][a-z]+|[A-Z])\b(?= \(| -|,)"),
+    re.compile(r"\bon behalf of ([A-Z][a-z]+|[A-Z])'s (?:family|mum|mother|dad|father|parents|carers?)\b"),
+    re.compile(r"(?<![-\w])([A-Z][a-z]+) [A-Z]\.?,? \(?(?:Y|[Yy]ear ?)\d{1,2}\b"),
+    # the child with a date of birth or an age in brackets: "Reuben, born on the 14th of May 2015", "Fin (he's 12, ...)"
+    re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?: [A-Z]\.?)?,? \(?(?:born|DOB|d\.o\.b\.?)\b"),
+    re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?) \((?:he|she)(?:'s| is) \d{1,2}\b"),
+    # a sentence or a list item opening with the child: "T has lived with us for two years", "- Hafsa was diagnosed in
+    # 2021", "Harvey got his EHCP in 2019"
+    re.compile(
+        r"(?:^|[.!?]\s+)[\s•*\-–]*([A-Z][a-z]+|[A-Z]) (?:has lived with (?:us|me)|was diagnosed|got (?:his|her|their) "
+        r"(?:EHCP|ehcp|EHC plan|plan))\b",
+        re.M,
+    ),
 ]
 
 
@@ -605,7 +633,7 @@ CHILD_RES = [
 NOT_A_CHILD = set(
     "arrangements nothing school sleeps mother father mum dad nan grandad saturdays name she he it this that there "
     "today now transport tuition college respite covid life everything support mrs mr ms miss dr sir madam i "
-    "wales england scotland".split()
+    "wales england scotland every like quick quickly asap back jan feb apr jun jul aug sep sept oct nov dec".split()
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
@@ -679,7 +707,8 @@ SINCE_RES = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:stopped|ended|started|began|cut|pulled out|taken away|never happened|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail))|excluded|fell through|withdrawn|closed(?! (?:my|our|the|her|his) complaint)|retired|finished)\b[^.!?\n]{{0,90}}?(?:\b(?:in|on|since|at the (?:end|start|beginning) of)|,\s*(?:the )?(?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        # not what the person stopped: "i stopped letting her on it"
+        rf"\b(?:(?<!\bi )(?<!\bwe )stopped|ended|started|began|cut|pulled out|taken away|never happened|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail)| care\b)|excluded|fell through|withdrawn|closed(?! (?:my|our|the|her|his) complaint)|retired|finished)\b[^.!?\n]{{0,90}}?(?:\b(?:in|on|since|at the (?:end|start|beginning) of)|,\s*(?:the )?(?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
@@ -764,11 +793,12 @@ WISH = re.compile(r"\b(want|would like|'d like|wish|asking for|backdat\w*|should
 # a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays",
 # "since the start of the spring term", "since the new year"
 SEASON = re.compile(
-    rf"\b(since|from|after|at) (?:the )?(?:(?:start|beginning) of (?:the |this )?)?((?:spring|summer|autumn) term|"
+    rf"\b(since|from|after|at) (?:the )?(?:(start|beginning|end) of (?:the |this )?)?((?:spring|summer|autumn) term|"
     rf"{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term|whitsun(?: half[- ]term)?|easter|christmas|summer|new year)"
     rf"(?: holidays?| break)?(?: (this|last) year| {YEAR_RE})?\b",
     re.I,
 )
+TERM_END = {"spring term": 3, "summer term": 7, "autumn term": 12}  # "stopped at the end of the summer term"
 SEASON_MONTH = {
     "whitsun": 5,
     "whitsun half term": 5,
@@ -787,8 +817,10 @@ SEASON_MONTH = {
 BACKGROUND = re.compile(
     r"\b(?:lived|living|been|placed|stayed|staying|came to live) with (?:us|me|them)\b[^.!?\n,]{0,30}?\s+(?:ever )?$"
     r"|\b(?:i|we)(?:'ve| have) had (?:him|her|them|[A-Z][a-z]+)(?: \(\d{1,2}\))?\s+$"  # a carer: "I've had Kayden (11) since"
-    # "have cared for Jace (aged 13) since March 2024", "we've looked after her since", "fostered T since"
-    r"|\b(?:cared for|looked after|fostered) (?:him|her|them|[A-Z][\w-]*)(?: \((?:aged )?\d{1,2}\))?(?:\s+since)?\s+$"
+    # "have cared for Jace (aged 13) since March 2024", "we've looked after her since", "fostered T since", "I've been
+    # caring for my niece since January", "looking after my grandson Theo since"
+    r"|\b(?:cared for|caring for|looked after|looking after|fostered|fostering) (?:him|her|them|(?:my |our )?(?:\w+ )?[A-Z][\w-]*)"
+    r"(?: \((?:aged )?\d{1,2}\))?(?:\s+since)?\s+$"
     r"|\bknown(?: about it)?(?: about)?\s+$",
     re.I,
 )
@@ -865,7 +897,8 @@ THEN_TIME = re.compile(
 # what was lost, told before a bare "since": "the play scheme rang to say ... his place was gone. He hasn't had a single
 # Saturday since", "His placement broke down just before Christmas and he has been at home since"
 LOST = re.compile(
-    r"\b(stopped|ended|broke down|fell through|closed|gone|left|cancel\w*|cut|withdr\w*|lost|ran out|finished|excluded)\b",
+    r"\b(stopped|ended|broke down|fell through|closed|gone|left|cancel\w*|cut|withdr\w*|lost|ran out|finished|excluded|"
+    r"pulled|took away|taken away|suspended)\b",
     re.I,
 )
 FOCUS = re.compile(
@@ -886,6 +919,8 @@ TERM_START = re.compile(
     r"|new (school year|academic year|term)\b)(?! in\b)",
     re.I,
 )
+# the term before this one: "since the start of last term", "since last term"
+LAST_TERM = re.compile(r"\b(?:since|from) (?:the (?:start|beginning) of )?last term\b", re.I)
 # "at the beginning of this year", "since the start of last year"
 YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
 # how long it has gone on: "for 18 months now", "for the last two years", "for the last 7 weeks"
@@ -899,12 +934,43 @@ DURATION_CONTEXT = re.compile(
     r"not|no|never|hasn'?t|haven'?t|none)\b[^.!?\n]*$",
     re.I,
 )
-# a date of birth is never when a failure began: "Maisie W (DOB 03/02/2018)", "born 14 May 2015"
-BORN = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\W{0,3}$", re.I)
+# a date of birth is never when a failure began: "Maisie W (DOB 03/02/2018)", "born 14 May 2015", "DOB: 3rd February
+# 2018", "born in May 2015"
+BORN = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on| in)?)\W{0,3}$", re.I)
+BORN_ON = re.compile(
+    rf"\b(?:d\.?o\.?b\.?|date of birth|born(?: on| in)?)\W{{0,3}}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?{MONTH_RE}\b"
+    rf"(?:,?\s+{YEAR_RE})?",
+    re.I,
+)
+
+
+@lru_cache(maxsize=8)
+def _birth_dates(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the dates of birth a story gives with a month's name."""
+    return tuple(m.span() for m in BORN_ON.finditer(text))
+
+
+def _born(text: str, pos: int) -> bool:
+    """Whether the date at `pos` is a date of birth."""
+    return bool(BORN.search(text[max(0, pos - 20) : pos])) or any(a < pos < b for a, b in _birth_dates(text))
+
+
+# a time still to come: "school has booked the next annual review for 12 January", "told not to
+# come back after christmas"
+TO_COME = re.compile(
+    r"\b(?:next|booked|scheduled|not to (?:come|go) back|won'?t be (?:back|going))\b[^.!?\n]{0,40}$", re.I
+)
+
+
+def _to_come(text: str, pos: int) -> bool:
+    """Whether the date at `pos` is told as still to come (in its sentence: a run-on clause may be cut before "after")."""
+    return bool(TO_COME.search(text[max(0, pos - 60) : pos]))
+
+
 # when a loss happened, told as how long ago: "about 8 weeks ago the TA left", "it stopped two terms ago"
 AGO = re.compile(
     r"\b(?:about |around |nearly |almost |over |roughly )?(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve) (weeks?|months?|terms?) ago\b|\blast month\b",
+    r"eleven|twelve) (weeks?|months?|terms?|fortnights?) ago\b|\blast month\b",
     re.I,
 )
 HAD_SINCE = re.compile(r"\s+since (?:i|we|they|he|she) (?:last )?(?:had|have had|'ve had)\b", re.I)
@@ -925,10 +991,12 @@ def _since_said(
     """When it started, said as a time of the school year or as how long ago: (position, YYYY-MM, span) each."""
     found = []
     for m in SEASON.finditer(text):
-        cue, when = m.group(1).lower(), " ".join(m.group(2).lower().replace("-", " ").split())
+        cue, when = m.group(1).lower(), " ".join(m.group(3).lower().replace("-", " ").split())
+        if _to_come(text, m.start()):
+            continue  # "told not to come back after christmas"
         if (
             cue == "at"
-            and not re.search(r"(start|beginning) of", m.group(0), re.I)
+            and not re.search(r"(start|beginning|end) of", m.group(0), re.I)
             # "retired at Easter" is a start; "left at Christmas and from January I had nobody" is January's
             and (
                 when == "christmas"
@@ -946,11 +1014,13 @@ def _since_said(
             mo = 1 if cue in ("after", "over") else 12
         elif when == "summer":
             mo = 9 if cue in ("after", "over") else 7
+        elif (m.group(2) or "").lower() == "end" and when in TERM_END:
+            mo = TERM_END[when]
         elif when in SEASON_MONTH:
             mo = SEASON_MONTH[when]
         else:
             mo = _month(when.split()[0])
-        rel, y = m.group(4), _year(m.group(5))
+        rel, y = m.group(5), _year(m.group(6))
         if y is None:
             y = today.year if rel and rel.lower() == "this" else today.year - 1 if rel else _year_of(mo, today)
             if when == "christmas" and mo == 1 and not rel:
@@ -992,14 +1062,15 @@ def _since_said(
             mo = 9 if today.month >= 9 else 4 if today.month >= 4 else 1
         y = today.year if mo <= today.month else today.year - 1
         found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
+    for m in LAST_TERM.finditer(text):  # terms begin in September, January and April
+        k = today.year * 3 + (2 if today.month >= 9 else 1 if today.month >= 4 else 0) - 1
+        found.append((m.start(), f"{k // 3:04d}-{(1, 4, 9)[k % 3]:02d}", m.span()))
     for m in YEAR_START.finditer(text):
         y = today.year - (m.group(1).lower() == "last")
         found.append((m.start(), f"{y:04d}-01", m.span()))
     ago = []
-    told_ago = list(AGO.finditer(text))
-    clauses = _clauses(text) if told_ago else []  # once per story, and only where a time ago is told
-    for m in told_ago:
-        clause = next((text[x:y] for x, y in clauses if x <= m.start() < y), "")
+    for m in AGO.finditer(text):
+        clause = _clause_of(text, m.start())
         if not LOST.search(clause) or any(rx.search(clause) for rx in (COMPLAINT_STEP, PERSON_CONTACT, NOT_A_START)):
             continue  # only a loss told as how long ago ("the TA left about 8 weeks ago"), not a request, call or appeal
         if m.group(0).lower() == "last month":
@@ -1013,8 +1084,8 @@ def _since_said(
             else NUMBER_WORDS[m.group(1).lower()]
         )
         unit = m.group(2).lower()
-        if unit.startswith("week"):
-            back = today - timedelta(weeks=n)
+        if unit.startswith(("week", "fortnight")):  # "a fortnight ago"
+            back = today - timedelta(weeks=n * (2 if unit.startswith("fortnight") else 1))
             ago.append((m.start(), f"{back.year:04d}-{back.month:02d}", m.span()))
         elif unit.startswith("month"):
             ago.append((m.start(), _months_back(today, n), m.span()))
@@ -1051,6 +1122,8 @@ def _since_said(
     # secondary": this school year's September ("since year 7", with the child now in year 10, is not)
     for m in re.finditer(
         r"\bsince (?:the (?:start|beginning) of (?:year|yr) ?\d{1,2}\b|(?:year|yr) ?\d{1,2} started\b|"
+        # "Since she changed schools at the start of Year 7"
+        r"[^.!?\n]{0,40}?\bat the (?:start|beginning) of (?:year|yr) ?\d{1,2}\b|"
         r"(?:he|she|they|[a-z]+) (?:went|moved) (?:into|up to) (?:year|yr) ?\d{1,2}\b|"
         r"(?:he|she|they|[a-z]+) started (?:year|yr) ?\d{1,2}\b|"
         r"(?:he|she|they|[a-z]+) started (?:secondary|college|sixth form|reception)\b(?! (?:in|last|\w+ years? ago)))",
@@ -1081,23 +1154,35 @@ NOW_IN_YEAR = re.compile(r"\b(?:is|'s|am|are|now) (?:now )?in (?:year|yr) ?(\d{1
 EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YEAR_RE}\b", re.I)
 
 
-def _no_month_said(text: str, clause_at) -> bool:
+def _no_month_said(text: str) -> bool:
     """The failure's start said with no month ("Not one session since 2023"), so no other date stands in for it."""
     for m in NO_MONTH.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
-        if FAILED.search(clause_at(m.start())) and not (BACKGROUND.search(before) or CHASED_SINCE.search(before)):
+        if FAILED.search(_clause_of(text, m.start())) and not (
+            BACKGROUND.search(before) or CHASED_SINCE.search(before)
+        ):
             return True
     return False
+
+
+def _start_weight(text: str, span: tuple[int, int]) -> int:
+    """How surely a start said at `span` is the failure's: 1 told with the failure ("stopped after february half term",
+    "closed in January and she has had no breaks since"), -1 told as background ("has had an EHCP since March 2025",
+    "therapy started in January 2022 and it changed everything"), else 0."""
+    a, b = span
+    around = text[max(0, a - 70) : b + 70]
+    if STARTED_WELL.search(text[max(0, a - 50) : b]) and not FAILED.search(_clause_of(text, a) or around):
+        return -1
+    if WENT_WELL.match(text, b):
+        return -1  # "a minibus ... since September 2024 and it was fine, never a problem. Then from 2 November"
+    return 1 if FAILED.search(around) else 0
 
 
 def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     """When the problem began, by the rules alone: a month said as its start ("since", "from", "stopped in"; the first
     such in the text, not in what the person wants), else a time of the school year or how long it has gone on, else the earliest
     day or month the story dates (its first event: the request, the review, the order)."""
-    clauses = _clauses(text)
-
-    def clause_at(pos: int) -> str:
-        return next((text[a:b] for a, b in clauses if a <= pos < b), "")
+    clause_at = partial(_clause_of, text)
 
     def wished(pos: int) -> bool:
         return bool(WISH.search(clause_at(pos)))
@@ -1121,8 +1206,10 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
                 continue  # "the stage 1 response was due on 3 October"; a step due that came
             if CHASED_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # how long they have chased ("I've emailed the SEN officer every fortnight since June")
-            if WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
+            if WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()]) or _born(text, m.start()):
                 continue
+            if clause_at(m.end() - 1) != clause_at(m.start()) and COMPLAINT_STEP.search(clause_at(m.end() - 1)):
+                continue  # "i stopped letting her on it ... i put a complaint in on the 9th november": the complaint
             aside = BACKGROUND.search(text[max(0, m.start() - 60) : m.start()]) or DOCUMENT_FROM.match(text, m.start())
             groups = [g for g in m.groups()]
             month_word = next(g for g in groups if g and re.fullmatch(MONTH_RE, g, re.I))
@@ -1140,18 +1227,6 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
                 continue  # "He started at this school in September 2024" (this September's start may be the failure's)
             (later if aside or rx is DUE_IN else starts).append(cand)
 
-    def weight(c: tuple[int, str, tuple[int, int]]) -> int:
-        """A start told with the failure ("stopped after february half term", "closed in January and she has had no
-        breaks since") over one told as background ("has had an EHCP since March 2025", "therapy started in January
-        2022 and it changed everything"); otherwise the first in the text."""
-        around = text[max(0, c[0] - 70) : c[2][1] + 70]
-        own = clause_at(c[0]) or around
-        if STARTED_WELL.search(text[max(0, c[0] - 50) : c[2][1]]) and not FAILED.search(own):
-            return -1
-        if WENT_WELL.match(text, c[2][1]):
-            return -1  # "a minibus ... since September 2024 and it was fine, never a problem. Then from 2 November"
-        return 1 if FAILED.search(around) else 0
-
     # a start that is only when a service began well gives way to how long the failure has lasted ("the tutor started
     # in July and was good with him, but its been 14 weeks now with no tutor")
     # the failure the person says the complaint is about, where they tell two: "Second, and this is what my complaint is
@@ -1159,11 +1234,11 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     focus = [m.start() for m in FOCUS.finditer(text)]
     if focus:
         starts = [c for c in starts if c[0] >= focus[-1]] or starts
-    pool = [c for c in starts if weight(c) >= 0] or lasted or starts
-    if not pool and _no_month_said(text, clause_at):
+    pool = [c for c in starts if _start_weight(text, c[2]) >= 0] or lasted or starts
+    if not pool and _no_month_said(text):
         return None
     pool = pool or later
-    best = min(pool, key=lambda c: (-weight(c), c[0])) if pool else None
+    best = min(pool, key=lambda c: (-_start_weight(text, c[2]), c[0])) if pool else None
     if best:
         return best[1], best[2]
 
@@ -1179,6 +1254,8 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             or promised(m)
             or re.search(r"\bdiagnos\w*", clause, re.I)  # "he have ADHD diagnose in January 2024"
             or WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()])
+            or _born(text, m.start())
+            or _to_come(text, m.start())
         )
 
     def promised(m: re.Match) -> bool:  # "I'd hear by 30 November" (still to come), not a deadline missed
@@ -1191,7 +1268,7 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     dated = []
     for m in DAY_MONTH.finditer(text):
         d = _day(m, today)
-        if d and counts(m) and not BORN.search(text[max(0, m.start() - 20) : m.start()]):
+        if d and counts(m):
             dated.append((f"{d.year:04d}-{d.month:02d}", m.span()))
     for m in re.finditer(rf"\b{MONTH_RE} last year\b", text, re.I):  # "that was october last year"
         if counts(m):
@@ -1245,6 +1322,8 @@ def _school_year_start(today: date) -> str:
 # and reader 61; 15 of the other 39 name their start in no form either read ("since the clocks went back", "the week
 # after her 10th birthday"). Trained on all 791 tuning stories, 0.85 / 0.85 cross-validated (least 0.3; margin 0, 0.15,
 # 0.3, 0.5: 0.84, 0.85, 0.85, 0.85), against the rules' 0.83 on the very stories they were written from.
+# The seventh round (s804-s903, one batch aimed at distracting months: dates of birth in words, a carer's own start, an
+# incident, a review to come) read unseen by rules and reader: 86 right of 100. On 891, 0.86 / 0.86 cross-validated.
 SINCE_CUES = {
     **{"failed": FAILED, "lost": LOST, "background": BACKGROUND, "chased": CHASED_SINCE, "where": WHERE_SINCE},
     **{"step": COMPLAINT_STEP, "contact": PERSON_CONTACT, "wish": WISH, "started_well": STARTED_WELL},
@@ -1265,10 +1344,10 @@ def since_candidates(text: str, today: date) -> list[tuple[int, str, tuple[int, 
     another way (`_since_said`), and how long it has gone on ("for 14 weeks now")."""
     found = []
     for m in DAY_MONTH.finditer(text):
-        if (d := _day(m, today)) and not BORN.search(text[max(0, m.start() - 20) : m.start()]):
+        if (d := _day(m, today)) and not _born(text, m.start()):
             found.append((m.start(), f"{d.year:04d}-{d.month:02d}", m.span(), "day"))
     for m in MONTH_NAMED.finditer(text):
-        if m.group(1) in ("may", "mar"):
+        if m.group(1) in ("may", "mar") or _born(text, m.start()):
             continue
         mo, y = _month(m.group(1)), _year(m.group(2))
         if y is None and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
@@ -1315,13 +1394,14 @@ def since_features(
     return f
 
 
-def _ruled_out(text: str, clause_at, c: tuple[int, str, tuple[int, int], str]) -> bool:
+def _ruled_out(text: str, c: tuple[int, str, tuple[int, int], str]) -> bool:
     """A month the rules know is not when the failure began, which the reader may not choose over them: where the child
     has been or joined ("at his current school since September 2023", "started at this school in September"), how long
-    they have chased ("emailed every fortnight since June"), a time to come ("cancelled until January"), a service that
-    went well from then ("since September 2024 and it was fine")."""
+    they have chased ("emailed every fortnight since June"), a time to come ("cancelled until January", "the next review
+    for 12 January"), a service that went well from then ("since September 2024 and it was fine"). Leaving care is not
+    ruled out: it is where a care leaver's loss often begins ("i left care ... in july. my PA left in the summer too")."""
     a, b = c[2]
-    before, clause = text[max(0, a - 60) : a], clause_at(a)
+    before, clause = text[max(0, a - 60) : a], _clause_of(text, a)
     return bool(
         WHERE_SINCE.search(before)
         or CHASED_SINCE.search(before)
@@ -1329,6 +1409,7 @@ def _ruled_out(text: str, clause_at, c: tuple[int, str, tuple[int, int], str]) -
         or re.search(r"\b(?:until|till|til|by)\s+(?:the\s+)?(?:end of\s+)?$", before, re.I)  # "until January"
         or WENT_WELL.match(text, b)
         or WISH.search(clause)  # "I want his transport reinstated from January"
+        or _to_come(text, a)  # "the next annual review for 12 January"
         or (STARTED_WELL.search(text[max(0, a - 50) : b]) and not FAILED.search(clause))
     )
 
@@ -1344,13 +1425,9 @@ def _since(text: str, today: date, reader: readers.Reader | None = None) -> tupl
         return ruled
     reader = reader or readers.load("since")
     clauses = _clauses(text)
-
-    def clause_at(pos: int) -> str:
-        return next((text[x:y] for x, y in clauses if x <= pos < y), "")
-
     p = [reader.probability(since_features(text, clauses, found, i, today)) for i in range(len(found))]
     best = max(
-        (i for i in range(len(found)) if not _ruled_out(text, clause_at, found[i])),
+        (i for i in range(len(found)) if not _ruled_out(text, found[i])),
         key=lambda i: (p[i], -i),
         default=None,
     )
@@ -1358,12 +1435,14 @@ def _since(text: str, today: date, reader: readers.Reader | None = None) -> tupl
         return ruled
     chosen = found[best][1], found[best][2]
     if ruled is None:
-        return chosen if p[best] >= reader.settings["least"] and not _no_month_said(text, clause_at) else None
+        return chosen if p[best] >= reader.settings["least"] and not _no_month_said(text) else None
     if max((p[i] for i, c in enumerate(found) if c[1] == ruled[0]), default=0.0) >= p[best] - reader.settings["margin"]:
         return ruled
     if found[best][3] == "lasted":
         return ruled  # how long ago or how long for is a start only where no month is said
-    if FAILED.search(clause_at(ruled[1][0])) and not FAILED.search(clause_at(chosen[1][0])):
+    # told with the failure in its own clause, not within `_start_weight`'s 70 characters: that wider test, tried here,
+    # fixed 6 tuning stories, broke 5 and broke the unseen s859 ("the PA we had for two years" beside "no PA")
+    if FAILED.search(_clause_of(text, ruled[1][0])) and not FAILED.search(_clause_of(text, chosen[1][0])):
         return ruled  # "- June: annual review held. ... In October the TA left and nobody replaced her"
     return chosen
 
@@ -1428,11 +1507,17 @@ EXTRA_WHO = [
         r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b|\b(we|i)(?:'ve| have) been fostering\b"
         r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ ){0,2}foster (carers?|parents?)\b"
         r"|\b(i'?ve|we'?ve|i have|we have) fostered\b"
-        r"|\bfoster carers? here\b|\A\W*foster carers?\b",
+        r"|\bfoster carers? here\b|\A\W*foster carers?\b"
+        # "I'm an independent fostering agency carer", "Writing as Mason's foster carer", "with us as foster carers"
+        r"|\bfostering agency carers?\b|\bas (?:\w+'s |his |her |their )?foster carers?\b",
     ),
     (
         "advocate",
-        r"\b(i am|i'm|im) (an|the|a) (independent |parent |send )?(advocate|caseworker)\b|\bmy client\b"
+        r"\b(i am|i'm|im) (an|the|a) (\w+ ){0,2}(advocate|caseworker)\b|\bmy client\b"
+        # someone writing for a family: "I'm a family support worker helping a mum", "I am writing on behalf of R's
+        # family, with mum's agreement"
+        r"|\b(?:helping|supporting) (?:a|the) (?:mum|mother|dad|father|parent|family)\b"
+        r"|\bon behalf of (?:\w+'s|the|a) family\b"
         r"|\badvocate'?s? (summary|note|report|letter)\b|\bprepared for the family of\b"
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
         r"|\bsendiass\b|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
@@ -1445,7 +1530,7 @@ EXTRA_WHO = [
         "carer",
         r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"
         r"|\b(my|our) (\w+ )?(grandkids|grandchildren|grandsons|granddaughters)\b|\bour (grandson|granddaughter|grandaughter|nephew|niece)\b"
-        r"|\bchild arrangements order\b|\b(i'?m|im|i am) (\w+'?s )?(uncle|aunt|auntie|nan|nana|nanna|grandma|gran|grandad|grandfather|grandmother)\b",
+        r"|\bchild arrangements order\b|\b(?:looking after|look after|caring for|care for|bringing up) my (?:sister|brother|cousin)'?s\b|\b(i'?m|im|i am) (\w+'?s )?(uncle|aunt|auntie|nan|nana|nanna|grandma|gran|grandad|grandfather|grandmother)\b",
     ),
     (
         "parent",
@@ -1508,7 +1593,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # the Ombudsman told of it or at work on it, in any words: "I have contacted the Ombudsman", "the LGSCO
             # accepted it", "the Ombudsman is looking at my complaint"; and stage 2 said as done: "the stage 2
             # investigation found in our favour", "it went to stage two and they replied in August"
-            r"|\b(sent|send|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to the (local government (and social care )?)?(ombudsman|lgsco|lgo)"
+            r"|\b(sent|send|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to (the )?(local government (and social care )?)?(ombudsman|lgsco|lgo)"
             r"|\b(stage (2|two)|second stage)\b( (reply|response|letter|answer|outcome|decision|report|findings))?"
             r"( from [^.!?\n]{0,40}?)?( \(?dated \d[^)]*\)?)?"
             r" (came|came back|arrived|said|apologised|offered|found|upheld|was upheld|agreed)\b"
@@ -1534,7 +1619,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(requested|asked for|asking for|asked to go to|went to|gone to|moved to|escalated (it )?to|go to|now at|are at|'re at|am at|at) stage (2|two)\b"
             r"|\bstage (2|two) (was |has been )?(requested|asked for)\b|\b(asked|applied) for escalation to stage (2|two)\b"
             r"|\b(requested|asked for) (it|the complaint|my complaint) (to go |to be escalated |be escalated )?to stage (2|two)|\btake it further\b"
-            r"|\bcomplain\w*[^.!?\n]{0,80}?\b(they |and they |and )?(replied|responded|answered|answer (me|us)|wrote back|got back to (me|us)|"
+            r"|\bcomplain\w*(?:(?!\bwant|\bwish|\bneed)[^.!?\n]){0,80}?\b(they |and they |and )?(replied|responded|answered|answer (me|us)|wrote back|got back to (me|us)|"
             r"got a (reply|response)|had a (reply|response)|received a (reply|response))\b"
             # the reply in the next sentence: "Complained on 15/09. They replied 13/10 saying ..."; "Got a letter back"
             r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+(they|the council|\w+ council) (replied|responded|answered|wrote back)\b"
@@ -1543,6 +1628,7 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"(replied|responded|answered|wrote back)\b"
             r"|\bcomplain\w*[^.!?\n]{0,60}?\bthe (reply|response|answer) came\b"
             r"|\bcomplain\w*(?:(?!waiting|awaiting)[^.!?\n]){0,80}?\bthe (reply|response|answer) (in|on|dated) "
+            r"|\bcomplain\w*[^!?\n]{0,60}?[.!?]\s+the (reply|response|answer) (in|on|dated) [^.!?\n]{0,30}?\b(said|came)\b"
             r"|\b(ask|asked|asking) (for )?(the )?(second|next) stage\b(?![^.!?\n]{0,20}\b(not|no)\b)"
             # "I rang and said I wasn't happy with that and they've escalated it" (a step the council took, not one
             # its officer talks of: "that's when she said about escalating")
@@ -1587,7 +1673,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\bcomplaint (was|went in) on\b|\bcomplained (\w+ ){1,2}(days?|weeks?|months?) ago\b"
             r"|\blogged as (a )?(formal )?complaint\b|\bwritten to complain\b|\bwrote to complain\b"
             # as people write it in a second language: "I make complaint on 2nd October", "I send formal complaint"
-            r"|\b(i|we) (make|send|did|do|done|put|write) (a |my |the )?(formal )?complaint\b",
+            r"|\b(i|we) (make|send|did|do|done|put|write) (a |my |the )?(formal )?complaint\b"
+            # "My tutor helped me write a complaint. We sent it on 26 October"
+            r"|\bcomplaint[.!]?\s+(i|we) (sent|submitted|emailed|posted|handed) it (in |off )?(on|in)\b",
             re.I,
         ),
     ),
@@ -1621,7 +1709,9 @@ FIRST = re.compile(
 STAGE_WISH = re.compile(r"\b(want|wants|would like|'d like|outcome sought|i need|we need)\b", re.I)
 # a reply that only says the complaint arrived: "got a email back same day saying 'your complaint has been logged'"
 ACKNOWLEDGED = re.compile(
-    r"[^.!?\n]{0,80}?\b(logged|acknowledg\w*|automatic|auto[- ]?reply|holding (reply|email|letter))", re.I
+    r"[^.!?\n]{0,80}?\b(logged|acknowledg\w*|automatic|auto[- ]?reply|holding (reply|email|letter)|passed (it )?(on )?to|"
+    r"forwarded)",
+    re.I,
 )
 # a complaint to the school, the academy trust or its governors is not the council's procedure
 NOT_THE_COUNCILS = re.compile(
@@ -1794,6 +1884,12 @@ ASSESSMENT_CASE = re.compile(
 # The sixth round (s704-s803) read unseen at 0.90 / 0.83, 0.74 / 0.70 (s729-s753, aimed at provision in shorthand,
 # part-quotes and social care plans), 0.81 / 0.81 and 0.86 / 0.86. On 791, with a neighbour joined by "and" taken
 # more readily (`_regions`' anded), 0.87 / 0.83 cross-validated.
+# The seventh round read unseen at 0.55 / 0.57 (s804-s828: told once mid-story, beside what is still delivered, paid for
+# privately, offered instead or proposed now), 0.89 / 0.81, 0.95 / 0.90 (social care and post-16) and 0.87 / 0.87.
+# Features for those distractors (still delivered, paid privately, offered instead, another child's) changed nothing
+# (0.871 / 0.825 cross-validated on 791 with or without, 79 of the round's 100 right either way); a rule taking what
+# "stopped" or "was pulled" where the reader finds nothing got 4 of the round right, but on the 791 it was not written
+# from, 1 right of the 11 it answered, so it is not here. On 891, 0.86 / 0.83 cross-validated; held back, 0.79 / 0.65, unchanged.
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 
@@ -2104,10 +2200,33 @@ OUTCOME_LABEL = re.compile(
     r"(?:want|would like|are asking for|am asking for)|what (?:i|we) want)(?: per \w+)?\s*:\s*",
     re.I | re.M,
 )
+# a heading in a note, a form or a letter, numbered or not, with what is wanted after it or on the next line: "Outcome
+# sought by complainant:", "6. Outcome sought", "Family's desired outcome:", "5. Remedy sought.", "What I'm asking:"
+OUTCOME_HEADING = re.compile(
+    r"(?:^|(?<=[.!?] ))[ \t•*\-–]*(?:\d+(?:\.\d+)?\.? +)?(?:(?:outcomes?|remed(?:y|ies)|what is|what's) (?:sought|requested|wanted)"
+    r"|(?:[\w']+ )?desired outcome|what (?:i'm|we're|i am|we are|they are|she is|he is) asking(?: for)?)"
+    r"(?: (?:by|from|per) (?:the )?[\w' ]{1,25}?)?(?:[ \t]*[:.][ \t]*(?=\S)|[ \t]*[:.]?[ \t]*\n\s*)",
+    re.I | re.M,
+)
+# what is wanted, said at the start of a sentence: "Mother requests payments restarted", "D asks that the allowance
+# is paid", "We are seeking a school place", "All I'm asking is for the 25 hours", "What would help is a social
+# worker", "Looking for the provision to be put back", "Need the payments sorted", "Hoping the ombudsman will make
+# them issue the plan", "Can someone make them give me a PA", "Please just put the taxi back"
+WISH_OPENING = re.compile(
+    r"[\s•*\-–]*(?:(?:so|and|but|honestly|really),? )?(?:(?:i|we|they|she|he|mum|dad|mother|father|the family|the parents|"
+    r"parents?|our client|my client|[A-Z][a-z]+|[A-Z])(?: (?:is|are|am|would|'m|'re))? )?"
+    r"(?:requests?:?|asks? that|asks?(?= the council\b)|asking (?:for|that|to)|seeking|ask (?:for|that)|"
+    r"(?:all (?:i'm|we're|i am|we are) asking (?:is(?: for)?|for is))|what would help is|looking for|"
+    r"hoping (?:the \w+|they|you) (?:will|can|would)|(?:can|could) (?:someone|you|they|i) (?:please )?(?:just )?"
+    r"(?:make them|help me (?:to )?get|press)|(?:\w+ )?(?:council )?(?:need|needs) to|(?:really )?need(?! (?:help|advice|to know))|"
+    r"please (?:just |can )?(?=\w+ (?:the|my|his|her|them)\b))"
+    r"(?: (?:you|them) to)?\s+",
+    re.I,
+)
 
 
 def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
-    label = OUTCOME_LABEL.search(text)
+    label = OUTCOME_LABEL.search(text) or OUTCOME_HEADING.search(text)
     if label:  # "Outcome sought: a tutor in place immediately, ..." (a heading in a note or a form)
         end = re.search(r"\n|(?<=[.!?])\s", text[label.end() :])
         span = _trim(text, label.end(), label.end() + end.start() if end else len(text))
@@ -2127,6 +2246,10 @@ def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
                 continue
             hits.append((s[0] + m.start(), s[1]))
             break
+        else:
+            opening = WISH_OPENING.match(piece)
+            if opening and len(piece[opening.end() :].split()) >= 2:
+                hits.append((s[0] + opening.end(), s[1]))
     if not hits:
         m = re.search(r"\b(?:i|we) (?:really )?need (?:him|her|them|the council|[A-Z][a-z]+) [^.!?\n]+", text, re.I)
         if not m:

@@ -1284,3 +1284,99 @@ def test_a_second_reviewers_inputs_to_the_since_reader_and_the_and_join():
         today=TODAY,
     ).get("provision")
     assert "headteacher" not in got, got
+
+
+def _got(story: str, field: str):
+    return extract(story, today=TODAY).get(field)
+
+
+def test_a_birth_date_in_words_a_carers_own_start_or_a_time_to_come_is_not_when_it_started():
+    assert _since_of("Maisie (born 14 May 2015) has had no speech therapy. The therapist left and nobody came.") is None
+    assert _since_of("Name: Tom Price\nDOB: 3rd February 2018\nHis OT stopped and there has been nothing.") is None
+    carer = "I've been caring for my niece since January. Her short breaks stopped in March and nobody has called."
+    assert _since_of(carer) == "2026-03"
+    booked = (
+        "Annual review held 11/03/2026; everyone agreed to add ELSA sessions but no amended plan has been issued. "
+        "School has booked the next annual review for 12 January."
+    )
+    assert _since_of(booked) == "2026-03"
+    assert _since_of("college told him not to come back after christmas and nobody has found anywhere else") is None
+
+
+def test_a_start_told_by_the_end_of_a_term_the_last_term_or_a_fortnight_ago():
+    assert _since_of("The tutoring stopped at the end of the summer term and nobody has said why.") == "2026-07"
+    assert _since_of("He hasn't seen a speech therapist since the start of last term.") == "2026-04"  # in November
+    assert _since_of("they pulled her school taxi a fortnight ago, no reason given") == "2026-11"
+    assert (
+        _since_of("Since he changed schools at the start of Year 7 he has had none of the OT. He is in year 7 now.")
+        == "2026-09"
+    )
+
+
+def test_what_the_person_did_or_a_complaints_month_is_not_when_the_service_stopped():
+    leaver = (
+        "i left care when i turned 18 in march and moved into my own flat in july. my pathway plan says i get a "
+        "setting up home allowance when i move in. i moved in on 14 july and i still havent had it."
+    )
+    assert _since_of(leaver) == "2026-07"
+    assert _since_of("I havent had a PA since I left care in March.") == "2026-03"
+    escort = (
+        "they havent sent the escort since she started at her new school in september and after the seizure i stopped "
+        "letting her go on the bus i put a complaint in on the 9th november"
+    )
+    assert _since_of(escort) == "2026-09"
+
+
+def test_what_is_wanted_said_as_people_open_a_sentence_or_as_a_heading():
+    assert _got("The reply said not upheld. All we're asking is for the 20 hours to be funded.", "outcome_sought") == (
+        "the 20 hours to be funded"
+    )
+    assert _got("No reply since June. Looking for the therapy to be put back.", "outcome_sought") == (
+        "the therapy to be put back"
+    )
+    assert _got("Mother requests the taxi reinstated and the fares repaid.", "outcome_sought") == (
+        "the taxi reinstated and the fares repaid"
+    )
+    note = "5. Remedy sought\nA tutor in place within two weeks and a payment for the lost term.\n6. Contact"
+    assert _got(note, "outcome_sought") == "A tutor in place within two weeks and a payment for the lost term"
+    assert _got("We want the OT back. Can you help me word it?", "outcome_sought") == "the OT back"
+
+
+def test_a_child_named_as_officers_and_second_language_writers_name_them():
+    assert _got(
+        "Hello, I am mother of Kacper, he is 8 and have autism. Please I want school for my son quick.", "child"
+    ) == ("Kacper")
+    assert _got("16/11 Father phoned re B (Y6, Ashford). Transport not arranged.", "child") == "B"
+    assert _got("Subject: Priya K (DOB 01/04/2016) - missing OT", "child") == "Priya"
+    assert _got("Last week Ollie (he's 10, autistic) ran out of school again.", "child") == "Ollie"
+
+
+def test_who_writes_for_the_family_or_cares_for_a_relatives_children():
+    assert _got("I am a volunteer advocate with a local charity, writing about J, who is 19.", "complainant") == (
+        "advocate"
+    )
+    assert _got("I'm a family support worker helping a mum in Hull with her son's EHCP.", "complainant") == "advocate"
+    assert _got("I'm an independent fostering agency carer. D (12) has been with us since 2022.", "complainant") == (
+        "foster carer"
+    )
+    assert _got("I'm looking after my sister's kids since she went into hospital.", "complainant") == "carer"
+
+
+def test_a_council_by_a_short_name_in_lower_case_or_initials_and_where_the_family_moved():
+    assert _got("Foster carer here (north yorks council carer for 9 years).", "council") == "North Yorkshire Council"
+    assert _got("BCP council, Poole. My son has no taxi.", "council") == "Bournemouth, Christchurch and Poole Council"
+    assert _got("ive emailed the sen team at lincs twice and rang once", "council") == "Lincolnshire Council"
+    assert _got("We move to Coventry from Leicester in April and she has no school.", "council") == "Coventry Council"
+
+
+def test_a_stage_said_briefly_in_a_second_language_or_with_a_reply_the_next_sentence():
+    assert _got("I ask stage 2 and they say no fault. I have send to Ombudsman now.", "stage") == "ombudsman"
+    assert _got("Complained in July. The reply in August said the works were scheduled.", "stage") == "council-stage-2"
+    assert _got("My tutor helped me write a complaint. We sent it on 26 October.", "stage") == "council-stage-1"
+    passed = (
+        "i put a complaint in on the 9th november and got an email back saying its been passed to the transport team"
+    )
+    assert _got(passed, "stage") == "council-stage-1"
+    assert _got("I sent a formal complaint in October. It's still the complaint I want answered.", "stage") == (
+        "council-stage-1"
+    )
