@@ -266,7 +266,7 @@ stockton-on-tees|stoke-on-trent|suffolk|sunderland|surrey|sutton|swindon|tamesid
 tower hamlets|trafford|wakefield|walsall|waltham forest|wandsworth|warrington|warwickshire|west berkshire|west
 northamptonshire|west sussex|westminster|westmorland and furness|wigan|wiltshire|windsor and maidenhead|wirral|
 wokingham|wolverhampton|worcestershire|york|brum|notts|glos|herts|lancs|bucks|staffs|cambs|oxon|wilts|leics|lincs|derbys|
-worcs|warks|hants|north yorks|bcp"""
+worcs|warks|hants|north yorks|n yorks|bcp"""
 # a county council by its initials: "KCC sent me two different stage 1 replies"
 COUNTY_INITIALS = {  # only initials that name one council ("HCC" is Hampshire's or Hertfordshire's)
     "KCC": "Kent County Council",
@@ -294,6 +294,7 @@ NICKNAMES = {
     "warks": "Warwickshire",
     "hants": "Hampshire",
     "north yorks": "North Yorkshire",
+    "n yorks": "North Yorkshire",
     "bcp": "Bournemouth, Christchurch and Poole",
 }
 # short names that are also English words: a council only when capitalised or followed by "council" ("he wilts")
@@ -346,10 +347,19 @@ def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
         before = text[max(0, m.start() - 25) : m.start()]
         if name in WORDS_FIRST and (not m.group(1)[0].isupper() or re.search(r"(^|[.!?\n]\s*)$", before)):
             continue
-        if name in WORD_NICKNAMES and not (
+        if name in NICKNAMES and not (
             m.group(1)[0].isupper() or re.match(r"\s+(county|council|cc|city)\b", text[m.end() :], re.I)
         ):
-            continue  # "by lunchtime he wilts", "the school staffs": words, unless "notts county"
+            if name in WORD_NICKNAMES or not (
+                re.search(r"\b(at|to|from|in|with|by|for|through)\s+$", before, re.I)
+                or re.match(
+                    r"\s+(said|say|says|have|has|had|are|is|were|was|sen|send|refused|told|won'?t|wont|didn'?t|didnt|"
+                    r"haven'?t|havent|never|still|keep|kept|cut|stopped|agreed|decided)\b",
+                    text[m.end() :],
+                    re.I,
+                )
+            ):
+                continue  # "by lunchtime he wilts", "it herts so much": words, unless "notts county", "at notts"
         if NOT_THE_COUNCIL.search(before):
             school_place.setdefault(name.replace("&", "and"), m.span(1))
             continue  # "a school in Chichester": not the council complained of, unless no other place is named
@@ -613,12 +623,14 @@ CHILD_RES = [
     re.compile(r"\b(?i:our) ([A-Z][a-z]+)(?= (?:is|has|was|needs|gets|hasn'?t|has not|can'?t|cannot)\b|'s|,| \()"),
     # an officer's note or letter: "Year 10 pupil R - no education", "Mother phoned re Z (Y5, Stowmarket)", "on behalf
     # of R's family", "Oskar H, Y4"
-    re.compile(r"\b(?:pupil|re:?) ([A-Z][a-z]+|[A-Z])\b(?= \(| -|,)"),
+    re.compile(
+        r"\bpupil ([A-Z][a-z]+|[A-Z])\b(?= \(| -|,)|\bre:? ([A-Z])\b(?= \(| -|,)|\bre:? ([A-Z][a-z]+)(?= \((?:Y|[Yy]ear|aged|\d))"
+    ),
     re.compile(r"\bon behalf of ([A-Z][a-z]+|[A-Z])'s (?:family|mum|mother|dad|father|parents|carers?)\b"),
     re.compile(r"(?<![-\w])([A-Z][a-z]+) [A-Z]\.?,? \(?(?:Y|[Yy]ear ?)\d{1,2}\b"),
     # the child with a date of birth or an age in brackets: "Reuben, born on the 14th of May 2015", "Fin (he's 12, ...)"
     re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?: [A-Z]\.?)?,? \(?(?:born|DOB|d\.o\.b\.?)\b"),
-    re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?) \((?:he|she)(?:'s| is) \d{1,2}\b"),
+    re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?) \((?:he|she)(?:'s| is) (?:1?\d|2[0-5])\b"),
     # a sentence or a list item opening with the child: "T has lived with us for two years", "- Hafsa was diagnosed in
     # 2021", "Harvey got his EHCP in 2019"
     re.compile(
@@ -633,7 +645,8 @@ CHILD_RES = [
 NOT_A_CHILD = set(
     "arrangements nothing school sleeps mother father mum dad nan grandad saturdays name she he it this that there "
     "today now transport tuition college respite covid life everything support mrs mr ms miss dr sir madam i "
-    "wales england scotland every like quick quickly asap back jan feb apr jun jul aug sep sept oct nov dec".split()
+    "wales england scotland every like quick quickly asap back jan feb apr jun jul aug sep sept oct nov dec finally "
+    "eventually then also still only just apparently unfortunately sadly premature twins adopted".split()
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
@@ -920,7 +933,9 @@ TERM_START = re.compile(
     re.I,
 )
 # the term before this one: "since the start of last term", "since last term"
-LAST_TERM = re.compile(r"\b(?:since|from) (?:the (?:start|beginning) of )?last term\b", re.I)
+LAST_TERM = re.compile(
+    r"\b(?:since (?:the (?:start|beginning) of )?|from the (?:start|beginning) of )last term\b", re.I
+)
 # "at the beginning of this year", "since the start of last year"
 YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
 # how long it has gone on: "for 18 months now", "for the last two years", "for the last 7 weeks"
@@ -958,13 +973,22 @@ def _born(text: str, pos: int) -> bool:
 # a time still to come: "school has booked the next annual review for 12 January", "told not to
 # come back after christmas"
 TO_COME = re.compile(
-    r"\b(?:next|booked|scheduled|not to (?:come|go) back|won'?t be (?:back|going))\b[^.!?\n]{0,40}$", re.I
+    r"\bnext\b[^.!?\n]{0,40}$|\b(?:not to (?:come|go) back|won'?t be (?:back|going))(?: (?:after|from|in|until))?(?: the)? $",
+    re.I,
 )
 
 
 def _to_come(text: str, pos: int) -> bool:
-    """Whether the date at `pos` is told as still to come (in its sentence: a run-on clause may be cut before "after")."""
-    return bool(TO_COME.search(text[max(0, pos - 60) : pos]))
+    """Whether the date at `pos` is told as still to come: after "next" in its sentence (a run-on clause may be cut
+    before "after"), or as when the child may not return, if that is Christmas or the new year ("told not to come back
+    after Easter", said in November, is past)."""
+    before = TO_COME.search(text[max(0, pos - 60) : pos])
+    if not before:
+        return False
+    return before.group(0).lower().startswith("next") or bool(
+        re.match(r"(?:christmas|new year|january)\b", text[pos:], re.I)
+        or re.match(r"\w+ (?:christmas|new year|january)\b", text[pos:], re.I)
+    )
 
 
 # when a loss happened, told as how long ago: "about 8 weeks ago the TA left", "it stopped two terms ago"
@@ -1509,14 +1533,17 @@ EXTRA_WHO = [
         r"|\b(i'?ve|we'?ve|i have|we have) fostered\b"
         r"|\bfoster carers? here\b|\A\W*foster carers?\b"
         # "I'm an independent fostering agency carer", "Writing as Mason's foster carer", "with us as foster carers"
-        r"|\bfostering agency carers?\b|\bas (?:\w+'s |his |her |their )?foster carers?\b",
+        r"|\b(?:i'm|i am|im|we're|we are) (?:an? )?(?:\w+ ){0,2}fostering agency carers?\b"
+        r"|\bas (?:\w+'s |his |her |their )?foster carers?\b",
     ),
     (
         "advocate",
-        r"\b(i am|i'm|im) (an|the|a) (\w+ ){0,2}(advocate|caseworker)\b|\bmy client\b"
+        r"\b(i am|i'm|im) (an|the|a) ((independent|volunteer|parent|send|sen|education|family|professional|charity|lay|"
+        r"trained|specialist|advocacy|case) ){0,2}(advocate|caseworker)\b|\bmy client\b"
         # someone writing for a family: "I'm a family support worker helping a mum", "I am writing on behalf of R's
         # family, with mum's agreement"
-        r"|\b(?:helping|supporting) (?:a|the) (?:mum|mother|dad|father|parent|family)\b"
+        r"|\b(?:i am|i'm|im|i have been|i've been)\b[^.!?\n]{0,60}\b(?:helping|supporting) (?:a|the) (?:mum|mother|dad|father|"
+        r"parent|family)\b"
         r"|\bon behalf of (?:\w+'s|the|a) family\b"
         r"|\badvocate'?s? (summary|note|report|letter)\b|\bprepared for the family of\b"
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
@@ -1593,7 +1620,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # the Ombudsman told of it or at work on it, in any words: "I have contacted the Ombudsman", "the LGSCO
             # accepted it", "the Ombudsman is looking at my complaint"; and stage 2 said as done: "the stage 2
             # investigation found in our favour", "it went to stage two and they replied in August"
-            r"|\b(sent|send|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to (the )?(local government (and social care )?)?(ombudsman|lgsco|lgo)"
+            r"|\b(sent|send|taken|took|referred|reported|escalated|brought|passed|gave)\b( \w+){0,3} to the (local government (and social care )?)?(ombudsman|lgsco|lgo)"
+            r"|\b(i|we)( have|'ve)? (send|sent) (\w+ ){0,2}to (the )?(ombudsman|lgsco|lgo)\b"  # "I have send to Ombudsman"
             r"|\b(stage (2|two)|second stage)\b( (reply|response|letter|answer|outcome|decision|report|findings))?"
             r"( from [^.!?\n]{0,40}?)?( \(?dated \d[^)]*\)?)?"
             r" (came|came back|arrived|said|apologised|offered|found|upheld|was upheld|agreed)\b"
@@ -1710,7 +1738,7 @@ STAGE_WISH = re.compile(r"\b(want|wants|would like|'d like|outcome sought|i need
 # a reply that only says the complaint arrived: "got a email back same day saying 'your complaint has been logged'"
 ACKNOWLEDGED = re.compile(
     r"[^.!?\n]{0,80}?\b(logged|acknowledg\w*|automatic|auto[- ]?reply|holding (reply|email|letter)|passed (it )?(on )?to|"
-    r"forwarded)",
+    r"forwarded|(had|has|have) received|(would|will) (reply|respond))",
     re.I,
 )
 # a complaint to the school, the academy trust or its governors is not the council's procedure
@@ -1753,8 +1781,12 @@ def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
                 )
             ):
                 continue  # "complained on 10 November and they havent replied"
-            if stage == "council-stage-2" and ACKNOWLEDGED.match(text, m.end()):
-                continue
+            if (
+                stage == "council-stage-2"
+                and ACKNOWLEDGED.match(text, m.end())
+                and not re.search(r"\bstage (1|one)\b", m.group(0), re.I)
+            ):
+                continue  # "got an email back saying its been passed to the transport team" (not "the stage 1 reply")
             if stage == "council-stage-1" and NOT_THE_COUNCILS.match(text, m.end()):
                 continue
             told = text[sentences[i - 1][0] if i else 0 : sentences[i][1]] if i is not None else sentence
@@ -2216,10 +2248,10 @@ WISH_OPENING = re.compile(
     r"[\s•*\-–]*(?:(?:so|and|but|honestly|really),? )?(?:(?:i|we|they|she|he|mum|dad|mother|father|the family|the parents|"
     r"parents?|our client|my client|[A-Z][a-z]+|[A-Z])(?: (?:is|are|am|would|'m|'re))? )?"
     r"(?:requests?:?|asks? that|asks?(?= the council\b)|asking (?:for|that|to)|seeking|ask (?:for|that)|"
-    r"(?:all (?:i'm|we're|i am|we are) asking (?:is(?: for)?|for is))|what would help is|looking for|"
+    r"(?:all (?:i'm|we're|i am|we are) asking (?:is(?: for)?|for is))|what would help is|looking for(?! (?:some )?(?:advice|help|guidance))|"
     r"hoping (?:the \w+|they|you) (?:will|can|would)|(?:can|could) (?:someone|you|they|i) (?:please )?(?:just )?"
-    r"(?:make them|help me (?:to )?get|press)|(?:\w+ )?(?:council )?(?:need|needs) to|(?:really )?need(?! (?:help|advice|to know))|"
-    r"please (?:just |can )?(?=\w+ (?:the|my|his|her|them)\b))"
+    r"(?:make them|help me (?:to )?get|press)|(?:the |\w+ )?council needs? to|(?:really )?need(?! (?:help|advice|to)\b)|"
+    r"please(?: just| can)?(?= \w+ (?:the|my|his|her|them)\b))"
     r"(?: (?:you|them) to)?\s+",
     re.I,
 )

@@ -1380,3 +1380,40 @@ def test_a_stage_said_briefly_in_a_second_language_or_with_a_reply_the_next_sent
     assert _got("I sent a formal complaint in October. It's still the complaint I want answered.", "stage") == (
         "council-stage-1"
     )
+
+
+def test_a_second_reviewers_inputs_that_the_seventh_rounds_rules_once_misread():
+    assert _got("His taxi was stopped in September. Please just put the taxi back.", "outcome_sought") == (
+        "put the taxi back"
+    )
+    assert _got("We want the taxi back. He needs to be supervised at all times.", "outcome_sought") == "the taxi back"
+    assert _got("I would like the tutor reinstated. Looking for advice really.", "outcome_sought") == (
+        "the tutor reinstated"
+    )
+    assert _got("I want the taxi back. I need to get to work by 8.", "outcome_sought") == "the taxi back"
+    assert _since_of("The annual review was booked for 12 March but nobody came and the plan is not amended.") == (
+        "2026-03"
+    )
+    assert _since_of("The school told us not to come back after Easter and he has had no education since.") == (
+        "2026-04"
+    )
+    assert _since_of("His 1:1 was taken away. His report from last term said he was doing well.") is None
+    assert _got("I'm a strong advocate for my son. His 1:1 stopped in January.", "complainant") == "parent"
+    assert _got(
+        "My son has no social worker. The early help worker who was supporting the family left.", "complainant"
+    ) == ("parent")
+    breaks = "His short breaks were with a fostering agency carer until she retired. I am his mum."
+    assert _got(breaks, "complainant") == "parent"
+    upheld = "I complained and the stage 1 reply said it was upheld and the case has been passed to the transport team."
+    assert _got(upheld, "stage") == "council-stage-2"
+    assert _got("I complained in July. She said these things get sent to ombudsman anyway.", "stage") == (
+        "council-stage-1"
+    )
+    holding = "I complained in June. The response in July said they had received it and would reply within 20 days."
+    assert _got(holding, "stage") == "council-stage-1"
+    assert _got("Finally got his EHCP in March 2023, but his transport stopped in September.", "child") is None
+    assert _got("Premature, born at 28 weeks, my son has cerebral palsy.", "child") is None
+    assert _got("Our neighbour Dave (he's 70) drives my son to school since the taxi stopped.", "child") is None
+    assert _got("14/10 Mum phoned re Taxi - no driver again.", "child") is None
+    assert _got("N Yorks council stopped his transport in September.", "council") == "North Yorkshire Council"
+    assert _got("It herts so much watching him sit at home. The council won't answer.", "council") is None
