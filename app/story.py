@@ -580,7 +580,8 @@ CHILD_RES = [
     # cerebral palsy and uses an eye gaze device"
     re.compile(
         r"\A\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:has|hasn'?t|is|isn'?t|was|wasn'?t|needs|gets|uses|attends|goes|started|"
-        r"can'?t|cannot|won'?t|doesn'?t|didn'?t|stopped|missed)\b"
+        r"can'?t|cannot|won'?t|doesn'?t|didn'?t|stopped|missed|had)\b"
+        r"|\A\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?) [-–] (?:we|i|he|she|they|his|her)\b"  # "Isla - we asked for an EHC assessment"
     ),
     re.compile(
         r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z])\.? \((?:aged? )?\d{1,2}\)"
@@ -614,6 +615,14 @@ CHILD_RES = [
         r"(?<=[a-z,] )(?<!St )(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
         r"([A-Z][a-z]+)s (?:EHCP|ehcp|EHC plan|plan|annual review|school|transport|taxi|tuition|social worker|"
         r"placement|support plan|therapy|respite|short breaks|allowance|personal budget)\b"
+    ),
+    # typed in lower case, the apostrophe left out: "im tylers nan", "maisies section F says", "bens plan"
+    re.compile(
+        r"\b(?:i'?m|im|i am) (?!(?:son|daughter|lad|child|kid)s\b)([a-z]{3,})s (?:mum|mom|dad|nan|nana|nanna|gran|grandma|grandad|carer|foster carer|"
+        r"special guardian|auntie|aunt|uncle)\b"
+        r"|(?<![\w'])(?!(?:son|daughter|lad|child|kid|boy|girl|grandson|granddaughter|nephew|niece|brother|sister|parent|"
+        r"council|school|children|other|everyone|nobody|somebody|anybody)s\b)([a-z]{3,})s (?i:section f|ehcp|ehc plan|plan|annual review|taxi|transport|tuition|respite|"
+        r"social worker|ot|salt|speech therapy|1:1|ta)\b"
     ),
     # "father of Yusuf", "(father of Kacper, 14)", "I've fostered JD since", "our Bea is in year 5"
     re.compile(r"\b(?:father|mother|mum|dad|parent|carer|guardian) of ([A-Z][a-z]+)\b"),
@@ -775,8 +784,8 @@ SINCE_RES.append(
 # flat in june and ive had nothing"
 SINCE_RES.append(
     re.compile(
-        rf"^[\s•*\-–]*(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\s*[:\-–]\s+(?=[^.!?\n]*\b(?:left|stopped|ended|cut|nobody|no one|"
-        r"nothing|never|without|refused|cancelled|closed)\b)",
+        rf"^[\s•*\-–]*(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?(?: (?:to now|to date|onwards|until now))?\s*[:\-–]\s+(?=[^.!?\n]*\b(?:left|stopped|ended|cut|nobody|no one|"
+        r"nothing|never|without|refused|cancelled|closed|not one|not a single|none)\b)",
         re.I | re.M,
     )
 )
@@ -932,6 +941,7 @@ TERM_START = re.compile(
     r"|new (school year|academic year|term)\b)(?! in\b)",
     re.I,
 )
+CLOCKS = re.compile(r"\b(?:since|when|after|from) the clocks (?:went|go|changed|change) (back|forward)\b", re.I)
 # the term before this one: "since the start of last term", "since last term"
 LAST_TERM = re.compile(
     r"\b(?:since (?:the (?:start|beginning) of )?|from the (?:start|beginning) of )last term\b", re.I
@@ -1036,8 +1046,9 @@ def _since_said(
             continue  # "I chased the SEN officer just after May half term": when they chased
         if when == "christmas":
             mo = 1 if cue in ("after", "over") else 12
-        elif when == "summer":
-            mo = 9 if cue in ("after", "over") else 7
+        elif when == "summer":  # "since the summer holidays ended", "at the end of the summer": September
+            ended = re.match(r"\s+(?:ended|finished)\b", text[m.end() :]) or (m.group(2) or "").lower() == "end"
+            mo = 9 if cue in ("after", "over") or ended else 7
         elif (m.group(2) or "").lower() == "end" and when in TERM_END:
             mo = TERM_END[when]
         elif when in SEASON_MONTH:
@@ -1086,6 +1097,9 @@ def _since_said(
             mo = 9 if today.month >= 9 else 4 if today.month >= 4 else 1
         y = today.year if mo <= today.month else today.year - 1
         found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
+    for m in CLOCKS.finditer(text):  # "it stopped when the clocks went back": the last Sunday of October (of March)
+        mo = 10 if m.group(1).lower() == "back" else 3
+        found.append((m.start(), f"{_year_of(mo, today):04d}-{mo:02d}", m.span()))
     for m in LAST_TERM.finditer(text):  # terms begin in September, January and April
         k = today.year * 3 + (2 if today.month >= 9 else 1 if today.month >= 4 else 0) - 1
         found.append((m.start(), f"{k // 3:04d}-{(1, 4, 9)[k % 3]:02d}", m.span()))
@@ -1221,8 +1235,11 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     starts = [c for c in said if c not in later]
     for rx in SINCE_RES:
         for m in rx.finditer(text):
-            if wished(m.start()) or re.search(r"\b(have|has|had)\s+$", text[max(0, m.start() - 6) : m.start()], re.I):
-                continue  # "I have since received the stage 2 response on 2 October"
+            if wished(m.start()) or (
+                rx is not SINCE_RES[0]
+                and re.search(r"\b(have|has|had)\s+$", text[max(0, m.start() - 6) : m.start()], re.I)
+            ):
+                continue  # "I have since received the stage 2 response on 2 October" (not "he hasnt had since may")
             if rx is DUE_IN and (
                 COMPLAINT_STEP.search(clause_at(m.start()))
                 or not FAILED.search(text[max(0, m.start() - 80) : m.end() + 60])
@@ -1245,6 +1262,8 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if not year_word and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
                 y = today.year - 1  # "since january last year", "since October last year"
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
+            if (y, mo) > (today.year, today.month):
+                continue  # a month to come, said with its year: "by the end of December 2026"
             # "has lived with us since March", "his PEP from june says", a step that was due: only if nothing else is
             # said ("Since he moved to me in April, no ToD ... His annual review was due in May")
             if SETTLED_IN.match(m.group(0)) and cand[1] < _school_year_start(today):
@@ -1316,12 +1335,22 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         ) and counts(m):
             mo = _month(m.group(1))
             dated.append((f"{_year_of(mo, today):04d}-{mo:02d}", m.span()))
+    now = f"{today.year:04d}-{today.month:02d}"
     dated = [
         (ym, span)
         for ym, span in dated
         if not (SETTLED_IN.search(clause_at(span[0])) and ym < _school_year_start(today))
+        and ym <= now  # "hold the review before the end of December 2026"
+        and not _dated_line(text, span)  # a letter's own date: "Sarah (Jacob's mum)\n27.11.26"
     ]
     return min(dated) if dated else None
+
+
+def _dated_line(text: str, span: tuple[int, int]) -> bool:
+    """Whether a date is its line's only words: a letter's or a note's own date, not an event's."""
+    a = text.rfind("\n", 0, span[0]) + 1
+    b = text.find("\n", span[1])
+    return not (text[a : span[0]] + text[span[1] : b if b >= 0 else len(text)]).strip(" \t.,")
 
 
 def _school_year_start(today: date) -> str:
@@ -1348,6 +1377,7 @@ def _school_year_start(today: date) -> str:
 # 0.3, 0.5: 0.84, 0.85, 0.85, 0.85), against the rules' 0.83 on the very stories they were written from.
 # The seventh round (s804-s903, one batch aimed at distracting months: dates of birth in words, a carer's own start, an
 # incident, a review to come) read unseen by rules and reader: 86 right of 100. On 891, 0.86 / 0.86 cross-validated.
+# The eighth round read unseen at 0.82 / 0.80 (formal letters with chronologies: 0.64 / 0.70); on 991, 0.86 / 0.86.
 SINCE_CUES = {
     **{"failed": FAILED, "lost": LOST, "background": BACKGROUND, "chased": CHASED_SINCE, "where": WHERE_SINCE},
     **{"step": COMPLAINT_STEP, "contact": PERSON_CONTACT, "wish": WISH, "started_well": STARTED_WELL},
@@ -1379,6 +1409,8 @@ def since_candidates(text: str, today: date) -> list[tuple[int, str, tuple[int, 
         found.append((m.start(), f"{y or _year_of(mo, today):04d}-{mo:02d}", m.span(), "month"))
     said, lasted = _since_said(text, today)
     found += [(*c, "said") for c in said] + [(*c, "lasted") for c in lasted]
+    now = f"{today.year:04d}-{today.month:02d}"
+    found = [c for c in found if c[1] <= now]  # never a month to come ("15 February 2027")
     unique: list[tuple[int, str, tuple[int, int], str]] = []
     for c in sorted(found, key=lambda c: (c[0], -c[2][1])):  # a month inside a day ("14 May") is one candidate
         if not any(c[1] == u[1] and u[2][0] <= c[2][0] < max(u[2][1], u[2][0] + 3) for u in unique):
@@ -1524,7 +1556,7 @@ def _has_plan(text: str) -> tuple[bool, tuple[int, int]] | None:
 EXTRA_WHO = [
     (
         "special guardian",
-        r"\bspecial guardians?\b|\bSGO\b|\b(lives|living) with (me|us) (on|under) (a|an) special guardianship order\b",
+        r"\bspecial guardians?\b|\bSGO\b(?! (?:assessment|application))|\b(lives|living) with (me|us) (on|under) (a|an) special guardianship order\b",
     ),
     (
         "foster carer",
@@ -1534,7 +1566,7 @@ EXTRA_WHO = [
         r"|\bfoster carers? here\b|\A\W*foster carers?\b"
         # "I'm an independent fostering agency carer", "Writing as Mason's foster carer", "with us as foster carers"
         r"|\b(?:i'm|i am|im|we're|we are) (?:an? )?(?:\w+ ){0,2}fostering agency carers?\b"
-        r"|\bas (?:\w+'s |his |her |their )?foster carers?\b",
+        r"|\bas (?:\w+'s |his |her |their )?foster carers?\b|^\W*complainant\s*:[^\n]{0,40}\bfoster carer\b",
     ),
     (
         "advocate",
@@ -1545,6 +1577,9 @@ EXTRA_WHO = [
         r"|\b(?:i am|i'm|im|i have been|i've been)\b[^.!?\n]{0,60}\b(?:helping|supporting) (?:a|the) (?:mum|mother|dad|father|"
         r"parent|family)\b"
         r"|\bon behalf of (?:\w+'s|the|a) family\b"
+        # an MP's office writing for a constituent; "Submitted by: R. A., volunteer SEND advocate, on behalf of"
+        r"|\bon behalf of the member of parliament\b|\boffice of the mp\b|\bmp'?s caseworker\b|\badvocate,? on behalf of\b"
+        r"|\badvocate here\b"
         r"|\badvocate'?s? (summary|note|report|letter)\b|\bprepared for the family of\b"
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
         r"|\bsendiass\b|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
@@ -1594,7 +1629,9 @@ def _who(text: str) -> tuple[str, tuple[int, int]] | None:
     return None
 
 
-NOT_ROLE = re.compile(r"\b(not|no|never|without|haven'?t got|havent got|aren'?t|arent)( an?| any)?\s*$", re.I)
+NOT_ROLE = re.compile(
+    r"\b(not|no|never|without|haven'?t got|havent got|aren'?t|arent)( an?| any| his| her| their)?\s*$", re.I
+)
 
 
 STAGE_RES: list[tuple[str, re.Pattern]] = [
@@ -1702,9 +1739,13 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\blogged as (a )?(formal )?complaint\b|\bwritten to complain\b|\bwrote to complain\b"
             # as people write it in a second language: "I make complaint on 2nd October", "I send formal complaint"
             r"|\b(i|we) (make|send|did|do|done|put|write) (a |my |the )?(formal )?complaint\b"
+            # the words are the complaint itself: "FORMAL COMPLAINT - Medway Council SEND", "Subject: Formal complaint -
+            # personal budget", "Complaint to Sheffield City Council - Leaving Care", "I wish to make a formal complaint"
+            r"|^\W*(?:subject\s*:\s*)?(?:re:\s*)?formal complaint\b|^\W*complaint (?:to|[-–])"
+            r"|\b(?:i wish|i am writing|i'm writing) to make a formal complaint\b|\bthis is my (?:formal )?complaint\b"
             # "My tutor helped me write a complaint. We sent it on 26 October"
             r"|\bcomplaint[.!]?\s+(i|we) (sent|submitted|emailed|posted|handed) it (in |off )?(on|in)\b",
-            re.I,
+            re.I | re.M,
         ),
     ),
 ]
@@ -1921,7 +1962,9 @@ ASSESSMENT_CASE = re.compile(
 # Features for those distractors (still delivered, paid privately, offered instead, another child's) changed nothing
 # (0.871 / 0.825 cross-validated on 791 with or without, 79 of the round's 100 right either way); a rule taking what
 # "stopped" or "was pulled" where the reader finds nothing got 4 of the round right, but on the 791 it was not written
-# from, 1 right of the 11 it answered, so it is not here. On 891, 0.86 / 0.83 cross-validated; held back, 0.79 / 0.65, unchanged.
+# from, 1 right of the 11 it answered, so it is not here. On 891, 0.86 / 0.83 cross-validated; held back, 0.79 /
+# 0.65, unchanged. The eighth round (s904-s1003) read unseen at 0.83 / 0.75 (short chat messages that name what is owed
+# only in passing, "still no OT", at 0.82 / 0.47); on 991, 0.87 / 0.83 cross-validated; held back, 0.83 / 0.67.
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 
@@ -2236,7 +2279,11 @@ OUTCOME_LABEL = re.compile(
 # sought by complainant:", "6. Outcome sought", "Family's desired outcome:", "5. Remedy sought.", "What I'm asking:"
 OUTCOME_HEADING = re.compile(
     r"(?:^|(?<=[.!?] ))[ \t•*\-–]*(?:\d+(?:\.\d+)?\.? +)?(?:(?:outcomes?|remed(?:y|ies)|what is|what's) (?:sought|requested|wanted)"
-    r"|(?:[\w']+ )?desired outcome|what (?:i'm|we're|i am|we are|they are|she is|he is) asking(?: for)?)"
+    r"|(?:[\w']+ )?desired outcome|what (?:i'm|we're|i am|we are|they are|she is|he is) asking(?: for)?"
+    # a form's or a letter's own heading: "What I want from stage 2", "What would you like the council to do?", "What
+    # outcome are you looking for?"
+    r"|what (?:i|we) want(?: from (?:the )?[\w ]{1,20}?)?|what (?:would you like|do you think|do you want) (?:the council|them|us) "
+    r"(?:to do|should do|to put right)\??|what outcome (?:are you|do you|would you) (?:looking for|want|seek|like)\??)"
     r"(?: (?:by|from|per) (?:the )?[\w' ]{1,25}?)?(?:[ \t]*[:.][ \t]*(?=\S)|[ \t]*[:.]?[ \t]*\n\s*)",
     re.I | re.M,
 )
@@ -2245,12 +2292,16 @@ OUTCOME_HEADING = re.compile(
 # worker", "Looking for the provision to be put back", "Need the payments sorted", "Hoping the ombudsman will make
 # them issue the plan", "Can someone make them give me a PA", "Please just put the taxi back"
 WISH_OPENING = re.compile(
-    r"[\s•*\-–]*(?:(?:so|and|but|honestly|really),? )?(?:(?:i|we|they|she|he|mum|dad|mother|father|the family|the parents|"
+    r"[\s•*\-–]*(?:\d+\. )?(?:(?:so|and|but|honestly|really|please),? )?(?:(?:i|we|they|she|he|mum|dad|mother|father|the family|the parents|"
     r"parents?|our client|my client|[A-Z][a-z]+|[A-Z])(?: (?:is|are|am|would|'m|'re))? )?"
     r"(?:requests?:?|asks? that|asks?(?= the council\b)|asking (?:for|that|to)|seeking|ask (?:for|that)|"
-    r"(?:all (?:i'm|we're|i am|we are) asking (?:is(?: for)?|for is))|what would help is|looking for(?! (?:some )?(?:advice|help|guidance))|"
+    r"(?:all (?:i'm|im|we're|i am|we are) asking (?:is(?: for)?|for is))|what would help is|"
+    # a letter's request: "I ask you to issue the amended plan", "We ask the Ombudsman to ...", "We are asking Notts to
+    # fund ...", "The MP would be grateful if the council could confirm ...", "Please could you ask the council to ..."
+    r"ask (?:you|the ombudsman|the council|the lgsco) to|(?:is|are|am|'m|'re) asking [A-Z]\w+ to|"
+    r"would be grateful if (?:the council|you|they) (?:could|would)|could you (?:please )?ask (?:the council|them) to|looking for(?! (?:some )?(?:advice|help|guidance))|"
     r"hoping (?:the \w+|they|you) (?:will|can|would)|(?:can|could) (?:someone|you|they|i) (?:please )?(?:just )?"
-    r"(?:make them|help me (?:to )?get|press)|(?:the |\w+ )?council needs? to|(?:really )?need(?! (?:help|advice|to)\b)|"
+    r"(?:make them|help me (?:to )?get|press)|(?:the |\w+ )?council needs? to|(?:really |just )?need(?! (?:help|advice|to)\b)|"
     r"please(?: just| can)?(?= \w+ (?:the|my|his|her|them)\b))"
     r"(?: (?:you|them) to)?\s+",
     re.I,
@@ -2259,9 +2310,12 @@ WISH_OPENING = re.compile(
 
 def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
     label = OUTCOME_LABEL.search(text) or OUTCOME_HEADING.search(text)
+    if label and re.match(r"\s*(?:\d+\.\s*)?(?:i|we) (?:want|would like|'d like|ask)\b", text[label.end() :], re.I):
+        label = None  # "WHAT I WANT\nI want to go to stage 2. I want the therapy back": the sentences say it
     if label:  # "Outcome sought: a tutor in place immediately, ..." (a heading in a note or a form)
-        end = re.search(r"\n|(?<=[.!?])\s", text[label.end() :])
-        span = _trim(text, label.end(), label.end() + end.start() if end else len(text))
+        start = label.end() + len(re.match(r"\s*(?:\d+\.\s+)?", text[label.end() :]).group(0))  # "5. We ask ..."
+        end = re.search(r"\n|(?<=[.!?])\s", text[start:])
+        span = _trim(text, start, start + end.start() if end else len(text))
         if span[1] > span[0]:
             return text[span[0] : span[1]].rstrip("."), span
     hits = []

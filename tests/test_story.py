@@ -1417,3 +1417,53 @@ def test_a_second_reviewers_inputs_that_the_seventh_rounds_rules_once_misread():
     assert _got("14/10 Mum phoned re Taxi - no driver again.", "child") is None
     assert _got("N Yorks council stopped his transport in September.", "council") == "North Yorkshire Council"
     assert _got("It herts so much watching him sit at home. The council won't answer.", "council") is None
+
+
+def test_what_is_wanted_under_a_letters_or_a_forms_own_heading_or_asked_of_someone():
+    assert _got("Impact\nShe cries.\n\nWhat I want\nThe full allowance paid again.\n", "outcome_sought") == (
+        "The full allowance paid again"
+    )
+    form = "What would you like the council to do?\nStart the therapy now and repay the private sessions.\n"
+    assert _got(form, "outcome_sought") == "Start the therapy now and repay the private sessions"
+    said = "WHAT I WANT\nI want to go to stage 2. I want the therapy back, weekly."
+    assert _got(said, "outcome_sought") == "the therapy back, weekly"
+    assert _got("He has no school. I ask you to issue the amended plan now.", "outcome_sought") == (
+        "issue the amended plan now"
+    )
+    assert _got("shes had no OT all term. all im asking for is an OT who turns up", "outcome_sought") == (
+        "an OT who turns up"
+    )
+    assert _got("The carers stopped coming. I just need the carers and the hoist.", "outcome_sought") == (
+        "the carers and the hoist"
+    )
+
+
+def test_a_month_to_come_a_letters_own_date_or_a_lower_case_may_and_the_clocks():
+    ask = "No annual review since 2024. I ask that you hold the review before the end of December 2026."
+    assert _since_of(ask) is None
+    assert _since_of("This year no physio has been in. Not once.\n\nSarah (Jacob's mum)\n27.11.26") is None
+    assert _since_of("its about my sons speech therapy which he hasnt had since may") == "2026-05"
+    assert _since_of("the council paid for the club and it stopped when the clocks went back") == "2026-10"
+    assert _since_of("Finn has been at home since the summer holidays ended. He gets no education.") == "2026-09"
+    assert _since_of("Chronology\n- July: plan issued.\n- September to now: not one visit.") == "2026-09"
+
+
+def test_a_child_typed_in_lower_case_or_opening_a_message_and_who_writes_a_letter():
+    assert _got("im tylers nan, he lives with me. the club stopped.", "child") == "Tyler"
+    assert _got("still no OT. maisies section F says 6 sessions a term", "child") == "Maisie"
+    assert _got("Isla - we asked for an EHC assessment in feb, still no plan", "child") == "Isla"
+    assert _got("its about my sons plan, nothing has happened", "child") is None
+    mp = "From: Casework team, office of the MP for Ashford\nI am writing on behalf of the Member of Parliament."
+    assert _got(mp, "complainant") == "advocate"
+    assert _got("Advocate here, writing for a Hackney family. Z has no school.", "complainant") == "advocate"
+    aunt = "I look after my nephew Leon under a child arrangements order. I am not his special guardian, just his aunt."
+    assert _got(aunt, "complainant") == "carer"
+
+
+def test_words_that_are_the_complaint_itself_make_it_stage_1():
+    assert _got("FORMAL COMPLAINT - MEDWAY COUNCIL SEND\n\nMy son has had no physio.", "stage") == "council-stage-1"
+    email = "No reply since June.\n\nSubject: Formal complaint - personal budget for Elodie\nDear Sir/Madam"
+    assert _got(email, "stage") == "council-stage-1"
+    assert _got("Dear Sir or Madam, I wish to make a formal complaint about my son's transport.", "stage") == (
+        "council-stage-1"
+    )
