@@ -621,7 +621,9 @@ CHILD_RES = [
         r"\b(?:i'?m|im|i am) (?!(?:son|daughter|lad|child|kid)s\b)([a-z]{3,})s (?:mum|mom|dad|nan|nana|nanna|gran|grandma|grandad|carer|foster carer|"
         r"special guardian|auntie|aunt|uncle)\b"
         r"|(?<![\w'])(?!(?:son|daughter|lad|child|kid|boy|girl|grandson|granddaughter|nephew|niece|brother|sister|parent|"
-        r"council|school|children|other|everyone|nobody|somebody|anybody)s\b)([a-z]{3,})s (?i:section f|ehcp|ehc plan|plan|annual review|taxi|transport|tuition|respite|"
+        r"council|school|children|other|everyone|nobody|somebody|anybody|senco|teacher|parent|carer|friend|hour|day|week|"
+        r"month|year)s\b|(?:this|needs|was|has|does|is|its|yes|bus|plus|thus|us|class|access|process|address)\b)"
+        r"([a-z]{3,})s (?i:section f|ehcp|ehc plan|plan|annual review|taxi|transport|tuition|respite|"
         r"social worker|ot|salt|speech therapy|1:1|ta)\b"
     ),
     # "father of Yusuf", "(father of Kacper, 14)", "I've fostered JD since", "our Bea is in year 5"
@@ -655,7 +657,8 @@ NOT_A_CHILD = set(
     "arrangements nothing school sleeps mother father mum dad nan grandad saturdays name she he it this that there "
     "today now transport tuition college respite covid life everything support mrs mr ms miss dr sir madam i "
     "wales england scotland every like quick quickly asap back jan feb apr jun jul aug sep sept oct nov dec finally "
-    "eventually then also still only just apparently unfortunately sadly premature twins adopted".split()
+    "eventually then also still only just apparently unfortunately sadly premature twins adopted hi hello hey thanks "
+    "sorry help update morning evening afternoon urgent nobody".split()
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
@@ -941,7 +944,7 @@ TERM_START = re.compile(
     r"|new (school year|academic year|term)\b)(?! in\b)",
     re.I,
 )
-CLOCKS = re.compile(r"\b(?:since|when|after|from) the clocks (?:went|go|changed|change) (back|forward)\b", re.I)
+CLOCKS = re.compile(r"\b(?:since|when|after|from) the clocks (?:went|changed) (back|forward)(?= last year\b)?", re.I)
 # the term before this one: "since the start of last term", "since last term"
 LAST_TERM = re.compile(
     r"\b(?:since (?:the (?:start|beginning) of )?|from the (?:start|beginning) of )last term\b", re.I
@@ -1099,7 +1102,8 @@ def _since_said(
         found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
     for m in CLOCKS.finditer(text):  # "it stopped when the clocks went back": the last Sunday of October (of March)
         mo = 10 if m.group(1).lower() == "back" else 3
-        found.append((m.start(), f"{_year_of(mo, today):04d}-{mo:02d}", m.span()))
+        y = _year_of(mo, today) - bool(re.match(r"\s+last year\b", text[m.end() :], re.I))
+        found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
     for m in LAST_TERM.finditer(text):  # terms begin in September, January and April
         k = today.year * 3 + (2 if today.month >= 9 else 1 if today.month >= 4 else 0) - 1
         found.append((m.start(), f"{k // 3:04d}-{(1, 4, 9)[k % 3]:02d}", m.span()))
@@ -1348,6 +1352,8 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
 
 def _dated_line(text: str, span: tuple[int, int]) -> bool:
     """Whether a date is its line's only words: a letter's or a note's own date, not an event's."""
+    if not re.match(r"\s*\d{1,2}\b", text[span[0] : span[1]]):
+        return False  # "March 2026" alone on a chronology's line is an event's month; a letter is dated to the day
     a = text.rfind("\n", 0, span[0]) + 1
     b = text.find("\n", span[1])
     return not (text[a : span[0]] + text[span[1] : b if b >= 0 else len(text)]).strip(" \t.,")
@@ -1556,7 +1562,7 @@ def _has_plan(text: str) -> tuple[bool, tuple[int, int]] | None:
 EXTRA_WHO = [
     (
         "special guardian",
-        r"\bspecial guardians?\b|\bSGO\b(?! (?:assessment|application))|\b(lives|living) with (me|us) (on|under) (a|an) special guardianship order\b",
+        r"\bspecial guardians?\b|(?<!for an )(?<!for a )\bSGO\b(?! (?:assessment|application))|\b(lives|living) with (me|us) (on|under) (a|an) special guardianship order\b",
     ),
     (
         "foster carer",
@@ -1578,7 +1584,7 @@ EXTRA_WHO = [
         r"parent|family)\b"
         r"|\bon behalf of (?:\w+'s|the|a) family\b"
         # an MP's office writing for a constituent; "Submitted by: R. A., volunteer SEND advocate, on behalf of"
-        r"|\bon behalf of the member of parliament\b|\boffice of the mp\b|\bmp'?s caseworker\b|\badvocate,? on behalf of\b"
+        r"|\bon behalf of the member of parliament\b|^\W*from:[^\n]*\boffice of the mp\b|\badvocate,? on behalf of\b"
         r"|\badvocate here\b"
         r"|\badvocate'?s? (summary|note|report|letter)\b|\bprepared for the family of\b"
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
@@ -1741,8 +1747,10 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             r"|\b(i|we) (make|send|did|do|done|put|write) (a |my |the )?(formal )?complaint\b"
             # the words are the complaint itself: "FORMAL COMPLAINT - Medway Council SEND", "Subject: Formal complaint -
             # personal budget", "Complaint to Sheffield City Council - Leaving Care", "I wish to make a formal complaint"
-            r"|^\W*(?:subject\s*:\s*)?(?:re:\s*)?formal complaint\b|^\W*complaint (?:to|[-–])"
-            r"|\b(?:i wish|i am writing|i'm writing) to make a formal complaint\b|\bthis is my (?:formal )?complaint\b"
+            r"|^\W*(?:subject\s*:\s*)?(?:re:\s*)?formal complaint\b"
+            r"|^\W*complaint(?: to (?!follow|the (?:school|academy|trust|head))|\s*[-–]\s*(?!not\b|draft\b))"
+            r"|\b(?:i wish|i am writing|i'm writing) to make a formal complaint\b(?!\s+(?:next|soon|but|if|when|once|later)\b)"
+            r"|\bthis is my (?:formal )?complaint\b|\b(?:treat|log|register) this as a (?:formal )?(?:stage (?:1|one) )?complaint\b"
             # "My tutor helped me write a complaint. We sent it on 26 October"
             r"|\bcomplaint[.!]?\s+(i|we) (sent|submitted|emailed|posted|handed) it (in |off )?(on|in)\b",
             re.I | re.M,
@@ -2299,23 +2307,30 @@ WISH_OPENING = re.compile(
     # a letter's request: "I ask you to issue the amended plan", "We ask the Ombudsman to ...", "We are asking Notts to
     # fund ...", "The MP would be grateful if the council could confirm ...", "Please could you ask the council to ..."
     r"ask (?:you|the ombudsman|the council|the lgsco) to|(?:is|are|am|'m|'re) asking [A-Z]\w+ to|"
-    r"would be grateful if (?:the council|you|they) (?:could|would)|could you (?:please )?ask (?:the council|them) to|looking for(?! (?:some )?(?:advice|help|guidance))|"
+    r"would be grateful if the council (?:could|would)|would be grateful if you could press|"
+    r"could you (?:please )?ask (?:the council|them) to|looking for(?! (?:some )?(?:advice|help|guidance))|"
     r"hoping (?:the \w+|they|you) (?:will|can|would)|(?:can|could) (?:someone|you|they|i) (?:please )?(?:just )?"
-    r"(?:make them|help me (?:to )?get|press)|(?:the |\w+ )?council needs? to|(?:really |just )?need(?! (?:help|advice|to)\b)|"
+    r"(?:make them|help me (?:to )?get|press)|(?:the |\w+ )?council needs? to|(?:really |just )?need(?! (?:help|advice|to|a break|some sleep|some rest|someone to (?:listen|talk))\b)|"
     r"please(?: just| can)?(?= \w+ (?:the|my|his|her|them)\b))"
-    r"(?: (?:you|them) to)?\s+",
+    r"(?: (?:you|them) to)?\s+"
+    # not a letter's routine close: "I would be grateful if you could acknowledge receipt", "I ask you to treat this as a
+    # formal complaint", "could you ask them to ring me"
+    r"(?!acknowledge|respond|reply|note\b|treat this|ring me|call me|contact me|email me)",
     re.I,
 )
 
 
 def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
     label = OUTCOME_LABEL.search(text) or OUTCOME_HEADING.search(text)
-    if label and re.match(r"\s*(?:\d+\.\s*)?(?:i|we) (?:want|would like|'d like|ask)\b", text[label.end() :], re.I):
+    if label and re.match(
+        r"\s*(?:\d+\.\s*)?(?:i|we) (?:want|would like|'d like|ask|need)\b", text[label.end() :], re.I
+    ):
         label = None  # "WHAT I WANT\nI want to go to stage 2. I want the therapy back": the sentences say it
     if label:  # "Outcome sought: a tutor in place immediately, ..." (a heading in a note or a form)
         start = label.end() + len(re.match(r"\s*(?:\d+\.\s+)?", text[label.end() :]).group(0))  # "5. We ask ..."
+        listed = re.match(r"(?:[ \t]*[•*\-–][^\n]+(?:\n|$))+", text[start:])  # "- reinstate the taxi\n- pay back ..."
         end = re.search(r"\n|(?<=[.!?])\s", text[start:])
-        span = _trim(text, start, start + end.start() if end else len(text))
+        span = _trim(text, start, start + (listed.end() if listed else end.start() if end else len(text) - start))
         if span[1] > span[0]:
             return text[span[0] : span[1]].rstrip("."), span
     hits = []

@@ -1467,3 +1467,31 @@ def test_words_that_are_the_complaint_itself_make_it_stage_1():
     assert _got("Dear Sir or Madam, I wish to make a formal complaint about my son's transport.", "stage") == (
         "council-stage-1"
     )
+
+
+def test_a_second_reviewers_inputs_that_the_eighth_rounds_rules_once_misread():
+    assert _got("Sheffield agreed his EHCP in March but this plan has never been followed.", "child") is None
+    assert _got("My grandson needs transport to school and Durham refused it.", "child") is None
+    assert _got("Hi - we have been waiting since June for Leeds to finish the assessment.", "child") is None
+    assert _got("Her EHCP says 25 hours 1:1 support but the school is only funded for 15.", "child") is None
+    letter = (
+        "I want the missed therapy made up and a therapist named. I would be grateful if you could acknowledge "
+        "receipt of this letter and respond within 10 working days."
+    )
+    assert _got(letter, "outcome_sought") == "the missed therapy made up and a therapist named"
+    formal = "I want the respite restored. I ask you to treat this as a formal stage 1 complaint."
+    assert _got(formal, "outcome_sought") == "the respite restored"
+    assert _got(formal, "stage") == "council-stage-1"
+    assert _got("I want the taxi back. I'm so tired. I just need a break from it all.", "outcome_sought") == (
+        "the taxi back"
+    )
+    assert (
+        _got("He has had no therapy since March.\nComplaint to follow if nothing happens by Friday.", "stage") is None
+    )
+    assert _got("I'm writing to make a formal complaint next week if nothing changes.", "stage") is None
+    assert _got("I'm Leo's mum. My MP's caseworker emailed Bury for me.", "complainant") == "parent"
+    assert _since_of("Timeline:\nMarch 2026\nSpeech therapy stopped.\nJune 2026\nI complained.") == "2026-03"
+    assert _since_of("Her taxi went in June. It will be worse when the clocks go forward.") == "2026-06"
+    form = "What outcome are you looking for?\n- reinstate the taxi\n- pay back my fuel costs\n- apologise"
+    got = _got(form, "outcome_sought")
+    assert "reinstate the taxi" in got and "apologise" in got, got
