@@ -944,7 +944,8 @@ TERM_START = re.compile(
     r"|new (school year|academic year|term)\b)(?! in\b)",
     re.I,
 )
-CLOCKS = re.compile(r"\b(?:since|when|after|from) the clocks (?:went|changed) (back|forward)(?= last year\b)?", re.I)
+# "it stopped when the clocks went back" (said as done: "when the clocks go forward" is to come)
+CLOCKS = re.compile(r"\b(?:since|when|after|from) the clocks (?:went|changed) (back|forward)\b", re.I)
 # the term before this one: "since the start of last term", "since last term"
 LAST_TERM = re.compile(
     r"\b(?:since (?:the (?:start|beginning) of )?|from the (?:start|beginning) of )last term\b", re.I
@@ -983,8 +984,8 @@ def _born(text: str, pos: int) -> bool:
     return bool(BORN.search(text[max(0, pos - 20) : pos])) or any(a < pos < b for a, b in _birth_dates(text))
 
 
-# a time still to come: "school has booked the next annual review for 12 January", "told not to
-# come back after christmas"
+# a time still to come: "school has booked the next annual review for 12 January", "told not to come back after
+# christmas"
 TO_COME = re.compile(
     r"\bnext\b[^.!?\n]{0,40}$|\b(?:not to (?:come|go) back|won'?t be (?:back|going))(?: (?:after|from|in|until))?(?: the)? $",
     re.I,
