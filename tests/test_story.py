@@ -1495,3 +1495,19 @@ def test_a_second_reviewers_inputs_that_the_eighth_rounds_rules_once_misread():
     form = "What outcome are you looking for?\n- reinstate the taxi\n- pay back my fuel costs\n- apologise"
     got = _got(form, "outcome_sought")
     assert "reinstate the taxi" in got and "apologise" in got, got
+
+
+def test_the_remedy_asked_for_is_not_what_is_owed_and_who_writes_a_case_summary():
+    story = (
+        "His care plan says he will see his brother once a fortnight with a supervisor. Nobody has arranged it since "
+        "July. We want fortnightly contact to start again and the missed visits made up."
+    )
+    got = _got(story, "provision")
+    assert "brother once a fortnight" in got and "We want" not in got, got
+    summary = "Advocacy case summary (Children's Rights Service)\nYP: Kayleigh, 14\nAdvocate: Sam Okafor\n"
+    assert _got(summary, "complainant") == "advocate"
+    assert _got("I am a councillor and I am writing on behalf of my constituents Mr and Mrs Dyson.", "complainant") == (
+        "advocate"
+    )
+    note = "Flagging Kai as urgent. His foster carer, Mr Dunmore, made a formal complaint to the SEN service on 6 Nov."
+    assert _got(note, "complainant") == "foster carer"
