@@ -622,10 +622,13 @@ CHILD_RES = [
         r"special guardian|auntie|aunt|uncle)\b"
         r"|(?<![\w'])(?!(?:son|daughter|lad|child|kid|boy|girl|grandson|granddaughter|nephew|niece|brother|sister|parent|"
         r"council|school|children|other|everyone|nobody|somebody|anybody|senco|teacher|carer|friend|hour|day|week|"
-        r"month|year)s\b|(?:this|needs|was|has|does|is|its|yes|bus|plus|thus|us|class|access|process|address)\b)"
-        r"([a-z]{3,})s (?i:section f|ehcp|ehc plan|plan|annual review|taxi|transport|tuition|respite|"
-        r"social worker|ot|salt|speech therapy|1:1|ta)\b"
+        r"night|month|year|term)'?s\b|(?:this|needs|was|has|does|is|its|yes|bus|plus|thus|us|class|access|process|address)\b)"
+        # and with the apostrophe: "leeds stopped isla's weekly SALT", "ellas short breaks"
+        r"([a-z]{3,})'?s (?:weekly |daily |1:1 )?(?i:section f|ehcp|ehc plan|plan|annual review|taxi|transport|tuition|"
+        r"respite|short breaks|social worker|ot|salt|speech therapy|1:1|ta)\b"
     ),
+    # "im his nan and special guardian for Kai", "client K is 18"
+    re.compile(r"\b(?:guardian|carer|client) (?:for |to )?([A-Z][a-z]+|[A-Z])\b(?! [A-Z])"),
     # "father of Yusuf", "(father of Kacper, 14)", "I've fostered JD since", "our Bea is in year 5"
     re.compile(r"\b(?:father|mother|mum|dad|parent|carer|guardian) of ([A-Z][a-z]+)\b"),
     re.compile(
@@ -852,7 +855,8 @@ BACKGROUND = re.compile(
 # the failure said beside a start: what stopped, was cut or never came
 FAILED = re.compile(
     r"\b(stopped|stop|left|cut|ended|closed|retired|withdrawn|withdrew|no(?:-| )one|nobody|nothing|none|never|no longer|"
-    r"hasn'?t|haven'?t|hasnt|havent|hadn'?t|hadnt|wasn'?t renewed|finished|without|not had|had no|has had no|no \w+ (?:at all|since)|not (?:one|a single)|"
+    r"hasn'?t|haven'?t|hasnt|havent|hadn'?t|hadnt|wasn'?t renewed|finished|without|not had|had no|has had no|been no|"
+    r"no \w+(?: \w+)? (?:at all|since)|not (?:one|a single)|"
     r"fell through|broke down|excluded|refus\w+|part[- ]time|reduced|missed)\b",
     re.I,
 )
@@ -926,6 +930,30 @@ LOST = re.compile(
     r"pulled|took away|taken away|suspended)\b",
     re.I,
 )
+# a failure put right before the one complained of, told after its start in the same sentence: "no transport from the
+# start of september 2025 until they finally sorted a taxi in november 2025", "no mentor from September 2025 ..., but
+# after I emailed the council it was sorted" (the ninth round's batch of many dates read since at 0.58 / 0.64 unseen)
+PUT_RIGHT = re.compile(
+    r"\b(?:until|till|til|but|then|and)\b[^.!?\n]{0,60}?\b(?:sorted|put right|resolved|fixed|reinstated|restored)\b"
+    r"|\b(?:it|this|that|which|they)\s+(?:was|were|got|had|finally|eventually)\s+(?:\w+\s+)?(?:sorted|put right|resolved|fixed)\b",
+    re.I,
+)
+
+
+def _put_right(text: str, pos: int, end: int) -> bool:
+    """Whether the start at `pos` (its words ending at `end`) is of a failure put right later in its sentence, or only
+    of a time the support came ("from November 2025 until July 2026 I saw my mentor every week")."""
+    stop = re.search(r"[.!?\n]", text[pos:])
+    rest = text[pos : pos + stop.start() if stop else len(text)]
+    if PUT_RIGHT.search(rest):
+        return True
+    head = re.split(r"[.,;:!?\n]", text[max(0, pos - 60) : pos])[-1]
+    return bool(
+        re.match(r"\s+(?:until|till|til|to)\b", text[end:])
+        and not (FAILED.search(head + rest[:50]) or re.search(r"\bno\b", head + rest[:50], re.I))
+    )
+
+
 FOCUS = re.compile(
     r"\b(?:this|that|it) is what (?:my|the|our) complaint is (?:really )?about\b|\bwhat (?:my|the|our) complaint is about is\b"
     r"|\bthe urgent (?:thing|issue|problem|one)\b|\b(?:want|going) to focus on\b",
@@ -1032,8 +1060,12 @@ def _since_said(
     found = []
     for m in SEASON.finditer(text):
         cue, when = m.group(1).lower(), " ".join(m.group(3).lower().replace("-", " ").split())
-        if _to_come(text, m.start()):
-            continue  # "told not to come back after christmas"
+        if _to_come(text, m.start()) or re.search(
+            r"\b(?:would|will|'ll|going to)\s+(?:(?!(?:and|but|then)\b)[\w']+\s+){1,6}$",
+            text[max(0, m.start() - 60) : m.start()],
+            re.I,
+        ):
+            continue  # "told not to come back after christmas", "they would look at it again at the end of the summer term"
         if (
             cue == "at"
             and not re.search(r"(start|beginning|end) of", m.group(0), re.I)
@@ -1233,13 +1265,15 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         return bool(WISH.search(clause_at(pos)))
 
     said, lasted = _since_said(text, today)
-    later = [c for c in said if BACKGROUND.search(text[max(0, c[0] - 60) : c[0]])]
+    # a failure put right, or a time the support came, is never the start: not even where nothing else is said
+    ended = [c for c in said if _put_right(text, c[0], c[2][1])]
+    later = [c for c in said if BACKGROUND.search(text[max(0, c[0] - 60) : c[0]]) and c not in ended]
     for m in MOVED.finditer(text):
         g = m.groups()
         mo = _month(next(x for x in g if x and re.fullmatch(MONTH_RE, x, re.I)))
         y = _year(g[-1]) or (today.year - 1 if re.match(r"\s+last year\b", text[m.end() :]) else _year_of(mo, today))
         later.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))  # "came to us in November last year"
-    starts = [c for c in said if c not in later]
+    starts = [c for c in said if c not in later and c not in ended]
     for rx in SINCE_RES:
         for m in rx.finditer(text):
             if wished(m.start()) or (
@@ -1275,6 +1309,8 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             # said ("Since he moved to me in April, no ToD ... His annual review was due in May")
             if SETTLED_IN.match(m.group(0)) and cand[1] < _school_year_start(today):
                 continue  # "He started at this school in September 2024" (this September's start may be the failure's)
+            if _put_right(text, m.start(), m.end()):
+                continue
             (later if aside or rx is DUE_IN else starts).append(cand)
 
     # a start that is only when a service began well gives way to how long the failure has lasted ("the tutor started
@@ -1388,11 +1424,16 @@ def _school_year_start(today: date) -> str:
 # incident, a review to come) read unseen by rules and reader: 86 right of 100. On 891, 0.86 / 0.86 cross-validated.
 # The eighth round read unseen at 0.82 / 0.80 (formal letters with chronologies: 0.64 / 0.70); on 991, 0.86 / 0.86.
 # The ninth round read unseen at 0.74 / 0.76 (a batch of four to eight plausible dates, and a failure put right before
-# the one complained of: 0.58 / 0.64); on 1091, 0.86 / 0.86.
+# the one complained of: 0.58 / 0.64); on 1091, 0.86 / 0.86. The tenth round read unseen at 0.88 / 0.84 (its batch of
+# failures put right first: 0.68 / 0.68 with `PUT_RIGHT`, written from the ninth; 0.64 / 0.64 without); with the cues
+# `put_right` and `due`, on 1191, 0.86 / 0.86 (`due` alone: +0.001 / +0.002).
+# a step or a start that was due: "poppys annual review meant to be june", "supposed to start at the special school in sept"
+DUE_SAID = re.compile(r"\b(?:meant to|supposed to|should have (?:had|been|started|happened))\b", re.I)
 SINCE_CUES = {
     **{"failed": FAILED, "lost": LOST, "background": BACKGROUND, "chased": CHASED_SINCE, "where": WHERE_SINCE},
     **{"step": COMPLAINT_STEP, "contact": PERSON_CONTACT, "wish": WISH, "started_well": STARTED_WELL},
     **{"settled": SETTLED_IN, "not_start": NOT_A_START, "chasing": CHASING, "asked": ASKED_FOR, "focus": FOCUS},
+    "due": DUE_SAID,
 }
 MONTH_NAMED = re.compile(rf"\b{MONTH_RE}\b(?:\s+{YEAR_RE}\b)?", re.I)
 
@@ -1457,6 +1498,7 @@ def since_features(
     when = "future" if ago < 0 else ago if ago < 6 else "6-12" if ago <= 12 else "13-24" if ago <= 24 else "25+"
     f[f"ago={when}"] = 1.0
     f["year_said"] = float(bool(re.search(r"(?:19|20)\d\d|'\d\d", text[a:b])))
+    f["put_right"] = float(_put_right(text, a, b))
     f |= {"cw=" + w: 1.0 for w in content_words(clause)}
     return f
 
@@ -1985,7 +2027,10 @@ ASSESSMENT_CASE = re.compile(
 # 0.65, unchanged. The eighth round (s904-s1003) read unseen at 0.83 / 0.75 (short chat messages that name what is owed
 # only in passing, "still no OT", at 0.82 / 0.47); on 991, 0.87 / 0.83 cross-validated; held back, 0.83 / 0.67.
 # The ninth round read unseen at 0.85 / 0.85, 0.79 / 0.75, 0.75 / 0.68 and 0.89 / 0.76; on 1091, 0.87 / 0.82
-# cross-validated; held back, 0.84 / 0.69.
+# cross-validated; held back, 0.84 / 0.69. The tenth round read unseen at 0.87 / 0.83, 0.94 / 0.85, 0.70 / 0.73 (two or
+# three things owed, told apart) and 0.88 / 0.71; on 1191, 0.86 / 0.82 cross-validated; held back, 0.83 / 0.67. A lower
+# `second` (0.1) reads 0.878 / 0.834 cross-validated, but only because the score forgives words that are not the gold's:
+# it finds a second place in 770 of 1191 stories, and 462 of those places are not what is owed; so `second` stays.
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 

@@ -1511,3 +1511,34 @@ def test_the_remedy_asked_for_is_not_what_is_owed_and_who_writes_a_case_summary(
     )
     note = "Flagging Kai as urgent. His foster carer, Mr Dunmore, made a formal complaint to the SEN service on 6 Nov."
     assert _got(note, "complainant") == "foster carer"
+
+
+def test_a_failure_put_right_or_a_time_the_support_came_is_not_when_it_started():
+    taxi = (
+        "brum council transport AGAIN. last year Zak had no transport from the start of september 2025 until they "
+        "finally sorted a taxi in november 2025. it worked from november till this october. then since the 2nd of "
+        "october no taxi, the firm pulled out."
+    )
+    assert _since_of(taxi) == "2026-10"
+    mentor = (
+        "In my first year I had no mentor from September 2025 until the end of October 2025, but after I emailed the "
+        "council it was sorted and from November 2025 until July 2026 I saw my mentor every week. The new term began "
+        "on 7 September 2026. I have not had a mentor at all this year."
+    )
+    assert _since_of(mentor) == "2026-09"
+    ot = (
+        "After her annual review in July 2025 the OT visited school throughout the autumn term 2025 and Isla made good "
+        "progress. From January 2026 there has been no OT input at all."
+    )
+    assert _since_of(ot) == "2026-01"
+    # a review still to come when it was promised is not a start
+    later = "His taxi was withdrawn and the council said they would look at his transport again at the end of the summer term."
+    assert _since_of(later) is None
+
+
+def test_a_child_named_in_a_short_message_by_a_guardian_or_an_advocate():
+    assert _got("leeds stopped isla's weekly SALT after easter its in her ehcp", "child") == "Isla"
+    assert _got("wiltshire cut ellas short breaks in april", "child") == "Ella"
+    assert _got("im his nan and special guardian for Kai kent cc cut my sgo allowance", "child") == "Kai"
+    assert _got("advocate from a care leavers charity here. client K is 18", "child") == "K"
+    assert _got("the council's plan was never sent and the week's respite was cancelled", "child") is None
