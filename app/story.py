@@ -622,13 +622,17 @@ CHILD_RES = [
         r"special guardian|auntie|aunt|uncle)\b"
         r"|(?<![\w'])(?!(?:son|daughter|lad|child|kid|boy|girl|grandson|granddaughter|nephew|niece|brother|sister|parent|"
         r"council|school|children|other|everyone|nobody|somebody|anybody|senco|teacher|carer|friend|hour|day|week|"
-        r"night|month|year|term)'?s\b|(?:this|needs|was|has|does|is|its|yes|bus|plus|thus|us|class|access|process|address)\b)"
+        r"night|month|year|term|family|say|include|specifie|provide|state|mention|list|cover|offer|give|get|need)'?s\b|(?:this|needs|was|has|does|is|its|yes|bus|plus|thus|us|class|access|process|address)\b)"
         # and with the apostrophe: "leeds stopped isla's weekly SALT", "ellas short breaks"
         r"([a-z]{3,})'?s (?:weekly |daily |1:1 )?(?i:section f|ehcp|ehc plan|plan|annual review|taxi|transport|tuition|"
         r"respite|short breaks|social worker|ot|salt|speech therapy|1:1|ta)\b"
     ),
     # "im his nan and special guardian for Kai", "client K is 18"
-    re.compile(r"\b(?:guardian|carer|client) (?:for |to )?([A-Z][a-z]+|[A-Z])\b(?! [A-Z])"),
+    re.compile(
+        r"\bguardian (?:for|to) ([A-Z][a-z]+|[A-Z])\b(?! [A-Z])"
+        r"|\bclient ([A-Z][a-z]+|[A-Z])\b(?! [A-Z])(?!,? (?:the |is the |who is the )?(?:mother|father|mum|dad|parent|"
+        r"grandmother|grandfather|nan|carer|guardian)\b)"
+    ),
     # "father of Yusuf", "(father of Kacper, 14)", "I've fostered JD since", "our Bea is in year 5"
     re.compile(r"\b(?:father|mother|mum|dad|parent|carer|guardian) of ([A-Z][a-z]+)\b"),
     re.compile(
@@ -661,7 +665,8 @@ NOT_A_CHILD = set(
     "today now transport tuition college respite covid life everything support mrs mr ms miss dr sir madam i "
     "wales england scotland every like quick quickly asap back jan feb apr jun jul aug sep sept oct nov dec finally "
     "eventually then also still only just apparently unfortunately sadly premature twins adopted hi hello hey thanks "
-    "sorry help update morning evening afternoon urgent nobody".split()
+    "sorry help update morning evening afternoon urgent nobody authority provider hospital action barnardo family "
+    "mencap".split()
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
@@ -934,23 +939,41 @@ LOST = re.compile(
 # start of september 2025 until they finally sorted a taxi in november 2025", "no mentor from September 2025 ..., but
 # after I emailed the council it was sorted" (the ninth round's batch of many dates read since at 0.58 / 0.64 unseen)
 PUT_RIGHT = re.compile(
-    r"\b(?:until|till|til|but|then|and)\b[^.!?\n]{0,60}?\b(?:sorted|put right|resolved|fixed|reinstated|restored)\b"
+    r"\b(?:until|till|til|but|then|and)\b[^.!?\n]{0,60}?\b(?:sorted|put right|resolved|fixed|reinstated|restored|restarted|"
+    r"started again|arranged)\b"
     r"|\b(?:it|this|that|which|they)\s+(?:was|were|got|had|finally|eventually)\s+(?:\w+\s+)?(?:sorted|put right|resolved|fixed)\b",
+    re.I,
+)
+# ... unless it is said as not done, promised or wished for: "it still isnt sorted", "nothing has been sorted", "keep
+# saying it'll be resolved soon", "said it would be fixed by half term but it wasnt", "I want it reinstated"
+ONLY_PROMISED = re.compile(
+    r"\b(?:not|never|nothing|nobody|no one|still|yet|soon|want|wants|wanted|would|will|should|said|saying|says|keep|keeps|"
+    r"promis\w*|hope|hoping|being|told|telling|asked|asking|need|needs|wish)\b|n'?t\b|'ll\b",
+    re.I,
+)
+# a failure said in a period "from X to Y", not a time the support came: "failed to deliver", "he only got 2 hours",
+# "out of school", "on a waiting list", "couldn't find him a place"
+LACKED = re.compile(
+    r"\b(?:no|not|never|fail\w*|only|waiting|instead|out of|without|cut|lost|missed|off|nothing|refus\w*)\b|n'?t\b",
     re.I,
 )
 
 
 def _put_right(text: str, pos: int, end: int) -> bool:
     """Whether the start at `pos` (its words ending at `end`) is of a failure put right later in its sentence, or only
-    of a time the support came ("from November 2025 until July 2026 I saw my mentor every week")."""
+    of a time the support came ("from November 2025 until July 2026 I saw my mentor every week"); not where the
+    putting right is only promised or wished for, nor a failure that runs "until now"."""
     stop = re.search(r"[.!?\n]", text[pos:])
     rest = text[pos : pos + stop.start() if stop else len(text)]
-    if PUT_RIGHT.search(rest):
-        return True
+    at = 0
+    while m := PUT_RIGHT.search(rest, at):  # each place it may open: "and nothing was offered, but ... they arranged"
+        if not ONLY_PROMISED.search(m.group(0)) and not re.match(r"\W*(?:yet|soon)\b|\s+but\b", rest[m.end() :], re.I):
+            return True
+        at = m.start() + 1
     head = re.split(r"[.,;:!?\n]", text[max(0, pos - 60) : pos])[-1]
     return bool(
-        re.match(r"\s+(?:until|till|til|to)\b", text[end:])
-        and not (FAILED.search(head + rest[:50]) or re.search(r"\bno\b", head + rest[:50], re.I))
+        re.match(r"\s+(?:until|till|til|to)\b(?!\s+(?:now|today|date|this day)\b)", text[end:], re.I)
+        and not (FAILED.search(head + rest[:50]) or LACKED.search(head + rest[:50]))
     )
 
 
@@ -1051,6 +1074,12 @@ def _months_back(today: date, months: int) -> str:
     return f"{k // 12:04d}-{k % 12 + 1:02d}"
 
 
+def _to_come_month(ym: str, today: date) -> bool:
+    """Whether a YYYY-MM is after this month: never when a failure began ("hold the review before the end of December
+    2026", "15 February 2027"). The since rules' start patterns, their fallback dates and the reader's candidates all ask."""
+    return ym > _months_back(today, 0)
+
+
 @lru_cache(maxsize=8)
 def _since_said(
     text: str, today: date
@@ -1061,7 +1090,8 @@ def _since_said(
     for m in SEASON.finditer(text):
         cue, when = m.group(1).lower(), " ".join(m.group(3).lower().replace("-", " ").split())
         if _to_come(text, m.start()) or re.search(
-            r"\b(?:would|will|'ll|going to)\s+(?:(?!(?:and|but|then)\b)[\w']+\s+){1,6}$",
+            r"\b(?:would|will|'ll|going to)\s+(?:look|review|reassess|re-assess|consider|reconsider|revisit|check|decide|"
+            r"discuss|see|assess|meet)\b\s+(?:(?!(?:and|but|then)\b)[\w']+\s+){0,6}$",
             text[max(0, m.start() - 60) : m.start()],
             re.I,
         ):
@@ -1303,7 +1333,7 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if not year_word and re.match(r"\s+last year\b", text[m.end() : m.end() + 12], re.I):
                 y = today.year - 1  # "since january last year", "since October last year"
             cand = (m.start(), f"{y:04d}-{mo:02d}", m.span())
-            if (y, mo) > (today.year, today.month):
+            if _to_come_month(cand[1], today):
                 continue  # a month to come, said with its year: "by the end of December 2026"
             # "has lived with us since March", "his PEP from june says", a step that was due: only if nothing else is
             # said ("Since he moved to me in April, no ToD ... His annual review was due in May")
@@ -1378,12 +1408,11 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         ) and counts(m):
             mo = _month(m.group(1))
             dated.append((f"{_year_of(mo, today):04d}-{mo:02d}", m.span()))
-    now = _months_back(today, 0)
     dated = [
         (ym, span)
         for ym, span in dated
         if not (SETTLED_IN.search(clause_at(span[0])) and ym < _school_year_start(today))
-        and ym <= now  # "hold the review before the end of December 2026"
+        and not _to_come_month(ym, today)
         and not _dated_line(text, span)  # a letter's own date: "Sarah (Jacob's mum)\n27.11.26"
     ]
     return min(dated) if dated else None
@@ -1461,8 +1490,7 @@ def since_candidates(text: str, today: date) -> list[tuple[int, str, tuple[int, 
         found.append((m.start(), f"{y or _year_of(mo, today):04d}-{mo:02d}", m.span(), "month"))
     said, lasted = _since_said(text, today)
     found += [(*c, "said") for c in said] + [(*c, "lasted") for c in lasted]
-    now = _months_back(today, 0)
-    found = [c for c in found if c[1] <= now]  # never a month to come ("15 February 2027")
+    found = [c for c in found if not _to_come_month(c[1], today)]
     unique: list[tuple[int, str, tuple[int, int], str]] = []
     for c in sorted(found, key=lambda c: (c[0], -c[2][1])):  # a month inside a day ("14 May") is one candidate
         if not any(c[1] == u[1] and u[2][0] <= c[2][0] < max(u[2][1], u[2][0] + 3) for u in unique):
@@ -1503,6 +1531,14 @@ def since_features(
     return f
 
 
+# a service that ran until then: its end is when the failure began ("He had a taxi every day until October half term")
+RAN_UNTIL = re.compile(
+    r"\b(?:had|got|saw|went|came|attended|worked|visited|was (?:picked up|collected|paid))\b(?:(?!\b(?:no|not|never|cancel\w*|"
+    r"suspended|stopped)\b)[^.!?\n]){0,40}\b(?:until|till|til)\s+(?:the\s+)?(?:end of\s+)?$",
+    re.I,
+)
+
+
 def _ruled_out(text: str, c: tuple[int, str, tuple[int, int], str]) -> bool:
     """A month the rules know is not when the failure began, which the reader may not choose over them: where the child
     has been or joined ("at his current school since September 2023", "started at this school in September"), how long
@@ -1515,7 +1551,10 @@ def _ruled_out(text: str, c: tuple[int, str, tuple[int, int], str]) -> bool:
         WHERE_SINCE.search(before)
         or CHASED_SINCE.search(before)
         or SETTLED_IN.search(before[-40:])  # "He started at this school in September 2024"
-        or re.search(r"\b(?:until|till|til|by)\s+(?:the\s+)?(?:end of\s+)?$", before, re.I)  # "until January"
+        or (
+            re.search(r"\b(?:until|till|til|by)\s+(?:the\s+)?(?:end of\s+)?$", before, re.I)  # "until January"
+            and not RAN_UNTIL.search(before)  # "He had a taxi every day until October half term"
+        )
         or WENT_WELL.match(text, b)
         or WISH.search(clause)  # "I want his transport reinstated from January"
         or _to_come(text, a)  # "the next annual review for 12 January"
@@ -1801,6 +1840,8 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
             # the words are the complaint itself: "FORMAL COMPLAINT - Medway Council SEND", "Subject: Formal complaint -
             # personal budget", "Complaint to Sheffield City Council - Leaving Care", "I wish to make a formal complaint"
             r"|^\W*(?:subject\s*:\s*)?(?:re:\s*)?formal complaint\b"
+            # not a council's email about how to complain: "Subject: Formal complaint - guidance"
+            r"(?!\s*[-–:]\s*(?:guidance|procedure|process|policy|information|advice|how to)\b)"
             r"|^\W*complaint(?: to (?!follow|the (?:school|academy|trust|head))|\s*[-–]\s*(?!not\b|draft\b))"
             r"|\b(?:i wish|i am writing|i'm writing) to make a formal complaint\b(?!\s+(?:next|soon|but|if|when|once|later)\b)"
             r"|\bthis is my (?:formal )?complaint\b|\b(?:treat|log|register) this as a (?:formal )?(?:stage (?:1|one) )?complaint\b"
@@ -2031,6 +2072,9 @@ ASSESSMENT_CASE = re.compile(
 # three things owed, told apart) and 0.88 / 0.71; on 1191, 0.86 / 0.82 cross-validated; held back, 0.83 / 0.67. A lower
 # `second` (0.1) reads 0.878 / 0.834 cross-validated, but only because the score forgives words that are not the gold's:
 # it finds a second place in 770 of 1191 stories, and 462 of those places are not what is owed; so `second` stays.
+# A place that opens with a piece of an item cut off at a comma or an "and" (`FRAGMENT`) is widened back to the
+# clause that names the service (`_whole_item`): on 1191, 0.864 / 0.821 -> 0.870 / 0.826 cross-validated (5 answers
+# that held only a piece now match; 1 longer answer no longer does).
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 
@@ -2082,8 +2126,8 @@ LEAD_IN = re.compile(
     re.I,
 )
 WHO_GETS = re.compile(
-    r"(?:(?:he|she|they|i|we|[A-Z][a-z]+|(?:my|our|his|her) \w+) (?:should|is meant to|are meant to|was meant to|is supposed to|used to|"
-    r"are supposed to|must|would|will) (?:get|have|receive|be getting|be given)|(?:he|she|they|i|we|[A-Z][a-z]+) "
+    r"(?:(?:he|she|they|i|we|[A-Z][a-z]+|(?:my|our|his|her) \w+)(?: (?:should|is meant to|are meant to|was meant to|is supposed to|"
+    r"used to|are supposed to|must|would|will)|'s (?:meant|supposed) to|s (?:meant|supposed) to) (?:get|have|receive|be getting|be given)|(?:he|she|they|i|we|[A-Z][a-z]+) "
     r"(?:gets|get|has|have|receives)|(?:he|she|they|i|we|[A-Z][a-z]+) (?:is|are|am|was|were) entitled to)\s+",
     re.I,
 )
@@ -2176,6 +2220,13 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
     names = lambda c: any(rx.search(text, *c) for rx in (PROVISION_NOUN, PROVISION_TERMS, AMOUNT, QUOTED))  # noqa: E731
     regions = _regions(text, clauses, reader, most=PROVISION_PLACES, joins=names)
     regions = [r for r in regions if not WISH_START.match(text, r[0])] or regions[:1]
+    widened: list[tuple[int, int]] = []
+    for a, b in sorted(_whole_item(text, clauses, r) for r in regions):
+        if widened and a <= widened[-1][1]:  # widened into the place before it: one place
+            widened[-1] = (widened[-1][0], max(b, widened[-1][1]))
+        else:
+            widened.append((a, b))
+    regions = widened
     if not regions:
         return _said_owed(text, clauses)
     owed = [o for o in (_owed_words(text, *r) for r in regions) if o]
@@ -2188,6 +2239,32 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
     if not owed:
         return None
     return " and ".join(words for words, _ in owed), (owed[0][1][0], owed[-1][1][1]), "learned"
+
+
+# how a piece of an item cut off at a comma opens: "delivered by", "including at break", "two nights per month"
+FRAGMENT = re.compile(
+    r"[\s'\"]*(?:and(?! (?:they|he|she|i|we|it|you|then|now|the council|\w+ council)\b)|plus|including|delivered|provided|with|"
+    r"per|every|each|weekly|daily|fortnightly|monthly|termly|twice|"
+    r"once|\d+|one|two|three|four|five|six|eight|ten|in term)\b",
+    re.I,
+)
+
+
+def _whole_item(text: str, clauses, region: tuple[int, int]) -> tuple[int, int]:
+    """A place that opens with a fragment of the item owed, cut from it at a comma ("physiotherapy, 6 sessions per term,
+    | delivered by a paediatric physiotherapist", "someone with her at lunch | and break"), widened back to the clause in
+    its sentence that names the service."""
+    a, b = region
+    i = next((k for k, c in enumerate(clauses) if c[0] == a), None)
+    while i and FRAGMENT.match(text, clauses[i][0]) and not PROVISION_NOUN.search(text, *clauses[i]):
+        prev = clauses[i - 1]
+        if not re.fullmatch(r"[\s,]*", text[prev[1] : clauses[i][0]]):  # only a comma between: the same sentence
+            break
+        i -= 1
+        a = prev[0]
+        if PROVISION_NOUN.search(text, *prev):
+            break
+    return a, b
 
 
 def _said_owed(text: str, clauses: list[tuple[int, int]]) -> tuple[str, tuple[int, int], str] | None:

@@ -7,6 +7,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from app import readers
 from app.story import (
     Extraction,
@@ -1542,3 +1544,135 @@ def test_a_child_named_in_a_short_message_by_a_guardian_or_an_advocate():
     assert _got("im his nan and special guardian for Kai kent cc cut my sgo allowance", "child") == "Kai"
     assert _got("advocate from a care leavers charity here. client K is 18", "child") == "K"
     assert _got("the council's plan was never sent and the week's respite was cancelled", "child") is None
+
+
+# a second reviewer's inputs that the tenth round's rules once misread: a putting right only promised, wished for or
+# denied; a failure said in a period "from X to Y" or "until now"; "would" said of the past; a carer's, a client's
+# or an organisation's name and a verb read as the child's
+TENTH_ROUND_REVIEW = [
+    (
+        "since",
+        "my son Alfie is 9, he got his ehcp in march 2024 which says weekly speech therapy. he hasnt had any since september 2025 and it still isnt sorted. i put a complaint in to Kent on 3rd october 2026 and heard nothing",
+        "2025-09",
+    ),
+    (
+        "since",
+        "My daughter Poppy's EHCP was finalised in June 2023. Her transport stopped in September 2025 and nothing has been sorted despite me chasing Norfolk every week. Her annual review was in May 2026.",
+        "2025-09",
+    ),
+    (
+        "since",
+        "Our daughter Esme (7) has had an EHCP since January 2025. She has been without her 1:1 TA since April 2026 and the school keep promising it will be sorted but it never is. Her review was held in July 2026.",
+        "2026-04",
+    ),
+    (
+        "since",
+        "Harry (10) - EHCP issued Nov 2023. No SALT since Feb 2026, and Cumbria keep saying it'll be resolved soon. Annual review Jul 2026. Complaint sent Oct 2026.",
+        "2026-02",
+    ),
+    (
+        "since",
+        "Our son Zac's EHCP was issued in August 2025. From January 2026 he has had no speech and language therapy and I want it reinstated with the missed sessions made up. I emailed Barnsley in March 2026.",
+        "2026-01",
+    ),
+    (
+        "since",
+        "my daughter Evie (6) got her plan in november 2024. shes been without her TA since april 2026 and the SENCO keeps telling me its being sorted. i complained to Wigan in september 2026 but heard nothing",
+        "2026-04",
+    ),
+    (
+        "since",
+        "my son Theo has had no respite from may, then the social worker said it would be fixed by half term but it wasnt. Leeds have done nothing and we are exhausted",
+        "2026-05",
+    ),
+    (
+        "since",
+        "My daughter Maya (8) has had an EHCP since May 2023. From September 2025 to today Hertfordshire have failed to deliver the OT in Section F. Her annual review was in March 2026 and they still did nothing.",
+        "2025-09",
+    ),
+    (
+        "since",
+        "Jack got his EHCP in July 2024. He was out of school from September 2025 to April 2026 because Lancashire couldn't find him a place and I want compensation for the education he lost. I complained on 2 June 2026.",
+        "2025-09",
+    ),
+    (
+        "since",
+        "our son Ibrahim has an ehcp since feb 2024. from january until now the LA has not paid for the tuition in his plan, the tutor is owed money and has stopped coming. i emailed Birmingham on 4 march",
+        "2026-01",
+    ),
+    (
+        "since",
+        "my son Kacper (11) has an ehcp from Peterborough since 2023, last reviewed in june 2025. from october 2025 to march 2026 he only got 2 hours of tuition a week instead of the full time education in his plan. I want the LA to put this right.",
+        "2025-10",
+    ),
+    (
+        "since",
+        "Since June 2026 till now my son Arlo has been on a waiting list for the OT that is in section F of his plan, and Doncaster say it could be another year. His plan was amended in April 2026.",
+        "2026-06",
+    ),
+    (
+        "since",
+        "my son Finley (14) has an ehcp with Staffordshire. in july the school told me they would only have him in part time from the start of the autumn term and he has been doing 2 hours a day ever since. his annual review was in march 2026",
+        "2026-09",
+    ),
+    (
+        "since",
+        "Noah is 12. The council told us his short breaks would be cut in half from the start of the summer term. We complained in May 2026 but nothing has changed.",
+        "2026-04",
+    ),
+    (
+        "since",
+        "my daughter Sophie (9) has an ehcp since 2022, last review in january 2026. she would come home in tears every day from the start of the summer term because her 1:1 had been moved to another class and nobody covered. Bury",
+        "2026-04",
+    ),
+    (
+        "child",
+        "I am an advocate with a local charity. My client Sarah, mother of Leo, has asked me to complain to Bradford because Leo has had no speech therapy since March 2026 despite it being in section F.",
+        "Leo",
+    ),
+    (
+        "child",
+        "my daughter is 14 and her carer Dawn from the agency stopped coming in june when Stockport cut her care package. she now has no help with personal care at all",
+        None,
+    ),
+    (
+        "child",
+        "im a carer for Mencap, supporting a young man who's 19. his college placement fell through in september 2026 and Hampshire haven't done anything about his ehcp",
+        None,
+    ),
+    (
+        "child",
+        "hi, section F of the ehcp says weekly SALT with a qualified therapist and there hasnt been a single session since april. Sunderland keep saying theres a shortage. she is 7 and non verbal",
+        None,
+    ),
+    (
+        "child",
+        "Our family's social worker left in March 2026 and we have not had a new one allocated. My son is 15 and in care of Lambeth under a section 20.",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", TENTH_ROUND_REVIEW)
+def test_a_second_reviewers_inputs_that_the_tenth_rounds_rules_once_misread(field, text, expected):
+    got = _since_of(text) if field == "since" else _got(text, field)
+    assert got == expected, (text, got)
+
+
+def test_a_service_that_ran_until_a_time_and_a_council_email_about_how_to_complain():
+    taxi = "He had a taxi every day until October half term. Then Newcastle reassessed him and stopped the taxi."
+    assert _since_of(taxi) == "2026-10"
+    assert _since_of("Rosa's respite was cancelled until January. We complained in October.") != "2026-01"
+    pasted = (
+        "Leeds has not replied to my emails.\n\nSubject: Formal complaint - guidance\nDear Ms P, thank you for your "
+        "email. Our complaints guidance is attached.\n\nAva has had no speech therapy since May."
+    )
+    assert _got(pasted, "stage") is None
+    assert _got("Subject: Formal complaint - personal budget\nDear Sir, Ava has had no therapy.", "stage") == (
+        "council-stage-1"
+    )
+
+
+def test_an_item_owed_cut_off_from_its_service_is_read_whole():
+    lunch = "she's meant to have someone with her at lunch and break but since october no one has been there"
+    assert _got(lunch, "provision") == "someone with her at lunch and break"
