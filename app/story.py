@@ -543,8 +543,14 @@ CHILD_RES = [
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
     # a form's line: "Child: Maisie, 6", "Young person: K"
     re.compile(
-        r"(?:^[\s•*\-–]*|\s{2,})(?:child|son|daughter|young person|name|client|pupil|c?yp)\s*:\s*(?:(?:my|our) (?:\w+ )?(?:son|daughter|child|boy|girl),? )?"
+        r"(?:^[\s•*\-–]*|\s{2,})(?:child|son|daughter|young person|client|pupil|c?yp)(?:'s)?(?: (?:full )?name)?(?:\s*/\s*age)?\s*:\s*"
+        r"(?:(?:my|our) (?:\w+ )?(?:son|daughter|child|boy|girl),? )?"
         r"(?-i:([A-Z][a-z]*(?:-[A-Z][a-z]+)?))\b",
+        re.M | re.I,
+    ),
+    # a form's "Name:" line, only where no line says whose (it is often the writer's: "Name: Joanne Birchall")
+    re.compile(
+        r"(?:^[\s•*\-–]*|\s{2,})name\s*:\s*(?-i:([A-Z][a-z]*(?:-[A-Z][a-z]+)?))\b(?![\s\S]*^\W*(?:child|son|daughter|young person)[^:\n]{0,20}:)",
         re.M | re.I,
     ),
     # an officer's note: "on behalf of CYP (Tobi, Yr 10)", "YP: Dariusz W."; "my daughter is Beatriz"
@@ -585,7 +591,8 @@ CHILD_RES = [
     ),
     re.compile(
         r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z])\.? \((?:aged? )?\d{1,2}\)"
-        r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"
+        r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|(?<![A-Z][a-z] )(?<![A-Z][a-z]{2} )(?<![A-Z][a-z]{3} )(?<![A-Z][a-z]{4} )"
+        r"(?<![A-Z][a-z]{5} )[A-Z]) \((?:Y|[Yy]ear )\d{1,2}\)"
     ),
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(
@@ -594,7 +601,7 @@ CHILD_RES = [
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
     ),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
-    re.compile(r"\b(?:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+|[A-Z])\b"),
+    re.compile(r"\b(?i:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+|[A-Z])\b"),
     # "the youngest Deacon is 8", "placed T with us"
     re.compile(r"\b(?i:the|our|my) (?i:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
     re.compile(r"\bplaced ([A-Z][a-z]*) with (?:me|us)\b"),
@@ -629,7 +636,8 @@ CHILD_RES = [
     ),
     # "im his nan and special guardian for Kai", "client K is 18"
     re.compile(
-        r"\bguardian (?:for|to) ([A-Z][a-z]+|[A-Z])\b(?! [A-Z])"
+        r"\b(?:guardian (?:for|to)|(?i:nanna|nana|nan|gran|granny|grandma|grandad|grandpa|mum|dad|auntie|aunt|uncle) to) "
+        r"([A-Z][a-z]+|[A-Z])\b(?! [A-Z])"
         r"|\bclient ([A-Z][a-z]+|[A-Z])\b(?! [A-Z])(?!,? (?:the |is the |who is the )?(?:mother|father|mum|dad|parent|"
         r"grandmother|grandfather|nan|carer|guardian)\b)"
     ),
@@ -646,6 +654,9 @@ CHILD_RES = [
     ),
     re.compile(r"\bon behalf of ([A-Z][a-z]+|[A-Z])'s (?:family|mum|mother|dad|father|parents|carers?)\b"),
     re.compile(r"(?<![-\w])([A-Z][a-z]+) [A-Z]\.?,? \(?(?:Y|[Yy]ear ?)\d{1,2}\b"),
+    # the one who has gone without, named mid-sentence: "Since the start of term Amara has had no visits", "how long
+    # Jago has been sat at home" (last: a council or a month said so is no child)
+    re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) (?:has had|has been|hasn'?t (?:had|been)|has not (?:had|been))\b"),
     # the child with a date of birth or an age in brackets: "Reuben, born on the 14th of May 2015", "Fin (he's 12, ...)"
     re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?: [A-Z]\.?)?,? \(?(?:born|DOB|d\.o\.b\.?)\b"),
     re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?) \((?:he|she)(?:'s| is) (?:1?\d|2[0-5])\b"),
@@ -666,7 +677,8 @@ NOT_A_CHILD = set(
     "wales england scotland every like quick quickly asap back jan feb apr jun jul aug sep sept oct nov dec finally "
     "eventually then also still only just apparently unfortunately sadly premature twins adopted hi hello hey thanks "
     "sorry help update morning evening afternoon urgent nobody authority provider hospital action barnardo family "
-    "mencap".split()
+    "mencap complaint complaints plan stage nanna nana gran granny grandma grandad grandpa auntie aunty uncle happens "
+    "seems goes gets comes needs loves hates keeps starts stays sees".split()
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
@@ -862,7 +874,7 @@ FAILED = re.compile(
     r"\b(stopped|stop|left|cut|ended|closed|retired|withdrawn|withdrew|no(?:-| )one|nobody|nothing|none|never|no longer|"
     r"hasn'?t|haven'?t|hasnt|havent|hadn'?t|hadnt|wasn'?t renewed|finished|without|not had|had no|has had no|been no|"
     r"no \w+(?: \w+)? (?:at all|since)|not (?:one|a single)|"
-    r"fell through|broke down|excluded|refus\w+|part[- ]time|reduced|missed)\b",
+    r"fell through|broke down|excluded|refus\w+|part[- ]time|reduced|missed|neither)\b",
     re.I,
 )
 # a start that is the story's background: the plan, the order or a diagnosis had since then, a service that began well
@@ -992,7 +1004,8 @@ PERSON_CONTACT = re.compile(
 # the term or school year now, with no month said: "since start of term", "since the new school year"
 TERM_START = re.compile(
     r"\b(?:since|from) (?:the )?(?:(?:start|beginning) of (?:the |this )?(?:(school year|academic year)|term)\b"
-    r"|new (school year|academic year|term)\b)(?! in\b)",
+    r"|new (school year|academic year|term)\b"
+    r"|(school year|academic year|college year) (?:started|began)\b)(?! in\b)",  # "Since the college year started"
     re.I,
 )
 # "it stopped when the clocks went back" (said as done: "when the clocks go forward" is to come)
@@ -1159,7 +1172,7 @@ def _since_said(
             (m.start() - len(back) + t.start(), f"{y:04d}-{mo:02d}", (m.start() - len(back) + t.start(), m.end()))
         )
     for m in TERM_START.finditer(text):  # "since the start of term", "since the new school year": the term now
-        if m.group(1):
+        if m.group(1) or m.group(3):
             mo = 9
         else:
             mo = 9 if today.month >= 9 else 4 if today.month >= 4 else 1
@@ -1251,6 +1264,8 @@ def _since_said(
             y -= (
                 int(now.group(1)) - year
             )  # "He's in year 10 now. Since he went into year 8 ...", "(year 8) ... since he started secondary"
+        if said := re.match(r"\s+in\s+sept?(?:ember)?\s+((?:19|20)\d\d)\b", text[m.end() :], re.I):
+            y = int(said.group(1))  # "since she started year 8 in September 2025"
         found.append((m.start(), f"{y:04d}-09", m.span()))
     return tuple(found), tuple(lasted)
 
@@ -1456,8 +1471,10 @@ def _school_year_start(today: date) -> str:
 # the one complained of: 0.58 / 0.64); on 1091, 0.86 / 0.86. The tenth round read unseen at 0.88 / 0.84 (its batch of
 # failures put right first: 0.68 / 0.68 with `PUT_RIGHT`, written from the ninth; 0.64 / 0.64 without); with the cues
 # `put_right` and `due`, on 1191, 0.86 / 0.86 (`due` alone: +0.001 / +0.002).
+# The eleventh round read unseen at 0.84 / 0.83 (4086ba6); on 1291, 0.855 / 0.856 cross-validated; held back,
+# 0.89 / 0.86.
 # a step or a start that was due: "poppys annual review meant to be june", "supposed to start at the special school in sept"
-DUE_SAID = re.compile(r"\b(?:meant to|supposed to|should have (?:had|been|started|happened))\b", re.I)
+DUE_SAID = re.compile(r"\b(?:meant to|supposed to|should (?:have|of) (?:had|been|started|happened))\b", re.I)
 SINCE_CUES = {
     **{"failed": FAILED, "lost": LOST, "background": BACKGROUND, "chased": CHASED_SINCE, "where": WHERE_SINCE},
     **{"step": COMPLAINT_STEP, "contact": PERSON_CONTACT, "wish": WISH, "started_well": STARTED_WELL},
@@ -2075,6 +2092,9 @@ ASSESSMENT_CASE = re.compile(
 # A place that opens with a piece of an item cut off at a comma or an "and" (`FRAGMENT`) is widened back to the
 # clause that names the service (`_whole_item`): on 1191, 0.864 / 0.821 -> 0.870 / 0.826 cross-validated (5 answers
 # that held only a piece now match; 1 longer answer no longer does).
+# The eleventh round read unseen (4086ba6) at 0.64 / 0.32 (owed named only in passing: `_failed_owed` written from it),
+# 0.95 / 0.95, 0.95 / 0.91 and 0.88 / 0.95 (lists and items set off by commas); on 1291, 0.866 / 0.835 cross-validated;
+# held back, 0.80 / 0.63.
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 
@@ -2228,7 +2248,7 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
             widened.append((a, b))
     regions = widened
     if not regions:
-        return _said_owed(text, clauses)
+        return _said_owed(text, clauses) or _failed_owed(text)
     owed = [o for o in (_owed_words(text, *r) for r in regions) if o]
     if len(owed) > 1 and len(content_words(owed[1][0]) - content_words(owed[0][0])) * 2 < len(
         content_words(owed[1][0])
@@ -2265,6 +2285,39 @@ def _whole_item(text: str, clauses, region: tuple[int, int]) -> tuple[int, int]:
         if PROVISION_NOUN.search(text, *prev):
             break
     return a, b
+
+
+# what is owed, named only as what was stopped or is missing ("hasnt had his taxi to school since", "Kent stopped his
+# allowance", "took away his passenger assistant"): the words after the failure, up to where the sentence goes on
+FAILED_OWED = re.compile(
+    r"\b(?:stopped(?: paying(?: for)?)?|cut|cancell?ed|took away|taken away|withdr(?:ew|awn)|removed|ended|pulled|"
+    r"(?:has|have|had)n'?t (?:had|seen|got)|hasnt (?:had|seen|got)|havent (?:had|seen|got)|"
+    r"(?:has|have) not (?:had|seen|got|funded|paid for)|not funded|without|no longer (?:gets?|has|have)|"
+    r"never (?:got|had|received)|took (?:\w+ ){1,3}away|owe me|still (?:no|not got))\s+"
+    r"((?:(?:his|her|their|my|our|the|a|an|any|[A-Z][a-z]+'s|\w+s)\s+)?(?:[\w'-]+\s+){0,6}?[\w'-]+)"
+    r"(?=\s+(?:since|in|from|at|when|because|after|before|until|till|for (?:\d|the last|months|weeks)|to save|without|but|"
+    r"and (?:he|she|they|i|we|nobody|no one|the)|so|which|that|as|on \d|last|this|yesterday|ages|\d+ (?:weeks|months|days))\b"
+    r"|[,.;:!?\n(]|$)",
+    re.I,
+)
+# not a service: the person's own work ("cut my hours"), a process ("asking his school", "the review"), one bare word
+NOT_OWED = re.compile(r"^(?:my|our) (?:hours|job|shifts|work)\b|\b(?:asking|review|assessment|to finish)\b", re.I)
+
+
+def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
+    """Where the reader and the plain words find nothing owed: a service named as what stopped or is missing. Written
+    from s1204-s1228 (8 of 8); on the 1191 tuning stories it was not written from, where the cross-validated reader
+    found nothing, 6 right, 4 less exact than the gold ("his short breaks" for "2 weekends a month at the respite
+    centre") and none where nothing is owed."""
+    for m in FAILED_OWED.finditer(text):
+        words = m.group(1)
+        if (
+            (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words))
+            and 2 <= len(words.split()) <= 8
+            and not NOT_OWED.search(words)
+        ):
+            return words, m.span(1), "failed"
+    return None
 
 
 def _said_owed(text: str, clauses: list[tuple[int, int]]) -> tuple[str, tuple[int, int], str] | None:

@@ -155,7 +155,7 @@ def test_the_reader_takes_the_plans_fuller_wording_not_the_service_named_in_the_
 
 
 def test_the_model_only_fills_a_provision_the_reader_left_empty_and_only_from_the_words():
-    story = "the council stopped his transport"
+    story = "his transport was stopped by the council"
     assert extract(story, today=TODAY).get("provision") is None
     model = FakeChat(json.dumps({"provision": "transport"}))
     ex = extract(story, chat_model=model, today=TODAY)
@@ -1676,3 +1676,33 @@ def test_a_service_that_ran_until_a_time_and_a_council_email_about_how_to_compla
 def test_an_item_owed_cut_off_from_its_service_is_read_whole():
     lunch = "she's meant to have someone with her at lunch and break but since october no one has been there"
     assert _got(lunch, "provision") == "someone with her at lunch and break"
+
+
+def test_what_is_owed_named_only_as_what_stopped_or_is_missing():
+    taxi = "my son Kai hasnt had his taxi to school since 2nd of october the company pulled out"
+    assert _got(taxi, "provision") == "his taxi to school"
+    assert _got("Kent stopped his allowance from the 1st of June without telling me", "provision") == "his allowance"
+    # the person's own work, or a process, is not what is owed
+    assert _got("I have had to cut my hours to do the school runs since May.", "provision") is None
+
+
+def test_a_child_named_on_a_form_after_an_initial_or_mid_sentence():
+    form = "Name: Joanne Birchall\nRelationship to child: Mum\nChild's name / age: Harvey, 15\nCouncil: Warrington"
+    assert _got(form, "child") == "Harvey"
+    assert (
+        _got("Complaint - EHC needs assessment request, Oscar B (Year 4)\nI requested it in May.", "child") == "Oscar"
+    )
+    assert _got("North Yorks council. Son Alfie 12, dyslexia + dyspraxia.", "child") == "Alfie"
+    assert _got("I'm Nanna to Kai, he's lived with me since he was 3.", "child") == "Kai"
+    assert _got("Since the start of term Amara has had no visits from the teacher", "child") == "Amara"
+    assert _got("Wirral council. Complaint has been through stage 1 and 2 and nothing changed.", "child") is None
+    assert _got("The contact with her brother happens like clockwork and she loves it.", "child") is None
+
+
+def test_a_start_told_by_a_school_year_begun_or_a_year_group_with_its_year():
+    assert _since_of("Since the college year started there has been no job coach.") == "2026-09"
+    assert _since_of("The specialist teaching has never happened since she started year 8 in September 2025.") == (
+        "2025-09"
+    )
+    pep = "I foster Jess. Her PEP agreed 1:1 maths tuition twice a week and counselling. Neither started in September."
+    assert _since_of(pep) == "2026-09"
