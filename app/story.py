@@ -601,7 +601,7 @@ CHILD_RES = [
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
     ),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
-    re.compile(r"\b(?i:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+|[A-Z])\b"),
+    re.compile(r"\b(?i:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+(?<!ing)|[A-Z])\b(?! [A-Z][a-z])"),
     # "the youngest Deacon is 8", "placed T with us"
     re.compile(r"\b(?i:the|our|my) (?i:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
     re.compile(r"\bplaced ([A-Z][a-z]*) with (?:me|us)\b"),
@@ -636,7 +636,8 @@ CHILD_RES = [
     ),
     # "im his nan and special guardian for Kai", "client K is 18"
     re.compile(
-        r"\b(?:guardian (?:for|to)|(?i:nanna|nana|nan|gran|granny|grandma|grandad|grandpa|mum|dad|auntie|aunt|uncle) to) "
+        r"\b(?:guardian (?:for|to)|(?i:i'?m|im|i am|as) (?:(?i:his|her|their) )?(?i:nanna|nana|nan|gran|granny|grandma|grandad|"
+        r"grandpa|mum|dad|auntie|aunt|uncle) to) "
         r"([A-Z][a-z]+|[A-Z])\b(?! [A-Z])"
         r"|\bclient ([A-Z][a-z]+|[A-Z])\b(?! [A-Z])(?!,? (?:the |is the |who is the )?(?:mother|father|mum|dad|parent|"
         r"grandmother|grandfather|nan|carer|guardian)\b)"
@@ -656,7 +657,12 @@ CHILD_RES = [
     re.compile(r"(?<![-\w])([A-Z][a-z]+) [A-Z]\.?,? \(?(?:Y|[Yy]ear ?)\d{1,2}\b"),
     # the one who has gone without, named mid-sentence: "Since the start of term Amara has had no visits", "how long
     # Jago has been sat at home" (last: a council or a month said so is no child)
-    re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) (?:has had|has been|hasn'?t (?:had|been)|has not (?:had|been))\b"),
+    re.compile(
+        r"(?<=[a-z,] )(?<!\bM[rs] )(?<!\bMrs )(?<!\bMiss )(?<!\bDr )(?<!\bworker )(?<!\bteacher )([A-Z][a-z]+) "
+        r"(?:has had (?:no|nothing|none)|hasn'?t had|has not had|"
+        r"has had \d+|has been with (?:us|me)|"
+        r"has been (?:at home|out of|off school|without|sat at home|stuck at home|left without|waiting))\b"
+    ),
     # the child with a date of birth or an age in brackets: "Reuben, born on the 14th of May 2015", "Fin (he's 12, ...)"
     re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?: [A-Z]\.?)?,? \(?(?:born|DOB|d\.o\.b\.?)\b"),
     re.compile(r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?) \((?:he|she)(?:'s| is) (?:1?\d|2[0-5])\b"),
@@ -678,7 +684,7 @@ NOT_A_CHILD = set(
     "eventually then also still only just apparently unfortunately sadly premature twins adopted hi hello hey thanks "
     "sorry help update morning evening afternoon urgent nobody authority provider hospital action barnardo family "
     "mencap complaint complaints plan stage nanna nana gran granny grandma grandad grandpa auntie aunty uncle happens "
-    "seems goes gets comes needs loves hates keeps starts stays sees".split()
+    "seems goes gets comes needs loves hates keeps starts stays sees prefer riverside".split()
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
@@ -1005,7 +1011,8 @@ PERSON_CONTACT = re.compile(
 TERM_START = re.compile(
     r"\b(?:since|from) (?:the )?(?:(?:start|beginning) of (?:the |this )?(?:(school year|academic year)|term)\b"
     r"|new (school year|academic year|term)\b"
-    r"|(school year|academic year|college year) (?:started|began)\b)(?! in\b)",  # "Since the college year started"
+    r"|(school year|academic year|college year) (?:started|began)\b)"
+    r"(?! in\b| back\b| (?:\w+ )?(?:19|20)\d\d\b)",  # "Since the college year started" (not "started back in 2024")
     re.I,
 )
 # "it stopped when the clocks went back" (said as done: "when the clocks go forward" is to come)
@@ -1177,6 +1184,8 @@ def _since_said(
         else:
             mo = 9 if today.month >= 9 else 4 if today.month >= 4 else 1
         y = today.year if mo <= today.month else today.year - 1
+        if m.group(3) and re.match(r"\s+last year\b", text[m.end() :], re.I):
+            y -= 1  # "since the school year started last year"
         found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
     for m in CLOCKS.finditer(text):  # "it stopped when the clocks went back": the last Sunday of October (of March)
         mo = 10 if m.group(1).lower() == "back" else 3
@@ -2300,17 +2309,31 @@ FAILED_OWED = re.compile(
     r"|[,.;:!?\n(]|$)",
     re.I,
 )
-# not a service: the person's own work ("cut my hours"), a process ("asking his school", "the review"), one bare word
-NOT_OWED = re.compile(r"^(?:my|our) (?:hours|job|shifts|work)\b|\b(?:asking|review|assessment|to finish)\b", re.I)
+# not a service: a verb's particle or a preposition where the service came before the verb ("ended up paying", "cut down
+# my hours", "was taken away by the school", "pulled her out of"); someone's own work ("cut my hours", "his dad had to cut
+# his hours", "my nursing placement"); another body's benefit ("my carers allowance", "my housing element"); a process
+# ("his appointment with the educational psychologist", "the review"); a school's sanction ("took away his lunch
+# breaks"); no failure at all ("never had any problems with the school")
+NOT_OWED = re.compile(
+    r"^(?:up|down|back|off|out|by|from|to|for|with|in|on|at|of|into|him|them|me|us|her (?:out|off|from|to|into|back))\b"
+    r"|^(?:my|his|her|their|our) (?:hours|job|shifts|work)\b|\b(?:placement at the hospital|nursing|job|shifts)\b"
+    r"|\b(?:carers? allowance|housing element|universal credit|benefits?|pip|dla|esa|tax credits?|child benefit)\b"
+    r"|\b(?:asking|review|assessment|appointment|meeting|to finish)\b|\b(?:lunch ?breaks?|break ?times?|playtimes?|phone)\b"
+    r"|^any (?:problems?|trouble|issues?)\b",
+    re.I,
+)
 
 
 def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
     """Where the reader and the plain words find nothing owed: a service named as what stopped or is missing. Written
     from s1204-s1228 (8 of 8); on the 1191 tuning stories it was not written from, where the cross-validated reader
-    found nothing, 6 right, 4 less exact than the gold ("his short breaks" for "2 weekends a month at the respite
-    centre") and none where nothing is owed."""
+    found nothing, it answers 9: 4 right, 5 less exact than the gold ("his short breaks" for "2 weekends a month at the
+    respite centre"), none where nothing is owed (after the eleventh round's reviewer: 12 inputs where it named the
+    person's own work, another body's benefit, a process or a school's sanction, now each a test)."""
     for m in FAILED_OWED.finditer(text):
         words = m.group(1)
+        if re.search(r"\b(?:i|we)\s+(?:\w+\s+)?$", text[max(0, m.start() - 20) : m.start()], re.I):
+            continue  # "I stopped my nursing placement": the person's own doing
         if (
             (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words))
             and 2 <= len(words.split()) <= 8

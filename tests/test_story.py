@@ -1706,3 +1706,119 @@ def test_a_start_told_by_a_school_year_begun_or_a_year_group_with_its_year():
     )
     pep = "I foster Jess. Her PEP agreed 1:1 maths tuition twice a week and counselling. Neither started in September."
     assert _since_of(pep) == "2026-09"
+
+
+# a second reviewer's inputs that the eleventh round's rules once misread: a verb's particle, someone's own work, another
+# body's benefit, a process, a school's sanction or no failure at all read as what is owed; a teacher, a social worker,
+# a school, a title-case subject line, a form's refusal or a shop read as the child; a school year begun in another year
+ELEVENTH_ROUND_REVIEW = [
+    (
+        "provision",
+        "my son is 11 and autistic with an EHCP. the council have been useless, we asked for help for months and nobody came back to us so in the end we ended up paying for a private OT ourselves. i want them to pay us back",
+        None,
+    ),
+    (
+        "provision",
+        "We pulled her out of the school in May because of the bullying and the council have done nothing since, no one has even rung. She is 13 and has an EHCP from Norfolk.",
+        None,
+    ),
+    (
+        "provision",
+        "Our son has a plan from Hampshire. Since the summer he has been at home most days and his dad had to cut his hours at work to look after him. We have complained twice and heard nothing back.",
+        None,
+    ),
+    (
+        "provision",
+        "i've had to cut down my hours to 16 a week because he is at home all day, the council keep saying they are looking for a school that can meet his needs. Thurrock",
+        None,
+    ),
+    (
+        "provision",
+        "I stopped my nursing placement at the hospital to care for her full time when she was excluded in March. Calderdale have done nothing.",
+        None,
+    ),
+    (
+        "provision",
+        "the academy took away his lunch breaks as punishment because he kept running off, he is 8 and autistic. when I complained to Surrey they said it was a school matter",
+        None,
+    ),
+    (
+        "provision",
+        "I havent had my carers allowance since august because of a mix up at DWP but that's separate. My complaint is about Essex who still have not named a school for Jayden and he has been at home since september.",
+        None,
+    ),
+    (
+        "provision",
+        "Universal Credit cut my housing element in June which is a separate battle. what I need help with is that Sunderland have not sorted out school for my son since he was excluded in september",
+        None,
+    ),
+    (
+        "provision",
+        "Devon cancelled his appointment with the educational psychologist twice, it was the assessment they agreed to do in June and we are now way past 20 weeks.",
+        None,
+    ),
+    (
+        "provision",
+        "he never had any problems with the school until year 5 when the new head came, now he is on a part time timetable and Oldham say it is up to the school",
+        None,
+    ),
+    (
+        "provision",
+        "The transport has been great and he hasn't had any trouble with the transport this year. The problem is the school keep sending him home at lunch and the council say they can't get involved.",
+        None,
+    ),
+    (
+        "provision",
+        "She started year 7 at Hillcrest in September 2024 and was fine. Since she started year 8 in September 2025 she has been getting more anxious, and in May the 1:1 was taken away by the school.",
+        None,
+    ),
+    (
+        "child",
+        "Subject: Daughter Refusing School - no help from SEND team\n\nhi, my daughter is 13, she hasnt been in school since easter and the SEND team wont return my calls.",
+        None,
+    ),
+    (
+        "child",
+        "My son is in year 5 at St Marys. Since september Mr Okafor has been off sick and the 1:1 in his EHCP isnt happening, the supply teachers dont know him.",
+        None,
+    ),
+    (
+        "child",
+        "My daughter is 15 and in care with Kent. Our social worker Gemma has been on leave since October and nobody has covered, we don't know who to ring.",
+        None,
+    ),
+    (
+        "child",
+        "Child's name: Prefer not to say\nCouncil: Lancashire\nWhat went wrong: my son's school transport stopped in September and nobody will tell me why",
+        None,
+    ),
+    (
+        "child",
+        "every saturday he goes with his nan to Asda and that is the only time he leaves the house. he is 15 and has been out of school since may, Tameside have not provided any education",
+        None,
+    ),
+    (
+        "child",
+        "my daughter (year 3) has an EHCP. since january Riverside has been refusing to let her go on trips and the council say its the schools decision",
+        None,
+    ),
+    (
+        "since",
+        "She hasn't had any of her speech therapy since the school year started last year. It's in section F of her plan, 1 hour a fortnight. Hertfordshire keep saying they are recruiting.",
+        "2025-09",
+    ),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", ELEVENTH_ROUND_REVIEW)
+def test_a_second_reviewers_inputs_that_the_eleventh_rounds_rules_once_misread(field, text, expected):
+    got = _since_of(text) if field == "since" else _got(text, field)
+    assert got == expected, (text, got)
+
+
+def test_a_school_year_begun_in_a_year_said_is_not_this_september():
+    tutor = (
+        "My son had a tutor from the council for two hours a day since the school year started back in 2024 and it "
+        "was stopped last week without notice."
+    )
+    assert _since_of(tutor) != "2026-09"
