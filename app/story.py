@@ -601,7 +601,9 @@ CHILD_RES = [
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
     ),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
-    re.compile(r"\b(?i:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+(?<!ing)|[A-Z])\b(?! [A-Z][a-z])"),
+    re.compile(
+        r"\b(?i:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+(?<!ing)|[A-Z])\b(?! [A-Z][a-z])"
+    ),
     # "the youngest Deacon is 8", "placed T with us"
     re.compile(r"\b(?i:the|our|my) (?i:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
     re.compile(r"\bplaced ([A-Z][a-z]*) with (?:me|us)\b"),
