@@ -60,8 +60,8 @@ class Found:
     value: Any
     source: Source
     by: Literal["rules", "model", "person"] = "rules"
-    # which rule read it, where a field has stronger and weaker rules (provision: "quoted", "plan says", "gets",
-    # "named" for a service merely named in a sentence, the weakest)
+    # which rule read it, where a field has stronger and weaker rules (provision: "learned" by the reader, "said"
+    # outright, "failed" for a service named only as what stopped, the weakest; stage: "dated step")
     how: str = ""
 
     @property
@@ -2281,7 +2281,7 @@ FRAGMENT = re.compile(
 )
 
 
-def _whole_item(text: str, clauses, region: tuple[int, int]) -> tuple[int, int]:
+def _whole_item(text: str, clauses: tuple[tuple[int, int], ...], region: tuple[int, int]) -> tuple[int, int]:
     """A place that opens with a fragment of the item owed, cut from it at a comma ("physiotherapy, 6 sessions per term,
     | delivered by a paediatric physiotherapist", "someone with her at lunch | and break"), widened back to the clause in
     its sentence that names the service."""
@@ -2318,7 +2318,7 @@ FAILED_OWED = re.compile(
 # breaks"); no failure at all ("never had any problems with the school")
 NOT_OWED = re.compile(
     r"^(?:up|down|back|off|out|by|from|to|for|with|in|on|at|of|into|him|them|me|us|her (?:out|off|from|to|into|back))\b"
-    r"|^(?:my|his|her|their|our) (?:hours|job|shifts|work)\b|\b(?:placement at the hospital|nursing|job|shifts)\b"
+    r"|^(?:my|his|her|their|our) (?:hours|job|shifts|work)\b|\b(?:job|shifts)\b"
     r"|\b(?:carers? allowance|housing element|universal credit|benefits?|pip|dla|esa|tax credits?|child benefit)\b"
     r"|\b(?:asking|review|assessment|appointment|meeting|to finish)\b|\b(?:lunch ?breaks?|break ?times?|playtimes?|phone)\b"
     r"|^any (?:problems?|trouble|issues?)\b",
