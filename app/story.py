@@ -3295,6 +3295,20 @@ def extract(text: str, previous: Extraction | None = None, chat_model=None, toda
             [*previous.story, *more] or [text.strip()],
         )
         for k, f in new.values.items():
+            was = ex.values.get(k)
+            if (
+                k == "impact"
+                and was is not None
+                and was.by == "rules"
+                and isinstance(was.source, tuple)
+                and f.value.lower() not in was.value.lower()
+            ):
+                # the harm is told over several messages ("i work nights and cant drive him", then "hes so anxious
+                # every morning he wont get dressed"): a later message adds to what the rules read, never replaces
+                # what the person confirmed
+                f = _shift(f, offset)
+                ex.values[k] = Found(f"{was.value}; {f.value}", (was.source[0], f.source[1]), "rules", was.how)
+                continue
             ex.values.setdefault(k, _shift(f, offset))
         ex.contacts += [_shift(c, offset) for c in new.contacts]
         for k, f in new.dates.items():

@@ -1822,3 +1822,17 @@ def test_a_school_year_begun_in_a_year_said_is_not_this_september():
         "was stopped last week without notice."
     )
     assert _since_of(tutor) != "2026-09"
+
+
+def test_a_harm_told_in_a_later_message_adds_to_the_effect_and_a_confirmed_one_stays():
+    first = extract("Kent stopped Kai's taxi in October. I work nights and cant drive him.", today=TODAY)
+    assert "cant drive him" in first.get("impact")
+    later = extract("hes so anxious every morning he wont get dressed", previous=first, today=TODAY)
+    assert "cant drive him" in later.get("impact") and "wont get dressed" in later.get("impact")
+    assert "cant drive him" in later.quote("impact") and "wont get dressed" in later.quote("impact")  # traceable
+    kept = extract(
+        "hes so anxious every morning he wont get dressed",
+        previous=confirm(first, "impact", "I lose shifts"),
+        today=TODAY,
+    )
+    assert kept.get("impact") == "I lose shifts"
