@@ -971,12 +971,9 @@ ONLY_PROMISED = re.compile(
     r"promis\w*|hope|hoping|being|told|telling|asked|asking|need|needs|wish)\b|n'?t\b|'ll\b",
     re.I,
 )
-# a failure said in a period "from X to Y", not a time the support came: "failed to deliver", "he only got 2 hours",
-# "out of school", "on a waiting list", "couldn't find him a place"
-LACKED = re.compile(
-    r"\b(?:no|not|never|fail\w*|only|waiting|instead|out of|without|cut|lost|missed|off|nothing|refus\w*)\b|n'?t\b",
-    re.I,
-)
+# a failure said in a period "from X to Y" in words `FAILED` does not name, so not a time the support came: "failed to
+# deliver", "he only got 2 hours", "out of school", "on a waiting list", "couldn't find him a place"
+LACKED = re.compile(r"\b(?:no|not|fail\w*|only|waiting|instead|out of|lost|off)\b|n'?t\b", re.I)
 
 
 def _put_right(text: str, pos: int, end: int) -> bool:
@@ -3270,7 +3267,7 @@ def _asked_for(name: str, span: tuple[int, int], ex: Extraction) -> bool:
 def _shift(f: Found, offset: int) -> Found:
     """A value read from added words, its span moved into the whole text."""
     if isinstance(f.source, tuple):
-        return Found(f.value, (f.source[0] + offset, f.source[1] + offset), f.by)
+        return replace(f, source=(f.source[0] + offset, f.source[1] + offset))  # keeps who read it and how
     return f
 
 
