@@ -79,6 +79,10 @@ class Facts(BaseModel):
     council: Optional[str] = Field(None, max_length=200)
     child: Optional[str] = Field(None, max_length=40)
     provision: Optional[str] = Field(None, max_length=10_000)
+    # whose words `provision` is: "plan", the plan's own (quoted, or told as "his plan says ..."); "person", the
+    # person's account of what the child should have ("hasnt had his taxi to school"), which a letter must not put in
+    # the plan's mouth; None, not said (a form's "What the plan says" box: the plan's)
+    provision_source: Optional[Literal["plan", "person"]] = None
     since: Optional[str] = None
     contacts: list[str] = Field(default_factory=list, max_length=100)
     impact: Optional[str] = Field(None, max_length=10_000)

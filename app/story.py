@@ -120,6 +120,8 @@ class Extraction:
                 data[name] = v
         data["contacts"] = self.get("contacts")
         data["dates"] = self.get("dates")
+        if "provision" in data:
+            data["provision_source"] = provision_source(self)
         facts = Facts.model_validate(data)
         if facts.complainant is None and (who := who_is_writing(facts)):
             facts = facts.model_copy(update={"complainant": who})
@@ -2340,6 +2342,79 @@ def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
         ):
             return words, m.span(1), "failed"
     return None
+
+
+# the EHC plan's own words told as such: "his plan says", "Section F states", "the EHCP lists", "Section F: '...'",
+# "word for word", "In the plan is written", "the plan still has him down for"; not "the school says", "hes meant to
+# get" (the person's account of what the child should have), nor another plan's ("his child in need plan said")
+PLAN_FRAME = re.compile(
+    r"\b(?:(?<!care )(?<!need )(?<!pathway )(?<!placement )(?<!support )(?<!protection )(?<!safety )(?<!health )"
+    r"(?<!transport )(?<!travel )plan|section [a-k]\d?|ehcp)\b[^.!?\n]{0,60}?\b(?:says?|said|states|stated|specifies|specified|sets out|set out|"
+    r"lists|listed|includes?|included|provides(?: for)?|provided for|requires|required|names|is clear|is written|"
+    r"(?:has|had) (?:him|her|them|me) down for)\b"
+    r"|\bsection [a-k]\d?\b[^.!?\n]{0,20}?[:'\"“‘]|\bword for word\b|\bagreed in (?:his|her|their|the|my) (?:\w+ )?plan\b",
+    re.I,
+)
+# something else said after the plan cue, nearer the words read: those are its words, not the plan's
+SAYS_AFTER = re.compile(r"\b(?:says|said|states|stated|reads|told|wrote|emailed)\b", re.I)
+CLAUSE_AFTER = re.compile(
+    r"\b(?:and|so|then)\s+(?:since|from|he|she|they|i|we|it|the school|the council|there)\b"
+    r"|\b(?:but|because|although|though|whereas|until)\b",
+    re.I,
+)
+NOT_IN_PLAN = re.compile(r"\b(?:nothing|not|never|no longer|be amended|leaves? out|left out)\b|n't\b", re.I)
+# "It says he gets ...", where the sentence before names the plan ("my son josh (10) has an ehcp. it says he gets")
+IT_SAYS = re.compile(r"\bit (?:says|said|states|also says)\b", re.I)
+PLAN_NAMED = re.compile(r"\b(?:plan|ehcp|section [a-k]\d?)\b", re.I)
+LIST_ITEM = re.compile(r"\s*(?:[-•*~]|\d+[.)])\s")
+STOPS = (". ", "! ", "? ", "\n")
+
+
+def _sentence_at(text: str, at: int) -> int:
+    """Where the sentence (or line) holding `at` begins."""
+    return max(text.rfind(p, 0, at) for p in STOPS) + 1
+
+
+def _framed(text: str, lo: int, end: int) -> bool:
+    """The words from `lo` to `end` tell what follows as the plan's own: a plan cue, or "it says" just after a
+    sentence that names the plan."""
+    if m := PLAN_FRAME.search(text, lo, end):
+        # "the EHCP names X and the transport letter says '...'"; "says nothing about", "that Section F be amended to"
+        # "the EHCP names Oakwood School, and since 2023 he's had a taxi": a clause of its own, not the plan's words
+        after = (SAYS_AFTER, CLAUSE_AFTER)
+        return not (any(rx.search(text, m.end(), end) for rx in after) or NOT_IN_PLAN.search(text, m.start(), end))
+    it = IT_SAYS.search(text, lo, end)
+    return bool(it and PLAN_NAMED.search(text, _sentence_at(text, max(lo - 1, 0)), lo))
+
+
+def provision_source(extraction: Extraction) -> str:
+    """Whose words the provision is: "plan" where every sentence it was read from tells it as the plan's (its own
+    words, or those before it in its sentence, or the line before that ends "says:"), else "person": told in
+    passing, paraphrased, or given as an answer, which a letter must not quote as the plan. A list's later items,
+    one quotation, and a sentence between two places read (not in the value) ride on the first."""
+    src, text, value = extraction.source("provision"), extraction.text, extraction.get("provision") or ""
+    if not isinstance(src, tuple):
+        return "person"
+    a, b = src
+    quoted = a > 0 and text[a - 1] in "'\"“‘" and b < len(text) and text[b] in "'\"”’"
+    starts = [a] + ([] if quoted else [a + m.end() for m in re.finditer(r"[.!?]\s+|\n+", text[a:b]) if m.end() < b - a])
+    for k, at in enumerate(starts):
+        ends = [e for e in (text.find(p, at) for p in STOPS) if e >= 0]
+        end = min([b, *ends])
+        if k:  # a later sentence of the span: a list's item, or between the places read, rides on the first
+            said = content_words(text[at:end])
+            if LIST_ITEM.match(text, at) or len(said & content_words(value)) * 2 < len(said):
+                continue
+            lo = at
+        else:
+            lo = _sentence_at(text, at)
+            up = len(text[:lo].rstrip())  # the sentence or line before, past any blank line
+            before = text[_sentence_at(text, up) : lo]
+            if re.search(r":\s*$", before) or (m := PLAN_FRAME.search(before)) and not before[m.end() :].strip(" \n:"):
+                lo = _sentence_at(text, up)  # "Section F of his plan says, word for word:\n\n..."
+        if not _framed(text, lo, end):
+            return "person"
+    return "plan"
 
 
 def _said_owed(text: str, clauses: list[tuple[int, int]]) -> tuple[str, tuple[int, int], str] | None:

@@ -208,6 +208,9 @@ class TemplateWriter:
                 "**What the Tribunal ordered.** "
                 if ordered
                 else f"**What {_possessive(f.child) if f.child else 'the'} EHC Plan requires.** The plan says: "
+                if plan and f.provision_source != "person"
+                # the person's own account of what is owed ("hasnt had his taxi to school"), not the plan's words
+                else f"**What {f.child or 'my child'} should have.** "
                 if plan
                 else f"**What {f.child or 'my child'} needs.** "
             )

@@ -110,7 +110,7 @@ def facts_block(ctx: DraftContext) -> str:
         ("Council", f.council),
         ("Child", f.child),
         ("What went wrong", f.issue),
-        ("What the plan says", f.provision),
+        ("What the plan says" if f.provision_source != "person" else "What the child should have", f.provision),
         ("Since", f.since_words),
         ("Contacts so far", "; ".join(f.contacts) if f.contacts else None),
         ("Impact", f.impact),

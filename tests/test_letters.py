@@ -221,6 +221,27 @@ def test_no_plan_means_no_plan_in_the_letter_and_section_19_is_named(full_engine
     assert r.verification.passed, r.verification.notes
 
 
+def test_only_the_plans_own_words_are_quoted_as_the_plan(full_engine):
+    """A parent wrote only that Kai "hasnt had his taxi to school": the letter says what he should have, and never
+    "The plan says" (transport is usually arranged under section 508B, not written in the plan)."""
+    facts = {
+        "role": "parent",
+        "council": "Nottinghamshire County Council",
+        "child": "Kai",
+        "has_plan": True,
+        "issue": "my son Kai hasnt had his taxi to school since 2nd of october. hes got an ehcp.",
+        "provision": "his taxi to school",
+        "since": "2026-10",
+    }
+    told = draft(full_engine, {**facts, "provision_source": "person"}).body
+    assert "**What Kai should have.** His taxi to school." in told
+    assert "The plan says" not in told and "EHC Plan requires" not in told
+    plans = draft(full_engine, {**facts, "provision_source": "plan"}).body
+    assert "**What Kai's EHC Plan requires.** The plan says: His taxi to school." in plans
+    typed = draft(full_engine, facts).body  # typed into the form's "What the plan says" box
+    assert "The plan says: His taxi to school." in typed
+
+
 def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):
     r = draft(full_engine, OT)
     ask = r.body[r.body.index("**What I am asking for.**") :].split("\n\n")[0]

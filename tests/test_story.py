@@ -1836,3 +1836,57 @@ def test_a_harm_told_in_a_later_message_adds_to_the_effect_and_a_confirmed_one_s
         today=TODAY,
     )
     assert kept.get("impact") == "I lose shifts"
+
+
+@pytest.mark.parametrize(
+    "story, source",
+    [
+        (
+            "My son Jack has an EHCP. His plan says he should get weekly speech and language therapy but he has not had "
+            "any since March.",
+            "plan",
+        ),
+        (
+            'Section F of his plan says, word for word: "Oliver will receive 25 hours per week of 1:1 support from a '
+            'trained TA" and he gets 10.',
+            "plan",
+        ),
+        (
+            "my son josh (10) has an ehcp. it says he gets 2 hours a week with a specialist teacher for dyslexia. he hasnt "
+            "had it since september.",
+            "plan",
+        ),
+        (
+            "Under section F the plan lists:\n\n\u2022 3 hours a week with a specialist autism mentor\n\nNone of it "
+            "since January.",
+            "plan",
+        ),
+        # the person's own account, or another plan's words, or words the plan does not hold
+        ("my son Kai hasnt had his taxi to school since 2nd of october. hes got an ehcp.", "person"),
+        (
+            "hes meant to get a TA all day but hes only had one in the mornings since september. He has an EHCP.",
+            "person",
+        ),
+        (
+            "He has an EHCP for school. His child in need plan said 2 overnight stays a month at the short break unit. "
+            "None since May.",
+            "person",
+        ),
+        (
+            "Harry's EHCP names Oakwood School, 9 miles from us, and since 2023 he's had a taxi with an escort. It "
+            "stopped in July.",
+            "person",
+        ),
+        (
+            "The final amended plan still hasn't been issued, so her plan still describes her primary-phase support and "
+            "says nothing about the 'specialist teaching assistant support for 15 hours per week across core subjects' "
+            "that everyone agreed at the review. She's in year 7 and has had none of it since September.",
+            "person",
+        ),
+    ],
+)
+def test_the_provision_is_the_plans_words_only_where_the_person_tells_it_as_the_plans(story, source):
+    """A letter says "The plan says: ..." only for the plan's own words (provision_source "plan")."""
+    facts = extract(story, today=TODAY).to_facts()
+    assert facts.provision, story
+    assert facts.provision_source == source, (facts.provision, story)

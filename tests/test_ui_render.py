@@ -164,6 +164,24 @@ def test_intake_mistakes_are_one_readable_line():
     assert officer_facts("Speech therapy missing", "").stage == "response"
 
 
+def test_the_chats_reading_of_whose_words_the_provision_is_lasts_until_the_box_is_typed_over():
+    from datetime import date
+
+    from app.story import extract
+    from app.ui.forms import provision_from_story
+
+    ex = extract("my son Kai hasnt had his taxi to school since october. hes got an ehcp.", today=date(2026, 11, 27))
+    state = {"extraction": ex}
+    assert provision_from_story(state, "his taxi to school") == "person"
+    f = parent_facts(
+        "", "Kai", "his taxi to school", "no taxi", "", "", "", "", "", has_plan="yes", provision_source="person"
+    )
+    assert f.provision_source == "person"
+    # typed over: the box is "What the plan says", so the person's typing is the plan's words
+    assert provision_from_story(state, "Section F: a taxi with a passenger assistant") is None
+    assert provision_from_story(None, "his taxi to school") is None
+
+
 def test_filters_and_auth_parsing():
     assert make_filters("", "", "", "") is None
     f = make_filters("Education", "Upheld", "2024-01-01", "")

@@ -11,6 +11,7 @@ from ..corpus import parse_date
 from ..draft import FactsError, parse_facts
 from ..errors import UserError
 from ..models import Filters
+from ..story import provision_source
 from .labels import FIELD_LABELS
 
 
@@ -100,7 +101,10 @@ def parent_facts(
     address=None,
     complainant=None,
     has_plan=None,
+    provision_source=None,
 ):
+    """The parent's facts from the form's boxes. `provision_source` ("plan" or "person"): whose words the provision
+    box holds, where the story chat read it (`provision_from_story`); None, typed into the box."""
     if not _none(issue):
         raise UserError("Please say what went wrong: the 'What went wrong' box is empty.")
     check_lengths(
@@ -131,8 +135,20 @@ def parent_facts(
         "stage": stage or "council-stage-1",
         "complainant": _none(complainant),
         "has_plan": {"yes": True, "no": False}.get((has_plan or "").strip().lower()),
+        "provision_source": provision_source if _none(provision) else None,
     }
     return intake_facts(data)
+
+
+def provision_from_story(story_state, provision) -> str | None:
+    """Whose words the provision box holds: what the story chat read ("plan" or "person", `app.story.
+    provision_source`) while the box still holds the chat's reading; None once the person has typed over it (the box
+    is "What the plan says")."""
+    ex = (story_state or {}).get("extraction")
+    read = ex.get("provision") if ex is not None else None
+    if not read or " ".join(str(read).split()) != " ".join((provision or "").split()):
+        return None
+    return provision_source(ex)
 
 
 FINDINGS = [("Upheld", "upheld"), ("Partly upheld", "partly upheld"), ("Not upheld", "not upheld")]

@@ -10,7 +10,7 @@ from ..story import follow_up as story_follow_up
 from ..story import understood as story_understood
 from .assets import LIMITS_JS
 from .desk import Desk, html_block, progress_block, writer_radio
-from .forms import LIMITS_BY_ELEM, parent_facts, story_form_values
+from .forms import LIMITS_BY_ELEM, parent_facts, provision_from_story, story_form_values
 from .labels import PLAN_CHOICES, STAGES, WHO_CHOICES
 from .refine_chat import RefineChat
 from .render import md_text, search_results_html
@@ -168,6 +168,7 @@ def build(rt: Runtime) -> Desk:
         address="",
         who="",
         plan="",
+        story=None,
     ):
         if not (yield from parent.ready()):
             return
@@ -185,6 +186,7 @@ def build(rt: Runtime) -> Desk:
             address=address,
             complainant=who,
             has_plan=plan,
+            provision_source=provision_from_story(story, provision),
         )
         yield from parent.draft(facts, writer, state, "Finding precedents for each issue…")
 
@@ -204,6 +206,7 @@ def build(rt: Runtime) -> Desk:
         p_address,
         p_who,
         p_plan,
+        p_story_state,  # whose words the provision is, where the story chat read it
     ]
     # the intake survives a reload (the writer choice and the chat do not: they are not what a parent types)
     parent.form = {p_name: "", p_address: "", p_council: "", p_child: "", p_provision: ""}
