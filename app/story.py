@@ -818,7 +818,7 @@ SINCE_RES.append(
 SINCE_RES.append(
     re.compile(
         rf"^[\s•*\-–]*(?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?(?: (?:to now|to date|onwards|until now))?\s*[:\-–]\s+(?=[^.!?\n]*\b(?:left|stopped|ended|cut|nobody|no one|"
-        r"nothing|never|without|refused|cancelled|closed|not one|not a single|none|no)\b)",  # "Sept 2026 to date: no SaLT"
+        r"nothing|never|without|refused|cancelled|closed|not one|not a single|none|no(?! (?:problems?|issues?|trouble|concerns?|reply|response|answer|acknowledgement|word|news)\b))\b)",  # "Sept 2026 to date: no SaLT"
         re.I | re.M,
     )
 )
@@ -1041,9 +1041,10 @@ DURATION_CONTEXT = re.compile(
 # 2018", "born in May 2015"; nor a birthday: "(birthday was 12 april)", "he was 7 on the 2nd of may", "Mason (3 on 9
 # January)", "kiara turned 15 on 6 november", "Saffie's 15 on 3 December"; but turning 18 may be when a care leaver's
 # support was due to start ("i turned 18 on the 1st of september and i was meant to stay with my foster carers")
-BORN = re.compile(
-    r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on| in)?|birthday(?: was| is)?|"
-    r"(?:\(|\bwas |\bis |'s |\bturned |\bturns |\bturning |\bwill be )(?!18\b)\d{1,2} on(?: the)?)\W{0,3}$",
+BORN = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on| in)?)\W{0,3}$", re.I)
+BIRTHDAY = re.compile(
+    r"(?:\bbirthday(?: was| is)?|(?:\(|\bwas |\bis |'s |\bturned |\bturns |\bturning |\bwill be )(?!18\b)\d{1,2} on(?: the)?)"
+    r"\W{0,3}$",
     re.I,
 )
 BORN_ON = re.compile(
@@ -1060,8 +1061,18 @@ def _birth_dates(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _born(text: str, pos: int) -> bool:
-    """Whether the date at `pos` is a date of birth."""
-    return bool(BORN.search(text[max(0, pos - 20) : pos])) or any(a < pos < b for a, b in _birth_dates(text))
+    """Whether the date at `pos` is a date of birth, or a birthday told as one ("he was 7 on the 2nd of may"), not as
+    when the loss began ("Since his birthday (12 April) he hasnt had any respite", "She turned 16 on 1 May and her
+    CAMHS support stopped that week")."""
+    if BORN.search(text[max(0, pos - 20) : pos]) or any(a < pos < b for a, b in _birth_dates(text)):
+        return True
+    if not BIRTHDAY.search(text[max(0, pos - 20) : pos]):
+        return False
+    return not (
+        re.search(r"\bsince (?:his|her|my|their) (?:\w+ )?birthday\W{0,3}$", text[max(0, pos - 40) : pos], re.I)
+        or FAILED.search(_clause_of(text, pos) or "")
+        or FAILED.search(text, pos, min(len(text), pos + 60))
+    )
 
 
 # a time still to come: "school has booked the next annual review for 12 January", "told not to come back after
@@ -1713,8 +1724,9 @@ EXTRA_WHO = [
         r"|\bon behalf of (?:\w+'s|the|a) family\b"
         # an MP's office writing for a constituent; "Submitted by: R. A., volunteer SEND advocate, on behalf of"
         r"|\bon behalf of the member of parliament\b|(?m:^)\W*from:[^\n]*\boffice of the (?:mp|member of parliament)\b"
-        r"|\badvocate,? on behalf of\b|\bconstituent case\b|\bour client\b"
-        r"|\badvocate here\b|(?m:^)\W*advocate\s*:|\badvocacy case (?:summary|note)\b"
+        r"|\badvocate,? on behalf of\b|\bconstituent case\b|\bon behalf of our client\b|\bour client,? (?:ms|mrs|mr|miss)\b"
+        r"|\bour client (?:is|was)\b|(?m:^)\W*client\s*:"
+        r"|\badvocate here\b|(?m:^)\W*advocate\s*:(?!\s*(?:none|n/?a|no\b|nil|-|$))|\badvocacy case (?:summary|note)\b"
         # "I am writing on behalf of Ms Burke, with her consent", "on behalf of my constituents", "writing with the
         # agreement of Morwenna's parents"
         r"|\bwriting on behalf of (?:ms|mrs|mr|miss|my constituents?)\b|\bwriting with the agreement of \w+'s parents\b"
@@ -1739,7 +1751,9 @@ EXTRA_WHO = [
         # an officer's note: the parent who rang or complained
         r"|\((mother|father|mum|dad)\)"
         r"|\b(mother|mum|father|dad|parents?)\b( \([^)]{1,30}\))? (phoned|rang|called|emailed|reports?|says|said|"
-        r"complained|seeks?|wants?|made|have|has|attended)\b|\b(dad|mum) here\b|\bfamily:",
+        r"complained|seeks?|wants?|made|have|has|attended)\b|\b(dad|mum) here\b|\bfamily:"
+        # a form's line: "Relationship: mum", "Relationship to child: father"
+        r"|(?m:^)\W*relationship(?: to (?:the )?(?:child|young person))?\s*:\s*(?:mum|mother|dad|father|parent)\b",
     ),
 ]
 
@@ -1751,8 +1765,8 @@ SIBLING_CARER = re.compile(
     # "im writing for my little sister kiara. our mum died in january and ive looked after her since"; "My sister's
     # little boy Mason ... has lived with me since 30 November"
     r"|\bmy (?:little |younger |baby )?(?:brother|sister)\b[^\n]{0,80}\b(?:i'?ve|i have|ive) looked after (?:him|her|them)\b"
-    r"|\bmy (?:sister|brother|cousin)'?s (?:little )?(?:boy|girl|son|daughter|kids?|children)\b[^\n]{0,60}\b(?:lived|lives|living)"
-    r" with (?:me|us)\b",
+    r"|\bmy (?:sister|brother|cousin)'?s (?:little )?(?:boy|girl|son|daughter|kids?|children)\b[^\n]{0,60}\b(?:has lived|have lived|"
+    r"lives|living|has been living|have been living) with (?:me|us)\b",
     re.I,
 )
 
@@ -1761,7 +1775,8 @@ def _who(text: str) -> tuple[str, tuple[int, int]] | None:
     """Who is writing, and the words that say it: `issues.who_is_writing`'s cues (`WHO_CUES`) and a few more
     people write ("im his special guardian"), the most specific first (a special guardian also says "my grandson")."""
     cues = [*WHO_CUES, *EXTRA_WHO]
-    if m := SIBLING_CARER.search(text):  # a young adult bringing up a brother or sister: a carer, not a young person
+    own = re.search(r"\bmy (?:own )?(?:son|daughter)\b", text, re.I)  # "this is about my own son Jack"
+    if not own and (m := SIBLING_CARER.search(text)):  # bringing up a brother or sister: a carer, not a young person
         return "carer", m.span()
     for who in WHO_ORDER:
         for label, cue in cues:
@@ -1902,7 +1917,7 @@ STAGE_NOT = re.compile(
     r"\b(no|not|never|yet to|waiting for|awaiting|without|haven'?t|havent|hasn'?t|hasnt|didn'?t|didnt|don'?t|dont|"
     r"can|could|should|shall|how|"
     r"won'?t|will|going to|want to|would like to|wish to|thinking of|plan to|before|if|until|whether|first|need to|"
-    r"'d like to|time to|might|may|'ll|ill|do i|do we|would|'d)\s+(\w[\w']*\s+){0,3}$",
+    r"'d like to|time to|might|may|'ll|ill|do i|do we|would)\s+(\w[\w']*\s+){0,3}$",
     re.I,
 )
 STAGE_NOT_AFTER = re.compile(
@@ -1916,7 +1931,7 @@ FIRST = re.compile(
     r"|\b(chance|opportunity) to (look at|respond|deal with|put) it|\bpremature"
     r"|\bcouncil'?s? (own )?complaints?\b[^.!?\n]{0,20}\bfirst\b"
     r"|\b(can'?t|cannot|couldn'?t|won'?t|wouldn'?t) (look|investigate|help|take it|consider)|\btoo (early|soon)\b"
-    r"|\bfirst (?:complain|go|raise it|make a complaint)\b",  # "who told me that I must first complain to the council"
+    r"|\bfirst (?:complain|go|raise it|make a complaint)\b(?![^.!?\n]{0,40}\bwhich (?:i|we) (?:had )?(?:did|done)\b)",  # "who told me that I must first complain to the council"
     re.I,
 )
 
@@ -1924,15 +1939,16 @@ FIRST = re.compile(
 # what the person wants is not a step taken: "Want: the taxi back ... and an answer to my complaint", "Outcome sought:
 # ... and a stage 2 response"
 # a step asked for, not taken: "I would be grateful if you would arrange ... a substantive stage 2 response", "Action:
-# ask Customer Relations to expedite stage 1 response" (not "I ask you to treat this as a formal stage 1 complaint")
+# ask Customer Relations to expedite stage 1 response"
+CONDITIONAL_AFTER = re.compile(r"[^.!?\n]{0,40}?\b(?:if not|if they don'?t|if it isn'?t|unless|otherwise)\b", re.I)
 STAGE_WISH = re.compile(
-    r"\b(want|wants|would like|'d like|outcome sought|i need|we need|grateful|expedite|(?<!may )(?<!can )ask(?! (?:you|the council) to\s*$))\b",
+    r"\b(want|wants|would like|'d like|outcome sought|i need|we need|grateful if|expedite)\b",
     re.I,
 )
 # a reply that only says the complaint arrived: "got a email back same day saying 'your complaint has been logged'"
 ACKNOWLEDGED = re.compile(
     r"[^.!?\n]{0,80}?\b(logged|acknowledg\w*|automatic|auto[- ]?reply|holding (reply|email|letter)|passed (it )?(on )?to|"
-    r"forwarded|(had|has|have) received|(would|will|aim to) (reply|respond))",
+    r"forwarded|(had|has|have) received|(would|will) (reply|respond)|saying (?:they|it|we) aim to (?:reply|respond))",
     re.I,
 )
 # a complaint to the school, the academy trust or its governors is not the council's procedure
@@ -1956,6 +1972,8 @@ def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
             before = text[max(0, m.start() - 40) : m.start()]
             before = re.split(r"[.!?;,\n]", before)[-1]
             if STAGE_NOT.search(before) or STAGE_NOT_AFTER.search(text[m.end() : m.end() + 20]):
+                continue
+            if CONDITIONAL_AFTER.match(text, m.end()):  # "she said she'd put in a formal complaint if not"
                 continue
             if re.match(r"(?:(?![.!?\n,;]| [-–] ).)*\?", text[m.end() :]):
                 continue  # a question: "Do I need to send it to the Ombudsman?" (not "..., nothing back - what now?")
@@ -2302,9 +2320,9 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
 
 # a service running as it should: "is happening", "in place", "are great", "thats fine", "still happen", "comes through"
 WORKING = re.compile(
-    r"\b(?:(?<!not )(?<!n't )(?<!isnt )(?<!never )happening|(?:is|are|has been|have been|was|were) (?:all )?in place|"
+    r"\b(?:(?<!not )(?<!n't )(?<!nt )(?<!never )happening|(?:is|are|has been|have been|was|were) (?:all )?in place|"
     r"(?:is|are|'s|s|was|were|has been|have been) (?:all )?"
-    r"(?:fine|great|brilliant|working|going well|ok|okay)|thats? (?:fine|working|great)|fair play|no problem|"
+    r"(?:fine|great|brilliant|working well|going well|ok|okay)|thats? (?:fine|working|great)|fair play|no problem|"
     r"still (?:happens?|comes?|runs?|going)|comes? through)\b",
     re.I,
 )
@@ -2410,14 +2428,62 @@ def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
 # the EHC plan's own words told as such: "his plan says", "Section F states", "the EHCP lists", "Section F: '...'",
 # "word for word", "In the plan is written", "the plan still has him down for"; not "the school says", "hes meant to
 # get" (the person's account of what the child should have), nor another plan's ("his child in need plan said")
+OTHER_PLANS = "".join(
+    f"(?<!{w} )"
+    for w in (
+        "care",
+        "need",
+        "cin",
+        "pep",
+        "tac",
+        "action",
+        "behaviour",
+        "behavior",
+        "cp",
+        "pathway",
+        "placement",
+        "support",
+        "protection",
+        "safety",
+        "health",
+        "transport",
+        "travel",
+        "education",
+        "risk",
+        "handling",
+        "individual",
+        "learning",
+        "old",
+        "previous",
+        "draft",
+        "proposed",
+        "new",
+        "last",
+    )
+)
+# between the plan and what it is said to say, nobody else speaks: not "his EHCP was reviewed in May and the SENCO
+# says", "the EHCP coordinator said", "the SALT report attached to his plan says"
+PLAN_GAP = (
+    r"(?:(?!\b(?:and|but|so|because|who|which|senco|school|teacher|co-?ordinator|officer|team|caseworker|manager|"
+    r"meeting|letter|report|email|told)\b)[^.!?\n]){0,60}?"
+)
 PLAN_FRAME = re.compile(
-    r"\b(?:(?<!care )(?<!need )(?<!pathway )(?<!placement )(?<!support )(?<!protection )(?<!safety )(?<!health )"
-    r"(?<!transport )(?<!travel )plan|section [a-k]\d?|ehcp)\b[^.!?\n]{0,60}?\b(?:says?|said|states|stated|specifies|specified|sets out|set out|"
+    rf"\b(?:{OTHER_PLANS}plan(?!\s+(?:co-?ordinator|officer|team|caseworker|manager|worker|meeting|review))|"
+    rf"section [a-k]\d?|ehcp(?!\s+(?:co-?ordinator|officer|team|caseworker|manager|worker|meeting|review)))\b"
+    rf"{PLAN_GAP}\b(?:says?|said|states|stated|specifies|specified|sets out|set out|"
     r"lists|listed|includes?|included|provides(?: for)?|provided for|requires|required|names|is clear|is written|"
     r"(?:has|had) (?:him|her|them|me) down for)\b"
     r"|\bsection [a-k]\d?\b[^.!?\n]{0,20}?[:'\"“‘]|\bword for word\b|\bagreed in (?:his|her|their|the|my) (?:\w+ )?plan\b",
     re.I,
 )
+# the plan's words told at second hand or from memory, or an order, a draft, a report: not the plan's own words
+NOT_THE_PLANS = re.compile(
+    r"\b(?:tribunal|ordered|order|think|thought|basically|memory|something like|roughly|i believe|i'?m not sure|"
+    r"apparently|report|letter|proposed|draft)\b",
+    re.I,
+)
+# an EHC plan named somewhere in the story: a bare "my plan says" in a care leaver's story is the pathway plan's
+EHC_NAMED = re.compile(r"\b(?:ehcp|ehc ?plan|education,? health and care|section [a-k]\d?|statement)\b", re.I)
 # something else said after the plan cue, nearer the words read: those are its words, not the plan's
 SAYS_AFTER = re.compile(r"\b(?:says|said|states|stated|reads|told|wrote|emailed)\b", re.I)
 CLAUSE_AFTER = re.compile(
@@ -2441,13 +2507,17 @@ def _sentence_at(text: str, at: int) -> int:
 def _framed(text: str, lo: int, end: int) -> bool:
     """The words from `lo` to `end` tell what follows as the plan's own: a plan cue, or "it says" just after a
     sentence that names the plan."""
+    if NOT_THE_PLANS.search(text, lo, end):
+        return False  # "The Tribunal ordered that Section F says", "I think his plan says something like"
     if m := PLAN_FRAME.search(text, lo, end):
         # "the EHCP names X and the transport letter says '...'"; "says nothing about", "that Section F be amended to"
         # "the EHCP names Oakwood School, and since 2023 he's had a taxi": a clause of its own, not the plan's words
         after = (SAYS_AFTER, CLAUSE_AFTER)
         return not (any(rx.search(text, m.end(), end) for rx in after) or NOT_IN_PLAN.search(text, m.start(), end))
     it = IT_SAYS.search(text, lo, end)
-    return bool(it and PLAN_NAMED.search(text, _sentence_at(text, max(lo - 1, 0)), lo))
+    if not it or re.search(r"\b(?:letter|report|email|review|school|they)\b", text[lo : it.start()], re.I):
+        return False  # "The school sent a letter home and it says he gets"
+    return bool(PLAN_NAMED.search(text, _sentence_at(text, max(lo - 1, 0)), lo))
 
 
 def provision_source(extraction: Extraction) -> str:
@@ -2456,8 +2526,8 @@ def provision_source(extraction: Extraction) -> str:
     passing, paraphrased, or given as an answer, which a letter must not quote as the plan. A list's later items,
     one quotation, and a sentence between two places read (not in the value) ride on the first."""
     src, text, value = extraction.source("provision"), extraction.text, extraction.get("provision") or ""
-    if not isinstance(src, tuple):
-        return "person"
+    if not isinstance(src, tuple) or not EHC_NAMED.search(text):
+        return "person"  # an answer to a question; or no EHC plan named ("I'm 19 and a care leaver. My plan says")
     a, b = src
     quoted = a > 0 and text[a - 1] in "'\"“‘" and b < len(text) and text[b] in "'\"”’"
     starts = [a] + ([] if quoted else [a + m.end() for m in re.finditer(r"[.!?]\s+|\n+", text[a:b]) if m.end() < b - a])
@@ -2669,13 +2739,15 @@ WISH_OPENING = re.compile(
     r"please(?: just| can| could you| can you)?(?= \w+ (?:the|my|his|her|them|a|an|us|back|me|our)\b)|"
     # "Can they please pay for the nursery place", "I expect the draft and final plan issued", "She is requesting that
     # the sessions are commissioned", "we invite the Council to confirm", "I am asking the Ombudsman to find"
-    r"(?:can|could) (?:they|you|the council) please|(?:i|we) expect|requesting(?: that)?|invite (?:the council|you) to|"
+    r"(?:can|could) (?:they|you|the council) please|(?:i|we) expect(?= (?:the|a|an|my|his|her|their|our|them to|you to|"
+    r"\w+ council to)\b)|requesting(?: that)?|invite (?:the council|you) to|"
     r"(?:is|are|am|'m|'re) asking (?:the ombudsman|the council|the lgsco|you|them) to|"
     r"would be grateful if (?:you|the council|the ombudsman) (?:could|would)(?: please| kindly)?)"
     r"(?: (?:you|them) to)?\s+"
     # not a letter's routine close: "I would be grateful if you could acknowledge receipt", "I ask you to treat this as a
     # formal complaint", "could you ask them to ring me", "Please tell me what I can do" (advice asked for)
-    r"(?!acknowledge|respond|reply|note\b|treat this|ring me|call me|contact me|email me|tell me|let me know|advise)",
+    r"(?!acknowledge|respond|reply|note\b|treat this|ring me|call me|contact me|email me|tell me|let me know|advise|"
+    r"confirm (?:you|receipt|that you|the receipt)|forward|pass (?:this|it) on|send me)",
     re.I,
 )
 
@@ -2686,6 +2758,13 @@ def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
         r"\s*(?:\d+\.\s*)?(?:i|we) (?:want|would like|'d like|ask|need)\b", text[label.end() :], re.I
     ):
         label = None  # "WHAT I WANT\nI want to go to stage 2. I want the therapy back": the sentences say it
+    if label and re.match(
+        r"\s*(?:(?:i|we|they|she|he) (?:have|has|had|'ve|was|were|emailed|rang|phoned|called|sent)\b|(?:why|how|when|who|"
+        r"where|whether)\b)",
+        text[label.end() :],
+        re.I,
+    ):
+        label = None  # "Bottom line: I have emailed 14 times", "Mother asks: why has no one called her back"
     if label:  # "Outcome sought: a tutor in place immediately, ..." (a heading in a note or a form)
         start = label.end() + len(re.match(r"\s*(?:\d+\.\s+)?", text[label.end() :]).group(0))  # "5. We ask ..."
         listed = re.match(r"(?:[ \t]*[•*\-–][^\n]+(?:\n|$))+", text[start:])  # "- reinstate the taxi\n- pay back ..."
