@@ -2133,3 +2133,35 @@ def test_a_second_reviewers_inputs_that_the_twelfth_rounds_rules_once_misread(fi
         assert expected.lower() in (ex.get("provision") or "").lower(), (text, ex.get("provision"))
     else:
         assert ex.get(field) == expected, (text, ex.get(field))
+
+
+THIRTEENTH_ROUND = [
+    # councils as people name them, and a place a child came from
+    (
+        "council",
+        "our problem is with stoke council's special guardianship team, no allowance since May",
+        "Stoke-on-Trent Council",
+    ),
+    ("council", "wolves council and the school have done nothing since september", "Wolverhampton Council"),
+    ("council", "West Berks wrote afterwards agreeing to fund it, and nothing since June", "West Berkshire Council"),
+    ("council", "Southend amended Isla's EHCP last year and the OT never started", "Southend-on-Sea Council"),
+    (
+        "council",
+        "the judge ordered telford council to name the school in July and they havent",
+        "Telford and Wrekin Council",
+    ),
+    (
+        "council",
+        "He has been with me since January when he came from Telford. I complained to Herefordshire in July.",
+        "Herefordshire Council",
+    ),
+    # a time of the school year or of the year as the start
+    ("since", "since she moved up to secondary she has had none of it, not one hour", "2026-09"),
+    ("since", "Since she moved up to secondary, over a year ago now, it's never been set up again", "2025-09"),
+    ("since", "Northumberland reduced our special guardianship allowance from the new financial year.", "2026-04"),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", THIRTEENTH_ROUND)
+def test_the_thirteenth_rounds_rules(field, text, expected):
+    assert _got(text, field) == expected, (text, _got(text, field))
