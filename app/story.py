@@ -304,6 +304,9 @@ NICKNAMES = {
 }
 # short names that are also English words: a council only when capitalised or followed by "council" ("he wilts")
 WORD_NICKNAMES = {"wilts", "staffs", "bucks", "wolves"}
+# short names that are also words, names and places ("Stoke Mandeville", "the Wolves match", "Jane Telford", "to stoke
+# my anxiety"): a council only followed by "council" ("stoke council", "wolves council", "telford council")
+COUNCIL_ONLY = {"stoke", "wolves", "telford"}
 _AUTH = sorted({" ".join(a.split()) for a in AUTHORITIES.replace("\n", " ").split("|")}, key=len, reverse=True)
 # "Brighton & Hove" as people write it
 _AUTH_RE = "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\s+and\s+", r"\s+(?:and|&)\s+") for a in _AUTH)
@@ -344,6 +347,18 @@ WORDS_FIRST = {"reading", "bury", "derby", "york", "sutton", "richmond", "halton
 NOT_THE_COUNCIL = re.compile(r"\b(school|college|hospital|university|uni|academy|near|outside)\s+(in\s+)?$", re.I)
 
 
+def _council_only_said(before: str, after: str) -> bool:
+    """A short name that is also a word, a name or another place ("Stoke Mandeville", "the Wolves match", "Jane
+    Telford") said as the council: "stoke council", "Stoke on Trent council", "stoke childrens services", or, lower
+    case, after "from"/"rang"/"asked" and nothing after it ("a care leaver from stoke.")."""
+    if re.match(r"\s+(?:on[\s-]+trent\b|(?:city\s+)?(?:council|cc)\b|child(?:ren)?'?s services|send?\b)", after, re.I):
+        return True
+    return bool(
+        re.search(r"\b(?:from|rang|emailed|phoned|asked|told)\s+$", before, re.I)
+        and re.match(r"\s*(?:[.,;:!?\n]|$|and\b)", after)
+    )
+
+
 def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
     found: dict[str, tuple[int, int]] = {}
     school_place: dict[str, tuple[int, int]] = {}
@@ -370,7 +385,11 @@ def _one_authority(text: str) -> tuple[str, tuple[int, int]] | None:
         if NOT_THE_COUNCIL.search(before):
             school_place.setdefault(name.replace("&", "and"), m.span(1))
             continue  # "a school in Chichester": not the council complained of, unless no other place is named
-        if re.search(r"\b((?:moved|came|come|coming) (\w+ )?from|left|leaving)\s+$", before, re.I):
+        if name in COUNCIL_ONLY and not _council_only_said(before, text[m.end() :]):
+            continue
+        if re.search(
+            r"\b(moved (\w+ )?from|(?:he|she|they|we|i) (?:came|come) (\w+ )?from|left|leaving)\s+$", before, re.I
+        ):
             continue  # "we moved here from Kent", "when he came from Telford"
         found.setdefault(name.replace("&", "and"), m.span(1))
     if set(found) - set(NICKNAMES):  # a short name beside an authority named in full is where the family lives
@@ -403,6 +422,8 @@ def _council_said(text: str) -> tuple[str, tuple[int, int]] | None:
                     continue
             if rx is COUNCIL_RES[6] and not text[m.start(1)].isupper():
                 continue
+            if rx in (COUNCIL_RES[5], COUNCIL_RES[6]) and m.group(1).lower() in COUNCIL_ONLY:
+                continue  # "We live in Stoke Newington", "Wolves are his special interest"
             if rx in (
                 COUNCIL_RES[4],
                 COUNCIL_RES[5],
@@ -437,6 +458,7 @@ def _nickname_beside_another(text: str, words: str) -> bool:
 def _tidy_name(words: str) -> str:
     words = re.sub(r"(?i)^east riding(?! of)", "East Riding of Yorkshire", " ".join(words.split()))  # as people say it
     words = re.sub(r"(?i)^southend(?!-on-sea)", "Southend-on-Sea", words)
+    words = re.sub(r"(?i)^stoke(?:[\s-]+on[\s-]+trent)?\b", "Stoke-on-Trent", words)
     words = re.sub(r"(?i)^telford(?!\s+(?:and|&)\s+wrekin)", "Telford and Wrekin", words)
     words = re.sub(r"^LB\b", "London Borough of", words)  # "LB Tower Hamlets"
     first, _, rest = words.partition(" ")
@@ -1009,7 +1031,8 @@ def _put_right(text: str, pos: int, end: int) -> bool:
 
 FOCUS = re.compile(
     r"\b(?:this|that|it) is what (?:my|the|our) complaint is (?:really )?about\b|\bwhat (?:my|the|our) complaint is about is\b"
-    r"|\bthe urgent (?:thing|issue|problem|one)\b|\b(?:want|going) to focus on\b",
+    r"|\bthe urgent (?:thing|issue|problem|one)\b|\b(?:want|going) to focus on\b"
+    r"|\bthe (?:real|main|actual) (?:problem|issue|complaint) is\b",  # "Things got hard since ..., but the real problem is"
     re.I,
 )
 # the person's own contact told with that time ("On 16 October I got a letter saying they needed 10 more days. Since
@@ -1159,6 +1182,10 @@ def _since_said(
             continue  # "at easter" is a date, not a start; "at the start of the summer term" or "retired at Easter" is
         if WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
             continue  # "he has been at his current school since Easter 2023"
+        if "financial year" in when and (
+            cue not in ("from", "since") or not FAILED.search(_clause_of(text, m.start()))
+        ):
+            continue  # "told me at the end of the financial year", "would be funded from the new financial year"
         if cue == "after" and CHASING.search(text[max(0, m.start() - 40) : m.start()]):
             continue  # "I chased the SEN officer just after May half term": when they chased
         if when == "christmas":
@@ -1295,23 +1322,41 @@ def _since_said(
         year = (
             int(went.group(1))
             if went
-            else {"secondary": 7, "high school": 7, "big school": 7, "college": 12, "sixth form": 12}.get(
-                re.sub(r".*\b(?:started|to)\s+", "", m.group(0).lower()).strip(), None
-            )
+            else {
+                "secondary": 7,
+                "high school": 7,
+                "big school": 7,
+                "college": 12,
+                "sixth form": 12,
+                "reception": 0,
+            }.get(re.sub(r".*\b(?:started|to|into)\s+", "", m.group(0).lower()).strip(), None)
         )
-        if year is not None and now and int(now.group(1)) >= year:
+        now_in = int(next(g for g in now.groups() if g)) if now else None
+        ago = re.match(
+            r"[^.!?\n]{0,25}?\b(?:over |almost |nearly |about |more than )?(a|one|two|three|\d) years? ago\b",
+            text[m.end() :],
+            re.I,
+        )
+        said_year = re.match(
+            r"[^.!?\n]{0,60}?(?:\bthat was |\bin |\()(?:sept?(?:ember)? )?((?:19|20)\d\d)\b", text[m.end() :], re.I
+        )
+        if said_year:
+            y = int(said_year.group(1))  # "since he went up to high school ... that was September 2024", "(2024)"
+        elif year is not None and now_in is not None and now_in >= year:
             y -= (
-                int(now.group(1)) - year
-            )  # "He's in year 10 now. Since he went into year 8 ...", "(year 8) ... since he started secondary"
-        if re.match(r"[^.!?\n]{0,20}\bover a year ago\b", text[m.end() :], re.I):
-            y -= 1  # "Since she moved up to secondary, over a year ago now"
+                now_in - year
+            )  # "He's in year 10 now. Since he went into year 8", "(year 8) ... since he started secondary"
+        elif ago:  # "Since she moved up to secondary, over a year ago now"
+            y -= {"a": 1, "one": 1, "two": 2, "three": 3}.get(ago.group(1).lower()) or int(ago.group(1))
         if said := re.match(r"\s+in\s+sept?(?:ember)?\s+((?:19|20)\d\d)\b", text[m.end() :], re.I):
             y = int(said.group(1))  # "since she started year 8 in September 2025"
         found.append((m.start(), f"{y:04d}-09", m.span()))
     return tuple(found), tuple(lasted)
 
 
-NOW_IN_YEAR = re.compile(r"\b(?:is|'s|am|are|now) (?:now )?in (?:year|yr) ?(\d{1,2})\b", re.I)
+NOW_IN_YEAR = re.compile(
+    r"\b(?:is|'s|am|are|now|and) (?:now )?in (?:year|yr) ?(\d{1,2})\b|\((?:year|yr|y) ?(\d{1,2})\)", re.I
+)
 
 
 EARLIEST = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?)?{MONTH_RE} {YEAR_RE}\b", re.I)

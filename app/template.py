@@ -70,6 +70,26 @@ def _who(h: Hit) -> str:
     return h.organisation or "a council"
 
 
+# the person taking the child themselves, or paying for it: what a refund of travel costs would be for
+OWN_TRAVEL = re.compile(
+    r"\b(?:driv\w*|drove|mileage|fuel|petrol|fares?|paid for (?:a |the |his |her )?(?:taxi|taxis|bus|train)|"
+    r"(?:taking|take|took) (?:him|her|them|\w+) (?:in|to school|myself|ourselves))\b",
+    re.I,
+)
+
+
+def _own_travel(text: str) -> bool:
+    """The person says they took the child or paid for travel (not "i cant drive him")."""
+    return any(
+        not re.search(
+            r"\b(?:can'?t|cannot|unable to|not able to|don'?t|do not|never)\s+$",
+            text[max(0, m.start() - 12) : m.start()],
+            re.I,
+        )
+        for m in OWN_TRAVEL.finditer(text)
+    )
+
+
 def _sentence(text: str) -> str:
     """The user's words as a sentence: first letter capitalised, one full stop. Nothing else changes."""
     t = text.strip().rstrip(".")
@@ -189,7 +209,14 @@ class TemplateWriter:
         sender = [x for x in (f.name, f.address) if x]
         out.append("\n".join([*sender, long_date(date.today().isoformat())]))
         panel = self._panel_pending(ctx) if stage != "ombudsman" else None
-        title = "Request to convene the stage 3 review panel" if panel else STAGE_TITLE[stage]
+        awaited = self._awaited(ctx) if stage == "council-stage-1" else None
+        title = (
+            "Request to convene the stage 3 review panel"
+            if panel
+            else f"{STAGE_TITLE[stage]}, not yet answered"
+            if awaited
+            else STAGE_TITLE[stage]
+        )
         out.append(f"**{title}: {self._subject(ctx)}**")
         intro = self._intro(f, stage, council, labels, self._unanswered(ctx))
         if panel:  # past stage 2 of the statutory procedure: the letter is a demand for the panel, not a new complaint
@@ -198,6 +225,11 @@ class TemplateWriter:
                 f". I asked {council} for a stage 3 review panel on {_day(panel)} under the Children Act 1989 statutory "
                 "complaints procedure, and it has not been convened."
             )
+        if awaited:  # the complaint was made and its reply is overdue: this letter chases it (an adviser's read)
+            intro = intro.replace(
+                "to make a formal complaint about", f"about the formal complaint I made on {_day(awaited)} to"
+            ).rstrip(".")
+            intro += ", which has not been answered."
         out.append(intro)
         if f.provision:
             ordered = re.match(
@@ -239,6 +271,10 @@ class TemplateWriter:
         reply = (
             "Please confirm within 10 working days the date on which the review panel will meet."
             if panel
+            else "Please send your full response to my complaint within 10 working days of this letter; the time the "
+            "Ombudsman's Complaint Handling Code gives for it has passed. If I do not have it by then, I will ask for my "
+            "complaint to be considered at the next stage."
+            if awaited
             else self._reply_by(ctx, stage)
         )
         if reply:  # kept in a shorter letter too: the request for a reply is what the letter is for
@@ -495,6 +531,10 @@ class TemplateWriter:
             if p.issue.label == "transport" and TRANSPORT_IN_PLACE.search(f.text()):
                 # it started late (d16): nothing to arrange now, the cost of the wait is the ask
                 a = f"my travel costs reimbursed for the days I had to take {f.child or 'my child'} myself"
+            elif p.issue.label == "transport" and not _own_travel(f.text()):
+                # no costs told ("i work nights and cant drive him"): a stopgap, not a refund of costs never had (an
+                # adviser's read of the Kai letter)
+                a = "suitable transport arranged now, with an interim arrangement until it is in place"
             if a and plan is not True and "Section F" in a:
                 # no plan in the facts: the provision in the person's words, never "Section F" (an adviser's read
                 # of d13, where nothing said the therapy was in a plan)
@@ -559,6 +599,18 @@ class TemplateWriter:
             if ev.get(asked):
                 return None  # the latest stage asked for was answered, or is not yet 12 weeks old
         return None
+
+    def _awaited(self, ctx: DraftContext) -> date | None:
+        """The day of a complaint made under the council's own procedure whose stage 1 reply is overdue and has not
+        come: a letter at stage 1 then chases it rather than making the complaint again."""
+        t = ctx.timeline
+        if t is None or self._procedure(ctx) == "children-act":
+            return None
+        made = t.events.get("complaint_made")
+        if not made or t.events.get("stage1_response") or t.events.get("stage2_requested"):
+            return None
+        late = [d for d in t.due if d.label == "Stage 1 response" and d.done is None and d.due < t.today]
+        return made if late else None
 
     def _panel_pending(self, ctx: DraftContext):
         """The day a stage 3 review panel was asked for, when it has not been held (Children Act procedure)."""

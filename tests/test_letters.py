@@ -242,6 +242,31 @@ def test_only_the_plans_own_words_are_quoted_as_the_plan(full_engine):
     assert "The plan says: His taxi to school." in typed
 
 
+def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine):
+    """Kai's mother complained on 20 October and heard nothing: the letter chases that complaint (an adviser's read),
+    and asks for a stopgap, not a refund of travel costs she never said she had."""
+    facts = {
+        "role": "parent",
+        "council": "Nottinghamshire County Council",
+        "child": "Kai",
+        "has_plan": True,
+        "stage": "council-stage-1",
+        "issue": "Kai hasnt had his taxi to school since 2nd of october. put a complaint in on 20th october and nothing "
+        "back. i work nights and cant drive him",
+        "provision": "his taxi to school",
+        "provision_source": "person",
+        "since": "2026-10",
+        "dates": {"complaint_made": "2026-10-20"},
+    }
+    body = draft(full_engine, facts).body
+    assert "not yet answered" in body.split("\n\n")[2]
+    assert "about the formal complaint I made on 20 October 2026 to Nottinghamshire County Council" in body
+    assert "Please send your full response to my complaint within 10 working days of this letter" in body
+    assert "travel costs" not in body and "with an interim arrangement until it is in place" in body
+    drove = {**facts, "issue": facts["issue"].replace("i work nights and cant drive him", "ive been driving him")}
+    assert "my travel costs reimbursed" in draft(full_engine, drove).body
+
+
 def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):
     r = draft(full_engine, OT)
     ask = r.body[r.body.index("**What I am asking for.**") :].split("\n\n")[0]

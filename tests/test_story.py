@@ -2165,3 +2165,141 @@ THIRTEENTH_ROUND = [
 @pytest.mark.parametrize("field,text,expected", THIRTEENTH_ROUND)
 def test_the_thirteenth_rounds_rules(field, text, expected):
     assert _got(text, field) == expected, (text, _got(text, field))
+
+
+# the thirteenth round's second reviewer: inputs the round's new rules once misread (each now read right)
+THIRTEENTH_ROUND_REVIEW = [
+    ("council", "The council won't pay for his taxi to Stoke Mandeville for his clinic appointments.", None),
+    ("council", "We live in Stoke Newington and Hackney have still not issued the final EHCP.", "Hackney Council"),
+    (
+        "council",
+        "He missed the Wolves match because the respite carer never came. The council say nobody is free.",
+        None,
+    ),
+    ("council", "Wolves are his special interest. The council have not found him a school since September.", None),
+    ("council", "Our social worker Jane Telford left in July and the council have not replaced her.", None),
+    (
+        "council",
+        "He goes to a school in Wakefield. The refusal came from Leeds and the council won't explain.",
+        "Leeds Council",
+    ),
+    ("council", "The letter seemed designed to stoke my anxiety. The council still won't name a school.", None),
+    ("since", "Since he moved up to secondary, almost two years ago now, he has had no OT.", "2024-09"),
+    (
+        "since",
+        "Since she moved up to secondary, over a year ago now, she has had no 1:1. She is in year 8 now.",
+        "2025-09",
+    ),
+    ("since", "Since he went up to high school he has had no support at all, that was September 2024.", "2024-09"),
+    ("since", "Since she went into reception she has not had her 1:1. She is in year 2 now.", "2024-09"),
+    ("since", "Our son (year 9) has had no speech therapy since he moved up to secondary.", "2024-09"),
+    (
+        "since",
+        "The council told me at the end of the financial year that his budget would be cut. It was cut in June 2026.",
+        "2026-06",
+    ),
+    (
+        "since",
+        "They said his placement would be funded from the new financial year, but he has been out of school since 3 March 2026.",
+        "2026-03",
+    ),
+    (
+        "council",
+        "The council have refused to pay for his taxi to Stoke Mandeville for his spinal clinic appointments, so I have to take unpaid leave every month.",
+        None,
+    ),
+    (
+        "council",
+        "We live in Stoke Mandeville and Buckinghamshire refused to carry out an EHC needs assessment for my daughter even though school supports it.",
+        "Buckinghamshire Council",
+    ),
+    (
+        "council",
+        "We live in Stoke Newington and Hackney have still not issued the final EHCP, it is now 30 weeks since I asked.",
+        "Hackney Council",
+    ),
+    (
+        "council",
+        "We live in Stoke, in Coventry, and Coventry have refused to carry out an EHC needs assessment for my son.",
+        "Coventry Council",
+    ),
+    (
+        "council",
+        "He missed the Wolves match on Saturday because the respite carer never turned up again. The council said there is nobody available until January.",
+        None,
+    ),
+    (
+        "council",
+        "Wolves are his special interest at the moment and he talks about them all day. He has been out of school since September because the council have not found him a placement.",
+        None,
+    ),
+    (
+        "council",
+        "The council stopped his direct payments in June. The only thing that calms him down is the Telford shopping centre on a quiet morning.",
+        None,
+    ),
+    (
+        "council",
+        "Our social worker Jane Telford left in the summer and the council have not allocated anyone since, we have had no support for 5 months.",
+        None,
+    ),
+    (
+        "council",
+        "He goes to a school in Wakefield. The decision to refuse the assessment came from Leeds and the council won't explain why.",
+        "Leeds Council",
+    ),
+    (
+        "council",
+        "The letter seemed designed to stoke my anxiety. The council say they will not name a school until the tribunal.",
+        None,
+    ),
+    (
+        "council",
+        "He's mad about stoke city and the council have refused to fund the after school club where he could watch games with other kids.",
+        None,
+    ),
+    (
+        "council",
+        "His paediatrician is at Stoke Mandeville. The council have had the EHCP request since April and missed every deadline.",
+        None,
+    ),
+    (
+        "since",
+        "Since he moved up to secondary, almost two years ago now, he has not had any of the OT sessions in his plan.",
+        "2024-09",
+    ),
+    (
+        "since",
+        "Since she moved up to secondary, over a year ago now, she has had no 1:1 support. She is in year 8 now.",
+        "2025-09",
+    ),
+    ("since", "Since she went into reception she has not had the 1:1 in her plan. She is in year 2 now.", "2024-09"),
+    (
+        "since",
+        "The council told me at the end of the financial year that the personal budget would be cut. It was cut in June 2026.",
+        "2026-06",
+    ),
+    ("since", "Since I moved up to sixth form the council stopped my transport. I'm 17 and in Year 13.", "2025-09"),
+    ("since", "Our son (year 9) has not had his EHCP speech therapy since he moved up to secondary.", "2024-09"),
+    (
+        "since",
+        "The council said the new placement would be funded from the new financial year, but he has been out of school since 3 March 2026 with nothing.",
+        "2026-03",
+    ),
+    (
+        "since",
+        "I was told to wait until after the financial year for the OT assessment. Meanwhile his OT stopped when the therapist left in July.",
+        "2026-07",
+    ),
+    (
+        "since",
+        "My daughter is now in year 9. Since she moved up to secondary, over a year ago now, the council have not reviewed her EHCP.",
+        "2024-09",
+    ),
+    ("since", "Since she went up to high school (2024) she hasnt had a single SaLT session.", "2024-09"),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", THIRTEENTH_ROUND_REVIEW)
+def test_a_second_reviewers_inputs_that_the_thirteenth_rounds_rules_once_misread(field, text, expected):
+    assert _got(text, field) == expected, (text, _got(text, field))
