@@ -253,7 +253,9 @@ class TemplateWriter:
         more = " My full account is attached." if cut else ""
         out.append(f"**What has happened.** {told}{since}{more}")
         if f.contacts:
-            out.append("**What I have done to resolve this.**\n" + "\n".join(f"- {_sentence(c)}" for c in f.contacts))
+            # the person's own steps and the council's replies alike ("stage 1 reply 30 september just says theyre
+            # recruiting"): not all of them are what the person did (an adviser's read)
+            out.append("**My contacts with the council.**\n" + "\n".join(f"- {_sentence(c)}" for c in f.contacts))
         if f.impact:
             out.append(f"**The impact.** {_sentence(f.impact)}")
         out += self._grounds(ctx, "**The law.**")
