@@ -218,18 +218,13 @@ class TemplateWriter:
             else STAGE_TITLE[stage]
         )
         out.append(f"**{title}: {self._subject(ctx)}**")
-        intro = self._intro(f, stage, council, labels, self._unanswered(ctx))
+        intro = self._intro(f, stage, council, labels, self._unanswered(ctx), awaited)
         if panel:  # past stage 2 of the statutory procedure: the letter is a demand for the panel, not a new complaint
             intro = intro.split(" to make a formal complaint", 1)[0].split(". I am not satisfied", 1)[0]
             intro += (
                 f". I asked {council} for a stage 3 review panel on {_day(panel)} under the Children Act 1989 statutory "
                 "complaints procedure, and it has not been convened."
             )
-        if awaited:  # the complaint was made and its reply is overdue: this letter chases it (an adviser's read)
-            intro = intro.replace(
-                "to make a formal complaint about", f"about the formal complaint I made on {_day(awaited)} to"
-            ).rstrip(".")
-            intro += ", which has not been answered."
         out.append(intro)
         if f.provision:
             ordered = re.match(
@@ -296,7 +291,15 @@ class TemplateWriter:
         about = "; ".join(titles[:3]) if titles else "the council's handling of my concerns"
         return f"{f.child} — {about}" if f.child else about
 
-    def _intro(self, f: Facts, stage: str, council: str, labels: set[str], unanswered: date | None = None) -> str:
+    def _intro(
+        self,
+        f: Facts,
+        stage: str,
+        council: str,
+        labels: set[str],
+        unanswered: date | None = None,
+        awaited: date | None = None,
+    ) -> str:
         who = {
             "parent": f"as {_possessive(f.child)} parent" if f.child else "as a parent",
             "carer": f"as {_possessive(f.child)} carer" if f.child else "as a carer",
@@ -305,6 +308,8 @@ class TemplateWriter:
             "young person": "about my own education and support",
             "advocate": f"as an advocate for {f.child}" if f.child else "as an advocate",
         }.get(who_is_writing(f) or "", f"about {f.child}" if f.child else "about my child")
+        if stage == "council-stage-1" and awaited is not None:  # its reply overdue: chased (an adviser's read)
+            return f"I am writing {who}. I made a formal complaint to {council} on {_day(awaited)}, and it has not been answered."
         if stage == "council-stage-1":
             return f"I am writing {who} to make a formal complaint about {council}."
         if stage == "council-stage-2" and IGNORED_COMPLAINT.search(f.text()):

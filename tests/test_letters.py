@@ -249,6 +249,7 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
         "role": "parent",
         "council": "Nottinghamshire County Council",
         "child": "Kai",
+        "complainant": "parent",
         "has_plan": True,
         "stage": "council-stage-1",
         "issue": "Kai hasnt had his taxi to school since 2nd of october. put a complaint in on 20th october and nothing "
@@ -260,7 +261,10 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     }
     body = draft(full_engine, facts).body
     assert "not yet answered" in body.split("\n\n")[2]
-    assert "about the formal complaint I made on 20 October 2026 to Nottinghamshire County Council" in body
+    assert (
+        "I am writing as Kai's parent. I made a formal complaint to Nottinghamshire County Council on 20 October 2026, "
+        "and it has not been answered." in body
+    )
     assert "Please send your full response to my complaint within 10 working days of this letter" in body
     assert "travel costs" not in body and "with an interim arrangement until it is in place" in body
     drove = {**facts, "issue": facts["issue"].replace("i work nights and cant drive him", "ive been driving him")}
