@@ -1092,6 +1092,13 @@ def _birth_dates(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in BORN_ON.finditer(text))
 
 
+def _aside_end(text: str, pos: int) -> int:
+    """Where what follows a date at `pos` stops being about it: a closing bracket ("Mason (3 on 9 January) has had
+    no nursery place"), the sentence's end, or 60 characters on."""
+    m = re.compile(r"[)\n]|[.!?;](?:\s|$)").search(text, pos, min(len(text), pos + 60))
+    return m.start() if m else min(len(text), pos + 60)
+
+
 def _born(text: str, pos: int) -> bool:
     """Whether the date at `pos` is a date of birth, or a birthday told as one ("he was 7 on the 2nd of may"), not as
     when the loss began ("Since his birthday (12 April) he hasnt had any respite", "She turned 16 on 1 May and her
@@ -1102,8 +1109,7 @@ def _born(text: str, pos: int) -> bool:
         return False
     return not (
         re.search(r"\bsince (?:his|her|my|their) (?:\w+ )?birthday\W{0,3}$", text[max(0, pos - 40) : pos], re.I)
-        or FAILED.search(_clause_of(text, pos) or "")
-        or FAILED.search(text, pos, min(len(text), pos + 60))
+        or FAILED.search(text, pos, _aside_end(text, pos))
     )
 
 
@@ -1784,7 +1790,7 @@ EXTRA_WHO = [
         r"|\bon behalf of the member of parliament\b|(?m:^)\W*from:[^\n]*\boffice of the (?:mp|member of parliament)\b"
         r"|\badvocate,? on behalf of\b|\bconstituent case\b|\bon behalf of our client\b|\bour client,? (?:ms|mrs|mr|miss)\b"
         r"|\bour client (?:is|was)\b|(?m:^)\W*client\s*:"
-        r"|\badvocate here\b|(?m:^)\W*advocate\s*:(?!\s*(?:none|n/?a|no\b|nil|-|$))|\badvocacy case (?:summary|note)\b"
+        r"|\badvocate here\b|(?m:^)\W*advocate\s*:(?![ \t]*(?:none|n/?a|no\b|nil|-|\n|\Z))|\badvocacy case (?:summary|note)\b"
         # "I am writing on behalf of Ms Burke, with her consent", "on behalf of my constituents", "writing with the
         # agreement of Morwenna's parents"
         r"|\bwriting on behalf of (?:ms|mrs|mr|miss|my constituents?)\b|\bwriting with the agreement of \w+'s parents\b"
@@ -2031,7 +2037,9 @@ def _stage_cues(text: str) -> dict[str, tuple[int, int]]:
             before = re.split(r"[.!?;,\n]", before)[-1]
             if STAGE_NOT.search(before) or STAGE_NOT_AFTER.search(text[m.end() : m.end() + 20]):
                 continue
-            if CONDITIONAL_AFTER.match(text, m.end()):  # "she said she'd put in a formal complaint if not"
+            if CONDITIONAL_AFTER.match(text, m.end()) and re.search(
+                r"(?:'d|\bwould|\bwill|\bgoing to)\b[\w\s]{0,20}$", before, re.I
+            ):  # "she said she'd put in a formal complaint if not" (not "I made a complaint, and unless they reply")
                 continue
             if re.match(r"(?:(?![.!?\n,;]| [-–] ).)*\?", text[m.end() :]):
                 continue  # a question: "Do I need to send it to the Ombudsman?" (not "..., nothing back - what now?")
@@ -2378,7 +2386,7 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
 
 # a service running as it should: "is happening", "in place", "are great", "thats fine", "still happen", "comes through"
 WORKING = re.compile(
-    r"\b(?:(?<!not )(?<!n't )(?<!nt )(?<!never )happening|(?:is|are|has been|have been|was|were) (?:all )?in place|"
+    r"\b(?:(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!been )(?<!longer )(?<!stopped )happening|(?:is|are|has been|have been|was|were) (?:all )?in place|"
     r"(?:is|are|'s|s|was|were|has been|have been) (?:all )?"
     r"(?:fine|great|brilliant|working well|going well|ok|okay)|thats? (?:fine|working|great)|fair play|no problem|"
     r"still (?:happens?|comes?|runs?|going)|comes? through)\b",
@@ -2556,18 +2564,26 @@ NOT_IN_PLAN = re.compile(r"\b(?:nothing|not|never|no longer|be amended|leaves? o
 IT_SAYS = re.compile(r"\bit (?:says|said|states|also says)\b", re.I)
 PLAN_NAMED = re.compile(r"\b(?:plan|ehcp|section [a-k]\d?)\b", re.I)
 LIST_ITEM = re.compile(r"\s*(?:[-•*~]|\d+[.)])\s")
-STOPS = (". ", "! ", "? ", "\n")
+# where a sentence ends: a full stop, "!" or "?" and a space (not "Mr. Smith", "Dr. Patel", "e.g. OT"), or a line break
+SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\be\.g)(?<!\bi\.e)[.!?] +|\n+", re.I)
 
 
 def _sentence_at(text: str, at: int) -> int:
     """Where the sentence (or line) holding `at` begins."""
-    return max(text.rfind(p, 0, at) for p in STOPS) + 1
+    return max((m.end() for m in SENTENCE_END.finditer(text, 0, at)), default=0)
 
 
-def _framed(text: str, lo: int, end: int) -> bool:
+def _sentence_end(text: str, at: int, limit: int) -> int:
+    """Where the sentence holding `at` ends, at most `limit`."""
+    m = SENTENCE_END.search(text, at, limit)
+    return m.start() if m else limit
+
+
+def _framed(text: str, lo: int, end: int, at: int | None = None) -> bool:
     """The words from `lo` to `end` tell what follows as the plan's own: a plan cue, or "it says" just after a
-    sentence that names the plan."""
-    if NOT_THE_PLANS.search(text, lo, end):
+    sentence that names the plan. Words that make it another's are looked for before the words read (`at`), not in
+    them ("25 hours of 1:1 support in order to access the curriculum")."""
+    if NOT_THE_PLANS.search(text, lo, at if at is not None else end):
         return False  # "The Tribunal ordered that Section F says", "I think his plan says something like"
     if m := PLAN_FRAME.search(text, lo, end):
         # "the EHCP names X and the transport letter says '...'"; "says nothing about", "that Section F be amended to"
@@ -2590,10 +2606,9 @@ def provision_source(extraction: Extraction) -> str:
         return "person"  # an answer to a question; or no EHC plan named ("I'm 19 and a care leaver. My plan says")
     a, b = src
     quoted = a > 0 and text[a - 1] in "'\"“‘" and b < len(text) and text[b] in "'\"”’"
-    starts = [a] + ([] if quoted else [a + m.end() for m in re.finditer(r"[.!?]\s+|\n+", text[a:b]) if m.end() < b - a])
+    starts = [a] + ([] if quoted else [m.end() for m in SENTENCE_END.finditer(text, a, b) if m.end() < b])
     for k, at in enumerate(starts):
-        ends = [e for e in (text.find(p, at) for p in STOPS) if e >= 0]
-        end = min([b, *ends])
+        end = _sentence_end(text, at, b)
         if k:  # a later sentence of the span: a list's item, or between the places read, rides on the first
             said = content_words(text[at:end])
             if LIST_ITEM.match(text, at) or len(said & content_words(value)) * 2 < len(said):
@@ -2605,7 +2620,7 @@ def provision_source(extraction: Extraction) -> str:
             before = text[_sentence_at(text, up) : lo]
             if re.search(r":\s*$", before) or (m := PLAN_FRAME.search(before)) and not before[m.end() :].strip(" \n:"):
                 lo = _sentence_at(text, up)  # "Section F of his plan says, word for word:\n\n..."
-        if not _framed(text, lo, end):
+        if not _framed(text, lo, end, at if k == 0 else None):
             return "person"
     return "plan"
 
@@ -2799,8 +2814,9 @@ WISH_OPENING = re.compile(
     r"please(?: just| can| could you| can you)?(?= \w+ (?:the|my|his|her|them|a|an|us|back|me|our)\b)|"
     # "Can they please pay for the nursery place", "I expect the draft and final plan issued", "She is requesting that
     # the sessions are commissioned", "we invite the Council to confirm", "I am asking the Ombudsman to find"
-    r"(?:can|could) (?:they|you|the council) please|(?:i|we) expect(?= (?:the|a|an|my|his|her|their|our|them to|you to|"
-    r"\w+ council to)\b)|requesting(?: that)?|invite (?:the council|you) to|"
+    r"(?:can|could) (?:they|you|the council) please|(?:i|we) expect(?= (?:the council|you|them|\w+ council) to\b(?! do nothing)|"
+    r" (?:the|a|an|my|his|her|their|our) (?:\w+ ){1,4}(?:to be|issued|restored|reinstated|paid|delivered|put back|arranged|"
+    r"named|made up|completed|back)\b)|requesting(?: that)?|invite (?:the council|you) to|"
     r"(?:is|are|am|'m|'re) asking (?:the ombudsman|the council|the lgsco|you|them) to|"
     r"would be grateful if (?:you|the council|the ombudsman) (?:could|would)(?: please| kindly)?)"
     r"(?: (?:you|them) to)?\s+"
@@ -2813,18 +2829,20 @@ WISH_OPENING = re.compile(
 
 
 def _outcome(text: str) -> tuple[str, tuple[int, int]] | None:
-    label = OUTCOME_LABEL.search(text) or OUTCOME_HEADING.search(text)
-    if label and re.match(
-        r"\s*(?:\d+\.\s*)?(?:i|we) (?:want|would like|'d like|ask|need)\b", text[label.end() :], re.I
-    ):
-        label = None  # "WHAT I WANT\nI want to go to stage 2. I want the therapy back": the sentences say it
-    if label and re.match(
-        r"\s*(?:(?:i|we|they|she|he) (?:have|has|had|'ve|was|were|emailed|rang|phoned|called|sent)\b|(?:why|how|when|who|"
-        r"where|whether)\b)",
-        text[label.end() :],
-        re.I,
-    ):
-        label = None  # "Bottom line: I have emailed 14 times", "Mother asks: why has no one called her back"
+    label = None
+    for cand in (*OUTCOME_LABEL.finditer(text), *OUTCOME_HEADING.finditer(text)):
+        after = text[cand.end() :]
+        if re.match(r"\s*(?:\d+\.\s*)?(?:i|we) (?:want|would like|'d like|ask|need)\b", after, re.I):
+            break  # "WHAT I WANT\nI want to go to stage 2. I want the therapy back": the sentences say it
+        if re.match(
+            r"\s*(?:(?:i|we|they|she|he) (?:have|has|had|'ve|was|were|emailed|rang|phoned|called|sent)\b|(?:why|how|"
+            r"when|who|where|whether)\b)",
+            after,
+            re.I,
+        ):
+            continue  # "Bottom line: I have emailed 14 times", "Mother asks: why has no one called her back"
+        label = cand
+        break
     if label:  # "Outcome sought: a tutor in place immediately, ..." (a heading in a note or a form)
         start = label.end() + len(re.match(r"\s*(?:\d+\.\s+)?", text[label.end() :]).group(0))  # "5. We ask ..."
         listed = re.match(r"(?:[ \t]*[•*\-–][^\n]+(?:\n|$))+", text[start:])  # "- reinstate the taxi\n- pay back ..."

@@ -70,20 +70,23 @@ def _who(h: Hit) -> str:
     return h.organisation or "a council"
 
 
-# the person taking the child themselves, or paying for it: what a refund of travel costs would be for
+# the person taking the child themselves, or paying for it: what a refund of travel costs would be for ("ive been
+# driving him", "we drove her every day", "I paid for taxis", "the mileage"), not "the taxi took him to school" or
+# "His driver stopped coming"
 OWN_TRAVEL = re.compile(
-    r"\b(?:driv\w*|drove|mileage|fuel|petrol|fares?|paid for (?:a |the |his |her )?(?:taxi|taxis|bus|train)|"
-    r"(?:taking|take|took) (?:him|her|them|\w+) (?:in|to school|myself|ourselves))\b",
+    r"\b(?:mileage|fuel|petrol|fares?)\b"
+    r"|\b(?:i|we|ive|weve)(?:'ve| have| had| am|'m| was| were)?(?: been)?(?: \w+)? (?:driv(?:e|ing)|drove|took|take|taking|paid|paying|"
+    r"pay)\b",
     re.I,
 )
 
 
 def _own_travel(text: str) -> bool:
-    """The person says they took the child or paid for travel (not "i cant drive him")."""
+    """The person says they took the child or paid for travel (not "i cant drive him", "I can't afford to drive him")."""
     return any(
         not re.search(
-            r"\b(?:can'?t|cannot|unable to|not able to|don'?t|do not|never)\s+$",
-            text[max(0, m.start() - 12) : m.start()],
+            r"\b(?:can'?t|cant|cannot|unable to|not able to|don'?t|dont|do not|never|afford to)\b[\w\s']{0,15}$",
+            text[max(0, m.start() - 25) : m.end()].rsplit(m.group(0).split()[-1], 1)[0],
             re.I,
         )
         for m in OWN_TRAVEL.finditer(text)

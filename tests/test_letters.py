@@ -269,6 +269,8 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     assert "travel costs" not in body and "with an interim arrangement until it is in place" in body
     drove = {**facts, "issue": facts["issue"].replace("i work nights and cant drive him", "ive been driving him")}
     assert "my travel costs reimbursed" in draft(full_engine, drove).body
+    driver = {**facts, "issue": facts["issue"].replace("i work nights and cant drive him", "His driver stopped coming")}
+    assert "travel costs" not in draft(full_engine, driver).body
 
 
 def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):
