@@ -1092,10 +1092,13 @@ def _birth_dates(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in BORN_ON.finditer(text))
 
 
+ASIDE_END = re.compile(r"[)\n]|[.!?;](?:\s|$)")
+
+
 def _aside_end(text: str, pos: int) -> int:
     """Where what follows a date at `pos` stops being about it: a closing bracket ("Mason (3 on 9 January) has had
     no nursery place"), the sentence's end, or 60 characters on."""
-    m = re.compile(r"[)\n]|[.!?;](?:\s|$)").search(text, pos, min(len(text), pos + 60))
+    m = ASIDE_END.search(text, pos, min(len(text), pos + 60))
     return m.start() if m else min(len(text), pos + 60)
 
 

@@ -74,21 +74,21 @@ def _who(h: Hit) -> str:
 # driving him", "we drove her every day", "I paid for taxis", "the mileage"), not "the taxi took him to school" or
 # "His driver stopped coming"
 OWN_TRAVEL = re.compile(
-    r"\b(?:mileage|fuel|petrol|fares?)\b"
-    r"|\b(?:i|we|ive|weve)(?:'ve| have| had| am|'m| was| were)?(?: been)?(?: \w+)? (?:driv(?:e|ing)|drove|took|take|taking|paid|paying|"
-    r"pay)\b",
+    r"\b(?P<what>mileage|fuel|petrol|fares?)\b"
+    r"|\b(?:i|we|ive|weve)(?:'ve| have| had| am|'m| was| were)?(?: been)?(?: \w+)? "
+    r"(?P<did>driv(?:e|ing)|drove|took|take|taking|paid|paying|pay)\b",
     re.I,
+)
+# a negation before what was done: "i cant drive him", "I can't afford to drive him"
+NOT_DONE = re.compile(
+    r"\b(?:can'?t|cant|cannot|unable to|not able to|don'?t|dont|do not|never|afford to)\b[\w\s']{0,15}$", re.I
 )
 
 
 def _own_travel(text: str) -> bool:
     """The person says they took the child or paid for travel (not "i cant drive him", "I can't afford to drive him")."""
     return any(
-        not re.search(
-            r"\b(?:can'?t|cant|cannot|unable to|not able to|don'?t|dont|do not|never|afford to)\b[\w\s']{0,15}$",
-            text[max(0, m.start() - 25) : m.end()].rsplit(m.group(0).split()[-1], 1)[0],
-            re.I,
-        )
+        not NOT_DONE.search(text[max(0, m.start() - 25) : m.start("what") if m.group("what") else m.start("did")])
         for m in OWN_TRAVEL.finditer(text)
     )
 
