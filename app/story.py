@@ -28,6 +28,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from . import readers
+from .councils import council_core
 from .facts import Facts, FactsError
 from .gguf import load_chat_model
 from .issues import FAILURE_CUE, HAS_PLAN, NO_PLAN, WHO_CUES, who_is_writing
@@ -473,17 +474,6 @@ def _tidy_name(words: str) -> str:
     )
 
 
-def council_core(name: str | None) -> str:
-    """A council's name without its kind ("Kent County Council" → "kent"), to compare two ways of writing it."""
-    t = (name or "").lower().replace("&", " and ")  # "Brighton & Hove" is "Brighton and Hove"
-    t = re.sub(
-        r"\b(the|london borough of|royal borough of|city of|metropolitan|borough|county|city|district|council|cc)\b",
-        " ",
-        t,
-    )
-    return " ".join(t.split())
-
-
 RELATION = (
     r"(?:(?:\d+[- ](?:year|yr)s?[- ]old |little |eldest |youngest |older |younger |adopted )?)"
     r"(?:son|daughter|child|boy|girl|lad|stepson|stepdaughter|step-son|step-daughter|grandson|granddaughter|grandaughter|"
@@ -593,7 +583,7 @@ CHILD_RES = [
         r"kinship carers?|adoptive parents|guardians?)\b"
     ),
     re.compile(
-        r"\b(?:writing as|as|I am|I'm|im|Im) ([A-Z][a-z]+)'s (?:mum|mother|dad|father|special guardian|carer|parent|auntie|aunt|"
+        r"\b(?:writing as|as|I am|I'm|im|Im) ([A-Z][a-z]+?)'?s (?:mum|mother|dad|father|special guardian|carer|parent|auntie|aunt|"
         r"uncle|nan|nana|gran|grandma|grandad|grandmother|grandfather|step-?mum|step-?dad)"
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
@@ -628,7 +618,7 @@ CHILD_RES = [
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(
         r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:who is|who's|who turns|aged|age) \d{1,2}\b"
-        r"|\bre ([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:Y|[Yy]ear ?)\d{1,2}\b"
+        r"|\bre ([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:Y|[Yy]ear ?|[Yy]r ?)\d{1,2}\b"
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
     ),
     # an officer's note: "re son Ethan, Y10", "daughter Adaeze (Y3)"
@@ -636,7 +626,9 @@ CHILD_RES = [
         r"\b(?i:son|daughter|grandson|granddaughter|nephew|niece)\s+([A-Z][a-z]+(?<!ing)|[A-Z])\b(?! [A-Z][a-z])"
     ),
     # "the youngest Deacon is 8", "placed T with us"
-    re.compile(r"\b(?i:the|our|my) (?i:youngest|eldest|oldest|younger|older),? ([A-Z][a-z]+)\b"),
+    re.compile(
+        r"\b(?i:the|our|my) (?i:youngest|eldest|oldest|younger|older)(?: (?i:one|boy|girl|lad))?,? ([A-Z][a-z]+)\b"
+    ),
     re.compile(r"\bplaced ([A-Z][a-z]*) with (?:me|us)\b"),
     # "Name is Kai", and the child's own things: "that Derbyshire amend Oscar's EHCP", "Ellie's personal budget"
     re.compile(r"\b[Nn]ame is ([A-Z][a-z]+)\b"),
@@ -644,7 +636,7 @@ CHILD_RES = [
         r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)'s (?:\w+ ){0,2}(?:EHCP|EHC plan|ehcp|ehc plan|plan|annual review|school|needs|"
         r"provision|therapy|transport|taxi|tuition|social worker|placement|support plan|education|teacher|TA|SENCO|"
         r"personal budget|direct payments?|talking|speech|behaviour|allowance|respite|short breaks|club|sessions?|"
-        r"support|hours|visits)\b"
+        r"support|hours|visits|bus|escort|lessons|OT|SALT|SaLT|therapist|college place)\b"
     ),
     # "T came to us in July, he's 12"
     re.compile(
@@ -671,7 +663,7 @@ CHILD_RES = [
     re.compile(
         r"\b(?:guardian (?:for|to)|(?i:i'?m|im|i am|as) (?:(?i:his|her|their) )?(?i:nanna|nana|nan|gran|granny|grandma|grandad|"
         r"grandpa|mum|dad|auntie|aunt|uncle) to) "
-        r"([A-Z][a-z]+|[A-Z])\b(?! [A-Z])"
+        r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z])\b(?! [A-Z])"
         r"|\bclient ([A-Z][a-z]+|[A-Z])\b(?! [A-Z])(?!,? (?:the |is the |who is the )?(?:mother|father|mum|dad|parent|"
         r"grandmother|grandfather|nan|carer|guardian)\b)"
     ),
@@ -706,6 +698,28 @@ CHILD_RES = [
         r"(?:EHCP|ehcp|EHC plan|plan))\b",
         re.M,
     ),
+    # "my sisters lad Reece, hes 10", "my brother's daughter Amira"
+    re.compile(
+        r"\b(?i:my|our) (?i:sister|brother|daughter|son|partner|cousin|niece|nephew)'?s (?i:son|daughter|lad|boy|girl|"
+        r"little boy|little girl|child|kid|youngest|eldest),? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b"
+    ),
+    # the age said with other things in brackets, the name maybe in lower case at a line's start: "jaxon (8, ehcp,
+    # autistic)", "lacey (14) has had no social worker"
+    re.compile(
+        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\.? \((?:aged? )?\d{1,2}(?:,|;| ?yrs?\b| ?years?\b)"
+        r"|(?:^|[.!?]\s+)([a-z]{3,}) \((?:aged? )?\d{1,2}\b",
+        re.M,
+    ),
+    # "Chloe turned 16 on 3 August", "mason has a ehcp" (a story opening with the child's name in lower case)
+    re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z]+) (?:turned|turns|has just turned) \d{1,2}\b", re.M),
+    re.compile(
+        r"\A\s*([a-z]{3,}) (?:has|is|hasn'?t|isnt|has got) (?:an? ehc|got an? ehc|autis|\d{1,2}\b|in (?:year|yr))"
+    ),
+    # the child the thing is for or done to: "refused to assess Evie", "not had one SALT session for Poppy"
+    re.compile(
+        r"\b(?:assess|assessing|sessions? for|therapy for|support for|provision for|transport for|tuition for|"
+        r"taxi for|a place for|a school for) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?! (?:[A-Z]|council|cc|county))"
+    ),
 ]
 
 
@@ -717,7 +731,8 @@ NOT_A_CHILD = set(
     "eventually then also still only just apparently unfortunately sadly premature twins adopted hi hello hey thanks "
     "sorry help update morning evening afternoon urgent nobody authority provider hospital action barnardo family "
     "mencap complaint complaints plan stage nanna nana gran granny grandma grandad grandpa auntie aunty uncle happens "
-    "seems goes gets comes needs loves hates keeps starts stays sees prefer riverside".split()
+    "seems goes gets comes needs loves hates keeps starts stays sees prefer riverside london families children "
+    "son daughter lad boy girl kid child grandson granddaughter nephew niece brother sister".split()
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
@@ -1060,8 +1075,11 @@ LAST_TERM = re.compile(
 YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
 # how long it has gone on: "for 18 months now", "for the last two years", "for the last 7 weeks"
 DURATION = re.compile(
-    r"\b(?:for|it'?s been|it has been) (?:the (?:last|past) |over |nearly |almost |about )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|eighteen) (weeks?|months?|years?)(?: now)?\b",
+    r"\b(?:for|in|it'?s been|it has been) (?:the (?:last|past) |(?:well |just )?over |nearly |almost |about |roughly |around |"
+    r"approximately |more than |at least )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|eighteen) (weeks?|months?|years?)(?: now)?\b"
+    r"|\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen) (weeks?|months?|years?)\W{1,3}"
+    r"(?:that'?s|thats|this is) how long\b",
     re.I,
 )
 DURATION_CONTEXT = re.compile(
@@ -1143,6 +1161,8 @@ AGO = re.compile(
     r"eleven|twelve) (weeks?|months?|terms?|fortnights?) ago\b|\blast month\b",
     re.I,
 )
+# an assessment asked for is when its wait began ("Over nine months ago I asked ... for a child in need assessment")
+ASKED_ASSESSMENT = re.compile(r"\b(?:asked|requested|applied)\b[^.!?\n]{0,80}?\bassessment\b", re.I)
 HAD_SINCE = re.compile(r"\s+since (?:i|we|they|he|she) (?:last )?(?:had|have had|'ve had)\b", re.I)
 NUMBER_WORDS = {
     w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split(), start=0)
@@ -1265,7 +1285,12 @@ def _since_said(
     ago = []
     for m in AGO.finditer(text):
         clause = _clause_of(text, m.start())
-        if not LOST.search(clause) or any(rx.search(clause) for rx in (COMPLAINT_STEP, PERSON_CONTACT, NOT_A_START)):
+        since_ago = re.search(r"\bsince\b[^.!?\n]*$", text[max(0, m.start() - 60) : m.start()], re.I)
+        sentence = re.split(r"[.!?\n]", text[m.start() :], maxsplit=1)[0]
+        sentence = re.split(r"[.!?\n]", text[max(0, m.start() - 120) : m.start()])[-1] + sentence
+        if not (since_ago or ASKED_ASSESSMENT.search(sentence)) and (
+            not LOST.search(clause) or any(rx.search(clause) for rx in (COMPLAINT_STEP, PERSON_CONTACT, NOT_A_START))
+        ):
             continue  # only a loss told as how long ago ("the TA left about 8 weeks ago"), not a request, call or appeal
         if m.group(0).lower() == "last month":
             ago.append((m.start(), _months_back(today, 1), m.span()))
@@ -1292,8 +1317,14 @@ def _since_said(
     for m in DURATION.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
         after = text[m.end() : m.end() + 40]
+        said_n, said_unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if m.group(0).lower().startswith("in ") and not re.search(
+            r"\b(?:no|not|never|nothing|none|hasn'?t|haven'?t)\b[^.!?\n]*$", before, re.I
+        ):
+            continue  # "in 6 weeks" is a time to come unless a loss is told before it ("not had one session in 14 months")
         if not (
-            m.group(0).lower().endswith(" now")
+            m.group(3)  # "7 MONTHS. thats how long my son has been without a school"
+            or m.group(0).lower().endswith(" now")
             or re.match(r"for the (last|past)\b", m.group(0), re.I)
             or DURATION_CONTEXT.search(before)
             or re.match(r"[^.!?\n]{0,30}\b(no|none|nothing|not|never)\b", after, re.I)
@@ -1302,8 +1333,8 @@ def _since_said(
             continue  # "foster carers for 6 years" is not how long the problem has gone on
         if re.match(r"\s+since (?:i|we|they|he|she|the|my|our)\b", after, re.I) and not HAD_SINCE.match(after):
             continue  # "It's been nearly 6 months since I asked": the request's own day says when; not "since I had"
-        n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1).lower(), 0)
-        unit = m.group(2).lower()
+        n = int(said_n) if said_n.isdigit() else NUMBER_WORDS.get(said_n.lower(), 0)
+        unit = said_unit.lower()
         if unit.startswith("week"):
             back = today - timedelta(weeks=n)
             lasted.append((m.start(), f"{back.year:04d}-{back.month:02d}", m.span()))
@@ -1320,6 +1351,10 @@ def _since_said(
         r"[^.!?\n]{0,40}?\bat the (?:start|beginning) of (?:year|yr) ?\d{1,2}\b|"
         r"(?:he|she|they|[a-z]+) (?:went|moved) (?:into|up to) (?:year|yr) ?\d{1,2}\b|"
         r"(?:he|she|they|[a-z]+) started (?:year|yr) ?\d{1,2}\b|"
+        # "since she was in year 7", "since the first week of year 10", "since I started my second year at college"
+        r"(?:he|she|they|i|[a-z]+) (?:was|were) in (?:year|yr) ?\d{1,2}\b|"
+        r"the (?:first|second) (?:week|day|days|weeks|term|month) of (?:year|yr) ?\d{1,2}\b|"
+        r"(?:i|he|she|they|[a-z]+) started (?:my|his|her|their) (?:first|second|third) year (?:at|of|in) (?:college|sixth form)\b|"
         r"(?:he|she|they|[a-z]+) (?:started|(?:went|moved) (?:up )?(?:in)?to) (?:secondary|high school|big school|college|"
         r"sixth form|reception)\b(?! (?:in|last|\w+ years? ago)))",
         text,
@@ -1327,10 +1362,13 @@ def _since_said(
     ):
         y = today.year if today.month >= 9 else today.year - 1
         went, now = re.search(r"(\d{1,2})\s*$", m.group(0)), NOW_IN_YEAR.search(text)
+        nth = re.search(r"\b(first|second|third) year (?:at|of|in) (?:college|sixth form)\b", m.group(0), re.I)
         # the school year a stage starts in: secondary in year 7, sixth form or college in year 12
         year = (
             int(went.group(1))
             if went
+            else 11 + ("first", "second", "third").index(nth.group(1).lower()) + 1
+            if nth
             else {
                 "secondary": 7,
                 "high school": 7,
@@ -1342,10 +1380,14 @@ def _since_said(
         )
         now_in = int(next(g for g in now.groups() if g)) if now else None
         ago = re.match(
-            r"[^.!?\n]{0,25}?\b(?:over |almost |nearly |about |more than )?(a|one|two|three|\d) years? ago\b",
+            r"[^.!?\n]{0,40}?\b(?:over |almost |nearly |about |more than )?(a|one|two|three|\d) years? (?:ago|now)\b",
             text[m.end() :],
             re.I,
         )
+        # how long, said in the same sentence: "for about 14 months, basically since the start of year 8"
+        months = re.search(
+            r"\b(\d{1,2}) months\b[^.!?\n]{0,40}$", text[max(0, m.start() - 60) : m.start()], re.I
+        ) or re.match(r"[^.!?\n]{0,40}?\b(\d{1,2}) months\b", text[m.end() :], re.I)
         said_year = re.match(
             r"[^.!?\n]{0,60}?(?:\bthat was |\bin |\()(?:sept?(?:ember)? )?((?:19|20)\d\d)\b", text[m.end() :], re.I
         )
@@ -1357,12 +1399,17 @@ def _since_said(
             )  # "He's in year 10 now. Since he went into year 8", "(year 8) ... since he started secondary"
         elif ago:  # "Since she moved up to secondary, over a year ago now"
             y -= {"a": 1, "one": 1, "two": 2, "three": 3}.get(ago.group(1).lower()) or int(ago.group(1))
+        elif months and 0 < int(months.group(1)) <= 60:
+            back = _months_back(today, int(months.group(1)))
+            y = int(back[:4]) - (int(back[5:]) < 8)  # the school year the months reach back into
         if said := re.match(r"\s+in\s+sept?(?:ember)?\s+((?:19|20)\d\d)\b", text[m.end() :], re.I):
             y = int(said.group(1))  # "since she started year 8 in September 2025"
         found.append((m.start(), f"{y:04d}-09", m.span()))
     return tuple(found), tuple(lasted)
 
 
+# a note opening with the writer's child, "my" left out: "Son is 13. Autism.", "Daughter has an EHCP"
+TERSE_CHILD = re.compile(r"\A\s*(Son|Daughter|Stepson|Stepdaughter) (?:is|has|was|aged|\(\d)")
 NOW_IN_YEAR = re.compile(
     r"\b(?:is|'s|am|are|now|and) (?:now )?in (?:year|yr) ?(\d{1,2})\b|\((?:year|yr|y) ?(\d{1,2})\)", re.I
 )
@@ -2350,7 +2397,11 @@ def _regions(
 PROVISION_PLACES = 2
 # a place that opens with what the person wants is the remedy asked for, not what is owed ("We want fortnightly contact to
 # start again"), unless it is the only place found
-WISH_START = re.compile(r"[\W]*(?:and\s+|but\s+|so\s+)?(?:i|we) (?:really )?(?:want|would like|'d like)\b", re.I)
+WISH_START = re.compile(
+    r"[\W]*(?:and\s+|but\s+|so\s+)?(?:(?:i|we) (?:really )?(?:want|would like|'d like)\b"
+    r"|(?:(?:outcomes?|remed(?:y|ies)) (?:sought|requested|wanted)|requested outcomes?|desired outcome|sought)\s*:)",
+    re.I,
+)
 
 
 def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tuple[int, int], str] | None:
@@ -2392,7 +2443,7 @@ WORKING = re.compile(
     r"\b(?:(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!been )(?<!longer )(?<!stopped )happening|(?:is|are|has been|have been|was|were) (?:all )?in place|"
     r"(?:is|are|'s|s|was|were|has been|have been) (?:all )?"
     r"(?:fine|great|brilliant|working well|going well|ok|okay)|thats? (?:fine|working|great)|fair play|no problem|"
-    r"still (?:happens?|comes?|runs?|going)|comes? through)\b",
+    r"still (?:happens?|comes?|runs?|going)|comes? through|(?<!not )(?<!n't )(?<!nt )continuing (?:as (?:per|in) (?:the )?plan|fine))\b",
     re.I,
 )
 # how a piece of an item cut off at a comma opens: "delivered by", "including at break", "two nights per month"
@@ -3359,6 +3410,9 @@ def _rules(text: str, today: date) -> Extraction:
         # "Ben has had an EHCP since he was 6 ... I have to drive him": a child named by someone writing as I or we,
         # with no word of another role, is their parent's story (2 such tuning stories, no other role among them)
         ex.values["complainant"] = Found("parent", ex.values["child"].source)
+    elif "complainant" not in ex.values and (opening := TERSE_CHILD.search(text)):
+        # a parent's terse note: "Son is 13. Autism. Has EHCP." (the child unnamed, or named later)
+        ex.values["complainant"] = Found("parent", opening.span(1))
     ex.contacts, ex.dates = _events(text, today)
     # a complaint step the dates read ("Stage 2 asked 15 June", "they wrote back on 14 August") says how far the
     # complaint has gone even where no stage cue does: the furthest of the two stands

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .councils import official_name
 from .deadlines import add_working_days
 from .draft_types import Award, DraftContext, Point, quote_of
 from .facts import Facts
@@ -30,7 +31,7 @@ from .law import REGISTER
 from .models import Hit
 from .owed import offered_sum
 from .quoting import cite_label
-from .text import long_date
+from .text import long_date, tidy
 from .timeline import how_late
 
 STAGE_TITLE = {
@@ -94,9 +95,25 @@ def _own_travel(text: str) -> bool:
 
 
 def _sentence(text: str) -> str:
-    """The user's words as a sentence: first letter capitalised, one full stop. Nothing else changes."""
-    t = text.strip().rstrip(".")
+    """The user's words as a sentence: tidied (`text.tidy`: apostrophes, "I", capitals), one full stop. No word
+    changes."""
+    t = tidy(text.strip().rstrip("."))
     return (t[:1].upper() + t[1:] + ".") if t else ""
+
+
+# a span the person put in quotation marks ("Section F says: 'weekly speech and language therapy'"); an apostrophe
+# inside a word ("Kai's", "don't") neither opens nor closes one
+QUOTED_SPAN = re.compile(
+    r"\u201c([^\u201d\n]+)\u201d|\u2018([^\u2019\n]+)\u2019(?!\w)|\"([^\"\n]+)\"|(?<!\w)'([^'\n]+?)'(?!\w)"
+)
+
+
+def _in_quotes(words: str, text: str) -> bool:
+    """`words` are all inside one span the person quoted: the plan's own words, to be quoted as such."""
+    want = " ".join(words.lower().split()).strip(" .")
+    return bool(want) and any(
+        want in " ".join(next(g for g in m.groups() if g).lower().split()) for m in QUOTED_SPAN.finditer(text)
+    )
 
 
 def _day(d: date) -> str:
@@ -157,8 +174,8 @@ def story(text: str, limit: int = LONG_STORY_WORDS) -> tuple[str, bool]:
     """The user's account for the letter: whole when short; when long, its opening sentences and every later
     sentence that carries a date or a number, in their order, up to about `limit` words (and True: it was cut)."""
     words = text.split()
-    if len(words) <= limit:
-        return _sentence(text), False
+    if len(words) <= limit:  # each paragraph (each message of a chat) its own sentence's end
+        return "\n\n".join(_sentence(p) for p in re.split(r"\n\s*\n", text) if p.strip()), False
     sents = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(words)) if s.strip()]
     keep, n = [], 0
     for i, s in enumerate(sents):
@@ -200,7 +217,7 @@ class TemplateWriter:
     def _parent(self, ctx: DraftContext) -> str:
         f = ctx.facts
         stage = ctx.letter_stage() or "council-stage-1"  # where the person's words put the letter (app.issues)
-        council = f.council or "the council"
+        council = official_name(f.council) or "the council"
         labels = {p.issue.label for p in ctx.points}
         plan = plan_status(f.has_plan, f.text())
         out: list[str] = []
@@ -245,7 +262,10 @@ class TemplateWriter:
                 else f"**What {f.child or 'my child'} needs.** "
             )
             said = f.provision[ordered.end() :] if ordered else f.provision
-            out.append(f"{what}{_sentence(said.rstrip('.'))}")
+            quoted = what.endswith("The plan says: ") and _in_quotes(said, f.issue)
+            out.append(
+                f"{what}\u201c{said.strip().rstrip('.')}\u201d." if quoted else f"{what}{_sentence(said.rstrip('.'))}"
+            )
         told, cut = (ctx.restated, False) if ctx.restated else story(f.issue, 120 if ctx.short else LONG_STORY_WORDS)
         since = f" This has been the case since {f.since_words}." if f.since_words else ""
         more = " My full account is attached." if cut else ""
@@ -291,7 +311,10 @@ class TemplateWriter:
     def _subject(self, ctx: DraftContext) -> str:
         f = ctx.facts
         titles = [p.issue.title.rstrip(".") for p in ctx.points if p.issue.label != "general"]
-        about = "; ".join(titles[:3]) if titles else "the council's handling of my concerns"
+        # later titles go on in lower case ("...not provided; the complaint was not handled properly"), an acronym
+        # as it is ("EHC")
+        titles = titles[:1] + [t[:1].lower() + t[1:] if re.match(r"[A-Z][a-z]", t) else t for t in titles[1:3]]
+        about = "; ".join(titles) if titles else "the council's handling of my concerns"
         return f"{f.child} — {about}" if f.child else about
 
     def _intro(
@@ -833,7 +856,7 @@ class TemplateWriter:
     # ================================================================= officer
     def _officer(self, ctx: DraftContext) -> str:
         f = ctx.facts
-        council = f.council or "the council"
+        council = official_name(f.council) or "the council"
         t = ctx.timeline
         today = t.today if t else date.today()
         out = [f"**{STAGE_TITLE['response']}** ({council})", long_date(today.isoformat())]

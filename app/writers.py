@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol, runtime_checkable
 
+from .councils import official_name
 from .draft_types import DraftContext
 from .errors import UserError
 from .gguf import ModelCorrupt, ModelMissing, load_chat_model
@@ -107,7 +108,7 @@ def facts_block(ctx: DraftContext) -> str:
     rows = [
         ("Writer", f.role),
         ("Stage", STAGE_TITLE.get(ctx.letter_stage() or "", ctx.letter_stage() or "")),
-        ("Council", f.council),
+        ("Council", official_name(f.council)),
         ("Child", f.child),
         ("What went wrong", f.issue),
         ("What the plan says" if f.provision_source != "person" else "What the child should have", f.provision),

@@ -52,6 +52,7 @@ LAYERS = {
         "law",
         "facets",
         "readers",
+        "councils",
     },
 }
 ORDER = ["foundation", "index", "retrieve", "drafting", "engine", "faces"]

@@ -273,6 +273,60 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     assert "travel costs" not in draft(full_engine, driver).body
 
 
+def test_a_letter_reads_as_an_adviser_would_send_it(full_engine):
+    """An adviser's read of Ruby's and Kai's letters: the council by its proper name ("Leeds Council" is Leeds City
+    Council), the plan's quoted words in quotation marks, the person's words tidied (apostrophes, "I", capitals) but
+    not changed, a subject that does not start a second capital mid-line, and transport law that argues the duty
+    continuing when a taxi firm pulls out, not who is eligible (nobody disputed it)."""
+    ruby = {
+        "role": "parent",
+        "council": "Leeds Council",
+        "child": "Ruby",
+        "has_plan": True,
+        "issue": "my daughter Ruby (9) has an EHCP from leeds. Section F says: 'weekly speech and language therapy, 45 "
+        "minutes, delivered by a qualified speech and language therapist'. shes had nothing since the therapist left "
+        "after easter. i complained on 2 september and the stage 1 reply just says theyre recruiting",
+        "provision": "weekly speech and language therapy, 45 minutes, delivered by a qualified speech and language "
+        "therapist",
+        "provision_source": "plan",
+        "since": "2026-04",
+    }
+    r = draft(full_engine, ruby)
+    body = r.body
+    assert body.startswith("To the complaints team, Leeds City Council")
+    assert (
+        "The plan says: \u201cweekly speech and language therapy, 45 minutes, delivered by a qualified speech and "
+        "language therapist\u201d." in body
+    )
+    assert "She's had nothing since the therapist left after Easter. I complained on 2 September" in body
+    assert "they're recruiting" in body and "shes had" not in body
+    # "shes had nothing since the therapist left" says the provision is missing: the plan's duty is argued
+    assert "Provision in the EHC Plan has not been delivered" in body.split("\n\n")[2]
+    assert "section 42 of the Children and Families Act 2014" in body
+    assert r.verification.passed, r.verification.notes
+    unquoted = {**ruby, "issue": ruby["issue"].replace("'", ""), "provision_source": "plan"}
+    assert "The plan says: Weekly speech" in draft(full_engine, unquoted).body
+    kai = {
+        "role": "parent",
+        "council": "Nottinghamshire County Council",
+        "child": "Kai",
+        "has_plan": True,
+        "issue": "Kai hasnt had his taxi to school since 2nd of october, the company pulled out. i complained on 20th "
+        "october and nothing back.",
+        "provision": "his taxi to school",
+        "provision_source": "person",
+        "since": "2026-10",
+        "dates": {"complaint_made": "2026-10-20"},
+    }
+    body = draft(full_engine, kai).body
+    subject = body.split("\n\n")[2]
+    assert "; the complaint" in subject and "; The" not in subject, subject
+    assert "so it does not end when a transport provider withdraws" in body
+    assert "Schedule 35B" not in body
+    refused = {**kai, "issue": "The council refused Kai's application for school transport in August."}
+    assert "Schedule 35B" in draft(full_engine, refused).body
+
+
 def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):
     r = draft(full_engine, OT)
     ask = r.body[r.body.index("**What I am asking for.**") :].split("\n\n")[0]
