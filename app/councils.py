@@ -3,7 +3,7 @@ name a letter is addressed to (an adviser's read: a letter to "Leeds Council" sh
 
 The official names are the local authorities in England with education and children's social care duties, as the
 Ombudsman's decisions name them ("London Borough of Barnet", "Bury Metropolitan Borough Council"). A council whose
-own name is "<place> Council" (Cornwall Council, Kirklees Council) is not listed: that name is already right."""
+own name is "<place> Council" (Cornwall Council, Wiltshire Council) is not listed: that name is already right."""
 
 from __future__ import annotations
 
@@ -158,4 +158,12 @@ def official_name(name: str | None) -> str | None:
     Council, a council the table does not know) as written."""
     if not name:
         return name
-    return OFFICIAL.get(council_core(name), name)
+    official = OFFICIAL.get(council_core(name))
+    if official is None:
+        return name
+    # the kind the person wrote is kept: "Nottingham County Council" is not Nottingham City Council, "Newcastle Borough
+    # Council" (Newcastle-under-Lyme) is not Newcastle upon Tyne City Council
+    for kind in ("county", "city", "borough"):
+        if re.search(rf"\b{kind}\b", name, re.I) and not re.search(rf"\b{kind}\b", official, re.I):
+            return name
+    return official

@@ -304,6 +304,7 @@ ENDORSED = re.compile(r"in line with (our|the) guidance|appropriate|reasonable|p
 LOST_PROVISION = {"section_f_provision": "provision", "out_of_school": "education", "eotas": "education"}
 BENCHMARK_QUERY = "Guidance on Remedies suggests a range per term for loss of educational provision missed therapy"
 DAYS_PER_TERM = 365.25 / 3
+TERM_ROUNDING = 0.25  # a quarter of a term (about a month) short of a whole term still counts it
 # the sessions the person counts as missed: "missed at least 12 OT sessions", "27 SALT sessions missed"
 MISSED_SESSIONS = re.compile(
     r"\bmissed (?:at least |about |around )?(\d{1,3}) (?:[\w-]+ ){0,3}sessions\b|"
@@ -427,7 +428,9 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
         # counted to today, or to the day the provision restarted (or will) when the facts give one
         restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None
         end = min(date.today(), restarted) if restarted and restarted > begun else date.today()
-        units = max(0, int((end - begun).days // DAYS_PER_TERM))  # under a term: the rate alone
+        # whole terms, a term counted once three quarters of it is lost (an adviser's read: April to the end of
+        # November is "about 2 terms", not 1, 1.99 terms by the calendar); under that, the rate alone
+        units = max(0, int((end - begun).days / DAYS_PER_TERM + TERM_ROUNDING))
     education = "education" in lost
     if sessions and not education:
         per = session_figure(ctx, retriever, sessions)
@@ -600,8 +603,17 @@ def symbolic_award(ctx: DraftContext, retriever: Retriever | None, at_most: int 
                 if not find_verbatim(quote, h.text):
                     continue
                 on_issue = any(re.search(t, sent, re.I) for t in topics)
+                # time and trouble is benchmarked on a sum for time and trouble, or for the frustration of pursuing
+                # a complaint; not on frustration about another failure (an adviser's read: £300 for a family's
+                # "frustration ... uncertainty" over OT, 23 009 620, asked as a transport complaint's time and trouble)
                 fits = ("delay" in harms and re.search(r"delay|uncertain", purpose, re.I)) or (
-                    "complaint" in harms and re.search(r"complaint|time,? (and )?trouble|frustrat", purpose, re.I)
+                    "complaint" in harms
+                    and (
+                        re.search(r"complaint|time,? (and )?trouble", purpose, re.I)
+                        or (
+                            re.search(r"frustrat", purpose, re.I) and re.search(r"complain|chas|communicat", sent, re.I)
+                        )
+                    )
                 )
                 if not (on_issue or fits):
                     continue  # not this kind of failure: no benchmark rather than a stranger's

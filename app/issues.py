@@ -368,9 +368,13 @@ ONLY_WHEN = {
     "SENPB2014-reg12": rf"(?=[\s\S]*(?:{SEND_CONTEXT}))[\s\S]*\b(reduc|cut|lower|decreas)",
     # the health needs guidance, for a child out of school because of illness or health needs (not a missing place)
     # who is eligible for free travel, when eligibility is in question (refused, withdrawn, an application or appeal),
-    # not when the transport ran and stopped (an adviser's read: "the taxi firm pulled out" is the continuing duty)
-    "EA1996-Sch35B": r"refus|eligib|entitled|turned down|reject|declin|walking distance|\bmiles?\b|appeal|appl(y|ied|ication)"
-    r"|withdr[ae]w|taken away|\bpolicy\b|qualif|won'?t (give|provide)",
+    # in a sentence about the child's travel; not when the transport ran and a firm stopped it (an adviser's read:
+    # "the taxi firm pulled out" is the continuing duty, not eligibility)
+    "EA1996-Sch35B": r"(?:^|[.!?\n])(?=[^.!?\n]*\b(?:transport|taxi|bus|minibus|travel)\b)"
+    r"(?![^.!?\n]*\b(?:firm|company|operator|provider|contractor|driver|escort)s?\b)"
+    r"[^.!?\n]*\b(?:refus|not eligible|ineligib|no longer eligib|turned down|reject|declin|walking distance|"
+    r"under (?:2|3|two|three) miles|appeal|appl(?:y|ied|ication)|withdr[ae]w|taken away|took (?:it|his|her) \w+ away|"
+    r"won'?t (?:give|provide))",
     "DfE-health-needs": r"\b(ill|illness|health|medical|anxiety|anxious|mental|hospital|cancer|fatigue|school refus|emotional)",
 }
 

@@ -97,8 +97,8 @@ def _own_travel(text: str) -> bool:
 def _sentence(text: str) -> str:
     """The user's words as a sentence: tidied (`text.tidy`: apostrophes, "I", capitals), one full stop. No word
     changes."""
-    t = tidy(text.strip().rstrip("."))
-    return (t[:1].upper() + t[1:] + ".") if t else ""
+    t = tidy(text.strip().rstrip(".,;: "))
+    return (t[:1].upper() + t[1:] + ("" if t.endswith(("?", "!")) else ".")) if t else ""
 
 
 # a span the person put in quotation marks ("Section F says: 'weekly speech and language therapy'"); an apostrophe
@@ -108,12 +108,27 @@ QUOTED_SPAN = re.compile(
 )
 
 
+# what introduces the plan's own words before the quotation marks: "Section F says:", "his EHCP states"
+PLAN_BEFORE_QUOTE = re.compile(r"\b(?:plan|section [a-k]|ehcp|ehc plan|order)\b[^.!?\n]{0,40}$", re.I)
+
+
 def _in_quotes(words: str, text: str) -> bool:
-    """`words` are all inside one span the person quoted: the plan's own words, to be quoted as such."""
+    """`words` are one span the person quoted, or most of it, where what comes just before the quotation marks is the
+    plan ("Section F says: '...'"): the plan's own words, to be quoted as such. Not a council's or a school's words
+    ("The council emailed: 'we cannot offer ...'"), and not a word or two of a longer quotation."""
     want = " ".join(words.lower().split()).strip(" .")
-    return bool(want) and any(
-        want in " ".join(next(g for g in m.groups() if g).lower().split()) for m in QUOTED_SPAN.finditer(text)
-    )
+    if not want:
+        return False
+    for m in QUOTED_SPAN.finditer(text):
+        quoted = " ".join(next(g for g in m.groups() if g).lower().split()).strip(" .")
+        inside = re.search(rf"(?<!\w){re.escape(want)}(?!\w)", quoted)
+        if (
+            inside
+            and len(want) >= 0.6 * len(quoted)
+            and PLAN_BEFORE_QUOTE.search(text[max(0, m.start() - 60) : m.start()])
+        ):
+            return True
+    return False
 
 
 def _day(d: date) -> str:

@@ -38,45 +38,65 @@ def long_date(iso: str | None) -> str:
 
 # words typed without their apostrophe that are no other word ("hasnt", "cant"; not "its", "were", "ill", "id")
 _CONTRACTIONS = {
-    w.replace("'", ""): w
+    w.replace("'", "").lower(): w
     for w in """don't doesn't didn't can't couldn't wouldn't shouldn't isn't wasn't hasn't haven't hadn't aren't weren't
-    won't I'm I've he's she's they're they've we've you're you've that's what's there's who's wouldn't could've
-    would've should've""".split()
+    won't I'm I've he's she's they're they've we've you're you've that's what's there's who's could've would've
+    should've""".split()
 }
 _MONTHS = "january february april june july august september october november december easter christmas".split()
 _ALL_CAPS = {"ehcp": "EHCP", "ehc": "EHC", "senco": "SENCO", "camhs": "CAMHS", "sendiass": "SENDIASS", "ot": "OT"}
+# a word with a full stop that does not end a sentence: "e.g.", "i.e.", "p.m.", "approx.", "Mr."
+_ABBREVIATION = re.compile(r"(?:\b[a-z]\.)+$|\b(?:e\.?g|i\.?e|etc|approx|mr|mrs|ms|dr|st|vs|ref|tel)\.?$", re.I)
+# "3 may", "on the 4th of march", "may 2026": the month (not "he may", "the 2 may disagree", "year 7 may be")
+_MAY_MARCH = re.compile(
+    r"(\b(?:on|since|from|by|until|till)(?: the)?\s+\d{1,2}(?:st|nd|rd|th)?(?: of)?\s+"
+    r"|\b(?:the|of)\s+\d{1,2}(?:st|nd|rd|th)(?: of)?\s+|^\d{1,2}(?:st|nd|rd|th)?(?: of)?\s+)"
+    r"(may|march)\b|()\b(may|march)(?=\s+(?:\d{4}|\d{1,2}(?:st|nd|rd|th)\b))",
+    re.I | re.M,
+)
 
 
 def tidy(text: str) -> str:
     """The person's words as a letter shows them: apostrophes put back where a word needs one ("hasnt" → "hasn't"),
-    "i" → "I", months, Easter and "EHCP" capitalised, each sentence begun with a capital letter. No word is added, dropped or
-    changed in meaning; the spelling of everything else is theirs."""
+    "i" → "I", months, Easter and "EHCP" capitalised, each sentence begun with a capital letter. No word is added,
+    dropped or changed in meaning; the spelling of everything else is theirs, and a link or an email address is left
+    exactly as it is."""
 
     def word(m: re.Match) -> str:
         w = m.group(0)
         low = w.lower()
+        before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 2]
         if low == "i":
-            return w if m.string[m.start() - 1 : m.start()] == "(" else "I"  # "(i)" numbers a list
+            # "(i)" numbers a list; "i.e." and "i.d." are not the person
+            return w if (before == "(" and after[:1] == ")") or re.match(r"\.[a-z]", after, re.I) else "I"
         if re.fullmatch(r"i'(m|ve|d|ll)", low):
             return "I" + w[1:]
         if low in _CONTRACTIONS and w == low:
             return _CONTRACTIONS[low]
         if low in _MONTHS and w == low:
             return w.capitalize()
-        if low in _ALL_CAPS and w == low:
-            return _ALL_CAPS[low]
+        if w == low and low.split("'")[0] in _ALL_CAPS:  # "ehcp", "ehcp's"
+            head, _, tail = w.partition("'")
+            return _ALL_CAPS[head] + ("'" + tail if tail else "")
         return w
 
-    out = re.sub(r"\b[A-Za-z]+(?:'[a-z]+)?\b", word, text)
-    # "3 may", "may 2026": the month (not "he may"); "march" likewise
-    out = re.sub(r"(?<=\d )(may|march)\b|\b(may|march)(?= \d)", lambda m: m.group(0).capitalize(), out)
-    # a sentence's first letter: at the start, after a full stop, question or exclamation mark, or a new line
-    # (not after "e.g." or "Mr.")
-    return re.sub(
-        r"(^|(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bMrs)(?<!\bM[rs])(?<!\bDr)[.!?]\s+|\n\s*)([a-z])",
-        lambda m: m.group(1) + m.group(2).upper(),
-        out,
+    def words(chunk: str) -> str:
+        return re.sub(r"\b[A-Za-z]+(?:'[a-z]+)?\b", word, chunk)
+
+    # a link or an email address (any run with "/", "@" or "www.") is kept as typed
+    out = "".join(
+        part if re.search(r"[/@]|www\.", part) else words(part) for part in re.split(r"(\S*(?:[/@]|www\.)\S*)", text)
     )
+    out = _MAY_MARCH.sub(lambda m: (m.group(1) or "") + (m.group(2) or m.group(4)).capitalize(), out)
+
+    # a sentence's first letter: at the start, after a new line, or after a full stop, question or exclamation mark
+    # that ends a sentence (not the one in "e.g.", "p.m." or "Mr.")
+    def capital(m: re.Match) -> str:
+        if m.group(2) and _ABBREVIATION.search(out[max(0, m.start() - 12) : m.start() + 1]):
+            return m.group(0)
+        return m.group(1) + m.group(3).upper()
+
+    return re.sub(r"(^|\n\s*|([.!?])\s+)([a-z])", capital, out)
 
 
 def first_line(e: BaseException | str, limit: int = 200) -> str:

@@ -11,10 +11,13 @@ from datetime import date
 import pytest
 import yaml
 
+from app.councils import official_name
 from app.deadlines import add_working_days, complaint_due_dates, working_days_between
 from app.draft import parse_facts, run_draft
-from app.issues import issues_for, plan_status, who_is_writing
+from app.issues import ONLY_WHEN, issues_for, plan_status, who_is_writing
 from app.models import Hit
+from app.template import _in_quotes, story
+from app.text import tidy
 from app.timeline import build_timeline, found_events, how_late
 from app.writers import TemplateWriter
 from helpers import ROOT
@@ -267,6 +270,9 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     )
     assert "Please send your full response to my complaint within 10 working days of this letter" in body
     assert "travel costs" not in body and "with an interim arrangement until it is in place" in body
+    # time and trouble is not benchmarked on another family's frustration over OT (23 009 620, an adviser's read)
+    pay = next(line for line in _ask(body).splitlines() if "time and trouble" in line)
+    assert "23 009 620" not in pay and re.search(r"complaint handling|time and trouble", pay.split(":", 1)[-1]), pay
     drove = {**facts, "issue": facts["issue"].replace("i work nights and cant drive him", "ive been driving him")}
     assert "my travel costs reimbursed" in draft(full_engine, drove).body
     driver = {**facts, "issue": facts["issue"].replace("i work nights and cant drive him", "His driver stopped coming")}
@@ -304,6 +310,12 @@ def test_a_letter_reads_as_an_adviser_would_send_it(full_engine):
     assert "Provision in the EHC Plan has not been delivered" in body.split("\n\n")[2]
     assert "section 42 of the Children and Families Act 2014" in body
     assert r.verification.passed, r.verification.notes
+    # therapy lost since the start of the month eight months ago is about 2 terms, not the 1 whole term it falls
+    # short of by a day or two (an adviser's read: "April to November is about 2 terms")
+    today = date.today()
+    k = today.year * 12 + today.month - 1 - 8
+    eight = draft(full_engine, {**ruby, "since": f"{k // 12:04d}-{k % 12 + 1:02d}"}).body
+    assert re.search(r"for the 2 terms of speech and language therapy", eight), _ask(eight)
     unquoted = {**ruby, "issue": ruby["issue"].replace("'", ""), "provision_source": "plan"}
     assert "The plan says: Weekly speech" in draft(full_engine, unquoted).body
     kai = {
@@ -325,6 +337,60 @@ def test_a_letter_reads_as_an_adviser_would_send_it(full_engine):
     assert "Schedule 35B" not in body
     refused = {**kai, "issue": "The council refused Kai's application for school transport in August."}
     assert "Schedule 35B" in draft(full_engine, refused).body
+
+
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("i.e. the plan", "I.e. the plan"),  # a text's first letter; "i.e." itself kept
+        ("his i.d. was lost", "His i.d. was lost"),
+        ("at 3 p.m. on monday", "At 3 p.m. on monday"),
+        ("approx. two hours", "Approx. two hours"),
+        ("starting year 7 may be too much", "Starting year 7 may be too much"),
+        ("the 2 may disagree", "The 2 may disagree"),
+        ("on the 3 may it stopped", "On the 3 May it stopped"),
+        ("see https://www.kent.gov.uk/send/ehcp", "See https://www.kent.gov.uk/send/ehcp"),
+        ("(i was told)", "(I was told)"),
+        ("her ehcp's section f", "Her EHCP's section f"),
+        ("im tired and ive had enough", "I'm tired and I've had enough"),
+        ("see (i) and (ii)", "See (i) and (ii)"),
+        ("Mr. smith said no. then nothing", "Mr. smith said no. Then nothing"),
+    ],
+)
+def test_the_persons_words_are_tidied_without_changing_one(typed, shown):
+    """The second reviewer's inputs: an abbreviation's full stop is no sentence's end, "may" is a month only beside a
+    day, a link is kept exactly, and no word is added or dropped."""
+    assert tidy(typed) == shown
+    assert story("hi,\n\nwhy hasnt anyone called me?\n\nthe plan says:")[0] == (
+        "Hi.\n\nWhy hasn't anyone called me?\n\nThe plan says."
+    )
+
+
+def test_a_council_keeps_the_kind_the_person_wrote_and_only_the_plans_quoted_words_are_quoted():
+    assert official_name("Leeds Council") == "Leeds City Council"
+    assert official_name("Barnet Council") == "London Borough of Barnet"
+    assert official_name("Nottingham County Council") == "Nottingham County Council"  # not the city
+    assert official_name("Newcastle Borough Council") == "Newcastle Borough Council"  # Newcastle-under-Lyme
+    assert official_name("Cornwall Council") == "Cornwall Council"
+    assert not _in_quotes("weekly speech therapy", "The council emailed: 'we cannot offer weekly speech therapy'.")
+    assert not _in_quotes("OT", "Section F: 'not now'.")
+    assert _in_quotes("weekly OT, 1 hour", "Section F says: 'weekly OT, 1 hour'. Nothing since May.")
+
+
+@pytest.mark.parametrize(
+    "words, eligibility",
+    [
+        ("The taxi firm withdrew from the contract", False),
+        ("His mental health has declined", False),
+        ("entitled to transport under his EHCP but the taxi company pulled out", False),
+        ("12 miles away and the taxi firm went bust", False),
+        ("going to appeal to the tribunal about section F", False),
+        ("The council refused Kai's application for school transport in August.", True),
+        ("Brum council withdrew his transport", True),
+    ],
+)
+def test_who_is_eligible_for_free_travel_is_argued_only_when_eligibility_is_in_question(words, eligibility):
+    assert bool(re.search(ONLY_WHEN["EA1996-Sch35B"], words, re.I)) is eligibility
 
 
 def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):

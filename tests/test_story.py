@@ -2384,15 +2384,63 @@ FOURTEENTH_ROUND = [
     ("since", "He has not been in school for about 14 months, basically since the start of year 8.", "2025-09"),
     ("since", "I have been a foster carer for 6 years and it was fine.", None),
     ("since", "The review will happen in 6 weeks.", None),
+    # what is owed, where the reader finds nothing likely enough: taken off the child, promised and not come, "must
+    # have", "not had one", "have not named"
+    ("provision", "Brum council took the taxi off her at the start of September. She can't walk it.", "the taxi"),
+    (
+        "provision",
+        "In the plan she must have 1:1 help all the day in school. Now she is alone.",
+        "1:1 help all the day in school",
+    ),
+    ("provision", "not had one SALT session for Poppy in 14 months. its in her plan.", "SALT session for Poppy"),
+    (
+        "provision",
+        "its the setting up home grant i was told i would get when i moved in july. it never came.",
+        "the setting up home grant",
+    ),
+    ("provision", "still havent sent the final EHCP, no school named for next year, just chasing emails", None),
 ]
 
 
 @pytest.mark.parametrize("field,text,expected", FOURTEENTH_ROUND)
 def test_the_fourteenth_rounds_rules(field, text, expected):
-    assert _got(text, field) == expected, (text, _got(text, field))
+    got = _got(text, field)
+    if field == "provision" and expected is not None:  # what is owed, maybe with the words that frame it
+        assert got is not None and expected.lower() in got.lower(), (text, got)
+    else:
+        assert got == expected, (text, got)
 
 
 def test_a_service_continuing_as_the_plan_says_is_delivered_and_an_outcome_heading_is_a_wish():
     assert story_module.WORKING.search("OT and specialist teaching continuing as per plan")
     assert not story_module.WORKING.search("the OT is not continuing as per plan")
     assert story_module.WISH_START.match("Outcome requested: SALT reinstated as per section F")
+
+
+# the fourteenth round's second reviewer: inputs the round's new rules once misread (each now read right)
+FOURTEENTH_ROUND_REVIEW = [
+    ("child", "I am writing as James mum. No OT since May.", None),
+    ("child", "Im Thomas mum and he has had no OT since May", None),
+    ("child", "we need therapy for Anxiety since May", None),
+    ("child", "tuition for Maths stopped in June", None),
+    ("child", "support for English lessons stopped", None),
+    ("child", "He has an EHCP. sessions (12 of them) were cancelled", None),
+    ("child", "hours (15 a week) were cut in May", None),
+    ("child", "rachel (31) here, my son has no OT", None),
+    ("child", "Ofsted (3 years ago) rated the school good", None),
+    ("child", "Mrs Smith's lessons stopped in May", None),
+    ("since", "has not got a school place and they say in 3 months maybe", None),
+    ("since", "Nothing will change in 6 months they said", None),
+    ("since", "no idea if it will start in 6 weeks", None),
+    ("since", "will not be back in 2 weeks", None),
+    ("since", "He had no OT. I have been chasing ever since I emailed them 3 weeks ago.", None),
+    ("since", "12 years. that's how long I have been his carer. He has no OT now.", None),
+    ("since", "Since she was in year 7 she loved school. Now in year 10 she has no OT.", None),
+    ("since", "since the second term of year 10. He is in year 11 now.", None),
+    ("since", "no OT for 4 months, since the start of year 10", "2026-09"),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", FOURTEENTH_ROUND_REVIEW)
+def test_a_second_reviewers_inputs_that_the_fourteenth_rounds_rules_once_misread(field, text, expected):
+    assert _got(text, field) == expected, (text, _got(text, field))
