@@ -167,8 +167,20 @@ def _year(text: str | None) -> int | None:
     return 2000 + int(text[1:]) if text.startswith("'") else int(text)
 
 
+# a day written in words: "on the tenth of july", "the twenty eighth of october"
+DAY_WORDS = {
+    w: i
+    for i, w in enumerate(
+        """first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth
+        fifteenth sixteenth seventeenth eighteenth nineteenth twentieth""".split(),
+        start=1,
+    )
+}
+DAY_WORDS |= {f"twenty{sep}{w}": 20 + DAY_WORDS[w] for w in list(DAY_WORDS)[:9] for sep in (" ", "-", "")}
+DAY_WORDS |= {"thirtieth": 30, "thirty first": 31, "thirty-first": 31, "thirtyfirst": 31}
+DAY_WORD_RE = "|".join(sorted(DAY_WORDS, key=len, reverse=True))
 DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? {MONTH_RE}\b,?(?: {YEAR_RE}\b)?"
+    rf"\b(\d{{1,2}}|(?<=the ){DAY_WORD_RE})(?:st|nd|rd|th)?(?: of)? {MONTH_RE}\b,?(?: {YEAR_RE}\b)?"
     rf"|\b{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?\b,?(?: {YEAR_RE}\b)?"
     r"|\b(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})\b(?!\.\d)|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
     # a day/month with no year where a date is meant ("complained on 15/09", "they replied 13/10", "wrote on 1/10"),
@@ -185,7 +197,8 @@ def _day(m: re.Match, today: date) -> date | None:
     g = m.groups()
     try:
         if g[0]:
-            d, mo, y = int(g[0]), _month(g[1]), _year(g[2])
+            day = DAY_WORDS.get(" ".join(g[0].lower().split()))
+            d, mo, y = day or int(g[0]), _month(g[1]), _year(g[2])
         elif g[3]:
             d, mo, y = int(g[4]), _month(g[3]), _year(g[5])
         elif g[6]:

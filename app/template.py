@@ -152,6 +152,12 @@ TRANSPORT_IN_PLACE = re.compile(
     r"\b(transport|taxi|bus|minibus)\b[^.;\n]{0,40}?\b(started|began|finally (came|arrived|started)|is now (in place|running))\b",
     re.I,
 )
+# a special guardianship allowance cut, reduced or stopped (not one never paid)
+ALLOWANCE_CUT = re.compile(
+    r"\b(cut|reduced|lowered|stopped|decreased|taken away|withdrawn)\b[^.!?\n]{0,60}\ballowance\b"
+    r"|\ballowance\b[^.!?\n]{0,40}\b(cut|reduced|lowered|stopped|decreased|taken away|withdrawn)\b",
+    re.I,
+)
 # a penalty charge's representations already rejected ("the council rejected my appeal against the penalty charge")
 REJECTED = re.compile(r"\breject\w*|\bturned down\b|\brefused my (appeal|challenge|representations)", re.I)
 # a London council: its penalty charges go to London Tribunals, not the Traffic Penalty Tribunal
@@ -245,15 +251,18 @@ class TemplateWriter:
         out.append("\n".join([*sender, long_date(date.today().isoformat())]))
         panel = self._panel_pending(ctx) if stage != "ombudsman" else None
         awaited = self._awaited(ctx) if stage == "council-stage-1" else None
+        awaited2 = self._awaited_stage2(ctx) if stage == "council-stage-2" and not panel else None
         title = (
             "Request to convene the stage 3 review panel"
             if panel
             else f"{STAGE_TITLE[stage]}, not yet answered"
             if awaited
+            else "Stage 2 complaint, not yet answered"
+            if awaited2
             else STAGE_TITLE[stage]
         )
         out.append(f"**{title}: {self._subject(ctx)}**")
-        intro = self._intro(f, stage, council, labels, self._unanswered(ctx), awaited)
+        intro = self._intro(f, stage, council, labels, self._unanswered(ctx), awaited, awaited2)
         if panel:  # past stage 2 of the statutory procedure: the letter is a demand for the panel, not a new complaint
             intro = intro.split(" to make a formal complaint", 1)[0].split(". I am not satisfied", 1)[0]
             intro += (
@@ -310,6 +319,10 @@ class TemplateWriter:
             "Ombudsman's Complaint Handling Code gives for it has passed. If I do not have it by then, I will ask for my "
             "complaint to be considered at the next stage."
             if awaited
+            else "Please send the stage 2 response within 10 working days of this letter; the time for it has passed. If I "
+            "do not have it by then, I will ask the Local Government and Social Care Ombudsman to consider my complaint "
+            "because of the council's delay."
+            if awaited2
             else self._reply_by(ctx, stage)
         )
         if reply:  # kept in a shorter letter too: the request for a reply is what the letter is for
@@ -340,6 +353,7 @@ class TemplateWriter:
         labels: set[str],
         unanswered: date | None = None,
         awaited: date | None = None,
+        awaited2: date | None = None,
     ) -> str:
         who = {
             "parent": f"as {_possessive(f.child)} parent" if f.child else "as a parent",
@@ -353,6 +367,13 @@ class TemplateWriter:
             return f"I am writing {who}. I made a formal complaint to {council} on {_day(awaited)}, and it has not been answered."
         if stage == "council-stage-1":
             return f"I am writing {who} to make a formal complaint about {council}."
+        if (
+            stage == "council-stage-2" and awaited2 is not None
+        ):  # stage 2 asked for and overdue: chased, not asked again
+            return (
+                f"I am writing {who}. I asked {council} on {_day(awaited2)} for my complaint to be considered at stage 2, "
+                "and I have not had the stage 2 response."
+            )
         if stage == "council-stage-2" and IGNORED_COMPLAINT.search(f.text()):
             return (
                 f"I am writing {who}. I complained to {council} and it has not answered my complaint, so I ask for it to "
@@ -583,6 +604,13 @@ class TemplateWriter:
                 # no costs told ("i work nights and cant drive him"): a stopgap, not a refund of costs never had (an
                 # adviser's read of the Kai letter)
                 a = "suitable transport arranged now, with an interim arrangement until it is in place"
+            elif p.issue.label == "special_guardianship" and f.since_words and ALLOWANCE_CUT.search(f.text()):
+                # an allowance cut or stopped: restored from when it was cut, not from when the guardian asked (an
+                # adviser's read of a special guardian's letter)
+                a = (
+                    f"the allowance restored to its previous level, backdated to {f.since_words}, until a fresh "
+                    "assessment of our circumstances is made, with a written decision and reasons"
+                )
             if a and plan is not True and "Section F" in a:
                 # no plan in the facts: the provision in the person's words, never "Section F" (an adviser's read
                 # of d13, where nothing said the therapy was in a plan)
@@ -659,6 +687,19 @@ class TemplateWriter:
             return None
         late = [d for d in t.due if d.label == "Stage 1 response" and d.done is None and d.due < t.today]
         return made if late else None
+
+    def _awaited_stage2(self, ctx: DraftContext) -> date | None:
+        """The day stage 2 was asked for, when its response has not come and the time for it has passed (under either
+        procedure): the letter chases it rather than asking for stage 2 again (an adviser's read of a special guardian's
+        letter that asked for the stage 2 she had asked for in July)."""
+        t = ctx.timeline
+        if t is None:
+            return None
+        asked = t.events.get("stage2_requested")
+        if not asked or t.events.get("stage2_response"):
+            return None
+        late = [d for d in t.due if d.label.startswith("Stage 2") and d.done is None and d.due < t.today]
+        return asked if late else None
 
     def _panel_pending(self, ctx: DraftContext):
         """The day a stage 3 review panel was asked for, when it has not been held (Children Act procedure)."""
@@ -782,6 +823,13 @@ class TemplateWriter:
                 "Under the Children Act 1989 statutory procedure I can ask for a review panel within 20 working days of the "
                 "stage 2 response, and the panel must be held within 30 working days of my request; after that I can go to "
                 "the Local Government and Social Care Ombudsman."
+            )
+        elif children_act and ev.get("stage2_requested"):
+            out.append(
+                "Under the Children Act 1989 statutory procedure the stage 2 investigation is due within 25 working days "
+                "of my request, and 65 at most. When I have its response I can ask for a review panel within 20 working "
+                "days, and after that go to the Local Government and Social Care Ombudsman; if the council does not "
+                "complete stage 2, I will ask the Ombudsman to consider my complaint because of the delay."
             )
         elif children_act:
             out.append(

@@ -337,7 +337,8 @@ def how_late(d: Due, today: date) -> str:
     if not late:
         return ""
     days = late.days
-    if days < 14 and "working day" in d.rule:  # a deadline in working days is late by working days
+    if days < 28 and "working day" in d.rule:  # a deadline in working days is late by working days (19 days is 13
+        # working days, not "2 weeks": an adviser's read)
         n = working_days_between(d.due, d.done or today)
         return f"{n} working day{'s' if n != 1 else ''} late" if n else ""
     if days < 14:

@@ -393,6 +393,37 @@ def test_who_is_eligible_for_free_travel_is_argued_only_when_eligibility_is_in_q
     assert bool(re.search(ONLY_WHEN["EA1996-Sch35B"], words, re.I)) is eligibility
 
 
+def test_a_stage_2_already_asked_for_is_chased_and_a_cut_allowance_is_restored_from_the_cut(full_engine):
+    """An adviser's read of a special guardian's letter: she asked for stage 2 on 10 July and heard nothing, and the
+    letter asked for stage 2 again, told her she could ask for it "if stage 1 does not resolve it", and asked for the
+    allowance backdated only "to when I asked"."""
+    facts = {
+        "role": "parent",
+        "council": "Birmingham Council",
+        "child": "Mia",
+        "complainant": "special guardian",
+        "stage": "council-stage-2",
+        "issue": "birmingham cut my special guardianship allowance from 180 a week to 95 in april without telling me "
+        "why. i complained stage 1 in may, reply in june said its policy. asked for stage 2 on 10 july and nothing since",
+        "since": "2026-04",
+        "dates": {"stage2_requested": "2026-07-10"},
+    }
+    body = draft(full_engine, facts).body
+    assert body.split("\n\n")[2].startswith("**Stage 2 complaint, not yet answered: Mia")
+    assert "I asked Birmingham City Council on 10 July 2026 for my complaint to be considered at stage 2" in body
+    assert "if stage 1 does not resolve it" not in body and "Request to escalate" not in body
+    assert "Please send the stage 2 response within 10 working days of this letter" in body
+    assert "the allowance restored to its previous level, backdated to april 2026" in body.lower()
+    corporate = {
+        **facts,
+        "child": "Jay",
+        "complainant": "parent",
+        "issue": "Kent have given Jay no tuition since September. I asked for stage 2 on 10 July and nothing since.",
+    }
+    body = draft(full_engine, corporate).body
+    assert "Stage 2 complaint, not yet answered" in body and "Request to escalate" not in body
+
+
 def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):
     r = draft(full_engine, OT)
     ask = r.body[r.body.index("**What I am asking for.**") :].split("\n\n")[0]
@@ -977,6 +1008,9 @@ def test_a_late_response_says_sorry_and_counts_working_days():
         "Stage 1 response", date(2026, 11, 23), "10 working days from the acknowledgement", "x", done=date(2026, 11, 27)
     )
     assert how_late(due, date(2026, 11, 27)) == "4 working days late"
+    # 19 days is 13 working days late, not "2 weeks" (an adviser's read of Kai's letter)
+    kai = Due("Stage 1 response", date(2026, 11, 10), "10 working days from the acknowledgement", "x")
+    assert how_late(kai, date(2026, 11, 29)) == "13 working days late"
 
 
 def test_an_officers_late_response_apologises_for_its_lateness(full_engine):

@@ -2444,3 +2444,20 @@ FOURTEENTH_ROUND_REVIEW = [
 @pytest.mark.parametrize("field,text,expected", FOURTEENTH_ROUND_REVIEW)
 def test_a_second_reviewers_inputs_that_the_fourteenth_rounds_rules_once_misread(field, text, expected):
     assert _got(text, field) == expected, (text, _got(text, field))
+
+
+def test_a_day_written_in_words_is_read_as_a_date():
+    """An adviser's read: "asked for stage 2 on the tenth of july" and "a stage 1 reply on the twenty eighth of october"
+    were not read, so one letter asked for the stage 2 already asked for and another called a reply that came late
+    one that never came."""
+    dates = extract(
+        "i complained on the 3rd of october and got a stage 1 reply on the twenty eighth of october. asked for stage 2 "
+        "on the tenth of november",
+        today=TODAY,
+    ).dates
+    assert {k: v.value for k, v in dates.items()} == {
+        "complaint_made": "2026-10-03",
+        "stage1_response": "2026-10-28",
+        "stage2_requested": "2026-11-10",
+    }
+    assert extract("first of all the council said no in the second week of may", today=TODAY).dates == {}
