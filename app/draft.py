@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable, Protocol
 
 from .cite import IndexSource, SupportJudge, find_verbatim, flag_unsupported, verify
@@ -303,8 +303,25 @@ PER_UNIT = re.compile(r"£([\d,]+)(?:\s*(?:to|-|–)\s*£([\d,]+))?\s+(?:per|a|e
 ENDORSED = re.compile(r"in line with (our|the) guidance|appropriate|reasonable|proportionate", re.I)
 LOST_PROVISION = {"section_f_provision": "provision", "out_of_school": "education", "eotas": "education"}
 BENCHMARK_QUERY = "Guidance on Remedies suggests a range per term for loss of educational provision missed therapy"
-DAYS_PER_TERM = 365.25 / 3
+# a term is a third of the days of a year that fall in term time, counting every day but August and the two weeks
+# from 20 December (half terms and Easter are left in: they move from council to council); so September to the end
+# of November is most of a term, and April to the end of November about two (an adviser's read)
+HOLIDAY_DAYS = 31 + 14
+DAYS_PER_TERM = (365.25 - HOLIDAY_DAYS) / 3
 TERM_ROUNDING = 0.25  # a quarter of a term (about a month) short of a whole term still counts it
+
+
+def term_days(begun: date, end: date) -> int:
+    """The days from `begun` to `end` that are not in August or the two weeks from 20 December."""
+    return sum(
+        1
+        for n in range((end - begun).days)
+        if (d := begun + timedelta(days=n)).month != 8
+        and not (d.month == 12 and d.day >= 20)
+        and not (d.month == 1 and d.day <= 3)
+    )
+
+
 # the sessions the person counts as missed: "missed at least 12 OT sessions", "27 SALT sessions missed"
 MISSED_SESSIONS = re.compile(
     r"\bmissed (?:at least |about |around )?(\d{1,3}) (?:[\w-]+ ){0,3}sessions\b|"
@@ -430,7 +447,7 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
         end = min(date.today(), restarted) if restarted and restarted > begun else date.today()
         # whole terms, a term counted once three quarters of it is lost (an adviser's read: April to the end of
         # November is "about 2 terms", not 1, 1.99 terms by the calendar); under that, the rate alone
-        units = max(0, int((end - begun).days / DAYS_PER_TERM + TERM_ROUNDING))
+        units = max(0, int(term_days(begun, end) / DAYS_PER_TERM + TERM_ROUNDING))
     education = "education" in lost
     if sessions and not education:
         per = session_figure(ctx, retriever, sessions)

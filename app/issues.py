@@ -370,11 +370,11 @@ ONLY_WHEN = {
     # who is eligible for free travel, when eligibility is in question (refused, withdrawn, an application or appeal),
     # in a sentence about the child's travel; not when the transport ran and a firm stopped it (an adviser's read:
     # "the taxi firm pulled out" is the continuing duty, not eligibility)
-    "EA1996-Sch35B": r"(?:^|[.!?\n])(?=[^.!?\n]*\b(?:transport|taxi|bus|minibus|travel)\b)"
-    r"(?![^.!?\n]*\b(?:firm|company|operator|provider|contractor|driver|escort)s?\b)"
-    r"[^.!?\n]*\b(?:refus|not eligible|ineligib|no longer eligib|turned down|reject|declin|walking distance|"
-    r"under (?:2|3|two|three) miles|appeal|appl(?:y|ied|ication)|withdr[ae]w|taken away|took (?:it|his|her) \w+ away|"
-    r"won'?t (?:give|provide))",
+    "EA1996-Sch35B": r"(?:^|[.!?\n])(?![^.!?\n]*\b(?:firm|company|operator|provider|contractor|driver|escort)s?\b)"
+    r"(?:[^.!?\n]*\b(?:eligib|not entitled|no longer entitled|(?:doesn'?t|does not|don'?t|do not|won'?t) qualify"
+    r"|walking distance|(?:less than|under|within) (?:\d|two|three) miles)"
+    r"|(?=[^.!?\n]*\b(?:transport|taxi|bus|minibus|travel)\b)[^.!?\n]*\b(?:refus|turned down|reject|declin|appeal"
+    r"|appl(?:y|ied|ication)|withdr[ae]w|taken away|took (?:it|his|her) \w+ away|won'?t (?:give|provide)))",
     "DfE-health-needs": r"\b(ill|illness|health|medical|anxiety|anxious|mental|hospital|cancer|fatigue|school refus|emotional)",
 }
 

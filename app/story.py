@@ -180,7 +180,7 @@ DAY_WORDS |= {f"twenty{sep}{w}": 20 + DAY_WORDS[w] for w in list(DAY_WORDS)[:9] 
 DAY_WORDS |= {"thirtieth": 30, "thirty first": 31, "thirty-first": 31, "thirtyfirst": 31}
 DAY_WORD_RE = "|".join(sorted(DAY_WORDS, key=len, reverse=True))
 DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}}|(?<=the ){DAY_WORD_RE})(?:st|nd|rd|th)?(?: of)? {MONTH_RE}\b,?(?: {YEAR_RE}\b)?"
+    rf"\b(\d{{1,2}}|(?<=the )(?:{DAY_WORD_RE})(?= of ))(?:st|nd|rd|th)?(?: of)? {MONTH_RE}\b,?(?: {YEAR_RE}\b)?"
     rf"|\b{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?\b,?(?: {YEAR_RE}\b)?"
     r"|\b(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})\b(?!\.\d)|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
     # a day/month with no year where a date is meant ("complained on 15/09", "they replied 13/10", "wrote on 1/10"),
@@ -720,7 +720,7 @@ CHILD_RES = [
     # the age said with other things in brackets, the name maybe in lower case at a line's start: "jaxon (8, ehcp,
     # autistic)", "lacey (14) has had no social worker"
     re.compile(
-        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\.? \((?:aged? )?(?:1?\d|2[0-5])(?:,|;| ?yrs?(?: old)?\)| ?years? old\))"
+        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\.? \((?:aged? )?(?:1?\d|2[0-5])(?:,|;| ?yrs?(?: old)?\)| ?years?(?: old)?\))"
         r"|(?:^|[.!?]\s+)([a-z]{3,}) \((?:aged? )?(?:1?\d|2[0-5])(?:\)|,)",
         re.M,
     ),
@@ -1304,7 +1304,8 @@ def _since_said(
         since_ago = re.search(r"\bsince\b[^.!?\n]*$", text[max(0, m.start() - 60) : m.start()], re.I)
         sentence = re.split(r"[.!?\n]", text[m.start() :], maxsplit=1)[0]
         sentence = re.split(r"[.!?\n]", text[max(0, m.start() - 120) : m.start()])[-1] + sentence
-        if since_ago and (PERSON_CONTACT.search(sentence) or COMPLAINT_STEP.search(sentence)):
+        since_clause = text[since_ago.start() + max(0, m.start() - 60) : m.start()] if since_ago else ""
+        if since_ago and (PERSON_CONTACT.search(since_clause) or COMPLAINT_STEP.search(since_clause)):
             since_ago = None  # "chasing ever since I emailed them 3 weeks ago": the chase, not the loss
         if not (since_ago or ASKED_ASSESSMENT.search(sentence)) and (
             not LOST.search(clause) or any(rx.search(clause) for rx in (COMPLAINT_STEP, PERSON_CONTACT, NOT_A_START))
@@ -1338,12 +1339,12 @@ def _since_said(
         said_n, said_unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if m.group(0).lower().startswith("in ") and not (
             re.search(
-                r"\b(?:no|not|never|nothing|none|hasn'?t|haven'?t)\b(?:(?!\b(?:will|would|say|says|said|maybe|might|could|"
-                r"hope|expect|within|by|be)\b)[^.!?\n])*\b(?:had|been|seen|received|got|heard|come|attended)\b"
-                r"(?:(?!\b(?:will|would|say|says|said|maybe|might|could|hope|expect|within|by|be)\b)[^.!?\n])*$",
+                r"\b(?:no|not|never|nothing|none|hasn'?t|haven'?t)\b"
+                r"(?:(?!\b(?:will|would|say|says|said|maybe|might|could|hope|expect|within)\b)[^.!?\n])*$",
                 before,
                 re.I,
             )
+            and re.search(r"\b(?:had|been|seen|received|got|heard|come|attended)\b[^.!?\n]*$", before, re.I)
             and not re.match(r"\s*(?:maybe|time|they said|or so)\b", after, re.I)
         ):
             continue  # "in 6 weeks" is a time to come unless a loss is told before it ("not had one session in 14 months")
@@ -1432,9 +1433,10 @@ def _since_said(
         elif ago:  # "Since she moved up to secondary, over a year ago now"
             y -= {"a": 1, "one": 1, "two": 2, "three": 3}.get(ago.group(1).lower()) or int(ago.group(1))
         elif months and 0 < int(months.group(1)) <= 60:
-            back = _months_back(today, int(months.group(1)))
-            # the September nearest the month the months reach back to ("14 months" from November is September)
-            y = int(back[:4]) - (int(back[5:]) < 3)
+            back = _months_back(today, int(months.group(1)) - 2)
+            # the latest September at most two months after the months reach back ("14 months" from November is
+            # September; "20 months ... since the start of year 8" is the September before last)
+            y = int(back[:4]) - (int(back[5:]) < 9)
         if said := re.match(r"\s+in\s+sept?(?:ember)?\s+((?:19|20)\d\d)\b", text[m.end() :], re.I):
             y = int(said.group(1))  # "since she started year 8 in September 2025"
         found.append((m.start(), f"{y:04d}-09", m.span()))
@@ -2558,7 +2560,8 @@ NOT_OWED = re.compile(
     r"|^(?:my|his|her|their|our) (?:hours|job|shifts|work)\b|\b(?:job|shifts)\b"
     r"|\b(?:carers? allowance|housing element|universal credit|benefits?|pip|dla|esa|tax credits?|child benefit)\b"
     r"|\b(?:asking|review|assessment|appointment|meeting|to finish)\b|\b(?:lunch ?breaks?|break ?times?|playtimes?|phone)\b"
-    r"|^any (?:problems?|trouble|issues?)\b|\bnamed\b",  # "no school named for next year": the plan not yet final
+    r"|^any (?:problems?|trouble|issues?)\b|\bnamed\b"
+    r"|^(?:(?:a|an|any|the)\s+)?(?:reply|response|reason|explanation|update|answer|acknowledgement)s?\b",  # "no school named for next year": the plan not yet final
     re.I,
 )
 
@@ -2566,7 +2569,8 @@ NOT_OWED = re.compile(
 # a service taken off the child, or told as promised and not come: "took the taxi off her", "the setting up home money i
 # was told i would get"
 TAKEN_OFF = re.compile(
-    r"\btook ((?:the|his|her|their|my|our) (?:[\w'-]+\s+){0,4}?[\w'-]+) off (?:him|her|them|me|us)\b"
+    r"(?<!school )(?<!teacher )\btook ((?:the|his|her|their|my|our) (?:[\w'-]+\s+){0,4}?[\w'-]+) off (?:him|her|them|me|us)\b"
+    r"(?! (?:as a |for (?:a |his |her )?)(?:punishment|sanction|behaviour|detention))"
     r"|\b((?:the|his|her|their|my|our) (?:[\w'-]+\s+){0,5}?[\w'-]+) (?:i|we|he|she|they) (?:was|were) "
     r"(?:told|promised) (?:i|we|he|she|they) (?:would|wud|'d) (?:get|have|receive)\b",
     re.I | re.M,

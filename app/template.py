@@ -109,7 +109,11 @@ QUOTED_SPAN = re.compile(
 
 
 # what introduces the plan's own words before the quotation marks: "Section F says:", "his EHCP states"
-PLAN_BEFORE_QUOTE = re.compile(r"\b(?:plan|section [a-k]|ehcp|ehc plan|order)\b[^.!?\n]{0,40}$", re.I)
+PLAN_BEFORE_QUOTE = re.compile(
+    r"\b(?:plan|section [a-k]\d?|ehcp|ehc plan)\b(?:'s)?(?: \w+){0,2}? ?(?:says?|said|states?|stated|reads|specifies|"
+    r"sets out|lists|provides(?: for)?|wording(?: is)?)?\s*[:\-–]?\s*$",
+    re.I,
+)
 
 
 def _in_quotes(words: str, text: str) -> bool:
@@ -129,6 +133,32 @@ def _in_quotes(words: str, text: str) -> bool:
         ):
             return True
     return False
+
+
+# names that are also everyday words: never capitalised in the person's words ("i will", "we hope")
+WORD_NAMES = {"will", "hope", "grace", "faith", "joy", "rose", "may", "june", "april", "summer", "bill", "mark", "art"}
+
+
+def _allowance_cut(f: Facts) -> str | None:
+    """When a special guardianship allowance was cut: the facts' start month where the cut's own sentence names that
+    month ("cut my allowance ... in april"), else "when it was cut"; None when no such cut is told (a carer's allowance
+    stopped is another body's benefit)."""
+    for m in ALLOWANCE_CUT.finditer(f.text()):
+        if CARERS_ALLOWANCE.search(m.group(0)):
+            continue
+        start = max(f.text().rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        end = min((i for i in (f.text().find(c, m.end()) for c in ".!?\n") if i >= 0), default=len(f.text()))
+        said = f.text()[start:end].lower()
+        month = (f.since_words or "").split(" ")[0].lower()
+        return f.since_words if month and re.search(rf"\b{month[:3]}", said) else "when it was cut"
+    return None
+
+
+def _named(text: str, child: str | None) -> str:
+    """The child's name capitalised where the person typed it in lower case ("my son jayden" → "my son Jayden")."""
+    if not child or len(child) < 3 or not child[:1].isupper() or child.lower() in WORD_NAMES:
+        return text
+    return re.sub(rf"\b{re.escape(child.lower())}\b", child, text)
 
 
 def _day(d: date) -> str:
@@ -152,12 +182,21 @@ TRANSPORT_IN_PLACE = re.compile(
     r"\b(transport|taxi|bus|minibus)\b[^.;\n]{0,40}?\b(started|began|finally (came|arrived|started)|is now (in place|running))\b",
     re.I,
 )
-# a special guardianship allowance cut, reduced or stopped (not one never paid)
-ALLOWANCE_CUT = re.compile(
-    r"\b(cut|reduced|lowered|stopped|decreased|taken away|withdrawn)\b[^.!?\n]{0,60}\ballowance\b"
-    r"|\ballowance\b[^.!?\n]{0,40}\b(cut|reduced|lowered|stopped|decreased|taken away|withdrawn)\b",
+# a stage 2 reply told without its day ("they sent a stage 2 response saying no")
+STAGE2_ANSWERED = re.compile(
+    r"\bstage (?:2|two) (?:response|reply|decision|letter|outcome|report)\b(?! (?:is|was) (?:due|overdue|late))"
+    r"|\b(?:sent|got|had|received) (?:a |the |their |my )?stage (?:2|two)\b",
     re.I,
 )
+# a special guardianship allowance cut, reduced or stopped (not one never paid)
+ALLOWANCE_CUT = re.compile(
+    r"\b(?:cut|reduced|lowered|stopped|decreased|taken away|withdrawn)\b[^.!?\n]{0,60}?"
+    r"\b(?:special guardianship|sgo|guardianship|my|our|the|her|his) allowance\b"
+    r"|\b(?:special guardianship|sgo|guardianship) allowance\b[^.!?\n]{0,40}\b(?:was |has been |got )?"
+    r"(?:cut|reduced|lowered|stopped|decreased|taken away|withdrawn)\b",
+    re.I,
+)
+CARERS_ALLOWANCE = re.compile(r"\bcarer'?s'? allowance\b", re.I)
 # a penalty charge's representations already rejected ("the council rejected my appeal against the penalty charge")
 REJECTED = re.compile(r"\breject\w*|\bturned down\b|\brefused my (appeal|challenge|representations)", re.I)
 # a London council: its penalty charges go to London Tribunals, not the Traffic Penalty Tribunal
@@ -293,13 +332,14 @@ class TemplateWriter:
         told, cut = (ctx.restated, False) if ctx.restated else story(f.issue, 120 if ctx.short else LONG_STORY_WORDS)
         since = f" This has been the case since {f.since_words}." if f.since_words else ""
         more = " My full account is attached." if cut else ""
-        out.append(f"**What has happened.** {told}{since}{more}")
+        out.append(_named(f"**What has happened.** {told}{since}{more}", f.child))
         if f.contacts:
             # the person's own steps and the council's replies alike ("stage 1 reply 30 september just says theyre
             # recruiting"): not all of them are what the person did (an adviser's read)
-            out.append("**My contacts with the council.**\n" + "\n".join(f"- {_sentence(c)}" for c in f.contacts))
+            contacts = "\n".join(f"- {_sentence(c)}" for c in f.contacts)
+            out.append(_named("**My contacts with the council.**\n" + contacts, f.child))
         if f.impact:
-            out.append(f"**The impact.** {_sentence(f.impact)}")
+            out.append(_named(f"**The impact.** {_sentence(f.impact)}", f.child))
         out += self._grounds(ctx, "**The law.**")
         if not self.precedents(ctx):
             if ctx.outside:  # said to the person, not to the council
@@ -604,12 +644,12 @@ class TemplateWriter:
                 # no costs told ("i work nights and cant drive him"): a stopgap, not a refund of costs never had (an
                 # adviser's read of the Kai letter)
                 a = "suitable transport arranged now, with an interim arrangement until it is in place"
-            elif p.issue.label == "special_guardianship" and f.since_words and ALLOWANCE_CUT.search(f.text()):
+            elif p.issue.label == "special_guardianship" and (cut := _allowance_cut(f)):
                 # an allowance cut or stopped: restored from when it was cut, not from when the guardian asked (an
                 # adviser's read of a special guardian's letter)
                 a = (
-                    f"the allowance restored to its previous level, backdated to {f.since_words}, until a fresh "
-                    "assessment of our circumstances is made, with a written decision and reasons"
+                    f"the allowance restored to its previous level, backdated to {cut}, until a fresh assessment of "
+                    "our circumstances is made, with a written decision and reasons"
                 )
             if a and plan is not True and "Section F" in a:
                 # no plan in the facts: the provision in the person's words, never "Section F" (an adviser's read
@@ -696,9 +736,19 @@ class TemplateWriter:
         if t is None:
             return None
         asked = t.events.get("stage2_requested")
-        if not asked or t.events.get("stage2_response"):
+        text = ctx.facts.text()
+        answered = any(
+            not re.search(
+                r"\b(?:no|not|never|without|waiting for|chasing|still|yet)\b[^.!?\n]{0,30}$", text[: m.start()], re.I
+            )
+            for m in STAGE2_ANSWERED.finditer(text)
+        )
+        if not asked or t.events.get("stage2_response") or answered:
             return None
-        late = [d for d in t.due if d.label.startswith("Stage 2") and d.done is None and d.due < t.today]
+        due = [d for d in t.due if d.label.startswith("Stage 2")]
+        late = [d for d in due if d.done is None and d.due < t.today]
+        if not due:  # asked before the Code's dates apply: 20 working days after 5 to acknowledge
+            return asked if add_working_days(asked, 25) < t.today else None
         return asked if late else None
 
     def _panel_pending(self, ctx: DraftContext):
@@ -824,7 +874,7 @@ class TemplateWriter:
                 "stage 2 response, and the panel must be held within 30 working days of my request; after that I can go to "
                 "the Local Government and Social Care Ombudsman."
             )
-        elif children_act and ev.get("stage2_requested"):
+        elif children_act and ev.get("stage2_requested") and stage != "ombudsman":
             out.append(
                 "Under the Children Act 1989 statutory procedure the stage 2 investigation is due within 25 working days "
                 "of my request, and 65 at most. When I have its response I can ask for a review panel within 20 working "

@@ -46,12 +46,15 @@ _CONTRACTIONS = {
 _MONTHS = "january february april june july august september october november december easter christmas".split()
 _ALL_CAPS = {"ehcp": "EHCP", "ehc": "EHC", "senco": "SENCO", "camhs": "CAMHS", "sendiass": "SENDIASS", "ot": "OT"}
 # a word with a full stop that does not end a sentence: "e.g.", "i.e.", "p.m.", "approx.", "Mr."
-_ABBREVIATION = re.compile(r"(?:\b[a-z]\.)+$|\b(?:e\.?g|i\.?e|etc|approx|mr|mrs|ms|dr|st|vs|ref|tel)\.?$", re.I)
+_ABBREVIATION = re.compile(r"(?:\b[a-z]\.){2,}$|\b(?:e\.?g|i\.?e|etc|approx|mr|mrs|ms|dr|st|vs|ref|tel)\.?$", re.I)
 # "3 may", "on the 4th of march", "may 2026": the month (not "he may", "the 2 may disagree", "year 7 may be")
 _MAY_MARCH = re.compile(
     r"(\b(?:on|since|from|by|until|till)(?: the)?\s+\d{1,2}(?:st|nd|rd|th)?(?: of)?\s+"
     r"|\b(?:the|of)\s+\d{1,2}(?:st|nd|rd|th)(?: of)?\s+|^\d{1,2}(?:st|nd|rd|th)?(?: of)?\s+)"
-    r"(may|march)\b|()\b(may|march)(?=\s+(?:\d{4}|\d{1,2}(?:st|nd|rd|th)\b))",
+    r"(may|march)\b|()\b(may|march)(?=\s+(?:\d{4}|\d{1,2}(?:st|nd|rd|th)\b))"
+    # "since may", "from march to july" (not "in may be")
+    r"|(\b(?:since|from|until|till|in|early|late|mid|end of|start of|beginning of)\s+)(may|march)\b"
+    r"(?!\s+(?:be|have|not|need|want|get|take|go|come|well|also|still|never)\b)",
     re.I | re.M,
 )
 
@@ -71,8 +74,9 @@ def tidy(text: str) -> str:
             return w if (before == "(" and after[:1] == ")") or re.match(r"\.[a-z]", after, re.I) else "I"
         if re.fullmatch(r"i'(m|ve|d|ll)", low):
             return "I" + w[1:]
-        if low in _CONTRACTIONS and w == low:
-            return _CONTRACTIONS[low]
+        if low in _CONTRACTIONS and w in (low, low.capitalize()):  # "hasnt", "Hasnt", "Im"
+            fixed = _CONTRACTIONS[low]
+            return fixed if w == low else fixed[:1].upper() + fixed[1:]
         if low in _MONTHS and w == low:
             return w.capitalize()
         if w == low and low.split("'")[0] in _ALL_CAPS:  # "ehcp", "ehcp's"
@@ -87,7 +91,9 @@ def tidy(text: str) -> str:
     out = "".join(
         part if re.search(r"[/@]|www\.", part) else words(part) for part in re.split(r"(\S*(?:[/@]|www\.)\S*)", text)
     )
-    out = _MAY_MARCH.sub(lambda m: (m.group(1) or "") + (m.group(2) or m.group(4)).capitalize(), out)
+    out = _MAY_MARCH.sub(
+        lambda m: (m.group(1) or m.group(5) or "") + (m.group(2) or m.group(4) or m.group(6)).capitalize(), out
+    )
 
     # a sentence's first letter: at the start, after a new line, or after a full stop, question or exclamation mark
     # that ends a sentence (not the one in "e.g.", "p.m." or "Mr.")

@@ -16,7 +16,7 @@ from app.deadlines import add_working_days, complaint_due_dates, working_days_be
 from app.draft import parse_facts, run_draft
 from app.issues import ONLY_WHEN, issues_for, plan_status, who_is_writing
 from app.models import Hit
-from app.template import _in_quotes, story
+from app.template import _in_quotes, _named, story
 from app.text import tidy
 from app.timeline import build_timeline, found_events, how_late
 from app.writers import TemplateWriter
@@ -422,6 +422,71 @@ def test_a_stage_2_already_asked_for_is_chased_and_a_cut_allowance_is_restored_f
     }
     body = draft(full_engine, corporate).body
     assert "Stage 2 complaint, not yet answered" in body and "Request to escalate" not in body
+
+
+def test_terms_lost_count_term_time_and_a_childs_name_is_capitalised_in_the_persons_words():
+    """An adviser's read of a 15-year-old out of school since September: "the letter never says one term has been
+    lost so far" (September to the end of November is most of the autumn term; August and Christmas are not term time),
+    and "my son jayden" is the person's typing, not the child's name."""
+    from app.draft import DAYS_PER_TERM, TERM_ROUNDING, term_days
+
+    def terms(since: str) -> int:
+        return int(term_days(date.fromisoformat(since), date(2026, 11, 29)) / DAYS_PER_TERM + TERM_ROUNDING)
+
+    assert (terms("2026-09-01"), terms("2026-04-01"), terms("2026-01-01"), terms("2023-09-01")) == (1, 2, 3, 10)
+    assert terms("2026-10-15") == 0  # six weeks: the rate alone
+    assert _named("My son jayden is 15. jaydens school", "Jayden") == "My son Jayden is 15. jaydens school"
+    assert _named("I will ask", "Will") == "I will ask"
+
+
+def test_a_second_reviewers_letters_that_the_stage_2_chaser_and_the_allowance_ask_once_got_wrong(full_engine):
+    base = {
+        "role": "parent",
+        "council": "Birmingham Council",
+        "child": "Mia",
+        "complainant": "special guardian",
+        "stage": "council-stage-2",
+        "since": "2026-04",
+        "dates": {"stage2_requested": "2026-07-10"},
+    }
+    answered = {**base, "issue": "I asked for stage 2 on 10 July and they sent a stage 2 response saying no."}
+    assert "not yet answered" not in draft(full_engine, answered).body
+    waiting = {**base, "issue": "I asked for stage 2 on 10 July and still no stage 2 response."}
+    assert "Stage 2 complaint, not yet answered" in draft(full_engine, waiting).body
+    before_code = {**waiting, "dates": {"stage2_requested": "2025-12-01"}}
+    assert "Stage 2 complaint, not yet answered" in draft(full_engine, before_code).body
+    to_ombudsman = {**waiting, "stage": "ombudsman"}
+    assert "When I have its response I can ask for a review panel" not in draft(full_engine, to_ombudsman).body
+    carers = {
+        **base,
+        "dates": {},
+        "stage": "council-stage-1",
+        "issue": "I am Mia's special guardian. Birmingham have never paid the special guardianship allowance. My "
+        "carers allowance was stopped in May.",
+    }
+    assert "restored to its previous level" not in draft(full_engine, carers).body
+    recent = {
+        **base,
+        "dates": {},
+        "stage": "council-stage-1",
+        "since": "2022-03",
+        "issue": "I am special guardian for Mia since March 2022. Birmingham reduced my special guardianship allowance "
+        "recently with no reasons.",
+    }
+    body = draft(full_engine, recent).body
+    assert (
+        "restored to its previous level, backdated to when it was cut" in body and "backdated to March 2022" not in body
+    )
+
+
+def test_a_councils_words_after_the_plan_are_not_quoted_as_the_plan():
+    assert not _in_quotes(
+        "we cannot do weekly speech therapy",
+        "When I asked about his EHCP the council emailed: 'we cannot do weekly speech therapy'",
+    )
+    assert not _in_quotes("x y z w", "In order to 'x y z w'")
+    assert tidy("its in section F. they have not provided it") == "Its in section F. They have not provided it"
+    assert tidy("Im tired and Ive asked since may") == "I'm tired and I've asked since May"
 
 
 def test_the_ask_carries_a_figure_benchmarked_on_a_cited_paragraph(full_engine):
@@ -1144,7 +1209,7 @@ def test_a_therapy_rate_is_scaled_down_to_what_the_plan_gives(full_engine):
     plan giving 3 hours a term is priced at 3/5 of it, with both counts stated; a fuller plan is not scaled (d01)."""
     d02 = draft(full_engine, _gold("d02"))
     ask = _ask(d02.body)
-    assert "A payment of £3,510 for the 9 terms of speech and language therapy M has missed" in ask, ask
+    assert "A payment of £3,900 for the 10 terms of speech and language therapy M has missed" in ask, ask
     assert "at £390 a term: £650 a term is a rate the Ombudsman accepted" in ask
     assert "for 5 sessions a term (30 sessions over 6 terms), and the plan gives 3 hours a term" in ask
     assert d02.verification.passed, d02.verification.notes

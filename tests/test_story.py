@@ -2461,3 +2461,30 @@ def test_a_day_written_in_words_is_read_as_a_date():
         "stage2_requested": "2026-11-10",
     }
     assert extract("first of all the council said no in the second week of may", today=TODAY).dates == {}
+
+
+# the second reviewer of this session's later change: inputs it once misread (each now read right)
+SESSION_13_REVIEW = [
+    ("child", "Ruby (aged 9 years) has no OT since May", "Ruby"),
+    ("since", "He has had no OT in 7 months.", "2026-04"),
+    ("since", "He has not been seen by a therapist in 8 months.", "2026-03"),
+    ("since", "I have emailed them ever since his transport stopped 2 months ago.", "2026-09"),
+    ("since", "he hasnt had OT for 20 months since the start of year 8", "2024-09"),
+    ("since", "no OT for 14 months, since the start of year 8", "2025-09"),
+    ("provision", "There has been no reply to my complaint about her transport since June.", None),
+    ("provision", "The council has not provided a reason for cutting her respite", None),
+    ("provision", "I've had no explanation of why his transport stopped", None),
+    ("provision", "School took his laptop off him as a punishment in June.", None),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", SESSION_13_REVIEW)
+def test_a_second_reviewers_inputs_that_this_sessions_later_rules_once_misread(field, text, expected):
+    assert _got(text, field) == expected, (text, _got(text, field))
+
+
+def test_a_day_in_words_needs_the_and_of():
+    assert extract("the first may be late but i complained on 3 june", today=TODAY).dates["complaint_made"].value == (
+        "2026-06-03"
+    )
+    assert extract("He has had no OT since the second may be worse", today=TODAY).dates == {}
