@@ -135,23 +135,24 @@ def _in_quotes(words: str, text: str) -> bool:
     return False
 
 
-# names that are also everyday words: never capitalised in the person's words ("i will", "we hope")
-WORD_NAMES = {"will", "hope", "grace", "faith", "joy", "rose", "may", "june", "april", "summer", "bill", "mark", "art"}
-
-
 def _allowance_cut(f: Facts) -> str | None:
     """When a special guardianship allowance was cut: the facts' start month where the cut's own sentence names that
     month ("cut my allowance ... in april"), else "when it was cut"; None when no such cut is told (a carer's allowance
     stopped is another body's benefit)."""
-    for m in ALLOWANCE_CUT.finditer(f.text()):
+    text = f.text()
+    for m in ALLOWANCE_CUT.finditer(text):
         if CARERS_ALLOWANCE.search(m.group(0)):
             continue
-        start = max(f.text().rfind(c, 0, m.start()) for c in ".!?\n") + 1
-        end = min((i for i in (f.text().find(c, m.end()) for c in ".!?\n") if i >= 0), default=len(f.text()))
-        said = f.text()[start:end].lower()
+        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        end = min((i for i in (text.find(c, m.end()) for c in ".!?\n") if i >= 0), default=len(text))
+        said = text[start:end].lower()
         month = (f.since_words or "").split(" ")[0].lower()
         return f.since_words if month and re.search(rf"\b{month[:3]}", said) else "when it was cut"
     return None
+
+
+# names that are also everyday words: never capitalised in the person's words ("i will", "we hope")
+WORD_NAMES = {"will", "hope", "grace", "faith", "joy", "rose", "may", "june", "april", "summer", "bill", "mark", "art"}
 
 
 def _named(text: str, child: str | None) -> str:
