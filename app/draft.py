@@ -312,13 +312,14 @@ TERM_ROUNDING = 0.25  # a quarter of a term (about a month) short of a whole ter
 
 
 def term_days(begun: date, end: date) -> int:
-    """The days from `begun` to `end` that are not in August or the two weeks from 20 December."""
+    """The days from `begun` to `end` that are not in August or the two weeks from 20 December (to 2 January), the
+    `HOLIDAY_DAYS` that `DAYS_PER_TERM` leaves out."""
     return sum(
         1
         for n in range((end - begun).days)
         if (d := begun + timedelta(days=n)).month != 8
         and not (d.month == 12 and d.day >= 20)
-        and not (d.month == 1 and d.day <= 3)
+        and not (d.month == 1 and d.day <= 2)
     )
 
 

@@ -366,7 +366,6 @@ ONLY_WHEN = {
     # making direct payments if" is no longer cited: its held words list when a council must stop, which reads for
     # the council, an adviser's read of d07 and o05)
     "SENPB2014-reg12": rf"(?=[\s\S]*(?:{SEND_CONTEXT}))[\s\S]*\b(reduc|cut|lower|decreas)",
-    # the health needs guidance, for a child out of school because of illness or health needs (not a missing place)
     # who is eligible for free travel, when eligibility is in question (refused, withdrawn, an application or appeal),
     # in a sentence about the child's travel; not when the transport ran and a firm stopped it (an adviser's read:
     # "the taxi firm pulled out" is the continuing duty, not eligibility)
@@ -375,6 +374,7 @@ ONLY_WHEN = {
     r"|walking distance|(?:less than|under|within) (?:\d|two|three) miles)"
     r"|(?=[^.!?\n]*\b(?:transport|taxi|bus|minibus|travel)\b)[^.!?\n]*\b(?:refus|turned down|reject|declin|appeal"
     r"|appl(?:y|ied|ication)|withdr[ae]w|taken away|took (?:it|his|her) \w+ away|won'?t (?:give|provide)))",
+    # the health needs guidance, for a child out of school because of illness or health needs (not a missing place)
     "DfE-health-needs": r"\b(ill|illness|health|medical|anxiety|anxious|mental|hospital|cancer|fatigue|school refus|emotional)",
 }
 

@@ -245,6 +245,11 @@ def _clauses(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+def _sentence_around(text: str, pos: int) -> str:
+    """The words of `text` from the last sentence end or line break before `pos` to the first at or after it."""
+    return re.split(r"[.!?\n]", text[:pos])[-1] + re.split(r"[.!?\n]", text[pos:], maxsplit=1)[0]
+
+
 def _clause_of(text: str, pos: int) -> str:
     """The clause of `text` that holds position `pos` ("" between clauses)."""
     return next((text[a:b] for a, b in _clauses(text) if a <= pos < b), "")
@@ -1302,8 +1307,7 @@ def _since_said(
     for m in AGO.finditer(text):
         clause = _clause_of(text, m.start())
         since_ago = re.search(r"\bsince\b[^.!?\n]*$", text[max(0, m.start() - 60) : m.start()], re.I)
-        sentence = re.split(r"[.!?\n]", text[m.start() :], maxsplit=1)[0]
-        sentence = re.split(r"[.!?\n]", text[max(0, m.start() - 120) : m.start()])[-1] + sentence
+        sentence = _sentence_around(text, m.start())
         since_clause = text[since_ago.start() + max(0, m.start() - 60) : m.start()] if since_ago else ""
         if since_ago and (PERSON_CONTACT.search(since_clause) or COMPLAINT_STEP.search(since_clause)):
             since_ago = None  # "chasing ever since I emailed them 3 weeks ago": the chase, not the loss
@@ -1390,8 +1394,9 @@ def _since_said(
         text,
         re.I,
     ):
-        said_in = re.split(r"[.!?\n]", text[: m.start()])[-1] + re.split(r"[.!?\n]", text[m.start() :], maxsplit=1)[0]
-        if re.search(r"\b(?:was|were) in (?:year|yr)\b", m.group(0), re.I) and not FAILED.search(said_in):
+        if re.search(r"\b(?:was|were) in (?:year|yr)\b", m.group(0), re.I) and not FAILED.search(
+            _sentence_around(text, m.start())
+        ):
             continue  # "Since she was in year 7 she loved school": a time told, no loss with it
         y = today.year if today.month >= 9 else today.year - 1
         went, now = re.search(r"(\d{1,2})\s*$", m.group(0)), NOW_IN_YEAR.search(text)

@@ -408,9 +408,8 @@ class TemplateWriter:
             return f"I am writing {who}. I made a formal complaint to {council} on {_day(awaited)}, and it has not been answered."
         if stage == "council-stage-1":
             return f"I am writing {who} to make a formal complaint about {council}."
-        if (
-            stage == "council-stage-2" and awaited2 is not None
-        ):  # stage 2 asked for and overdue: chased, not asked again
+        # stage 2 asked for and overdue: chased, not asked again
+        if stage == "council-stage-2" and awaited2 is not None:
             return (
                 f"I am writing {who}. I asked {council} on {_day(awaited2)} for my complaint to be considered at stage 2, "
                 "and I have not had the stage 2 response."
@@ -737,15 +736,16 @@ class TemplateWriter:
         if t is None:
             return None
         asked = t.events.get("stage2_requested")
+        if not asked or t.events.get("stage2_response"):
+            return None
         text = ctx.facts.text()
-        answered = any(
+        if any(
             not re.search(
                 r"\b(?:no|not|never|without|waiting for|chasing|still|yet)\b[^.!?\n]{0,30}$", text[: m.start()], re.I
             )
             for m in STAGE2_ANSWERED.finditer(text)
-        )
-        if not asked or t.events.get("stage2_response") or answered:
-            return None
+        ):
+            return None  # a stage 2 reply told without its day
         due = [d for d in t.due if d.label.startswith("Stage 2")]
         late = [d for d in due if d.done is None and d.due < t.today]
         if not due:  # asked before the Code's dates apply: 20 working days after 5 to acknowledge

@@ -68,8 +68,8 @@ def tidy(text: str) -> str:
     def word(m: re.Match) -> str:
         w = m.group(0)
         low = w.lower()
-        before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 2]
         if low == "i":
+            before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 2]
             # "(i)" numbers a list; "i.e." and "i.d." are not the person
             return w if (before == "(" and after[:1] == ")") or re.match(r"\.[a-z]", after, re.I) else "I"
         if re.fullmatch(r"i'(m|ve|d|ll)", low):
