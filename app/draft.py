@@ -430,18 +430,75 @@ def scale_to_plan(fig: Figure, facts: Facts) -> None:
     )
 
 
+WORD_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+# the whole school days the person counts as lost: "he's missed 11 days of school", "11 school days missed", "off
+# school for 15 days"; never days of a delay ("took 40 days"), a part day ("missed 3 days of his therapy"), a rate
+# ("missed 2 days a week") or the parent's own ("I have lost 5 days pay", "missed 6 days at work")
+_COUNT = r"(\d{1,3}|" + "|".join(WORD_NUMBERS) + r")"
+LOST_DAYS = re.compile(
+    r"\b(?:missed|lost|off school for|out of school for) (?:at least |about |around |over |nearly |almost )?"
+    + _COUNT
+    + r" (?:whole |full )?(?:school )?days\b(?: of (?:school|education|lessons|learning|college))?|"
+    r"\b" + _COUNT + r" (?:whole |full )?(?:school )?days (?:of (?:school|education|lessons|college) )?"
+    r"(?:have been |were |had been )?(?:missed|lost)\b",
+    re.I,
+)
+NOT_SCHOOL_DAYS = re.compile(
+    r"(?:'|\u2019)?\s*(?:late\b|of (?!school|education|lessons|learning|college)|a week|per week|each week|every week|a "
+    r"fortnight|a month|pay\b|wages?\b|salary|earnings|income|at work|off work|work\b|annual leave|leave\b|holiday)",
+    re.I,
+)
+
+
+AND_DAYS = re.compile(
+    r"[^.!?\n,]{0,25}?(?:,? and|,)\s+(?:another )?" + _COUNT + r" (?:more )?(?:school )?days\b([^.!?\n,]{0,15})", re.I
+)
+
+
+def lost_days(text: str) -> int:
+    """The school days the person counts as lost, the largest count told; a count told in parts is added up ("4 days
+    in September and 7 days in October": 11) unless the last part is the total ("3 days this week and 10 days in
+    total": 10). 0 when they do not count them, or count days of something else."""
+    counts = []
+    for m in LOST_DAYS.finditer(text):
+        theirs = re.search(
+            r"\b(?:i|i'?ve|i have|we|we'?ve|we have)\s+$", text[max(0, m.start() - 10) : m.start()], re.I
+        )
+        of_school = re.search(r"\bof (?:school|education|lessons|learning|college)$", m.group(0), re.I)
+        if NOT_SCHOOL_DAYS.match(text, m.end()) or (theirs and not of_school):
+            continue
+        n, end = _number((m.group(1) or m.group(2)).lower()), m.end()
+        while (more := AND_DAYS.match(text, end)) and not NOT_SCHOOL_DAYS.match(text, more.start(2)):
+            k = _number(more.group(1).lower())
+            n = k if re.match(r"\s*(?:in total|altogether|overall|so far)", more.group(2), re.I) else n + k
+            end = more.end()
+        counts.append(n)
+    return max(counts, default=0)
+
+
 def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     """The sum to ask for: the terms of provision lost (from the month the facts say it began to today) at the rate
     a cited paragraph states. Missed therapy takes a single rate the Ombudsman accepted ("£650 a term") where one is
     held, since the Guidance puts it below the range for lost education; lost education takes the range."""
     f = ctx.facts
     lost = [LOST_PROVISION[p.issue.label] for p in ctx.points if p.issue.label in LOST_PROVISION]
+    days = lost_days(f.text())
+    if days and any(p.issue.label == "transport" for p in ctx.points):
+        lost.append("education")  # no way to school: the days the person counts are education lost (Kai, an adviser)
     if not lost:
         return None
     units = 0  # the rate alone when the facts do not say since when
     counted = MISSED_SESSIONS.search(f.text())
     sessions = int(counted.group(1) or counted.group(2)) if counted else 0
-    if f.since and not sessions:  # sessions counted by the person are the loss; terms would overstate it
+    if (
+        f.since and not sessions
+    ):  # sessions counted by the person are the loss; terms would overstate it  # sessions counted by the person are the loss; terms would overstate it
         begun = date.fromisoformat(f.since + "-01")
         # counted to today, or to the day the provision restarted (or will) when the facts give one
         restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None
@@ -449,6 +506,9 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
         # whole terms, a term counted once three quarters of it is lost (an adviser's read: April to the end of
         # November is "about 2 terms", not 1, 1.99 terms by the calendar); under that, the rate alone
         units = max(0, int(term_days(begun, end) / DAYS_PER_TERM + TERM_ROUNDING))
+    # days the person counts are the loss only where no whole term is (more would undercount it), and not on the officer
+    # desk (the parent's count may be the one in dispute: the officer's own finding decides)
+    days = days if "education" in lost and not sessions and not units and f.role != "officer" else 0
     education = "education" in lost
     if sessions and not education:
         per = session_figure(ctx, retriever, sessions)
@@ -490,20 +550,17 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
             )
             if best is None or score > best[0]:
                 best = (score, fig)
-    if best and best[1].unit_high and best[1].units:
+    if best and best[1].unit_high and days:
+        # whole days with no education at all: the middle of the range, a school day's share of it each
+        best[1].days = days
+        best[1].point, best[1].reason = range_middle(best[1].unit_low, best[1].unit_high), "missed whole school days"
+    elif best and best[1].unit_high and best[1].units:
         best[1].point, best[1].reason = place_in_range(f, best[1].unit_low, best[1].unit_high)
     elif best and not best[1].unit_high:
         scale_to_plan(best[1], f)
     return best[1] if best else None
 
 
-WORD_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
 # an award for the sessions a child missed, and the count of them the same decision found
 SESSION_AWARD = re.compile(
     r"£([\d,]+) (?:to reflect|for|in recognition of) (?:the )?(?:missing|missed|lost) sessions", re.I

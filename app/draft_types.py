@@ -26,6 +26,11 @@ class LawLine:
     hit: Hit | None = None
 
 
+# a school year is 190 days (380 sessions: the Education (School Day and School Year) (England) Regulations 1999, reg 3),
+# three terms; the school days a person counts as lost are priced at that share of a term
+SCHOOL_DAYS_PER_TERM = 190 / 3
+
+
 def range_middle(low: int, high: int) -> int:
     """The middle of a range, to the nearest £50 (where a payment for no education at all is placed)."""
     return round((low + high) / 2 / 50) * 50
@@ -58,14 +63,23 @@ class Figure:
     # all"), from `draft.place_in_range`; 0 keeps the range
     point: int = 0
     reason: str = ""
+    # the whole school days the person counts as lost ("he's missed 11 days of school"): the loss is counted in them,
+    # each at a school day's share of the term's rate (`SCHOOL_DAYS_PER_TERM`); 0 when not counted
+    days: int = 0
+
+    def _per_day(self, per_term: int) -> int:
+        """A sum a term over the school days lost, to the nearest £10."""
+        return round(per_term * self.days / SCHOOL_DAYS_PER_TERM / 10) * 10
 
     @property
     def low(self) -> int:
-        return self.unit_low * self.units
+        return self._per_day(self.unit_low) if self.days else self.unit_low * self.units
 
     @property
     def high(self) -> int | None:
-        return self.unit_high * self.units if self.unit_high else None
+        if not self.unit_high:
+            return None
+        return self._per_day(self.unit_high) if self.days else self.unit_high * self.units
 
     @property
     def place(self) -> str:
@@ -77,6 +91,8 @@ class Figure:
     @property
     def asked(self) -> int:
         """The one sum the letter asks (or offers) for the units lost: the point in the range, else its foot."""
+        if self.days:
+            return self._per_day(self.point or self.unit_low)
         return (self.point or self.unit_low) * self.units
 
     def amount_words(self) -> str:

@@ -164,6 +164,9 @@ def answer(question: str, ctx: DraftContext) -> str:
                 f"For {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} of lost {fig.what} at {rate}, about "
                 f"{fig.amount_words()}."
                 if fig.units
+                else f"For the {fig.days} school days lost, about £{fig.asked:,}: {fig.days} school days' share of "
+                f"£{fig.point:,} a term, the middle of {rate}, a term being 63 of the 190 school days of a year."
+                if fig.days
                 else f"For lost {fig.what}, {rate} (the facts do not say since when, so the terms are not counted)."
             )
             if fig.count:  # a rate per session: the decision's award over the sessions it found missed

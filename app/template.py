@@ -16,7 +16,7 @@ from datetime import date
 
 from .councils import official_name
 from .deadlines import add_working_days
-from .draft_types import Award, DraftContext, Point, quote_of
+from .draft_types import SCHOOL_DAYS_PER_TERM, Award, DraftContext, Point, quote_of
 from .facts import Facts
 from .issues import (
     COMPLAINT_ISSUES,
@@ -600,6 +600,13 @@ class TemplateWriter:
                 f"against {_who(fig.hit)}, the Ombudsman found \u201c{fig.count_quote}\u201d {cite_label(fig.count_hit)}, "
                 f"and on the remedy said \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
             )
+        if fig.days:  # the person counted whole school days: each a school day's share of the middle of the range
+            return (
+                f"a payment of £{fig.asked:,} for the {fig.days} school days {child} has missed{since}, at "
+                f"£{fig.point:,} a {fig.unit}, the middle of the range of {fig.rate_words()} "
+                f"{_rate_whose(fig.quote)[1]}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a "
+                f"year: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
+            )
         if fig.sessions:  # the person counted sessions: the loss in their terms, with the rate the Ombudsman has used
             return f"a payment for the {fig.sessions} sessions of {what} {child} has missed{since}, {basis}"
         if not fig.units:  # the facts do not say since when: the rate, for the council to count the terms
@@ -1109,7 +1116,7 @@ class TemplateWriter:
         fig, a = ctx.figure, ctx.award
         if fig is not None:
             what = "lost education" if fig.what == "education" else "missed provision"
-            enough = offered >= (fig.low if fig.units else fig.unit_low)
+            enough = offered >= (fig.low if fig.units or fig.days else fig.unit_low)
             if enough and fig.count:
                 out.append(
                     f" For missed sessions, £{fig.award:,} for {fig.count} is {fig.rate_words()}: in a comparable "
@@ -1126,6 +1133,8 @@ class TemplateWriter:
                 counted = (
                     f"the {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} missed ({fig.amount_words()} at "
                     if fig.units
+                    else f"the {fig.days} school days missed ({fig.amount_words()} at "
+                    if fig.days
                     else "("
                 )
                 ctx.advice.append(

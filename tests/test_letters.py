@@ -279,6 +279,65 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     assert "travel costs" not in draft(full_engine, driver).body
 
 
+@pytest.mark.parametrize(
+    "words, days",
+    [
+        ("hes missed 11 days of school", 11),
+        ("11 school days missed so far", 11),
+        ("she has been off school for fifteen days", 15),
+        ("the plan took 40 days", 0),  # a delay, not school lost
+        ("he missed 3 days of his therapy", 0),
+        ("I have missed 5 days of work", 0),
+        # a second reviewer's: a rate, the parent's own days, a count told in parts or with its total
+        ("he's missed 2 days a week since then", 0),
+        ("I have lost 5 days pay driving him myself", 0),
+        ("I've missed 6 days at work", 0),
+        ("he missed 4 days in September and 7 days in October", 11),
+        ("he has missed 3 days this week and 10 days in total", 10),
+    ],
+)
+def test_school_days_the_person_counts_as_lost(words, days):
+    from app.draft import lost_days
+
+    assert lost_days(words) == days
+
+
+def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
+    """An adviser's read of Kai's letter: "11 lost school days, no figure". The days he counted are priced at a school
+    day's share (190 days a year) of the middle of the Ombudsman's range for lost education, cited; an officer's
+    offer is weighed against that sum, not against a whole term."""
+    facts = {
+        "role": "parent",
+        "council": "Nottinghamshire County Council",
+        "child": "Kai",
+        "complainant": "parent",
+        "has_plan": True,
+        "issue": "Kai hasnt had his taxi to school since 2nd of october. hes missed 11 days of school. i work nights "
+        "and cant drive him",
+        "provision": "his taxi to school",
+        "provision_source": "person",
+        "since": "2026-10",
+    }
+    r = draft(full_engine, facts)
+    pay = next(line for line in _ask(r.body).splitlines() if "school days" in line)
+    # 11 / (190 / 3) of £1,650 is £286.58: £290 to the nearest £10
+    assert "A payment of £290 for the 11 school days Kai has missed since October 2026, at £1,650 a term" in pay, pay
+    assert "£900 to £2400 per term" in pay and re.search(r"\[\d\d \d{3} \d{3}, (para \d+|summary)\]", pay), pay
+    assert r.verification.passed, r.verification.notes
+    no_count = {**facts, "issue": facts["issue"].replace(" hes missed 11 days of school.", "")}
+    assert "school days" not in _ask(draft(full_engine, no_count).body)  # no count, no figure made up
+    # whole terms lost outweigh a count of days (a second reviewer: £80 for 3 days in place of 4 terms)
+    terms = {
+        **facts,
+        "provision": None,
+        "issue": "Kai has been out of school since September 2025 with no tuition at all. He missed 3 days of "
+        "learning they said he would get.",
+        "since": "2025-09",
+    }
+    pay = next(line for line in _ask(draft(full_engine, terms).body).splitlines() if line.startswith("- A payment"))
+    assert "terms of education" in pay and "school days" not in pay, pay
+
+
 def test_a_letter_reads_as_an_adviser_would_send_it(full_engine):
     """An adviser's read of Ruby's and Kai's letters: the council by its proper name ("Leeds Council" is Leeds City
     Council), the plan's quoted words in quotation marks, the person's words tidied (apostrophes, "I", capitals) but

@@ -2488,3 +2488,89 @@ def test_a_day_in_words_needs_the_and_of():
         "2026-06-03"
     )
     assert extract("He has had no OT since the second may be worse", today=TODAY).dates == {}
+
+
+# Round 15 (s1604-s1703), read unseen at 0.947 / 0.877 by 3d86527; each rule written from it, checked on every tuning
+# story, and its near misses.
+FIFTEENTH_ROUND = [
+    ("child", "GCSE year and still nothing. Callum is in year 11 and has had an EHCP since primary.", "Callum"),
+    ("child", "Medical needs tuition question - Wren is 14 and has ME, shes been too ill for school", "Wren"),
+    ("child", "Ive emailed the SEN manager. Thandiwe has hypermobility and her handwriting has gone", "Thandiwe"),
+    ("child", "Manchester stopped Keziahs direct payments for short breaks from 1 August", "Keziah"),
+    ("child", "Im Noors foster carer (shes 11, with us through Nottingham City).", "Noor"),
+    ("child", "ezra got permanently excluded, hes 13 and hes got an ehcp for ADHD", "Ezra"),
+    ("child", "social care did a child and family assessment on Mikey in March after a referral", "Mikey"),
+    ("child", "He wont speak to his sister twice in a row without crying", None),
+    ("child", "Medical needs tuition has not been arranged for my son", None),
+    (
+        "council",
+        "We moved from Walsall to Wolverhampton in July. Walsall sent the paperwork across on 10 July.",
+        "Wolverhampton Council",
+    ),
+    (
+        "council",
+        "My daughter Esme (10), Royal Borough of Kingston.\n- 14 April: tribunal order",
+        "Royal Borough of Kingston Council",
+    ),
+    ("since", "the QTVI stopped coming a year last september, derbyshire said they were short staffed", "2025-09"),
+    (
+        "since",
+        "In year 10 everything was ok until February half term, then his weekly counselling session just stopped",
+        "2026-02",
+    ),
+    (
+        "since",
+        "nottinghamshire agreed respite one weekend a month after his review in Feb but it never started.",
+        "2026-02",
+    ),
+    ("since", "Last one was January 2025. The next one was due January this year and never happened.", "2026-01"),
+    (
+        "since",
+        "The tuition agency withdrew on 4 September 2026. No tuition has been delivered since that date.",
+        "2026-09",
+    ),
+    ("since", "hes got an ehcp. hes been at home nine weeks now. the governors upheld it on 14 October.", "2026-09"),
+    (
+        "since",
+        "Child: Zainab, year 8\nshe has not had her 1:1 since she started secondary in year 7, not one week.",
+        "2025-09",
+    ),
+]
+
+
+# a second reviewer's inputs that the fifteenth round's first rules misread
+FIFTEENTH_ROUND += [
+    ("child", "My son has autism. Husband has ADHD and we are both struggling.", None),
+    ("child", "Sorry for the long message - Everyone has been so unhelpful. My son needs a new school.", None),
+    ("child", "oldest got permanently excluded in september", None),
+    ("child", "they did the assessment on Teams and it was rubbish", None),
+    ("child", "I rang Leeds direct payments team five times about my sons budget", None),
+    ("child", "27/11 email from dad (Mr Perera) - J has had no OT since May", "J"),
+    (
+        "council",
+        "We moved from Leeds to Bradford but Leeds council kept his plan and never did the review.",
+        "Leeds Council",
+    ),
+    (
+        "since",
+        "He had a taxi until September, then he moved to a new school, and in October the council stopped the taxi.",
+        "2026-10",
+    ),
+    (
+        "since",
+        "Direct payments were paid until April, then they said they would review them, and in June they stopped.",
+        "2026-06",
+    ),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", FIFTEENTH_ROUND)
+def test_the_fifteenth_rounds_rules(field, text, expected):
+    assert _got(text, field) == expected, text
+
+
+def test_one_council_under_two_names_is_the_same_council():
+    from app.story import field_match
+
+    assert field_match("council", "Royal Borough of Kingston Council", "Royal Borough of Kingston upon Thames")
+    assert not field_match("council", "Kingston upon Hull City Council", "Royal Borough of Kingston upon Thames")
