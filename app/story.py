@@ -3140,6 +3140,9 @@ OTHER_CONTACT = re.compile(
     # an acknowledgement had; "This is what came back on 30 September"
     r"(got|had|received) (an? |their )?acknowledg\w+|acknowledged (it|my|our|the)|came back (on|in)|signed the|"
     r"did (a|my) complaint|"
+    # an offer made to the family: "He's been offered 2 hours a week tutoring", "they offered 5 hours a week online"
+    r"(?<!school )(?<!college )(?:been|has|have|they|council|then) offered (?:me|us|him|her|them|an? |\d+ |one |two |three |"
+    r"four |five |six |ten )|"
     r"sent (it|this|everything)( all)? to the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
     r"(it'?s|its) with the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
     # a visit: "went to the leaving care office in person", "went to see the head", "been to my councillor's surgery"
@@ -3401,7 +3404,12 @@ COUNCIL_SAID = re.compile(
     r"\b(?:(?:his|her|my|our|the|their) (?:\w+ ){0,2}(?:social worker|case ?worker|caseworker|officer|pa|personal adviser|"
     r"manager|team|coordinator|co-ordinator|iro|virtual school)|the council|the la|the local authority|[a-z]+ (?:council|cc)) "
     r"(?:just |always |still )?(?:keeps? saying|says|said|told (?:me|us|mum|mother|dad|father))\b(?! in\b)"
-    r"|\bthey (?:just |always |still )?keep (?:saying|telling)\b",
+    r"|\bthey (?:just |always |still )?keep (?:saying|telling)\b"
+    # the council by its name, in the plural people use: "derby council say its up to school", "Cheshire East keep
+    # saying they are recruiting", "tameside just say its with finance", "Cornwall keep telling me"
+    r"|\b(?:" + _AUTH_RE + r")(?: (?:county |city |borough )?(?:council|cc))? "
+    r"(?:(?:just|always|still) say|keeps? saying|keeps? telling (?:me|us)|kept saying|kept telling (?:me|us))\b(?! in\b)"
+    r"|\b(?:" + _AUTH_RE + r") (?:county |city |borough )?(?:council|cc) say\b(?! in\b)",
     re.I,
 )
 DOCUMENT_WORD = re.compile(r"\b(plan|ehcp|order|letter|report|policy|handbook)\b", re.I)
@@ -3410,7 +3418,8 @@ TIMELINE_LINE = re.compile(
     r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:mon|tues?|wed|thurs?|fri|sat|sun)\w*\.? )?\S+(?: \S+){0,2}[ \t]*[:–-][ \t]", re.I
 )
 SAYING = re.compile(
-    r"(?:and )?(?:said|saying|to say|telling (?:me|us)|(?:she|he|they) said|(?:was|were) told|promised|every time)\b",
+    r"(?:and )?(?:said|saying|to say|telling (?:me|us)|(?:she|he|they) (?:said|say|says)|(?:was|were) told|promised|"
+    r"every time)\b",
     re.I,
 )
 WAITING = re.compile(

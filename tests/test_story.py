@@ -2574,3 +2574,38 @@ def test_one_council_under_two_names_is_the_same_council():
 
     assert field_match("council", "Royal Borough of Kingston Council", "Royal Borough of Kingston upon Thames")
     assert not field_match("council", "Kingston upon Hull City Council", "Royal Borough of Kingston upon Thames")
+
+
+@pytest.mark.parametrize(
+    "text, contact",
+    [
+        # the council by its name, telling the person where things stand (round 15)
+        ("Cheshire East keep saying they are recruiting. I complained on 14 September.", "Cheshire East keep saying"),
+        ("derby council say its up to school and school say its the council", "derby council say its up to school"),
+        ("tameside just say its with finance. complaint in since 2 oct nothing back", "tameside just say"),
+        # a reply and what it said, in a second language
+        (
+            "I write complain to council 5 October. They answer me 28 October, they say this is school problem.",
+            "they say this is school problem",
+        ),
+        # an offer made to the family
+        (
+            "He's been offered 2 hours a week tutoring at the library and nothing else.",
+            "offered 2 hours a week tutoring",
+        ),
+    ],
+)
+def test_what_the_council_says_or_offers_is_a_contact(text, contact):
+    got = extract(text, today=TODAY).get("contacts")
+    assert any(contact in c for c in got), got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Devon say it's the college's job.",  # a council's stance in passing, as the older labels read it
+        "The school has offered him 'movement breaks' with a midday supervisor.",  # the school's offer
+    ],
+)
+def test_a_stance_in_passing_or_the_schools_offer_is_no_contact(text):
+    assert extract(text, today=TODAY).get("contacts") == []
