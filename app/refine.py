@@ -21,7 +21,7 @@ from datetime import date
 from typing import Literal
 
 from .deadlines import complaint_due_dates
-from .draft_types import DraftContext
+from .draft_types import SCHOOL_DAYS_PER_TERM, DraftContext
 from .facts import Facts, FactsError
 from .quoting import cite_label
 from .text import long_date
@@ -165,7 +165,7 @@ def answer(question: str, ctx: DraftContext) -> str:
                 f"{fig.amount_words()}."
                 if fig.units
                 else f"For the {fig.days} school days lost, about £{fig.asked:,}: {fig.days} school days' share of "
-                f"£{fig.point:,} a term, the middle of {rate}, a term being 63 of the 190 school days of a year."
+                f"£{fig.point:,} a term, the middle of {rate}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a year."
                 if fig.days
                 else f"For lost {fig.what}, {rate} (the facts do not say since when, so the terms are not counted)."
             )

@@ -1116,7 +1116,7 @@ class TemplateWriter:
         fig, a = ctx.figure, ctx.award
         if fig is not None:
             what = "lost education" if fig.what == "education" else "missed provision"
-            enough = offered >= (fig.low if fig.units or fig.days else fig.unit_low)
+            enough = offered >= (fig.low if fig.units else fig.unit_low)
             if enough and fig.count:
                 out.append(
                     f" For missed sessions, £{fig.award:,} for {fig.count} is {fig.rate_words()}: in a comparable "
@@ -1133,8 +1133,6 @@ class TemplateWriter:
                 counted = (
                     f"the {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} missed ({fig.amount_words()} at "
                     if fig.units
-                    else f"the {fig.days} school days missed ({fig.amount_words()} at "
-                    if fig.days
                     else "("
                 )
                 ctx.advice.append(

@@ -245,21 +245,27 @@ def test_only_the_plans_own_words_are_quoted_as_the_plan(full_engine):
     assert "The plan says: His taxi to school." in typed
 
 
+# Kai's mother, whose son has had no taxi to school since 2 October (an adviser's read of her letter)
+KAI = {
+    "role": "parent",
+    "council": "Nottinghamshire County Council",
+    "child": "Kai",
+    "complainant": "parent",
+    "has_plan": True,
+    "provision": "his taxi to school",
+    "provision_source": "person",
+    "since": "2026-10",
+}
+
+
 def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine):
     """Kai's mother complained on 20 October and heard nothing: the letter chases that complaint (an adviser's read),
     and asks for a stopgap, not a refund of travel costs she never said she had."""
     facts = {
-        "role": "parent",
-        "council": "Nottinghamshire County Council",
-        "child": "Kai",
-        "complainant": "parent",
-        "has_plan": True,
+        **KAI,
         "stage": "council-stage-1",
         "issue": "Kai hasnt had his taxi to school since 2nd of october. put a complaint in on 20th october and nothing "
         "back. i work nights and cant drive him",
-        "provision": "his taxi to school",
-        "provision_source": "person",
-        "since": "2026-10",
         "dates": {"complaint_made": "2026-10-20"},
     }
     body = draft(full_engine, facts).body
@@ -304,19 +310,11 @@ def test_school_days_the_person_counts_as_lost(words, days):
 
 def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     """An adviser's read of Kai's letter: "11 lost school days, no figure". The days he counted are priced at a school
-    day's share (190 days a year) of the middle of the Ombudsman's range for lost education, cited; an officer's
-    offer is weighed against that sum, not against a whole term."""
+    day's share (190 days a year) of the middle of the Ombudsman's range for lost education, cited."""
     facts = {
-        "role": "parent",
-        "council": "Nottinghamshire County Council",
-        "child": "Kai",
-        "complainant": "parent",
-        "has_plan": True,
+        **KAI,
         "issue": "Kai hasnt had his taxi to school since 2nd of october. hes missed 11 days of school. i work nights "
         "and cant drive him",
-        "provision": "his taxi to school",
-        "provision_source": "person",
-        "since": "2026-10",
     }
     r = draft(full_engine, facts)
     pay = next(line for line in _ask(r.body).splitlines() if "school days" in line)
@@ -326,6 +324,9 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     assert r.verification.passed, r.verification.notes
     no_count = {**facts, "issue": facts["issue"].replace(" hes missed 11 days of school.", "")}
     assert "school days" not in _ask(draft(full_engine, no_count).body)  # no count, no figure made up
+    # asked in the chat, the same sum and why (a second reviewer: "a school day's share" was said of 11 days)
+    _, asked = full_engine.refine(parse_facts(facts), "How much compensation could I ask for?", previous=r)
+    assert "For the 11 school days lost, about £290: 11 school days' share of £1,650 a term" in asked.reply, asked.reply
     # whole terms lost outweigh a count of days (a second reviewer: £80 for 3 days in place of 4 terms)
     terms = {
         **facts,
