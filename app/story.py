@@ -594,6 +594,8 @@ NOT_NAME = STOPWORDS | {
 CHILD_RES = [
     # said outright, so first: "I foster two brothers, Ryan who is 15 and Callum who is 9 ... This is about Callum"
     re.compile(r"\b(?i:this|it|the complaint|my complaint)(?i: complaint)? (?i:is|is all) about ([A-Z][a-z]+|[A-Z])\b"),
+    # "I'm writing about Ngozi (14) who has been with me for two years"
+    re.compile(r"\b(?i:writing|complaining) about ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?= \((?:aged? )?\d{1,2}\b| who\b)"),
     re.compile(rf"\b(?:my|our|her|his|their) {RELATION}(?:,| is| was)? (?:called|named) ([A-Za-z][a-z]*)\b", re.I),
     re.compile(
         rf"\b(?:my|our|her|his|their|a) {RELATION}(?:,| [-–:])? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b(?!')"
@@ -634,7 +636,7 @@ CHILD_RES = [
     # "Medical needs tuition question - Wren is 14": after a dash, only with an age or a school year
     re.compile(r"\s[-–]\s+(?:([A-Z][a-z]+) is (?:\d{1,2}|in (?:year|yr) ?\d{1,2})\b|([A-Z]) has (?:had|been)\b)"),
     # "This is about Mae", "the older of the two, who I'll call L", "Dave (Sam's dad)", "My middle one, M., is in year 11"
-    re.compile(r"\b(?i:i'?ll|i will|we'?ll|i) call (?:him|her|them )?([A-Z][a-z]*)\b"),
+    re.compile(r"\b(?i:i'?ll|i will|we'?ll|i) call (?:(?:him|her|them) )?([A-Z][a-z]*)\b"),
     re.compile(r"\(([A-Z][a-z]+)'s (?:mum|dad|mother|father|nan|gran|grandad|grandma|carer|foster carer)\)"),
     re.compile(
         r"\b(?i:my|our) (?i:middle|eldest|oldest|youngest|younger|older|little|big) (?i:one|child|son|daughter|boy|girl|lad),? "
@@ -679,7 +681,7 @@ CHILD_RES = [
     re.compile(r"\b[Nn]ame is ([A-Z][a-z]+)\b"),
     re.compile(
         r"(?<!\bMrs )(?<!\bMr )(?<!\bMs )(?<!\bMiss )(?<!\bDr )"
-        r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)'s (?:\w+ ){0,2}(?:EHCP|EHC plan|ehcp|ehc plan|plan|annual review|school|needs|"
+        r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)'s (?:\w+ ){0,2}(?:Education, Health and Care Plan|EHCP|EHC plan|ehcp|ehc plan|plan|annual review|school|needs|"
         r"provision|therapy|transport|taxi|tuition|social worker|placement|support plan|education|teacher|TA|SENCO|"
         r"personal budget|direct payments?|talking|speech|behaviour|allowance|respite|short breaks|club|sessions?|"
         r"support|hours|visits|bus|escort|lessons|OT|SALT|SaLT|therapist|college place)\b"
@@ -690,7 +692,8 @@ CHILD_RES = [
     ),
     # the apostrophe left out: "suffolk have taken Freddies transport off him"
     re.compile(
-        r"(?<=[a-z,] )(?<!St )(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
+        r"(?:(?<=[a-z,] )|(?<=[.!?] )|^)(?<!St )"
+        r"(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
         r"([A-Z][a-z]+)s (?:EHCP|ehcp|EHC plan|plan|annual review|school|transport|taxi|tuition|social worker|"
         r"placement|support plan|therapy|respite|short breaks|allowance|personal budget|direct payments?|care package)\b"
     ),
@@ -762,6 +765,20 @@ CHILD_RES = [
         r"\A\s*([a-z]{3,}) (?:has|is|hasn'?t|isnt|has got) (?:an? ehc|got an? ehc|autis|\d{1,2}\b|in (?:year|yr))"
         r"|\A\s*([a-z]{3,}) (?:got|was|has been) (?:permanently |perm )?excluded\b"
     ),
+    # "had Precious with us since 2024", "Wilf moved to secondary this september", "ordered ... that Harvey gets a place",
+    # "Yusuf is profoundly deaf"
+    re.compile(r"\b(?:had|have had|took|taken) ([A-Z][a-z]+) (?:with|in with) (?:us|me)\b"),
+    re.compile(
+        r"(?:^|[.!?]\s+)([A-Z][a-z]+) (?:moved|went|started|transferred) (?:up )?(?:to |at )?(?:secondary|high school|"
+        r"college|sixth form|year \d{1,2})\b",
+        re.M,
+    ),
+    re.compile(r"\bthat ([A-Z][a-z]+) (?:gets|get|should get|must get|receives|should have|must have)\b"),
+    re.compile(
+        r"(?:^|[.!?]\s+)([A-Z][a-z]+) is (?:profoundly |severely |partially |registered )?(?:deaf|blind|autistic|"
+        r"disabled|dyslexic|non-?verbal)\b",
+        re.M,
+    ),
     # the child the thing is for or done to: "refused to assess Evie", "not had one SALT session for Poppy"
     re.compile(
         r"\b(?:assess|assessing|assessment (?:on|of)|sessions? for|therapy for|support for|provision for|transport for|tuition for|"
@@ -782,7 +799,7 @@ NOT_A_CHILD = set(
     "son daughter lad boy girl kid child grandson granddaughter nephew niece brother sister anxiety dyslexia dyspraxia "
     "maths math english science speech language reading writing literacy numeracy ofsted sessions hours lessons "
     "autism adhd asd sen send twice once medical husband wife partner everyone everybody oldest eldest youngest middle "
-    "mine stepson stepdaughter teams zoom need needs".split()
+    "mine stepson stepdaughter teams zoom need needs state ask want report thank feel look".split()
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
@@ -820,7 +837,19 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
                 continue  # "I rang Leeds direct payments team": the council's, not a child called Leed
             if (len(name) > 2 and name.isupper()) or name.lower() in NOT_A_CHILD:
                 continue  # "SGO since 2019"; "a child arrangements order"; "Nothing has been received"
-            return (name.upper() if len(name) == 1 else name[:1].upper() + name[1:]), m.span(group)
+            end = m.end(group)
+            if (
+                len(name) > 3
+                and re.fullmatch(r"[A-Za-z]+(?:[bcdfghjklmnpqrtvwxyz]|ie)s", name)
+                and re.match(
+                    r"\s+(?:EHCP|ehcp|EHC plan|plan|taxi|transport|annual review|school|tuition|respite|"
+                    r"social worker|placement|allowance|direct payments?)\b",
+                    text[end:],
+                    re.I,
+                )
+            ):
+                name, end = name[:-1], end - 1  # "My daughter Ffions taxi", "My son Teodors EHCP": the child's
+            return (name.upper() if len(name) == 1 else name[:1].upper() + name[1:]), (m.start(group), end)
     # the name in the sentence before "He's 12" / "She's 14": "nobody has come to take Mason out on Saturdays. He's 12"
     for m in re.finditer(r"[.!?]\s+(?:He|She)(?:'s| is) (?:\d{1,2}|now \d{1,2})\b", text):
         start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
@@ -939,6 +968,15 @@ SINCE_RES.append(
         re.I,
     )
 )
+# a review held and its plan never come: "my sons annual review was in may and i still havent got the amended plan"
+SINCE_RES.append(
+    re.compile(
+        rf"\b(?:annual |transfer )?review (?:was|happened|took place|was held) (?:back )?in (?:(last|this) )?{MONTH_RE}"
+        rf"(?: {YEAR_RE})?\b(?=[^.!?\n]{{0,60}}\b(?:still|never|not|no|havent|haven'?t|hasnt|hasn'?t)\b[^.!?\n]{{0,30}}"
+        r"\b(?:amended|final|new|updated) (?:plan|ehcp|ehc plan)\b)",
+        re.I,
+    )
+)
 A_YEAR_LAST = re.compile(
     rf"\b(?:stopped|ended|left|cut|finished|withdrawn|pulled out)\b[^.!?\n]{{0,40}}?\ba year (last) {MONTH_RE}(?: {YEAR_RE})?\b",
     re.I,
@@ -947,7 +985,7 @@ SINCE_RES.append(A_YEAR_LAST)
 # a step that was due and did not come: "his annual review, it was due in march", "the second instalment was due in
 # January and never came" (not a complaint's reply that was due)
 DUE_IN = re.compile(
-    rf"\b(?:was|were) (?:due|supposed to (?:happen|be held|start|be paid)) (?:(?:in|on|by) )?(?:(last|this) )?{DAY_BEFORE}"
+    rf"\b(?:was|were) (?:due|(?:supposed|meant) to (?:happen|be held|start|begin|be paid)) (?:(?:in|on|by) )?(?:(last|this) )?{DAY_BEFORE}"
     rf"{MONTH_RE}(?: {YEAR_RE})?\b",
     re.I,
 )
@@ -959,6 +997,12 @@ COMPLAINT_STEP = re.compile(
 WISH = re.compile(r"\b(want|would like|'d like|wish|asking for|backdat\w*|should be paid|paid from)\b", re.I)
 
 
+HOLIDAY_LOSS = re.compile(
+    r"\b(?:(?:stopped|ended|ran out|left|went off sick|cancelled|broke down)\b[^.!?\n,]{0,30}?"
+    r"(?:just |the week |the day |a week |right )?(before|after)|since (?:just |the week |right )?(before|after)?) ?"
+    r"(christmas|halloween|bonfire night|easter)\b",
+    re.I,
+)
 # a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays",
 # "since the start of the spring term", "since the new year"
 SEASON = re.compile(
@@ -1145,7 +1189,7 @@ LAST_TERM = re.compile(
 YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
 # how long it has gone on: "for 18 months now", "for the last two years", "for the last 7 weeks"
 DURATION = re.compile(
-    r"\b(?:for|in|it'?s been|it has been|been (?:at home|off school|out of school|off)) (?:the (?:last|past) |(?:well |just )?over |nearly |almost |about |roughly |around |"
+    r"\b(?:for|in|it'?s been|it has been|been (?:at home|off school|out of school|off)|so (?:that'?s|thats|that is)) (?:the (?:last|past) |(?:well |just )?over |nearly |almost |about |roughly |around |"
     r"approximately |more than |at least )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|eighteen) (weeks?|months?|years?)(?: now)?\b"
     r"|\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen) (weeks?|months?|years?)\W{1,3}"
@@ -1233,7 +1277,11 @@ AGO = re.compile(
 )
 # an assessment asked for is when its wait began ("Over nine months ago I asked ... for a child in need assessment")
 ASKED_ASSESSMENT = re.compile(r"\b(?:asked|requested|applied)\b[^.!?\n]{0,80}?\bassessment\b", re.I)
-HAD_SINCE = re.compile(r"\s+since (?:i|we|they|he|she) (?:last )?(?:had|have had|'ve had)\b", re.I)
+HAD_SINCE = re.compile(
+    r"\s+since (?:i|we|they|he|she) (?:last )?(?:had|have had|'ve had)\b"
+    r"|\s+since (?:they|the council|\w+ council|it|he|she) (?:took|stopped|cut|withdrew|removed|pulled|ended|left)\b",
+    re.I,
+)
 NUMBER_WORDS = {
     w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split(), start=0)
 } | {"eighteen": 18}
@@ -1304,6 +1352,12 @@ def _since_said(
             if when == "christmas" and mo == 1 and not rel:
                 y = _year_of(1, today)
         found.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))
+    # a loss told by a holiday: "ran out the week before Christmas", "Since just after bonfire night they have cancelled
+    # them", "went off sick just before Halloween"
+    for m in HOLIDAY_LOSS.finditer(text):
+        when, after = m.group(3).lower(), (m.group(1) or m.group(2) or "").lower() == "after"
+        mo = {"christmas": 1 if after else 12, "halloween": 11 if after else 10, "bonfire night": 11, "easter": 4}[when]
+        found.append((m.start(), f"{_year_of(mo, today):04d}-{mo:02d}", m.span()))
     for m in SINCE_THEN.finditer(text):
         back = text[max(0, m.start() - 160) : m.start()]
         times = [t for t in THEN_TIME.finditer(back) if not re.search(r"[.!?]\s[^.!?]*[.!?]\s", back[t.end() :])]
@@ -1433,7 +1487,7 @@ def _since_said(
         # "Since she changed schools at the start of Year 7"
         r"[^.!?\n]{0,40}?\bat the (?:start|beginning) of (?:year|yr) ?\d{1,2}\b|"
         r"(?:he|she|they|[a-z]+) (?:went|moved) (?:into|up to) (?:year|yr) ?\d{1,2}\b|"
-        r"(?:he|she|they|[a-z]+) started (?:year|yr) ?\d{1,2}\b|"
+        r"(?:he|she|they|[a-z]+) (?:started|began) (?:year|yr) ?\d{1,2}\b|"
         r"(?:he|she|they|[a-z]+) started (?:secondary|high school|college|sixth form) in (?:year|yr) ?\d{1,2}\b|"
         # "since she was in year 7", "since the first week of year 10", "since I started my second year at college"
         r"(?:he|she|they|i|[a-z]+) (?:was|were) in (?:year|yr) ?\d{1,2}\b|"
@@ -1565,6 +1619,14 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
                 or not FAILED.search(text[max(0, m.start() - 80) : m.end() + 60])
             ):
                 continue  # "the stage 1 response was due on 3 October"; a step due that came
+            if re.search(r"\bcomplain\w*\s+$", text[max(0, m.start() - 15) : m.start()], re.I):
+                continue  # "Complained back in August about Delphine's assessment": when they complained
+            if (
+                rx is SINCE_RES[2]
+                and re.search(r"\bat the end of the (?:summer|spring|autumn) term\b", m.group(0), re.I)
+                and not re.search(r"\bsince\b", m.group(0), re.I)
+            ):
+                continue  # "It stopped at the end of the summer term and in September they said ...": July's
             if CHASED_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # how long they have chased ("I've emailed the SEN officer every fortnight since June")
             if WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()]) or _born(text, m.start()):
