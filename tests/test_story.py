@@ -2653,6 +2653,43 @@ SIXTEENTH_ROUND = [
 ]
 
 
+# a second reviewer's inputs that the sixteenth round's first rules misread
+SIXTEENTH_ROUND += [
+    (
+        "child",
+        "Im complaining about Sharon who is our caseworker at Leeds. My son Tyler has had no tuition since May.",
+        "Tyler",
+    ),
+    ("child", "I am writing about Karen who is the case officer for my daughter. The EHCP is 10 weeks late.", None),
+    (
+        "child",
+        "Both of my children have additional needs. Oscar is autistic and is settled at his school. The problem is his "
+        "sister, the council have refused to assess Evie.",
+        "Evie",
+    ),
+    (
+        "child",
+        "Jack moved to secondary last year with no problems, but the council have refused transport for Lily.",
+        "Lily",
+    ),
+    ("child", "I took Sarah with me to the annual review. my daughter has had no speech therapy since april", None),
+    ("child", "The panel agreed that Health should have paid for the OT. My daughter has had no OT since March.", None),
+    ("child", "I went to St. Marys school to ask. my son has been out of school since may", None),
+    ("child", "Kings school said no. my son has been out of school since June", None),
+    ("since", "Her taxi stopped just before Christmas 2024 and we have been driving her ever since.", "2024-12"),
+    ("since", "The OT sessions stopped after Easter last year and he hasnt had any since.", "2025-04"),
+    ("since", "his tutor left after easter 2024 and hes had nothing since", "2024-04"),
+    ("since", "My husband left before Christmas so I am on my own. Her respite was cut in May.", "2026-05"),
+    (
+        "since",
+        "He has been out of school since May. I left a voicemail before christmas and no one called back.",
+        "2026-05",
+    ),
+    ("since", "The tribunal hearing is in March, so that's 4 months to wait and he has no school at all", None),
+    ("since", "He is in year 9 so thats 2 years left and he has not had a single session of SALT", None),
+]
+
+
 @pytest.mark.parametrize("field,text,expected", SIXTEENTH_ROUND)
 def test_the_sixteenth_rounds_rules(field, text, expected):
     assert _got(text, field) == expected, text
