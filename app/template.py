@@ -247,6 +247,23 @@ def story(text: str, limit: int = LONG_STORY_WORDS) -> tuple[str, bool]:
     return " ".join(_sentence(s) for s in keep), True
 
 
+WISH_FRAME = re.compile(r"(?:i|we)(?: would|'d|d)? (?:want|like|would like|are asking for|am asking for)\b", re.I)
+
+
+def _without_wish(text: str, wish: str | None) -> str:
+    """The account without a sentence that only says what the person wants ("i want the taxi back now and something for
+    the school hes missed"): "What I am asking for" says it, and an account of what happened does not (a chat's answer
+    to "what would you like the council to do?" lands at the account's end). Anything else is left as typed."""
+    if not wish or len(wish.split()) < 3:
+        return text
+    for m in re.finditer(r"[^.!?\n]+[.!?]*", text):
+        head = m.group(0).strip()
+        if wish.lower() in head.lower() and WISH_FRAME.match(head) and len(head) <= len(wish) + 30:
+            cut = (text[: m.start()] + text[m.end() :]).strip()
+            return cut or text
+    return text
+
+
 THERAPIES = [
     (r"\bOT\b|occupational therap", "occupational therapy"),
     (r"\bSALT\b|speech (and language )?therap", "speech and language therapy"),
@@ -330,7 +347,8 @@ class TemplateWriter:
             out.append(
                 f"{what}\u201c{said.strip().rstrip('.')}\u201d." if quoted else f"{what}{_sentence(said.rstrip('.'))}"
             )
-        told, cut = (ctx.restated, False) if ctx.restated else story(f.issue, 120 if ctx.short else LONG_STORY_WORDS)
+        account = _without_wish(f.issue, f.outcome_sought)
+        told, cut = (ctx.restated, False) if ctx.restated else story(account, 120 if ctx.short else LONG_STORY_WORDS)
         since = f" This has been the case since {f.since_words}." if f.since_words else ""
         more = " My full account is attached." if cut else ""
         out.append(_named(f"**What has happened.** {told}{since}{more}", f.child))

@@ -1300,3 +1300,18 @@ def test_an_officers_offer_above_a_range_states_the_range_it_rests_on(full_engin
     foot alone, after the single-rate scaling changed the sentence."""
     body = draft(full_engine, dict(_gold("o04"), remedy_offer="£20,000")).body
     assert "£900 to £2,400 a term is the range the Ombudsman's own remedies guidance suggests" in body, body
+
+
+def test_a_wish_answered_in_the_chat_is_asked_for_not_told_as_what_happened(full_engine):
+    """A chat's answer to "what would you like the council to do?" lands at the account's end: the letter asks for it
+    under "What I am asking for" and does not tell it again as what happened (Kai's transcript)."""
+    facts = {
+        **KAI,
+        "issue": "Kai hasnt had his taxi to school since 2nd of october.\n\nhe should have a taxi to school and back every "
+        "day. i want the taxi back now and something for the school hes missed",
+        "outcome_sought": "the taxi back now and something for the school hes missed",
+    }
+    body = draft(full_engine, facts).body
+    happened = body[body.index("**What has happened.**") :].split("\n\n**")[0]
+    assert "want the taxi back" not in happened and "He should have a taxi to school and back every day." in happened
+    assert "The taxi back now and something for the school he's missed." in _ask(body)
