@@ -441,16 +441,17 @@ WORD_NUMBERS = {
 # school for 15 days"; never days of a delay ("took 40 days"), a part day ("missed 3 days of his therapy"), a rate
 # ("missed 2 days a week") or the parent's own ("I have lost 5 days pay", "missed 6 days at work")
 _COUNT = r"(\d{1,3}|" + "|".join(WORD_NUMBERS) + r")"
+_SCHOOLING = r"(?:school|education|lessons|learning|college)"  # what a day "of" is when it is a school day
 LOST_DAYS = re.compile(
     r"\b(?:missed|lost|off school for|out of school for) (?:at least |about |around |over |nearly |almost )?"
     + _COUNT
-    + r" (?:whole |full )?(?:school )?days\b(?: of (?:school|education|lessons|learning|college))?|"
+    + rf" (?:whole |full )?(?:school )?days\b(?: of {_SCHOOLING})?|"
     r"\b" + _COUNT + r" (?:whole |full )?(?:school )?days (?:of (?:school|education|lessons|college) )?"
     r"(?:have been |were |had been )?(?:missed|lost)\b",
     re.I,
 )
 NOT_SCHOOL_DAYS = re.compile(
-    r"(?:'|\u2019)?\s*(?:late\b|of (?!school|education|lessons|learning|college)|a week|per week|each week|every week|a "
+    rf"(?:'|\u2019)?\s*(?:late\b|of (?!{_SCHOOLING})|a week|per week|each week|every week|a "
     r"fortnight|a month|pay\b|wages?\b|salary|earnings|income|at work|off work|work\b|annual leave|leave\b|holiday)",
     re.I,
 )
@@ -470,7 +471,7 @@ def lost_days(text: str) -> int:
         theirs = re.search(
             r"\b(?:i|i'?ve|i have|we|we'?ve|we have)\s+$", text[max(0, m.start() - 10) : m.start()], re.I
         )
-        of_school = re.search(r"\bof (?:school|education|lessons|learning|college)$", m.group(0), re.I)
+        of_school = re.search(rf"\bof {_SCHOOLING}$", m.group(0), re.I)
         if NOT_SCHOOL_DAYS.match(text, m.end()) or (theirs and not of_school):
             continue
         n, end = _number((m.group(1) or m.group(2)).lower()), m.end()
@@ -496,9 +497,7 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     units = 0  # the rate alone when the facts do not say since when
     counted = MISSED_SESSIONS.search(f.text())
     sessions = int(counted.group(1) or counted.group(2)) if counted else 0
-    if (
-        f.since and not sessions
-    ):  # sessions counted by the person are the loss; terms would overstate it  # sessions counted by the person are the loss; terms would overstate it
+    if f.since and not sessions:  # sessions counted by the person are the loss; terms would overstate it
         begun = date.fromisoformat(f.since + "-01")
         # counted to today, or to the day the provision restarted (or will) when the facts give one
         restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None

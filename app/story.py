@@ -464,19 +464,14 @@ def _council_said(text: str) -> tuple[str, tuple[int, int]] | None:
     return None
 
 
-def _moved_from(text: str, name: str) -> bool:
-    """The family moved from `name` to another place the story names as an authority ("We moved from Walsall to
-    Wolverhampton"): the council they left, not the one they complain of."""
+def _handed_over(text: str, name: str, end: int) -> bool:
+    """The council the family moved from ("We moved from Walsall to Wolverhampton"), named where it hands the plan over
+    ("Walsall sent the paperwork across"), not where it is the one that failed ("Leeds council kept his plan and never
+    did the review")."""
+    if not re.match(r"\s+(?:council\s+)?(?:sent|transferred|passed|forwarded|handed)\b", text[end:], re.I):
+        return False
     moved = re.search(rf"\bmoved (?:\w+ )?from {re.escape(name)} to ([A-Z][\w ]+)", text, re.I)
     return bool(moved and ANY_AUTHORITY.match(moved.group(1)))
-
-
-def _handed_over(text: str, name: str, end: int) -> bool:
-    """The council the family moved from, named where it hands the plan over ("Walsall sent the paperwork across"),
-    not where it is the one that failed ("Leeds council kept his plan and never did the review")."""
-    return _moved_from(text, name) and bool(
-        re.match(r"\s+(?:council\s+)?(?:sent|transferred|passed|forwarded|handed)\b", text[end:], re.I)
-    )
 
 
 def _nickname_beside_another(text: str, words: str) -> bool:
@@ -591,6 +586,8 @@ NOT_NAME = STOPWORDS | {
     "must",
     "might",
 }
+# a capitalised word before an "s" that is no child's name with the apostrophe left out ("His", "Bus", "Councils")
+NOT_POSSESSIVE = r"(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
 CHILD_RES = [
     # said outright, so first: "I foster two brothers, Ryan who is 15 and Callum who is 9 ... This is about Callum"
     re.compile(r"\b(?i:this|it|the complaint|my complaint)(?i: complaint)? (?i:is|is all) about ([A-Z][a-z]+|[A-Z])\b"),
@@ -693,15 +690,15 @@ CHILD_RES = [
     # the apostrophe left out: "suffolk have taken Freddies transport off him"
     re.compile(
         r"(?<=[a-z,] )(?<!St )"
-        r"(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
-        r"([A-Z][a-z]+)s (?:EHCP|ehcp|EHC plan|plan|annual review|school|transport|taxi|tuition|social worker|"
+        + NOT_POSSESSIVE
+        + r"([A-Z][a-z]+)s (?:EHCP|ehcp|EHC plan|plan|annual review|school|transport|taxi|tuition|social worker|"
         r"placement|support plan|therapy|respite|short breaks|allowance|personal budget|direct payments?|care package)\b"
     ),
     # the same at a sentence's start ("Teodors plan (cornwall council) says"), never a school's name ("Kings school")
     re.compile(
         r"(?:(?<=[.!?] )|^)(?<!St\. )"
-        r"(?!(?:His|Its|Hers|This|Was|Has|Is|Does|Yes|Us|Bus|Plus|Thus|Parents|Childrens|Councils|Schools)\b)"
-        r"([A-Z][a-z]+)s (?:EHCP|ehcp|EHC plan|plan|annual review|transport|taxi|tuition|social worker|support plan|"
+        + NOT_POSSESSIVE
+        + r"([A-Z][a-z]+)s (?:EHCP|ehcp|EHC plan|plan|annual review|transport|taxi|tuition|social worker|support plan|"
         r"therapy|respite|short breaks|allowance|personal budget|direct payments?|care package)\b",
         re.M,
     ),
