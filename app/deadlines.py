@@ -124,7 +124,13 @@ def complaint_due_dates(received: date, procedure: str = "corporate", stage: int
     request (Children Act 1989 Representations Procedure (England) Regulations 2006)."""
     if procedure == "children-act":
         return [_due(label, received, days, rule, pid) for label, days, rule, pid in CHILDREN_ACT_STAGES[min(stage, 3)]]
-    ack = _due("Acknowledgement", received, 5, "5 working days from the complaint", "LGSCO-CHC-ack")
+    ack = _due(
+        "Acknowledgement",
+        received,
+        5,
+        "5 working days from the complaint, the Ombudsman's Complaint Handling Code",
+        "LGSCO-CHC-ack",
+    )
     days = 10 if stage == 1 else 20
     rule = f"{days} working days from the acknowledgement, the Ombudsman's Complaint Handling Code"
     return [ack, _due(f"Stage {stage} response", ack.due, days, rule, f"LGSCO-CHC-stage{stage}")]

@@ -95,6 +95,11 @@ class Figure:
             return self._per_day(self.point or self.unit_low)
         return (self.point or self.unit_low) * self.units
 
+    @property
+    def per_day(self) -> int:
+        """A school day's share of the term's rate, to the nearest £1, for the days still being lost."""
+        return round((self.point or self.unit_low) / SCHOOL_DAYS_PER_TERM) if self.days else 0
+
     def amount_words(self) -> str:
         return f"£{self.low:,} to £{self.high:,}" if self.high else f"£{self.low:,}"
 
@@ -105,7 +110,12 @@ class Figure:
     def text(self) -> str:
         """The sums this figure states (computed from the facts and the cited rate), for the verifier: with a rate per
         session worked out from a decision's award, that rate too."""
-        rates = (self.unit_low if self.count or self.base_rate else 0, self.point, self.asked if self.point else 0)
+        rates = (
+            self.unit_low if self.count or self.base_rate else 0,
+            self.point,
+            self.asked if self.point else 0,
+            self.per_day,
+        )
         return " ".join(f"£{v:,}" for v in (self.low, self.high, *rates) if v)
 
 

@@ -86,6 +86,30 @@ NOT_DONE = re.compile(
 )
 
 
+def _said_in(part: str, told: str) -> bool:
+    """Whether `part` of the facts is already in the account as shown, word for word (case, apostrophes and
+    punctuation aside)."""
+
+    def words(t: str) -> str:
+        return " ".join(re.sub(r"[^a-z0-9]+", " ", re.sub(r"['\u2019]", "", t.lower())).split())
+
+    return bool(words(part)) and f" {words(part)} " in f" {words(told)} "
+
+
+def _start_told(told: str, f: Facts) -> bool:
+    """Whether the account already says when the problem began, in its month ("hasnt had his taxi to school since 2nd of
+    october"): a second "This has been the case since October 2026" would blur the day into the month (an adviser's
+    read of the Kai letter)."""
+    month = f"{date.fromisoformat(f.since + '-01'):%B}"[:3] if f.since else ""
+    return bool(month) and bool(
+        re.search(
+            rf"\b(since|from|stopped|started|ended|began|finished)\b[^.;\n]{{0,30}}?\b{month}",
+            told,
+            re.I,
+        )
+    )
+
+
 def _own_travel(text: str) -> bool:
     """The person says they took the child or paid for travel (not "i cant drive him", "I can't afford to drive him")."""
     return any(
@@ -349,15 +373,18 @@ class TemplateWriter:
             )
         account = _without_wish(f.issue, f.outcome_sought)
         told, cut = (ctx.restated, False) if ctx.restated else story(account, 120 if ctx.short else LONG_STORY_WORDS)
-        since = f" This has been the case since {f.since_words}." if f.since_words else ""
+        since = f" This has been the case since {f.since_words}." if f.since_words and not _start_told(told, f) else ""
         more = " My full account is attached." if cut else ""
         out.append(_named(f"**What has happened.** {told}{since}{more}", f.child))
-        if f.contacts:
+        # a contact or the impact the account above already says in the same words is not said twice (an adviser's
+        # read of the Kai chat letter: "I put a complaint in on 20th October and nothing back" three times over)
+        unsaid = [c for c in f.contacts if not _said_in(c, told)]
+        if unsaid:
             # the person's own steps and the council's replies alike ("stage 1 reply 30 september just says theyre
             # recruiting"): not all of them are what the person did (an adviser's read)
-            contacts = "\n".join(f"- {_sentence(c)}" for c in f.contacts)
+            contacts = "\n".join(f"- {_sentence(c)}" for c in unsaid)
             out.append(_named("**My contacts with the council.**\n" + contacts, f.child))
-        if f.impact:
+        if f.impact and not _said_in(f.impact, told):
             out.append(_named(f"**The impact.** {_sentence(f.impact)}", f.child))
         out += self._grounds(ctx, "**The law.**")
         if not self.precedents(ctx):
@@ -604,6 +631,8 @@ class TemplateWriter:
         f = ctx.facts
         what = "education" if fig.what == "education" else _therapy(f)
         since = f" since {f.since_words}" if f.since_words else ""
+        if f.since and (t := ctx.timeline) and t.aware and t.aware.day > 1:
+            since = f" since {_day(t.aware)}"  # the day the person gave ("since 2nd of october")
         child = f.child or ("my child" if voice == "parent" else "your child")
         basis = f"at {fig.rate_words()}, {_rate_source(fig.quote)}: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
         if fig.base_rate:  # scaled down to the plan's intensity: the benchmark's own rate, and why it was scaled
@@ -619,8 +648,16 @@ class TemplateWriter:
                 f"and on the remedy said \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
             )
         if fig.days:  # the person counted whole school days: each a school day's share of the middle of the range
+            # still going on: the count is the person's at the time of writing, so each day after it is priced too (an
+            # adviser's read of the Kai letter: 11 days told, about 36 by the letter's date)
+            restarted = ctx.timeline is not None and "provision_restarted" in ctx.timeline.events
+            further = (
+                f", and £{fig.per_day:,} for each further school day missed until this is put right"
+                if not restarted and not TRANSPORT_IN_PLACE.search(f.text())
+                else ""
+            )
             return (
-                f"a payment of £{fig.asked:,} for the {fig.days} school days {child} has missed{since}, at "
+                f"a payment of £{fig.asked:,} for the {fig.days} school days {child} has missed{since}{further}, at "
                 f"£{fig.point:,} a {fig.unit}, the middle of the range of {fig.rate_words()} "
                 f"{_rate_whose(fig.quote)[1]}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a "
                 f"year: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
@@ -667,8 +704,11 @@ class TemplateWriter:
                 a = f"my travel costs reimbursed for the days I had to take {f.child or 'my child'} myself"
             elif p.issue.label == "transport" and not _own_travel(f.text()):
                 # no costs told ("i work nights and cant drive him"): a stopgap, not a refund of costs never had (an
-                # adviser's read of the Kai letter)
-                a = "suitable transport arranged now, with an interim arrangement until it is in place"
+                # adviser's read of the Kai letter), confirmed within days: each school day without it is another lost
+                a = (
+                    "suitable transport arranged now, confirmed to me in writing within 2 working days with the name of "
+                    "the officer responsible, and an interim arrangement until it is in place"
+                )
             elif p.issue.label == "special_guardianship" and (cut := _allowance_cut(f)):
                 # an allowance cut or stopped: restored from when it was cut, not from when the guardian asked (an
                 # adviser's read of a special guardian's letter)
@@ -942,11 +982,13 @@ class TemplateWriter:
         # "continuing" only while something due has not happened (a plan issued late is late, not continuing)
         continuing = ", and the problem is continuing" if (t is None or t.outstanding() or not t.due) else ""
         if t and t.aware and t.ombudsman_by:
-            began = f"{t.aware:%B %Y}"
+            # the day where the person gave one ("since 2nd of october"), else the month
+            began = _day(t.aware) if t.aware.day > 1 else f"{t.aware:%B %Y}"
+            began_in = f"{'on' if t.aware.day > 1 else 'in'} {began}"
             if stage == "ombudsman":
                 if today <= t.ombudsman_by:
                     out.append(
-                        f"The problem began in {began}, so this complaint is within the Ombudsman's 12-month time limit "
+                        f"The problem began {began_in}, so this complaint is within the Ombudsman's 12-month time limit "
                         f"(section 26B of the Local Government Act 1974), which runs until {_day(t.ombudsman_by)}."
                     )
                 else:
@@ -957,7 +999,7 @@ class TemplateWriter:
                         else " I have been trying to resolve it with the council"
                     )
                     out.append(
-                        f"The problem began in {began}, more than 12 months ago.{why}{continuing}, so I ask "
+                        f"The problem began {began_in}, more than 12 months ago.{why}{continuing}, so I ask "
                         "the Ombudsman to use the discretion section 26B of the Local Government Act 1974 gives to consider it."
                     )
             elif today <= t.ombudsman_by:

@@ -84,6 +84,22 @@ REPLY_TO = {"complaint_made": "stage1_response", "stage2_requested": "stage2_res
 NOT_YET = re.compile(
     r"\bnot (yet )?(been )?(issued|held|received|sent|done|convened)|\bstill (no|not)\b|\bno (reply|response)\b", re.I
 )
+# the person says nothing at all came back, not even an acknowledgement ("put a complaint in on 20th october and nothing
+# back"): the Code's 5 working days to acknowledge are overdue too (an adviser's read of the Kai letter); a bare "no
+# reply" does not say the complaint went unacknowledged
+NOTHING_BACK = re.compile(
+    r"\bnothing (back|at all|whatsoever)\b|\bheard nothing\b|\bnot heard (anything|a thing)\b|"
+    r"\bno acknowledge?ment\b|\bnot (even )?(had |received |got )?an? acknowledge?ment\b|"
+    r"\b(never|not|didn'?t|did not) (even )?(been )?acknowledged?\b|\bno (reply|response|answer) (at all|whatsoever)\b",
+    re.I,
+)
+# the day the problem began, where the person gives it within the month read as its start ("hasnt had his taxi to
+# school since 2nd of october"): the Ombudsman's 12 months run from that day, not the 1st
+START_DAY = re.compile(
+    rf"\b(?:since|from|stopped|started|ended|began|finished)\b[^.;\n]{{0,30}}?\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?"
+    rf"({MONTHS})\b",
+    re.I,
+)
 CHC_FROM = date(2026, 4, 1)  # the Ombudsman uses its Complaint Handling Code in casework from this day
 SEND_DECISIONS = {"annual_review", "needs_assessment", "phase_transfer", "section_f_provision", "tribunal_order"}
 
@@ -153,7 +169,14 @@ class Timeline:
 
     def text(self) -> str:
         """Every date this timeline states, in words, for the verifier (computed from the user's dates)."""
-        days = [*self.events.values(), *(d.due for d in self.due), self.ombudsman_by, self.appeal_by, self.today]
+        days = [
+            *self.events.values(),
+            *(d.due for d in self.due),
+            self.aware,
+            self.ombudsman_by,
+            self.appeal_by,
+            self.today,
+        ]
         return "\n".join(long_date(d.isoformat()) for d in days if d)
 
     def to_dict(self) -> dict:
@@ -288,8 +311,16 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
         return procedure != "corporate" or day >= CHC_FROM
 
     if ev("complaint_made") and coded(ev("complaint_made")):
+        unheard = (
+            procedure == "corporate"
+            and facts.role != "officer"
+            and not ev("stage1_response")
+            and NOTHING_BACK.search(" ".join([facts.issue, *facts.contacts]))
+        )
         for d in complaint_due_dates(ev("complaint_made"), procedure, 1):
-            if "response" in d.label.lower() and "extended" not in d.label:
+            if ("response" in d.label.lower() and "extended" not in d.label) or (
+                unheard and d.label == "Acknowledgement"
+            ):
                 t.due.append(_done(d, ev("stage1_response")))
     if ev("stage2_requested") and coded(ev("stage2_requested")):
         for d in complaint_due_dates(ev("stage2_requested"), procedure, 2):
@@ -305,7 +336,7 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
         t.due.extend(_done(d, ev("panel_held")) for d in complaint_due_dates(ev("panel_requested"), "children-act", 3))
     # the Ombudsman's 12 months run from when the person first knew of the problem: the month they give, else the
     # earliest date in their account
-    starts = [date.fromisoformat(facts.since + "-01")] if facts.since else sorted(events.values())[:1]
+    starts = [_start_day(facts)] if facts.since else sorted(events.values())[:1]
     if starts:
         t.aware = starts[0]
         t.ombudsman_by = add_months(t.aware, 12)
@@ -325,6 +356,18 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
         if ev("mediation_certificate"):
             t.appeal_by = max(t.appeal_by, add_months(ev("mediation_certificate"), 1))
     return t
+
+
+def _start_day(facts: Facts) -> date:
+    """The day the problem began: the day the person gives in the month read as its start, else that month's 1st."""
+    month = date.fromisoformat(facts.since + "-01")
+    for m in START_DAY.finditer(facts.issue):
+        if MONTHS.split("|").index(m.group(2).lower()) + 1 == month.month:
+            try:
+                return month.replace(day=int(m.group(1)))
+            except ValueError:
+                break
+    return month
 
 
 def _done(d: Due, done: date | None) -> Due:

@@ -275,7 +275,15 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
         "and it has not been answered." in body
     )
     assert "Please send your full response to my complaint within 10 working days of this letter" in body
-    assert "travel costs" not in body and "with an interim arrangement until it is in place" in body
+    # "nothing back": not even the acknowledgement the Code wants within 5 working days (an adviser's read)
+    assert "- Acknowledgement: due by 27 October 2026 (5 working days from the complaint" in body
+    assert "it has still not happened" in body.split("- Acknowledgement:")[1].split("\n")[0]
+    # the 12 months from the day he gave, and the day said once, not blurred into "since October 2026"
+    assert "when the problem began (2 October 2026), that is by 2 October 2027" in body
+    assert "This has been the case since" not in body
+    replied = {**facts, "issue": facts["issue"].replace("nothing back", "no reply yet")}
+    assert "- Acknowledgement:" not in draft(full_engine, replied).body  # a bare "no reply" may have been acknowledged
+    assert "travel costs" not in body and "within 2 working days with the name of the officer responsible" in body
     # time and trouble is not benchmarked on another family's frustration over OT (23 009 620, an adviser's read)
     pay = next(line for line in _ask(body).splitlines() if "time and trouble" in line)
     assert "23 009 620" not in pay and re.search(r"complaint handling|time and trouble", pay.split(":", 1)[-1]), pay
@@ -319,7 +327,11 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     r = draft(full_engine, facts)
     pay = next(line for line in _ask(r.body).splitlines() if "school days" in line)
     # 11 / (190 / 3) of £1,650 is £286.58: £290 to the nearest £10
-    assert "A payment of £290 for the 11 school days Kai has missed since October 2026, at £1,650 a term" in pay, pay
+    # from the day he gave, and still going on: each school day after the count is priced too (an adviser's read)
+    assert (
+        "A payment of £290 for the 11 school days Kai has missed since 2 October 2026, and £26 for each further school "
+        "day missed until this is put right, at £1,650 a term" in pay
+    ), pay
     assert "£900 to £2400 per term" in pay and re.search(r"\[\d\d \d{3} \d{3}, (para \d+|summary)\]", pay), pay
     assert r.verification.passed, r.verification.notes
     no_count = {**facts, "issue": facts["issue"].replace(" hes missed 11 days of school.", "")}
@@ -327,6 +339,10 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     # asked in the chat, the same sum and why (a second reviewer: "a school day's share" was said of 11 days)
     _, asked = full_engine.refine(parse_facts(facts), "How much compensation could I ask for?", previous=r)
     assert "For the 11 school days lost, about £290: 11 school days' share of £1,650 a term" in asked.reply, asked.reply
+    assert "about £26 a school day" in asked.reply, asked.reply
+    back = {**facts, "issue": facts["issue"] + ". His taxi started again on 20 November"}
+    pay = next(line for line in _ask(draft(full_engine, back).body).splitlines() if "school days" in line)
+    assert "each further school day" not in pay, pay  # it is over: the days counted are the loss
     # whole terms lost outweigh a count of days (a second reviewer: £80 for 3 days in place of 4 terms)
     terms = {
         **facts,
