@@ -661,7 +661,8 @@ CHILD_RES = [
     ),
     # "Sam, 9, has autism", "Sam, who is 9"
     re.compile(
-        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:who is|who's|who turns|aged|age) \d{1,2}\b"
+        # "Callum R, age 24": the first name, not the initial
+        r"(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z])(?: [A-Z]\.?(?=,? (?:aged|age) ))?,? (?:who is|who's|who turns|aged|age) \d{1,2}\b"
         r"|\bre ([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]),? (?:Y|[Yy]ear ?|[Yy]r ?)\d{1,2}\b"
         r"|(?<![-\w])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]), \d{1,2}\b(?! (?:Street|Road|Lane|Avenue))"
     ),
@@ -808,6 +809,16 @@ NOT_A_CHILD = set(
 ) | {d.lower() + end for d in calendar.day_name for end in ("", "s")}
 
 
+# round 17 (read unseen): "Theo is our son, he is 22"
+CHILD_RES.append(
+    re.compile(
+        r"(?:^|[.!?:]\s+)([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?) is (?:our|my) (?:son|daughter|grandson|granddaughter|nephew|niece|"
+        r"foster son|foster daughter|stepson|stepdaughter)\b",
+        re.M,
+    )
+)
+
+
 def _child(text: str) -> tuple[str, tuple[int, int]] | None:
     for rx in CHILD_RES:
         for m in rx.finditer(text):
@@ -848,7 +859,8 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
                 and re.fullmatch(r"[A-Za-z]+(?:[bcdfghjklmnpqrtvwxyz]|ie)s", name)
                 and re.match(
                     r"\s+(?:EHCP|ehcp|EHC plan|plan|taxi|transport|annual review|school|tuition|respite|"
-                    r"social worker|placement|allowance|direct payments?)\b",
+                    r"social worker|placement|allowance|direct payments?|speech|therapy|OT|SALT|SaLT|tutor|tutoring|"
+                    r"1:1|TA|support|care package|package|minibus|bus|statement|funding|needs)(?![\w:])",
                     text[end:],
                     re.I,
                 )
@@ -990,11 +1002,29 @@ SINCE_RES.append(A_YEAR_LAST)
 # a step that was due and did not come: "his annual review, it was due in march", "the second instalment was due in
 # January and never came" (not a complaint's reply that was due)
 DUE_IN = re.compile(
-    rf"\b(?:was|were) (?:due|(?:supposed|meant) to (?:happen|be held|start|begin|be paid)) (?:(?:in|on|by) )?(?:(last|this) )?{DAY_BEFORE}"
+    rf"\b(?:(?:was|were) (?:due|(?:supposed|meant) to (?:happen|be held|start|begin|be paid))|should have (?:been (?:held|done|"
+    rf"started|issued|paid|finalised|completed|in place)|started|happened)) (?:(?:in|on|by) )?(?:(last|this) )?{DAY_BEFORE}"
     rf"{MONTH_RE}(?: {YEAR_RE})?\b",
     re.I,
 )
 SINCE_RES.append(DUE_IN)
+# round 17 (s1854-s1953, read unseen): a stop said with "last" and no "in" ("The respite happened twice then stopped last
+# December"); a plan or service dated, then nothing since ("finalised lucas plan in april with OT 1 hour a week ... he
+# hasnt had a single session since")
+SINCE_RES.append(
+    re.compile(
+        rf"\b(?:stopped|ended|finished|(?:was|were) (?:stopped|cut|cancell?ed|withdrawn)) (last|this) {MONTH_RE}(?: {YEAR_RE})?\b",
+        re.I,
+    )
+)
+SINCE_RES.append(
+    re.compile(
+        rf"\b(?:finalised|finalized|issued|agreed|named)\b[^.!?\n]{{0,30}}? in (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b"
+        r"(?=[^.!?\n]{0,100}\b(?:hasn'?t|hasnt|haven'?t|havent|not|never|nothing|no)\b[^.!?\n]{0,50}\bsince\s*[.!?\n,]|"
+        r"[^.!?\n]{0,100}\bnothing since\b)",
+        re.I,
+    )
+)
 COMPLAINT_STEP = re.compile(
     r"\b(complain\w*|stage (1|one|2|two)|repl(y|ied)|respon(se|ded)|ombudsman|lgsco|lgo)\b", re.I
 )
@@ -1035,7 +1065,8 @@ SEASON_MONTH = {
 # a start that is not the failure's: the child came to live with the carer ("has lived with us since Easter"), the
 # council has known ("have known about since May")
 BACKGROUND = re.compile(
-    r"\b(?:lived|living|been|placed|stayed|staying|came to live) with (?:us|me|them)\b[^.!?\n,]{0,30}?\s+(?:ever )?$"
+    r"\b(?:lived|living|been|placed|stayed|staying|came to live) with (?:us|me|them|(?:my|his|her|our) (?:foster carers?|"
+    r"nan|gran|grandparents?|aunt(?:ie|y)?|uncle))\b[^.!?\n,]{0,45}?\s+(?:ever )?$"
     r"|\b(?:i|we)(?:'ve| have) had (?:him|her|them|[A-Z][a-z]+)(?: \(\d{1,2}\))?\s+$"  # a carer: "I've had Kayden (11) since"
     # "have cared for Jace (aged 13) since March 2024", "we've looked after her since", "fostered T since", "I've been
     # caring for my niece since January", "looking after my grandson Theo since"
@@ -1043,7 +1074,7 @@ BACKGROUND = re.compile(
     r"(?: \((?:aged )?\d{1,2}\))?(?:\s+since)?\s+$"
     r"|\bknown(?: about it)?(?: about)?\s+$"
     # how long the child has had a plan: "Lewis is 15, EHCP since 2 March 2022", "has had an EHC plan since 2021"
-    r"|\b(?:ehcp|ehc plan|statement)\s+$",
+    r"|\b(?:ehcp|ehc plan|statement)\s+$|\b(?:ehcp|plan|statement) from (?:the )?[\w ]{2,50}?\s+$",
     re.I,
 )
 # the failure said beside a start: what stopped, was cut or never came
@@ -1121,7 +1152,7 @@ THEN_TIME = re.compile(
 # Saturday since", "His placement broke down just before Christmas and he has been at home since"
 LOST = re.compile(
     r"\b(stopped|ended|broke down|fell through|closed|gone|left|cancel\w*|cut|withdr\w*|lost|ran out|finished|excluded|"
-    r"pulled|took away|taken away|suspended)\b",
+    r"pulled|took away|taken away|suspended|(?:went|going|gone|go) wrong)\b",
     re.I,
 )
 # a failure put right before the one complained of, told after its start in the same sentence: "no transport from the
@@ -1505,6 +1536,7 @@ def _since_said(
         r"(?:he|she|they|i|[a-z]+) (?:was|were) in (?:year|yr) ?\d{1,2}\b|"
         r"the (?:first|second) (?:week|day|days|weeks) of (?:year|yr) ?\d{1,2}\b|"
         r"(?:i|he|she|they|[a-z]+) started (?:my|his|her|their) (?:first|second|third) year (?:at|of|in) (?:college|sixth form)\b|"
+        r"the (?:start|beginning) of (?:my|his|her|their) (?:first|second|third) year\b|"
         r"(?:he|she|they|[a-z]+) (?:started|(?:went|moved) (?:up )?(?:in)?to) (?:secondary|high school|big school|college|"
         r"sixth form|reception)\b(?! (?:in|last|\w+ years? ago)))",
         text,
@@ -1619,6 +1651,7 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
         y = _year(g[-1]) or (today.year - 1 if re.match(r"\s+last year\b", text[m.end() :]) else _year_of(mo, today))
         later.append((m.start(), f"{y:04d}-{mo:02d}", m.span()))  # "came to us in November last year"
     starts = [c for c in said if c not in later and c not in ended]
+    asides: list[tuple[int, str, tuple[int, int]]] = []
     for rx in SINCE_RES:
         for m in rx.finditer(text):
             if wished(m.start()) or (
@@ -1626,9 +1659,18 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
                 and re.search(r"\b(have|has|had)\s+$", text[max(0, m.start() - 6) : m.start()], re.I)
             ):
                 continue  # "I have since received the stage 2 response on 2 October" (not "he hasnt had since may")
-            if rx is DUE_IN and (
-                COMPLAINT_STEP.search(clause_at(m.start()))
-                or not FAILED.search(text[max(0, m.start() - 80) : m.end() + 60])
+            if (
+                rx is DUE_IN
+                and (
+                    COMPLAINT_STEP.search(clause_at(m.start()))
+                    or not (
+                        FAILED.search(text[max(0, m.start() - 80) : m.end() + 60])
+                        # "should have been held in May this year and it has not happened"
+                        or re.search(
+                            r"\b(?:has|have|had) not happened|\bhasn'?t happened", text[m.end() : m.end() + 60], re.I
+                        )
+                    )
+                )
             ):
                 continue  # "the stage 1 response was due on 3 October"; a step due that came
             if re.search(r"\bcomplain\w*\s+$", text[max(0, m.start() - 15) : m.start()], re.I):
@@ -1667,6 +1709,8 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
             if _put_right(text, m.start(), m.end()):
                 continue
             (later if aside or rx is DUE_IN else starts).append(cand)
+            if aside:
+                asides.append(cand)
 
     # a start that is only when a service began well gives way to how long the failure has lasted ("the tutor started
     # in July and was good with him, but its been 14 weeks now with no tutor")
@@ -1678,7 +1722,9 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
     pool = [c for c in starts if _start_weight(text, c[2]) >= 0] or lasted or starts
     if not pool and _no_month_said(text):
         return None
-    pool = pool or later
+    # a step that was due and did not come before the story's background ("should have been held in May this year and it
+    # has not happened" before "has had an EHC plan ... since May 2023")
+    pool = pool or [c for c in later if c not in asides] or later
     best = min(pool, key=lambda c: (-_start_weight(text, c[2]), c[0])) if pool else None
     if best:
         return best[1], best[2]
@@ -2441,6 +2487,9 @@ ASSESSMENT_CASE = re.compile(
 # 0.863 / 0.835 cross-validated; held back, 0.77 / 0.65 on the first 57 and 0.88 / 0.71 on 50 written blind that round.
 # The sixteenth read unseen (d1c86f6) at 0.84 / 0.77 (0.88 / 0.71, 0.86 / 0.86, 0.74 / 0.64, 0.90 / 0.90); on 1791,
 # 0.868 / 0.839 cross-validated; held back, 0.80 / 0.67 on the first 57, 0.88 / 0.71 on the 50.
+# The seventeenth read unseen (38cd980) at 0.89 / 0.77 (0.87 / 0.80, 0.90 / 0.83, 0.83 / 0.65, 0.95 / 0.82; owed told
+# before its failure: `OWED_THEN_FAILED`; an offer in its place: `OFFERED_INSTEAD`); on 1891, 0.867 / 0.836
+# cross-validated; held back, 0.84 / 0.71 on the first 57, 0.88 / 0.71 on the 50.
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 
@@ -2580,6 +2629,11 @@ WISH_START = re.compile(
 )
 
 
+OFFERED_INSTEAD = re.compile(
+    r"\b(?:offered|offering|suggested|proposed)\b(?:(?!\binstead of\b)[^.!?\n]){0,80}\binstead\b(?! of)", re.I
+)
+
+
 def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tuple[int, int], str] | None:
     """The provision owed: the clauses the provision reader finds (`_region`), trimmed to what is owed; where it finds
     none likely enough, what a clause says outright is owed (`_said_owed`)."""
@@ -2591,6 +2645,8 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
     names = lambda c: any(rx.search(text, *c) for rx in (PROVISION_NOUN, PROVISION_TERMS, AMOUNT, QUOTED))  # noqa: E731
     regions = _regions(text, clauses, reader, most=PROVISION_PLACES, joins=names)
     regions = [r for r in regions if not WISH_START.match(text, r[0])] or regions[:1]
+    # what the council offered in its place is not what is owed ("offered 3 hours of sitting service a month instead")
+    regions = [r for r in regions if not OFFERED_INSTEAD.search(text[r[0] : r[1]])]
     widened: list[tuple[int, int]] = []
     for a, b in sorted(_whole_item(text, clauses, r) for r in regions):
         if widened and a <= widened[-1][1]:  # widened into the place before it: one place
@@ -2677,7 +2733,7 @@ def _whole_item(text: str, clauses: tuple[tuple[int, int], ...], region: tuple[i
 # what is owed, named only as what was stopped or is missing ("hasnt had his taxi to school since", "Kent stopped his
 # allowance", "took away his passenger assistant"): the words after the failure, up to where the sentence goes on
 FAILED_OWED = re.compile(
-    r"\b(?:stopped(?: paying(?: for)?)?|cut|cancell?ed|took away|taken away|withdr(?:ew|awn)|removed|ended|pulled|"
+    r"\b(?:stopped(?: paying(?: for)?(?: (?:him|her|them|me|us)(?= (?:the|a|an|his|her|their|my|our)\b))?)?|cut|cancell?ed|took away|taken away|withdr(?:ew|awn)|removed|ended|pulled|"
     r"(?:has|have|had)n'?t (?:had|seen|got)|hasnt (?:had|seen|got)|havent (?:had|seen|got)|"
     r"(?:has|have) not (?:had|seen|got|funded|paid for)|not funded|without|no longer (?:gets?|has|have)|"
     r"not had(?: one| a single| any)?|(?:has|have|had)(?: not|n'?t) (?:arranged|provided|found|secured|put in place)|"
@@ -2716,6 +2772,23 @@ TAKEN_OFF = re.compile(
 )
 
 
+# the service told before its failure (round 17, s1854-s1953, read unseen: 5 of 21 provision misses had nothing read):
+# "his SGO allowance stopped in august", "Zainabs speech therapy which stopped in june", "the 32.5 hrs 1:1 the tribunal
+# ordered" not given, "agreed medical needs tuition in june but no tutor has ever come"
+OWED_THEN_FAILED = re.compile(
+    r"\b((?:(?:his|her|their|my|our|the|[A-Z][a-z]+'?s)\s+)(?:[\w'-]+(?:[.:][\w'-]+)*\s+){0,5}?[\w'-]+(?:[.:][\w'-]+)*)\s+(?:which |that )?"
+    r"(?:stopped|ended|was (?:stopped|cut|cancell?ed|withdrawn)|(?:has|have) (?:stopped|been (?:stopped|cut|cancell?ed)))\b"
+    r"(?! (?:me|him|her|them|us|going|working|attending|answering|replying|coming to)\b)"
+    r"|\b(?:haven'?t|havent|hasn'?t|hasnt|(?:has|have|had) not|never|still (?:not|havent|haven'?t)) "
+    r"(?:given|provided|arranged|put in place|delivered|funded)\s+(?:(?:him|her|them|me|us|[A-Za-z]+)\s+)?"
+    r"((?:the|his|her|their|my|our)\s+(?:[\w'-]+(?:[.:][\w'-]+)*\s+){0,5}?[\w'-]+(?:[.:][\w'-]+)*)\s+(?:that |which )?the (?:tribunal|panel|council|plan) "
+    r"(?:ordered|agreed|promised|says)\b"
+    r"|\bagreed (?:to (?:provide|fund|arrange) )?((?:[\w'-]+\s+){0,4}?[\w'-]+)\s+(?:(?:in|on|at|by) [^,.;!?\n]{1,25}?\s+)?"
+    r"(?:but|and) (?:no|nothing|never|it never|they never|it hasn'?t|it hasnt|still no)\b",
+    re.I,
+)
+
+
 def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
     """Where the reader and the plain words find nothing owed: a service named as what stopped or is missing. Written
     from s1204-s1228 (8 of 8); on the 1191 tuning stories it was not written from, where the cross-validated reader
@@ -2732,6 +2805,34 @@ def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
             and not NOT_OWED.search(words)
         ):
             return words, (m.start(1), m.start(1) + len(words)), "failed"
+    for m in OWED_THEN_FAILED.finditer(text):
+        group = next(i for i in (1, 2, 3) if m.group(i))
+        start, words = m.start(group), m.group(group)
+        if re.search(r"\b(?:why|how|whether|if|when)\s+$", text[max(0, start - 10) : start], re.I):
+            continue  # "no explanation of why his transport stopped": a question, not the service owed
+        # the service nearest the verb: "my grandson Jaxon 9 his SGO allowance" is "SGO allowance", "my daughter Zainabs
+        # speech therapy" is "speech therapy"; "the" stays ("the staying put allowance")
+        cut = [
+            w.end()
+            for w in re.finditer(
+                r"\b(?:his|her|their|my|our)\s+|\b(?!The\b|This\b)[A-Z][a-z]+'?s\s+|\b(?=the\s)", words
+            )
+        ]
+        if cut and cut[-1] < len(words):
+            start, words = start + cut[-1], words[cut[-1] :]
+        if re.search(r"\b(?:and|but|so|then|now|all day)\b", words, re.I) or re.fullmatch(
+            r"(?:the )?(?:mum|dad|mother|father|nan|gran|grandad|husband|wife|partner|sister|brother|social worker|"
+            r"teacher|head|headteacher|school|senco|college|family|marriage|placement)s?",
+            words,
+            re.I,
+        ):
+            continue  # a person or a thing that is no service: "his social worker stopped coming", "her dad stopped"
+        if (
+            (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words))
+            and len(words.split()) <= 8
+            and not NOT_OWED.search(words)
+        ):
+            return words, (start, start + len(words)), "failed"
     for m in TAKEN_OFF.finditer(text):
         group = 1 if m.group(1) else 2
         words = m.group(group)
@@ -3217,8 +3318,8 @@ OTHER_CONTACT = re.compile(
     r"(got|had|received) (an? |their )?acknowledg\w+|acknowledged (it|my|our|the)|came back (on|in)|signed the|"
     r"did (a|my) complaint|"
     # an offer made to the family: "He's been offered 2 hours a week tutoring", "they offered 5 hours a week online"
-    r"(?<!school )(?<!college )(?:been|has|have|they|council|then) offered (?:me|us|him|her|them|an? |\d+ |one |two |three |"
-    r"four |five |six |ten )|"
+    r"(?<!school )(?<!college )(?:been|has|have|'ve|they|council|then|since|also|and) offered (?:me|us|him|her|them|an? |\d+ |one |two |three |"
+    r"four |five |six |ten )|(?:they|council) (?:are|were|'re) offering (?:me|us|him|her|them|an? |\d+ )|"
     r"sent (it|this|everything)( all)? to the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
     r"(it'?s|its) with the (local government (and social care )?)?(ombudsman|lgsco|lgo)|"
     # a visit: "went to the leaving care office in person", "went to see the head", "been to my councillor's surgery"
@@ -3483,8 +3584,13 @@ COUNCIL_SAID = re.compile(
     r"|\bthey (?:just |always |still )?keep (?:saying|telling)\b"
     # the council by its name, in the plural people use: "derby council say its up to school", "Cheshire East keep
     # saying they are recruiting", "tameside just say its with finance", "Cornwall keep telling me"
-    r"|\b(?:" + _AUTH_RE + r")(?: (?:county |city |borough )?(?:council|cc))? "
-    r"(?:(?:just|always|still) say|keeps? saying|keeps? telling (?:me|us)|kept saying|kept telling (?:me|us))\b(?! in\b)"
+    r"|\b(?:" + _AUTH_RE + r")(?: (?:county |city |borough )?(?:council|cc))?"
+    # a team of it named ("derbyshire transport team keep saying", "portsmouth sen team just say", "essex admissions just
+    # keep saying no spaces": round 17, read unseen)
+    r"(?: (?:sen|send|transport|admissions|sgo|finance|education|inclusion|social care|adult social care|direct payments?|"
+    r"leaving care|fostering|children'?s services)(?: team| service| department)?)? "
+    r"(?:(?:just|always|still) (?:say|keep saying|keep telling (?:me|us))|keeps? saying|keeps? telling (?:me|us)|kept saying|"
+    r"kept telling (?:me|us))\b(?! in\b)"
     r"|\b(?:" + _AUTH_RE + r") (?:county |city |borough )?(?:council|cc) say\b(?! in\b)",
     re.I,
 )
@@ -3997,7 +4103,9 @@ def understood(extraction: Extraction) -> str:
     lines = []
     about = g("child") or "your child"
     if g("council"):
-        lines.append(f"- The council: {g('council')}")
+        # the name the letter will be addressed to ("Nottinghamshire County Council", not the "Nottinghamshire Council"
+        # read from the words), so the chat and the letter agree (an adviser's read of the Kai transcript)
+        lines.append(f"- The council: {official_name(g('council'))}")
     if g("complainant"):
         lines.append(f"- Who is writing: {WHO_WORDS[g('complainant')]}")
     if g("child"):

@@ -293,6 +293,30 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     assert "travel costs" not in draft(full_engine, driver).body
 
 
+def test_what_the_account_already_says_is_not_listed_again(full_engine):
+    """An adviser's read of the Kai chat letter: the complaint and the impact, read from the chat, were said in the
+    account and then listed again under "My contacts" and "The impact". Said once; a contact the account does not
+    hold is still listed."""
+    issue = (
+        "His taxi to school stopped on the 2nd of october when the firm pulled out, i work nights and cant drive him so "
+        "hes missed 11 days of school. i put a complaint in on 20th october and nothing back"
+    )
+    facts = {
+        **KAI,
+        "issue": issue,
+        "contacts": ["i put a complaint in on 20th october and nothing back"],
+        "impact": "i work nights and cant drive him so hes missed 11 days of school",
+        "dates": {"complaint_made": "2026-10-20"},
+    }
+    body = draft(full_engine, facts).body
+    assert body.count("I put a complaint in on 20th October") == 1, body
+    assert "**My contacts with the council.**" not in body and "**The impact.**" not in body
+    more = {**facts, "contacts": [*facts["contacts"], "rang the transport team on 5 October"]}
+    body = draft(full_engine, more).body
+    contacts = body[body.index("**My contacts with the council.**") :].split("\n\n")[0]
+    assert "Rang the transport team on 5 October" in contacts and "20th October" not in contacts, contacts
+
+
 @pytest.mark.parametrize(
     "words, days",
     [
