@@ -163,6 +163,14 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
     # the Code's provisions are not the standard for a complaint made before the Ombudsman applied it
     skip = set() if timeline.code_applies() else {"LGSCO-CHC-ack", "LGSCO-CHC-stage1", "LGSCO-CHC-stage2"}
     skip |= {pid for pid, cue in ONLY_WHEN.items() if not re.search(cue, facts.text(), re.I)}
+    if (
+        facts.role != "officer"
+        and facts.stage in (None, "council-stage-1")
+        and "stage2_requested" not in timeline.events
+    ):
+        skip.add(
+            "LGSCO-CHC-stage2"
+        )  # nothing has reached stage 2: its timescale is clutter (an adviser's read of Kai's)
     retriever = _Excluding(engine.retriever, facts.exclude) if facts.exclude else engine.retriever
     points: list[Point] = []
     used: set[tuple[str, str]] = set()
@@ -535,6 +543,10 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
             if i + 1 < len(sents) and ENDORSED.search(sents[i + 1]):
                 quote = f"{quote} {sents[i + 1].strip()}"  # "... £650 a term. The payment ... is in line with our guidance."
             quote = quote.rstrip(".")
+            if education:
+                # lost education quotes the range, not "and goes on to say missed therapeutic provision is likely to be
+                # lower": a clause that invites a lower sum for another kind of loss (an adviser's read of Kai's letter)
+                quote = re.sub(r",?\s+and goes on to say\b[^.]*\btherap[^.]*$", "", quote)
             if not find_verbatim(quote, h.text):
                 continue
             fig = Figure(

@@ -3976,6 +3976,11 @@ def extract(text: str, previous: Extraction | None = None, chat_model=None, toda
                 f = _shift(f, offset)
                 ex.values[k] = Found(f"{was.value}; {f.value}", (was.source[0], f.source[1]), "rules", was.how)
                 continue
+            if k == "provision" and was is not None and was.by == "rules" and was.how == "failed" and f.how != "failed":
+                # a service named only as what stopped ("his taxi to school stopped") gives way to the person's later
+                # words for what is owed ("he should have a taxi to school and back every day, its in his plan")
+                ex.values[k] = _shift(f, offset)
+                continue
             ex.values.setdefault(k, _shift(f, offset))
         ex.contacts += [_shift(c, offset) for c in new.contacts]
         for k, f in new.dates.items():

@@ -15,7 +15,7 @@ import re
 from datetime import date
 
 from .councils import official_name
-from .deadlines import add_working_days
+from .deadlines import add_working_days, working_days_between
 from .draft_types import SCHOOL_DAYS_PER_TERM, Award, DraftContext, Point, quote_of
 from .facts import Facts
 from .issues import (
@@ -94,6 +94,16 @@ def _said_in(part: str, told: str) -> bool:
         return " ".join(re.sub(r"[^a-z0-9]+", " ", re.sub(r"['\u2019]", "", t.lower())).split())
 
     return bool(words(part)) and f" {words(part)} " in f" {words(told)} "
+
+
+def _title(issue, f: Facts) -> str:
+    """An issue's heading for these facts: transport that was running and stopped was not "refused" (an adviser's read of
+    the Kai letter: "refused" points the council to the eligibility appeal, which does not apply)."""
+    if issue.label == "transport" and not re.search(
+        r"\brefus\w*|turned down|not eligible|ineligible|declined|said no", f.text(), re.I
+    ):
+        return "Home to school transport was not provided"
+    return issue.title
 
 
 def _start_told(told: str, f: Facts) -> bool:
@@ -205,6 +215,12 @@ def _possessive(name: str) -> str:
 # the transport is running now (it started late): nothing to arrange, the loss is what the wait cost
 TRANSPORT_IN_PLACE = re.compile(
     r"\b(transport|taxi|bus|minibus)\b[^.;\n]{0,40}?\b(started|began|finally (came|arrived|started)|is now (in place|running))\b",
+    re.I,
+)
+# school missed, in the person's words ("hes missed 11 days of school", "she cant get to school")
+MISSED_SCHOOL = re.compile(
+    r"\bmiss\w* (?:\w+ ){0,3}(?:school|days|lessons)\b|\bout of school\b|\b(?:can'?t|cannot|unable to|not able to) "
+    r"(?:get|go)(?:ting)? (?:him |her |them )?(?:in)?to school\b",
     re.I,
 )
 # a stage 2 reply told without its day ("they sent a stage 2 response saying no")
@@ -424,7 +440,7 @@ class TemplateWriter:
 
     def _subject(self, ctx: DraftContext) -> str:
         f = ctx.facts
-        titles = [p.issue.title.rstrip(".") for p in ctx.points if p.issue.label != "general"]
+        titles = [_title(p.issue, f).rstrip(".") for p in ctx.points if p.issue.label != "general"]
         # later titles go on in lower case ("...not provided; the complaint was not handled properly"), an acronym
         # as it is ("EHC")
         titles = titles[:1] + [t[:1].lower() + t[1:] if re.match(r"[A-Z][a-z]", t) else t for t in titles[1:3]]
@@ -587,7 +603,7 @@ class TemplateWriter:
         return "\n\n".join([heading, *(b for b in body if b)])
 
     def _point(self, ctx: DraftContext, p: Point) -> str:
-        lines = [f"*{p.issue.title}.*"]
+        lines = [f"*{_title(p.issue, ctx.facts)}.*"]
         if ctx.short:
             lines.append(
                 _support(
@@ -651,6 +667,18 @@ class TemplateWriter:
             # still going on: the count is the person's at the time of writing, so each day after it is priced too (an
             # adviser's read of the Kai letter: 11 days told, about 36 by the letter's date)
             restarted = ctx.timeline is not None and "provision_restarted" in ctx.timeline.events
+            t = ctx.timeline
+            if voice == "parent" and not restarted and t is not None and t.aware and f.since:
+                # the count is the person's, perhaps from when they first wrote: the weekdays since the day it began
+                # say when it may be out of date (an adviser's read of Kai's: "nothing since 2 October" is about 36
+                # school days by the end of November, not 11)
+                weekdays = working_days_between(t.aware, t.today)
+                if weekdays > fig.days + 5:
+                    ctx.advice.append(
+                        f"You counted {fig.days} school days missed. From {_day(t.aware)} to today there have been "
+                        f"{weekdays} weekdays (bank holidays left out, school holidays not): if {child} has missed more, "
+                        f"change the count before sending. Each school day is £{fig.per_day:,} at the rate the letter uses."
+                    )
             further = (
                 f", and £{fig.per_day:,} for each further school day missed until this is put right"
                 if not restarted and not TRANSPORT_IN_PLACE.search(f.text())
@@ -745,6 +773,21 @@ class TemplateWriter:
             asks.append(
                 f"repayment of the {ctx.paid.amount} I have paid myself to cover what the council did not provide"
             )
+        if (
+            "transport" in labels
+            and not TRANSPORT_IN_PLACE.search(f.text())
+            and f.role != "officer"
+            and MISSED_SCHOOL.search(f.text())
+        ):
+            # school missed for want of transport: the learning made up, and the absence not held against the child
+            # (an adviser's read of the Kai letter)
+            child = f.child or "my child"
+            asks += [
+                f"catch-up work or tuition to make up the learning {child} has missed",
+                f"confirmation to {_possessive(f.child) if f.child else 'my child' + chr(39) + 's'} school that the days missed "
+                "were because "
+                "the council's transport was not provided, so that they are not recorded as unauthorised absence",
+            ]
         if fig:
             asks.append(fig)
         elif labels & {"section_f_provision", "out_of_school", "eotas"} and not ctx.paid:
@@ -1091,7 +1134,8 @@ class TemplateWriter:
             # no decision recorded per point: what the council's records say (the officer's notes), and the
             # complaint upheld on them, which the advice tells the officer to confirm
             records = "\n".join(f"- {_sentence(c)}" for c in f.contacts)
-            titles = [p.issue.title[:1].lower() + p.issue.title[1:] for p in ctx.points if p.issue.label != "general"]
+            titles = [_title(p.issue, f) for p in ctx.points if p.issue.label != "general"]
+            titles = [t[:1].lower() + t[1:] for t in titles]
             upheld = f"On these records, I uphold your complaint: {'; '.join(titles)}." if titles else ""
             return "**What I found.** " + ("Our records show:\n" + records + "\n\n" if records else "") + upheld
 

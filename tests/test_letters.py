@@ -281,6 +281,11 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     # the 12 months from the day he gave, and the day said once, not blurred into "since October 2026"
     assert "when the problem began (2 October 2026), that is by 2 October 2027" in body
     assert "This has been the case since" not in body
+    # a taxi that ran and stopped was not "refused" (that points to the eligibility appeal), and nothing has reached
+    # stage 2, so its timescale is not set out (an adviser's read)
+    assert "Home to school transport was not provided" in body.split("\n\n")[2]
+    assert "refused" not in re.sub(r"\u201c[^\u201d]*\u201d", "", body)  # the letter's own words, not a decision's
+    assert "Complaint Handling Code (stage 2)" not in body
     replied = {**facts, "issue": facts["issue"].replace("nothing back", "no reply yet")}
     assert "- Acknowledgement:" not in draft(full_engine, replied).body  # a bare "no reply" may have been acknowledged
     assert "travel costs" not in body and "within 2 working days with the name of the officer responsible" in body
@@ -357,6 +362,15 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
         "day missed until this is put right, at £1,650 a term" in pay
     ), pay
     assert "£900 to £2400 per term" in pay and re.search(r"\[\d\d \d{3} \d{3}, (para \d+|summary)\]", pay), pay
+    assert "therapeutic" not in pay, pay  # lost education does not quote the clause that invites a lower sum
+    asks = _ask(r.body)
+    assert "Catch-up work or tuition to make up the learning Kai has missed" in asks, asks
+    assert (
+        "Confirmation to Kai's school that the days missed were because the council's transport was not provided"
+        in asks
+    )
+    # the count may be out of date: the person is told how many weekdays have passed since the day it began
+    assert any("You counted 11 school days missed. From 2 October 2026 to today there have been" in n for n in r.notes)
     assert r.verification.passed, r.verification.notes
     no_count = {**facts, "issue": facts["issue"].replace(" hes missed 11 days of school.", "")}
     assert "school days" not in _ask(draft(full_engine, no_count).body)  # no count, no figure made up

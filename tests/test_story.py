@@ -2784,3 +2784,12 @@ def test_the_chat_names_the_council_as_the_letter_will():
 
     said = understood(extract("my son kai has an ehcp from notts and his taxi stopped", today=TODAY))
     assert "- The council: Nottinghamshire County Council" in said, said
+
+
+def test_a_later_message_saying_what_is_owed_replaces_a_service_named_only_as_what_stopped():
+    """The Kai chat: "his taxi to school stopped" read "taxi to school"; his mother's next message, "he should have a
+    taxi to school and back every day, its in his plan", is what the letter says he should have."""
+    first = extract("my son kai has an ehcp from notts. his taxi to school stopped on the 2nd of october", today=TODAY)
+    assert first.get("provision") == "taxi to school"
+    then = extract("he should have a taxi to school and back every day, its in his plan", previous=first, today=TODAY)
+    assert then.get("provision") == "a taxi to school and back every day"
