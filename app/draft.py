@@ -470,6 +470,16 @@ AND_DAYS = re.compile(
 )
 
 
+# the provision back, in the person's words: "The taxi came back on 20 November", "His transport was reinstated", "sorted
+# a new taxi firm ... fine since", "started at his new school ... and is settled" (a second reviewer's)
+RESTORED = re.compile(
+    r"\b(?:came back|come back|is back|back (?:at|in|to) school|reinstated|restored|resumed|restarted|started again|"
+    r"running again|(?:is|are|was|been) (?:fine|settled|ok|okay)(?: now| since)?|fine now|going well|sorted (?:a |the )?new|"
+    r"now in place|back on track|(?:taxi|transport|bus|minibus) (?:started|began) (?:again|on|last))\b",
+    re.I,
+)
+
+
 def lost_days(text: str) -> int:
     """The school days the person counts as lost, the largest count told; a count told in parts is added up ("4 days
     in September and 7 days in October": 11) unless the last part is the total ("3 days this week and 10 days in
@@ -564,6 +574,8 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     if best and best[1].unit_high and days:
         # whole days with no education at all: the middle of the range, a school day's share of it each
         best[1].days = days
+        restarted = ctx.timeline is not None and "provision_restarted" in ctx.timeline.events
+        best[1].ongoing = not restarted and not RESTORED.search(f.text())
         best[1].point, best[1].reason = range_middle(best[1].unit_low, best[1].unit_high), "missed whole school days"
     elif best and best[1].unit_high and best[1].units:
         best[1].point, best[1].reason = place_in_range(f, best[1].unit_low, best[1].unit_high)

@@ -66,6 +66,9 @@ class Figure:
     # the whole school days the person counts as lost ("he's missed 11 days of school"): the loss is counted in them,
     # each at a school day's share of the term's rate (`SCHOOL_DAYS_PER_TERM`); 0 when not counted
     days: int = 0
+    # the loss still going on at the letter's date (nothing says the provision came back): each further school day is
+    # priced too
+    ongoing: bool = False
 
     def _per_day(self, per_term: int) -> int:
         """A sum a term over the school days lost, to the nearest £10."""

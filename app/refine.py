@@ -160,13 +160,14 @@ def answer(question: str, ctx: DraftContext) -> str:
         fig = ctx.figure
         if fig is not None:
             rate = fig.rate_words()
+            further = f" (about £{fig.per_day:,} a school day, for each further day too)" if fig.ongoing else ""
             counted = (
                 f"For {fig.units} {fig.unit}{'s' if fig.units != 1 else ''} of lost {fig.what} at {rate}, about "
                 f"{fig.amount_words()}."
                 if fig.units
                 else f"For the {fig.days} school days lost, about £{fig.asked:,}: {fig.days} school days' share of "
-                f"£{fig.point:,} a term, the middle of {rate}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a year "
-                f"(about £{fig.per_day:,} a school day, for each further day too)."
+                f"£{fig.point:,} a term, the middle of {rate}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a "
+                f"year{further}."
                 if fig.days
                 else f"For lost {fig.what}, {rate} (the facts do not say since when, so the terms are not counted)."
             )

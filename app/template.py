@@ -110,13 +110,18 @@ def _start_told(told: str, f: Facts) -> bool:
     """Whether the account already says when the problem began, in its month ("hasnt had his taxi to school since 2nd of
     october"): a second "This has been the case since October 2026" would blur the day into the month (an adviser's
     read of the Kai letter)."""
-    month = f"{date.fromisoformat(f.since + '-01'):%B}"[:3] if f.since else ""
-    return bool(month) and bool(
-        re.search(
-            rf"\b(since|from|stopped|started|ended|began|finished)\b[^.;\n]{{0,30}}?\b{month}",
-            told,
-            re.I,
-        )
+    if not f.since:
+        return False
+    full = f"{date.fromisoformat(f.since + '-01'):%B}".lower()
+    # the month as a word of its own ("oct", "sept"), never inside another ("decided"); May only as a date ("in may",
+    # "2nd of may"), never the verb ("they may not have staff"): a second reviewer's
+    month = (
+        r"(?:in|since|from|of|\d(?:st|nd|rd|th)?|early|late|mid|end of) may\b"
+        if full == "may"
+        else rf"(?:{full}|{full[:3]}{'t' if full == 'september' else ''})\b\.?"
+    )
+    return bool(
+        re.search(rf"\b(since|from|stopped|started|ended|began|finished)\b[^.;\n]{{0,30}}?\b{month}", told, re.I)
     )
 
 
@@ -214,7 +219,9 @@ def _possessive(name: str) -> str:
 
 # the transport is running now (it started late): nothing to arrange, the loss is what the wait cost
 TRANSPORT_IN_PLACE = re.compile(
-    r"\b(transport|taxi|bus|minibus)\b[^.;\n]{0,40}?\b(started|began|finally (came|arrived|started)|is now (in place|running))\b",
+    # not "hasnt had his taxi to school since the half term started" (a second reviewer's)
+    r"\b(transport|taxi|bus|minibus)\b(?:(?!\bsince\b|\bnot?\b|n'?t\b)[^.;\n]){0,40}?\b(started|began|finally (came|arrived|started)|"
+    r"is now (in place|running))\b",
     re.I,
 )
 # school missed, in the person's words ("hes missed 11 days of school", "she cant get to school")
@@ -666,9 +673,8 @@ class TemplateWriter:
         if fig.days:  # the person counted whole school days: each a school day's share of the middle of the range
             # still going on: the count is the person's at the time of writing, so each day after it is priced too (an
             # adviser's read of the Kai letter: 11 days told, about 36 by the letter's date)
-            restarted = ctx.timeline is not None and "provision_restarted" in ctx.timeline.events
             t = ctx.timeline
-            if voice == "parent" and not restarted and t is not None and t.aware and f.since:
+            if voice == "parent" and fig.ongoing and t is not None and t.aware and f.since:
                 # the count is the person's, perhaps from when they first wrote: the weekdays since the day it began
                 # say when it may be out of date (an adviser's read of Kai's: "nothing since 2 October" is about 36
                 # school days by the end of November, not 11)
@@ -681,7 +687,7 @@ class TemplateWriter:
                     )
             further = (
                 f", and £{fig.per_day:,} for each further school day missed until this is put right"
-                if not restarted and not TRANSPORT_IN_PLACE.search(f.text())
+                if fig.ongoing
                 else ""
             )
             return (

@@ -88,16 +88,25 @@ NOT_YET = re.compile(
 # back"): the Code's 5 working days to acknowledge are overdue too (an adviser's read of the Kai letter); a bare "no
 # reply" does not say the complaint went unacknowledged
 NOTHING_BACK = re.compile(
-    r"\bnothing (back|at all|whatsoever)\b|\bheard nothing\b|\bnot heard (anything|a thing)\b|"
-    r"\bno acknowledge?ment\b|\bnot (even )?(had |received |got )?an? acknowledge?ment\b|"
-    r"\b(never|not|didn'?t|did not) (even )?(been )?acknowledged?\b|\bno (reply|response|answer) (at all|whatsoever)\b",
+    r"\bnothing back\b|\bheard nothing\b|\bnot heard (anything|a thing)\b|\bno acknowledge?ment\b|"
+    r"\bnot (even )?(had |received |got )?an? acknowledge?ment\b|\b(never|not|didn'?t|did not) (even )?(been )?acknowledged?\b|"
+    r"\bno (reply|response|answer) (at all|whatsoever)\b",
     re.I,
 )
-# the day the problem began, where the person gives it within the month read as its start ("hasnt had his taxi to
-# school since 2nd of october"): the Ombudsman's 12 months run from that day, not the 1st
+# ... but not where anything at all came: an acknowledgement, an automatic email, word that it was received (a second
+# reviewer's: "got an email saying they received it but nothing back since")
+SOMETHING_BACK = re.compile(
+    r"\backnowledg\w* (it|my|our|the|receipt)\b|\b(they|it was|council) acknowledged\b|\b(got|had|received) an? "
+    r"(auto\w*|automatic|holding|acknowledge?ment)\b|\b(got|had|received) an? (email|letter|text) (saying|to say)\b|"
+    r"\breceived it\b|\bauto(matic)?[- ]?(reply|email|response)\b",
+    re.I,
+)
+# the day the problem began, where the person gives it with the stop itself ("hasnt had his taxi to school since 2nd of
+# october", "stopped on the 2nd of october"): the Ombudsman's 12 months run from that day, not the 1st; never a day
+# said of something the person did ("I emailed them from work on 20th October")
 START_DAY = re.compile(
-    rf"\b(?:since|from|stopped|started|ended|began|finished)\b[^.;\n]{{0,30}}?\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?"
-    rf"({MONTHS})\b",
+    rf"\b(?:since|stopped|ended|finished|withdrawn|pulled out|cancell?ed)\b(?: on)?(?: the)? (\d{{1,2}})(?:st|nd|rd|th)? "
+    rf"(?:of )?({MONTHS})\b",
     re.I,
 )
 CHC_FROM = date(2026, 4, 1)  # the Ombudsman uses its Complaint Handling Code in casework from this day
@@ -312,10 +321,7 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
 
     if ev("complaint_made") and coded(ev("complaint_made")):
         unheard = (
-            procedure == "corporate"
-            and facts.role != "officer"
-            and not ev("stage1_response")
-            and NOTHING_BACK.search(" ".join([facts.issue, *facts.contacts]))
+            procedure == "corporate" and facts.role != "officer" and not ev("stage1_response") and _nothing_back(facts)
         )
         for d in complaint_due_dates(ev("complaint_made"), procedure, 1):
             if ("response" in d.label.lower() and "extended" not in d.label) or (
@@ -356,6 +362,19 @@ def build_timeline(facts: Facts, labels: set[str], today: date | None = None) ->
         if ev("mediation_certificate"):
             t.appeal_by = max(t.appeal_by, add_months(ev("mediation_certificate"), 1))
     return t
+
+
+def _nothing_back(facts: Facts) -> bool:
+    """Whether the person says nothing at all came back from their complaint: said in the sentence that tells the
+    complaint or the next, and nothing said anywhere of an acknowledgement or an email back."""
+    words = " ".join([facts.issue, *facts.contacts])
+    if SOMETHING_BACK.search(words):
+        return False
+    sentences = re.split(r"(?<=[.!?])\s+|\n", words)
+    for i, sentence in enumerate(sentences):
+        if re.search(r"\bcomplain", sentence, re.I) and any(NOTHING_BACK.search(x) for x in sentences[i : i + 2]):
+            return True
+    return False
 
 
 def _start_day(facts: Facts) -> date:

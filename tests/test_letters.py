@@ -286,8 +286,32 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     assert "Home to school transport was not provided" in body.split("\n\n")[2]
     assert "refused" not in re.sub(r"\u201c[^\u201d]*\u201d", "", body)  # the letter's own words, not a decision's
     assert "Complaint Handling Code (stage 2)" not in body
-    replied = {**facts, "issue": facts["issue"].replace("nothing back", "no reply yet")}
-    assert "- Acknowledgement:" not in draft(full_engine, replied).body  # a bare "no reply" may have been acknowledged
+    # a bare "no reply" may have been acknowledged; an acknowledgement or an email back told anywhere, or "nothing"
+    # said of something else, is not "nothing back" (a second reviewer's)
+    for said in (
+        "no reply yet",
+        "got an email saying they received it but nothing back since",
+        "they acknowledged it on 22nd october but no response yet",
+    ):
+        told = {**facts, "issue": facts["issue"].replace("nothing back", said)}
+        assert "- Acknowledgement:" not in draft(full_engine, told).body, said
+    other = {
+        **facts,
+        "issue": "Kai has had no taxi, nothing at all, since 2nd of october. put a complaint in on 20th october, no reply yet.",
+    }
+    assert "- Acknowledgement:" not in draft(full_engine, other).body
+    # the day of something the person did is not when the problem began
+    emailed = {
+        **facts,
+        "issue": "Kai's taxi stopped in october. I emailed them from work on 20th October and nothing back.",
+    }
+    assert "that is by 1 October 2027" in draft(full_engine, emailed).body
+    # "may" the verb and "decided" are no month told: the start is still said
+    verb = {
+        **facts,
+        "issue": facts["issue"].replace("since 2nd of october", "because they said they may not have staff"),
+    }
+    assert "This has been the case since October 2026." in draft(full_engine, verb).body
     assert "travel costs" not in body and "within 2 working days with the name of the officer responsible" in body
     # time and trouble is not benchmarked on another family's frustration over OT (23 009 620, an adviser's read)
     pay = next(line for line in _ask(body).splitlines() if "time and trouble" in line)
@@ -378,9 +402,26 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     _, asked = full_engine.refine(parse_facts(facts), "How much compensation could I ask for?", previous=r)
     assert "For the 11 school days lost, about £290: 11 school days' share of £1,650 a term" in asked.reply, asked.reply
     assert "about £26 a school day" in asked.reply, asked.reply
-    back = {**facts, "issue": facts["issue"] + ". His taxi started again on 20 November"}
-    pay = next(line for line in _ask(draft(full_engine, back).body).splitlines() if "school days" in line)
-    assert "each further school day" not in pay, pay  # it is over: the days counted are the loss
+    # it is over: the days counted are the loss, in the letter and in the chat (a second reviewer's)
+    for back in (
+        "His taxi started again on 20 November",
+        "The taxi came back on 20 November and is fine now",
+        "His transport was reinstated on 16 November",
+        "The council sorted a new taxi firm on 16 November and it has been fine since",
+    ):
+        told = {**facts, "issue": facts["issue"] + ". " + back}
+        r2 = draft(full_engine, told)
+        pay = next(line for line in _ask(r2.body).splitlines() if "school days" in line)
+        assert "each further school day" not in pay, (back, pay)
+        _, asked = full_engine.refine(parse_facts(told), "How much compensation could I ask for?", previous=r2)
+        assert "each further day" not in asked.reply, (back, asked.reply)
+    # still missing, though "started" is said of the half term
+    half = {
+        **facts,
+        "issue": facts["issue"].replace("since 2nd of october", "since the half term started on 2nd november"),
+    }
+    pay = next(line for line in _ask(draft(full_engine, half).body).splitlines() if "school days" in line)
+    assert "each further school day" in pay, pay
     # whole terms lost outweigh a count of days (a second reviewer: £80 for 3 days in place of 4 terms)
     terms = {
         **facts,

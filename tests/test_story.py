@@ -2793,3 +2793,49 @@ def test_a_later_message_saying_what_is_owed_replaces_a_service_named_only_as_wh
     assert first.get("provision") == "taxi to school"
     then = extract("he should have a taxi to school and back every day, its in his plan", previous=first, today=TODAY)
     assert then.get("provision") == "a taxi to school and back every day"
+
+
+# a second reviewer's inputs that the seventeenth round's rules misread
+SEVENTEENTH_REVIEW = [
+    ("since", "My job ended last March so I am home now. His taxi hasnt come since september.", "2026-09"),
+    ("since", "my marriage ended last june and its been hard. his OT hasnt happened since september.", "2026-09"),
+    ("since", "His sister's respite ended last july. Jay's own respite hasnt happened since october.", "2026-10"),
+    ("since", "His CAMHS worker was named in june, no appointments since. His taxi stopped in october.", "2026-10"),
+    ("since", "Leo is 10. he was excluded last march and he hasnt been in school since.", "2026-03"),
+    ("child", "my son Rhys needs 1:1 support and the council wont fund it", "Rhys"),
+    ("child", "my daughter Carys needs a plan", "Carys"),
+    ("child", "my son Rhys speech therapy stopped in may", "Rhys"),
+    ("child", "my son Lars needs OT", "Lars"),
+    ("provision", "The transport team stopped responding in october.", None),
+    ("provision", "the direct payments team stopped returning my calls", None),
+    ("provision", "His taxi driver stopped coming in october.", None),
+    ("provision", "my hours stopped in september because I cant work with him at home", None),
+    ("provision", "My own counselling which stopped in june was a lifeline.", None),
+    ("provision", "His taxi which stopped in september came back in october and has been fine.", None),
+    (
+        "provision",
+        "The interim tuition stopped in october when he started at the new school which is going well.",
+        None,
+    ),
+    ("provision", "his respite stopped in june because we asked for it to stop", None),
+    ("provision", "The council agreed the school is unsuitable in may but no new school has been found.", None),
+    ("provision", "Her speech therapy stopped in May and nothing since.", "speech therapy"),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", SEVENTEENTH_REVIEW)
+def test_a_second_reviewers_inputs_for_the_seventeenth_rounds_rules(field, text, expected):
+    assert _got(text, field) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The school has also offered him 2 hours a week in the library.",
+        "The head has since offered him mornings only.",
+        "My neighbour has also offered him lifts.",
+        "The school says they are offering him online lessons.",
+    ],
+)
+def test_an_offer_from_anyone_but_the_council_is_no_contact(text):
+    assert extract(text, today=TODAY).get("contacts") == []
