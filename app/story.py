@@ -513,6 +513,13 @@ RELATION = (
     r"grandchild|nephew|niece|foster son|foster daughter|little boy|little girl|brother|sister|little brother|little sister)"
 )
 NOT_NAME = STOPWORDS | {
+    # adverbs after "my older boy" (round 18: "my older boy hardly sleeps")
+    "hardly",
+    "barely",
+    "rarely",
+    "constantly",
+    "usually",
+    "sometimes",
     "is",
     "has",
     "was",
@@ -913,7 +920,7 @@ SINCE_RES = [
     ),
     re.compile(
         # not what the person stopped: "i stopped letting her on it"
-        rf"\b(?:(?<!\bi )(?<!\bwe )stopped|ended|started|began|cut|pulled out|taken away|never happened|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail)| care\b)|excluded|fell through|withdrawn|withdrew|closed(?! (?:my|our|the|her|his) complaint)|retired|finished)\b[^.!?\n]{{0,90}}?(?:\b(?:in|on|since|at the (?:end|start|beginning) of)|,\s*(?:the )?(?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        rf"\b(?:(?<!\bi )(?<!\bwe )stopped|ended|started|began|cut|pulled out|taken away|never happened|broke|broken|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail)| care\b)|excluded|fell through|withdrawn|withdrew|closed(?! (?:my|our|the|her|his) complaint)|retired|finished)\b[^.!?\n]{{0,90}}?(?:\b(?:in|on|since|at the (?:end|start|beginning) of)|,\s*(?:the )?(?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
@@ -1049,7 +1056,7 @@ HOLIDAY_LOSS = re.compile(
 # a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays",
 # "since the start of the spring term", "since the new year"
 SEASON = re.compile(
-    rf"\b(since|from|after|at) (?:the )?(?:(start|beginning|end) of (?:the |this )?)?((?:spring|summer|autumn) term|"
+    rf"\b(since|from|after|at) (?:about |around |roughly |just after |sometime after )?(?:the )?(?:(start|beginning|end) of (?:the |this )?)?((?:spring|summer|autumn) term|"
     rf"{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term|whitsun(?: half[- ]term)?|easter|christmas|summer|(?:new )?financial year|new year)"
     rf"(?: holidays?| break)?(?: (this|last) year| {YEAR_RE})?\b",
     re.I,
@@ -1689,6 +1696,16 @@ def _since_rules(text: str, today: date) -> tuple[str, tuple[int, int]] | None:
                 and not re.search(r"\bsince\b", m.group(0), re.I)
             ):
                 continue  # "It stopped at the end of the summer term and in September they said ...": July's
+            if (
+                rx is SINCE_RES[0]
+                and re.match(r"back in", m.group(0), re.I)
+                and re.search(
+                    r"\b(?:put|came|come|got (?:it|him|her|them)|was|were|is|it was|they were)\s+$",
+                    text[max(0, m.start() - 20) : m.start()],
+                    re.I,
+                )
+            ):
+                continue  # "it was put back in June": put right then, not a start (round 18, read unseen)
             if rx is LAST_STOP and not re.match(r"excluded", m.group(0), re.I):
                 subject = text[max(0, m.start() - 50) : m.start()]
                 if not (PROVISION_NOUN.search(subject) or PROVISION_TERMS.search(subject)) or re.search(
@@ -2512,6 +2529,9 @@ ASSESSMENT_CASE = re.compile(
 # The seventeenth read unseen (38cd980) at 0.89 / 0.77 (0.87 / 0.80, 0.90 / 0.83, 0.83 / 0.65, 0.95 / 0.82; owed told
 # before its failure: `OWED_THEN_FAILED`; an offer in its place: `OFFERED_INSTEAD`); on 1891, 0.867 / 0.836
 # cross-validated; held back, 0.84 / 0.71 on the first 57, 0.88 / 0.71 on the 50.
+# The eighteenth read unseen (0c77721) at 0.83 / 0.82 (0.73 / 0.76 in social and adult care, 0.79 / 0.79, 0.86 / 0.86,
+# 0.91 / 0.87; a story whose only place is the wish still reads it: dropping it lost 6 and won 3 on 1991); on 1991,
+# 0.861 / 0.828 cross-validated; held back, 0.83 / 0.69 on the 107 (0.86 / 0.71 before this retraining).
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 
@@ -3357,6 +3377,9 @@ OTHER_CONTACT = re.compile(
     # an acknowledgement had; "This is what came back on 30 September"
     r"(got|had|received) (an? |their )?acknowledg\w+|acknowledged (it|my|our|the)|came back (on|in)|signed the|"
     r"did (a|my) complaint|"
+    # emails counted: "sent 4 emails to her caseworker", "bristol have ignored 6 emails", "3 emails no reply"
+    r"(?:sent|ignored|written|wrote) (?:\d+|two|three|four|five|six|seven|eight|several|loads of|lots of|countless) "
+    r"(?:e-?mails|letters)\b|^\W*\d+ e-?mails\b|"
     # an offer made to the family: "He's been offered 2 hours a week tutoring", "they offered 5 hours a week online"
     r"(?<!school )(?<!college )(?:been|has|have|'ve|they|council|then|since|also|and) offered (?:me|us|him|her|them|an? |\d+ |one |two |three |"
     r"four |five |six |ten )|(?:they|council) (?:are|were|'re) offering (?:me|us|him|her|them|an? |\d+ )|"
@@ -3620,8 +3643,12 @@ STEP_AFTER = (("stage1_response", "complaint_made"),)
 COUNCIL_SAID = re.compile(
     r"\b(?:(?:his|her|my|our|the|their) (?:\w+ ){0,2}(?:social worker|case ?worker|caseworker|officer|pa|personal adviser|"
     r"manager|team|coordinator|co-ordinator|iro|virtual school)|the council|the la|the local authority|[a-z]+ (?:council|cc)) "
-    r"(?:just |always |still )?(?:keeps? saying|says|said|told (?:me|us|mum|mother|dad|father))\b(?! in\b)"
+    r"(?:just |always |still )?(?:keeps? saying|keeps? telling (?:me|us)|says|said|told (?:me|us|mum|mother|dad|father))\b(?! in\b)"
     r"|\bthey (?:just |always |still )?keep (?:saying|telling)\b"
+    # round 18 (read unseen): "The grants team say they havent had the referral", "She keeps telling me next week" (the
+    # council's own "council say its the schools problem" stays a stance in passing, as the older labels read it)
+    r"|\b(?:the )?(?:[\w-]+ )?team (?:just |always |still )?say (?:its|it'?s|it is|they|that|he|she)\b"
+    r"|^\W*(?:she|he) (?:just |always |still )?keeps? (?:saying|telling (?:me|us))\b"
     # the council by its name, in the plural people use: "derby council say its up to school", "Cheshire East keep
     # saying they are recruiting", "tameside just say its with finance", "Cornwall keep telling me"
     r"|\b(?:" + _AUTH_RE + r")(?: (?:county |city |borough )?(?:council|cc))?"

@@ -2839,3 +2839,47 @@ def test_a_second_reviewers_inputs_for_the_seventeenth_rounds_rules(field, text,
 )
 def test_an_offer_from_anyone_but_the_council_is_no_contact(text):
     assert extract(text, today=TODAY).get("contacts") == []
+
+
+# Round 18 (s1954-s2053), read unseen at 0.931 / 0.888 by 0c77721; each rule written from it and checked on every
+# tuning story (1991): none read worse.
+EIGHTEENTH_ROUND = [
+    (
+        "since",
+        "Hes supposed to get speech therapy. He has had no therapist since about Easter. I complained in June.",
+        "2026-04",
+    ),
+    (
+        "since",
+        "They took the PA off in May, we appealed and it was put back in June. For the last six weeks there has been no "
+        "PA on the minibus again.",
+        "2026-10",
+    ),
+    ("since", "The radio aid broke in May and has not been replaced. Mum rang the sensory service in June.", "2026-05"),
+    ("child", "Northumberland stopped Maisie's short breaks. my older boy hardly sleeps either.", "Maisie"),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", EIGHTEENTH_ROUND)
+def test_the_eighteenth_rounds_rules(field, text, expected):
+    assert _got(text, field) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text, contact",
+    [
+        ("Nottinghamshire medical needs team say they need a consultant letter.", "medical needs team say they need"),
+        ("The SEN caseworker keeps telling me next week, its at panel next week.", "keeps telling me next week"),
+        ("my sons OT stopped in march and bristol have ignored 6 emails about it", "ignored 6 emails"),
+        ("sent 2 emails to the sen team no reply", "sent 2 emails to the sen team"),
+    ],
+)
+def test_a_team_that_says_a_caseworker_who_keeps_telling_or_emails_counted_are_contacts(text, contact):
+    got = extract(text, today=TODAY).get("contacts")
+    assert any(contact in c for c in got), got
+
+
+def test_the_councils_own_stance_in_passing_is_still_no_contact():
+    assert extract("the council say its the school. I complained on 2 October.", today=TODAY).get("contacts") == [
+        "I complained on 2 October"
+    ]
