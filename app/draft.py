@@ -26,6 +26,7 @@ from .issues import (
     CHILDREN_ACT,
     COMPLAINT_ISSUES,
     ONLY_WHEN,
+    REFUSED,
     IssueType,
     issue_query,
     issues_for,
@@ -163,14 +164,16 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
     # the Code's provisions are not the standard for a complaint made before the Ombudsman applied it
     skip = set() if timeline.code_applies() else {"LGSCO-CHC-ack", "LGSCO-CHC-stage1", "LGSCO-CHC-stage2"}
     skip |= {pid for pid, cue in ONLY_WHEN.items() if not re.search(cue, facts.text(), re.I)}
+    # nothing has reached stage 2, nor will this letter take it there: its timescale is clutter (an adviser's read of
+    # Kai's); the letter's own stage, not the form's ("they have ignored my complaint" goes to stage 2)
+    stage = letter_stage(facts, {t.label for t in issues})[0] or facts.stage
     if (
         facts.role != "officer"
-        and facts.stage in (None, "council-stage-1")
+        and stage in (None, "council-stage-1")
         and "stage2_requested" not in timeline.events
+        and not re.search(r"\bstage (?:2|two)\b|\bescalat", facts.text(), re.I)
     ):
-        skip.add(
-            "LGSCO-CHC-stage2"
-        )  # nothing has reached stage 2: its timescale is clutter (an adviser's read of Kai's)
+        skip.add("LGSCO-CHC-stage2")
     retriever = _Excluding(engine.retriever, facts.exclude) if facts.exclude else engine.retriever
     points: list[Point] = []
     used: set[tuple[str, str]] = set()
@@ -188,10 +191,14 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
     for t in issues:
         query = f"{issue_query(t, facts.provision, facts.issue)}. {base}"
         found = _for_issue(t, retriever.search(query, k=k))
+        if t.label == "transport" and not REFUSED.search(facts.issue):
+            # transport that stopped or never came: a finding about an application or an appeal panel is the weaker
+            # precedent, kept only after the others (an adviser's read of the Kai letter, Bexley's panel)
+            found.hits.sort(key=lambda h: bool(re.search(r"\bappeal panel\b|\bapplication\b|\brefus", h.text, re.I)))
         point = Point(t, best_similarity=found.best_similarity)
         point.close = not found.no_close_precedent
         if point.close:
-            wanted = f"{t.query} {facts.issue}"
+            wanted = f"{issue_query(t, facts.provision, facts.issue)} {facts.issue}"
             point.finding = _pick(found.hits, "finding", used, t.topic, wanted)
             point.duty = _pick(_for_issue(t, retriever.search(t.duty, k=k)).hits, "duty", used, t.topic, wanted)
             # a remedy paragraph must be about this issue: better no remedy than another issue's
@@ -473,9 +480,11 @@ AND_DAYS = re.compile(
 # the provision back, in the person's words: "The taxi came back on 20 November", "His transport was reinstated", "sorted
 # a new taxi firm ... fine since", "started at his new school ... and is settled" (a second reviewer's)
 RESTORED = re.compile(
-    r"\b(?:came back|come back|is back|back (?:at|in|to) school|reinstated|restored|resumed|restarted|started again|"
-    r"running again|(?:is|are|was|been) (?:fine|settled|ok|okay)(?: now| since)?|fine now|going well|sorted (?:a |the )?new|"
-    r"now in place|back on track|(?:taxi|transport|bus|minibus) (?:started|began) (?:again|on|last))\b",
+    r"\b(?:taxi|transport|bus|minibus|driver|escort|passenger assistant|PA|tutor|tuition|therapy|therapist|sessions?|"
+    r"respite|support|it)\b(?:(?!\b(?:will|would|want|wants|when|if|until|not|never|no)\b|n'?t\b)[^.;\n]){0,30}?"
+    r"\b(?:came back|is back|(?:was|has been|got) reinstated|(?:was|has been) restored|restarted|resumed|started again|"
+    r"is running again|(?:has been|is) sorted)\b"
+    r"|\bsorted (?:a |the )?new (?:taxi|firm|driver|transport|provider|operator)|\bstarted at (?:his|her|their|the) new school\b",
     re.I,
 )
 

@@ -510,9 +510,23 @@ def letter_stage(facts: Facts, labels: set[str]) -> tuple[str | None, str | None
     return None, None
 
 
+# a refusal in the person's words: transport that ran and stopped, or never came, was not refused
+REFUSED = re.compile(
+    r"\brefus\w*|turned down|rejected|not eligible|ineligible|not entitled|declined|said no|wont pay", re.I
+)
+
+
 def issue_query(t: IssueType, provision: str | None, issue_text: str) -> str:
     prov = (provision or "special educational provision").strip()
     prov = re.sub(r"\s+", " ", prov)[:200]
+    if t.label == "transport" and not REFUSED.search(issue_text):
+        # transport that stopped or never came is looked up as a failure to provide, not as an application refused
+        # (an adviser's read of the Kai letter: a Bexley appeal panel's handling of an application, cited for a taxi
+        # firm pulling out)
+        return (
+            "council failed to provide home to school transport for an eligible child with special educational needs; "
+            "transport stopped or was not arranged and the council failed to put alternative transport in place; fault"
+        )
     return t.query.format(provision=prov)
 
 

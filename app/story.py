@@ -920,7 +920,7 @@ SINCE_RES = [
     ),
     re.compile(
         # not what the person stopped: "i stopped letting her on it"
-        rf"\b(?:(?<!\bi )(?<!\bwe )stopped|ended|started|began|cut|pulled out|taken away|never happened|broke|broken|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail)| care\b)|excluded|fell through|withdrawn|withdrew|closed(?! (?:my|our|the|her|his) complaint)|retired|finished)\b[^.!?\n]{{0,90}}?(?:\b(?:in|on|since|at the (?:end|start|beginning) of)|,\s*(?:the )?(?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
+        rf"\b(?:(?<!\bi )(?<!\bwe )stopped|ended|started|began|cut|pulled out|taken away|never happened|(?<!\bi )(?<!\bwe )broke(?! (?:my|his|her|their|our|a) (?:leg|arm|wrist|ankle|foot|hand|nose|hip))|left(?! (?:a |an )?(?:\w+ )?(?:message|voicemail)| care\b)|excluded|fell through|withdrawn|withdrew|closed(?! (?:my|our|the|her|his) complaint)|retired|finished)\b[^.!?\n]{{0,90}}?(?:\b(?:in|on|since|at the (?:end|start|beginning) of)|,\s*(?:the )?(?:end|start|beginning) of) (?:(last|this) )?{DAY_BEFORE}{MONTH_RE}{DAY_AFTER}(?: {YEAR_RE})?\b",
         re.I,
     ),
     re.compile(rf"\b(?:since|from) (?:the \w+ was made in|we moved in) {MONTH_RE}(?: {YEAR_RE})?\b", re.I),
@@ -1380,6 +1380,16 @@ def _since_said(
             continue  # "at easter" is a date, not a start; "at the start of the summer term" or "retired at Easter" is
         if WHERE_SINCE.search(text[max(0, m.start() - 60) : m.start()]):
             continue  # "he has been at his current school since Easter 2023"
+        if re.match(r"\w+ (?:about|around|roughly|just after|sometime after) ", m.group(0), re.I) and (
+            not FAILED.search(_clause_of(text, m.start()))
+            or CHASED_SINCE.search(text[max(0, m.start() - 60) : m.start()])
+            or re.search(
+                r"\b(?:chas\w+|waiting|worse|lived|living|been on|list|ringing|emailing)\b[^.!?\n]*$",
+                text[max(0, m.start() - 60) : m.start()],
+                re.I,
+            )
+        ):
+            continue  # "since about Easter" only of the loss ("Ive been chasing them since about Easter" is not)
         if "financial year" in when and (
             cue not in ("from", "since") or not FAILED.search(_clause_of(text, m.start()))
         ):
@@ -2881,11 +2891,14 @@ def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
         ):
             continue  # the person's own: "my hours stopped", "My own counselling which stopped in june"
         if re.search(
-            r"\b(?:came back|come back|restarted|resumed|reinstated|started again|back now|(?:has been|is|was) fine|"
+            # a wish or a promise ("i want it to come back", "we need it restarted", "said it would be reinstated but it
+            # never was") is not a service put right (a second reviewer's)
+            r"(?<!\bto )(?<!\bbe )(?<!\bit )\b(?:came back|(?:was|has|had|have) (?:been )?(?:restarted|resumed|reinstated)|"
+            r"(?:it|they|he|she) (?:restarted|resumed)|started again|back now|(?:has been|is|was) fine|"
             r"going well|because (?:we|i) asked|at our request|when (?:he|she|they) (?:started|moved))\b",
             text[m.end() : m.end() + 100],
             re.I,
-        ):
+        ) and not re.search(r"\b(?:never|not|want|need|would|will)\b", text[m.end() : m.end() + 100], re.I):
             continue  # put right, or ended as it should: "His taxi which stopped in september came back in october"
         if (
             (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words))
@@ -3378,8 +3391,9 @@ OTHER_CONTACT = re.compile(
     r"(got|had|received) (an? |their )?acknowledg\w+|acknowledged (it|my|our|the)|came back (on|in)|signed the|"
     r"did (a|my) complaint|"
     # emails counted: "sent 4 emails to her caseworker", "bristol have ignored 6 emails", "3 emails no reply"
-    r"(?:sent|ignored|written|wrote) (?:\d+|two|three|four|five|six|seven|eight|several|loads of|lots of|countless) "
-    r"(?:e-?mails|letters)\b|^\W*\d+ e-?mails\b|"
+    r"(?:(?:i|we|i'?ve|we'?ve|i have|we have|have|has)\s+(?:sent|written|wrote)|(?:have|has) ignored|^\W*sent) "
+    r"(?:\d+|two|three|four|five|six|seven|eight|several|loads of|lots of|countless) (?:e-?mails|letters)\b"
+    r"|^\W*\d+ e-?mails\b(?! from)|"
     # an offer made to the family: "He's been offered 2 hours a week tutoring", "they offered 5 hours a week online"
     r"(?<!school )(?<!college )(?:been|has|have|'ve|they|council|then|since|also|and) offered (?:me|us|him|her|them|an? |\d+ |one |two |three |"
     r"four |five |six |ten )|(?:they|council) (?:are|were|'re) offering (?:me|us|him|her|them|an? |\d+ )|"
@@ -3502,7 +3516,11 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
             or dated_reply
             or (days and DATED_CONTACT.search(clause) and not REVIEW_ONLY.search(clause))
             or timeline
-            or ((cs := COUNCIL_SAID.search(clause)) and not DOCUMENT_WORD.search(clause[: cs.start()]))
+            or (
+                (cs := COUNCIL_SAID.search(clause))
+                and not DOCUMENT_WORD.search(clause[: cs.start()])
+                and not _not_councils_team(clause, cs)
+            )
         )
         intent = INTENT.search(clause)
         # "I emailed the SEN team on 2 October and nobody replied": the council's silence does not undo the email
@@ -3648,7 +3666,8 @@ COUNCIL_SAID = re.compile(
     # round 18 (read unseen): "The grants team say they havent had the referral", "She keeps telling me next week" (the
     # council's own "council say its the schools problem" stays a stance in passing, as the older labels read it)
     r"|\b(?:the )?(?:[\w-]+ )?team (?:just |always |still )?say (?:its|it'?s|it is|they|that|he|she)\b"
-    r"|^\W*(?:she|he) (?:just |always |still )?keeps? (?:saying|telling (?:me|us))\b"
+    r"|^\W*(?:she|he) (?:just |always |still )?keeps? (?:saying|telling (?:me|us)) (?:next week|its|it'?s|it is|that (?:it|the|they)|"
+    r"shes|hes|she is|he is|they|the)\b"
     # the council by its name, in the plural people use: "derby council say its up to school", "Cheshire East keep
     # saying they are recruiting", "tameside just say its with finance", "Cornwall keep telling me"
     r"|\b(?:" + _AUTH_RE + r")(?: (?:county |city |borough )?(?:council|cc))?"
@@ -3738,14 +3757,31 @@ def _header_event(text: str, clause: tuple[int, int], last: str | None) -> str |
 
 
 # a reply from someone other than the council
+def _not_councils_team(clause: str, m: re.Match) -> bool:
+    """Whether a team said to "say" something is not the council's: "The school's SEN team say", "the GP team say",
+    "the camhs team say" (a second reviewer's)."""
+    said = m.group(0)
+    if not re.search(r"\bteam\b", said, re.I):
+        return False
+    who = clause[max(0, m.start() - 20) : m.start()] + said[: re.search(r"\bteam\b", said, re.I).end()]
+    return bool(
+        re.search(
+            r"\b(?:school'?s?|pastoral|gp|camhs|hospital|nhs|health|class|college|academy|nursery|ward)\b", who, re.I
+        )
+    )
+
+
 def _others_offer(clause: str, m: re.Match) -> bool:
     """Whether a contact cue is an offer made by someone who is not the council: "The school has also offered him 2
     hours a week", "The head has since offered him mornings only", "My neighbour has also offered him lifts" (a second
     reviewer's)."""
+    # who offered: the two words before the offer ("The school has also offered", "the school says they are
+    # offering"), not a school named earlier in the clause ("At the meeting at school ... the council offered")
+    before = " ".join(re.findall(r"[\w']+", clause[: m.start()])[-2:])
     return "offer" in m.group(0).lower() and bool(
         re.search(
-            r"\b(?:school|head|headteacher|college|teacher|senco|neighbou?r|friend|family|charity|gp|nursery|academy)\b",
-            clause[: m.end()],
+            r"\b(?:school'?s?|head|headteacher|college|teacher|senco|neighbou?r|friend|family|charity|gp|nursery|academy)\b",
+            before,
             re.I,
         )
     )
@@ -4056,7 +4092,21 @@ def extract(text: str, previous: Extraction | None = None, chat_model=None, toda
                 f = _shift(f, offset)
                 ex.values[k] = Found(f"{was.value}; {f.value}", (was.source[0], f.source[1]), "rules", was.how)
                 continue
-            if k == "provision" and was is not None and was.by == "rules" and was.how == "failed" and f.how != "failed":
+            if (
+                k == "provision"
+                and was is not None
+                and was.by == "rules"
+                and was.how == "failed"
+                and f.how != "failed"
+                # the same service told more fully, never a wish, an offer or another service (a second reviewer's:
+                # "i want him to have a taxi with a PA", "they will give him a travel trainer", "she gets a laptop")
+                and content_words(str(was.value)) & content_words(str(f.value))
+                and not re.search(
+                    r"\b(?:want|would like|'d like|wish|asking for|will give|would give|offered|offer)\b",
+                    text[max(0, f.source[0] - 40) : f.source[1]] if isinstance(f.source, tuple) else "",
+                    re.I,
+                )
+            ):
                 # a service named only as what stopped ("his taxi to school stopped") gives way to the person's later
                 # words for what is owed ("he should have a taxi to school and back every day, its in his plan")
                 ex.values[k] = _shift(f, offset)

@@ -22,6 +22,7 @@ from .issues import (
     COMPLAINT_ISSUES,
     DELAY_ISSUES,
     IGNORED_COMPLAINT,
+    REFUSED,
     plan_status,
     symbolic_harms,
     transport_panel_decided,
@@ -99,9 +100,7 @@ def _said_in(part: str, told: str) -> bool:
 def _title(issue, f: Facts) -> str:
     """An issue's heading for these facts: transport that was running and stopped was not "refused" (an adviser's read of
     the Kai letter: "refused" points the council to the eligibility appeal, which does not apply)."""
-    if issue.label == "transport" and not re.search(
-        r"\brefus\w*|turned down|not eligible|ineligible|declined|said no", f.text(), re.I
-    ):
+    if issue.label == "transport" and not REFUSED.search(f.text()):
         return "Home to school transport was not provided"
     return issue.title
 
@@ -226,8 +225,10 @@ TRANSPORT_IN_PLACE = re.compile(
 )
 # school missed, in the person's words ("hes missed 11 days of school", "she cant get to school")
 MISSED_SCHOOL = re.compile(
-    r"\bmiss\w* (?:\w+ ){0,3}(?:school|days|lessons)\b|\bout of school\b|\b(?:can'?t|cannot|unable to|not able to) "
-    r"(?:get|go)(?:ting)? (?:him |her |them )?(?:in)?to school\b",
+    r"(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!will )(?<!to )\bmissed (?:(?:\d+|[a-z]+) (?:school |college )?(?:days|weeks)"
+    r"(?! of (?!school|college|education|learning|lessons))|(?:so much |a lot of )?(?:school|college|lessons)\b)"
+    r"|\bout of (?:school|college)\b|\b(?:can'?t|cannot|unable to|not able to) (?:get|go)(?:ting)? (?:him |her |them )?(?:in)?to "
+    r"(?:school|college)\b",
     re.I,
 )
 # a stage 2 reply told without its day ("they sent a stage 2 response saying no")
@@ -680,10 +681,14 @@ class TemplateWriter:
                 # school days by the end of November, not 11)
                 weekdays = working_days_between(t.aware, t.today)
                 if weekdays > fig.days + 5:
+                    # the day only where the person gave it (a second reviewer's: "stopped in october" is no 1 October)
+                    span = (
+                        f"From {_day(t.aware)} to today" if t.aware.day > 1 else f"Since the start of {t.aware:%B %Y}"
+                    )
                     ctx.advice.append(
-                        f"You counted {fig.days} school days missed. From {_day(t.aware)} to today there have been "
-                        f"{weekdays} weekdays (bank holidays left out, school holidays not): if {child} has missed more, "
-                        f"change the count before sending. Each school day is £{fig.per_day:,} at the rate the letter uses."
+                        f"You counted {fig.days} school days missed. {span} there have been up to {weekdays} weekdays "
+                        f"(bank holidays left out, school holidays not): if {child} has missed more, change the count "
+                        f"before sending. Each school day is £{fig.per_day:,} at the rate the letter uses."
                     )
             further = (
                 f", and £{fig.per_day:,} for each further school day missed until this is put right"
@@ -786,14 +791,18 @@ class TemplateWriter:
             and MISSED_SCHOOL.search(f.text())
         ):
             # school missed for want of transport: the learning made up, and the absence not held against the child
-            # (an adviser's read of the Kai letter)
-            child = f.child or "my child"
-            asks += [
-                f"catch-up work or tuition to make up the learning {child} has missed",
-                f"confirmation to {_possessive(f.child) if f.child else 'my child' + chr(39) + 's'} school that the days missed "
-                "were because "
-                "the council's transport was not provided, so that they are not recorded as unauthorised absence",
-            ]
+            # (an adviser's read of the Kai letter); in the writer's own voice, and no attendance ask for college
+            themself = f.complainant == "young person"
+            child = "I have" if themself else f"{f.child or 'my child'} has"
+            asks.append(f"catch-up work or tuition to make up the learning {child} missed")
+            if not themself and not re.search(
+                r"\b(?:college|sixth form|post[- ]?16|day (?:centre|service))\b", f.text(), re.I
+            ):
+                whose = _possessive(f.child) if f.child else "my child's"
+                asks.append(
+                    f"confirmation to {whose} school that the days missed were because the council's transport was not "
+                    "provided, so that they are not recorded as unauthorised absence"
+                )
         if fig:
             asks.append(fig)
         elif labels & {"section_f_provision", "out_of_school", "eotas"} and not ctx.paid:

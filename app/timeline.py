@@ -105,7 +105,7 @@ SOMETHING_BACK = re.compile(
 # october", "stopped on the 2nd of october"): the Ombudsman's 12 months run from that day, not the 1st; never a day
 # said of something the person did ("I emailed them from work on 20th October")
 START_DAY = re.compile(
-    rf"\b(?:since|stopped|ended|finished|withdrawn|pulled out|cancell?ed)\b(?: on)?(?: the)? (\d{{1,2}})(?:st|nd|rd|th)? "
+    rf"\b(?:since|stopped|ended|finished|withdrawn|pulled out)\b(?: on)?(?: the)? (\d{{1,2}})(?:st|nd|rd|th)? "
     rf"(?:of )?({MONTHS})\b",
     re.I,
 )
@@ -368,8 +368,14 @@ def _nothing_back(facts: Facts) -> bool:
     """Whether the person says nothing at all came back from their complaint: said in the sentence that tells the
     complaint or the next, and nothing said anywhere of an acknowledgement or an email back."""
     words = " ".join([facts.issue, *facts.contacts])
-    if SOMETHING_BACK.search(words):
-        return False
+    for m in SOMETHING_BACK.finditer(words):
+        # "they never acknowledged my complaint", "not even an auto reply" say nothing came (a second reviewer's)
+        if not re.search(
+            r"\b(?:never|not|didn'?t|did not|no|without|even)\b[^.;\n]{0,12}$",
+            words[max(0, m.start() - 25) : m.start()],
+            re.I,
+        ):
+            return False
     sentences = re.split(r"(?<=[.!?])\s+|\n", words)
     for i, sentence in enumerate(sentences):
         if re.search(r"\bcomplain", sentence, re.I) and any(NOTHING_BACK.search(x) for x in sentences[i : i + 2]):
@@ -381,6 +387,13 @@ def _start_day(facts: Facts) -> date:
     """The day the problem began: the day the person gives in the month read as its start, else that month's 1st."""
     month = date.fromisoformat(facts.since + "-01")
     for m in START_DAY.finditer(facts.issue):
+        before = facts.issue[max(0, m.start() - 40) : m.start()]
+        if re.search(
+            r"\b(?:i|we|i'?ve|we'?ve|me|my)\b|\b(?:ringing|calling|chasing|emailing|phoning|waiting|off work)\b",
+            before,
+            re.I,
+        ):
+            continue  # "I have been off work since 20th october", "ringing them every day since the 14th october"
         if MONTHS.split("|").index(m.group(2).lower()) + 1 == month.month:
             try:
                 return month.replace(day=int(m.group(1)))

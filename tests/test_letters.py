@@ -286,6 +286,14 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     assert "Home to school transport was not provided" in body.split("\n\n")[2]
     assert "refused" not in re.sub(r"\u201c[^\u201d]*\u201d", "", body)  # the letter's own words, not a decision's
     assert "Complaint Handling Code (stage 2)" not in body
+    # ... but a letter that goes to stage 2 keeps it, whatever the form said (a second reviewer's)
+    ignored = {**facts, "issue": facts["issue"].replace("nothing back", "they have ignored my complaint")}
+    assert "Complaint Handling Code (stage 2)" in draft(full_engine, ignored).body
+    # a taxi that stopped is looked up as transport not provided: not an appeal panel's handling of an application
+    # (Bexley, 18 010 993), but a council that failed to put alternative transport in place (an adviser's read)
+    found = body[body.index("*Home to school transport was not provided.*") :].split("\n\n")[0]
+    first = found.split("In another complaint")[0]
+    assert "18 010 993" not in first and "failed to consider putting in place alternative transport" in first, found
     # a bare "no reply" may have been acknowledged; an acknowledgement or an email back told anywhere, or "nothing"
     # said of something else, is not "nothing back" (a second reviewer's)
     for said in (
@@ -295,6 +303,9 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     ):
         told = {**facts, "issue": facts["issue"].replace("nothing back", said)}
         assert "- Acknowledgement:" not in draft(full_engine, told).body, said
+    for said in ("they never acknowledged my complaint", "nothing back. not even an auto reply"):
+        told = {**facts, "issue": facts["issue"].replace("nothing back", said)}
+        assert "- Acknowledgement:" in draft(full_engine, told).body, said
     other = {
         **facts,
         "issue": "Kai has had no taxi, nothing at all, since 2nd of october. put a complaint in on 20th october, no reply yet.",
@@ -306,6 +317,11 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
         "issue": "Kai's taxi stopped in october. I emailed them from work on 20th October and nothing back.",
     }
     assert "that is by 1 October 2027" in draft(full_engine, emailed).body
+    off = {**facts, "issue": "Kai's taxi to school stopped in october. I have been off work since 20th october."}
+    assert "that is by 1 October 2027" in draft(full_engine, off).body
+    # a refusal in other words keeps the heading that says so
+    refused = {**facts, "issue": facts["issue"] + ". they told us hes not entitled to school transport"}
+    assert "Home to school transport was not provided" not in draft(full_engine, refused).body
     # "may" the verb and "decided" are no month told: the start is still said
     verb = {
         **facts,
@@ -393,6 +409,21 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
         "Confirmation to Kai's school that the days missed were because the council's transport was not provided"
         in asks
     )
+    # a young person writes in their own voice, and a college keeps no school attendance register (a second reviewer's)
+    college = {
+        **facts,
+        "child": None,
+        "complainant": "young person",
+        "issue": "I am 17 and my taxi to college stopped on 2nd of october. I have missed 11 days of college.",
+    }
+    asks17 = _ask(draft(full_engine, college).body)
+    assert "the learning I have missed" in asks17 and "unauthorised absence" not in asks17, asks17
+    # none asked where no school was missed
+    drove = {
+        **facts,
+        "issue": facts["issue"].replace("hes missed 11 days of school", "I drive him so he hasnt missed school"),
+    }
+    assert "Catch-up work" not in _ask(draft(full_engine, drove).body)
     # the count may be out of date: the person is told how many weekdays have passed since the day it began
     assert any("You counted 11 school days missed. From 2 October 2026 to today there have been" in n for n in r.notes)
     assert r.verification.passed, r.verification.notes
@@ -415,6 +446,16 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
         assert "each further school day" not in pay, (back, pay)
         _, asked = full_engine.refine(parse_facts(told), "How much compensation could I ask for?", previous=r2)
         assert "each further day" not in asked.reply, (back, asked.reply)
+    # still missing: words that are no return of the taxi (a second reviewer's)
+    for said in (
+        "the council came back to me and said they cant find a driver",
+        "i just want him back at school",
+        "he was fine at school before this",
+        "they said it will be restored when they find a new firm",
+    ):
+        told = {**facts, "issue": facts["issue"] + ". " + said}
+        pay = next(line for line in _ask(draft(full_engine, told).body).splitlines() if "school days" in line)
+        assert "each further school day" in pay, (said, pay)
     # still missing, though "started" is said of the half term
     half = {
         **facts,

@@ -2883,3 +2883,57 @@ def test_the_councils_own_stance_in_passing_is_still_no_contact():
     assert extract("the council say its the school. I complained on 2 October.", today=TODAY).get("contacts") == [
         "I complained on 2 October"
     ]
+
+
+# a second reviewer's inputs that the eighteenth round's rules (and the fixes of the seventeenth's review) misread
+EIGHTEENTH_REVIEW = [
+    ("provision", "his taxi to school stopped on 2nd october and i want it to come back asap", "taxi to school"),
+    ("provision", "his OT stopped in june, the council said it would be reinstated but it never was", "OT"),
+    ("since", "Ive been chasing them since about Easter. His speech therapy stopped in October.", "2026-10"),
+    ("since", "She has been much worse since about Easter. Her speech therapy stopped in September.", "2026-09"),
+    ("since", "hes been on a waiting list for camhs since about easter, his 1:1 was cut in september", "2026-09"),
+    ("since", "I broke my leg in june. His direct payments stopped in september", "2026-09"),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", EIGHTEENTH_REVIEW)
+def test_a_second_reviewers_inputs_for_the_eighteenth_rounds_rules(field, text, expected):
+    assert _got(text, field) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The school's SEN team say its the council's job",
+        "the GP team say its the council",
+        "my mum helps a lot, she keeps telling me to complain",
+        "he keeps telling me he hates school",
+        "the school sent 3 letters home about his attendance",
+        "3 emails from the school about his absences",
+    ],
+)
+def test_what_others_say_or_send_is_no_contact_with_the_council(text):
+    assert extract(text, today=TODAY).get("contacts") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At the meeting at school on 3 November the council offered him 5 hours tuition.",
+        "Because the school cant meet his needs the LA have offered 2 hours a week online tuition",
+    ],
+)
+def test_a_councils_offer_is_a_contact_though_a_school_is_named_before_it(text):
+    assert len(extract(text, today=TODAY).get("contacts")) == 1
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "i want him to have a taxi with a PA so he can get to school",
+        "the council said they will give him a travel trainer",
+    ],
+)
+def test_a_later_wish_or_offer_does_not_replace_what_stopped(second):
+    first = extract("his taxi to school stopped on the 2nd of october", today=TODAY)
+    assert extract(second, previous=first, today=TODAY).get("provision") == "taxi to school"
