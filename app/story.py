@@ -2460,7 +2460,7 @@ PROVISION_NOUN = re.compile(
     # any service a person names: the kinds of thing a plan, an assessment or an order provides
     r"respite|carers?|placement|session|psychologist|room|keyworker|nurse|bus|intervention|programme|therap\w+|"
     r"physio\w*|speech|counsell\w*|education|lessons?|classes|assistance|adaptations?|hoist|wheelchair|care|"
-    r"overnights?|visits?|hours?|placement|specialist|accommodation|grant|housing)\b",
+    r"overnights?|visits?|hours?|placement|specialist|accommodation|grant|housing|sitters?|sitting)\b",
     re.I,
 )
 
@@ -2542,6 +2542,8 @@ ASSESSMENT_CASE = re.compile(
 # The eighteenth read unseen (0c77721) at 0.83 / 0.82 (0.73 / 0.76 in social and adult care, 0.79 / 0.79, 0.86 / 0.86,
 # 0.91 / 0.87; a story whose only place is the wish still reads it: dropping it lost 6 and won 3 on 1991); on 1991,
 # 0.861 / 0.828 cross-validated; held back, 0.83 / 0.69 on the 107 (0.86 / 0.71 before this retraining).
+# The nineteenth (50 stories) read unseen at 0.90 / 0.72 in social care and 0.92 / 0.78 with the SEND mix; retrained
+# on 2041; held back, 0.83 / 0.69.
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 
@@ -2681,6 +2683,10 @@ WISH_START = re.compile(
 )
 
 
+NO_REASON = re.compile(
+    r"\b(?:provided|given|gave|had|got|sent)(?: (?:me|us))? (?:a|any|no) (?:reason|explanation|reply|response|answer)\b",
+    re.I,
+)
 OFFERED_INSTEAD = re.compile(
     r"\b(?:offered|offering|suggested|proposed)\b(?:(?!\binstead of\b)[^.!?\n]){0,80}\binstead\b(?! of)", re.I
 )
@@ -2699,6 +2705,8 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
     regions = [r for r in regions if not WISH_START.match(text, r[0])] or regions[:1]
     # what the council offered in its place is not what is owed ("offered 3 hours of sitting service a month instead")
     regions = [r for r in regions if not OFFERED_INSTEAD.search(text[r[0] : r[1]])]
+    # nor a reason or a reply never given ("The council has not provided a reason for cutting her respite")
+    regions = [r for r in regions if not NO_REASON.search(text[r[0] : r[1]])]
     widened: list[tuple[int, int]] = []
     for a, b in sorted(_whole_item(text, clauses, r) for r in regions):
         if widened and a <= widened[-1][1]:  # widened into the place before it: one place
@@ -2785,14 +2793,15 @@ def _whole_item(text: str, clauses: tuple[tuple[int, int], ...], region: tuple[i
 # what is owed, named only as what was stopped or is missing ("hasnt had his taxi to school since", "Kent stopped his
 # allowance", "took away his passenger assistant"): the words after the failure, up to where the sentence goes on
 FAILED_OWED = re.compile(
-    r"\b(?:stopped(?: paying(?: for)?(?: (?:him|her|them|me|us)(?= (?:the|a|an|his|her|their|my|our)\b))?)?|cut|cancell?ed|took away|taken away|withdr(?:ew|awn)|removed|ended|pulled|"
+    r"\b(?:stopp?ed(?: paying(?: for)?(?: (?:him|her|them|me|us)(?= (?:the|a|an|his|her|their|my|our)\b))?)?|cut|cancell?ed|took away|taken away|withdr(?:ew|awn)|removed|ended|pulled|"
     r"(?:has|have|had)n'?t (?:had|seen|got)|hasnt (?:had|seen|got)|havent (?:had|seen|got)|"
     r"(?:has|have) not (?:had|seen|got|funded|paid for)|not funded|without|no longer (?:gets?|has|have)|"
     r"not had(?: one| a single| any)?|(?:has|have|had)(?: not|n'?t) (?:arranged|provided|found|secured|put in place)|"
+    r"(?:hasnt|havent) (?:arranged|provided|found|secured)|"
     r"(?:has had|have had|had|there(?:'s| is| has been)|still|getting) no|^no|, no|"
     r"never (?:got|had|received)|took (?:\w+ ){1,3}away|owe me|still (?:no|not got))\s+"
     r"((?:(?:his|her|their|my|our|the|a|an|any|[A-Z][a-z]+'s|\w+s)\s+)?(?:[\w'-]+\s+){0,6}?[\w'-]+)"
-    r"(?=\s+(?:since|in|from|at|when|because|after|before|until|till|for (?:\d|the last|months|weeks)|to save|without|but|"
+    r"(?=\s+(?:since|in|from|at|when|because|after|before|until|till|for (?:\d|the last|months|weeks|my|his|her|him|them)|to save|without|but|"
     r"and (?:he|she|they|i|we|nobody|no one|the)|so|which|that|as|on \d|last|this|yesterday|ages|\d+ (?:weeks|months|days))\b"
     r"|[,.;:!?\n(]|$)",
     re.I,
@@ -2807,7 +2816,7 @@ NOT_OWED = re.compile(
     r"|^(?:my|his|her|their|our) (?:hours|job|shifts|work)\b|\b(?:job|shifts)\b"
     r"|\b(?:carers? allowance|housing element|universal credit|benefits?|pip|dla|esa|tax credits?|child benefit)\b"
     r"|\b(?:asking|review|assessment|appointment|meeting|to finish)\b|\b(?:lunch ?breaks?|break ?times?|playtimes?|phone)\b"
-    r"|^any (?:problems?|trouble|issues?)\b|\bnamed\b"
+    r"|^any (?:problems?|trouble|issues?)\b|\bnamed\b|^(?:agreed|any|suitable|proper) provision$"
     r"|^(?:(?:a|an|any|the)\s+)?(?:reply|response|reason|explanation|update|answer|acknowledgement)s?\b",  # "no school named for next year": the plan not yet final
     re.I,
 )
@@ -2850,8 +2859,10 @@ def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
     person's own work, another body's benefit, a process or a school's sanction, now each a test)."""
     for m in FAILED_OWED.finditer(text):
         words = re.sub(r"(?:\s+(?:for|to|in|at|of|with|from|on))+$", "", m.group(1))  # "home tuition for my son for"
-        if re.search(r"\b(?:i|we)\s+(?:\w+\s+)?$", text[max(0, m.start() - 20) : m.start()], re.I):
-            continue  # "I stopped my nursing placement": the person's own doing
+        if re.search(r"\b(?:i|we)\s+(?:\w+\s+)?$", text[max(0, m.start() - 20) : m.start()], re.I) and not re.match(
+            r"(?:has|have|had)n'?t|hasnt|havent|(?:has|have) not|not had|never", m.group(0), re.I
+        ):
+            continue  # "I stopped my nursing placement": the person's own doing ("we havent had the night sitter" is not)
         if (
             (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words))
             and 2 <= len(words.split()) <= 8
@@ -3390,6 +3401,11 @@ OTHER_CONTACT = re.compile(
     # an acknowledgement had; "This is what came back on 30 September"
     r"(got|had|received) (an? |their )?acknowledg\w+|acknowledged (it|my|our|the)|came back (on|in)|signed the|"
     r"did (a|my) complaint|"
+    # round 19 (read unseen): "i ring and leave messages", "left a voicemail for the case worker", "ive been chasing
+    # calderdale for ages"
+    r"(?:leave|leaving|left) (?:a |loads of |lots of |\d+ )?(?:messages?|voicemails?)\b|"
+    r"(?:been|keep|kept) chasing (?:them|the council|the (?:\w+ )?team|(?:his|her|my|the) (?:social worker|case ?worker|"
+    r"case officer|sen officer|pa)|" + _AUTH_RE + r")\b|"
     # emails counted: "sent 4 emails to her caseworker", "bristol have ignored 6 emails", "3 emails no reply"
     r"(?:(?:i|we|i'?ve|we'?ve|i have|we have|have|has)\s+(?:sent|written|wrote)|(?:have|has) ignored|^\W*sent) "
     r"(?:\d+|two|three|four|five|six|seven|eight|several|loads of|lots of|countless) (?:e-?mails|letters)\b"
@@ -3668,6 +3684,9 @@ COUNCIL_SAID = re.compile(
     r"|\b(?:the )?(?:[\w-]+ )?team (?:just |always |still )?say (?:its|it'?s|it is|they|that|he|she)\b"
     r"|^\W*(?:she|he) (?:just |always |still )?keeps? (?:saying|telling (?:me|us)) (?:next week|its|it'?s|it is|that (?:it|the|they)|"
     r"shes|hes|she is|he is|they|the)\b"
+    # round 19: "Social worker says its on the brokerage list", "she just says 'looking at options'"
+    r"|^\W*(?:social worker|case ?worker|case officer|sen officer|pa|personal adviser) (?:just |always |still )?(?:says|keeps saying)\b"
+    r"|\b(?:she|he) (?:just|always|still) (?:says|said) ['\u2018\"\u201c]"
     # the council by its name, in the plural people use: "derby council say its up to school", "Cheshire East keep
     # saying they are recruiting", "tameside just say its with finance", "Cornwall keep telling me"
     r"|\b(?:" + _AUTH_RE + r")(?: (?:county |city |borough )?(?:council|cc))?"
