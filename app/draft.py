@@ -171,7 +171,12 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         facts.role != "officer"
         and stage in (None, "council-stage-1")
         and "stage2_requested" not in timeline.events
-        and not re.search(r"\bstage (?:2|two)\b|\bescalat", facts.text(), re.I)
+        and not re.search(
+            r"\bstage (?:2|two) (?:complaint|response|reply|request|review)|\b(?:ask\w*|request\w*|went|go|going|escalat\w*|moved?) "
+            r"(?:for |to )?(?:it |my complaint |the complaint )?(?:to )?stage (?:2|two)\b|\bescalat\w* (?:my|the|our|it|this)\b",
+            facts.text(),
+            re.I,
+        )
     ):
         skip.add("LGSCO-CHC-stage2")
     retriever = _Excluding(engine.retriever, facts.exclude) if facts.exclude else engine.retriever
@@ -480,10 +485,12 @@ AND_DAYS = re.compile(
 # the provision back, in the person's words: "The taxi came back on 20 November", "His transport was reinstated", "sorted
 # a new taxi firm ... fine since", "started at his new school ... and is settled" (a second reviewer's)
 RESTORED = re.compile(
-    r"\b(?:taxi|transport|bus|minibus|driver|escort|passenger assistant|PA|tutor|tuition|therapy|therapist|sessions?|"
-    r"respite|support|it)\b(?:(?!\b(?:will|would|want|wants|when|if|until|not|never|no)\b|n'?t\b)[^.;\n]){0,30}?"
-    r"\b(?:came back|is back|(?:was|has been|got) reinstated|(?:was|has been) restored|restarted|resumed|started again|"
-    r"is running again|(?:has been|is) sorted)\b"
+    r"\b(?:taxi|transport|bus|minibus|driver|escort|passenger assistant|tutor|tuition|therapy|therapist|sessions?|"
+    r"respite|it)\b(?! team)(?:(?!\b(?:will|would|want|wants|when|if|until|not|never|no)\b|n'?t\b)[^.;\n]){0,30}?"
+    r"\b(?:came back(?! to (?:me|us))(?! (?:saying|and said))|is back(?! to)|(?:has|have) been back|(?:was|has been|got) reinstated|"
+    r"(?:was|has been) restored|restarted|resumed|started again|is running again|(?:has been|is) sorted)\b"
+    r"|\b(?:reinstated|restored|restarted|resumed) (?:his|her|their|the) (?:taxi|transport|bus|minibus|escort|passenger assistant|"
+    r"tutor|tuition|therapy|sessions|respite)\b"
     r"|\bsorted (?:a |the )?new (?:taxi|firm|driver|transport|provider|operator)|\bstarted at (?:his|her|their|the) new school\b",
     re.I,
 )
@@ -498,6 +505,12 @@ def lost_days(text: str) -> int:
         theirs = re.search(
             r"\b(?:i|i'?ve|i have|we|we'?ve|we have)\s+$", text[max(0, m.start() - 10) : m.start()], re.I
         )
+        if re.search(
+            r"\b(?:would|could|might)(?: have|'ve)\s+$|\botherwise\b[^.;\n]{0,40}$",
+            text[max(0, m.start() - 50) : m.start()],
+            re.I,
+        ):
+            continue  # "otherwise he would have missed 30 days of school": days not lost
         of_school = re.search(rf"\bof {_SCHOOLING}$", m.group(0), re.I)
         if NOT_SCHOOL_DAYS.match(text, m.end()) or (theirs and not of_school):
             continue

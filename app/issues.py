@@ -512,7 +512,12 @@ def letter_stage(facts: Facts, labels: set[str]) -> tuple[str | None, str | None
 
 # a refusal in the person's words: transport that ran and stopped, or never came, was not refused
 REFUSED = re.compile(
-    r"\brefus\w*|turned down|rejected|not eligible|ineligible|not entitled|declined|said no|wont pay", re.I
+    # the council's refusal in any words, not a child's school refusal or health that "has declined" (second reviewers')
+    r"(?<!school )\brefus(?:ed|al)\b(?! to (?:go|attend|get))|\brefuse to (?:pay|fund|provide)|\bturned (?:\w+ )?down\b|"
+    r"\breject\w*|\bnot eligible\b|\bineligible\b|\bnot entitled\b|\bdeclined (?:the|his|her|my|our|to|it|us|him)\b|"
+    r"\bsaid no\b|\bwon'?t (?:pay|fund|provide)\b|\bno longer qualif\w*|\b(?:doesn'?t|does not|didn'?t|did not) (?:meet|qualify)\b|"
+    r"\bdenied\b|\bappeal",
+    re.I,
 )
 
 

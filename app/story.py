@@ -2460,7 +2460,7 @@ PROVISION_NOUN = re.compile(
     # any service a person names: the kinds of thing a plan, an assessment or an order provides
     r"respite|carers?|placement|session|psychologist|room|keyworker|nurse|bus|intervention|programme|therap\w+|"
     r"physio\w*|speech|counsell\w*|education|lessons?|classes|assistance|adaptations?|hoist|wheelchair|care|"
-    r"overnights?|visits?|hours?|placement|specialist|accommodation|grant|housing|sitters?|sitting)\b",
+    r"overnights?|visits?|hours?|placement|specialist|accommodation|grant|housing|(?<!baby )sitters?|sitting)\b",
     re.I,
 )
 
@@ -2816,7 +2816,7 @@ NOT_OWED = re.compile(
     r"|^(?:my|his|her|their|our) (?:hours|job|shifts|work)\b|\b(?:job|shifts)\b"
     r"|\b(?:carers? allowance|housing element|universal credit|benefits?|pip|dla|esa|tax credits?|child benefit)\b"
     r"|\b(?:asking|review|assessment|appointment|meeting|to finish)\b|\b(?:lunch ?breaks?|break ?times?|playtimes?|phone)\b"
-    r"|^any (?:problems?|trouble|issues?)\b|\bnamed\b|^(?:agreed|any|suitable|proper) provision$"
+    r"|^any (?:problems?|trouble|issues?)\b|\bnamed\b|^(?:(?:any|the|an?) )?(?:agreed |suitable |proper )?provision$"
     r"|^(?:(?:a|an|any|the)\s+)?(?:reply|response|reason|explanation|update|answer|acknowledgement)s?\b",  # "no school named for next year": the plan not yet final
     re.I,
 )
@@ -2863,6 +2863,18 @@ def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
             r"(?:has|have|had)n'?t|hasnt|havent|(?:has|have) not|not had|never", m.group(0), re.I
         ):
             continue  # "I stopped my nursing placement": the person's own doing ("we havent had the night sitter" is not)
+        if re.match(
+            r"(?:my|our) own\b|(?:an? |my |the |his |her )?(?:social|support) worker$|(?:the |my |a )?carers?$",
+            words,
+            re.I,
+        ):
+            continue  # the person's own, or a person ("I havent had my own counselling", "a social worker")
+        if re.search(
+            r"\bbecause (?:we|i) (?:cancell?ed|asked|stopped)|\bat (?:our|my) request\b",
+            text[m.end() : m.end() + 60],
+            re.I,
+        ):
+            continue  # ended at the person's request
         if (
             (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words))
             and 2 <= len(words.split()) <= 8
@@ -3404,10 +3416,12 @@ OTHER_CONTACT = re.compile(
     # round 19 (read unseen): "i ring and leave messages", "left a voicemail for the case worker", "ive been chasing
     # calderdale for ages"
     r"(?:leave|leaving|left) (?:a |loads of |lots of |\d+ )?(?:messages?|voicemails?)\b|"
-    r"(?:been|keep|kept) chasing (?:them|the council|the (?:\w+ )?team|(?:his|her|my|the) (?:social worker|case ?worker|"
-    r"case officer|sen officer|pa)|" + _AUTH_RE + r")\b|"
+    r"(?:been|keep|kept) chasing (?:the council|the (?:sen|send|transport|sgo|finance|leaving care|social care|"
+    r"children'?s services|direct payments?) team|(?:his|her|my|the) (?:social worker|case ?worker|case officer|sen officer)|"
+    + _AUTH_RE
+    + r")\b|"
     # emails counted: "sent 4 emails to her caseworker", "bristol have ignored 6 emails", "3 emails no reply"
-    r"(?:(?:i|we|i'?ve|we'?ve|i have|we have|have|has)\s+(?:sent|written|wrote)|(?:have|has) ignored|^\W*sent) "
+    r"(?:(?:i|we|i'?ve|we'?ve|i have|we have)\s+(?:sent|written|wrote)|(?:have|has) ignored|^\W*sent) "
     r"(?:\d+|two|three|four|five|six|seven|eight|several|loads of|lots of|countless) (?:e-?mails|letters)\b"
     r"|^\W*\d+ e-?mails\b(?! from)|"
     # an offer made to the family: "He's been offered 2 hours a week tutoring", "they offered 5 hours a week online"
@@ -3685,8 +3699,7 @@ COUNCIL_SAID = re.compile(
     r"|^\W*(?:she|he) (?:just |always |still )?keeps? (?:saying|telling (?:me|us)) (?:next week|its|it'?s|it is|that (?:it|the|they)|"
     r"shes|hes|she is|he is|they|the)\b"
     # round 19: "Social worker says its on the brokerage list", "she just says 'looking at options'"
-    r"|^\W*(?:social worker|case ?worker|case officer|sen officer|pa|personal adviser) (?:just |always |still )?(?:says|keeps saying)\b"
-    r"|\b(?:she|he) (?:just|always|still) (?:says|said) ['\u2018\"\u201c]"
+    r"|^\W*(?:social worker|case ?worker|case officer|sen officer|personal adviser) (?:just |always |still )?(?:says|keeps saying)\b"
     # the council by its name, in the plural people use: "derby council say its up to school", "Cheshire East keep
     # saying they are recruiting", "tameside just say its with finance", "Cornwall keep telling me"
     r"|\b(?:" + _AUTH_RE + r")(?: (?:county |city |borough )?(?:council|cc))?"
@@ -3785,7 +3798,9 @@ def _not_councils_team(clause: str, m: re.Match) -> bool:
     who = clause[max(0, m.start() - 20) : m.start()] + said[: re.search(r"\bteam\b", said, re.I).end()]
     return bool(
         re.search(
-            r"\b(?:school'?s?|pastoral|gp|camhs|hospital|nhs|health|class|college|academy|nursery|ward)\b", who, re.I
+            r"\b(?:school'?s?|pastoral|gp|camhs|hospital|nhs|health|class|college|academy|nursery|ward|paediatric|sleep|clinic)\b",
+            who,
+            re.I,
         )
     )
 
@@ -3796,7 +3811,10 @@ def _others_offer(clause: str, m: re.Match) -> bool:
     reviewer's)."""
     # who offered: the two words before the offer ("The school has also offered", "the school says they are
     # offering"), not a school named earlier in the clause ("At the meeting at school ... the council offered")
-    before = " ".join(re.findall(r"[\w']+", clause[: m.start()])[-2:])
+    # the subject: the last four words before the offer, within the last part of the clause ("his school closed so they
+    # offered" is the council's; "His class teacher Mrs Patel has offered" is not)
+    last = re.split(r"\b(?:so|because|and|but|then|when|after)\b|[,;]", clause[: m.start()], flags=re.I)[-1]
+    before = " ".join(re.findall(r"[\w']+", last)[-4:])
     return "offer" in m.group(0).lower() and bool(
         re.search(
             r"\b(?:school'?s?|head|headteacher|college|teacher|senco|neighbou?r|friend|family|charity|gp|nursery|academy)\b",
@@ -4120,9 +4138,17 @@ def extract(text: str, previous: Extraction | None = None, chat_model=None, toda
                 # the same service told more fully, never a wish, an offer or another service (a second reviewer's:
                 # "i want him to have a taxi with a PA", "they will give him a travel trainer", "she gets a laptop")
                 and content_words(str(was.value)) & content_words(str(f.value))
+                and isinstance(f.source, tuple)
+                and re.search(
+                    r"\b(?:should (?:have|get|be getting)|(?:is|are) (?:meant|supposed) to (?:have|get)|plan says|"
+                    r"in (?:his|her|their|the) plan|entitled to)\b",
+                    _sentence_around(text, f.source[0]),
+                    re.I,
+                )
                 and not re.search(
-                    r"\b(?:want|would like|'d like|wish|asking for|will give|would give|offered|offer)\b",
-                    text[max(0, f.source[0] - 40) : f.source[1]] if isinstance(f.source, tuple) else "",
+                    r"\b(?:want|would like|'d like|prefer|wish|asking for|will give|would give|could give|offered|offer|"
+                    r"sister|brother)\b",
+                    text[max(0, f.source[0] - 40) : f.source[1]],
                     re.I,
                 )
             ):

@@ -225,8 +225,9 @@ TRANSPORT_IN_PLACE = re.compile(
 )
 # school missed, in the person's words ("hes missed 11 days of school", "she cant get to school")
 MISSED_SCHOOL = re.compile(
-    r"(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!will )(?<!to )\bmissed (?:(?:\d+|[a-z]+) (?:school |college )?(?:days|weeks)"
-    r"(?! of (?!school|college|education|learning|lessons))|(?:so much |a lot of )?(?:school|college|lessons)\b)"
+    r"(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!will )(?<!to )(?<!would have )(?<!could have )(?<!would've )"
+    r"\bmissed (?:(?:\d+|[a-z]+) (?:school |college )?(?:days|weeks)"
+    r"(?! (?:of|at) (?!school|college|education|learning|lessons))|(?:so much |a lot of )?(?:school|college|lessons)\b)"
     r"|\bout of (?:school|college)\b|\b(?:can'?t|cannot|unable to|not able to) (?:get|go)(?:ting)? (?:him |her |them )?(?:in)?to "
     r"(?:school|college)\b",
     re.I,

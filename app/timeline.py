@@ -371,7 +371,7 @@ def _nothing_back(facts: Facts) -> bool:
     for m in SOMETHING_BACK.finditer(words):
         # "they never acknowledged my complaint", "not even an auto reply" say nothing came (a second reviewer's)
         if not re.search(
-            r"\b(?:never|not|didn'?t|did not|no|without|even)\b[^.;\n]{0,12}$",
+            r"\b(?:never|not|didn'?t|did not|no|without|even|nor)\b(?:\s+\w+)?\s*$",
             words[max(0, m.start() - 25) : m.start()],
             re.I,
         ):
@@ -389,7 +389,9 @@ def _start_day(facts: Facts) -> date:
     for m in START_DAY.finditer(facts.issue):
         before = facts.issue[max(0, m.start() - 40) : m.start()]
         if re.search(
-            r"\b(?:i|we|i'?ve|we'?ve|me|my)\b|\b(?:ringing|calling|chasing|emailing|phoning|waiting|off work)\b",
+            r"\b(?:i|we|i'?ve|we'?ve|us|our)\b|\bwith (?:me|us)\b|\bmy (?:job|work|hours|own)\b|"
+            r"\b(?:ringing|calling|chasing|emailing|emails?|emailed|phoning|phoned|rang|wrote|letters?|ignored|contacted|"
+            r"heard|complain\w*|replied|answered|waiting|off work)\b",
             before,
             re.I,
         ):

@@ -303,6 +303,13 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     ):
         told = {**facts, "issue": facts["issue"].replace("nothing back", said)}
         assert "- Acknowledgement:" not in draft(full_engine, told).body, said
+    heard = {
+        **facts,
+        "issue": facts["issue"].replace(
+            "nothing back", "heard nothing, no word since they acknowledged it on the 22nd"
+        ),
+    }
+    assert "- Acknowledgement:" not in draft(full_engine, heard).body
     for said in ("they never acknowledged my complaint", "nothing back. not even an auto reply"):
         told = {**facts, "issue": facts["issue"].replace("nothing back", said)}
         assert "- Acknowledgement:" in draft(full_engine, told).body, said
@@ -317,8 +324,18 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
         "issue": "Kai's taxi stopped in october. I emailed them from work on 20th October and nothing back.",
     }
     assert "that is by 1 October 2027" in draft(full_engine, emailed).body
-    off = {**facts, "issue": "Kai's taxi to school stopped in october. I have been off work since 20th october."}
-    assert "that is by 1 October 2027" in draft(full_engine, off).body
+    for own in (
+        "Kai's taxi to school stopped in october. I have been off work since 20th october.",
+        "Kai's taxi to school stopped in october. The council have ignored our emails since 20th october.",
+    ):
+        assert "that is by 1 October 2027" in draft(full_engine, {**facts, "issue": own}).body, own
+    son = {
+        **facts,
+        "issue": "My son Kai hasnt had his taxi to school since 2nd of october. put a complaint in on 20th october",
+    }
+    assert "that is by 2 October 2027" in draft(full_engine, son).body
+    declined = {**facts, "issue": facts["issue"] + ". his mental health has declined and his school refusal is worse"}
+    assert "Home to school transport was not provided" in draft(full_engine, declined).body
     # a refusal in other words keeps the heading that says so
     refused = {**facts, "issue": facts["issue"] + ". they told us hes not entitled to school transport"}
     assert "Home to school transport was not provided" not in draft(full_engine, refused).body
@@ -424,6 +441,15 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
         "issue": facts["issue"].replace("hes missed 11 days of school", "I drive him so he hasnt missed school"),
     }
     assert "Catch-up work" not in _ask(draft(full_engine, drove).body)
+    would = {
+        **facts,
+        "issue": facts["issue"].replace(
+            "hes missed 11 days of school",
+            "I have driven him every day, otherwise he would have missed 30 days of school",
+        ),
+    }
+    asks30 = _ask(draft(full_engine, would).body)
+    assert "30 school days" not in asks30 and "Catch-up work" not in asks30, asks30
     # the count may be out of date: the person is told how many weekdays have passed since the day it began
     assert any("You counted 11 school days missed. From 2 October 2026 to today there have been" in n for n in r.notes)
     assert r.verification.passed, r.verification.notes
@@ -435,6 +461,8 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     assert "about £26 a school day" in asked.reply, asked.reply
     # it is over: the days counted are the loss, in the letter and in the chat (a second reviewer's)
     for back in (
+        "The council reinstated his taxi on 16 november",
+        "His taxi has been back since 16 november, a new firm",
         "His taxi started again on 20 November",
         "The taxi came back on 20 November and is fine now",
         "His transport was reinstated on 16 November",
@@ -452,6 +480,7 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
         "i just want him back at school",
         "he was fine at school before this",
         "they said it will be restored when they find a new firm",
+        "the transport team came back to me on 5 november and said they cant find a driver",
     ):
         told = {**facts, "issue": facts["issue"] + ". " + said}
         pay = next(line for line in _ask(draft(full_engine, told).body).splitlines() if "school days" in line)
