@@ -194,7 +194,8 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
             points.append(point)
         return _finish(facts, points, remedy_hits, no_close=not any(p.hits() for p in points), timeline=timeline)
     for t in issues:
-        query = f"{issue_query(t, facts.provision, facts.issue)}. {base}"
+        looked_up = issue_query(t, facts.provision, facts.issue)
+        query = f"{looked_up}. {base}"
         found = _for_issue(t, retriever.search(query, k=k))
         if t.label == "transport" and not REFUSED.search(facts.issue):
             # transport that stopped or never came: a finding about an application or an appeal panel is the weaker
@@ -203,7 +204,7 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         point = Point(t, best_similarity=found.best_similarity)
         point.close = not found.no_close_precedent
         if point.close:
-            wanted = f"{issue_query(t, facts.provision, facts.issue)} {facts.issue}"
+            wanted = f"{looked_up} {facts.issue}"
             point.finding = _pick(found.hits, "finding", used, t.topic, wanted)
             point.duty = _pick(_for_issue(t, retriever.search(t.duty, k=k)).hits, "duty", used, t.topic, wanted)
             # a remedy paragraph must be about this issue: better no remedy than another issue's
@@ -537,10 +538,11 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     units = 0  # the rate alone when the facts do not say since when
     counted = MISSED_SESSIONS.search(f.text())
     sessions = int(counted.group(1) or counted.group(2)) if counted else 0
+    # the day the provision restarted (or will) when the facts give one
+    restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None
     if f.since and not sessions:  # sessions counted by the person are the loss; terms would overstate it
         begun = date.fromisoformat(f.since + "-01")
-        # counted to today, or to the day the provision restarted (or will) when the facts give one
-        restarted = ctx.timeline.events.get("provision_restarted") if ctx.timeline else None
+        # counted to today, or to the day the provision restarted
         end = min(date.today(), restarted) if restarted and restarted > begun else date.today()
         # whole terms, a term counted once three quarters of it is lost (an adviser's read: April to the end of
         # November is "about 2 terms", not 1, 1.99 terms by the calendar); under that, the rate alone
@@ -596,8 +598,7 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
     if best and best[1].unit_high and days:
         # whole days with no education at all: the middle of the range, a school day's share of it each
         best[1].days = days
-        restarted = ctx.timeline is not None and "provision_restarted" in ctx.timeline.events
-        best[1].ongoing = not restarted and not RESTORED.search(f.text())
+        best[1].ongoing = restarted is None and not RESTORED.search(f.text())
         best[1].point, best[1].reason = range_middle(best[1].unit_low, best[1].unit_high), "missed whole school days"
     elif best and best[1].unit_high and best[1].units:
         best[1].point, best[1].reason = place_in_range(f, best[1].unit_low, best[1].unit_high)

@@ -2851,6 +2851,12 @@ OWED_THEN_FAILED = re.compile(
 )
 
 
+def _names_service(words: str) -> bool:
+    """Whether words read as what stopped name a service (`PROVISION_NOUN`, `PROVISION_TERMS`), not what is never owed
+    (`NOT_OWED`: a particle, the person's own work, another body's benefit, a process)."""
+    return bool((PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words)) and not NOT_OWED.search(words))
+
+
 def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
     """Where the reader and the plain words find nothing owed: a service named as what stopped or is missing. Written
     from s1204-s1228 (8 of 8); on the 1191 tuning stories it was not written from, where the cross-validated reader
@@ -2875,11 +2881,7 @@ def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
             re.I,
         ):
             continue  # ended at the person's request
-        if (
-            (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words))
-            and 2 <= len(words.split()) <= 8
-            and not NOT_OWED.search(words)
-        ):
+        if _names_service(words) and 2 <= len(words.split()) <= 8:
             return words, (m.start(1), m.start(1) + len(words)), "failed"
     for m in OWED_THEN_FAILED.finditer(text):
         group = next(i for i in (1, 2, 3) if m.group(i))
@@ -2923,16 +2925,12 @@ def _failed_owed(text: str) -> tuple[str, tuple[int, int], str] | None:
             re.I,
         ) and not re.search(r"\b(?:never|not|want|need|would|will)\b", text[m.end() : m.end() + 100], re.I):
             continue  # put right, or ended as it should: "His taxi which stopped in september came back in october"
-        if (
-            (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words))
-            and len(words.split()) <= 8
-            and not NOT_OWED.search(words)
-        ):
+        if _names_service(words) and len(words.split()) <= 8:
             return words, (start, start + len(words)), "failed"
     for m in TAKEN_OFF.finditer(text):
         group = 1 if m.group(1) else 2
         words = m.group(group)
-        if (PROVISION_NOUN.search(words) or PROVISION_TERMS.search(words)) and not NOT_OWED.search(words):
+        if _names_service(words):
             return words, m.span(group), "failed"
     return None
 
