@@ -207,12 +207,13 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
             wanted = f"{looked_up} {facts.issue}"
             point.finding = _pick(found.hits, "finding", used, t.topic, wanted)
             point.duty = _pick(_for_issue(t, retriever.search(t.duty, k=k)).hits, "duty", used, t.topic, wanted)
+            on_remedy = _for_issue(t, retriever.search(f"{t.remedy}. {t.title}", k=k)).hits
+            if point.finding is None:
+                # the person's story can outweigh a second issue in the search ("his taxi ... and nothing back"): the
+                # issue's own remedy search holds its finding ("it delayed in replying to Mrs E's complaints")
+                point.finding = _pick(on_remedy, "finding", used, t.topic, wanted)
             # a remedy paragraph must be about this issue: better no remedy than another issue's
-            remedies = [
-                h
-                for h in _for_issue(t, retriever.search(f"{t.remedy}. {t.title}", k=k)).hits
-                if re.search(t.remedy_words, h.text, re.I) and "£" in h.text
-            ]
+            remedies = [h for h in on_remedy if re.search(t.remedy_words, h.text, re.I) and "£" in h.text]
             remedies.sort(key=lambda h: h.para == "summary")  # a paragraph stating the remedy beats a summary of it
             remedy_hits += [h for h in remedies if "remedy" in (_kind(h) or "")][:4]
             point.remedy = _pick(remedies, "remedy", used, t.topic, wanted)
@@ -596,10 +597,14 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
             if best is None or score > best[0]:
                 best = (score, fig)
     if best and best[1].unit_high and days:
-        # whole days with no education at all: the middle of the range, a school day's share of it each
+        # whole days with no education at all, a school day's share of the range each: a parent asks the top of it (an
+        # adviser's read of Kai's letter: "on those days he had none at all; ask for the top"), an officer offers the
+        # middle, where place_in_range puts a term with no education
         best[1].days = days
         best[1].ongoing = restarted is None and not RESTORED.search(f.text())
-        best[1].point, best[1].reason = range_middle(best[1].unit_low, best[1].unit_high), "missed whole school days"
+        top = f.role == "parent"
+        best[1].point = best[1].unit_high if top else range_middle(best[1].unit_low, best[1].unit_high)
+        best[1].reason = "missed whole school days"
     elif best and best[1].unit_high and best[1].units:
         best[1].point, best[1].reason = place_in_range(f, best[1].unit_low, best[1].unit_high)
     elif best and not best[1].unit_high:

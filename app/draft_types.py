@@ -89,6 +89,8 @@ class Figure:
         """Where in its range the ask or offer sits (`point`)."""
         if self.point == range_middle(self.unit_low, self.unit_high or self.unit_low):
             return "the middle"
+        if self.unit_high and self.point == self.unit_high:
+            return "the top"
         return "between the foot and the middle" if self.point > self.unit_low else "the foot"
 
     @property

@@ -166,7 +166,7 @@ def answer(question: str, ctx: DraftContext) -> str:
                 f"{fig.amount_words()}."
                 if fig.units
                 else f"For the {fig.days} school days lost, about £{fig.asked:,}: {fig.days} school days' share of "
-                f"£{fig.point:,} a term, the middle of {rate}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a "
+                f"£{fig.point:,} a term, {fig.place} of {rate}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a "
                 f"year{further}."
                 if fig.days
                 else f"For lost {fig.what}, {rate} (the facts do not say since when, so the terms are not counted)."

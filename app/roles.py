@@ -157,6 +157,7 @@ COUNCIL = _re(
 COMPLAINANT = r"(mrs?|ms|miss|mr and mrs|the complainant)\s*\(?[a-z]?\)?"
 COMPLAINT = _re(
     rf"^{COMPLAINANT} (\w+ )?(complain|says|said|told|wants|was unhappy|escalated|made a complaint)",
+    rf"^{COMPLAINANT}, [^,]{{1,60}}, (complain|says|said|told|wants)",  # "Mr X, a care leaver, complains the Council..."
     r"^(they|she|he) (complain|say)",
     r"^the complainant\b.{0,60}?\b(complain|says|said)",
     r"^i will refer to the complainant",

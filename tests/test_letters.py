@@ -258,6 +258,22 @@ KAI = {
 }
 
 
+# the facts the chat reads from Kai's mother's two messages (the note's transcript)
+KAI_CHAT = {
+    **KAI,
+    "provision": "a taxi to school and back every day",
+    "stage": "council-stage-1",
+    "issue": "my son kai is 12 and has an ehcp from notts. his taxi to school stopped on the 2nd of october when the "
+    "firm pulled out and nothing since, i work nights and cant drive him so hes missed 11 days of school. i put a "
+    "complaint in on 20th october and nothing back\n\nhe should have a taxi to school and back every day, its in his "
+    "plan. i want the taxi back now and something for the school hes missed",
+    "contacts": ["i put a complaint in on 20th october and nothing back"],
+    "impact": "i work nights and cant drive him so hes missed 11 days of school",
+    "outcome_sought": "the taxi back now and something for the school hes missed",
+    "dates": {"complaint_made": "2026-10-20"},
+}
+
+
 def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine):
     """Kai's mother complained on 20 October and heard nothing: the letter chases that complaint (an adviser's read),
     and asks for a stopgap, not a refund of travel costs she never said she had."""
@@ -404,7 +420,8 @@ def test_school_days_the_person_counts_as_lost(words, days):
 
 def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     """An adviser's read of Kai's letter: "11 lost school days, no figure". The days he counted are priced at a school
-    day's share (190 days a year) of the middle of the Ombudsman's range for lost education, cited."""
+    day's share (190 days a year) of the top of the Ombudsman's range for lost education, cited: whole days with no
+    school at all (a second adviser's read: "not the middle")."""
     facts = {
         **KAI,
         "issue": "Kai hasnt had his taxi to school since 2nd of october. hes missed 11 days of school. i work nights "
@@ -412,11 +429,11 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     }
     r = draft(full_engine, facts)
     pay = next(line for line in _ask(r.body).splitlines() if "school days" in line)
-    # 11 / (190 / 3) of £1,650 is £286.58: £290 to the nearest £10
+    # 11 / (190 / 3) of £2,400 is £416.84: £420 to the nearest £10; a day is £37.89, £38
     # from the day he gave, and still going on: each school day after the count is priced too (an adviser's read)
     assert (
-        "A payment of £290 for the 11 school days Kai has missed since 2 October 2026, and £26 for each further school "
-        "day missed until this is put right, at £1,650 a term" in pay
+        "A payment of £420 for the 11 school days Kai has missed since 2 October 2026, and £38 for each further school "
+        "day missed until this is put right, at £2,400 a term, the top of the range of £900 to £2,400 a term" in pay
     ), pay
     assert "£900 to £2400 per term" in pay and re.search(r"\[\d\d \d{3} \d{3}, (para \d+|summary)\]", pay), pay
     assert "therapeutic" not in pay, pay  # lost education does not quote the clause that invites a lower sum
@@ -457,8 +474,8 @@ def test_school_days_lost_for_want_of_transport_are_given_a_figure(full_engine):
     assert "school days" not in _ask(draft(full_engine, no_count).body)  # no count, no figure made up
     # asked in the chat, the same sum and why (a second reviewer: "a school day's share" was said of 11 days)
     _, asked = full_engine.refine(parse_facts(facts), "How much compensation could I ask for?", previous=r)
-    assert "For the 11 school days lost, about £290: 11 school days' share of £1,650 a term" in asked.reply, asked.reply
-    assert "about £26 a school day" in asked.reply, asked.reply
+    assert "For the 11 school days lost, about £420: 11 school days' share of £2,400 a term, the top" in asked.reply
+    assert "about £38 a school day" in asked.reply, asked.reply
     # it is over: the days counted are the loss, in the letter and in the chat (a second reviewer's)
     for back in (
         "The council reinstated his taxi on 16 november",
@@ -1411,12 +1428,17 @@ def test_an_appeal_time_already_run_is_not_told_as_still_to_come_and_a_penalty_a
     assert "I am appealing to the Traffic Penalty Tribunal" in d15 and "within 28 days" in d15
 
 
-def test_a_remedy_sum_that_leans_on_the_next_sentence_is_quoted_with_what_it_was_for(full_engine):
-    """ "This payment is in addition to the £150 the Council offered Mrs E ..." says nothing of what the £150 was for
-    (eight letters quoted it alone); the next sentence does ("to recognise the time and trouble ...")."""
-    body = draft(full_engine, _gold("d02")).body
-    quoted = re.findall(r"\u201cThis payment is in addition[^\u201d]*\u201d", body)
-    assert quoted and all("to recognise the time and trouble" in q for q in quoted), quoted
+def test_a_remedy_sum_named_by_the_sentence_before_it_is_not_quoted(full_engine):
+    """ "This payment is in addition to the £150 the Council offered Mrs E ..." leans on the sentence before it for its
+    sum (16 eval letters quoted it; an adviser read it as a fragment). Kai's complaint, ignored, quotes the same
+    decision's finding on complaint handling instead, found by the issue's own search when the story outweighs it."""
+    for body in (draft(full_engine, _gold("d02")).body, draft(full_engine, KAI_CHAT).body):
+        assert "This payment is in addition" not in body
+    kai = draft(full_engine, KAI_CHAT).body
+    handled = kai.split("*The complaint was not handled properly.*")[1].split("\n")[0]
+    assert "it delayed in replying to Mrs E's complaints. This was fault\u201d [24 012 399, para 67]" in handled, (
+        handled
+    )
 
 
 def test_a_plans_duty_is_said_as_depending_on_a_plan_nobody_mentioned(full_engine):
@@ -1480,3 +1502,23 @@ def test_a_wish_answered_in_the_chat_is_asked_for_not_told_as_what_happened(full
     happened = body[body.index("**What has happened.**") :].split("\n\n**")[0]
     assert "want the taxi back" not in happened and "He should have a taxi to school and back every day." in happened
     assert "The taxi back now and something for the school he's missed." in _ask(body)
+
+
+def test_a_child_out_of_school_while_the_complaint_waits_is_urgent(full_engine):
+    """An adviser's read of Kai's letter: no urgency while he misses school every day, and nothing to tell the council
+    which child (surname, date of birth) or which complaint (its reference). The overdue reply is asked within 5
+    working days, with why; once the taxi is back, 10. What to add is said beside the letter, not left in it."""
+    r = draft(full_engine, KAI_CHAT)
+    assert (
+        "Please send your full response to my complaint within 5 working days of this letter; the time the Ombudsman's "
+        "Complaint Handling Code gives for it has passed. Kai is missing school every day this goes on." in r.body
+    ), r.body
+    assert any(
+        "add Kai's full name and date of birth, and the council's reference for your complaint" in n for n in r.notes
+    ), r.notes
+    assert "[" not in r.body.replace("[Your name]", "").split("**What Kai should have.**")[0]  # no placeholder in it
+    back = {**KAI_CHAT, "issue": KAI_CHAT["issue"] + ". The council reinstated his taxi on 16 november"}
+    body = draft(full_engine, back).body
+    assert "within 10 working days of this letter" in body and "missing school every day" not in body
+    named = {**KAI_CHAT, "child": "Kai Brennan", "issue": KAI_CHAT["issue"] + ". our ref is CF/2231"}
+    assert not any("Under the heading, add" in n for n in draft(full_engine, named).notes)
