@@ -333,7 +333,10 @@ WHO_CUES: list[tuple[str, str]] = [
         "advocate",
         r"\b(i am|i'?m) (an|the|a) (advocate|caseworker|support worker) (for|of|supporting)\b|\bon behalf of (my client|the family)\b|\badvocate for (a|the) family\b",
     ),
-    ("carer", r"\bmy (grandson|granddaughter|grandchild|nephew|niece)\b|\b(kinship|family) carer\b"),
+    (
+        "carer",
+        r"(?<!with )\bmy (grandson|granddaughter|grandchild|nephew|niece)\b(?! (?:is )?(?:helping|helped|helps|typing|typed|wrote|writing)\b)|\b(kinship|family) carer\b",
+    ),
     (
         "parent",
         r"\bmy (son|daughter|child|children|boy|girl)\b|\bour (son|daughter|child)\b|\bas (his|her|their) (mum|mother|dad|father|parent)\b",

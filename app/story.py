@@ -606,6 +606,12 @@ CHILD_RES = [
     ),
     re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
+    # round 20: "hes called ellis hes 8", "for Imogen (shes 7, dyslexia"
+    re.compile(r"\b(?:he'?s|hes|she'?s|shes|he is|she is) (?:called|named) ([A-Za-z][a-z]+)\b", re.I),
+    re.compile(
+        r"(?<!neighbour )(?<!husband )(?<!partner )(?<!friend )(?<!brother )(?<!sister )\b([A-Z][a-z]+) "
+        r"\((?:he'?s|hes|she'?s|shes|aged?) (?:1?\d|2[0-5])\b"
+    ),
     # a form's line: "Child: Maisie, 6", "Young person: K"
     re.compile(
         r"(?:^[\s•*\-–]*|\s{2,})(?:child|son|daughter|young person|client|pupil|c?yp)(?:'s)?(?: (?:full )?name)?(?:\s*/\s*age)?\s*:\s*"
@@ -1040,6 +1046,14 @@ PLAN_DATED = re.compile(
     re.I,
 )
 SINCE_RES.append(PLAN_DATED)
+# round 20 (s2104-s2153, read unseen): a service that ran until a month ("she had it fine in reception til last march
+# then the therapist went on maternity leave")
+FINE_UNTIL = re.compile(
+    r"\bhad (?:it|them|this|that|him|her|the \w+) (?:fine|ok|okay|no problem|every week|weekly)\b[^.!?\n]{0,40}?"
+    rf"\b(?:til|till|until|up to|up until) (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+    re.I,
+)
+SINCE_RES.append(FINE_UNTIL)
 COMPLAINT_STEP = re.compile(
     r"\b(complain\w*|stage (1|one|2|two)|repl(y|ied)|respon(se|ded)|ombudsman|lgsco|lgo)\b", re.I
 )
@@ -1240,7 +1254,7 @@ LAST_TERM = re.compile(
 YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
 # how long it has gone on: "for 18 months now", "for the last two years", "for the last 7 weeks"
 DURATION = re.compile(
-    r"\b(?:for|in|it'?s been|it has been|been (?:at home|off school|out of school|off)|so (?:that'?s|thats|that is)) (?:the (?:last|past) |(?:well |just )?over |nearly |almost |about |roughly |around |"
+    r"\b(?:for|in|it'?s been|it has been|been (?:at home|off school|out of school|off)|(?:been |its |it'?s )?like this(?: for)?|so (?:that'?s|thats|that is)) (?:the (?:last|past) |(?:well |just )?over |nearly |almost |about |roughly |around |"
     r"approximately |more than |at least )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|eighteen) (weeks?|months?|years?)(?: now)?\b"
     r"|\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen) (weeks?|months?|years?)\W{1,3}"
@@ -1526,6 +1540,7 @@ def _since_said(
         if not (
             m.group(3)  # "7 MONTHS. thats how long my son has been without a school"
             or m.group(0).lower().endswith(" now")
+            or "like this" in m.group(0).lower()  # "Been like this 3 weeks"
             or re.match(r"for the (last|past)\b", m.group(0), re.I)
             or DURATION_CONTEXT.search(before)
             or re.match(r"[^.!?\n]{0,30}\b(no|none|nothing|not|never)\b", after, re.I)
@@ -2057,10 +2072,21 @@ OWN_PLAN = re.compile(
 )
 
 
+# a plan said to exist in so many words, whatever assessment came before it ("Her EHC plan was finalised in September
+# (after we requested the assessment in January"), "she still has her old plan"
+PLAN_MADE = re.compile(
+    r"\b(?:his|her|their|the) (?:ehcp|ehc ?plan|education,? health and care plan) (?:was|has been|got) "
+    r"(?:finalised|finalized|issued|signed off)\b|\b(?:his|her|their) (?:old|current|existing) (?:ehcp|ehc ?plan|plan)\b",
+    re.I,
+)
+
+
 def _has_plan(text: str) -> tuple[bool, tuple[int, int]] | None:
     m = NOT_GOT_PLAN.search(text) or (not OWN_PLAN.search(text) and ASSESSMENT.search(text))
     if m:
         return False, m.span()
+    if m := PLAN_MADE.search(text):
+        return True, m.span()
     for rx, value in ((NO_PLAN, False), (EXTRA_NO_PLAN, False), (PLAN_WORD, True)):
         m = rx.search(text)
         if m:
@@ -2082,7 +2108,10 @@ EXTRA_WHO = [
     (
         "foster carer",
         r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b|\b(we|i)(?:'ve| have) been fostering\b"
-        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ ){0,2}foster (carers?|parents?)\b"
+        r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ ){0,3}foster (carers?|parents?)\b"
+        # "Lennox came to us as a foster placement", "my other foster child, who's 4"
+        r"|\b(?:came|come|placed) (?:to|with) (?:us|me) (?:as|on) (?:a |an )?(?:\w+ )?foster(?:ing)? placement\b"
+        r"|\b(?:my|our) other foster (?:child|children|kids?|son|daughter)\b"
         r"|\b(i'?ve|we'?ve|i have|we have) fostered\b"
         r"|\bfoster carers? here\b|\A\W*foster carers?\b"
         # "I'm an independent fostering agency carer", "Writing as Mason's foster carer", "with us as foster carers"
@@ -2111,7 +2140,9 @@ EXTRA_WHO = [
         r"|\bwriting on behalf of (?:ms|mrs|mr|miss|my constituents?)\b|\bwriting with the agreement of \w+'s parents\b"
         r"|\badvocate'?s? (summary|note|report|letter)\b|\bprepared for the family of\b"
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
-        r"|\bsendiass\b|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
+        # SENDIASS writing, not SENDIASS that helped the parent ("I rang SENDIASS", "SENDIASS helped me write it")
+        r"|(?<!rang )(?<!called )(?<!contacted )(?<!emailed )(?<!to )(?<!with )\bsendiass\b"
+        r"(?! (?:gave|helped|who|said|told|were|was|advised|suggested|have|has)\b)|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
         # a heading that names the advocacy service ("Referral note - independent advocacy"), "complained with my support"
         r"|\A[^\n.!?]{0,60}\badvocacy\b[^\n.!?]{0,40}(?:\n|$)|\bcomplain\w*[^.!?\n]{0,40}\bwith my support\b"
         r"|(?m:^)\W*from:[^\n]*\badvocate\b",
@@ -2119,7 +2150,7 @@ EXTRA_WHO = [
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     (
         "carer",
-        r"\bkinship\b|\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b"
+        r"\bkinship\b|(?<!with )\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b(?! (?:is )?(?:helping|helped|helps|typing|typed|wrote|writing)\b)"
         r"|\b(my|our) (\w+ )?(grandkids|grandchildren|grandsons|granddaughters)\b|\bour (grandson|granddaughter|grandaughter|nephew|niece)\b"
         r"|\bchild arrangements order\b|\b(?:looking after|look after|caring for|care for|bringing up) my (?:sister|brother|cousin)'?s\b|\b(i'?m|im|i am) (\w+'?s )?(uncle|aunt|auntie|nan|nana|nanna|grandma|gran|grandad|grandfather|grandmother)\b",
     ),
@@ -2707,6 +2738,8 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
     regions = [r for r in regions if not OFFERED_INSTEAD.search(text[r[0] : r[1]])]
     # nor a reason or a reply never given ("The council has not provided a reason for cutting her respite")
     regions = [r for r in regions if not NO_REASON.search(text[r[0] : r[1]])]
+    # nor a word on its own that names no service ("... her plan says she has to have one. lambeth.")
+    regions = [r for r in regions if len(text[r[0] : r[1]].split()) > 1 or PROVISION_NOUN.search(text, *r)]
     widened: list[tuple[int, int]] = []
     for a, b in sorted(_whole_item(text, clauses, r) for r in regions):
         if widened and a <= widened[-1][1]:  # widened into the place before it: one place
@@ -3335,7 +3368,7 @@ CONTACT_CUE = re.compile(
     r"stage (?:1|one|2|two|3|three) (?:complaint )?(?:letter|answer|made|requested|response|reply)|asking for stage|"
     r"asked for (?:a |an )?(?:stage|escalation)|panel (?:met|hearing)|adjudication letter|"
     r"(?:went|gone|go) straight to the (?:ombudsman|lgsco|lgo)|sent (?:it|this|everything)(?: all)? to the (?:ombudsman|lgsco|lgo)|"
-    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco|lgo) accepted|raised it (?:at|with)|sent an acknowledgement|"
+    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco|lgo) accepted|raised it (?:at|with)|brought it up (?:at|with)|reported (?:it |this )?to (?:the|his|her|my|our) (?:\w+ )?(?:team|worker|officer|council)|sent an acknowledgement|"
     r"got an? (?:email|letter)|a letter saying)\b",
     re.I,
 )
@@ -3344,7 +3377,7 @@ CONTACT_CUE = re.compile(
 # me on 3 May"), rather than only the phrases the tuning stories use
 PERSON_SIDE = r"(?:i|we|mum|dad|mother|father|parents?|the family|my (?:husband|wife|partner|mum|dad))"
 COUNCIL_SIDE = (
-    r"(?:they|the council|the la|the local authority|(?:the|her|his|my|our) (?:\w+ ){0,2}(?:case ?worker|officer|manager|"
+    r"(?:they|the council|the la|the local authority|(?:the|her|his|my|our|a) (?:\w+ ){0,2}(?:case ?worker|officer|manager|"
     r"team|worker|director|head of \w+|coordinator|co-ordinator)|the head of \w+|\w+ council)"
 )
 CONTACT_VERB = re.compile(
@@ -3716,8 +3749,8 @@ TIMELINE_LINE = re.compile(
     r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:mon|tues?|wed|thurs?|fri|sat|sun)\w*\.? )?\S+(?: \S+){0,2}[ \t]*[:–-][ \t]", re.I
 )
 SAYING = re.compile(
-    r"(?:and )?(?:said|saying|to say|telling (?:me|us)|(?:she|he|they) (?:said|say|says)|(?:was|were) told|promised|"
-    r"every time)\b",
+    r"(?:and )?(?:(?:again|also|then) )?(?:said|saying|to say|telling (?:me|us)|(?:she|he|they) (?:said|say|says)|(?:was|were) told|promised|"
+    r"every time|stating|which said|(?:she|he|they) (?:keep|kept|keeps) (?:saying|telling))\b",
     re.I,
 )
 WAITING = re.compile(
