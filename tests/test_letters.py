@@ -1439,6 +1439,16 @@ def test_a_remedy_sum_named_by_the_sentence_before_it_is_not_quoted(full_engine)
     assert "it delayed in replying to Mrs E's complaints. This was fault\u201d [24 012 399, para 67]" in handled, (
         handled
     )
+    # a chat model's letter that quotes it passes its checks: "This was fault\u201d [cite]." is read with the sentence
+    # before it, not as a claim of its own (a full stop is no word; 8 fake-llm eval letters were marked)
+    from app.draft import build_context
+    from app.evals import fake_chat_model_for
+    from app.writers import ChatWriter
+
+    facts = parse_facts(KAI_CHAT)
+    ctx = build_context(full_engine, facts)
+    chat = run_draft(full_engine, facts, ChatWriter("fake-llm", fake_chat_model_for(ctx)), ctx=ctx)
+    assert chat.verification.passed and "This was fault" in chat.body, chat.verification.notes
 
 
 def test_a_plans_duty_is_said_as_depending_on_a_plan_nobody_mentioned(full_engine):
