@@ -362,7 +362,13 @@ NOT_PLACE = re.compile(r"^(the|my|our|a|their|this|that|parish|town|local|county
 # "Plymouth's children with disabilities team", "we're in north yorkshire, the council ...", "I foster Reece for Barnet".
 # Only when the story names exactly one authority (two: the one moved to, placed by or acting is not known from the
 # name alone); "reading" and "bury" are words first, so they count only capitalised
-ANY_AUTHORITY = re.compile(r"\b(" + _AUTH_RE + r")\b(?!-)", re.I)
+# round 21: a name with a possessive s and no apostrophe ("been to haringeys complaints twice")
+ANY_AUTHORITY = re.compile(
+    r"\b("
+    + _AUTH_RE
+    + r")(?:\b|s(?= (?:complaints?|council|send?|team|social|transport|children'?s|education)\b))(?!-)",
+    re.I,
+)
 WORDS_FIRST = {"reading", "bury", "derby", "york", "sutton", "richmond", "halton", "rutland", "bucks"}
 NOT_THE_COUNCIL = re.compile(r"\b(school|college|hospital|university|uni|academy|near|outside)\s+(in\s+)?$", re.I)
 
@@ -606,6 +612,10 @@ CHILD_RES = [
     ),
     re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
+    # round 21: "DD Zofia is 11" (a forum's dear daughter), "Jovan's dad here", "for amara (17, has an ehcp"
+    re.compile(r"\b(?:DD|DS)\d?,? ([A-Z][a-z]+)\b"),
+    re.compile(r"(?:^|[.!?\n]\s*)([A-Z][a-z]+)'s (?:mum|mom|dad|mother|father) here\b"),
+    re.compile(r"\b(?:for|about) ([A-Z][a-z]+|[a-z]{3,}) \((?:aged? )?(?:1?\d|2[0-5]),"),
     # round 20: "hes called ellis hes 8", "for Imogen (shes 7, dyslexia"
     re.compile(r"\b(?:he'?s|hes|she'?s|shes|he is|she is) (?:called|named) ([A-Za-z][a-z]+)\b", re.I),
     re.compile(
@@ -1070,7 +1080,8 @@ HOLIDAY_LOSS = re.compile(
 # a time of the school year for a month: "from easter", "after february half term", "after the christmas holidays",
 # "since the start of the spring term", "since the new year"
 SEASON = re.compile(
-    rf"\b(since|from|after|at) (?:about |around |roughly |just after |sometime after )?(?:the )?(?:(start|beginning|end) of (?:the |this )?)?((?:spring|summer|autumn) term|"
+    rf"\b(since|from|after|at) (?:about |around |roughly |just after |sometime after )?(?:the )?"
+    rf"(?:(?:first|second) (?:few )?(?:weeks?|days?) of (?:the |this )?)?(?:(start|beginning|end) of (?:the |this )?)?((?:spring|summer|autumn) term|"
     rf"{MONTH_RE} half[- ]term|(?:spring|autumn|summer) half[- ]term|whitsun(?: half[- ]term)?|easter|christmas|summer|(?:new )?financial year|new year)"
     rf"(?: holidays?| break)?(?: (this|last) year| {YEAR_RE})?\b",
     re.I,
@@ -1254,7 +1265,7 @@ LAST_TERM = re.compile(
 YEAR_START = re.compile(r"\b(?:since|from|at|in) (?:the )?(?:start|beginning) of (this|last) year\b", re.I)
 # how long it has gone on: "for 18 months now", "for the last two years", "for the last 7 weeks"
 DURATION = re.compile(
-    r"\b(?:for|in|it'?s been|it has been|been (?:at home|off school|out of school|off)|(?:been |its |it'?s )?like this(?: for)?|so (?:that'?s|thats|that is)) (?:the (?:last|past) |(?:well |just )?over |nearly |almost |about |roughly |around |"
+    r"\b(?:for|in|since|it'?s been|it has been|been (?:at home|off school|out of school|off)|(?:been |its |it'?s )?like this(?: for)?|so (?:that'?s|thats|that is)) (?:the (?:last|past) |(?:well |just )?over |nearly |almost |about |roughly |around |"
     r"approximately |more than |at least )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|eighteen) (weeks?|months?|years?)(?: now)?\b"
     r"|\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen) (weeks?|months?|years?)\W{1,3}"
@@ -1344,7 +1355,9 @@ AGO = re.compile(
 ASKED_ASSESSMENT = re.compile(r"\b(?:asked|requested|applied)\b[^.!?\n]{0,80}?\bassessment\b", re.I)
 HAD_SINCE = re.compile(
     r"\s+since (?:i|we|they|he|she) (?:last )?(?:had|have had|'ve had)\b"
-    r"|\s+since (?:they|the council|\w+ council|it|he|she) (?:took|stopped|cut|withdrew|removed|pulled|ended|left)\b",
+    r"|\s+since (?:they|the council|\w+ council|it|he|she) (?:took|stopped|cut|withdrew|removed|pulled|ended|left)\b"
+    # round 21: "It's been about six weeks now since he was last allowed in the base"
+    r"|\s+since (?:i|we|they|he|she) (?:was|were) last\b|\s+since (?:i|we|they|he|she) last (?:went|saw|got|was)\b",
     re.I,
 )
 NUMBER_WORDS = {
@@ -2150,6 +2163,10 @@ EXTRA_WHO = [
     ("young person", r"\b(i am|i'm|im) (1[6-9]|2[0-5])\b|\bcare leaver\b"),
     (
         "carer",
+        # round 21: "I'm the aunt of Ffion who is 7"; a daughter for her mother in adult care ("My mum is 84 and has
+        # dementia ... carers from an agency")
+        r"\b(?:i'?m|im|i am) (?:the|their|his|her) (?:aunt|auntie|uncle|nan|gran|grandma|grandad|grandmother|grandfather) of\b"
+        r"|\bmy (?:elderly )?(?:mum|dad|mother|father) (?:is|who is) (?:[6-9]\d|1[01]\d)\b|"
         r"\bkinship\b|(?<!with )\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b(?! (?:is )?(?:helping|helped|helps|typing|typed|wrote|writing)\b)"
         r"|\b(my|our) (\w+ )?(grandkids|grandchildren|grandsons|granddaughters)\b|\bour (grandson|granddaughter|grandaughter|nephew|niece)\b"
         r"|\bchild arrangements order\b|\b(?:looking after|look after|caring for|care for|bringing up) my (?:sister|brother|cousin)'?s\b|\b(i'?m|im|i am) (\w+'?s )?(uncle|aunt|auntie|nan|nana|nanna|grandma|gran|grandad|grandfather|grandmother)\b",
@@ -3709,7 +3726,9 @@ def _events(text: str, today: date) -> tuple[list[Found], dict[str, Found]]:
     for step, before in STEP_AFTER:
         if step in dates and before in dates and dates[step].value < dates[before].value:
             del dates[step]
-    return contacts, dates
+    # a clause told again inside the contact it was joined to ("When I rang, a different social worker said ..."): once
+    inside = lambda c, o: o is not c and o.source[0] <= c.source[0] and c.source[1] <= o.source[1]  # noqa: E731
+    return [c for c in contacts if not any(inside(c, o) for o in contacts)], dates
 
 
 # a reply and the step it answers (only the first reply: the later steps' days are read more surely than the complaint's
@@ -3740,7 +3759,12 @@ COUNCIL_SAID = re.compile(
     r"leaving care|fostering|children'?s services)(?: team| service| department)?)? "
     r"(?:(?:just|always|still) (?:say|keep saying|keep telling (?:me|us))|keeps? saying|keeps? telling (?:me|us)|kept saying|"
     r"kept telling (?:me|us))\b(?! in\b)"
-    r"|\b(?:" + _AUTH_RE + r") (?:county |city |borough )?(?:council|cc) say\b(?! in\b)",
+    r"|\b(?:" + _AUTH_RE + r") (?:county |city |borough )?(?:council|cc) say\b(?! in\b)"
+    # round 21: a team of it named, saying what it is doing ("cumberland council transport say theyre 'looking for a new
+    # operator'"); the council alone saying so stays a stance
+    r"|\b(?:" + _AUTH_RE + r")(?: (?:county |city |borough )?(?:council|cc))? (?:sen|send|transport|admissions|finance|"
+    r"inclusion|social care|leaving care|children'?s services)(?: team| service| department)? say "
+    r"(?:theyre|they'?re|they are|they have|theyve|they'?ve)\b",
     re.I,
 )
 DOCUMENT_WORD = re.compile(r"\b(plan|ehcp|order|letter|report|policy|handbook)\b", re.I)
@@ -3750,7 +3774,10 @@ TIMELINE_LINE = re.compile(
 )
 SAYING = re.compile(
     r"(?:and )?(?:(?:again|also|then) )?(?:said|saying|to say|telling (?:me|us)|(?:she|he|they) (?:said|say|says)|(?:was|were) told|promised|"
-    r"every time|stating|which said|(?:she|he|they) (?:keep|kept|keeps) (?:saying|telling))\b",
+    r"every time|stating|which said|(?:she|he|they) (?:keep|kept|keeps) (?:saying|telling)|"
+    # round 21: "When I rang, a different social worker said the payments were 'only ever temporary'"
+    r"(?:a|an|the|her|his|my) (?:different |new |another )?(?:\w+ ){0,2}(?:social worker|officer|case ?worker|manager) "
+    r"(?:said|says|told))\b",
     re.I,
 )
 WAITING = re.compile(
