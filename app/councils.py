@@ -142,6 +142,36 @@ OFFICIAL = {
 }
 
 
+# what people call a council for short: "brum council", "notts county", "Staffs CC"
+NICKNAMES = {
+    "brum": "Birmingham",
+    "notts": "Nottinghamshire",
+    "glos": "Gloucestershire",
+    "herts": "Hertfordshire",
+    "lancs": "Lancashire",
+    "bucks": "Buckinghamshire",
+    "staffs": "Staffordshire",
+    "cambs": "Cambridgeshire",
+    "oxon": "Oxfordshire",
+    "wilts": "Wiltshire",
+    "leics": "Leicestershire",
+    "lincs": "Lincolnshire",
+    "derbys": "Derbyshire",
+    "worcs": "Worcestershire",
+    "warks": "Warwickshire",
+    "hants": "Hampshire",
+    "north yorks": "North Yorkshire",
+    "n yorks": "North Yorkshire",
+    "bcp": "Bournemouth, Christchurch and Poole",
+    "stoke": "Stoke-on-Trent",
+    "wolves": "Wolverhampton",
+    "west berks": "West Berkshire",
+}
+
+# short names that are also English words: a council only when capitalised or followed by "council" ("he wilts")
+WORD_NICKNAMES = {"wilts", "staffs", "bucks", "wolves"}
+
+
 def council_core(name: str | None) -> str:
     """A council's name without its kind ("Kent County Council" → "kent"), to compare two ways of writing it."""
     t = (name or "").lower().replace("&", " and ")  # "Brighton & Hove" is "Brighton and Hove"
@@ -167,3 +197,20 @@ def official_name(name: str | None) -> str | None:
         if re.search(rf"\b{kind}\b", name, re.I) and not re.search(rf"\b{kind}\b", official, re.I):
             return name
     return official
+
+
+def name_nicknames(text: str, council: str | None) -> str:
+    """`text` with a short name of `council` ("notts", "lancs") written as the council's name ("Nottinghamshire County
+    Council"): the letter's account names the council as its heading does (an adviser's read of Kai's letter: "an EHCP
+    from notts"). Any other word, and a short name of another council, is left as written."""
+    core = council_core(council)
+    name = official_name(council)
+    if not core or not name:
+        return text
+    for nick, place in NICKNAMES.items():
+        if council_core(place) == core:
+            council_after = r"\s+(?:county\s+)?(?:council|cc)\b"
+            # a short name that is also a word ("he wilts") only with "council" after it
+            said = rf"\b{re.escape(nick)}" + (council_after if nick in WORD_NICKNAMES else rf"\b(?:{council_after})?")
+            text = re.sub(said, name, text, flags=re.I)
+    return text

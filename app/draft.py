@@ -198,9 +198,11 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         query = f"{looked_up}. {base}"
         found = _for_issue(t, retriever.search(query, k=k))
         if t.label == "transport" and not REFUSED.search(facts.issue):
-            # transport that stopped or never came: a finding about an application or an appeal panel is the weaker
-            # precedent, kept only after the others (an adviser's read of the Kai letter, Bexley's panel)
-            found.hits.sort(key=lambda h: bool(re.search(r"\bappeal panel\b|\bapplication\b|\brefus", h.text, re.I)))
+            # transport that stopped or never came: a finding about an application or an appeal panel is another
+            # kind of case, not cited (two advisers' reads of Kai's letter: Bexley's panel, "drop it")
+            found.hits = [
+                h for h in found.hits if not re.search(r"\bappeal panel\b|\bapplication\b|\brefus", h.text, re.I)
+            ]
         point = Point(t, best_similarity=found.best_similarity)
         point.close = not found.no_close_precedent
         if point.close:
@@ -374,6 +376,12 @@ NO_EDUCATION = re.compile(
 NONE_NOW = re.compile(
     r"\bnow (cannot|can'?t|does not|doesn'?t|is not|isn'?t) (go|attend)\w*( in)?( at all)?\b|"
     r"\bstopped (going|attending)( \w+)? (altogether|completely|at all)\b|\bnow (at home|out of school) full[- ]time\b",
+    re.I,
+)
+
+
+PART_DAYS = re.compile(
+    r"\b(?:mornings?|afternoons?|half[- ]days?|part[- ]time|reduced timetable|most days|some days|late (?:most|every|some))\b",
     re.I,
 )
 
@@ -602,7 +610,9 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
         # middle, where place_in_range puts a term with no education
         best[1].days = days
         best[1].ongoing = restarted is None and not RESTORED.search(f.text())
-        top = f.role == "parent"
+        # only whole days: part days or most days got in ("only the afternoons", "i drive him in most days") are the
+        # middle (a second reviewer's)
+        top = f.role == "parent" and not PART_DAYS.search(f.text())
         best[1].point = best[1].unit_high if top else range_middle(best[1].unit_low, best[1].unit_high)
         best[1].reason = "missed whole school days"
     elif best and best[1].unit_high and best[1].units:

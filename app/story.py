@@ -28,7 +28,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from . import readers
-from .councils import council_core, official_name
+from .councils import NICKNAMES, WORD_NICKNAMES, council_core, official_name
 from .facts import Facts, FactsError
 from .gguf import load_chat_model
 from .issues import FAILURE_CUE, HAS_PLAN, NO_PLAN, WHO_CUES, who_is_writing
@@ -297,33 +297,6 @@ COUNTY_INITIALS = {  # only initials that name one council ("HCC" is Hampshire's
     "ESCC": "East Sussex County Council",
     "NYCC": "North Yorkshire Council",
 }
-# what people call a council for short: "brum council", "notts county", "Staffs CC"
-NICKNAMES = {
-    "brum": "Birmingham",
-    "notts": "Nottinghamshire",
-    "glos": "Gloucestershire",
-    "herts": "Hertfordshire",
-    "lancs": "Lancashire",
-    "bucks": "Buckinghamshire",
-    "staffs": "Staffordshire",
-    "cambs": "Cambridgeshire",
-    "oxon": "Oxfordshire",
-    "wilts": "Wiltshire",
-    "leics": "Leicestershire",
-    "lincs": "Lincolnshire",
-    "derbys": "Derbyshire",
-    "worcs": "Worcestershire",
-    "warks": "Warwickshire",
-    "hants": "Hampshire",
-    "north yorks": "North Yorkshire",
-    "n yorks": "North Yorkshire",
-    "bcp": "Bournemouth, Christchurch and Poole",
-    "stoke": "Stoke-on-Trent",
-    "wolves": "Wolverhampton",
-    "west berks": "West Berkshire",
-}
-# short names that are also English words: a council only when capitalised or followed by "council" ("he wilts")
-WORD_NICKNAMES = {"wilts", "staffs", "bucks", "wolves"}
 # short names that are also words, names and places ("Stoke Mandeville", "the Wolves match", "Jane Telford", "to stoke
 # my anxiety"): a council only followed by "council" ("stoke council", "wolves council", "telford council")
 COUNCIL_ONLY = {"stoke", "wolves", "telford"}
@@ -519,6 +492,9 @@ RELATION = (
     r"grandchild|nephew|niece|foster son|foster daughter|little boy|little girl|brother|sister|little brother|little sister)"
 )
 NOT_NAME = STOPWORDS | {
+    # the people about a child (round 22: "My son teacher say", written by a parent whose first language is not English)
+    "teacher",
+    "teachers",
     # adverbs after "my older boy" (round 18: "my older boy hardly sleeps")
     "hardly",
     "barely",
@@ -612,14 +588,25 @@ CHILD_RES = [
     ),
     re.compile(rf"\b(?:My|Our|my|our) {RELATION},? \(?([A-Z][a-z]*(?:-[A-Z][a-z]+)?|[a-z]{{2,}})\b", re.I),
     re.compile(r"\b(?:his|her|their) name is ([A-Za-z][a-z]+)\b", re.I),
+    # round 22: "tower hamlets - Ilyas (my son) hasnt had"
+    re.compile(rf"\b([A-Z][a-z]+) \((?:my|our) {RELATION}\)"),
     # round 21: "DD Zofia is 11" (a forum's dear daughter), "Jovan's dad here", "for amara (17, has an ehcp"
-    re.compile(r"\b(?:DD|DS)\d?,? ([A-Z][a-z]+)\b"),
+    re.compile(r"\b(?:DD|DS)\d?,? ([A-Z][a-z]+)(?= is\b| has\b|,| \()"),
     re.compile(r"(?:^|[.!?\n]\s*)([A-Z][a-z]+)'s (?:mum|mom|dad|mother|father) here\b"),
-    re.compile(r"\b(?:for|about) ([A-Z][a-z]+|[a-z]{3,}) \((?:aged? )?(?:1?\d|2[0-5]),"),
-    # round 20: "hes called ellis hes 8", "for Imogen (shes 7, dyslexia"
-    re.compile(r"\b(?:he'?s|hes|she'?s|shes|he is|she is) (?:called|named) ([A-Za-z][a-z]+)\b", re.I),
     re.compile(
-        r"(?<!neighbour )(?<!husband )(?<!partner )(?<!friend )(?<!brother )(?<!sister )\b([A-Z][a-z]+) "
+        r"\b(?:for|about) ([A-Z][a-z]+|[a-z]{3,}) \((?:aged? )?(?:1?\d|2[0-5]), "
+        r"(?i:has|with|is|autis\w*|adhd|asd|ehcp|year|yr)\b"
+    ),
+    # round 20: "hes called ellis hes 8", "for Imogen (shes 7, dyslexia"
+    re.compile(
+        r"(?<!worker )(?<!officer )(?<!teacher )(?<!manager )(?<!driver )(?<!senco )(?<!caseworker )"
+        r"\b(?:he'?s|hes|she'?s|shes|he is|she is) (?:called|named) (?!(?:names|round|back|social|me|us|him|her|the|in|out|off|"
+        r"them|it|a|an|my|our|his|their|everyone|people|police)\b)([A-Za-z][a-z]+)\b(?=\s*(?:[,.!?\n(]|$|and\b|he|she|\d))",
+        re.I,
+    ),
+    re.compile(
+        r"(?<!neighbour )(?<!husband )(?<!partner )(?<!friend )(?<!brother )(?<!sister )(?<!TA )(?<!Miss )(?<!Mrs )(?<!Mr )"
+        r"(?<!Ms )(?<!teacher )(?<!worker )(?<!SENCO )(?<!SENCo )\b([A-Z][a-z]+) "
         r"\((?:he'?s|hes|she'?s|shes|aged?) (?:1?\d|2[0-5])\b"
     ),
     # a form's line: "Child: Maisie, 6", "Young person: K"
@@ -848,6 +835,8 @@ def _child(text: str) -> tuple[str, tuple[int, int]] | None:
             group = next(i for i, g in enumerate(m.groups(), 1) if g)
             name = m.group(group)
             initial = len(name) == 1 and name.isupper() and name != "I" and re.match(r"\s*[(,]", text[m.end(group) :])
+            if re.match(r"(?i:his|her|their) (?:(?:little|older|younger|big|baby) )?(?:brother|sister)\b", m.group(0)):
+                continue  # round 22: "contact with her brother Idris": the child's sibling, not the child
             if (name.lower() in NOT_NAME and not initial) or name.lower() in MONTHS or len(name) > 25:
                 continue  # "her son A (13, autism)" is an initial, not the word "a"
             if name.lower() in {
@@ -1060,7 +1049,9 @@ SINCE_RES.append(PLAN_DATED)
 # then the therapist went on maternity leave")
 FINE_UNTIL = re.compile(
     r"\bhad (?:it|them|this|that|him|her|the \w+) (?:fine|ok|okay|no problem|every week|weekly)\b[^.!?\n]{0,40}?"
-    rf"\b(?:til|till|until|up to|up until) (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b",
+    rf"\b(?:til|till|until|up to|up until) (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b"
+    r"(?=[^.!?\n]{0,15}\b(?:then|and then|when)\b[^.!?\n]{0,60}\b(?:left|stopped|ended|cut|went off|maternity|sick|nobody|"
+    r"no one|retired|moved on)\b)",
     re.I,
 )
 SINCE_RES.append(FINE_UNTIL)
@@ -1357,7 +1348,7 @@ HAD_SINCE = re.compile(
     r"\s+since (?:i|we|they|he|she) (?:last )?(?:had|have had|'ve had)\b"
     r"|\s+since (?:they|the council|\w+ council|it|he|she) (?:took|stopped|cut|withdrew|removed|pulled|ended|left)\b"
     # round 21: "It's been about six weeks now since he was last allowed in the base"
-    r"|\s+since (?:i|we|they|he|she) (?:was|were) last\b|\s+since (?:i|we|they|he|she) last (?:went|saw|got|was)\b",
+    r"|\s+since (?:he|she) was last (?:allowed|in|at|able|given|seen by)\b|\s+since (?:he|she) last (?:went|had|got)\b",
     re.I,
 )
 NUMBER_WORDS = {
@@ -1546,6 +1537,15 @@ def _since_said(
             and not re.match(r"\s*(?:maybe|time|they said|or so)\b", after, re.I)
         ):
             continue  # "in 6 weeks" is a time to come unless a loss is told before it ("not had one session in 14 months")
+        if "like this" in m.group(0).lower() and (
+            said_unit.lower().startswith("year") or re.match(r"\s+(?:with|before|since|until)\b", after, re.I)
+        ):
+            continue  # "its been like this for 5 years with leeds": how long the fight, not the loss
+        if m.group(0).lower().startswith("since ") and (
+            not re.match(r"[^.!?\n]{0,30}\b(?:no|none|nothing|not|never|hasn'?t|hasnt|haven'?t|havent)\b", after, re.I)
+            or re.search(r"\b(?:answer|reply|response|call back|word)\s*$", before, re.I)
+        ):
+            continue  # "since 10 weeks no speech therapist" is the loss; "no answer since 3 weeks" is the council's silence
         if m.group(3) and not re.match(
             r"[^.!?\n]{0,40}\b(?:without|no|not|nothing|never|waiting|missed|out of|off)\b", after, re.I
         ):
@@ -1553,7 +1553,7 @@ def _since_said(
         if not (
             m.group(3)  # "7 MONTHS. thats how long my son has been without a school"
             or m.group(0).lower().endswith(" now")
-            or "like this" in m.group(0).lower()  # "Been like this 3 weeks"
+            or re.match(r"(?:been|its|it'?s) like this", m.group(0), re.I)  # "Been like this 3 weeks"
             or re.match(r"for the (last|past)\b", m.group(0), re.I)
             or DURATION_CONTEXT.search(before)
             or re.match(r"[^.!?\n]{0,30}\b(no|none|nothing|not|never)\b", after, re.I)
@@ -2123,7 +2123,7 @@ EXTRA_WHO = [
         r"\bwe foster\b|\bfoster (son|daughter)\b|\bi foster\b|\b(we|i)(?:'ve| have) been fostering\b"
         r"|\b(we are|we're|i am|i'm|im|we've been|we have been|i've been|i have been) (\S+ ){0,3}foster (carers?|parents?)\b"
         # "Lennox came to us as a foster placement", "my other foster child, who's 4"
-        r"|\b(?:came|come|placed) (?:to|with) (?:us|me) (?:as|on) (?:a |an )?(?:\w+ )?foster(?:ing)? placement\b"
+        r"|\b(?:came|come|placed) (?:to|with) (?:us|me) (?:as|on) (?:a |an )?(?:\w+ )?foster(?:ing)? placement\b(?![\s\S]{0,300}\badopt)"
         r"|\b(?:my|our) other foster (?:child|children|kids?|son|daughter)\b"
         r"|\b(i'?ve|we'?ve|i have|we have) fostered\b"
         r"|\bfoster carers? here\b|\A\W*foster carers?\b"
@@ -2154,8 +2154,10 @@ EXTRA_WHO = [
         r"|\badvocate'?s? (summary|note|report|letter)\b|\bprepared for the family of\b"
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
         # SENDIASS writing, not SENDIASS that helped the parent ("I rang SENDIASS", "SENDIASS helped me write it")
-        r"|(?<!rang )(?<!called )(?<!contacted )(?<!emailed )(?<!to )(?<!with )\bsendiass\b"
-        r"(?! (?:gave|helped|who|said|told|were|was|advised|suggested|have|has)\b)|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
+        r"|\bsendiass (?:here|writing)\b|\b(?:i am|i'm|im|i work|writing) (?:an? |the )?(?:\w+ ){0,2}(?:for|at|from|with) "
+        r"(?:the |our |\w+ )?sendiass\b|\bsendiass (?:adviser|advisor|caseworker|case worker|officer|worker)\b"
+        r"(?= (?:here|writing|on behalf))|\A(?![^\n]*\b(?:i|we|my|me)\b)[^\n]{0,40}\bsendiass\b|(?m:^)[ \t]*(?:\w+ )?sendiass (?:adviser|advisor|caseworker|"
+        r"case worker|officer|worker)[ \t]*$|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
         # a heading that names the advocacy service ("Referral note - independent advocacy"), "complained with my support"
         r"|\A[^\n.!?]{0,60}\badvocacy\b[^\n.!?]{0,40}(?:\n|$)|\bcomplain\w*[^.!?\n]{0,40}\bwith my support\b"
         r"|(?m:^)\W*from:[^\n]*\badvocate\b",
@@ -2166,7 +2168,8 @@ EXTRA_WHO = [
         # round 21: "I'm the aunt of Ffion who is 7"; a daughter for her mother in adult care ("My mum is 84 and has
         # dementia ... carers from an agency")
         r"\b(?:i'?m|im|i am) (?:the|their|his|her) (?:aunt|auntie|uncle|nan|gran|grandma|grandad|grandmother|grandfather) of\b"
-        r"|\bmy (?:elderly )?(?:mum|dad|mother|father) (?:is|who is) (?:[6-9]\d|1[01]\d)\b|"
+        r"|\bmy (?:elderly )?(?:mum|dad|mother|father) (?:is|who is) (?:[6-9]\d|1[01]\d)\b(?=[^.!?\n]{0,80}\b(?:dementia|frail|"
+        r"carers?|care (?:package|home)|home care|visits|stroke|alzheimer'?s|parkinson'?s))|"
         r"\bkinship\b|(?<!with )\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b(?! (?:is )?(?:helping|helped|helps|typing|typed|wrote|writing)\b)"
         r"|\b(my|our) (\w+ )?(grandkids|grandchildren|grandsons|granddaughters)\b|\bour (grandson|granddaughter|grandaughter|nephew|niece)\b"
         r"|\bchild arrangements order\b|\b(?:looking after|look after|caring for|care for|bringing up) my (?:sister|brother|cousin)'?s\b|\b(i'?m|im|i am) (\w+'?s )?(uncle|aunt|auntie|nan|nana|nanna|grandma|gran|grandad|grandfather|grandmother)\b",
@@ -2210,6 +2213,12 @@ def _who(text: str) -> tuple[str, tuple[int, int]] | None:
             for m in re.finditer(cue, text, re.I) if label == who else ():
                 if NOT_ROLE.search(text[max(0, m.start() - 25) : m.start()]) or re.search(r"\bnot\b", m.group(0), re.I):
                     continue  # "not an SGO", "we're not foster carers"
+                if (
+                    who == "carer"
+                    and own
+                    and re.match(r"my (?:elderly )?(?:mum|dad|mother|father)\b", m.group(0), re.I)
+                ):
+                    continue  # "my son tom is 12 ... my mum is 70 and helps with his care": the child's grandparent
                 return who, m.span()
     return None
 
@@ -3385,7 +3394,7 @@ CONTACT_CUE = re.compile(
     r"stage (?:1|one|2|two|3|three) (?:complaint )?(?:letter|answer|made|requested|response|reply)|asking for stage|"
     r"asked for (?:a |an )?(?:stage|escalation)|panel (?:met|hearing)|adjudication letter|"
     r"(?:went|gone|go) straight to the (?:ombudsman|lgsco|lgo)|sent (?:it|this|everything)(?: all)? to the (?:ombudsman|lgsco|lgo)|"
-    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco|lgo) accepted|raised it (?:at|with)|brought it up (?:at|with)|reported (?:it |this )?to (?:the|his|her|my|our) (?:\w+ )?(?:team|worker|officer|council)|sent an acknowledgement|"
+    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco|lgo) accepted|raised it (?:at|with)|brought it up (?:at (?:his|her|their|the) (?:\w+ )?(?:annual review|review|meeting)|with (?:the|his|her|my|our) (?:social worker|iro|caseworker|case worker|sen officer|sen team|council))|reported (?:it |this )?to (?:the|his|her|my|our) (?:\w+ )?(?:team|officer|council|social worker)(?! at (?:the )?school)|sent an acknowledgement|"
     r"got an? (?:email|letter)|a letter saying)\b",
     re.I,
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .councils import official_name
+from .councils import name_nicknames, official_name
 from .deadlines import add_working_days, working_days_between
 from .draft_types import SCHOOL_DAYS_PER_TERM, Award, DraftContext, Point, quote_of
 from .facts import Facts
@@ -32,7 +32,7 @@ from .law import REGISTER
 from .models import Hit
 from .owed import offered_sum
 from .quoting import cite_label
-from .text import long_date, tidy
+from .text import long_date, plain_dates, tidy
 from .timeline import how_late
 
 STAGE_TITLE = {
@@ -210,6 +210,14 @@ def _support(ctx: DraftContext, h: Hit | None, lead: str) -> str:
         return ""
     q = quote_of(ctx, h)
     return f"{lead} \u201c{q}\u201d {cite_label(h)}." if q else ""
+
+
+# a complaint's reply that put nothing right, in the complaint's words: "your stage 1 reply ... didn't offer anything"
+NO_REMEDY = re.compile(
+    r"\b(?:didn'?t|did not|didnt|never) offer(?:ed)? (?:anything|any remedy|a remedy|any compensation)|\boffered nothing\b"
+    r"|\bno remedy\b|\bnothing to put (?:it|this|things) right\b",
+    re.I,
+)
 
 
 def _possessive(name: str) -> str:
@@ -398,19 +406,23 @@ class TemplateWriter:
             )
         account = _without_wish(f.issue, f.outcome_sought)
         told, cut = (ctx.restated, False) if ctx.restated else story(account, 120 if ctx.short else LONG_STORY_WORDS)
+        # the council by the name the letter is addressed to, a day as a letter writes it ("an EHCP from notts", "on the
+        # 2nd of October": an adviser's read of Kai's letter); the contacts and impact alike, so none is said twice
+        plain = lambda t: plain_dates(name_nicknames(t, f.council))  # noqa: E731
+        told = plain(told)
         since = f" This has been the case since {f.since_words}." if f.since_words and not _start_told(told, f) else ""
         more = " My full account is attached." if cut else ""
         out.append(_named(f"**What has happened.** {told}{since}{more}", f.child))
         # a contact or the impact the account above already says in the same words is not said twice (an adviser's
         # read of the Kai chat letter: "I put a complaint in on 20th October and nothing back" three times over)
-        unsaid = [c for c in f.contacts if not _said_in(c, told)]
+        unsaid = [c for c in f.contacts if not _said_in(plain(tidy(c)), told)]
         if unsaid:
             # the person's own steps and the council's replies alike ("stage 1 reply 30 september just says theyre
             # recruiting"): not all of them are what the person did (an adviser's read)
-            contacts = "\n".join(f"- {_sentence(c)}" for c in unsaid)
+            contacts = "\n".join(f"- {plain(_sentence(c))}" for c in unsaid)
             out.append(_named("**My contacts with the council.**\n" + contacts, f.child))
-        if f.impact and not _said_in(f.impact, told):
-            out.append(_named(f"**The impact.** {_sentence(f.impact)}", f.child))
+        if f.impact and not _said_in(plain(tidy(f.impact)), told):
+            out.append(_named(f"**The impact.** {plain(_sentence(f.impact))}", f.child))
         out += self._grounds(ctx, "**The law.**")
         if not self.precedents(ctx):
             if ctx.outside:  # said to the person, not to the council
@@ -426,10 +438,15 @@ class TemplateWriter:
         fig = ctx.figure
         # school still being missed while an overdue answer is awaited: a shorter time asked, and why (an adviser's
         # read of Kai's letter: "no urgency while he is out of school every day")
-        urgent = bool(fig and fig.days and fig.ongoing) and f.role == "parent"
+        urgent = bool(fig and fig.days and fig.ongoing and fig.place == "the top")  # whole days, still being missed
         within = "5 working days" if urgent else "10 working days"
         who = "I am" if f.complainant == "young person" else f"{f.child or 'My child'} is"
-        where = "college" if re.search(r"\bcollege\b", f.text(), re.I) else "school"
+        college = (
+            r"\bcollege\b"
+            if f.complainant == "young person"
+            else r"\b(?:his|my|their) college\b|\b(?:goes|go|going|is|attends|started) (?:to |at )college\b"
+        )
+        where = "college" if re.search(college, f.text(), re.I) else "school"  # not a sister's college bus
         why = f" {who} missing {where} every day this goes on." if urgent else ""
         reply = (
             "Please confirm within 10 working days the date on which the review panel will meet."
@@ -457,7 +474,8 @@ class TemplateWriter:
             ):
                 add.append("the council's reference for your complaint if it gave you one")
             if add:
-                ctx.advice.append(f"Under the heading, add {', and '.join(add)}, so the council can find the records.")
+                reader = "the Ombudsman" if stage == "ombudsman" else "the council"
+                ctx.advice.append(f"Under the heading, add {', and '.join(add)}, so {reader} can find the records.")
         if reply:  # kept in a shorter letter too: the request for a reply is what the letter is for
             if f.firm and stage != "ombudsman":
                 reply += (
@@ -465,6 +483,14 @@ class TemplateWriter:
                     "without further notice."
                 )
             out.append(reply)
+        if urgent and "transport" in labels and stage != "ombudsman":
+            # the transport cannot wait for the complaint (an adviser's read of Kai's letter: "copy it to the transport
+            # team")
+            whose = "my" if f.complainant == "young person" else _possessive(f.child) if f.child else "my child's"
+            out.append(
+                f"I am sending a copy of this letter to the council's home to school transport team, because {whose} "
+                "transport cannot wait for the outcome of my complaint."
+            )
         out.append(f"**Next steps.** {self._route(ctx, stage, labels, plan)}")
         out.append("Yours sincerely,\n\n" + (f.name or "[Your name]"))
         return "\n\n".join(s for s in out if s)
@@ -719,7 +745,7 @@ class TemplateWriter:
                 else ""
             )
             # why the top: whole days with nothing at all, in the letter's own words (the guidance names no place)
-            top = f", because these are whole school days {child} missed" if fig.place == "the top" else ""
+            top = f", because on these days {child} missed school altogether" if fig.place == "the top" else ""
             return (
                 f"a payment of £{fig.asked:,} for the {fig.days} school days {child} has missed{since}{further}, at "
                 f"£{fig.point:,} a {fig.unit}, {fig.place} of the range of {fig.rate_words()} "
@@ -1177,6 +1203,10 @@ class TemplateWriter:
             titles = [_title(p.issue, f) for p in ctx.points if p.issue.label != "general"]
             titles = [t[:1].lower() + t[1:] for t in titles]
             upheld = f"On these records, I uphold your complaint: {'; '.join(titles)}." if titles else ""
+            if upheld and any(p.issue.label == "complaint_handling" for p in ctx.points) and NO_REMEDY.search(f.text()):
+                # the complaint says the reply put nothing right: the officer accepts that too (o08's must-say, met
+                # until then only by a precedent's words "If she did not accept this")
+                upheld += " Our earlier reply did not offer anything to put things right, and it should have."
             return "**What I found.** " + ("Our records show:\n" + records + "\n\n" if records else "") + upheld
 
         lines = []

@@ -110,3 +110,16 @@ def first_line(e: BaseException | str, limit: int = 200) -> str:
     lines = [ln for ln in str(e).splitlines() if ln.strip()]
     line = lines[0].strip()[:limit] if lines else ""
     return line or (type(e).__name__ if isinstance(e, BaseException) else "")
+
+
+ORDINAL_DAY = re.compile(
+    r"\b(?:the )?(\d{1,2})(?:st|nd|rd|th)(?: of)? (January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b|\b(?:the )?(\d{1,2}) of (January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b"
+)
+
+
+def plain_dates(text: str) -> str:
+    """A day as a letter writes it: "the 2nd of October" and "20th October" → "2 October", "20 October" (after `tidy`
+    has capitalised the month). The day and the month are the person's; nothing else changes."""
+    return ORDINAL_DAY.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)

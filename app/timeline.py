@@ -421,6 +421,7 @@ def how_late(d: Due, today: date) -> str:
     if days < 14:
         return f"{days} day{'s' if days != 1 else ''} late"
     if days < 90:
-        return f"{days // 7} weeks late"
+        # 34 days is nearly 5 weeks, not "4 weeks late" (an adviser's read of Kai's acknowledgement)
+        return f"nearly {days // 7 + 1} weeks late" if days % 7 >= 4 else f"{days // 7} weeks late"
     months = round(days / 30.44)
     return f"{months} months late"

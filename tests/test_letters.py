@@ -305,11 +305,10 @@ def test_a_complaint_whose_reply_is_overdue_is_chased_not_made_again(full_engine
     # ... but a letter that goes to stage 2 keeps it, whatever the form said (a second reviewer's)
     ignored = {**facts, "issue": facts["issue"].replace("nothing back", "they have ignored my complaint")}
     assert "Complaint Handling Code (stage 2)" in draft(full_engine, ignored).body
-    # a taxi that stopped is looked up as transport not provided: not an appeal panel's handling of an application
-    # (Bexley, 18 010 993), but a council that failed to put alternative transport in place (an adviser's read)
+    # a taxi that stopped is looked up as transport not provided: a council that failed to put alternative transport
+    # in place, and never an appeal panel's handling of an application (Bexley, 18 010 993: two advisers' reads)
     found = body[body.index("*Home to school transport was not provided.*") :].split("\n\n")[0]
-    first = found.split("In another complaint")[0]
-    assert "18 010 993" not in first and "failed to consider putting in place alternative transport" in first, found
+    assert "18 010 993" not in found and "failed to consider putting in place alternative transport" in found, found
     # a bare "no reply" may have been acknowledged; an acknowledgement or an email back told anywhere, or "nothing"
     # said of something else, is not "nothing back" (a second reviewer's)
     for said in (
@@ -387,12 +386,12 @@ def test_what_the_account_already_says_is_not_listed_again(full_engine):
         "dates": {"complaint_made": "2026-10-20"},
     }
     body = draft(full_engine, facts).body
-    assert body.count("I put a complaint in on 20th October") == 1, body
+    assert body.count("I put a complaint in on 20 October") == 1, body  # "20th October" written as a letter writes it
     assert "**My contacts with the council.**" not in body and "**The impact.**" not in body
     more = {**facts, "contacts": [*facts["contacts"], "rang the transport team on 5 October"]}
     body = draft(full_engine, more).body
     contacts = body[body.index("**My contacts with the council.**") :].split("\n\n")[0]
-    assert "Rang the transport team on 5 October" in contacts and "20th October" not in contacts, contacts
+    assert "Rang the transport team on 5 October" in contacts and "20 October" not in contacts, contacts
 
 
 @pytest.mark.parametrize(
@@ -1532,3 +1531,46 @@ def test_a_child_out_of_school_while_the_complaint_waits_is_urgent(full_engine):
     assert "within 10 working days of this letter" in body and "missing school every day" not in body
     named = {**KAI_CHAT, "child": "Kai Brennan", "issue": KAI_CHAT["issue"] + ". our ref is CF/2231"}
     assert not any("Under the heading, add" in n for n in draft(full_engine, named).notes)
+
+
+def test_part_days_are_the_middle_and_no_every_day_claim(full_engine):
+    """A second reviewer's: "only the afternoons" or "i drive him in most days" is not whole school days missed, so the
+    ask is the middle of the range and the letter does not say the child misses school every day; a sister's college
+    bus is not the child's college; an Ombudsman letter's reference is for the Ombudsman to find the records."""
+    for said in (
+        "i can only get him in for the afternoons so hes missed 11 days of school mornings",
+        "i now drive him in most days but hes still missed 11 days of school",
+    ):
+        r = draft(
+            full_engine, {**KAI_CHAT, "impact": said, "issue": KAI_CHAT["issue"].replace(KAI_CHAT["impact"], said)}
+        )
+        pay = next((line for line in _ask(r.body).splitlines() if "school days" in line), "")
+        assert "the top of the range" not in pay and "every day this goes on" not in r.body, (said, pay)
+    sister = {**KAI_CHAT, "issue": KAI_CHAT["issue"] + ". his big sister still gets her college bus fine"}
+    body = draft(full_engine, sister).body
+    assert "Kai is missing school every day" in body and "missing college" not in body
+    assert "I am sending a copy of this letter to the council's home to school transport team" in body
+
+
+def test_the_account_names_the_council_and_its_days_as_the_letter_does(full_engine):
+    """An adviser's read of Kai's letter: "an EHCP from notts ... on the 2nd of October" is chat, not a letter. The
+    council's short name is its name, a day is written as a letter writes it; nothing else of the person's changes,
+    and a contact said in the account is still not listed again."""
+    body = draft(full_engine, KAI_CHAT).body
+    told = body.split("**What has happened.** ")[1].split("\n\n")[0]
+    assert told.startswith(
+        "My son Kai is 12 and has an EHCP from Nottinghamshire County Council. His taxi to school stopped on 2 October "
+        "when the firm pulled out and nothing since"
+    ), told
+    assert "I put a complaint in on 20 October and nothing back." in told
+    assert "**My contacts with the council.**" not in body
+    leeds = {**KAI_CHAT, "council": "Leeds City Council"}  # another council's short name is left as written
+    assert "from notts" in draft(full_engine, leeds).body
+
+
+def test_an_officer_accepts_that_the_earlier_reply_put_nothing_right(full_engine):
+    """o08: "your stage 1 reply took ten weeks and didn't offer anything". The response says so in its own words (the
+    eval's must-say had been met only by a precedent's "If she did not accept this", quoted no more)."""
+    body = draft(full_engine, _gold("o08")).body
+    assert "Our earlier reply did not offer anything to put things right, and it should have." in body, body
+    assert "did not offer anything" not in draft(full_engine, _gold("o04")).body

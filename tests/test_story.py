@@ -3022,8 +3022,9 @@ def test_only_the_plans_words_for_the_same_service_replace_what_stopped(second):
 TWENTIETH_ROUND = [
     (
         "provision",
-        "no escort on my sons bus since october half term even tho his plan says he has to have one. lambeth. he is 8",
-        "escort on my sons bus",
+        "no escort on my daughters bus since october half term even tho her plan says she has to have one. lambeth. "
+        "she is 8 non verbal",
+        "escort on my daughters bus",
     ),
     ("child", "who do i complain to? hes called tobias hes 9", "Tobias"),
     ("child", "We asked Leeds for an assessment for Marnie (shes 6, dyspraxia) in May.", "Marnie"),
@@ -3096,3 +3097,53 @@ def test_what_a_worker_said_on_the_call_is_told_once_with_the_call():
         "When I rang, a different social worker said the payments were only ever temporary",
         "cumberland council transport say theyre looking for a new operator",
     ], got
+
+
+# Round 22 (s2204-s2253), read unseen at 0.967 / 0.914 and 0.933 / 0.890 by 84fdec5.
+TWENTY_SECOND_ROUND = [
+    ("child", "tower hamlets - Ilyas (my son) hasnt had his weekly speech therapy since may", "Ilyas"),
+    ("child", "Nadia is 9. Her care plan says she has contact with her brother Idris every fortnight.", "Nadia"),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", TWENTY_SECOND_ROUND)
+def test_the_twenty_second_rounds_rules(field, text, expected):
+    assert _got(text, field) == expected, text
+
+
+# a second reviewer's inputs that the twentieth and twenty-first rounds' rules misread
+@pytest.mark.parametrize(
+    "field,text,expected",
+    [
+        ("child", "hes called names at the school anyway and he hates it", None),
+        ("child", "hes called social services on me", None),
+        ("child", "our caseworker hes called darren. jaxon (8, ehcp) has no taxi", "Jaxon"),
+        ("child", "DS Nearly 8 has an ehcp", None),
+        ("child", "DD Secondary transfer: no school named", None),
+        ("child", "his TA Chloe (shes 22) left in march and nobody replaced her", None),
+        ("child", "he has been out of school for weeks (12, to be exact)", None),
+        ("complainant", "my son tom is 12 and has no taxi. my mum is 70 and helps out with him", "parent"),
+        ("complainant", "my son tom is 12. my mum is 84 and looks after my daughter", "parent"),
+        ("complainant", "my son came to us as a foster placement when he was 2, we adopted him in 2020", "parent"),
+        ("complainant", "i phoned sendiass and they are helping me. my son tom has no OT", "parent"),
+        ("complainant", "I asked sendiass for help. my son tom has no OT", "parent"),
+        ("since", "no place since he was excluded. its been 3 weeks since we last saw the caseworker", None),
+        ("since", "leeds council stopped his taxi. its been like this for 5 years with leeds, always a fight", None),
+        ("since", "i chased the council, no answer since 3 weeks", None),
+        ("since", "he had it fine til last march when he changed school, it was cut in october", "2026-10"),
+    ],
+)
+def test_a_second_reviewers_inputs_that_the_twentieth_rounds_rules_once_misread(field, text, expected):
+    assert _got(text, field) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i brought it up with the SENCO on 3 october",
+        "i reported it to his key worker at school",
+        "i brought it up with our GP who was shocked",
+    ],
+)
+def test_the_school_and_the_gp_told_are_no_contact_with_the_council(text):
+    assert extract(text, today=TODAY).get("contacts") == []
