@@ -594,8 +594,13 @@ CHILD_RES = [
     re.compile(r"\b(?:DD|DS)\d?,? ([A-Z][a-z]+)(?= is\b| has\b|,| \()"),
     re.compile(r"(?:^|[.!?\n]\s*)([A-Z][a-z]+)'s (?:mum|mom|dad|mother|father) here\b"),
     re.compile(
-        r"\b(?:for|about) ([A-Z][a-z]+|[a-z]{3,}) \((?:aged? )?(?:1?\d|2[0-5]), "
+        r"(?:\b(?:for|about)|(?:^|[.!?]\s+)) ?([A-Z][a-z]+|[a-z]{3,}) \((?:aged? )?(?:1?\d|2[0-5]), "
         r"(?i:has|with|is|autis\w*|adhd|asd|ehcp|year|yr)\b"
+    ),
+    # round 23: "no escort on Idris's minibus"
+    re.compile(
+        r"(?<![-\w])([A-Z][a-z]+)'s (?:minibus|taxi|bus|transport|EHCP|EHC plan|escort|tuition|therapy|speech therapy|OT|SALT|"
+        r"respite|short breaks|allowance|placement)\b"
     ),
     # round 20: "hes called ellis hes 8", "for Imogen (shes 7, dyslexia"
     re.compile(
@@ -635,7 +640,8 @@ CHILD_RES = [
     ),
     re.compile(r"\b(?:son|daughter|grandson|granddaughter|niece|nephew)\s*\(([A-Z])\b"),
     re.compile(
-        r"(?:^|[.!?:]\s+)\s*([A-Z][a-z]+|[A-Z]) (?:is|has) (?:\d+|had|an? ehc|been|in (?:year|yr) ?\d+|"
+        r"(?:^|[.!?:]\s+)\s*(?:(?i:ok|okay|so|right|basically|well|hi|hello)[,.]? ){0,2}([A-Z][a-z]+|[A-Z]) (?:is|has) "
+        r"(?:\d+|had|an? ehc|been|in (?:year|yr) ?\d+|"
         r"(?:autism|ADHD|dyslexia|dyspraxia|epilepsy|cerebral palsy|Down'?s? syndrome|hypermobility|ME|PDA|"
         r"global developmental delay|a learning disability|learning difficulties|complex needs|a diagnosis))\b",
         re.M,
@@ -2170,7 +2176,7 @@ EXTRA_WHO = [
         r"\b(?:i'?m|im|i am) (?:the|their|his|her) (?:aunt|auntie|uncle|nan|gran|grandma|grandad|grandmother|grandfather) of\b"
         r"|\bmy (?:elderly )?(?:mum|dad|mother|father) (?:is|who is) (?:[6-9]\d|1[01]\d)\b(?=[^.!?\n]{0,80}\b(?:dementia|frail|"
         r"carers?|care (?:package|home)|home care|visits|stroke|alzheimer'?s|parkinson'?s))|"
-        r"\bkinship\b|(?<!with )\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b(?! (?:is )?(?:helping|helped|helps|typing|typed|wrote|writing)\b)"
+        r"\bkinship\b|\b(?:my )?(?:mums|mum'?s|dads|dad'?s) care (?:calls|package|visits|workers?)\b|(?<!with )\bmy (grandson|granddaughter|grandaughter|nephew|niece)\b(?! (?:is )?(?:helping|helped|helps|typing|typed|wrote|writing)\b)"
         r"|\b(my|our) (\w+ )?(grandkids|grandchildren|grandsons|granddaughters)\b|\bour (grandson|granddaughter|grandaughter|nephew|niece)\b"
         r"|\bchild arrangements order\b|\b(?:looking after|look after|caring for|care for|bringing up) my (?:sister|brother|cousin)'?s\b|\b(i'?m|im|i am) (\w+'?s )?(uncle|aunt|auntie|nan|nana|nanna|grandma|gran|grandad|grandfather|grandmother)\b",
     ),
@@ -2232,7 +2238,9 @@ STAGE_RES: list[tuple[str, re.Pattern]] = [
     (
         "ombudsman",
         re.compile(
-            r"\b(received|got|had|have had|sent) (the |a |their |its )?(final |council's )?stage (2|two) (response|reply|outcome|decision|letter)"
+            r"\b(received|got|had|have had|sent) (the |a |their |its )?(final |council's )?stage (2|two) (response|reply|outcome|decision|letter|answer)"
+            # round 23: "The Local Government Ombudsman have it now"
+            r"|\b(?:ombudsman|lgsco|lgo) (?:have|has) (?:got )?(?:it|my complaint|the complaint|the case|our complaint) now\b"
             r"|\bstage (2|two) (response|reply|outcome|decision)\b(?! (is|was) due)"
             r"|\bstage (1|one) and (stage )?(2|two)\b[^.!?\n]{0,25}?\b(both|replies|responses|said|answered|upheld|rejected)"
             r"|\b(went|gone|been|complained|referred|escalated|took|taken|brought|sent|reported|appealed|turned)"
@@ -2601,6 +2609,8 @@ ASSESSMENT_CASE = re.compile(
 # 0.861 / 0.828 cross-validated; held back, 0.83 / 0.69 on the 107 (0.86 / 0.71 before this retraining).
 # The nineteenth (50 stories) read unseen at 0.90 / 0.72 in social care and 0.92 / 0.78 with the SEND mix; retrained
 # on 2041; held back, 0.83 / 0.69.
+# Rounds 20-23 read unseen at 0.88 / 0.88 and 0.90 / 0.86, 0.96 / 0.96 and 0.83 / 0.71, 0.95 / 0.84 and 0.79 / 0.79,
+# 0.87 / 0.80 and 0.92 / 0.92; on 2141, 0.864 / 0.829 cross-validated; retrained on 2241; held back, 0.83 / 0.69.
 TWO_BACK = ("terms", "cue", "plan_says", "gets", "quoted", "wish", "step")
 
 

@@ -59,6 +59,7 @@ STORIES = ROOT / "evals" / "gold" / "stories.jsonl"
 # 0.865. On 1891 (with s1854-s1953): provision 0.867 / 0.836, since 0.859 / 0.864.
 # On 1991 (with s1954-s2053): provision 0.861 / 0.828, since 0.858 / 0.860.
 # On 2041 (with s2054-s2103, and round 19's rules): provision 0.872 / 0.838, since 0.860 / 0.861.
+# On 2141 (with s2104-s2203, and rounds 20-21's rules): provision 0.864 / 0.829, since 0.863 / 0.865.
 # since (a candidate-month reader, not a clause reader), C 0.3 / 1 / 3 with the clause's words weighted 0.3 / 1 / 2,
 # each trained only on the stories written before a round and read on that round with the rules as they stood then
 # (s404-s503, s504-s603, s604-s703; the rules alone: 73, 71 and 66 right): C 1 and words 1 read 74, 80 and 75.

@@ -3147,3 +3147,25 @@ def test_a_second_reviewers_inputs_that_the_twentieth_rounds_rules_once_misread(
 )
 def test_the_school_and_the_gp_told_are_no_contact_with_the_council(text):
     assert extract(text, today=TODAY).get("contacts") == []
+
+
+# Round 23 (s2254-s2303), read unseen at 0.949 / 0.878 and 0.939 / 0.919 by d49d0ba; 2241 tuning stories: none worse.
+TWENTY_THIRD_ROUND = [
+    ("child", "Ok so Zofia is in year 4 at a mainstream primary in Derby and has an EHCP.", "Zofia"),
+    ("child", "is it normal for SALT to just stop? eshan (7, EHCP, Leicestershire) had it every week", "Eshan"),
+    ("child", "Since the new year there has been no escort on Idris's minibus.", "Idris"),
+    ("child", "Lily-Mae's taxi has not come since Monday.", None),
+    (
+        "complainant",
+        "lewisham havent sent anyone to do mums care calls since the monday after the clocks went back",
+        "carer",
+    ),
+    ("stage", "This is for Harjot. The Local Government Ombudsman have it now, I sent it in October.", "ombudsman"),
+    ("stage", "I asked for stage 2 on 15 July and got the stage 2 answer in October saying no fault.", "ombudsman"),
+]
+
+
+@pytest.mark.parametrize("field,text,expected", TWENTY_THIRD_ROUND)
+def test_the_twenty_third_rounds_rules(field, text, expected):
+    got = _got(text, field)
+    assert got == expected or (expected is None and got != "Mae"), text
