@@ -729,10 +729,9 @@ def flag_unsupported(body: str, source: ParagraphSource, judge: SupportJudge) ->
             end = min(end, line_end)
         end = max(end, last.end())
         claim = body[start:end]
-        if (
-            len(re.findall(r"\w+", CITE_RE.sub("", claim))) < 4
-        ):  # "... found this. [cite]" or "This was fault” [cite].":
-            # the claim is the sentence before (a lone full stop is no word: 24 012 399 para 67 flagged in 8 fake-llm letters)
+        # "... found this. [cite]" or "This was fault” [cite].": the claim is the sentence before (a lone full stop is
+        # no word: 24 012 399 para 67 was marked in 8 fake-llm letters)
+        if len(re.findall(r"\w+", CITE_RE.sub("", claim))) < 4:
             start = _sentence_start(body, max(0, start - 2))
             claim = body[start:end]
         texts = [t for t in cited_paragraphs(source, group) if t]

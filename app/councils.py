@@ -207,10 +207,14 @@ def name_nicknames(text: str, council: str | None) -> str:
     name = official_name(council)
     if not core or not name:
         return text
+    council_after = r"(?:\s+county)?(?:\s+(?:council|cc))?\b"
     for nick, place in NICKNAMES.items():
         if council_core(place) == core:
-            council_after = r"\s+(?:county\s+)?(?:council|cc)\b"
-            # a short name that is also a word ("he wilts") only with "council" after it
-            said = rf"\b{re.escape(nick)}" + (council_after if nick in WORD_NICKNAMES else rf"\b(?:{council_after})?")
+            # a short name that is also a word or a place ("he wilts", "Stoke Mandeville") only with "council" after it;
+            # another only as the council, not the place someone lives in or moved to ("we live in notts")
+            if nick in WORD_NICKNAMES or nick == "stoke":
+                said = rf"\b{re.escape(nick)}(?:\s+(?:city\s+)?(?:council|cc))\b"
+            else:
+                said = rf"(?<!in )(?<!near )(?<!around )(?<!to )\b{re.escape(nick)}\b(?![-\w]){council_after}"
             text = re.sub(said, name, text, flags=re.I)
     return text

@@ -200,8 +200,13 @@ def build_context(engine: DraftEngine, facts: Facts, k: int = 12) -> DraftContex
         if t.label == "transport" and not REFUSED.search(facts.issue):
             # transport that stopped or never came: a finding about an application or an appeal panel is another
             # kind of case, not cited (two advisers' reads of Kai's letter: Bexley's panel, "drop it")
+            # (a decision that also tells of transport removed or delayed is kept: "removed their children's transport
+            # midway through the school year", 15 018 169, a second reviewer's)
             found.hits = [
-                h for h in found.hits if not re.search(r"\bappeal panel\b|\bapplication\b|\brefus", h.text, re.I)
+                h
+                for h in found.hits
+                if not re.search(r"\bappeal panel\b|\bapplication\b|\brefus", h.text, re.I)
+                or re.search(r"\bremoved\b|\bwithdr|\bstopped\b|\bcancell?ed\b|\bmidway\b|\bdelay", h.text, re.I)
             ]
         point = Point(t, best_similarity=found.best_similarity)
         point.close = not found.no_close_precedent
@@ -380,8 +385,12 @@ NONE_NOW = re.compile(
 )
 
 
+# part days, said of the child's school days ("only the afternoons", "i drive him in most days", "school mornings"), not
+# the person's own ("i work part time", "most days hes in tears": a second reviewer's)
 PART_DAYS = re.compile(
-    r"\b(?:mornings?|afternoons?|half[- ]days?|part[- ]time|reduced timetable|most days|some days|late (?:most|every|some))\b",
+    r"\b(?:only|just) (?:for )?(?:the )?(?:mornings?|afternoons?)\b|\bfor (?:the )?(?:mornings?|afternoons?)\b"
+    r"|\bschool (?:mornings|afternoons)\b|\bhalf[- ]days?\b|\b(?:part[- ]time|reduced) timetable\b"
+    r"|\b(?:him|her|them) in (?:most|some) days\b|\blate (?:most|every|some) days?\b",
     re.I,
 )
 
@@ -606,8 +615,8 @@ def benchmark_figure(ctx: DraftContext, retriever: Retriever) -> Figure | None:
                 best = (score, fig)
     if best and best[1].unit_high and days:
         # whole days with no education at all, a school day's share of the range each: a parent asks the top of it (an
-        # adviser's read of Kai's letter: "on those days he had none at all; ask for the top"), an officer offers the
-        # middle, where place_in_range puts a term with no education
+        # adviser's read of Kai's letter: "on those days he had none at all; ask for the top"); anyone else the middle,
+        # where place_in_range puts a term with no education
         best[1].days = days
         best[1].ongoing = restarted is None and not RESTORED.search(f.text())
         # only whole days: part days or most days got in ("only the afternoons", "i drive him in most days") are the

@@ -599,7 +599,7 @@ CHILD_RES = [
     ),
     # round 23: "no escort on Idris's minibus"
     re.compile(
-        r"(?<![-\w])([A-Z][a-z]+)'s (?:minibus|taxi|bus|transport|EHCP|EHC plan|escort|tuition|therapy|speech therapy|OT|SALT|"
+        r"(?<![-\w])(?<!Mr )(?<!Mrs )(?<!Ms )(?<!Miss )(?<!Dr )([A-Z][a-z]+)'s (?:minibus|taxi|bus|transport|EHCP|EHC plan|escort|tuition|therapy|speech therapy|OT|SALT|"
         r"respite|short breaks|allowance|placement)\b"
     ),
     # round 20: "hes called ellis hes 8", "for Imogen (shes 7, dyslexia"
@@ -835,12 +835,22 @@ CHILD_RES.append(
 )
 
 
+STAFF_BEFORE = re.compile(
+    r"\b(?:SALT|SaLT|SENCO|SENCo|senco|teacher|TA|therapist|worker|officer|caseworker|manager|driver|tutor|nurse|OT|physio|"
+    r"head|escort|PA|consultant|paediatrician)\b[^.!?\n]{0,20}$"
+)
+
+
 def _child(text: str) -> tuple[str, tuple[int, int]] | None:
     for rx in CHILD_RES:
         for m in rx.finditer(text):
             group = next(i for i, g in enumerate(m.groups(), 1) if g)
             name = m.group(group)
             initial = len(name) == 1 and name.isupper() and name != "I" and re.match(r"\s*[(,]", text[m.end(group) :])
+            if re.search(r"\b(?:called|named)\s*$", text[m.start() : m.start(group)], re.I) and STAFF_BEFORE.search(
+                text[max(0, m.start() - 40) : m.start()]
+            ):
+                continue  # "the new SALT, shes called Priya": the therapist's name, not the child's
             if re.match(r"(?i:his|her|their) (?:(?:little|older|younger|big|baby) )?(?:brother|sister)\b", m.group(0)):
                 continue  # round 22: "contact with her brother Idris": the child's sibling, not the child
             if (name.lower() in NOT_NAME and not initial) or name.lower() in MONTHS or len(name) > 25:
@@ -1057,7 +1067,7 @@ FINE_UNTIL = re.compile(
     r"\bhad (?:it|them|this|that|him|her|the \w+) (?:fine|ok|okay|no problem|every week|weekly)\b[^.!?\n]{0,40}?"
     rf"\b(?:til|till|until|up to|up until) (?:(last|this) )?{MONTH_RE}(?: {YEAR_RE})?\b"
     r"(?=[^.!?\n]{0,15}\b(?:then|and then|when)\b[^.!?\n]{0,60}\b(?:left|stopped|ended|cut|went off|maternity|sick|nobody|"
-    r"no one|retired|moved on)\b)",
+    r"no one|retired|moved on|nothing|no (?:budget|funding|money|therapist|tutor|driver|staff))\b)",
     re.I,
 )
 SINCE_RES.append(FINE_UNTIL)
@@ -1354,7 +1364,7 @@ HAD_SINCE = re.compile(
     r"\s+since (?:i|we|they|he|she) (?:last )?(?:had|have had|'ve had)\b"
     r"|\s+since (?:they|the council|\w+ council|it|he|she) (?:took|stopped|cut|withdrew|removed|pulled|ended|left)\b"
     # round 21: "It's been about six weeks now since he was last allowed in the base"
-    r"|\s+since (?:he|she) was last (?:allowed|in|at|able|given|seen by)\b|\s+since (?:he|she) last (?:went|had|got)\b",
+    r"|\s+since (?:he|she) was last (?:allowed|in|at|able|given|seen by)\b|\s+since (?:he|she) last (?:went|had|got|saw)\b",
     re.I,
 )
 NUMBER_WORDS = {
@@ -1544,11 +1554,14 @@ def _since_said(
         ):
             continue  # "in 6 weeks" is a time to come unless a loss is told before it ("not had one session in 14 months")
         if "like this" in m.group(0).lower() and (
-            said_unit.lower().startswith("year") or re.match(r"\s+(?:with|before|since|until)\b", after, re.I)
+            said_unit.lower().startswith("year") or re.match(r"\s+(?:with|before)\b(?! no\b| nothing\b)", after, re.I)
         ):
             continue  # "its been like this for 5 years with leeds": how long the fight, not the loss
         if m.group(0).lower().startswith("since ") and (
-            not re.match(r"[^.!?\n]{0,30}\b(?:no|none|nothing|not|never|hasn'?t|hasnt|haven'?t|havent)\b", after, re.I)
+            not (
+                re.match(r"[^.!?\n]{0,30}\b(?:no|none|nothing|not|never|hasn'?t|hasnt|haven'?t|havent)\b", after, re.I)
+                or re.search(r"\b(?:no|not|never|nothing|hasn'?t|hasnt|haven'?t|havent)\b[^.!?\n]*$", before, re.I)
+            )
             or re.search(r"\b(?:answer|reply|response|call back|word)\s*$", before, re.I)
         ):
             continue  # "since 10 weeks no speech therapist" is the loss; "no answer since 3 weeks" is the council's silence
@@ -2160,8 +2173,9 @@ EXTRA_WHO = [
         r"|\badvocate'?s? (summary|note|report|letter)\b|\bprepared for the family of\b"
         r"|\b(prepared|written) by (a |an |the )?(\w+ )?advocate\b|\badvocacy (referral|note|summary|report)\b"
         # SENDIASS writing, not SENDIASS that helped the parent ("I rang SENDIASS", "SENDIASS helped me write it")
-        r"|\bsendiass (?:here|writing)\b|\b(?:i am|i'm|im|i work|writing) (?:an? |the )?(?:\w+ ){0,2}(?:for|at|from|with) "
-        r"(?:the |our |\w+ )?sendiass\b|\bsendiass (?:adviser|advisor|caseworker|case worker|officer|worker)\b"
+        r"|\bsendiass (?:here|writing)\b|\b(?:i am|i'm|im) (?:an? |the )?(?:\w+ )?(?:adviser|advisor|caseworker|case worker|"
+        r"officer|worker|volunteer|advocate) (?:for|at|from|with) (?:the |our |\w+ )?sendiass\b"
+        r"|\b(?:i work (?:for|at)|writing from) (?:the |our |\w+ )?sendiass\b|\bsendiass (?:adviser|advisor|caseworker|case worker|officer|worker)\b"
         r"(?= (?:here|writing|on behalf))|\A(?![^\n]*\b(?:i|we|my|me)\b)[^\n]{0,40}\bsendiass\b|(?m:^)[ \t]*(?:\w+ )?sendiass (?:adviser|advisor|caseworker|"
         r"case worker|officer|worker)[ \t]*$|\bcaseworker summary\b|\b(writing|write) as (an|a|the) (\w+ ){0,2}advocate\b"
         # a heading that names the advocacy service ("Referral note - independent advocacy"), "complained with my support"
@@ -2222,7 +2236,11 @@ def _who(text: str) -> tuple[str, tuple[int, int]] | None:
                 if (
                     who == "carer"
                     and own
-                    and re.match(r"my (?:elderly )?(?:mum|dad|mother|father)\b", m.group(0), re.I)
+                    and re.match(
+                        r"my (?:elderly )?(?:mum|dad|mother|father)\b|(?:my )?(?:mums|mum'?s|dads|dad'?s) care",
+                        m.group(0),
+                        re.I,
+                    )
                 ):
                     continue  # "my son tom is 12 ... my mum is 70 and helps with his care": the child's grandparent
                 return who, m.span()
@@ -3404,7 +3422,7 @@ CONTACT_CUE = re.compile(
     r"stage (?:1|one|2|two|3|three) (?:complaint )?(?:letter|answer|made|requested|response|reply)|asking for stage|"
     r"asked for (?:a |an )?(?:stage|escalation)|panel (?:met|hearing)|adjudication letter|"
     r"(?:went|gone|go) straight to the (?:ombudsman|lgsco|lgo)|sent (?:it|this|everything)(?: all)? to the (?:ombudsman|lgsco|lgo)|"
-    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco|lgo) accepted|raised it (?:at|with)|brought it up (?:at (?:his|her|their|the) (?:\w+ )?(?:annual review|review|meeting)|with (?:the|his|her|my|our) (?:social worker|iro|caseworker|case worker|sen officer|sen team|council))|reported (?:it |this )?to (?:the|his|her|my|our) (?:\w+ )?(?:team|officer|council|social worker)(?! at (?:the )?school)|sent an acknowledgement|"
+    r"(?:went|gone|moved) to stage|(?:ombudsman|lgsco|lgo) accepted|raised it (?:at|with)|brought it up (?:at (?:his|her|their|the) (?:\w+ )?(?:annual review|review|meeting)|with (?:the|his|her|my|our) (?:\w+ )?(?:social worker|iro|caseworker|case worker|sen officer|sen team|council))|reported (?:it |this )?to (?:the|his|her|my|our) (?:\w+ )?(?:team|officer|council|social worker)(?! at (?:the )?school)|sent an acknowledgement|"
     r"got an? (?:email|letter)|a letter saying)\b",
     re.I,
 )

@@ -213,9 +213,10 @@ def _support(ctx: DraftContext, h: Hit | None, lead: str) -> str:
 
 
 # a complaint's reply that put nothing right, in the complaint's words: "your stage 1 reply ... didn't offer anything"
+# (in the sentence that tells of the council's reply: not "the school offered nothing while the therapist was away")
 NO_REMEDY = re.compile(
-    r"\b(?:didn'?t|did not|didnt|never) offer(?:ed)? (?:anything|any remedy|a remedy|any compensation)|\boffered nothing\b"
-    r"|\bno remedy\b|\bnothing to put (?:it|this|things) right\b",
+    r"\b(?:reply|response|answer|responded|replied)\b[^.!?\n]{0,80}?(?:\b(?:didn'?t|did not|didnt|never) offer(?:ed)? "
+    r"(?:anything|any remedy|a remedy|any compensation)|\boffered nothing\b|\bno remedy\b|\bnothing to put (?:it|this|things) right\b)",
     re.I,
 )
 
@@ -444,7 +445,8 @@ class TemplateWriter:
         college = (
             r"\bcollege\b"
             if f.complainant == "young person"
-            else r"\b(?:his|my|their) college\b|\b(?:goes|go|going|is|attends|started) (?:to |at )college\b"
+            else r"\b(?:his|my|their) college\b|\b(?:goes|go|going|is|attends|started|'s|s) (?:to |at )college\b"
+            r"|\b(?:taxi|transport|bus|travel) to college\b"
         )
         where = "college" if re.search(college, f.text(), re.I) else "school"  # not a sister's college bus
         why = f" {who} missing {where} every day this goes on." if urgent else ""

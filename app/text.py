@@ -113,8 +113,8 @@ def first_line(e: BaseException | str, limit: int = 200) -> str:
 
 
 ORDINAL_DAY = re.compile(
-    r"\b(?:the )?(\d{1,2})(?:st|nd|rd|th)(?: of)? (January|February|March|April|May|June|July|August|September|October|"
-    r"November|December)\b|\b(?:the )?(\d{1,2}) of (January|February|March|April|May|June|July|August|September|"
+    r"\b(?:[Tt]he )?(\d{1,2})(?:st|nd|rd|th)(?: of)? (January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b|\b(?:[Tt]he )?(\d{1,2}) of (January|February|March|April|May|June|July|August|September|"
     r"October|November|December)\b"
 )
 
@@ -122,4 +122,10 @@ ORDINAL_DAY = re.compile(
 def plain_dates(text: str) -> str:
     """A day as a letter writes it: "the 2nd of October" and "20th October" → "2 October", "20 October" (after `tidy`
     has capitalised the month). The day and the month are the person's; nothing else changes."""
-    return ORDINAL_DAY.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
+
+    def plain(m: re.Match) -> str:
+        if re.search(r"\d(?:st|nd|rd|th)?\s*(?:and|-|–|to|&)\s*$", text[: m.start()]):
+            return m.group(0)  # a range or a pair ("the 20th and 21st of October") is left as typed
+        return f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}"
+
+    return ORDINAL_DAY.sub(plain, text)

@@ -1574,3 +1574,22 @@ def test_an_officer_accepts_that_the_earlier_reply_put_nothing_right(full_engine
     body = draft(full_engine, _gold("o08")).body
     assert "Our earlier reply did not offer anything to put things right, and it should have." in body, body
     assert "did not offer anything" not in draft(full_engine, _gold("o04")).body
+
+
+def test_the_short_name_a_date_and_part_days_are_read_of_the_child_and_the_council(full_engine):
+    """A second reviewer's: "i work part time" is the parent's, not part days of school (the top stays); "stoke-on-trent
+    city council" and "we live in notts" are left as written; "the 20th and 21st of October" is left as typed; a reply
+    that offered nothing is the council's, not "the school offered nothing"."""
+    from app.councils import name_nicknames
+    from app.text import plain_dates
+
+    part = {**KAI_CHAT, "issue": KAI_CHAT["issue"] + ". i work part time"}
+    assert "the top of the range" in draft(full_engine, part).body
+    assert name_nicknames("from stoke-on-trent city council", "Stoke-on-Trent City Council").endswith("city council")
+    assert name_nicknames("we live in notts", "Nottinghamshire County Council") == "we live in notts"
+    assert plain_dates("on the 20th and 21st of October") == "on the 20th and 21st of October"
+    assert plain_dates("The 2nd of October was the last day") == "2 October was the last day"
+    from app.template import NO_REMEDY
+
+    assert not NO_REMEDY.search("The school offered nothing while the therapist was away. No response was sent.")
+    assert NO_REMEDY.search("your stage 1 reply took ten weeks and didn't offer anything")

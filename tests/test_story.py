@@ -3169,3 +3169,28 @@ TWENTY_THIRD_ROUND = [
 def test_the_twenty_third_rounds_rules(field, text, expected):
     got = _got(text, field)
     assert got == expected or (expected is None and got != "Mae"), text
+
+
+# a second reviewer's inputs that rounds 22-23 and the first reviewer's fixes misread
+@pytest.mark.parametrize(
+    "field,text,expected",
+    [
+        ("complainant", "my son leo has no taxi. im still waiting for sendiass to ring me back", "parent"),
+        ("complainant", "my son leo has no taxi. i'm getting help from sendiass with this", "parent"),
+        ("complainant", "my son tom is 12 and has no taxi, i cant drive him because i do my mums care calls", "parent"),
+        ("since", "he has had no speech therapy since 10 weeks", "2026-09"),
+        ("since", "hes had no taxi since 3 weeks", "2026-11"),
+        ("since", "been like this for 7 weeks with no school at all", "2026-10"),
+        ("since", "its been 6 weeks since he last saw a speech therapist", "2026-10"),
+        ("since", "he had it fine until march when they said there was no budget, nothing since", "2026-03"),
+        ("child", "he gets on well with Mr Patel's minibus driver", None),
+        ("child", "the new SALT, shes called Priya, is lovely", None),
+    ],
+)
+def test_a_second_reviewers_inputs_that_the_twenty_second_rounds_rules_once_misread(field, text, expected):
+    assert _got(text, field) == expected, text
+
+
+def test_a_caseworker_told_at_a_meeting_is_still_a_contact():
+    got = extract("i brought it up with the SEN caseworker in september and heard nothing", today=TODAY)
+    assert got.get("contacts"), got.get("contacts")
