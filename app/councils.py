@@ -170,6 +170,9 @@ NICKNAMES = {
 
 # short names that are also English words: a council only when capitalised or followed by "council" ("he wilts")
 WORD_NICKNAMES = {"wilts", "staffs", "bucks", "wolves"}
+# short names that are also words, names and places ("Stoke Mandeville", "the Wolves match", "Jane Telford", "to stoke
+# my anxiety"): a council only followed by "council" ("stoke council", "wolves council", "telford council")
+COUNCIL_ONLY = {"stoke", "wolves", "telford"}
 
 
 def council_core(name: str | None) -> str:
@@ -212,7 +215,7 @@ def name_nicknames(text: str, council: str | None) -> str:
         if council_core(place) == core:
             # a short name that is also a word or a place ("he wilts", "Stoke Mandeville") only with "council" after it;
             # another only as the council, not the place someone lives in or moved to ("we live in notts")
-            if nick in WORD_NICKNAMES or nick == "stoke":
+            if nick in WORD_NICKNAMES | COUNCIL_ONLY:
                 said = rf"\b{re.escape(nick)}(?:\s+(?:city\s+)?(?:council|cc))\b"
             else:
                 said = rf"(?<!in )(?<!near )(?<!around )(?<!to )\b{re.escape(nick)}\b(?![-\w]){council_after}"
