@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -96,17 +97,22 @@ class ClauseModel:
             self.model = PeftModel.from_pretrained(encoder, str(path)).merge_and_unload().eval()
         self._torch = torch
         self._seen: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> list[float]:
         """Each (clause, the clause in its place) pair's probability of saying the field. A story read again (the
         chat reads the whole conversation at each message) costs nothing the second time: the last PAIRS_KEPT pairs
-        are kept."""
-        new = sorted({p for p in pairs if p not in self._seen}, key=lambda p: len(p[1]))  # like lengths: less padding
-        for pair, z in zip(new, self._scores(new), strict=True):
-            self._seen[pair] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z + self.shift))))
-        while len(self._seen) > PAIRS_KEPT:
-            self._seen.pop(next(iter(self._seen)))
-        return [self._seen[p] for p in pairs]
+        are kept. One read at a time (the app serves several people at once)."""
+        with self._lock:
+            new = sorted(
+                {p for p in pairs if p not in self._seen}, key=lambda p: len(p[1])
+            )  # like lengths: less padding
+            for pair, z in zip(new, self._scores(new), strict=True):
+                self._seen[pair] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z + self.shift))))
+            out = [self._seen[p] for p in pairs]  # before any is let go
+            while len(self._seen) > PAIRS_KEPT:
+                self._seen.pop(next(iter(self._seen)))
+            return out
 
     def _scores(self, pairs: list[tuple[str, str]]) -> list[float]:
         out: list[float] = []

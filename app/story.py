@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,8 @@ from .gguf import load_chat_model
 from .issues import FAILURE_CUE, HAS_PLAN, NO_PLAN, WHO_CUES, who_is_writing
 from .text import STOPWORDS, content_words
 from .timeline import EVENT_CUES, NOT_YET, REPLY_RE, REPLY_TO
+
+log = logging.getLogger(__name__)
 
 Source = tuple[int, int] | Literal["confirmed"]
 SCALARS = ("council", "child", "since", "has_plan", "complainant", "stage", "provision", "impact", "outcome_sought")
@@ -2742,7 +2745,12 @@ def _regions(
     own = p  # the reader's own: a neighbour in another sentence joins only if the reader too finds it likely enough
     if model is not None and clauses:  # the clause model's word beside the reader's: their mean (CLAUSE_MODEL_SHARE)
         ask = [i for i in range(len(clauses)) if p[i] >= CLAUSE_MODEL_FLOOR]
-        seen = dict(zip(ask, model.probabilities([clause_pair(text, clauses, i) for i in ask]), strict=True))
+        try:
+            seen = dict(zip(ask, model.probabilities([clause_pair(text, clauses, i) for i in ask]), strict=True))
+        except Exception as e:  # noqa: BLE001 - an optional model never stops the chat: the reader reads alone
+            log.warning("the clause model failed on a story (%s: %s)", e.__class__.__name__, str(e)[:200])
+            model = None
+    if model is not None and clauses:
         p = [(1 - CLAUSE_MODEL_SHARE) * a + CLAUSE_MODEL_SHARE * seen.get(i, 0.0) for i, a in enumerate(p)]
     taken: list[tuple[int, int]] = []
     least, beside = reader.settings["least"], reader.settings["beside"]
@@ -2825,7 +2833,7 @@ def _provision(text: str, reader: readers.Reader | None = None) -> tuple[str, tu
     names = lambda c: any(rx.search(text, *c) for rx in (PROVISION_NOUN, PROVISION_TERMS, AMOUNT, QUOTED))  # noqa: E731
     model = readers.clause_model("provision")
     regions = _regions(text, clauses, reader, most=PROVISION_PLACES, joins=names, model=model)
-    if not regions and model is not None:  # the model may move the reader's find, or add one, never drop it alone
+    if not regions and model is not None:  # where the mean finds no place, the reader's own stands
         regions = _regions(text, clauses, reader, most=PROVISION_PLACES, joins=names)
     regions = [r for r in regions if not WISH_START.match(text, r[0])] or regions[:1]
     # what the council offered in its place is not what is owed ("offered 3 hours of sitting service a month instead")
