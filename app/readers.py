@@ -4,7 +4,8 @@ named features, for the story fields whose wording hand-written rules did not ca
 A reader is only weights (`app/data/reader_<name>.json`), written by `scripts/train_readers.py` from the tuning
 stories of `evals/gold/stories.jsonl` and never from the held-back ones. Scoring needs no library: a weighted sum
 and a sigmoid. The features themselves are the story intake's (`app.story`), so the same code makes them when the
-reader is trained and when it reads.
+reader is trained and when it reads. Beside the provision reader, a clause model (below): the packaged encoder with a
+fine-tuned adapter, optional, read only where torch and peft are installed.
 """
 
 from __future__ import annotations
@@ -104,9 +105,8 @@ class ClauseModel:
         chat reads the whole conversation at each message) costs nothing the second time: the last PAIRS_KEPT pairs
         are kept. One read at a time (the app serves several people at once)."""
         with self._lock:
-            new = sorted(
-                {p for p in pairs if p not in self._seen}, key=lambda p: len(p[1])
-            )  # like lengths: less padding
+            # the pairs not read before, shortest first: pairs of like length in a batch need less padding
+            new = sorted({p for p in pairs if p not in self._seen}, key=lambda p: len(p[1]))
             for pair, z in zip(new, self._scores(new), strict=True):
                 self._seen[pair] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z + self.shift))))
             out = [self._seen[p] for p in pairs]  # before any is let go
