@@ -16,6 +16,7 @@ import math
 import threading
 import warnings
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -65,7 +66,7 @@ def load(name: str) -> Reader:
 # story, says a field. Only the low-rank changes to its layers and the head are stored (a LoRA adapter made with
 # `peft`, `app/data/reader_<name>_model/`); the encoder itself comes from the package. It needs torch, transformers
 # and peft; without them, or without its files, the logistic reader reads alone, as before.
-_CLAUSE_MODELS_ON = [True]
+_CLAUSE_MODELS_ON: ContextVar[bool] = ContextVar("clause_models_on", default=True)  # models_off, per thread
 PAIRS_KEPT = 100_000  # about 30 MB: every clause of the 2348 gold stories (about 49,000) read once
 
 
@@ -82,10 +83,8 @@ class ClauseModel:
 
         about = json.loads((path / "precedent.json").read_text(encoding="utf-8"))
         base = packaged_model_path()
-        self.name = name
         self.shift = float(about["logit_shift"])  # undoes the training's sampling of the clauses that say nothing
         self.max_length = int(about["max_length"])
-        self.trained_on: list[str] = about["trained_on"]
         self.tokenizer = AutoTokenizer.from_pretrained(str(base))
         was = hf_logging.get_verbosity()
         hf_logging.set_verbosity_error()  # not the load report's "classifier: MISSING": the adapter brings it
@@ -146,14 +145,14 @@ def _clause_model(name: str) -> ClauseModel | None:
 
 def clause_model(name: str) -> ClauseModel | None:
     """The field's clause model, or None where there is none (or `models_off` is in force)."""
-    return _clause_model(name) if _CLAUSE_MODELS_ON[-1] else None
+    return _clause_model(name) if _CLAUSE_MODELS_ON.get() else None
 
 
 @contextmanager
 def models_off():
     """Read with the logistic readers alone (the fallback, measured side by side in the story eval)."""
-    _CLAUSE_MODELS_ON.append(False)
+    token = _CLAUSE_MODELS_ON.set(False)
     try:
         yield
     finally:
-        _CLAUSE_MODELS_ON.pop()
+        _CLAUSE_MODELS_ON.reset(token)

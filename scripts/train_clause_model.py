@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -115,7 +116,7 @@ def main() -> None:
     ap.add_argument("--leave-out", type=int, default=0, help="train without the last N tuning stories")
     ap.add_argument("--out", type=Path, help="the folder to write (default: app/data/reader_<name>_model/)")
     args = ap.parse_args()
-    torch.set_num_threads(max(1, len(__import__("os").sched_getaffinity(0))))
+    torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
     rows = tuning()
     rows = rows[: len(rows) - args.leave_out] if args.leave_out else rows
     train(args.name, rows, args.out or readers.model_path_of(args.name))
